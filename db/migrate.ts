@@ -1,0 +1,28 @@
+import { Migrator, type Kysely, type Migration } from "kysely";
+import pg from "pg";
+import * as catalogAndImports from "./migrations/0001_catalog_and_imports.js";
+
+// Listed here rather than discovered on disk, so a bundler or a read-only image cannot lose one.
+const migrations: Record<string, Migration> = {
+  "0001_catalog_and_imports": catalogAndImports,
+};
+
+const MIGRATION_LOCK = 7_302_001;
+
+/** Brings the schema up to date; safe to call from many processes starting at once. */
+export async function migrateToLatest(db: Kysely<any>, connectionString: string): Promise<void> {
+  // Kysely locks as well, but two processes racing to create its bookkeeping tables can still clash.
+  const lock = new pg.Client({ connectionString });
+  await lock.connect();
+  try {
+    await lock.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
+    const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+    const { error, results } = await migrator.migrateToLatest();
+    const failed = results?.find((result) => result.status === "Error");
+    if (error || failed) {
+      throw new Error(`Migration ${failed?.migrationName ?? ""} failed: ${String(error)}`);
+    }
+  } finally {
+    await lock.end();
+  }
+}

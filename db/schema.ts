@@ -1,0 +1,57 @@
+import type { ColumnType, Generated } from "kysely";
+
+/** The catalog. `sku_key(sku)` (a SQL function, see migrations) is its case-insensitive identity. */
+export interface ProductsTable {
+  id: Generated<string>;
+  sku: string;
+  name: string;
+  description: string;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: ColumnType<Date, never, never>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export type ImportStatus = "uploading" | "queued" | "processing" | "completed" | "failed" | "cancelled";
+
+export interface ImportsTable {
+  id: Generated<string>;
+  filename: string;
+  status: ImportStatus;
+  size_bytes: ColumnType<string, number | undefined, number>;
+  has_active_column: ColumnType<boolean, boolean | undefined, boolean>;
+  /** The file's header as written, for errors.csv. */
+  header: ColumnType<string[], string[] | undefined, string[]>;
+  /** Data rows read from the file (accepted + rejected). Grows while the file uploads. */
+  total_rows: ColumnType<number, number | undefined, number>;
+  /** Rows merged into the catalog so far. */
+  processed_rows: ColumnType<number, number | undefined, number>;
+  created_count: ColumnType<number, number | undefined, number>;
+  updated_count: ColumnType<number, number | undefined, number>;
+  error_count: ColumnType<number, number | undefined, number>;
+  error: string | null;
+  /** False when the staged data cannot produce a different outcome (e.g. the CSV itself is broken). */
+  retryable: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Order in which imports apply: taken when the upload finished. */
+  queue_position: string | null;
+  /** Bumped on every change; the SSE event id. */
+  version: ColumnType<number, number | undefined, number>;
+  heartbeat_at: Date | null;
+  created_at: ColumnType<Date, never, never>;
+  uploaded_at: Date | null;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+export interface ImportErrorsTable {
+  import_id: string;
+  line: number;
+  message: string;
+  /** The row as it was in the file, for errors.csv. */
+  fields: string[];
+}
+
+export interface Database {
+  products: ProductsTable;
+  imports: ImportsTable;
+  import_errors: ImportErrorsTable;
+}

@@ -1,0 +1,21 @@
+import PgBoss from "pg-boss";
+import { IMPORT_QUEUE } from "../server/imports/import-queue.js";
+
+export type JobQueue = PgBoss;
+
+/** pg-boss in its own schema of the app's database: Postgres is the only infrastructure. */
+export async function startJobQueue(connectionString: string, options: { onError: (error: Error) => void }): Promise<JobQueue> {
+  const boss = new PgBoss({ connectionString, schema: "pgboss", application_name: "product-importer:jobs", max: 4 });
+  boss.on("error", options.onError);
+  await boss.start();
+  await boss.createQueue(IMPORT_QUEUE, {
+    name: IMPORT_QUEUE,
+    policy: "standard",
+    retryLimit: 10,
+    retryDelay: 5,
+    retryBackoff: true,
+    // An apply job that outlives this is retried; the imports table decides what is left to do.
+    expireInSeconds: 6 * 60 * 60,
+  });
+  return boss;
+}

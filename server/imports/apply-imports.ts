@@ -1,0 +1,119 @@
+import { sql, type Kysely } from "kysely";
+import type pg from "pg";
+import { kyselyOn } from "../../db/connect.js";
+import type { Database } from "../../db/schema.js";
+import { mergeStagedChunk } from "../products/catalog-merge.js";
+import {
+  markCompleted,
+  markFailed,
+  markProcessing,
+  nextImportToApply,
+  reportMergeProgress,
+  touchHeartbeat,
+  type ImportRow,
+} from "./imports.table.js";
+import {
+  countDistinctStagedSkus,
+  dropStagingTable,
+  stagedPageCount,
+  stagingTable,
+  stagingTableExists,
+} from "./staging.js";
+
+/** Held for the whole merge transaction: imports (and catalog-wide deletes) never interleave. */
+export const CATALOG_WRITE_LOCK = 7_302_100;
+const ROWS_PER_CHUNK = 25_000;
+const HEARTBEAT_MS = 5_000;
+
+export interface ApplyDeps {
+  db: Kysely<Database>;
+  pool: pg.Pool;
+  log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+/** Applies every waiting import, oldest upload first; returns how many it settled. */
+export async function applyWaitingImports(deps: ApplyDeps): Promise<number> {
+  let settled = 0;
+  while (await applyNextImport(deps)) settled += 1;
+  return settled;
+}
+
+type Outcome = "completed" | "cancelled";
+
+async function applyNextImport(deps: ApplyDeps): Promise<boolean> {
+  const client = await deps.pool.connect();
+  const tx = kyselyOn(client);
+  let current: ImportRow | undefined;
+  let broken = false;
+  try {
+    await client.query("BEGIN");
+    await sql`SELECT pg_advisory_xact_lock(${CATALOG_WRITE_LOCK})`.execute(tx);
+    // Holding the lock, anything still `processing` belongs to a process that died mid-merge.
+    current = await nextImportToApply(tx);
+    if (!current) {
+      await client.query("COMMIT");
+      return false;
+    }
+    if (!(await stagingTableExists(tx, current.id))) {
+      await client.query("COMMIT");
+      await markFailed(deps.db, current.id, "Its staged rows are gone (the database lost them in a crash); upload the file again.", {
+        retryable: false,
+        from: ["queued", "processing"],
+      });
+      return true;
+    }
+    const outcome = await mergeImport(deps, tx, current);
+    await client.query(outcome === "completed" ? "COMMIT" : "ROLLBACK");
+    deps.log?.(`import ${outcome}`, { importId: current.id });
+    return true;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {
+      broken = true;
+    });
+    if (!current) throw error;
+    const reason = `Applying the import failed, nothing was changed: ${(error as Error).message}`;
+    // If even this fails the database is unreachable: the job is retried and the import resumed.
+    await markFailed(deps.db, current.id, reason, { retryable: true, from: ["processing", "queued"] });
+    deps.log?.("import failed", { importId: current.id, error: (error as Error).message });
+    return true;
+  } finally {
+    client.release(broken);
+  }
+}
+
+async function mergeImport(deps: ApplyDeps, tx: Kysely<Database>, row: ImportRow): Promise<Outcome> {
+  // Progress is written on other connections so the browser sees it before this transaction commits.
+  if (!(await markProcessing(deps.db, row.id))) return "cancelled";
+  const heartbeat = setInterval(() => touchHeartbeat(deps.db, row.id).catch(() => {}), HEARTBEAT_MS);
+  try {
+    // A killed process must not leave its merge running unseen for long.
+    await sql`SET LOCAL client_connection_check_interval = '1s'`.execute(tx);
+    await sql`SET LOCAL work_mem = '64MB'`.execute(tx);
+    const distinctSkus = countDistinctStagedSkus(deps.db, row.id);
+    distinctSkus.catch(() => {});
+    const pages = await stagedPageCount(tx, row.id);
+    const rowsPerPage = row.total_rows > 0 && pages > 0 ? row.total_rows / pages : 1;
+    const pagesPerChunk = Math.max(1, Math.floor(ROWS_PER_CHUNK / rowsPerPage));
+    let created = 0;
+    for (let fromPage = 0; fromPage < pages; fromPage += pagesPerChunk) {
+      const toPage = Math.min(pages, fromPage + pagesPerChunk);
+      const chunk = await mergeStagedChunk(tx, {
+        staged: stagingTable(row.id),
+        fromPage,
+        toPage,
+        fileHasActive: row.has_active_column,
+      });
+      created += chunk.created;
+      const processed = Math.round((row.total_rows * toPage) / pages);
+      if (toPage < pages && !(await reportMergeProgress(deps.db, row.id, processed))) return "cancelled";
+    }
+    const distinct = await distinctSkus;
+    clearInterval(heartbeat);
+    const completed = await markCompleted(tx, row.id, { createdCount: created, updatedCount: distinct - created });
+    if (!completed) return "cancelled";
+    await dropStagingTable(tx, row.id);
+    return "completed";
+  } finally {
+    clearInterval(heartbeat);
+  }
+}

@@ -1,0 +1,29 @@
+import type { Kysely } from "kysely";
+import type { RequestHandler } from "express";
+import { stringify } from "csv-stringify";
+import { pipeline } from "node:stream/promises";
+import { Readable } from "node:stream";
+import type { Database } from "../../db/schema.js";
+import { eachRejectedRow } from "./import-errors.table.js";
+import { findImport } from "./imports.table.js";
+
+/** `GET /api/imports/:id/errors.csv`: each rejected row as `line,message` then its own fields. */
+export function errorsCsvRoute(deps: { db: Kysely<Database> }): RequestHandler {
+  return async (req, res) => {
+    const id = req.params.id ?? "";
+    const found = /^\d+$/.test(id) ? await findImport(deps.db, id) : undefined;
+    if (!found) {
+      res.status(404).json({ error: `There is no import ${id}.` });
+      return;
+    }
+    res.set({
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="import-${id}-errors.csv"`,
+    });
+    async function* records() {
+      yield ["line", "message", ...found!.header];
+      for await (const row of eachRejectedRow(deps.db, id)) yield [String(row.line), row.message, ...row.fields];
+    }
+    await pipeline(Readable.from(records()), stringify(), res).catch(() => res.destroy());
+  };
+}

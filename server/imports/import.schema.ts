@@ -1,0 +1,38 @@
+import { z } from "zod";
+import type { ImportRow } from "./imports.table.js";
+
+export const importIdInput = z.object({ id: z.union([z.string().regex(/^\d+$/, "id must be a number"), z.number().int().positive()]).transform(String) });
+export const pageInput = z.object({
+  page: z.number().int().min(1).default(1),
+  pageSize: z.number().int().min(1).max(200).default(50),
+});
+export const importErrorsInput = importIdInput.extend(pageInput.shape);
+
+const TERMINAL = new Set(["completed", "failed", "cancelled"]);
+export const isTerminal = (status: string) => TERMINAL.has(status);
+
+const iso = (value: Date | null) => (value ? value.toISOString() : null);
+
+/** The public `Import` shape (CONTRACT.md), plus a few fields the UI uses. */
+export function toImportJson(row: ImportRow) {
+  return {
+    id: row.id,
+    filename: row.filename,
+    status: row.status,
+    totalRows: row.total_rows,
+    processedRows: row.processed_rows,
+    createdCount: row.created_count,
+    updatedCount: row.updated_count,
+    errorCount: row.error_count,
+    error: row.error,
+    createdAt: iso(row.created_at)!,
+    startedAt: iso(row.started_at),
+    finishedAt: iso(row.finished_at),
+    uploadedAt: iso(row.uploaded_at),
+    sizeBytes: Number(row.size_bytes),
+    retryable: row.retryable && (row.status === "failed" || row.status === "cancelled"),
+    version: row.version,
+  };
+}
+
+export type ImportJson = ReturnType<typeof toImportJson>;

@@ -1,0 +1,212 @@
+import { sql, type Kysely, type Selectable, type UpdateObject } from "kysely";
+import type { Database, ImportsTable, ImportStatus } from "../../db/schema.js";
+
+export type ImportRow = Selectable<ImportsTable>;
+export const PROGRESS_CHANNEL = "import_progress";
+export const ACTIVE_STATUSES: ImportStatus[] = ["uploading", "queued", "processing"];
+
+/**
+ * Every change to an import goes through here: it bumps `version` (the SSE event id) and
+ * NOTIFYs listeners in the same statement, so progress can never be stored without being told.
+ */
+async function changeImport(
+  db: Kysely<Database>,
+  id: string,
+  changes: UpdateObject<Database, "imports">,
+  onlyIf: ImportStatus[],
+): Promise<ImportRow | undefined> {
+  const result = await db
+    .with("changed", (qb) =>
+      qb
+        .updateTable("imports")
+        .set(changes)
+        .set({ version: sql`version + 1` })
+        .where("id", "=", id)
+        .where("status", "in", onlyIf)
+        .returningAll(),
+    )
+    .selectFrom("changed")
+    .selectAll()
+    .select(sql<string>`pg_notify(${PROGRESS_CHANNEL}, id::text)`.as("notified"))
+    .executeTakeFirst();
+  if (!result) return undefined;
+  const { notified: _notified, ...row } = result;
+  return row as ImportRow;
+}
+
+export function createImport(db: Kysely<Database>, input: { filename: string; header: string[]; hasActiveColumn: boolean }) {
+  return db
+    .insertInto("imports")
+    .values({
+      filename: input.filename,
+      status: "uploading",
+      header: input.header.map((name) => name.replaceAll("\0", "")),
+      has_active_column: input.hasActiveColumn,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function findImport(db: Kysely<Database>, id: string) {
+  return db.selectFrom("imports").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export interface UploadTotals {
+  totalRows: number;
+  errorCount: number;
+  sizeBytes: number;
+}
+
+export function reportUploadProgress(db: Kysely<Database>, id: string, totals: UploadTotals) {
+  return changeImport(
+    db,
+    id,
+    { total_rows: totals.totalRows, error_count: totals.errorCount, size_bytes: totals.sizeBytes },
+    ["uploading"],
+  );
+}
+
+/** Runs inside the staging transaction, so a queued import always has its staged rows. */
+export function markQueued(db: Kysely<Database>, id: string, totals: UploadTotals) {
+  return changeImport(
+    db,
+    id,
+    {
+      status: "queued",
+      total_rows: totals.totalRows,
+      error_count: totals.errorCount,
+      size_bytes: totals.sizeBytes,
+      queue_position: sql`nextval('import_queue_position')`,
+      uploaded_at: sql`clock_timestamp()`,
+    },
+    ["uploading"],
+  );
+}
+
+export function markFailed(
+  db: Kysely<Database>,
+  id: string,
+  error: string,
+  options: { retryable: boolean; from: ImportStatus[] },
+) {
+  return changeImport(
+    db,
+    id,
+    { status: "failed", error, retryable: options.retryable, finished_at: sql`clock_timestamp()`, heartbeat_at: null },
+    options.from,
+  );
+}
+
+export function markProcessing(db: Kysely<Database>, id: string) {
+  return changeImport(
+    db,
+    id,
+    {
+      status: "processing",
+      processed_rows: 0,
+      started_at: sql`clock_timestamp()`,
+      finished_at: null,
+      heartbeat_at: sql`clock_timestamp()`,
+    },
+    ["queued", "processing"],
+  );
+}
+
+/** Returns undefined once the import is no longer processing (cancelled): the merge must stop. */
+export function reportMergeProgress(db: Kysely<Database>, id: string, processedRows: number) {
+  return changeImport(db, id, { processed_rows: processedRows, heartbeat_at: sql`clock_timestamp()` }, ["processing"]);
+}
+
+export async function touchHeartbeat(db: Kysely<Database>, id: string): Promise<void> {
+  await db
+    .updateTable("imports")
+    .set({ heartbeat_at: sql`clock_timestamp()` })
+    .where("id", "=", id)
+    .where("status", "=", "processing")
+    .execute();
+}
+
+export interface MergeCounts {
+  createdCount: number;
+  updatedCount: number;
+}
+
+export function markCompleted(db: Kysely<Database>, id: string, counts: MergeCounts) {
+  return changeImport(
+    db,
+    id,
+    {
+      status: "completed",
+      processed_rows: sql`total_rows`,
+      created_count: counts.createdCount,
+      updated_count: counts.updatedCount,
+      error: null,
+      finished_at: sql`clock_timestamp()`,
+      heartbeat_at: null,
+    },
+    ["processing"],
+  );
+}
+
+export function markCancelled(db: Kysely<Database>, id: string) {
+  return changeImport(
+    db,
+    id,
+    { status: "cancelled", finished_at: sql`clock_timestamp()`, heartbeat_at: null },
+    ACTIVE_STATUSES,
+  );
+}
+
+export function requeue(db: Kysely<Database>, id: string) {
+  return changeImport(
+    db,
+    id,
+    {
+      status: "queued",
+      error: null,
+      processed_rows: 0,
+      created_count: 0,
+      updated_count: 0,
+      queue_position: sql`nextval('import_queue_position')`,
+      started_at: null,
+      finished_at: null,
+    },
+    ["failed", "cancelled"],
+  );
+}
+
+/** The next import to apply, in upload-finished order; call only while holding the apply lock. */
+export function nextImportToApply(db: Kysely<Database>) {
+  return db
+    .selectFrom("imports")
+    .selectAll()
+    .where("status", "in", ["queued", "processing"])
+    .orderBy("queue_position")
+    .limit(1)
+    .executeTakeFirst();
+}
+
+export async function hasImportsWaiting(db: Kysely<Database>): Promise<boolean> {
+  const row = await db
+    .selectFrom("imports")
+    .select("id")
+    .where("status", "in", ["queued", "processing"])
+    .limit(1)
+    .executeTakeFirst();
+  return Boolean(row);
+}
+
+export async function listImports(db: Kysely<Database>, page: number, pageSize: number) {
+  const [items, total] = await Promise.all([
+    db
+      .selectFrom("imports")
+      .selectAll()
+      .orderBy("created_at", "desc")
+      .orderBy("id", "desc")
+      .limit(pageSize)
+      .offset((page - 1) * pageSize)
+      .execute(),
+    db.selectFrom("imports").select((eb) => eb.fn.countAll<string>().as("count")).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: Number(total.count) };
+}

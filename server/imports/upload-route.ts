@@ -1,0 +1,101 @@
+import busboy from "busboy";
+import type { Request, RequestHandler, Response } from "express";
+import type { Readable } from "node:stream";
+import { receiveUpload, formatBytes, type UploadDeps } from "./receive-upload.js";
+import { UploadError } from "./upload-error.js";
+import { toImportJson } from "./import.schema.js";
+
+export interface UploadRouteDeps extends UploadDeps {
+  maxUploadBytes: number;
+  /** Called once an import is queued, to get a worker onto it. */
+  onQueued: (importId: string) => Promise<void>;
+}
+
+function wantsHtml(req: Request): boolean {
+  return (req.get("accept") ?? "").includes("text/html");
+}
+
+/**
+ * `POST /api/imports`: the CSV as multipart field `file` or as the raw body. Answers once the file
+ * is staged; a browser form without JavaScript is redirected to the import's page instead.
+ */
+export function uploadRoute(deps: UploadRouteDeps): RequestHandler {
+  return (req, res) => {
+    const declared = Number(req.get("content-length") ?? NaN);
+    if (declared > deps.maxUploadBytes + 64 * 1024) {
+      reply(req, res, new UploadError(413, `The file is larger than the ${formatBytes(deps.maxUploadBytes)} upload limit.`));
+      return;
+    }
+    const isMultipart = (req.get("content-type") ?? "").toLowerCase().startsWith("multipart/form-data");
+    const accept = (source: Readable, filename: string) => {
+      const upload = receiveUpload(deps, { filename, maxBytes: deps.maxUploadBytes });
+      req.on("close", () => {
+        if (!req.complete) upload.abort(new UploadError(499, "The upload was interrupted."));
+      });
+      source.on("error", (error) => upload.abort(new UploadError(499, error.message)));
+      source.pipe(upload.sink);
+      upload.done.then(
+        async (queued) => {
+          await deps.onQueued(queued.id).catch(() => {});
+          if (wantsHtml(req)) res.redirect(303, `/imports/${queued.id}`);
+          else res.status(202).json({ id: queued.id, import: toImportJson(queued) });
+        },
+        (error: unknown) => {
+          source.unpipe(upload.sink);
+          reply(req, res, error);
+        },
+      );
+    };
+
+    if (!isMultipart) {
+      accept(req, cleanFilename(String(req.query.filename ?? "")) || "upload.csv");
+      return;
+    }
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: req.headers, limits: { files: 1, fileSize: deps.maxUploadBytes + 1 } });
+    } catch {
+      reply(req, res, new UploadError(400, "The multipart body cannot be read (missing boundary)."));
+      return;
+    }
+    let sawFile = false;
+    parser.on("file", (field, stream, info) => {
+      if (field !== "file" || sawFile) {
+        stream.resume();
+        return;
+      }
+      sawFile = true;
+      accept(stream, cleanFilename(info.filename ?? "") || "upload.csv");
+    });
+    parser.on("close", () => {
+      if (!sawFile) reply(req, res, new UploadError(400, 'The form has no file in the field "file".'));
+    });
+    parser.on("error", (error) => {
+      if (!sawFile) reply(req, res, new UploadError(400, `The multipart body cannot be read: ${(error as Error).message}`));
+    });
+    req.pipe(parser);
+  };
+}
+
+function cleanFilename(name: string): string {
+  // Keep the base name only; it is shown back to people, never used as a path.
+  return name.split(/[\\/]/).pop()!.replace(/[\u0000-\u001f]/g, "").slice(0, 255).trim();
+}
+
+function reply(req: Request, res: Response, error: unknown): void {
+  if (res.headersSent) return;
+  const known = error instanceof UploadError ? error : new UploadError(500, "The upload could not be stored. Try again.", null, { cause: error });
+  const status = known.status === 499 ? 400 : known.status;
+  const message = known.message;
+  if (status === 500) req.log?.error({ err: known.cause ?? known }, "upload failed");
+  // The rest of the body is not wanted; close the connection rather than read it.
+  res.set("Connection", "close");
+  res.status(status).json({ error: message, ...(known.importId ? { id: known.importId } : {}) });
+  req.resume();
+}
+
+declare module "express-serve-static-core" {
+  interface Request {
+    log?: { error: (details: object, message: string) => void };
+  }
+}

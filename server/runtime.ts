@@ -1,0 +1,114 @@
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import { existsSync } from "node:fs";
+import type { Server } from "node:http";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { sql } from "kysely";
+import { connectDatabase, type DatabaseHandle } from "../db/connect.js";
+import { ensureDatabase, startEmbeddedPostgres } from "../db/embedded.js";
+import { migrateToLatest } from "../db/migrate.js";
+import { startJobQueue, type JobQueue } from "../jobs/job-queue.js";
+import { startImportWorker, type ImportWorker } from "../jobs/import-worker.js";
+import type { Config } from "./config.js";
+import { createHttpApp, loadContextFor, type PageSettings } from "./http-app.js";
+import { IMPORT_QUEUE } from "./imports/import-queue.js";
+import { ProgressHub } from "./imports/progress-hub.js";
+import { createLogger, type Logger } from "./logger.js";
+import type { ApiContext } from "./trpc/trpc.js";
+
+export interface RunningApp {
+  url: string;
+  port: number;
+  database: DatabaseHandle;
+  log: Logger;
+  stop(): Promise<void>;
+}
+
+async function databaseUrl(config: Config, log: Logger): Promise<{ url: string; stop: () => Promise<void> }> {
+  if (config.DATABASE_URL) return { url: config.DATABASE_URL, stop: async () => {} };
+  const dataDir = path.join(config.DATA_DIR, "postgres");
+  log.info({ dataDir }, "starting embedded Postgres");
+  const cluster = await startEmbeddedPostgres({ dataDir, log: (line) => log.debug({ postgres: line }) });
+  await ensureDatabase(cluster.adminUrl, "product_importer");
+  return { url: cluster.urlFor("product_importer"), stop: cluster.stop };
+}
+
+async function loadPages(api: ApiContext, settings: PageSettings): Promise<ReturnType<typeof createRequestHandler> | undefined> {
+  const buildPath = path.resolve("build/index.js");
+  if (!existsSync(buildPath)) return undefined;
+  const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
+  return createRequestHandler({ build, getLoadContext: loadContextFor(api, settings) });
+}
+
+/** Starts everything this process's ROLE asks for; `stop` drains it in reverse order. */
+export async function startApp(config: Config, options: { pages?: boolean } = {}): Promise<RunningApp> {
+  const log = createLogger(config.LOG_LEVEL);
+  const postgres = await databaseUrl(config, log);
+  const database = connectDatabase(postgres.url);
+  await migrateToLatest(database.db, postgres.url);
+
+  const serveWeb = config.ROLE !== "worker";
+  const runJobs = config.ROLE !== "web";
+  const boss: JobQueue = await startJobQueue(postgres.url, { onError: (error) => log.error({ err: error }, "job queue error") });
+  let worker: ImportWorker | undefined;
+  const api: ApiContext = {
+    db: database.db,
+    pool: database.pool,
+    requestImportApply: async () => {
+      await boss.send(IMPORT_QUEUE, {});
+      worker?.nudge();
+    },
+  };
+  if (runJobs) {
+    worker = await startImportWorker(boss, {
+      db: database.db,
+      pool: database.pool,
+      log: (message, fields) => log.info(fields ?? {}, message),
+    });
+  }
+  const hub = new ProgressHub(postgres.url, database.db);
+  if (serveWeb) await hub.start();
+
+  let ready = true;
+  const app = createHttpApp({
+    api,
+    hub,
+    log,
+    maxUploadBytes: config.MAX_UPLOAD_BYTES,
+    isReady: async () => {
+      if (!ready) return false;
+      await sql`SELECT 1`.execute(database.db);
+      return true;
+    },
+    pages: serveWeb && options.pages !== false ? await loadPages(api, { maxUploadBytes: config.MAX_UPLOAD_BYTES }) : undefined,
+  });
+  const server: Server = await new Promise((resolve, reject) => {
+    const listening = app.listen(config.PORT, config.HOST, () => resolve(listening));
+    listening.on("error", reject);
+  });
+  // Uploads of a gigabyte over a slow link must not be cut off by Node's default request timeout.
+  server.requestTimeout = 0;
+  const port = (server.address() as { port: number }).port;
+  const host = config.HOST === "0.0.0.0" || config.HOST === "::" ? "127.0.0.1" : config.HOST;
+  log.info({ port, role: config.ROLE }, "ready");
+
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    database,
+    log,
+    async stop() {
+      ready = false;
+      server.closeIdleConnections();
+      const closed = new Promise((resolve) => server.close(resolve));
+      await hub.stop();
+      await worker?.stop();
+      await boss.stop({ graceful: true, wait: true, timeout: 20_000 });
+      server.closeAllConnections();
+      await closed;
+      await database.close();
+      await postgres.stop();
+    },
+  };
+}
