@@ -50,7 +50,13 @@ export interface ImportErrorsTable {
   fields: string[];
 }
 
+export interface CatalogCountsTable {
+  id: ColumnType<boolean, never, never>;
+  products: ColumnType<string, never, string | number>;
+}
+
 export interface Database {
+  catalog_counts: CatalogCountsTable;
   products: ProductsTable;
   imports: ImportsTable;
   import_errors: ImportErrorsTable;

@@ -42,6 +42,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       updated_at timestamptz NOT NULL DEFAULT now()
     )`.execute(db);
   await sql`CREATE UNIQUE INDEX products_sku_key ON products (sku_key(sku))`.execute(db);
+  // The unfiltered total, kept exact by every write in its own transaction: count(*) over a table
+  // a running import is filling costs a visibility check per uncommitted row.
+  await sql`
+    CREATE TABLE catalog_counts (
+      id boolean PRIMARY KEY DEFAULT true CHECK (id),
+      products bigint NOT NULL CHECK (products >= 0)
+    )`.execute(db);
+  await sql`INSERT INTO catalog_counts (products) VALUES (0)`.execute(db);
 
   await sql`CREATE SEQUENCE import_queue_position`.execute(db);
   await sql`
@@ -87,7 +95,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`DROP SCHEMA staging CASCADE`.execute(db);
-  await sql`DROP TABLE import_errors, imports, products`.execute(db);
+  await sql`DROP TABLE import_errors, imports, catalog_counts, products`.execute(db);
   await sql`DROP SEQUENCE import_queue_position`.execute(db);
   await sql`DROP FUNCTION sku_key(text)`.execute(db);
 }

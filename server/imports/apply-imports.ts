@@ -3,6 +3,7 @@ import type pg from "pg";
 import { kyselyOn } from "../../db/connect.js";
 import type { Database } from "../../db/schema.js";
 import { mergeStagedChunk } from "../products/catalog-merge.js";
+import { addToProductCount } from "../products/catalog-counts.table.js";
 import {
   markCompleted,
   markFailed,
@@ -111,6 +112,7 @@ async function mergeImport(deps: ApplyDeps, tx: Kysely<Database>, row: ImportRow
     clearInterval(heartbeat);
     const completed = await markCompleted(tx, row.id, { createdCount: created, updatedCount: distinct - created });
     if (!completed) return "cancelled";
+    await addToProductCount(tx, created);
     await dropStagingTable(tx, row.id);
     return "completed";
   } finally {

@@ -1,22 +1,22 @@
-import { parse, type Options, type Parser } from "csv-parse";
-import { isBlankRecord, linesSpanned } from "./csv-row.js";
+import { parse, type Parser } from "csv-parse";
+import type { TransformCallback } from "node:stream";
 import { UnusableFileError } from "./csv-columns.js";
+import { isBlankRecord, linesSpanned } from "./csv-row.js";
 
-export interface NumberedRecord {
-  /** The physical line the record starts on; the header is line 1. */
-  line: number;
-  fields: string[];
-}
-
-// Far above any valid row (limits add up to ~400 KB of UTF-8), far below a problem for memory.
+// Far above any valid row (the limits add up to ~400 KB of UTF-8), far below a memory problem.
 const MAX_RECORD_CHARS = 8 * 1024 * 1024;
 
+/** Travels down the stream after the last good record, so the consumer knows where it broke. */
+export class CsvParseFailure {
+  constructor(readonly error: Error & { code?: string }) {}
+}
+
 /**
- * A streaming CSV parser that yields records numbered by the line they start on. csv-parse reports
- * where a record ends (and counts CRLF inside quotes twice), so lines are counted from the fields.
+ * A streaming CSV parser whose output is `string[]` records and, if the file is broken, one final
+ * CsvParseFailure. Passing the error in-band keeps every record parsed before it, which the
+ * line numbering needs.
  */
-export function numberedCsvRecords(): { parser: Parser; explain: (error: unknown) => unknown } {
-  let nextLine = 1;
+export function csvRecordStream(): Parser {
   const parser = parse({
     bom: true,
     relax_column_count: true,
@@ -24,24 +24,42 @@ export function numberedCsvRecords(): { parser: Parser; explain: (error: unknown
     relax_quotes: true,
     skip_empty_lines: false,
     max_record_size: MAX_RECORD_CHARS,
-    on_record: ((fields: string[]) => {
-      const line = nextLine;
-      nextLine += linesSpanned(fields);
-      return isBlankRecord(fields) ? null : ({ line, fields } satisfies NumberedRecord);
-    }) as unknown as Options["on_record"],
   });
-  // Parse errors name the line the broken record starts on, in the product's words.
-  return { parser, explain: (error) => describeParseError(error as Error & { code?: string }, nextLine) };
+  const inBand = (callback: TransformCallback) => (error?: Error | null) => {
+    if (error) parser.push(new CsvParseFailure(error));
+    callback();
+  };
+  const transform = parser._transform.bind(parser);
+  const flush = parser._flush.bind(parser);
+  parser._transform = (chunk, encoding, callback) => transform(chunk, encoding, inBand(callback));
+  parser._flush = (callback) => flush(inBand(callback));
+  return parser;
 }
 
-function describeParseError(error: Error & { code?: string }, line: number): unknown {
-  if (!error.code?.startsWith("CSV_")) return error;
-  switch (error.code) {
-    case "CSV_QUOTE_NOT_CLOSED":
-      return new UnusableFileError("a quoted field starts here and is never closed, so the file cannot be read", line);
-    case "CSV_MAX_RECORD_SIZE":
-      return new UnusableFileError("a record is longer than 8 MB; is this a CSV file?", line);
-    default:
-      return new UnusableFileError(`the CSV cannot be read (${error.message})`, line);
+/**
+ * Numbers records by the physical line they start on (header = 1). csv-parse only reports where
+ * a record ends, and counts CRLF inside quotes twice, so lines are counted from the fields.
+ */
+export class LineCounter {
+  private next = 1;
+
+  /** The record's first line, or null for a blank line (skipped silently). */
+  lineOf(fields: string[]): number | null {
+    const line = this.next;
+    this.next += linesSpanned(fields);
+    return isBlankRecord(fields) ? null : line;
+  }
+
+  /** The parse error in the product's words, naming the line where the broken record starts. */
+  explain(failure: CsvParseFailure): UnusableFileError {
+    const line = this.next;
+    switch (failure.error.code) {
+      case "CSV_QUOTE_NOT_CLOSED":
+        return new UnusableFileError("a quoted field starts here and is never closed, so the file cannot be read", line);
+      case "CSV_MAX_RECORD_SIZE":
+        return new UnusableFileError("a record is longer than 8 MB; is this a CSV file?", line);
+      default:
+        return new UnusableFileError(`the CSV cannot be read (${failure.error.message})`, line);
+    }
   }
 }

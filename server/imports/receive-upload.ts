@@ -5,7 +5,7 @@ import { pipeline } from "node:stream/promises";
 import { kyselyOn } from "../../db/connect.js";
 import type { Database } from "../../db/schema.js";
 import { readHeader, UnusableFileError, type ColumnMap } from "./csv-columns.js";
-import { numberedCsvRecords, type NumberedRecord } from "./csv-records.js";
+import { csvRecordStream, CsvParseFailure, LineCounter } from "./csv-records.js";
 import { validateRow, type RejectedRow } from "./csv-row.js";
 import { insertRejectedRows } from "./import-errors.table.js";
 import {
@@ -68,12 +68,11 @@ export function formatBytes(bytes: number): string {
  */
 export function receiveUpload(deps: UploadDeps, file: IncomingFile) {
   const limit = new ByteLimit(file.maxBytes);
-  const { parser, explain } = numberedCsvRecords();
   const stager = new Stager(deps, file.filename, () => limit.bytes);
-  const done = pipeline(limit, parser, stager).then(
+  const done = pipeline(limit, csvRecordStream(), stager).then(
     () => stager.finished(),
     async (error: unknown) => {
-      const reason = toUploadError(explain(error), stager.importId);
+      const reason = toUploadError(error, stager.importId);
       await stager.abandon(reason);
       throw reason;
     },
@@ -94,6 +93,7 @@ function toUploadError(error: unknown, importId: string | null): UploadError {
 class Stager extends Writable {
   importId: string | null = null;
   private columns: ColumnMap | null = null;
+  private readonly lines = new LineCounter();
   private client: pg.PoolClient | null = null;
   private tx: Kysely<Database> | null = null;
   private copy: Writable | null = null;
@@ -113,8 +113,17 @@ class Stager extends Writable {
     super({ objectMode: true, highWaterMark: 64 });
   }
 
-  override _write(record: NumberedRecord, _encoding: BufferEncoding, done: (error?: Error | null) => void) {
-    const step = this.columns ? this.stageRecord(record) : this.start(record);
+  override _write(record: string[] | CsvParseFailure, _encoding: BufferEncoding, done: (error?: Error | null) => void) {
+    if (record instanceof CsvParseFailure) {
+      done(this.lines.explain(record));
+      return;
+    }
+    const line = this.lines.lineOf(record);
+    if (line === null) {
+      done();
+      return;
+    }
+    const step = this.columns ? this.stageRecord(record, line) : this.start(record);
     if (step) step.then(() => done(), done);
     else done();
   }
@@ -128,11 +137,11 @@ class Stager extends Writable {
     done(error);
   }
 
-  private async start(header: NumberedRecord): Promise<void> {
-    this.columns = readHeader(header.fields);
+  private async start(header: string[]): Promise<void> {
+    this.columns = readHeader(header);
     const created = await createImport(this.deps.db, {
       filename: this.filename,
-      header: header.fields,
+      header,
       hasActiveColumn: this.columns.active !== null,
     });
     this.importId = created.id;
@@ -145,9 +154,9 @@ class Stager extends Writable {
     this.ticker = setInterval(() => this.reportProgress(), PROGRESS_EVERY_MS);
   }
 
-  private stageRecord(record: NumberedRecord): Promise<void> | void {
+  private stageRecord(fields: string[], line: number): Promise<void> | void {
     this.totals.totalRows += 1;
-    const outcome = validateRow(record.fields, this.columns!, record.line);
+    const outcome = validateRow(fields, this.columns!, line);
     if ("rejected" in outcome) {
       this.totals.errorCount += 1;
       this.rejected.push(outcome.rejected);

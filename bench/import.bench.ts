@@ -1,0 +1,203 @@
+/**
+ * `npm run bench:import`: the real path (HTTP upload until `completed`) against the raw Postgres
+ * baseline (COPY into an unlogged table + one INSERT … SELECT DISTINCT ON … ON CONFLICT DO UPDATE),
+ * in the same run on the same database, for an empty catalog and for re-imports. Median of RUNS.
+ */
+import { createReadStream, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
+import { pipeline } from "node:stream/promises";
+import { ensureDatabase, startEmbeddedPostgres } from "../db/embedded.js";
+import { startAppProcess } from "../tests/support/app-process.js";
+import { REAL_CATALOG, writeCatalogFile } from "./catalog-file.js";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const WORK_DIR = path.resolve(".bench");
+const FILE = path.join(WORK_DIR, `catalog-${REAL_CATALOG.rows}-${REAL_CATALOG.seed}-v2.csv`);
+const CHANGED_FILE = path.join(WORK_DIR, `catalog-${REAL_CATALOG.rows}-${REAL_CATALOG.seed}-v2-changed.csv`);
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? 0;
+const seconds = (ms: number) => (ms / 1000).toFixed(2);
+
+async function trpc(url: string, procedure: string, input: unknown) {
+  const response = await fetch(`${url}/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`);
+  const body = (await response.json()) as { result?: { data: any }; error?: unknown };
+  if (!body.result) throw new Error(`${procedure} failed: ${JSON.stringify(body.error)}`);
+  return body.result.data;
+}
+
+function upload(url: string, file: string): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      `${url}/api/imports?filename=${path.basename(file)}`,
+      { method: "POST", headers: { "Content-Type": "text/csv", "Content-Length": statSync(file).size } },
+      (response) => {
+        let text = "";
+        response.on("data", (chunk) => (text += chunk));
+        response.on("end", () => resolve({ status: response.statusCode!, body: JSON.parse(text) }));
+      },
+    );
+    request.on("error", reject);
+    createReadStream(file).pipe(request);
+  });
+}
+
+interface AppTiming {
+  stagingMs: number;
+  mergeMs: number;
+  totalMs: number;
+  listP95Ms: number;
+  listMaxMs: number;
+  created: number;
+  updated: number;
+}
+
+/** Uploads the file and waits for `completed`, asking products.list every 100 ms meanwhile. */
+async function importThroughApp(url: string, file: string): Promise<AppTiming> {
+  const latencies: number[] = [];
+  let running = true;
+  const probe = (async () => {
+    while (running) {
+      const started = performance.now();
+      await trpc(url, "products.list", { page: 1, pageSize: 50 });
+      latencies.push(performance.now() - started);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  const started = performance.now();
+  const response = await upload(url, file);
+  const staged = performance.now();
+  if (response.status !== 202) throw new Error(`upload answered ${response.status}: ${JSON.stringify(response.body)}`);
+  let item: any;
+  for (;;) {
+    item = await trpc(url, "imports.get", { id: response.body.id });
+    if (item.status === "completed" || item.status === "failed" || item.status === "cancelled") break;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  const finished = performance.now();
+  running = false;
+  await probe;
+  if (item.status !== "completed") throw new Error(`import ended ${item.status}: ${item.error}`);
+  return {
+    stagingMs: staged - started,
+    mergeMs: finished - staged,
+    totalMs: finished - started,
+    listP95Ms: percentile(latencies, 95),
+    listMaxMs: Math.max(...latencies),
+    created: item.createdCount,
+    updated: item.updatedCount,
+  };
+}
+
+/** The raw Postgres floor: what a hand-written COPY + upsert costs on the same database. */
+async function importThroughBaseline(databaseUrl: string, file: string): Promise<{ copyMs: number; mergeMs: number; totalMs: number }> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query("DROP TABLE IF EXISTS baseline_staging");
+    await client.query("CREATE UNLOGGED TABLE baseline_staging (name text, sku text, description text)");
+    // Same memory for sorting as the app's merge gets.
+    await client.query("SET work_mem = '64MB'");
+    const started = performance.now();
+    await pipeline(
+      createReadStream(file),
+      client.query(copyFrom("COPY baseline_staging (name, sku, description) FROM STDIN WITH (FORMAT csv, HEADER true)")),
+    );
+    const copied = performance.now();
+    await client.query(`
+      INSERT INTO baseline_products (sku, name, description)
+      SELECT DISTINCT ON (lower(sku)) sku, name, description FROM baseline_staging
+      ON CONFLICT (lower(sku)) DO UPDATE SET sku = excluded.sku, name = excluded.name, description = excluded.description`);
+    const merged = performance.now();
+    return { copyMs: copied - started, mergeMs: merged - copied, totalMs: merged - started };
+  } finally {
+    await client.end();
+  }
+}
+
+async function main() {
+  mkdirSync(WORK_DIR, { recursive: true });
+  if (!existsSync(FILE)) {
+    console.log(`writing ${FILE} …`);
+    await writeCatalogFile(FILE, REAL_CATALOG);
+  }
+  if (!existsSync(CHANGED_FILE)) {
+    console.log(`writing ${CHANGED_FILE} …`);
+    await writeCatalogFile(CHANGED_FILE, { ...REAL_CATALOG, nameSuffix: " II" });
+  }
+  console.log(`file: ${(statSync(FILE).size / 1e6).toFixed(1)} MB, ${REAL_CATALOG.rows} rows, ${REAL_CATALOG.distinctSkus} distinct SKUs`);
+
+  const clusterDir = path.join(WORK_DIR, "postgres");
+  rmSync(clusterDir, { recursive: true, force: true });
+  const cluster = await startEmbeddedPostgres({ dataDir: clusterDir, persistent: false });
+  const scenarios = ["empty catalog", "re-import, same file", "re-import, every row changed"] as const;
+  const results: Record<string, { app: AppTiming[]; baseline: { copyMs: number; mergeMs: number; totalMs: number }[] }> = {};
+  for (const scenario of scenarios) results[scenario] = { app: [], baseline: [] };
+  const peakRss: number[] = [];
+
+  try {
+    for (let run = 1; run <= RUNS; run += 1) {
+      const database = `bench_${run}_${Date.now()}`;
+      await ensureDatabase(cluster.adminUrl, database);
+      const databaseUrl = cluster.urlFor(database);
+      const app = await startAppProcess({ DATABASE_URL: databaseUrl, ROLE: "all" });
+      try {
+        const setup = new pg.Client({ connectionString: databaseUrl });
+        await setup.connect();
+        await setup.query(`CREATE TABLE baseline_products (
+          id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, sku text NOT NULL, name text NOT NULL,
+          description text NOT NULL DEFAULT '', active boolean NOT NULL DEFAULT true,
+          created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now())`);
+        await setup.query("CREATE UNIQUE INDEX ON baseline_products (lower(sku))");
+        await setup.end();
+
+        const files = { "empty catalog": FILE, "re-import, same file": FILE, "re-import, every row changed": CHANGED_FILE };
+        for (const scenario of scenarios) {
+          const appTiming = await importThroughApp(app.url, files[scenario]);
+          const baseline = await importThroughBaseline(databaseUrl, files[scenario]);
+          results[scenario]!.app.push(appTiming);
+          results[scenario]!.baseline.push(baseline);
+          console.log(
+            `run ${run} · ${scenario}: app ${seconds(appTiming.totalMs)} s (staging ${seconds(appTiming.stagingMs)}, merge ${seconds(appTiming.mergeMs)}; created ${appTiming.created}, updated ${appTiming.updated}) · baseline ${seconds(baseline.totalMs)} s · ratio ${(appTiming.totalMs / baseline.totalMs).toFixed(2)} · list p95 ${appTiming.listP95Ms.toFixed(0)} ms`,
+          );
+        }
+        peakRss.push(app.peakRss());
+      } finally {
+        await app.stop();
+      }
+    }
+  } finally {
+    await cluster.stop();
+  }
+
+  const rows = scenarios.map((scenario) => {
+    const { app, baseline } = results[scenario]!;
+    const ratios = app.map((timing, index) => timing.totalMs / baseline[index]!.totalMs);
+    return {
+      scenario,
+      stagingS: seconds(median(app.map((t) => t.stagingMs))),
+      mergeS: seconds(median(app.map((t) => t.mergeMs))),
+      totalS: seconds(median(app.map((t) => t.totalMs))),
+      rowsPerS: Math.round(REAL_CATALOG.rows / (median(app.map((t) => t.totalMs)) / 1000)),
+      baselineS: seconds(median(baseline.map((t) => t.totalMs))),
+      ratio: median(ratios).toFixed(2),
+      listP95Ms: median(app.map((t) => t.listP95Ms)).toFixed(0),
+      listMaxMs: Math.max(...app.map((t) => t.listMaxMs)).toFixed(0),
+    };
+  });
+  console.log(`\nmedian of ${RUNS} runs, ${REAL_CATALOG.rows} rows; server peak RSS ${(Math.max(...peakRss) / 2 ** 20).toFixed(0)} MB (max of runs)\n`);
+  console.log("| scenario | upload + staging s | merge s | total s | rows/s | baseline s | ratio | products.list p95 / max ms |");
+  console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
+  for (const row of rows) {
+    console.log(
+      `| ${row.scenario} | ${row.stagingS} | ${row.mergeS} | ${row.totalS} | ${row.rowsPerS.toLocaleString("en-US")} | ${row.baselineS} | ${row.ratio}× | ${row.listP95Ms} / ${row.listMaxMs} |`,
+    );
+  }
+  writeFileSync(path.join(WORK_DIR, "import-results.json"), JSON.stringify({ rows, peakRssBytes: Math.max(...peakRss), results }, null, 2));
+}
+
+await main();
