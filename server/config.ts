@@ -21,7 +21,7 @@ const configSchema = z.object({
 export type Config = z.infer<typeof configSchema>;
 
 /** Reads the environment once; the rest of the code receives typed values. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);

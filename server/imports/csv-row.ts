@@ -30,11 +30,18 @@ function tooLong(value: string, limit: number): number | null {
   return codePoints > limit ? codePoints : null;
 }
 
+const UNSTORABLE = /[\0\uFFFD]/;
+
 function problemWith(label: string, value: string, limit: number): string | null {
-  if (value.includes("\0")) return `${label} contains a NUL byte`;
-  if (value.includes("\uFFFD")) return `${label} is not valid UTF-8 text (save the file as UTF-8)`;
+  if (UNSTORABLE.test(value)) {
+    return value.includes("\0") ? `${label} contains a NUL byte` : `${label} is not valid UTF-8 text (save the file as UTF-8)`;
+  }
   const length = tooLong(value, limit);
   return length ? `${label} is ${length} characters long; the limit is ${limit}` : null;
+}
+
+function rejection(line: number, message: string, fields: string[]) {
+  return { rejected: { line, message, fields } };
 }
 
 export function parseActive(value: string): boolean | undefined {
@@ -47,28 +54,27 @@ export function validateRow(
   columns: ColumnMap,
   line: number,
 ): { accepted: AcceptedRow } | { rejected: RejectedRow } {
-  const reject = (message: string) => ({ rejected: { line, message, fields } });
   if (fields.length !== columns.width) {
-    return reject(`expected ${columns.width} fields but found ${fields.length}`);
+    return rejection(line, `expected ${columns.width} fields but found ${fields.length}`, fields);
   }
   let sku = fields[columns.sku]!.trim();
   if (NON_ASCII.test(sku)) sku = sku.normalize("NFC");
   const name = fields[columns.name]!.trim();
   const description = columns.description === null ? "" : fields[columns.description]!;
-  if (!sku) return reject("sku is empty");
-  if (!name) return reject("name is empty");
+  if (!sku) return rejection(line, "sku is empty", fields);
+  if (!name) return rejection(line, "name is empty", fields);
   const problem =
     problemWith("sku", sku, LIMITS.sku) ??
     problemWith("name", name, LIMITS.name) ??
     problemWith("description", description, LIMITS.description);
-  if (problem) return reject(problem);
+  if (problem) return rejection(line, problem, fields);
 
   let active: boolean | null = null;
   if (columns.active !== null) {
     const raw = fields[columns.active]!;
     const parsed = parseActive(raw);
     if (parsed === undefined) {
-      return reject(`active must be true/false, yes/no, 1/0 or active/inactive (found "${raw}")`);
+      return rejection(line, `active must be true/false, yes/no, 1/0 or active/inactive (found "${raw}")`, fields);
     }
     active = parsed;
   }
@@ -81,12 +87,13 @@ export function isBlankRecord(fields: string[]): boolean {
 }
 
 /** Physical lines a record spans: one, plus the line breaks inside its quoted fields. */
+const LINE_BREAK = /[\r\n]/;
+const LINE_BREAKS = /\r\n|\r|\n/g;
+
 export function linesSpanned(fields: string[]): number {
   let lines = 1;
   for (const field of fields) {
-    if (field.length < 1 || (!field.includes("\n") && !field.includes("\r"))) continue;
-    const breaks = field.match(/\r\n|\r|\n/g);
-    lines += breaks ? breaks.length : 0;
+    if (LINE_BREAK.test(field)) lines += field.match(LINE_BREAKS)!.length;
   }
   return lines;
 }

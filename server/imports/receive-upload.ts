@@ -150,7 +150,9 @@ class Stager extends Writable {
     await this.client.query("BEGIN");
     await createStagingTable(this.tx, this.importId);
     this.copy = openStagingCopy(this.client, this.importId);
-    this.copy.on("error", (error) => this.destroy(error));
+    this.copy.on("error", (error) => {
+      if (!this.destroyed) this.destroy(error);
+    });
     this.ticker = setInterval(() => this.reportProgress(), PROGRESS_EVERY_MS);
   }
 
@@ -222,6 +224,14 @@ class Stager extends Writable {
   async abandon(reason: UploadError): Promise<void> {
     if (this.ticker) clearInterval(this.ticker);
     await this.reporting;
+    if (this.copy && !this.copy.writableFinished) {
+      // A COPY still open holds the connection: fail it first, or the ROLLBACK would wait forever.
+      const copy = this.copy;
+      await new Promise<void>((resolve) => {
+        copy.once("close", () => resolve());
+        copy.destroy(new Error(reason.message));
+      });
+    }
     if (this.client) {
       await this.client.query("ROLLBACK").catch(() => {});
       this.releaseClient(true);

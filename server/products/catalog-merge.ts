@@ -11,30 +11,43 @@ export interface MergeChunk {
 }
 
 /**
- * Upserts one range of staged pages into the catalog. Pages hold rows in file order, so merging
- * the ranges in order lets a later row of a SKU overwrite an earlier one: the last row wins.
+ * Merges one range of staged pages into the catalog. Pages hold rows in file order, so merging the
+ * ranges in order lets a later row of a SKU overwrite an earlier one: the last row wins.
+ *
+ * Existing SKUs are updated and new ones inserted plainly, which measured ~25% faster than
+ * INSERT … ON CONFLICT (docs/decisions/0003-merge.md). A product created meanwhile by someone else
+ * makes the insert fail with a unique violation; the caller then retries the whole import.
  * Rows identical to the stored product are not rewritten, so re-importing an export changes nothing.
  */
 export async function mergeStagedChunk(db: Kysely<Database>, chunk: MergeChunk): Promise<{ created: number }> {
-  const activeChange = chunk.fileHasActive ? sql`, active = excluded.active` : sql``;
-  const activeCompared = chunk.fileHasActive ? sql`, p.active` : sql``;
-  const activeIncoming = chunk.fileHasActive ? sql`, excluded.active` : sql``;
+  const active = chunk.fileHasActive;
   const { rows } = await sql<{ created: string }>`
-    WITH chunk AS (
-      SELECT DISTINCT ON (sku_key(sku)) sku, name, description, active
-      FROM ${chunk.staged}
-      WHERE ctid >= ${`(${chunk.fromPage},0)`}::tid AND ctid < ${`(${chunk.toPage},0)`}::tid
-      ORDER BY sku_key(sku), line DESC
-    ), written AS (
-      INSERT INTO products AS p (sku, name, description, active)
-      SELECT sku, name, description, coalesce(active, true) FROM chunk
-      ON CONFLICT (sku_key(sku)) DO UPDATE
-        SET sku = excluded.sku, name = excluded.name, description = excluded.description${activeChange},
-            updated_at = now()
-        WHERE (p.sku, p.name, p.description${activeCompared})
-              IS DISTINCT FROM (excluded.sku, excluded.name, excluded.description${activeIncoming})
-      RETURNING xmax = 0 AS created
+    WITH chunk AS MATERIALIZED (
+      SELECT c.*, existing.id AS existing_id
+      FROM (
+        SELECT DISTINCT ON (sku_key(sku)) sku_key(sku) AS key, sku, name, description, active
+        FROM ${chunk.staged}
+        WHERE ctid >= ${`(${chunk.fromPage},0)`}::tid AND ctid < ${`(${chunk.toPage},0)`}::tid
+        ORDER BY sku_key(sku), line DESC
+      ) AS c
+      -- LATERAL keeps this an index probe per row, never a scan of the whole catalog per chunk.
+      LEFT JOIN LATERAL (SELECT p.id FROM products AS p WHERE sku_key(p.sku) = c.key) AS existing ON true
+    ), updated AS (
+      UPDATE products AS p
+      SET sku = c.sku, name = c.name, description = c.description${active ? sql`, active = c.active` : sql``},
+          updated_at = now()
+      FROM chunk AS c
+      WHERE p.id = c.existing_id
+        AND (p.sku, p.name, p.description${active ? sql`, p.active` : sql``})
+            IS DISTINCT FROM (c.sku, c.name, c.description${active ? sql`, c.active` : sql``})
+    ), inserted AS (
+      INSERT INTO products (sku, name, description, active)
+      SELECT c.sku, c.name, c.description, coalesce(c.active, true)
+      FROM chunk AS c
+      WHERE c.existing_id IS NULL
+      ORDER BY c.key
+      RETURNING 1
     )
-    SELECT count(*) FILTER (WHERE created) AS created FROM written`.execute(db);
+    SELECT count(*) AS created FROM inserted`.execute(db);
   return { created: Number(rows[0]!.created) };
 }

@@ -1,0 +1,79 @@
+import { sql } from "kysely";
+import { loadConfig, type Config } from "../../server/config.js";
+import { startApp, type RunningApp } from "../../server/runtime.js";
+import { createTestDatabase } from "./test-database.js";
+
+export interface TestApp extends RunningApp {
+  trpcQuery<T = any>(procedure: string, input?: unknown): Promise<T>;
+  trpcMutation<T = any>(procedure: string, input?: unknown): Promise<T>;
+  /** The raw tRPC answer, for asserting on errors. */
+  trpcRaw(procedure: string, input: unknown, method?: "GET" | "POST"): Promise<{ status: number; body: any }>;
+  uploadCsv(csv: string | Buffer, filename?: string): Promise<{ status: number; body: any }>;
+  waitForImport(id: string, until?: (item: any) => boolean, timeoutMs?: number): Promise<any>;
+  products(): Promise<{ sku: string; name: string; description: string; active: boolean }[]>;
+  /** The catalog ordered by SKU key, independent of insertion order. */
+  productsBySku(): Promise<{ sku: string; name: string; description: string; active: boolean }[]>;
+}
+
+/** The real server, in this process, on its own fresh database and a free port. */
+export async function startTestApp(overrides: Partial<Record<keyof Config, string>> = {}, options: { pages?: boolean } = {}): Promise<TestApp> {
+  const databaseUrl = await createTestDatabase();
+  const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", DATABASE_URL: databaseUrl, ...overrides });
+  const app = await startApp(config, { pages: options.pages ?? false });
+
+  async function trpcRaw(procedure: string, input: unknown, method: "GET" | "POST" = "GET") {
+    const response =
+      method === "GET"
+        ? await fetch(`${app.url}/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input ?? {}))}`)
+        : await fetch(`${app.url}/api/trpc/${procedure}`, {
+            method: "POST",
+            headers: { "Content-Type": "application/json" },
+            body: JSON.stringify(input ?? {}),
+          });
+    return { status: response.status, body: await response.json() };
+  }
+  async function unwrap(result: Promise<{ status: number; body: any }>) {
+    const { body } = await result;
+    if (body.error) throw new Error(`${body.error.data?.code}: ${body.error.message}`);
+    return body.result.data;
+  }
+
+  return {
+    ...app,
+    trpcRaw,
+    trpcQuery: (procedure, input) => unwrap(trpcRaw(procedure, input, "GET")),
+    trpcMutation: (procedure, input) => unwrap(trpcRaw(procedure, input, "POST")),
+    async uploadCsv(csv, filename = "products.csv") {
+      const form = new FormData();
+      form.append("file", new Blob([typeof csv === "string" ? csv : new Uint8Array(csv)], { type: "text/csv" }), filename);
+      const response = await fetch(`${app.url}/api/imports`, { method: "POST", body: form });
+      return { status: response.status, body: await response.json() };
+    },
+    async waitForImport(id, until = (item) => ["completed", "failed", "cancelled"].includes(item.status), timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const item = await unwrap(trpcRaw("imports.get", { id }));
+        if (until(item)) return item;
+        if (Date.now() > deadline) throw new Error(`import ${id} is still ${item.status} after ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    async products() {
+      const { rows } = await sql<{ sku: string; name: string; description: string; active: boolean }>`
+        SELECT sku, name, description, active FROM products ORDER BY id`.execute(app.database.db);
+      return rows;
+    },
+    async productsBySku() {
+      const { rows } = await sql<{ sku: string; name: string; description: string; active: boolean }>`
+        SELECT sku, name, description, active FROM products ORDER BY sku_key(sku)`.execute(app.database.db);
+      return rows;
+    },
+  };
+}
+
+/** Uploads a CSV and waits until it has been applied (or failed). */
+export async function importCsv(app: TestApp, csv: string | Buffer, filename?: string) {
+  const upload = await app.uploadCsv(csv, filename);
+  if (upload.status !== 202) throw new Error(`upload answered ${upload.status}: ${JSON.stringify(upload.body)}`);
+  return app.waitForImport(upload.body.id);
+}
