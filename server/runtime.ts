@@ -64,7 +64,7 @@ export async function startApp(config: Config, options: { pages?: boolean } = {}
     worker = await startImportWorker(boss, {
       db: database.db,
       pool: database.pool,
-      log: (message, fields) => log.info(fields ?? {}, message),
+      log,
     });
   }
   const hub = new ProgressHub(postgres.url, database.db);

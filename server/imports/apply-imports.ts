@@ -1,6 +1,7 @@
 import { sql, type Kysely } from "kysely";
 import type pg from "pg";
 import { kyselyOn } from "../../db/connect.js";
+import type { Logger } from "../logger.js";
 import type { Database } from "../../db/schema.js";
 import { mergeStagedChunk } from "../products/catalog-merge.js";
 import { addToProductCount } from "../products/catalog-counts.table.js";
@@ -29,19 +30,24 @@ const HEARTBEAT_MS = 5_000;
 export interface ApplyDeps {
   db: Kysely<Database>;
   pool: pg.Pool;
-  log?: (message: string, fields?: Record<string, unknown>) => void;
+  log: Logger;
 }
 
 /** Applies every waiting import, oldest upload first; returns how many it settled. */
 export async function applyWaitingImports(deps: ApplyDeps): Promise<number> {
   let settled = 0;
-  while (await applyNextImport(deps)) settled += 1;
+  const clashes = new Map<string, number>();
+  while (await applyNextImport(deps, clashes)) settled += 1;
   return settled;
 }
 
+const UNIQUE_VIOLATION = "23505";
+const MAX_CLASH_RETRIES = 3;
+
 type Outcome = "completed" | "cancelled";
 
-async function applyNextImport(deps: ApplyDeps): Promise<boolean> {
+/** `clashes` counts, per import, merges undone by a product someone created with one of its SKUs. */
+async function applyNextImport(deps: ApplyDeps, clashes: Map<string, number>): Promise<boolean> {
   const client = await deps.pool.connect();
   const tx = kyselyOn(client);
   let current: ImportRow | undefined;
@@ -63,19 +69,26 @@ async function applyNextImport(deps: ApplyDeps): Promise<boolean> {
       });
       return true;
     }
+    const startedAt = performance.now();
     const outcome = await mergeImport(deps, tx, current);
     await client.query(outcome === "completed" ? "COMMIT" : "ROLLBACK");
-    deps.log?.(`import ${outcome}`, { importId: current.id });
+    deps.log.info({ importId: current.id, rows: current.total_rows, applyMs: Math.round(performance.now() - startedAt) }, `import ${outcome}`);
     return true;
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {
       broken = true;
     });
     if (!current) throw error;
+    const clashCount = (clashes.get(current.id) ?? 0) + 1;
+    if ((error as { code?: string }).code === UNIQUE_VIOLATION && clashCount <= MAX_CLASH_RETRIES) {
+      // Nothing was applied; the next pass sees the new product and updates it instead.
+      clashes.set(current.id, clashCount);
+      return true;
+    }
     const reason = `Applying the import failed, nothing was changed: ${(error as Error).message}`;
     // If even this fails the database is unreachable: the job is retried and the import resumed.
     await markFailed(deps.db, current.id, reason, { retryable: true, from: ["processing", "queued"] });
-    deps.log?.("import failed", { importId: current.id, error: (error as Error).message });
+    deps.log.warn({ importId: current.id, err: error }, "import failed");
     return true;
   } finally {
     client.release(broken);
@@ -105,6 +118,7 @@ async function mergeImport(deps: ApplyDeps, tx: Kysely<Database>, row: ImportRow
         fileHasActive: row.has_active_column,
       });
       created += chunk.created;
+      deps.log.debug({ importId: row.id, fromPage, toPage, created: chunk.created }, "merged a chunk");
       const processed = Math.round((row.total_rows * toPage) / pages);
       if (toPage < pages && !(await reportMergeProgress(deps.db, row.id, processed))) return "cancelled";
     }

@@ -1,0 +1,177 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { sql } from "kysely";
+import { importCsv, startTestApp, type TestApp } from "../support/test-app.js";
+import { blockCatalogWrites, holdCatalogLock } from "../support/catalog-lock.js";
+import { readEventStream } from "../support/sse.js";
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(() => app?.stop());
+beforeEach(async () => {
+  await sql`TRUNCATE products`.execute(app.database.db);
+  await sql`UPDATE catalog_counts SET products = 0`.execute(app.database.db);
+});
+
+const rows = (prefix: string, count: number, name = "Item") =>
+  Array.from({ length: count }, (_, index) => `${prefix}-${index},${name} ${index}`).join("\n");
+
+async function upload(csv: string) {
+  const response = await app.uploadCsv(csv);
+  expect(response.status).toBe(202);
+  return response.body.id as string;
+}
+
+describe("live progress", () => {
+  it("streams the import's state at once, then every change, and ends after the outcome", async () => {
+    const lock = await holdCatalogLock(app.database.connectionString);
+    const id = await upload(`sku,name\n${rows("sse", 60_000)}\n`);
+    const stream = readEventStream(`${app.url}/api/imports/${id}/events`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await lock.release();
+    const { status, contentType, events, ended } = await stream;
+    expect(status).toBe(200);
+    expect(contentType).toMatch(/^text\/event-stream/);
+    expect(ended).toBe(true);
+    const statuses = events.map((event) => event.data.status);
+    expect(statuses[0]).toBe("queued");
+    expect(statuses).toContain("processing");
+    expect(statuses.at(-1)).toBe("completed");
+    expect(events.every((event) => event.event === "progress")).toBe(true);
+    const processed = events.filter((event) => event.data.status === "processing").map((event) => event.data.processedRows);
+    expect(processed.some((count) => count > 0 && count < 60_000)).toBe(true);
+    expect(events.at(-1)!.data).toMatchObject({ createdCount: 60_000, processedRows: 60_000, totalRows: 60_000 });
+    const ids = events.map((event) => Number(event.id));
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+  });
+
+  it("sends a browser that reconnects with Last-Event-ID nothing it already has", async () => {
+    const done = await importCsv(app, "sku,name\nlast-1,Last\n");
+    const first = await readEventStream(`${app.url}/api/imports/${done.id}/events`);
+    expect(first.events).toHaveLength(1);
+    const again = await readEventStream(`${app.url}/api/imports/${done.id}/events`, {
+      headers: { "Last-Event-ID": first.events[0]!.id },
+    });
+    expect(again).toMatchObject({ status: 200, ended: true, events: [] });
+  });
+
+  it("answers 404 for an import that does not exist", async () => {
+    const response = await fetch(`${app.url}/api/imports/999999/events`);
+    expect(response.status).toBe(404);
+  });
+});
+
+describe("cancel", () => {
+  it("stops a queued import; it never applies", async () => {
+    const lock = await holdCatalogLock(app.database.connectionString);
+    const id = await upload("sku,name\nq-1,Queued\n");
+    const cancelled = await app.trpcMutation("imports.cancel", { id });
+    expect(cancelled.status).toBe("cancelled");
+    await lock.release();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await app.trpcQuery("imports.get", { id })).toMatchObject({ status: "cancelled" });
+    expect(await app.products()).toEqual([]);
+  });
+
+  it("rolls back an import that is already merging: the catalog is exactly as before", async () => {
+    await importCsv(app, "sku,name\nkeep-1,Original\n");
+    const block = await blockCatalogWrites(app.database.connectionString);
+    const id = await upload(`sku,name\nkeep-1,Changed\n${rows("run", 30_000)}\n`);
+    await app.waitForImport(id, (item) => item.status === "processing");
+    expect((await app.trpcMutation("imports.cancel", { id })).status).toBe("cancelled");
+    await block.release();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await app.trpcQuery("imports.get", { id })).toMatchObject({ status: "cancelled" });
+    expect(await app.products()).toEqual([{ sku: "keep-1", name: "Original", description: "", active: true }]);
+  });
+
+  it("refuses to cancel a finished import, with a message", async () => {
+    const done = await importCsv(app, "sku,name\nfin-1,Done\n");
+    const response = await app.trpcRaw("imports.cancel", { id: done.id }, "POST");
+    expect(response.body.error.data.code).toBe("CONFLICT");
+    expect(response.body.error.message).toMatch(/already completed/);
+  });
+});
+
+describe("a merge that fails", () => {
+  it("changes nothing, says why, and can be retried from its staged rows", async () => {
+    await importCsv(app, "sku,name\nkeep-2,Original\n");
+    await sql`
+      CREATE FUNCTION refuse_boom() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.sku = 'boom' THEN RAISE EXCEPTION 'the warehouse refuses boom'; END IF;
+        RETURN NEW;
+      END $$`.execute(app.database.db);
+    await sql`CREATE TRIGGER refuse_boom BEFORE INSERT ON products FOR EACH ROW EXECUTE FUNCTION refuse_boom()`.execute(
+      app.database.db,
+    );
+    try {
+      // Three chunks: the failure comes after two of them were merged.
+      const failed = await importCsv(app, `sku,name\nkeep-2,Changed\n${rows("many", 60_000)}\nboom,Boom\n`);
+      expect(failed).toMatchObject({ status: "failed", retryable: true, error: expect.stringMatching(/refuses boom/) });
+      expect(await app.products()).toEqual([{ sku: "keep-2", name: "Original", description: "", active: true }]);
+      expect((await app.trpcQuery("products.list", {})).total).toBe(1);
+
+      await sql`DROP TRIGGER refuse_boom ON products`.execute(app.database.db);
+      const retried = await app.trpcMutation("imports.retry", { id: failed.id });
+      expect(retried.status).toBe("queued");
+      const done = await app.waitForImport(failed.id);
+      expect(done).toMatchObject({ status: "completed", createdCount: 60_001, updatedCount: 1, error: null });
+      expect((await app.trpcQuery("products.list", {})).total).toBe(60_002);
+    } finally {
+      await sql`DROP TRIGGER IF EXISTS refuse_boom ON products`.execute(app.database.db);
+      await sql`DROP FUNCTION refuse_boom()`.execute(app.database.db);
+    }
+  });
+
+  it("cannot be retried once it succeeded", async () => {
+    const done = await importCsv(app, "sku,name\nonce-1,Once\n");
+    const response = await app.trpcRaw("imports.retry", { id: done.id }, "POST");
+    expect(response.body.error.data.code).toBe("CONFLICT");
+  });
+});
+
+describe("several imports", () => {
+  it("apply one at a time in the order their uploads finished", async () => {
+    const lock = await holdCatalogLock(app.database.connectionString);
+    const first = await upload(`sku,name\nshared-1,From first\n${rows("first", 30_000)}\n`);
+    const second = await upload("sku,name\nshared-1,From second\n");
+    await lock.release();
+    const [a, b] = [await app.waitForImport(first), await app.waitForImport(second)];
+    expect(a.status).toBe("completed");
+    expect(b.status).toBe("completed");
+    expect(new Date(a.finishedAt).getTime()).toBeLessThanOrEqual(new Date(b.startedAt).getTime());
+    expect((await app.trpcQuery("products.list", { sku: "shared-1" })).items[0].name).toBe("From second");
+  });
+
+  it("uploaded at the same time both complete without interleaving", async () => {
+    const [one, two] = await Promise.all([
+      app.uploadCsv(`sku,name\n${rows("both", 20_000, "One")}\n`),
+      app.uploadCsv(`sku,name\n${rows("both", 20_000, "Two")}\n`),
+    ]);
+    const [a, b] = [await app.waitForImport(one.body.id), await app.waitForImport(two.body.id)];
+    const [earlier, later] = new Date(a.startedAt) < new Date(b.startedAt) ? [a, b] : [b, a];
+    expect(new Date(earlier.finishedAt).getTime()).toBeLessThanOrEqual(new Date(later.startedAt).getTime());
+    expect(earlier.createdCount + later.createdCount).toBe(20_000);
+    expect(later.updatedCount).toBe(20_000);
+    const laterName = later.id === one.body.id ? "One" : "Two";
+    const { items } = await app.trpcQuery("products.list", { sku: "both-", pageSize: 200 });
+    expect(items.every((item: { name: string }) => item.name.startsWith(laterName))).toBe(true);
+  });
+});
+
+describe("an import whose worker died", () => {
+  it("is picked up again and finishes, instead of staying processing forever", async () => {
+    const lock = await holdCatalogLock(app.database.connectionString);
+    const id = await upload("sku,name\norphan-1,Orphan\n");
+    // What a process killed mid-merge leaves behind: `processing`, its merge rolled back.
+    await sql`UPDATE imports SET status = 'processing', heartbeat_at = now() - interval '5 minutes' WHERE id = ${id}`.execute(
+      app.database.db,
+    );
+    await sql`DELETE FROM pgboss.job WHERE name = 'imports.apply'`.execute(app.database.db);
+    await lock.release();
+    const done = await app.waitForImport(id, undefined, 30_000);
+    expect(done).toMatchObject({ status: "completed", createdCount: 1 });
+  });
+});
