@@ -44,8 +44,8 @@ export async function mergeStagedChunk(db: Kysely<Database>, chunk: MergeChunk):
       INSERT INTO products (sku, name, description, active)
       SELECT c.sku, c.name, c.description, coalesce(c.active, true)
       FROM chunk AS c
+      -- Already in key order (DISTINCT ON sorted it), which keeps the SKU index inserts local.
       WHERE c.existing_id IS NULL
-      ORDER BY c.key
       RETURNING 1
     )
     SELECT count(*) AS created FROM inserted`.execute(db);
