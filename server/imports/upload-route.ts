@@ -23,7 +23,9 @@ export function uploadRoute(deps: UploadRouteDeps): RequestHandler {
   return (req, res) => {
     const declared = Number(req.get("content-length") ?? NaN);
     if (declared > deps.maxUploadBytes + 64 * 1024) {
-      reply(req, res, new UploadError(413, `The file is larger than the ${formatBytes(deps.maxUploadBytes)} upload limit.`));
+      // Nothing of this body will be read, so this connection cannot carry another request.
+      res.set("Connection", "close");
+      res.status(413).json({ error: `The file is larger than the ${formatBytes(deps.maxUploadBytes)} upload limit.` });
       return;
     }
     const isMultipart = (req.get("content-type") ?? "").toLowerCase().startsWith("multipart/form-data");
@@ -88,9 +90,27 @@ function reply(req: Request, res: Response, error: unknown): void {
   const status = known.status === 499 ? 400 : known.status;
   const message = known.message;
   if (status === 500) req.log?.error({ err: known.cause ?? known }, "upload failed");
-  // The rest of the body is not wanted; close the connection rather than read it.
-  res.set("Connection", "close");
+  if (!req.complete) discardRestOfBody(req);
   res.status(status).json({ error: message, ...(known.importId ? { id: known.importId } : {}) });
+}
+
+const LINGER_BYTES = 16 * 1024 * 1024;
+const LINGER_MS = 2_000;
+
+/**
+ * A client still sending when we answer early only sees the answer if we keep reading a while:
+ * closing at once makes its next write fail and the answer is lost. Read (and drop) a bounded
+ * amount, then close.
+ */
+function discardRestOfBody(req: Request): void {
+  const close = () => req.socket.destroy();
+  const timer = setTimeout(close, LINGER_MS);
+  let discarded = 0;
+  req.on("data", (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > LINGER_BYTES) close();
+  });
+  req.on("end", () => clearTimeout(timer));
   req.resume();
 }
 
