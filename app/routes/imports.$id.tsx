@@ -75,6 +75,7 @@ export default function ImportPage() {
           Progress
         </h2>
         <ImportProgress item={item} />
+        {!isTerminal(item.status) || item.retryable || item.status === "failed" ? (
         <Form method="post" className="actions">
           {!isTerminal(item.status) ? (
             <button className="button" name="intent" value="cancel" disabled={busy}>
@@ -88,6 +89,7 @@ export default function ImportPage() {
           ) : null}
           {item.status === "failed" && !item.retryable ? <Link to="/imports">Upload the file again</Link> : null}
         </Form>
+        ) : null}
       </section>
       <RejectedRows item={item} rejected={rejected} />
     </>
