@@ -3,29 +3,28 @@ import type pg from "pg";
 import { kyselyOn } from "../../db/connect.js";
 import type { Logger } from "../logger.js";
 import type { Database } from "../../db/schema.js";
-import { mergeStagedChunk } from "../products/catalog-merge.js";
-import { addToProductCount } from "../products/catalog-counts.table.js";
+import { insertIntoEmptyCatalog, upsertIntoCatalog } from "../products/catalog-merge.js";
+import { addToProductCount, productCount } from "../products/catalog-counts.table.js";
+import { MergeWatch } from "./merge-watch.js";
 import {
   markCompleted,
   markFailed,
   markProcessing,
   nextImportToApply,
-  reportMergeProgress,
-  touchHeartbeat,
   type ImportRow,
 } from "./imports.table.js";
 import {
   countDistinctStagedSkus,
   dropStagingTable,
-  stagedPageCount,
+  mergeCounter,
+  readMergeCounter,
+  resetMergeCounter,
   stagingTable,
   stagingTableExists,
 } from "./staging.js";
 
 /** Held for the whole merge transaction: imports (and catalog-wide deletes) never interleave. */
 export const CATALOG_WRITE_LOCK = 7_302_100;
-const ROWS_PER_CHUNK = 25_000;
-const HEARTBEAT_MS = 5_000;
 
 export interface ApplyDeps {
   db: Kysely<Database>;
@@ -95,41 +94,41 @@ async function applyNextImport(deps: ApplyDeps, clashes: Map<string, number>): P
   }
 }
 
+const QUERY_CANCELED = "57014";
+
 async function mergeImport(deps: ApplyDeps, tx: Kysely<Database>, row: ImportRow): Promise<Outcome> {
   // Progress is written on other connections so the browser sees it before this transaction commits.
   if (!(await markProcessing(deps.db, row.id))) return "cancelled";
-  const heartbeat = setInterval(() => touchHeartbeat(deps.db, row.id).catch(() => {}), HEARTBEAT_MS);
+  await resetMergeCounter(deps.db, row.id);
+  // A killed process must not leave its merge running unseen for long.
+  await sql`SET LOCAL client_connection_check_interval = '1s'`.execute(tx);
+  await sql`SET LOCAL work_mem = '64MB'`.execute(tx);
+  const { rows } = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(tx);
+  const distinctSkus = countDistinctStagedSkus(deps.db, row.id);
+  distinctSkus.catch(() => {});
+  const watch = new MergeWatch(deps.db, row.id, rows[0]!.pid, async () => {
+    const fed = await readMergeCounter(deps.db, row.id);
+    // Rows fed are distinct SKUs; scale to the file's rows, which is what the page counts.
+    const distinct = await distinctSkus.catch(() => row.total_rows);
+    return Math.min(row.total_rows - 1, Math.round((fed / Math.max(1, distinct)) * row.total_rows));
+  }).start();
   try {
-    // A killed process must not leave its merge running unseen for long.
-    await sql`SET LOCAL client_connection_check_interval = '1s'`.execute(tx);
-    await sql`SET LOCAL work_mem = '64MB'`.execute(tx);
-    const distinctSkus = countDistinctStagedSkus(deps.db, row.id);
-    distinctSkus.catch(() => {});
-    const pages = await stagedPageCount(tx, row.id);
-    const rowsPerPage = row.total_rows > 0 && pages > 0 ? row.total_rows / pages : 1;
-    const pagesPerChunk = Math.max(1, Math.floor(ROWS_PER_CHUNK / rowsPerPage));
-    let created = 0;
-    for (let fromPage = 0; fromPage < pages; fromPage += pagesPerChunk) {
-      const toPage = Math.min(pages, fromPage + pagesPerChunk);
-      const chunk = await mergeStagedChunk(tx, {
-        staged: stagingTable(row.id),
-        fromPage,
-        toPage,
-        fileHasActive: row.has_active_column,
-      });
-      created += chunk.created;
-      deps.log.debug({ importId: row.id, fromPage, toPage, created: chunk.created }, "merged a chunk");
-      const processed = Math.round((row.total_rows * toPage) / pages);
-      if (toPage < pages && !(await reportMergeProgress(deps.db, row.id, processed))) return "cancelled";
-    }
+    const source = { staged: stagingTable(row.id), progress: mergeCounter(row.id), fileHasActive: row.has_active_column };
+    const firstImport = (await productCount(tx)) === 0;
+    const { created } = firstImport ? await insertIntoEmptyCatalog(tx, source) : await upsertIntoCatalog(tx, source);
     const distinct = await distinctSkus;
-    clearInterval(heartbeat);
+    await watch.stop();
+    if (watch.cancelled) return "cancelled";
     const completed = await markCompleted(tx, row.id, { createdCount: created, updatedCount: distinct - created });
     if (!completed) return "cancelled";
     await addToProductCount(tx, created);
     await dropStagingTable(tx, row.id);
+    deps.log.debug({ importId: row.id, firstImport, created, distinct }, "merged");
     return "completed";
-  } finally {
-    clearInterval(heartbeat);
+  } catch (error) {
+    await watch.stop();
+    // The watch stopped the statement because the import was cancelled: not a failure.
+    if (watch.cancelled && (error as { code?: string }).code === QUERY_CANCELED) return "cancelled";
+    throw error;
   }
 }

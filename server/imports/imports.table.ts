@@ -117,13 +117,16 @@ export function reportMergeProgress(db: Kysely<Database>, id: string, processedR
   return changeImport(db, id, { processed_rows: processedRows, heartbeat_at: sql`clock_timestamp()` }, ["processing"]);
 }
 
-export async function touchHeartbeat(db: Kysely<Database>, id: string): Promise<void> {
-  await db
+/** Returns false once the import is no longer processing (cancelled). */
+export async function touchHeartbeat(db: Kysely<Database>, id: string): Promise<boolean> {
+  const row = await db
     .updateTable("imports")
     .set({ heartbeat_at: sql`clock_timestamp()` })
     .where("id", "=", id)
     .where("status", "=", "processing")
-    .execute();
+    .returning("id")
+    .executeTakeFirst();
+  return Boolean(row);
 }
 
 export interface MergeCounts {

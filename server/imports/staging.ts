@@ -57,15 +57,30 @@ export async function stagingTableExists(db: Kysely<Database>, importId: string)
 
 export async function dropStagingTable(db: Kysely<Database>, importId: string): Promise<void> {
   await sql`DROP TABLE IF EXISTS ${stagingTable(importId)}`.execute(db);
+  await sql`DROP SEQUENCE IF EXISTS ${sql.id("staging", `${stagingName(importId)}_progress`)}`.execute(db);
 }
 
-/** Heap pages of the staged rows: the merge walks them in order, a range of pages at a time. */
-export async function stagedPageCount(db: Kysely<Database>, importId: string): Promise<number> {
-  const { rows } = await sql<{ pages: string }>`
-    SELECT pg_relation_size(${`staging.${stagingName(importId)}`}::regclass) / current_setting('block_size')::int AS pages`.execute(
-    db,
-  );
-  return Number(rows[0]!.pages);
+/**
+ * How far the merge statement has got: a sequence it advances per row. Sequences are not
+ * transactional, so other connections see it move while the merge transaction is still open.
+ * Create (or rewind) it outside that transaction.
+ */
+export async function resetMergeCounter(db: Kysely<Database>, importId: string): Promise<void> {
+  const counter = sql.id("staging", `${stagingName(importId)}_progress`);
+  await sql`CREATE SEQUENCE IF NOT EXISTS ${counter} CACHE 1000`.execute(db);
+  await sql`ALTER SEQUENCE ${counter} RESTART`.execute(db);
+}
+
+export function mergeCounter(importId: string) {
+  return sql`${`staging.${stagingName(importId)}_progress`}::regclass`;
+}
+
+/** Rows the merge has fed in so far (rounded up to its cache of 1,000). */
+export async function readMergeCounter(db: Kysely<Database>, importId: string): Promise<number> {
+  const { rows } = await sql<{ value: string }>`
+    SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS value
+    FROM ${sql.id("staging", `${stagingName(importId)}_progress`)}`.execute(db);
+  return Number(rows[0]?.value ?? 0);
 }
 
 export async function countDistinctStagedSkus(db: Kysely<Database>, importId: string): Promise<number> {
