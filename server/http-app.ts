@@ -18,6 +18,8 @@ export interface HttpAppDeps {
   isReady: () => Promise<boolean>;
   /** The Remix request handler; absent in API-only tests. */
   pages?: RequestHandler;
+  /** False for ROLE=worker: it answers /healthz only. */
+  serveApi?: boolean;
 }
 
 export function createHttpApp(deps: HttpAppDeps) {
@@ -36,6 +38,8 @@ export function createHttpApp(deps: HttpAppDeps) {
     const ready = await deps.isReady().catch(() => false);
     res.status(ready ? 200 : 503).json({ ok: ready });
   });
+
+  if (deps.serveApi === false) return app;
 
   app.post(
     "/api/imports",

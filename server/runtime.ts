@@ -82,6 +82,7 @@ export async function startApp(config: Config, options: { pages?: boolean } = {}
       return true;
     },
     pages: serveWeb && options.pages !== false ? await loadPages(api, { maxUploadBytes: config.MAX_UPLOAD_BYTES }) : undefined,
+    serveApi: serveWeb,
   });
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(config.PORT, config.HOST, () => resolve(listening));

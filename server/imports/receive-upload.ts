@@ -33,8 +33,6 @@ export interface IncomingFile {
 const COPY_BATCH_CHARS = 256 * 1024;
 const REJECTED_BATCH = 500;
 const PROGRESS_EVERY_MS = 400;
-// Parsing a fast upload never waits for I/O; stepping aside this often keeps other requests quick.
-const YIELD_EVERY_RECORDS = 2_000;
 
 class ByteLimit extends Transform {
   bytes = 0;
@@ -106,7 +104,6 @@ class Stager extends Writable {
   private ticker: NodeJS.Timeout | null = null;
   private reporting: Promise<unknown> = Promise.resolve();
   private queued: ImportRow | null = null;
-  private sinceYield = 0;
 
   constructor(
     private readonly deps: UploadDeps,
@@ -128,10 +125,7 @@ class Stager extends Writable {
     }
     const step = this.columns ? this.stageRecord(record, line) : this.start(record);
     if (step) step.then(() => done(), done);
-    else if (++this.sinceYield >= YIELD_EVERY_RECORDS) {
-      this.sinceYield = 0;
-      setImmediate(done);
-    } else done();
+    else done();
   }
 
   override _final(done: (error?: Error | null) => void) {
