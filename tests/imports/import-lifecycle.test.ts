@@ -9,10 +9,7 @@ beforeAll(async () => {
   app = await startTestApp();
 });
 afterAll(() => app?.stop());
-beforeEach(async () => {
-  await sql`TRUNCATE products`.execute(app.database.db);
-  await sql`UPDATE catalog_counts SET products = 0`.execute(app.database.db);
-});
+beforeEach(() => app.resetCatalog());
 
 const rows = (prefix: string, count: number, name = "Item") =>
   Array.from({ length: count }, (_, index) => `${prefix}-${index},${name} ${index}`).join("\n");

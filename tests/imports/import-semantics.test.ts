@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { sql } from "kysely";
 import { importCsv, startTestApp, type TestApp } from "../support/test-app.js";
 
 let app: TestApp;
@@ -7,10 +6,7 @@ beforeAll(async () => {
   app = await startTestApp();
 });
 afterAll(() => app?.stop());
-beforeEach(async () => {
-  await sql`TRUNCATE products`.execute(app.database.db);
-  await sql`UPDATE catalog_counts SET products = 0`.execute(app.database.db);
-});
+beforeEach(() => app.resetCatalog());
 
 async function rejected(id: string) {
   return (await app.trpcQuery("imports.errors", { id })).items as { line: number; message: string; fields: string[] }[];

@@ -11,6 +11,8 @@ export interface TestApp extends RunningApp {
   uploadCsv(csv: string | Buffer, filename?: string): Promise<{ status: number; body: any }>;
   waitForImport(id: string, until?: (item: any) => boolean, timeoutMs?: number): Promise<any>;
   products(): Promise<{ sku: string; name: string; description: string; active: boolean }[]>;
+  /** Empties the catalog (and its count) so a test starts from nothing. */
+  resetCatalog(): Promise<void>;
   /** The catalog ordered by SKU key, independent of insertion order. */
   productsBySku(): Promise<{ sku: string; name: string; description: string; active: boolean }[]>;
 }
@@ -62,6 +64,10 @@ export async function startTestApp(overrides: Partial<Record<keyof Config, strin
       const { rows } = await sql<{ sku: string; name: string; description: string; active: boolean }>`
         SELECT sku, name, description, active FROM products ORDER BY id`.execute(app.database.db);
       return rows;
+    },
+    async resetCatalog() {
+      await sql`TRUNCATE products`.execute(app.database.db);
+      await sql`UPDATE catalog_counts SET products = 0`.execute(app.database.db);
     },
     async productsBySku() {
       const { rows } = await sql<{ sku: string; name: string; description: string; active: boolean }>`
