@@ -55,7 +55,24 @@ export interface CatalogCountsTable {
   products: ColumnType<string, never, string | number>;
 }
 
+export type EventType =
+  | "product.created"
+  | "product.updated"
+  | "product.deleted"
+  | "products.deleted_all"
+  | "import.completed"
+  | "import.failed";
+
+export interface EventsTable {
+  id: Generated<string>;
+  position: Generated<string>;
+  type: EventType;
+  data: ColumnType<unknown, string, never>;
+  created_at: ColumnType<Date, never, never>;
+}
+
 export interface Database {
+  events: EventsTable;
   catalog_counts: CatalogCountsTable;
   products: ProductsTable;
   imports: ImportsTable;

@@ -9,6 +9,7 @@ import { uploadRoute } from "./imports/upload-route.js";
 import { progressRoute } from "./imports/progress-route.js";
 import { errorsCsvRoute } from "./imports/errors-csv-route.js";
 import type { ProgressHub } from "./imports/progress-hub.js";
+import { exportRoute } from "./products/export-route.js";
 
 export interface HttpAppDeps {
   api: ApiContext;
@@ -54,6 +55,7 @@ export function createHttpApp(deps: HttpAppDeps) {
   // Everything below may be compressed; the two streams above must not be buffered.
   app.use(compression());
   app.get("/api/imports/:id/errors.csv", errorsCsvRoute({ db: deps.api.db }));
+  app.get("/api/products/export", exportRoute({ db: deps.api.db, pool: deps.api.pool }));
   app.use(
     "/api/trpc",
     express.json({ limit: "1mb" }),

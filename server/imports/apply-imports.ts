@@ -6,9 +6,8 @@ import type { Database } from "../../db/schema.js";
 import { insertIntoEmptyCatalog, upsertIntoCatalog } from "../products/catalog-merge.js";
 import { addToProductCount, productCount } from "../products/catalog-counts.table.js";
 import { MergeWatch } from "./merge-watch.js";
+import { completeImport, failImport } from "./import-outcome.js";
 import {
-  markCompleted,
-  markFailed,
   markProcessing,
   nextImportToApply,
   type ImportRow,
@@ -62,7 +61,7 @@ async function applyNextImport(deps: ApplyDeps, clashes: Map<string, number>): P
     }
     if (!(await stagingTableExists(tx, current.id))) {
       await client.query("COMMIT");
-      await markFailed(deps.db, current.id, "Its staged rows are gone (the database lost them in a crash); upload the file again.", {
+      await failImport(deps.db, current.id, "Its staged rows are gone (the database lost them in a crash); upload the file again.", {
         retryable: false,
         from: ["queued", "processing"],
       });
@@ -86,7 +85,7 @@ async function applyNextImport(deps: ApplyDeps, clashes: Map<string, number>): P
     }
     const reason = `Applying the import failed, nothing was changed: ${(error as Error).message}`;
     // If even this fails the database is unreachable: the job is retried and the import resumed.
-    await markFailed(deps.db, current.id, reason, { retryable: true, from: ["processing", "queued"] });
+    await failImport(deps.db, current.id, reason, { retryable: true, from: ["processing", "queued"] });
     deps.log.warn({ importId: current.id, err: error }, "import failed");
     return true;
   } finally {
@@ -119,7 +118,7 @@ async function mergeImport(deps: ApplyDeps, tx: Kysely<Database>, row: ImportRow
     const distinct = await distinctSkus;
     await watch.stop();
     if (watch.cancelled) return "cancelled";
-    const completed = await markCompleted(tx, row.id, { createdCount: created, updatedCount: distinct - created });
+    const completed = await completeImport(tx, row.id, { createdCount: created, updatedCount: distinct - created });
     if (!completed) return "cancelled";
     await addToProductCount(tx, created);
     await dropStagingTable(tx, row.id);

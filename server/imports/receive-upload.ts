@@ -10,7 +10,6 @@ import { validateRow, type RejectedRow } from "./csv-row.js";
 import { insertRejectedRows } from "./import-errors.table.js";
 import {
   createImport,
-  markFailed,
   markQueued,
   reportUploadProgress,
   type ImportRow,
@@ -18,6 +17,7 @@ import {
 } from "./imports.table.js";
 import { copyLine, createStagingTable, openStagingCopy } from "./staging.js";
 import { UploadError } from "./upload-error.js";
+import { failImport } from "./import-outcome.js";
 
 export interface UploadDeps {
   db: Kysely<Database>;
@@ -252,7 +252,7 @@ class Stager extends Writable {
     if (!this.importId) return;
     await this.flushRejected().catch(() => {});
     const message = reason.status === 499 ? "The upload was interrupted before the whole file arrived." : reason.message;
-    await markFailed(this.deps.db, this.importId, message, { retryable: false, from: ["uploading"] }).catch(() => {});
+    await failImport(this.deps.db, this.importId, message, { retryable: false, from: ["uploading"] }).catch(() => {});
   }
 
   private releaseClient(broken = false): void {

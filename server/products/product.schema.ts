@@ -16,6 +16,40 @@ export const productListInput = z.object({
 });
 export type ProductListInput = z.infer<typeof productListInput>;
 
+const noNul = (value: string) => !value.includes("\0");
+const skuField = z
+  .string()
+  .transform((value) => value.trim().normalize("NFC"))
+  .pipe(z.string().min(1, "SKU is required").max(255, "SKU must be at most 255 characters").refine(noNul, "SKU contains a NUL byte"));
+const nameField = z
+  .string()
+  .transform((value) => value.trim())
+  .pipe(z.string().min(1, "Name is required").max(1000, "Name must be at most 1,000 characters").refine(noNul, "Name contains a NUL byte"));
+const descriptionField = z
+  .string()
+  .max(100_000, "Description must be at most 100,000 characters")
+  .refine(noNul, "Description contains a NUL byte");
+
+/** Shared by the tRPC procedures, the product form and the tests. */
+export const productCreateInput = z.object({
+  sku: skuField,
+  name: nameField,
+  description: descriptionField.default(""),
+  active: z.boolean().default(true),
+});
+export type ProductCreateInput = z.infer<typeof productCreateInput>;
+
+export const productUpdateInput = productIdInput.extend({
+  sku: skuField.optional(),
+  name: nameField.optional(),
+  description: descriptionField.optional(),
+  active: z.boolean().optional(),
+});
+export type ProductUpdateInput = z.infer<typeof productUpdateInput>;
+
+export const productFilters = productListInput.omit({ page: true, pageSize: true });
+export type ProductFilters = z.infer<typeof productFilters>;
+
 export function toProductJson(row: Selectable<ProductsTable>) {
   return {
     id: row.id,

@@ -1,12 +1,12 @@
 import { sql, type Kysely, type SelectQueryBuilder } from "kysely";
 import type { Database } from "../../db/schema.js";
-import type { ProductListInput } from "./product.schema.js";
+import type { ProductCreateInput, ProductFilters, ProductListInput, ProductUpdateInput } from "./product.schema.js";
 import { productCount } from "./catalog-counts.table.js";
 
 /** `%` and `_` typed by a person are literal characters, not wildcards. */
 export const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 
-function filtered<O>(query: SelectQueryBuilder<Database, "products", O>, filters: ProductListInput) {
+export function filtered<O>(query: SelectQueryBuilder<Database, "products", O>, filters: ProductFilters) {
   let result = query;
   for (const column of ["sku", "name", "description"] as const) {
     const text = filters[column]?.trim();
@@ -16,7 +16,7 @@ function filtered<O>(query: SelectQueryBuilder<Database, "products", O>, filters
   return result;
 }
 
-const hasFilters = (filters: ProductListInput) =>
+const hasFilters = (filters: ProductFilters) =>
   Boolean(filters.sku?.trim() || filters.name?.trim() || filters.description?.trim() || filters.active !== undefined);
 
 export async function listProducts(db: Kysely<Database>, filters: ProductListInput) {
@@ -44,4 +44,41 @@ function pageOf(db: Kysely<Database>, filters: ProductListInput) {
 
 export function findProduct(db: Kysely<Database>, id: string) {
   return db.selectFrom("products").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+/** Inserts unless the SKU (in any case) exists; undefined means it was taken. */
+export function insertProduct(db: Kysely<Database>, input: ProductCreateInput) {
+  return db
+    .insertInto("products")
+    .values({ sku: input.sku, name: input.name, description: input.description, active: input.active })
+    .onConflict((oc) => oc.expression(sql`sku_key(sku)`).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function storedSpellingOf(db: Kysely<Database>, sku: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom("products")
+    .select("sku")
+    .where(sql<boolean>`sku_key(sku) = sku_key(${sku})`)
+    .executeTakeFirst();
+  return row?.sku;
+}
+
+export function updateProductRow(db: Kysely<Database>, input: ProductUpdateInput) {
+  const { id, ...changes } = input;
+  return db
+    .updateTable("products")
+    .set({ ...changes, updated_at: sql`now()` })
+    .where("id", "=", id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export function deleteProductRow(db: Kysely<Database>, id: string) {
+  return db.deleteFrom("products").where("id", "=", id).returningAll().executeTakeFirst();
+}
+
+export async function truncateProducts(db: Kysely<Database>): Promise<void> {
+  await sql`TRUNCATE products`.execute(db);
 }

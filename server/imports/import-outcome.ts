@@ -1,0 +1,36 @@
+import type { Kysely } from "kysely";
+import type { Database, ImportStatus } from "../../db/schema.js";
+import { recordEvent } from "../events/events.table.js";
+import { markCompleted, markFailed, type ImportRow, type MergeCounts } from "./imports.table.js";
+
+/** What `import.completed` / `import.failed` carry: one event per import, never one per row. */
+export function importEventData(row: ImportRow) {
+  return {
+    id: row.id,
+    filename: row.filename,
+    status: row.status,
+    totalRows: row.total_rows,
+    createdCount: row.created_count,
+    updatedCount: row.updated_count,
+    errorCount: row.error_count,
+    error: row.error,
+    startedAt: row.started_at?.toISOString() ?? null,
+    finishedAt: row.finished_at?.toISOString() ?? null,
+    durationMs: row.finished_at ? row.finished_at.getTime() - row.created_at.getTime() : null,
+  };
+}
+
+/** Call inside the merge transaction: the outcome, its event and the catalog change commit together. */
+export async function completeImport(tx: Kysely<Database>, id: string, counts: MergeCounts) {
+  const row = await markCompleted(tx, id, counts);
+  if (row) await recordEvent(tx, "import.completed", importEventData(row));
+  return row;
+}
+
+export function failImport(db: Kysely<Database>, id: string, error: string, options: { retryable: boolean; from: ImportStatus[] }) {
+  return db.transaction().execute(async (tx) => {
+    const row = await markFailed(tx, id, error, options);
+    if (row) await recordEvent(tx, "import.failed", importEventData(row));
+    return row;
+  });
+}

@@ -1,0 +1,80 @@
+import { sql, type Kysely } from "kysely";
+import type { Database } from "../../db/schema.js";
+import { recordEvent } from "../events/events.table.js";
+import { CATALOG_WRITE_LOCK } from "../imports/apply-imports.js";
+import { addToProductCount, productCount } from "./catalog-counts.table.js";
+import { CatalogBusy, ProductNotFound, SkuTaken } from "./product-errors.js";
+import { toProductJson, type ProductCreateInput, type ProductUpdateInput } from "./product.schema.js";
+import { deleteProductRow, insertProduct, storedSpellingOf, truncateProducts, updateProductRow } from "./products.table.js";
+
+const UNIQUE_VIOLATION = "23505";
+const LOCK_NOT_AVAILABLE = "55P03";
+
+/**
+ * Every change to the catalog made by a person: the row, the count and the event commit together,
+ * so a crash can neither lose an event nor invent one.
+ */
+export function createProduct(db: Kysely<Database>, input: ProductCreateInput) {
+  return db.transaction().execute(async (tx) => {
+    const row = await insertProduct(tx, input);
+    if (!row) throw new SkuTaken(input.sku, (await storedSpellingOf(tx, input.sku)) ?? input.sku);
+    await addToProductCount(tx, 1);
+    const product = toProductJson(row);
+    await recordEvent(tx, "product.created", product);
+    return product;
+  });
+}
+
+export async function updateProduct(db: Kysely<Database>, input: ProductUpdateInput) {
+  try {
+    return await db.transaction().execute(async (tx) => {
+      const row = await updateProductRow(tx, input);
+      if (!row) throw new ProductNotFound(input.id);
+      const product = toProductJson(row);
+      await recordEvent(tx, "product.updated", product);
+      return product;
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code === UNIQUE_VIOLATION && input.sku) {
+      throw new SkuTaken(input.sku, (await storedSpellingOf(db, input.sku)) ?? input.sku);
+    }
+    throw error;
+  }
+}
+
+export function deleteProduct(db: Kysely<Database>, id: string) {
+  return db.transaction().execute(async (tx) => {
+    const row = await deleteProductRow(tx, id);
+    if (!row) throw new ProductNotFound(id);
+    await addToProductCount(tx, -1);
+    await recordEvent(tx, "product.deleted", toProductJson(row));
+    return { id };
+  });
+}
+
+/**
+ * TRUNCATE is instant at any size, but it must not queue behind a running import: waiting for
+ * its lock would block every reader of the catalog meanwhile. So it refuses instead.
+ */
+export async function deleteAllProducts(db: Kysely<Database>) {
+  try {
+    return await truncateCatalog(db);
+  } catch (error) {
+    // Someone held the table longer than we wait (a long export, say): refuse, delete nothing.
+    if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE) throw new CatalogBusy();
+    throw error;
+  }
+}
+
+function truncateCatalog(db: Kysely<Database>) {
+  return db.transaction().execute(async (tx) => {
+    const { rows } = await sql<{ free: boolean }>`SELECT pg_try_advisory_xact_lock(${CATALOG_WRITE_LOCK}) AS free`.execute(tx);
+    if (!rows[0]!.free) throw new CatalogBusy();
+    await sql`SET LOCAL lock_timeout = '3s'`.execute(tx);
+    const deleted = await productCount(tx);
+    await truncateProducts(tx);
+    await addToProductCount(tx, -deleted);
+    await recordEvent(tx, "products.deleted_all", { deleted });
+    return { deleted };
+  });
+}
