@@ -22,6 +22,7 @@ export function Layout({ children }: { children: ReactNode }) {
             Product Importer
           </a>
           <nav aria-label="Main">
+            <NavLink to="/products">Products</NavLink>
             <NavLink to="/imports">Imports</NavLink>
           </nav>
         </header>

@@ -1,3 +1,3 @@
 import { redirect } from "@remix-run/node";
 
-export const loader = () => redirect("/imports");
+export const loader = () => redirect("/products");

@@ -1,0 +1,25 @@
+import { useEffect, useRef, type ReactNode } from "react";
+
+/**
+ * A native <dialog> shown modally: the browser traps focus inside, closes it on Escape and returns
+ * focus to what opened it. Server-rendered `open` keeps it usable before JavaScript loads.
+ */
+export function Modal({ title, onClose, children }: { title: string; onClose: () => void; children: ReactNode }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    // Server-rendered open (usable without JavaScript); reopen it modally. Removing the attribute
+    // closes it without a `close` event, which would otherwise dismiss the dialog.
+    dialog.removeAttribute("open");
+    dialog.showModal();
+    const firstField = dialog.querySelector<HTMLElement>("input, select, textarea, button");
+    firstField?.focus();
+  }, []);
+  return (
+    <dialog ref={ref} className="modal" aria-labelledby="modal-title" open onClose={onClose} onCancel={onClose}>
+      <h2 id="modal-title">{title}</h2>
+      {children}
+    </dialog>
+  );
+}

@@ -1,0 +1,22 @@
+import { TRPCError } from "@trpc/server";
+
+export type FieldErrors = Partial<Record<"sku" | "name" | "description" | "active" | "form", string>>;
+
+/**
+ * A refused product form as messages next to its fields: zod issues by their field, a SKU clash
+ * on the SKU field, anything else at the top of the form.
+ */
+export function fieldErrorsFrom(error: unknown): FieldErrors | null {
+  if (!(error instanceof TRPCError) || error.code === "INTERNAL_SERVER_ERROR") return null;
+  const issues = (error.cause as { issues?: { path: PropertyKey[]; message: string }[] } | undefined)?.issues;
+  if (issues?.length) {
+    const errors: FieldErrors = {};
+    for (const issue of issues) {
+      const field = String(issue.path[0] ?? "form") as keyof FieldErrors;
+      errors[field] ??= issue.message;
+    }
+    return errors;
+  }
+  if (error.code === "CONFLICT") return { sku: error.message };
+  return { form: error.message };
+}
