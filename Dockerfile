@@ -4,8 +4,10 @@ ARG NODE_VERSION=24
 
 FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /app
+# npm install, not npm ci: lockfiles written on the build machines miss rollup's optional
+# per-platform packages, which `npm ci` refuses; the lockfile still pins every version.
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+RUN npm install --no-audit --no-fund
 COPY remix.config.js remix.env.d.ts tsconfig.json ./
 COPY app ./app
 COPY public ./public
@@ -17,7 +19,7 @@ RUN npm run build
 FROM node:${NODE_VERSION}-bookworm-slim AS production-dependencies
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
+RUN npm install --omit=dev --no-audit --no-fund
 
 FROM node:${NODE_VERSION}-bookworm-slim
 ENV NODE_ENV=production PORT=3000 HOST=0.0.0.0 DATA_DIR=/data
