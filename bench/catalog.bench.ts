@@ -1,0 +1,104 @@
+/**
+ * `npm run bench:catalog`: products.list at 500,000 imported products (466,693 distinct), median and
+ * p95 over CALLS calls per variant, measured over loopback HTTP against the real server process;
+ * then products.deleteAll of the whole catalog.
+ */
+import { createReadStream, existsSync, mkdirSync, rmSync, statSync } from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import pg from "pg";
+import { ensureDatabase, startEmbeddedPostgres } from "../db/embedded.js";
+import { startAppProcess } from "../tests/support/app-process.js";
+import { REAL_CATALOG, writeCatalogFile } from "./catalog-file.js";
+
+const CALLS = Number(process.env.BENCH_CALLS ?? 50);
+const WORK_DIR = path.resolve(".bench");
+const FILE = path.join(WORK_DIR, `catalog-${REAL_CATALOG.rows}-${REAL_CATALOG.seed}-v2.csv`);
+
+const VARIANTS: [string, Record<string, unknown>][] = [
+  ["no filter", {}],
+  ["sku, common substring (\"re\")", { sku: "re" }],
+  ["sku, rare substring (\"wise-wire\")", { sku: "wise-wire" }],
+  ["name, common (\"john\")", { name: "john" }],
+  ["name, rare (\"kimberly hill\")", { name: "kimberly hill" }],
+  ["description, common (\"wash\")", { description: "wash" }],
+  ["description, rare (\"gulf, jury\")", { description: "gulf, jury" }],
+  ["active = false (10%)", { active: false }],
+  ["name + description", { name: "smith", description: "rain" }],
+  ["page 5,000 of 50", { page: 5000, pageSize: 50 }],
+];
+
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
+
+async function call(url: string, procedure: string, input: unknown, method: "GET" | "POST" = "GET") {
+  const response =
+    method === "GET"
+      ? await fetch(`${url}/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`)
+      : await fetch(`${url}/api/trpc/${procedure}`, { method, headers: { "Content-Type": "application/json" }, body: JSON.stringify(input) });
+  const body = (await response.json()) as { result?: { data: any }; error?: unknown };
+  if (!body.result) throw new Error(`${procedure} failed: ${JSON.stringify(body.error)}`);
+  return body.result.data;
+}
+
+function upload(url: string, file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      `${url}/api/imports?filename=catalog.csv`,
+      { method: "POST", headers: { "Content-Type": "text/csv", "Content-Length": statSync(file).size } },
+      (response) => {
+        let text = "";
+        response.on("data", (chunk) => (text += chunk));
+        response.on("end", () => resolve(JSON.parse(text).id));
+      },
+    );
+    request.on("error", reject);
+    createReadStream(file).pipe(request);
+  });
+}
+
+async function main() {
+  mkdirSync(WORK_DIR, { recursive: true });
+  if (!existsSync(FILE)) await writeCatalogFile(FILE, REAL_CATALOG);
+  const clusterDir = path.join(WORK_DIR, "postgres-catalog");
+  rmSync(clusterDir, { recursive: true, force: true });
+  const cluster = await startEmbeddedPostgres({ dataDir: clusterDir, persistent: false });
+  try {
+    await ensureDatabase(cluster.adminUrl, "catalog_bench");
+    const databaseUrl = cluster.urlFor("catalog_bench");
+    const app = await startAppProcess({ DATABASE_URL: databaseUrl });
+    try {
+      const id = await upload(app.url, FILE);
+      while ((await call(app.url, "imports.get", { id })).status !== "completed") await new Promise((r) => setTimeout(r, 200));
+      const db = new pg.Client({ connectionString: databaseUrl });
+      await db.connect();
+      // The generated file has no `active` column; one product in ten is made inactive for the filter.
+      await db.query("UPDATE products SET active = false WHERE id % 10 = 0");
+      await db.query("VACUUM (ANALYZE) products");
+      await db.end();
+
+      console.log(`${(await call(app.url, "products.list", {})).total} products; ${CALLS} calls per variant\n`);
+      console.log("| products.list | total | median ms | p95 ms |");
+      console.log("| --- | --- | --- | --- |");
+      for (const [label, input] of VARIANTS) {
+        const times: number[] = [];
+        let total = 0;
+        for (let i = 0; i < CALLS; i += 1) {
+          const started = performance.now();
+          total = (await call(app.url, "products.list", input)).total;
+          times.push(performance.now() - started);
+        }
+        console.log(`| ${label} | ${total.toLocaleString("en-US")} | ${percentile(times, 50).toFixed(1)} | ${percentile(times, 95).toFixed(1)} |`);
+      }
+      const started = performance.now();
+      const { deleted } = await call(app.url, "products.deleteAll", {}, "POST");
+      console.log(`\nproducts.deleteAll: ${deleted.toLocaleString("en-US")} products in ${(performance.now() - started).toFixed(0)} ms`);
+    } finally {
+      await app.stop();
+    }
+  } finally {
+    await cluster.stop();
+  }
+}
+
+await main();
