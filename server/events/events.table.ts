@@ -13,13 +13,3 @@ export async function recordEvent(db: Kysely<Database>, type: EventType, data: u
     .executeTakeFirstOrThrow();
   return row.id;
 }
-
-export function eventsSince(db: Kysely<Database>, afterPosition = "0", limit = 100) {
-  return db
-    .selectFrom("events")
-    .selectAll()
-    .where("position", ">", afterPosition)
-    .orderBy("position")
-    .limit(limit)
-    .execute();
-}

@@ -18,6 +18,7 @@ import {
 import { copyLine, createStagingTable, openStagingCopy } from "./staging.js";
 import { UploadError } from "./upload-error.js";
 import { failImport } from "./import-outcome.js";
+import { formatBytes } from "../format-bytes.js";
 
 export interface UploadDeps {
   db: Kysely<Database>;
@@ -53,17 +54,6 @@ class ByteLimit extends Transform {
     }
     done(null, chunk);
   }
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ["bytes", "KB", "MB", "GB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
 /**

@@ -1,7 +1,8 @@
 import busboy from "busboy";
 import type { Request, RequestHandler, Response } from "express";
 import type { Readable } from "node:stream";
-import { receiveUpload, formatBytes, type UploadDeps } from "./receive-upload.js";
+import { receiveUpload, type UploadDeps } from "./receive-upload.js";
+import { formatBytes } from "../format-bytes.js";
 import { UploadError } from "./upload-error.js";
 import { toImportJson } from "./import.schema.js";
 
