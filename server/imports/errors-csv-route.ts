@@ -6,12 +6,14 @@ import { Readable } from "node:stream";
 import type { Database } from "../../db/schema.js";
 import { eachRejectedRow } from "./import-errors.table.js";
 import { findImport } from "./imports.table.js";
+import { asyncRoute } from "../async-route.js";
+import { isId } from "../ids.js";
 
 /** `GET /api/imports/:id/errors.csv`: each rejected row as `line,message` then its own fields. */
 export function errorsCsvRoute(deps: { db: Kysely<Database> }): RequestHandler {
-  return async (req, res) => {
+  return asyncRoute(async (req, res) => {
     const id = req.params.id ?? "";
-    const found = /^\d+$/.test(id) ? await findImport(deps.db, id) : undefined;
+    const found = isId(id) ? await findImport(deps.db, id) : undefined;
     if (!found) {
       res.status(404).json({ error: `There is no import ${id}.` });
       return;
@@ -25,5 +27,5 @@ export function errorsCsvRoute(deps: { db: Kysely<Database> }): RequestHandler {
       for await (const row of eachRejectedRow(deps.db, id)) yield [String(row.line), row.message, ...row.fields];
     }
     await pipeline(Readable.from(records()), stringify(), res).catch(() => res.destroy());
-  };
+  });
 }

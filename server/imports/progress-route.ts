@@ -4,6 +4,8 @@ import type { Database } from "../../db/schema.js";
 import { findImport, type ImportRow } from "./imports.table.js";
 import { isTerminal, toImportJson } from "./import.schema.js";
 import type { ProgressHub } from "./progress-hub.js";
+import { asyncRoute } from "../async-route.js";
+import { isId } from "../ids.js";
 
 const HEARTBEAT_MS = 15_000;
 
@@ -13,9 +15,9 @@ const HEARTBEAT_MS = 15_000;
  * what the browser already has.
  */
 export function progressRoute(deps: { db: Kysely<Database>; hub: ProgressHub }): RequestHandler {
-  return async (req, res) => {
+  return asyncRoute(async (req, res) => {
     const id = req.params.id ?? "";
-    if (!/^\d+$/.test(id)) {
+    if (!isId(id)) {
       res.status(400).json({ error: "The import id must be a number." });
       return;
     }
@@ -29,7 +31,7 @@ export function progressRoute(deps: { db: Kysely<Database>; hub: ProgressHub }):
     });
     let started = false;
     const current = await findImport(deps.db, id).catch(() => undefined);
-    if (!current) {
+    if (!current || req.destroyed) {
       unsubscribe();
       res.status(404).json({ error: `There is no import ${id}.` });
       return;
@@ -66,5 +68,5 @@ export function progressRoute(deps: { db: Kysely<Database>; hub: ProgressHub }):
     if (lastSeen === 0 || current.version > lastSeen) send(current);
     else if (isTerminal(current.status)) close();
     for (const row of pending.splice(0)) send(row);
-  };
+  });
 }

@@ -7,6 +7,7 @@ import { sql } from "kysely";
 import type { Database } from "../../db/schema.js";
 import { productFilters } from "./product.schema.js";
 import { filtered } from "./products.table.js";
+import { asyncRoute } from "../async-route.js";
 
 /** Query-string filters as products.list takes them (`active=true|false`). */
 function filtersFrom(query: Record<string, unknown>) {
@@ -33,7 +34,7 @@ function inlineParameters(client: pg.PoolClient, text: string, parameters: reado
  * `sku,name,description,active`, streamed by Postgres. Importing it back changes nothing.
  */
 export function exportRoute(deps: { db: Kysely<Database>; pool: pg.Pool }): RequestHandler {
-  return async (req, res) => {
+  return asyncRoute(async (req, res) => {
     const filters = filtersFrom(req.query as Record<string, unknown>);
     if (!filters.success) {
       res.status(400).json({ error: filters.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ") });
@@ -48,16 +49,19 @@ export function exportRoute(deps: { db: Kysely<Database>; pool: pg.Pool }): Requ
       .orderBy("id")
       .compile();
     const client = await deps.pool.connect();
+    let broken = false;
     try {
       const copy = `COPY (${inlineParameters(client, query.sql, query.parameters)}) TO STDOUT WITH (FORMAT csv, HEADER true)`;
       const day = new Date().toISOString().slice(0, 10);
       res.set({ "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="products-${day}.csv"` });
       await pipeline(client.query(copyTo(copy)), res);
     } catch (error) {
+      // A COPY cut short (the browser went away) leaves the connection mid-protocol: never reuse it.
+      broken = true;
       if (!res.headersSent) res.status(500).json({ error: "The export failed; try again." });
       else res.destroy(error as Error);
     } finally {
-      client.release();
+      client.release(broken);
     }
-  };
+  });
 }

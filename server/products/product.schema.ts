@@ -1,17 +1,23 @@
 import { z } from "zod";
+import { idSchema } from "../ids.js";
 import type { Selectable } from "kysely";
 import type { ProductsTable } from "../../db/schema.js";
 
-export const productIdInput = z.object({
-  id: z.union([z.string().regex(/^\d+$/, "id must be a number"), z.number().int().positive()]).transform(String),
-});
+export const productIdInput = z.object({ id: idSchema });
+
+const filterText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((value) => !value.includes("\0"), "must not contain a NUL byte")
+    .optional();
 
 export const productListInput = z.object({
-  sku: z.string().max(255).optional(),
-  name: z.string().max(1000).optional(),
-  description: z.string().max(1000).optional(),
+  sku: filterText(255),
+  name: filterText(1000),
+  description: filterText(1000),
   active: z.boolean().optional(),
-  page: z.number().int().min(1).default(1),
+  page: z.number().int().min(1).max(1_000_000).default(1),
   pageSize: z.number().int().min(1).max(200).default(50),
 });
 export type ProductListInput = z.infer<typeof productListInput>;

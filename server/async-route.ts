@@ -1,0 +1,15 @@
+import type { NextFunction, Request, RequestHandler, Response } from "express";
+
+/**
+ * Express 4 ignores a rejected promise from a handler, and an unhandled rejection ends the process:
+ * every async route goes through this, so a failure is an answer (or a closed stream), never a crash.
+ */
+export function asyncRoute(handler: (req: Request, res: Response, next: NextFunction) => Promise<void>): RequestHandler {
+  return (req, res, next) => {
+    handler(req, res, next).catch((error: unknown) => {
+      req.log?.error({ err: error }, "request failed");
+      if (!res.headersSent) res.status(500).json({ error: "Something went wrong on our side; try again." });
+      else res.destroy();
+    });
+  };
+}
