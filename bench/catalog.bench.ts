@@ -10,6 +10,7 @@ import pg from "pg";
 import { ensureDatabase, startEmbeddedPostgres } from "../db/embedded.js";
 import { startAppProcess } from "../tests/support/app-process.js";
 import { REAL_CATALOG, writeCatalogFile } from "./catalog-file.js";
+import { waitForSearchIndexes } from "./search-ready.js";
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 50);
 const WORK_DIR = path.resolve(".bench");
@@ -26,6 +27,8 @@ const VARIANTS: [string, Record<string, unknown>][] = [
   ["active = false (10%)", { active: false }],
   ["name + description", { name: "smith", description: "rain" }],
   ["page 5,000 of 50", { page: 5000, pageSize: 50 }],
+  // Too short for the trigram indexes and matching almost nothing: the table is read whole.
+  ["name, two letters, rare (\"zq\")", { name: "zq" }],
 ];
 
 const percentile = (values: number[], p: number) =>
@@ -68,8 +71,12 @@ async function main() {
     const databaseUrl = cluster.urlFor("catalog_bench");
     const app = await startAppProcess({ DATABASE_URL: databaseUrl });
     try {
+      const uploadStarted = performance.now();
       const id = await upload(app.url, FILE);
       while ((await call(app.url, "imports.get", { id })).status !== "completed") await new Promise((r) => setTimeout(r, 200));
+      const importMs = performance.now() - uploadStarted;
+      const searchReadyMs = await waitForSearchIndexes(databaseUrl);
+      console.log(`import ${(importMs / 1000).toFixed(1)} s; search indexes rebuilt ${(searchReadyMs / 1000).toFixed(1)} s after it completed`);
       const db = new pg.Client({ connectionString: databaseUrl });
       await db.connect();
       // The generated file has no `active` column; one product in ten is made inactive for the filter.
@@ -82,13 +89,14 @@ async function main() {
       console.log("| --- | --- | --- | --- |");
       for (const [label, input] of VARIANTS) {
         const times: number[] = [];
-        let total = 0;
+        let total = "";
         for (let i = 0; i < CALLS; i += 1) {
           const started = performance.now();
-          total = (await call(app.url, "products.list", input)).total;
+          const page = await call(app.url, "products.list", input);
           times.push(performance.now() - started);
+          total = `${page.totalExact ? "" : "more than "}${page.total.toLocaleString("en-US")}`;
         }
-        console.log(`| ${label} | ${total.toLocaleString("en-US")} | ${percentile(times, 50).toFixed(1)} | ${percentile(times, 95).toFixed(1)} |`);
+        console.log(`| ${label} | ${total} | ${percentile(times, 50).toFixed(1)} | ${percentile(times, 95).toFixed(1)} |`);
       }
       const started = performance.now();
       const { deleted } = await call(app.url, "products.deleteAll", {}, "POST");

@@ -1,6 +1,7 @@
 import type { JobQueue } from "./job-queue.js";
 import { applyWaitingImports, type ApplyDeps } from "../server/imports/apply-imports.js";
 import { IMPORT_QUEUE, importsLackAWorker } from "../server/imports/import-queue.js";
+import { repairSearchIndexes } from "../server/products/search-indexes.js";
 
 const SWEEP_EVERY_MS = 10_000;
 
@@ -15,9 +16,11 @@ export async function startImportWorker(boss: JobQueue, deps: ApplyDeps): Promis
     await applyWaitingImports(deps);
   });
 
-  // Picks up imports a crashed process left queued or half-merged (their merge rolled back).
+  // Picks up imports a crashed process left queued or half-merged (their merge rolled back), and
+  // search indexes it left dropped or half-built.
   const sweep = async () => {
     if (await importsLackAWorker(deps.db)) await boss.send(IMPORT_QUEUE, {});
+    await repairSearchIndexes(deps.pool, deps.db, deps.log);
   };
   await sweep().catch(() => {});
   const sweeper = setInterval(() => sweep().catch(() => {}), SWEEP_EVERY_MS);

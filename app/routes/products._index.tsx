@@ -117,7 +117,7 @@ export default function ProductsPage() {
       <section className="panel">
         <p className="total" aria-live="polite">
           {filtered
-            ? `${formatCount(list.total)} of ${formatCount(catalogTotal)} products match`
+            ? `${list.totalExact ? "" : "More than "}${formatCount(list.total)} of ${formatCount(catalogTotal)} products match`
             : `${formatCount(list.total)} products`}
         </p>
         {list.items.length === 0 ? (
@@ -170,7 +170,7 @@ export default function ProductsPage() {
             </table>
           </div>
         )}
-        <Paging total={list.total} page={state.page} pageSize={state.pageSize} />
+        <Paging total={list.total} totalExact={list.totalExact} fullPage={list.items.length === state.pageSize} page={state.page} pageSize={state.pageSize} />
       </section>
       <section className="panel danger-zone">
         <h2>Delete all products</h2>
@@ -304,9 +304,19 @@ function EmptyState({ filtered }: { filtered: boolean }) {
   );
 }
 
-function Paging({ total, page, pageSize }: { total: number; page: number; pageSize: number }) {
+interface PagingProps {
+  total: number;
+  /** A bounded total: there may be pages after the last one it accounts for. */
+  totalExact: boolean;
+  fullPage: boolean;
+  page: number;
+  pageSize: number;
+}
+
+function Paging({ total, totalExact, fullPage, page, pageSize }: PagingProps) {
   const location = useLocation();
   const pages = Math.max(1, Math.ceil(total / pageSize));
+  const hasNext = totalExact ? page < pages : fullPage;
   const hrefFor = (changes: Record<string, string>) => {
     const params = new URLSearchParams(location.search);
     for (const [key, value] of Object.entries(changes)) params.set(key, value);
@@ -331,9 +341,10 @@ function Paging({ total, page, pageSize }: { total: number; page: number; pageSi
       </Form>
       {page > 1 ? <Link to={hrefFor({ page: String(page - 1) })}>← Previous</Link> : <span aria-hidden="true">← Previous</span>}
       <span>
-        Page {formatCount(page)} of {formatCount(pages)}
+        Page {formatCount(page)}
+        {totalExact ? ` of ${formatCount(pages)}` : ""}
       </span>
-      {page < pages ? <Link to={hrefFor({ page: String(page + 1) })}>Next →</Link> : <span aria-hidden="true">Next →</span>}
+      {hasNext ? <Link to={hrefFor({ page: String(page + 1) })}>Next →</Link> : <span aria-hidden="true">Next →</span>}
     </nav>
   );
 }

@@ -5,11 +5,13 @@ import type { Logger } from "../logger.js";
 import type { Database } from "../../db/schema.js";
 import { insertIntoEmptyCatalog, upsertIntoCatalog } from "../products/catalog-merge.js";
 import { addToProductCount, productCount } from "../products/catalog-counts.table.js";
+import { withoutSearchIndexes } from "../products/search-indexes.js";
 import { MergeWatch } from "./merge-watch.js";
 import { completeImport, failImport } from "./import-outcome.js";
 import {
   markProcessing,
   nextImportToApply,
+  waitingRowCount,
   type ImportRow,
 } from "./imports.table.js";
 import {
@@ -31,12 +33,26 @@ export interface ApplyDeps {
   log: Logger;
 }
 
+/**
+ * Imports at least this large, and at least a third of the catalog, write without the search
+ * indexes and rebuild them once afterwards: cheaper than updating them row by row (measured in
+ * docs/decisions/0005).
+ */
+const BULK_ROWS = 20_000;
+
 /** Applies every waiting import, oldest upload first; returns how many it settled. */
 export async function applyWaitingImports(deps: ApplyDeps): Promise<number> {
-  let settled = 0;
-  const clashes = new Map<string, number>();
-  while (await applyNextImport(deps, clashes)) settled += 1;
-  return settled;
+  const applyAll = async () => {
+    let settled = 0;
+    const clashes = new Map<string, number>();
+    while (await applyNextImport(deps, clashes)) settled += 1;
+    return settled;
+  };
+  const waitingRows = await waitingRowCount(deps.db);
+  if (waitingRows >= BULK_ROWS && waitingRows >= (await productCount(deps.db)) / 3) {
+    return withoutSearchIndexes(deps.pool, deps.log, applyAll);
+  }
+  return applyAll();
 }
 
 const UNIQUE_VIOLATION = "23505";

@@ -199,6 +199,16 @@ export async function hasImportsWaiting(db: Kysely<Database>): Promise<boolean> 
   return Boolean(row);
 }
 
+/** Data rows in the files of every import still waiting to be applied. */
+export async function waitingRowCount(db: Kysely<Database>): Promise<number> {
+  const row = await db
+    .selectFrom("imports")
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<string>("total_rows"), sql<string>`0`).as("rows"))
+    .where("status", "in", ["queued", "processing"])
+    .executeTakeFirstOrThrow();
+  return Number(row.rows);
+}
+
 export async function listImports(db: Kysely<Database>, page: number, pageSize: number) {
   const [items, total] = await Promise.all([
     db

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
 import { recordEvent } from "../events/events.table.js";
+import { pause, trySearchIndexLock } from "./search-indexes.js";
 import { CATALOG_WRITE_LOCK } from "../imports/apply-imports.js";
 import { addToProductCount, productCount } from "./catalog-counts.table.js";
 import { CatalogBusy, ProductNotFound, SkuTaken } from "./product-errors.js";
@@ -56,9 +57,19 @@ export function deleteProduct(db: Kysely<Database>, id: string) {
  * TRUNCATE is instant at any size, but it must not queue behind a running import: waiting for
  * its lock would block every reader of the catalog meanwhile. So it refuses instead.
  */
-export async function deleteAllProducts(db: Kysely<Database>) {
+/** How long products.deleteAll waits for a search-index rebuild (seconds after a large import). */
+const REBUILD_WAIT_MS = 15_000;
+const REBUILDING = Symbol("search indexes are being rebuilt");
+
+export async function deleteAllProducts(db: Kysely<Database>): Promise<{ deleted: number }> {
+  const deadline = Date.now() + REBUILD_WAIT_MS;
   try {
-    return await truncateCatalog(db);
+    for (;;) {
+      const outcome = await truncateCatalog(db);
+      if (outcome !== REBUILDING) return outcome;
+      if (Date.now() > deadline) throw new CatalogBusy();
+      await pause();
+    }
   } catch (error) {
     // Someone held the table longer than we wait (a long export, say): refuse, delete nothing.
     if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE) throw new CatalogBusy();
@@ -68,6 +79,8 @@ export async function deleteAllProducts(db: Kysely<Database>) {
 
 function truncateCatalog(db: Kysely<Database>) {
   return db.transaction().execute(async (tx) => {
+    // TRUNCATE beside a concurrent index build would deadlock; the order is the imports' one.
+    if (!(await trySearchIndexLock(tx))) return REBUILDING;
     const { rows } = await sql<{ free: boolean }>`SELECT pg_try_advisory_xact_lock(${CATALOG_WRITE_LOCK}) AS free`.execute(tx);
     if (!rows[0]!.free) throw new CatalogBusy();
     await sql`SET LOCAL lock_timeout = '3s'`.execute(tx);

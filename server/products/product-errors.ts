@@ -17,6 +17,6 @@ export class SkuTaken extends Error {
 
 export class CatalogBusy extends Error {
   constructor() {
-    super("The catalog is busy (an import is being applied or a long export is running); nothing was deleted. Try again once it has finished.");
+    super("The catalog is busy (an import is being applied, its search indexes are being rebuilt, or a long export is running); nothing was deleted. Try again once it has finished.");
   }
 }

@@ -18,8 +18,8 @@ async function refusalsAsTrpcErrors<T>(work: () => Promise<T>): Promise<T> {
 
 export const productsRouter = router({
   list: publicProcedure.input(productListInput.default({ page: 1, pageSize: 50 })).query(async ({ ctx, input }) => {
-    const { items, total } = await listProducts(ctx.db, input);
-    return { items: items.map(toProductJson), total, page: input.page, pageSize: input.pageSize };
+    const { items, total, totalExact } = await listProducts(ctx.db, input);
+    return { items: items.map(toProductJson), total, totalExact, page: input.page, pageSize: input.pageSize };
   }),
   get: publicProcedure.input(productIdInput).query(async ({ ctx, input }) => {
     const row = await findProduct(ctx.db, input.id);

@@ -74,7 +74,7 @@ describe("cancel", () => {
   it("rolls back an import that is already merging: the catalog is exactly as before", async () => {
     await importCsv(app, "sku,name\nkeep-1,Original\n");
     const block = await blockCatalogWrites(app.database.connectionString);
-    const id = await upload(`sku,name\nkeep-1,Changed\n${rows("run", 30_000)}\n`);
+    const id = await upload(`sku,name\nkeep-1,Changed\n${rows("run", 15_000)}\n`);
     await app.waitForImport(id, (item) => item.status === "processing");
     expect((await app.trpcMutation("imports.cancel", { id })).status).toBe("cancelled");
     await block.release();
@@ -110,6 +110,7 @@ describe("a merge that fails", () => {
       expect(await app.products()).toEqual([{ sku: "keep-2", name: "Original", description: "", active: true }]);
       expect((await app.trpcQuery("products.list", {})).total).toBe(1);
 
+      await app.searchIndexesSettled();
       await sql`DROP TRIGGER refuse_boom ON products`.execute(app.database.db);
       const retried = await app.trpcMutation("imports.retry", { id: failed.id });
       expect(retried.status).toBe("queued");
@@ -117,6 +118,7 @@ describe("a merge that fails", () => {
       expect(done).toMatchObject({ status: "completed", createdCount: 60_001, updatedCount: 1, error: null });
       expect((await app.trpcQuery("products.list", {})).total).toBe(60_002);
     } finally {
+      await app.searchIndexesSettled();
       await sql`DROP TRIGGER IF EXISTS refuse_boom ON products`.execute(app.database.db);
       await sql`DROP FUNCTION refuse_boom()`.execute(app.database.db);
     }

@@ -2,6 +2,8 @@ import { sql } from "kysely";
 import { loadConfig, type Config } from "../../server/config.js";
 import { startApp, type RunningApp } from "../../server/runtime.js";
 import { createTestDatabase } from "./test-database.js";
+import { CATALOG_WRITE_LOCK } from "../../server/imports/apply-imports.js";
+import { pause, trySearchIndexLock } from "../../server/products/search-indexes.js";
 
 export interface TestApp extends RunningApp {
   trpcQuery<T = any>(procedure: string, input?: unknown): Promise<T>;
@@ -13,6 +15,11 @@ export interface TestApp extends RunningApp {
   products(): Promise<{ sku: string; name: string; description: string; active: boolean }[]>;
   /** Empties the catalog (and its count) so a test starts from nothing. */
   resetCatalog(): Promise<void>;
+  /**
+   * Waits for a search-index rebuild after a large import to finish: DDL on products beside
+   * CREATE INDEX CONCURRENTLY deadlocks.
+   */
+  searchIndexesSettled(): Promise<void>;
   /** The catalog ordered by SKU key, independent of insertion order. */
   productsBySku(): Promise<{ sku: string; name: string; description: string; active: boolean }[]>;
 }
@@ -66,8 +73,21 @@ export async function startTestApp(overrides: Partial<Record<keyof Config, strin
       return rows;
     },
     async resetCatalog() {
-      await sql`TRUNCATE products`.execute(app.database.db);
-      await sql`UPDATE catalog_counts SET products = 0`.execute(app.database.db);
+      // Waits, like products.deleteAll, for an import or a search-index rebuild still running.
+      for (;;) {
+        const done = await app.database.db.transaction().execute(async (tx) => {
+          if (!(await trySearchIndexLock(tx))) return false;
+          await sql`SELECT pg_advisory_xact_lock(${CATALOG_WRITE_LOCK})`.execute(tx);
+          await sql`TRUNCATE products`.execute(tx);
+          await sql`UPDATE catalog_counts SET products = 0`.execute(tx);
+          return true;
+        });
+        if (done) return;
+        await pause();
+      }
+    },
+    async searchIndexesSettled() {
+      while (!(await app.database.db.transaction().execute((tx) => trySearchIndexLock(tx)))) await pause();
     },
     async productsBySku() {
       const { rows } = await sql<{ sku: string; name: string; description: string; active: boolean }>`
