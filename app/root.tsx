@@ -24,6 +24,7 @@ export function Layout({ children }: { children: ReactNode }) {
           <nav aria-label="Main">
             <NavLink to="/products">Products</NavLink>
             <NavLink to="/imports">Imports</NavLink>
+            <NavLink to="/webhooks">Webhooks</NavLink>
           </nav>
         </header>
         <ToastProvider>

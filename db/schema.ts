@@ -55,13 +55,16 @@ export interface CatalogCountsTable {
   products: ColumnType<string, never, string | number>;
 }
 
-export type EventType =
-  | "product.created"
-  | "product.updated"
-  | "product.deleted"
-  | "products.deleted_all"
-  | "import.completed"
-  | "import.failed";
+/** What the outbox records and webhooks subscribe to (CONTRACT.md's EventType). */
+export const EVENT_TYPES = [
+  "product.created",
+  "product.updated",
+  "product.deleted",
+  "products.deleted_all",
+  "import.completed",
+  "import.failed",
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
 
 export interface EventsTable {
   id: Generated<string>;
@@ -69,9 +72,45 @@ export interface EventsTable {
   type: EventType;
   data: ColumnType<unknown, string, never>;
   created_at: ColumnType<Date, never, never>;
+  /** When the event became delivery jobs; null while it waits for the dispatcher. */
+  dispatched_at: ColumnType<Date | null, never, Date | null>;
+}
+
+export interface WebhooksTable {
+  id: Generated<string>;
+  url: string;
+  events: EventType[];
+  enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  /** `whsec_<base64>`, per the Standard Webhooks specification. */
+  secret: string;
+  /** Why the endpoint was switched off automatically; cleared when someone switches it on. */
+  disabled_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  last_status_code: ColumnType<number | null, never, number | null>;
+  last_latency_ms: ColumnType<number | null, never, number | null>;
+  last_error: ColumnType<string | null, never, string | null>;
+  last_delivery_at: ColumnType<Date | null, never, Date | null>;
+  created_at: ColumnType<Date, never, never>;
+  updated_at: ColumnType<Date, never, Date>;
+}
+
+/** One row per attempt to deliver one event to one endpoint. */
+export interface WebhookDeliveriesTable {
+  id: Generated<string>;
+  webhook_id: string;
+  event_id: string;
+  /** An EventType, or `webhook.test` for the Test button. */
+  event_type: string;
+  attempt: number;
+  status_code: number | null;
+  latency_ms: number | null;
+  error: string | null;
+  response_body: string | null;
+  created_at: ColumnType<Date, never, never>;
 }
 
 export interface Database {
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   events: EventsTable;
   catalog_counts: CatalogCountsTable;
   products: ProductsTable;

@@ -1,5 +1,6 @@
 import PgBoss from "pg-boss";
 import { IMPORT_QUEUE } from "../server/imports/import-queue.js";
+import { DELIVERY_JOB_OPTIONS, WEBHOOK_QUEUE } from "../server/webhooks/delivery-queue.js";
 
 export type JobQueue = PgBoss;
 
@@ -17,5 +18,6 @@ export async function startJobQueue(connectionString: string, options: { onError
     // An apply job that outlives this is retried; the imports table decides what is left to do.
     expireInSeconds: 6 * 60 * 60,
   });
+  await boss.createQueue(WEBHOOK_QUEUE, { name: WEBHOOK_QUEUE, policy: "standard", ...DELIVERY_JOB_OPTIONS });
   return boss;
 }

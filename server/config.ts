@@ -14,6 +14,13 @@ const configSchema = z.object({
   ROLE: z.enum(["all", "web", "worker"]).default("all"),
   MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(1024 ** 3),
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: flag,
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** Seconds before each retry of a failed delivery, comma-separated; empty = the default schedule. */
+  WEBHOOK_RETRY_DELAYS: z
+    .string()
+    .regex(/^\s*(\d+\s*(,\s*\d+\s*)*)?$/, "must be seconds separated by commas, e.g. 30,120,600")
+    .optional()
+    .transform((value) => (value?.trim() ? value.split(",").map((part) => Number(part.trim())) : undefined)),
   APP_PASSWORD: z.string().optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });

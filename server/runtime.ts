@@ -16,6 +16,9 @@ import { IMPORT_QUEUE } from "./imports/import-queue.js";
 import { ProgressHub } from "./imports/progress-hub.js";
 import { createLogger, type Logger } from "./logger.js";
 import type { ApiContext } from "./trpc/trpc.js";
+import { startWebhookWorker, type WebhookWorker } from "../jobs/webhook-worker.js";
+import { DELIVERY_JOB_OPTIONS, WEBHOOK_QUEUE } from "./webhooks/delivery-queue.js";
+import { DEFAULT_RETRY_DELAYS_SECONDS, type WebhookSettings } from "./webhooks/webhook-settings.js";
 
 export interface RunningApp {
   url: string;
@@ -52,12 +55,22 @@ export async function startApp(config: Config, options: { pages?: boolean } = {}
   const runJobs = config.ROLE !== "web";
   const boss: JobQueue = await startJobQueue(postgres.url, { onError: (error) => log.error({ err: error }, "job queue error") });
   let worker: ImportWorker | undefined;
+  let webhookWorker: WebhookWorker | undefined;
+  const webhookSettings: WebhookSettings = {
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+    retryDelaysSeconds: config.WEBHOOK_RETRY_DELAYS ?? DEFAULT_RETRY_DELAYS_SECONDS,
+  };
   const api: ApiContext = {
     db: database.db,
     pool: database.pool,
     requestImportApply: async () => {
       await boss.send(IMPORT_QUEUE, {});
       worker?.nudge();
+    },
+    webhookSettings,
+    enqueueDelivery: async (job) => {
+      await boss.send(WEBHOOK_QUEUE, job, DELIVERY_JOB_OPTIONS);
     },
   };
   if (runJobs) {
@@ -66,6 +79,7 @@ export async function startApp(config: Config, options: { pages?: boolean } = {}
       pool: database.pool,
       log,
     });
+    webhookWorker = await startWebhookWorker(boss, database.pool, { db: database.db, boss, log, settings: webhookSettings });
   }
   const hub = new ProgressHub(postgres.url, database.db);
   if (serveWeb) await hub.start();
@@ -105,6 +119,7 @@ export async function startApp(config: Config, options: { pages?: boolean } = {}
       const closed = new Promise((resolve) => server.close(resolve));
       await hub.stop();
       await worker?.stop();
+      await webhookWorker?.stop();
       await boss.stop({ graceful: true, wait: true, timeout: 20_000 });
       server.closeAllConnections();
       await closed;

@@ -1,10 +1,11 @@
 import { TRPCError } from "@trpc/server";
 
-export type FieldErrors = Partial<Record<"sku" | "name" | "description" | "active" | "form", string>>;
+/** Messages by form field; `form` for what belongs to no single field. */
+export type FieldErrors = Partial<Record<string, string>>;
 
 /**
- * A refused product form as messages next to its fields: zod issues by their field, a SKU clash
- * on the SKU field, anything else at the top of the form.
+ * A refused form as messages next to its fields: zod issues (or a domain refusal carrying issues)
+ * by their field, a SKU clash on the SKU field, anything else at the top of the form.
  */
 export function fieldErrorsFrom(error: unknown): FieldErrors | null {
   if (!(error instanceof TRPCError) || error.code === "INTERNAL_SERVER_ERROR") return null;
@@ -12,7 +13,7 @@ export function fieldErrorsFrom(error: unknown): FieldErrors | null {
   if (issues?.length) {
     const errors: FieldErrors = {};
     for (const issue of issues) {
-      const field = String(issue.path[0] ?? "form") as keyof FieldErrors;
+      const field = String(issue.path[0] ?? "form");
       errors[field] ??= issue.message;
     }
     return errors;

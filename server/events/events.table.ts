@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import type { Database, EventType } from "../../db/schema.js";
 
 /**
@@ -12,4 +12,30 @@ export async function recordEvent(db: Kysely<Database>, type: EventType, data: u
     .returning("id")
     .executeTakeFirstOrThrow();
   return row.id;
+}
+
+/**
+ * The oldest events not yet dispatched, locked for the caller's transaction; other processes
+ * skip them rather than wait, so several dispatchers never hand out the same event twice.
+ */
+export function lockUndispatchedEvents(db: Kysely<Database>, limit: number) {
+  return db
+    .selectFrom("events")
+    .select(["id", "type"])
+    .where("dispatched_at", "is", null)
+    .orderBy("position")
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+}
+
+export async function markDispatched(db: Kysely<Database>, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable("events").set({ dispatched_at: sql`now()` }).where("id", "in", ids).execute();
+}
+
+export function findEvents(db: Kysely<Database>, ids: string[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.selectFrom("events").select(["id", "type", "data", "created_at"]).where("id", "in", ids).execute();
 }

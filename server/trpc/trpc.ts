@@ -2,6 +2,8 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import type { Kysely } from "kysely";
 import type pg from "pg";
 import type { Database } from "../../db/schema.js";
+import type { DeliveryJob } from "../webhooks/delivery-queue.js";
+import type { WebhookSettings } from "../webhooks/webhook-settings.js";
 
 /** What every procedure can reach. Built once per process and shared by HTTP and Remix loaders. */
 export interface ApiContext {
@@ -9,6 +11,9 @@ export interface ApiContext {
   pool: pg.Pool;
   /** Gets a worker onto the import queue (pg-boss send). */
   requestImportApply: () => Promise<void>;
+  webhookSettings: WebhookSettings;
+  /** Queues one delivery attempt (Resend). */
+  enqueueDelivery: (job: DeliveryJob) => Promise<void>;
 }
 
 const t = initTRPC.context<ApiContext>().create({

@@ -1,0 +1,79 @@
+import { Form, Link, useNavigation } from "@remix-run/react";
+import type { FieldErrors } from "~/lib/field-errors";
+import { EVENT_TYPES } from "../../db/schema";
+import type { WebhookJson } from "../../server/webhooks/webhook.schema";
+
+const EVENT_LABELS: Record<(typeof EVENT_TYPES)[number], string> = {
+  "product.created": "A product is created",
+  "product.updated": "A product is updated",
+  "product.deleted": "A product is deleted",
+  "products.deleted_all": "All products are deleted",
+  "import.completed": "An import completes",
+  "import.failed": "An import fails",
+};
+
+export function WebhookForm({
+  webhook,
+  errors,
+  values,
+  cancelHref,
+}: {
+  webhook?: WebhookJson;
+  errors?: FieldErrors;
+  values?: { url: string; events: string[] };
+  cancelHref: string;
+}) {
+  const busy = useNavigation().state === "submitting";
+  const chosen = values?.events ?? webhook?.events ?? [...EVENT_TYPES];
+  return (
+    <Form method="post" className="product-form" replace>
+      <input type="hidden" name="intent" value={webhook ? "update" : "create"} />
+      {webhook ? <input type="hidden" name="id" value={webhook.id} /> : null}
+      {errors?.form ? (
+        <p className="error" role="alert">
+          {errors.form}
+        </p>
+      ) : null}
+      <label>
+        Endpoint URL
+        <input
+          name="url"
+          type="url"
+          inputMode="url"
+          placeholder="https://example.com/hooks/products"
+          defaultValue={values?.url ?? webhook?.url ?? ""}
+          required
+          maxLength={2000}
+          autoComplete="off"
+          {...(errors?.url ? { "aria-invalid": true, "aria-describedby": "url-error" } : {})}
+        />
+      </label>
+      {errors?.url ? (
+        <p className="field-error" id="url-error">
+          {errors.url}
+        </p>
+      ) : null}
+      <fieldset className="event-choices" {...(errors?.events ? { "aria-describedby": "events-error" } : {})}>
+        <legend>Send these events</legend>
+        {EVENT_TYPES.map((type) => (
+          <label key={type} className="checkbox">
+            <input type="checkbox" name="events" value={type} defaultChecked={chosen.includes(type)} /> {EVENT_LABELS[type]} <code>{type}</code>
+          </label>
+        ))}
+      </fieldset>
+      {errors?.events ? (
+        <p className="field-error" id="events-error">
+          {errors.events}
+        </p>
+      ) : null}
+      <div className="dialog-actions">
+        <Link to={cancelHref} className="button" replace>
+          Cancel
+        </Link>
+        <button type="submit" className="button primary" disabled={busy}>
+          {webhook ? "Save" : "Add endpoint"}
+        </button>
+      </div>
+    </Form>
+  );
+}

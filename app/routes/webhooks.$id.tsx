@@ -1,0 +1,118 @@
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useNavigate } from "@remix-run/react";
+import { useEffect } from "react";
+import { TRPCError } from "@trpc/server";
+import { Pagination, pageFromUrl } from "~/components/pagination";
+import { useToast } from "~/components/toasts";
+import { formatDateTime } from "~/lib/format";
+
+export const meta: MetaFunction = () => [{ title: "Deliveries · Webhooks · Product Importer" }];
+
+const PAGE_SIZE = 50;
+
+export async function loader({ params, request, context }: LoaderFunctionArgs) {
+  const id = params.id ?? "";
+  try {
+    const page = pageFromUrl(request.url);
+    const [webhook, deliveries] = await Promise.all([
+      context.trpc.webhooks.get({ id }),
+      context.trpc.webhooks.deliveries({ id, page, pageSize: PAGE_SIZE }),
+    ]);
+    const url = new URL(request.url);
+    return { webhook, deliveries, notice: url.searchParams.get("notice") };
+  } catch (error) {
+    if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST")) {
+      throw json({ message: `There is no webhook ${id}.` }, { status: 404 });
+    }
+    throw error;
+  }
+}
+
+export async function action({ params, request, context }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const back = `/webhooks/${params.id}`;
+  try {
+    const { queued, test } = await context.trpc.webhooks.resend({ deliveryId: String(form.get("deliveryId") ?? "") });
+    const message = queued ? "Sending it again now." : test?.ok ? `Test answered ${test.statusCode} in ${test.latencyMs} ms.` : `Test failed: ${test?.error}`;
+    return redirect(`${back}?${new URLSearchParams({ notice: message })}`);
+  } catch (error) {
+    if (error instanceof TRPCError && error.code !== "INTERNAL_SERVER_ERROR") return redirect(`${back}?${new URLSearchParams({ notice: error.message })}`);
+    throw error;
+  }
+}
+
+export default function DeliveriesPage() {
+  const { webhook, deliveries, notice } = useLoaderData<typeof loader>();
+  const toast = useToast();
+  const navigate = useNavigate();
+  useEffect(() => {
+    if (!notice) return;
+    toast(notice, "success");
+    navigate(`/webhooks/${webhook.id}`, { replace: true, preventScrollReset: true });
+  }, [notice, toast, navigate, webhook.id]);
+  return (
+    <>
+      <p className="crumbs">
+        <Link to="/webhooks">Webhooks</Link> / deliveries
+      </p>
+      <div className="page-head">
+        <h1 className="filename">{webhook.url}</h1>
+      </div>
+      <section className="panel">
+        {deliveries.items.length === 0 ? (
+          <p className="empty">Nothing has been sent to this endpoint yet. Press Test on the webhooks page to send a test event.</p>
+        ) : (
+          <div className="table-scroll">
+            <table>
+              <caption className="visually-hidden">Delivery attempts, newest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Event</th>
+                  <th scope="col">Time</th>
+                  <th scope="col">Attempt</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Latency</th>
+                  <th scope="col">Error / response</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {deliveries.items.map((delivery) => (
+                  <tr key={delivery.id}>
+                    <td>
+                      <code>{delivery.eventType}</code>
+                      <div className="hint">{delivery.eventId}</div>
+                    </td>
+                    <td>{formatDateTime(delivery.createdAt)}</td>
+                    <td>{delivery.attempt}</td>
+                    <td>
+                      <span className={`badge ${delivery.statusCode !== null && delivery.statusCode < 300 ? "badge-completed" : "badge-failed"}`}>
+                        {delivery.statusCode ?? "—"}
+                      </span>
+                    </td>
+                    <td>{delivery.latencyMs !== null ? `${delivery.latencyMs} ms` : "—"}</td>
+                    <td className="full-text">
+                      {delivery.error ? <span className="error">{delivery.error}</span> : null}
+                      {delivery.responseBody ? <pre className="response-body">{delivery.responseBody}</pre> : null}
+                    </td>
+                    <td>
+                      <Form method="post">
+                        <input type="hidden" name="deliveryId" value={delivery.id} />
+                        <button type="submit" className="button">
+                          Resend
+                        </button>
+                      </Form>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <Pagination total={deliveries.total} page={deliveries.page} pageSize={PAGE_SIZE} />
+      </section>
+    </>
+  );
+}

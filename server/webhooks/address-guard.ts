@@ -1,0 +1,54 @@
+import { lookup } from "node:dns/promises";
+import ipaddr from "ipaddr.js";
+
+/**
+ * Webhook targets must be public: a receiver URL is typed by a user, and without this guard it
+ * could make the server call its own admin ports, the cloud metadata service or the office LAN.
+ */
+export class TargetRefused extends Error {}
+
+/** Why an address may not be called, or null for a public unicast address. No connection is made. */
+export function forbiddenAddressReason(address: string): string | null {
+  if (!ipaddr.isValid(address)) return "is not an IP address";
+  let parsed = ipaddr.parse(address);
+  // ::ffff:10.0.0.1 and friends are IPv4 addresses in disguise.
+  if (parsed.kind() === "ipv6" && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+  const range = parsed.range();
+  if (range === "unicast") return null;
+  const names: Record<string, string> = {
+    loopback: "a loopback address",
+    private: "a private network address",
+    linkLocal: "a link-local address (this includes cloud metadata services)",
+    uniqueLocal: "a unique-local (private IPv6) address",
+    carrierGradeNat: "a shared (carrier-grade NAT) address, where some clouds keep their metadata service",
+    unspecified: "the unspecified address",
+    multicast: "a multicast address",
+    broadcast: "the broadcast address",
+    reserved: "a reserved address",
+  };
+  return names[range] ?? `a special-purpose address (${range})`;
+}
+
+/**
+ * Resolves a host and returns its addresses when every one is public, else throws TargetRefused.
+ * Checking every address (not just the first) keeps a name with one public and one private
+ * record from slipping through.
+ */
+export async function publicAddressesOf(hostname: string): Promise<{ address: string; family: number }[]> {
+  const host = hostname.replace(/^\[(.*)\]$/, "$1");
+  let addresses: { address: string; family: number }[];
+  try {
+    addresses = ipaddr.isValid(host) ? [{ address: host, family: ipaddr.parse(host).kind() === "ipv6" ? 6 : 4 }] : await lookup(host, { all: true, verbatim: true });
+  } catch (error) {
+    throw new TargetRefused(`DNS lookup of ${host} failed (${(error as { code?: string }).code ?? (error as Error).message})`);
+  }
+  for (const { address } of addresses) {
+    const reason = forbiddenAddressReason(address);
+    if (reason) {
+      throw new TargetRefused(
+        `${host} resolves to ${address}, ${reason}; webhooks may only call public addresses (set WEBHOOK_ALLOW_PRIVATE_NETWORKS=1 to allow it)`,
+      );
+    }
+  }
+  return addresses;
+}

@@ -1,0 +1,72 @@
+import type { Kysely } from "kysely";
+import type PgBoss from "pg-boss";
+import type { Database } from "../../db/schema.js";
+import type { Logger } from "../logger.js";
+import { findEvents } from "../events/events.table.js";
+import { DELIVERY_JOB_OPTIONS, WEBHOOK_QUEUE, type DeliveryJob } from "./delivery-queue.js";
+import { postWebhook, type PostResult } from "./post-webhook.js";
+import { signatureHeaders } from "./signing.js";
+import { describeSchedule, type WebhookSettings } from "./webhook-settings.js";
+import { disableUnlessDeliveredSince, firstAttemptAt, recordAttempts, type DeliveryAttempt } from "./webhooks.table.js";
+
+export interface DeliverDeps {
+  db: Kysely<Database>;
+  boss: PgBoss;
+  log: Logger;
+  settings: WebhookSettings;
+}
+
+/** The JSON body CONTRACT.md gives: the event's id, type, time and data. */
+export const messageBody = (event: { id: string; type: string; createdAt: Date; data: unknown }) =>
+  JSON.stringify({ id: event.id, type: event.type, createdAt: event.createdAt.toISOString(), data: event.data });
+
+/**
+ * One batch of delivery jobs: sent concurrently, every attempt logged, failures scheduled again
+ * or, after the last attempt, the endpoint switched off. Never throws for a receiver's failure.
+ */
+export async function deliverJobs(deps: DeliverDeps, jobs: DeliveryJob[]): Promise<void> {
+  const [events, webhooks] = await Promise.all([
+    findEvents(deps.db, [...new Set(jobs.map((job) => job.eventId))]),
+    deps.db.selectFrom("webhooks").selectAll().where("id", "in", [...new Set(jobs.map((job) => job.webhookId)), "0"]).execute(),
+  ]);
+  const eventById = new Map(events.map((event) => [event.id, event]));
+  const webhookById = new Map(webhooks.map((webhook) => [webhook.id, webhook]));
+
+  const sent = await Promise.all(
+    jobs.map(async (job): Promise<{ job: DeliveryJob; result: PostResult; eventType: string } | null> => {
+      const event = eventById.get(job.eventId);
+      const webhook = webhookById.get(job.webhookId);
+      // Deleted endpoints, and switched-off ones (unless someone pressed Resend), hear nothing.
+      if (!event || !webhook || (!webhook.enabled && !job.manual)) return null;
+      const body = messageBody({ id: event.id, type: event.type, createdAt: event.created_at, data: event.data });
+      const result = await postWebhook(webhook.url, body, signatureHeaders(webhook.secret, event.id, new Date(), body), {
+        timeoutMs: deps.settings.timeoutMs,
+        allowPrivateNetworks: deps.settings.allowPrivateNetworks,
+      });
+      return { job, result, eventType: event.type };
+    }),
+  );
+  const attempts = sent.filter((item) => item !== null);
+  await recordAttempts(
+    deps.db,
+    attempts.map(({ job, result, eventType }): DeliveryAttempt => ({ ...job, eventType, ...result })),
+  );
+  for (const { job, result } of attempts) {
+    if (result.ok || job.manual) continue;
+    await scheduleRetryOrGiveUp(deps, job, result);
+  }
+}
+
+async function scheduleRetryOrGiveUp(deps: DeliverDeps, job: DeliveryJob, result: PostResult): Promise<void> {
+  const delays = deps.settings.retryDelaysSeconds;
+  if (job.attempt <= delays.length) {
+    const retry: DeliveryJob = { eventId: job.eventId, webhookId: job.webhookId, attempt: job.attempt + 1 };
+    await deps.boss.send(WEBHOOK_QUEUE, retry, { ...DELIVERY_JOB_OPTIONS, startAfter: delays[job.attempt - 1]! });
+    return;
+  }
+  const since = (await firstAttemptAt(deps.db, job.webhookId, job.eventId)) ?? new Date();
+  const reason = `Switched off: ${job.attempt} attempts over ${describeSchedule(delays)} all failed (last: ${result.error ?? `HTTP ${result.statusCode}`}).`;
+  if (await disableUnlessDeliveredSince(deps.db, job.webhookId, since, reason)) {
+    deps.log.warn({ webhookId: job.webhookId, eventId: job.eventId }, "webhook endpoint disabled after failing for too long");
+  }
+}

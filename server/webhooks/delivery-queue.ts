@@ -1,0 +1,16 @@
+/** One attempt at delivering one event to one endpoint. */
+export interface DeliveryJob {
+  eventId: string;
+  webhookId: string;
+  attempt: number;
+  /** A Resend from the deliveries view: one attempt, even to a disabled endpoint, no retries. */
+  manual?: boolean;
+}
+
+export const WEBHOOK_QUEUE = "webhooks.deliver";
+
+/**
+ * pg-boss retries a job only when its worker died mid-attempt (the job expired); failed
+ * deliveries are retried on our schedule as new jobs with the next attempt number.
+ */
+export const DELIVERY_JOB_OPTIONS = { retryLimit: 3, retryDelay: 15, expireInSeconds: 120 };

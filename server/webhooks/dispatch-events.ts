@@ -1,0 +1,44 @@
+import type pg from "pg";
+import type PgBoss from "pg-boss";
+import { kyselyOn } from "../../db/connect.js";
+import { lockUndispatchedEvents, markDispatched } from "../events/events.table.js";
+import { DELIVERY_JOB_OPTIONS, WEBHOOK_QUEUE, type DeliveryJob } from "./delivery-queue.js";
+import { subscribersOf } from "./webhooks.table.js";
+
+/**
+ * Turns recorded events into delivery jobs, one per event and enabled subscribed endpoint. The
+ * jobs are inserted in the same transaction that marks the events dispatched, so an event becomes
+ * jobs exactly once whatever crashes when. Returns how many events it took.
+ */
+export async function dispatchEvents(pool: pg.Pool, boss: PgBoss, limit = 500): Promise<number> {
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    await client.query("BEGIN");
+    const tx = kyselyOn(client);
+    const events = await lockUndispatchedEvents(tx, limit);
+    if (events.length > 0) {
+      const subscribers = await subscribersOf(tx, [...new Set(events.map((event) => event.type))]);
+      const jobs = events.flatMap((event) =>
+        subscribers
+          .filter((webhook) => webhook.events.includes(event.type))
+          .map((webhook) => ({
+            name: WEBHOOK_QUEUE,
+            data: { eventId: event.id, webhookId: webhook.id, attempt: 1 } satisfies DeliveryJob,
+            ...DELIVERY_JOB_OPTIONS,
+          })),
+      );
+      if (jobs.length > 0) await boss.insert(jobs, { db: { executeSql: (text, values) => client.query(text, values) } });
+      await markDispatched(tx, events.map((event) => event.id));
+    }
+    await client.query("COMMIT");
+    return events.length;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {
+      broken = true;
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}

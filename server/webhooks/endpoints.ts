@@ -1,0 +1,60 @@
+import { randomUUID } from "node:crypto";
+import type { Kysely } from "kysely";
+import type { Database } from "../../db/schema.js";
+import { publicAddressesOf, TargetRefused } from "./address-guard.js";
+import { messageBody } from "./deliver-jobs.js";
+import { postWebhook } from "./post-webhook.js";
+import { newSigningSecret, signatureHeaders } from "./signing.js";
+import type { WebhookSettings } from "./webhook-settings.js";
+import { WebhookNotFound, WebhookUrlRefused } from "./webhook-errors.js";
+import { toWebhookJson, type WebhookCreateInput, type WebhookUpdateInput } from "./webhook.schema.js";
+import { deleteWebhookRow, findWebhook, insertWebhook, recordAttempts, updateWebhookRow } from "./webhooks.table.js";
+
+/** Checked when saved and again before every delivery (DNS can change in between). */
+async function assertCallable(url: string, settings: WebhookSettings): Promise<void> {
+  if (settings.allowPrivateNetworks) return;
+  try {
+    await publicAddressesOf(new URL(url).hostname);
+  } catch (error) {
+    if (error instanceof TargetRefused) throw new WebhookUrlRefused(error.message);
+    throw error;
+  }
+}
+
+export async function createWebhook(db: Kysely<Database>, settings: WebhookSettings, input: WebhookCreateInput) {
+  await assertCallable(input.url, settings);
+  return toWebhookJson(await insertWebhook(db, input, newSigningSecret()));
+}
+
+export async function updateWebhook(db: Kysely<Database>, settings: WebhookSettings, input: WebhookUpdateInput) {
+  if (input.url !== undefined) await assertCallable(input.url, settings);
+  const row = await updateWebhookRow(db, input);
+  if (!row) throw new WebhookNotFound(input.id);
+  return toWebhookJson(row);
+}
+
+/** A new secret at once; messages already queued are signed with it when they go out. */
+export async function rotateWebhookSecret(db: Kysely<Database>, id: string) {
+  const row = await updateWebhookRow(db, { id, secret: newSigningSecret() });
+  if (!row) throw new WebhookNotFound(id);
+  return toWebhookJson(row);
+}
+
+export async function deleteWebhook(db: Kysely<Database>, id: string) {
+  if (!(await deleteWebhookRow(db, id))) throw new WebhookNotFound(id);
+  return { id };
+}
+
+/**
+ * The Test button: a signed `webhook.test` message sent now (the person is waiting for the
+ * answer), logged like any delivery.
+ */
+export async function testWebhook(db: Kysely<Database>, settings: WebhookSettings, id: string) {
+  const webhook = await findWebhook(db, id);
+  if (!webhook) throw new WebhookNotFound(id);
+  const event = { id: randomUUID(), type: "webhook.test", createdAt: new Date(), data: { webhookId: webhook.id, message: "A test from Product Importer." } };
+  const body = messageBody(event);
+  const result = await postWebhook(webhook.url, body, signatureHeaders(webhook.secret, event.id, new Date(), body), settings);
+  await recordAttempts(db, [{ webhookId: webhook.id, eventId: event.id, eventType: event.type, attempt: 1, ...result }]);
+  return { ok: result.ok, statusCode: result.statusCode, latencyMs: result.latencyMs, error: result.error };
+}

@@ -1,0 +1,123 @@
+import http from "node:http";
+import https from "node:https";
+import type { LookupFunction } from "node:net";
+import { publicAddressesOf, TargetRefused } from "./address-guard.js";
+
+export interface PostResult {
+  ok: boolean;
+  statusCode: number | null;
+  latencyMs: number;
+  error: string | null;
+  /** The first RESPONSE_BODY_CHARS characters of what the receiver answered. */
+  responseBody: string | null;
+}
+
+export const RESPONSE_BODY_CHARS = 1_000;
+
+export interface PostOptions {
+  timeoutMs: number;
+  allowPrivateNetworks: boolean;
+}
+
+/**
+ * POSTs one signed message. Redirects are not followed (a 3xx is a failure like any non-2xx),
+ * and unless private networks are allowed the connection goes only to an address that was
+ * checked, resolved here rather than again by the socket, so DNS cannot change in between.
+ */
+export async function postWebhook(url: string, body: string, headers: Record<string, string>, options: PostOptions): Promise<PostResult> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  const failure = (error: string): PostResult => ({ ok: false, statusCode: null, latencyMs: elapsed(), error, responseBody: null });
+
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    return failure("The URL is not valid");
+  }
+  let lookup: LookupFunction | undefined;
+  if (!options.allowPrivateNetworks) {
+    try {
+      const [checked] = await publicAddressesOf(target.hostname);
+      lookup = (_hostname, lookupOptions, callback) => {
+        if ((lookupOptions as { all?: boolean }).all) (callback as any)(null, [checked]);
+        else callback(null, checked!.address, checked!.family);
+      };
+    } catch (error) {
+      return failure(error instanceof TargetRefused ? error.message : String(error));
+    }
+  }
+
+  const transport = target.protocol === "https:" ? https : http;
+  return new Promise<PostResult>((resolve) => {
+    let settled = false;
+    const settle = (result: PostResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(result);
+    };
+    const request = transport.request(
+      target,
+      {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "User-Agent": "product-importer-webhooks", ...headers, "Content-Length": Buffer.byteLength(body) },
+        lookup,
+        agent: false,
+      },
+      (response) => {
+        const statusCode = response.statusCode ?? null;
+        let text = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk: string) => {
+          if (text.length < RESPONSE_BODY_CHARS) text += chunk;
+          // Enough for the log; the rest is not worth waiting for.
+          if (text.length >= RESPONSE_BODY_CHARS) finish();
+        });
+        const finish = () => {
+          const ok = statusCode !== null && statusCode >= 200 && statusCode < 300;
+          settle({
+            ok,
+            statusCode,
+            latencyMs: elapsed(),
+            error: ok ? null : redirectOrStatus(statusCode, response.headers.location),
+            responseBody: text.slice(0, RESPONSE_BODY_CHARS),
+          });
+          response.destroy();
+        };
+        response.on("end", finish);
+        response.on("error", finish);
+      },
+    );
+    const timer = setTimeout(() => {
+      settle(failure(`Timed out after ${Math.round(options.timeoutMs / 1000)} s`));
+      request.destroy();
+    }, options.timeoutMs);
+    request.on("error", (error: NodeJS.ErrnoException) => settle(failure(describeNetworkError(error, target.host))));
+    request.end(body);
+  });
+}
+
+function redirectOrStatus(statusCode: number | null, location: string | undefined): string {
+  if (statusCode !== null && statusCode >= 300 && statusCode < 400) {
+    return `HTTP ${statusCode}: redirects are not followed${location ? ` (to ${location.slice(0, 200)})` : ""}`;
+  }
+  return `HTTP ${statusCode}`;
+}
+
+function describeNetworkError(error: NodeJS.ErrnoException, host: string): string {
+  switch (error.code) {
+    case "ECONNREFUSED":
+      return `Connection refused by ${host}`;
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return `DNS lookup of ${host} failed (${error.code})`;
+    case "ECONNRESET":
+      return `${host} closed the connection`;
+    case "EHOSTUNREACH":
+    case "ENETUNREACH":
+      return `${host} is unreachable`;
+    default:
+      return error.code?.startsWith("ERR_TLS") || error.code?.includes("CERT") ? `TLS error: ${error.message}` : error.message;
+  }
+}

@@ -1,0 +1,76 @@
+import { z } from "zod";
+import type { Selectable } from "kysely";
+import { EVENT_TYPES, type WebhookDeliveriesTable, type WebhooksTable } from "../../db/schema.js";
+import { idSchema } from "../ids.js";
+
+export const webhookIdInput = z.object({ id: idSchema });
+
+const webhookUrl = z
+  .string()
+  .trim()
+  .min(1, "URL is required")
+  .max(2_000, "URL must be at most 2,000 characters")
+  .refine((value) => URL.canParse(value), "URL is not a valid address (e.g. https://example.com/hooks)")
+  .refine((value) => !URL.canParse(value) || ["http:", "https:"].includes(new URL(value).protocol), "URL must start with http:// or https://");
+
+const eventList = z
+  .array(z.enum(EVENT_TYPES, { message: `Events must be among ${EVENT_TYPES.join(", ")}` }))
+  .min(1, "Choose at least one event")
+  .transform((events) => EVENT_TYPES.filter((type) => events.includes(type)));
+
+/** Shared by the tRPC procedures, the webhook form and the tests. */
+export const webhookCreateInput = z.object({
+  url: webhookUrl,
+  events: eventList,
+  enabled: z.boolean().default(true),
+});
+export type WebhookCreateInput = z.infer<typeof webhookCreateInput>;
+
+export const webhookUpdateInput = webhookIdInput.extend({
+  url: webhookUrl.optional(),
+  events: eventList.optional(),
+  enabled: z.boolean().optional(),
+});
+export type WebhookUpdateInput = z.infer<typeof webhookUpdateInput>;
+
+export const deliveriesInput = webhookIdInput.extend({
+  page: z.number().int().min(1).max(1_000_000).default(1),
+  pageSize: z.number().int().min(1).max(200).default(50),
+});
+
+export const resendInput = z.object({ deliveryId: idSchema });
+
+export function toWebhookJson(row: Selectable<WebhooksTable>) {
+  return {
+    id: row.id,
+    url: row.url,
+    events: row.events,
+    enabled: row.enabled,
+    secret: row.secret,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    lastStatusCode: row.last_status_code,
+    lastLatencyMs: row.last_latency_ms,
+    lastDeliveryAt: row.last_delivery_at?.toISOString() ?? null,
+    lastError: row.last_error,
+    /** Set when deliveries kept failing for a day and the endpoint was switched off. */
+    disabledReason: row.disabled_reason,
+  };
+}
+export type WebhookJson = ReturnType<typeof toWebhookJson>;
+
+export function toDeliveryJson(row: Selectable<WebhookDeliveriesTable>) {
+  return {
+    id: row.id,
+    webhookId: row.webhook_id,
+    eventId: row.event_id,
+    eventType: row.event_type,
+    attempt: row.attempt,
+    statusCode: row.status_code,
+    latencyMs: row.latency_ms,
+    error: row.error,
+    responseBody: row.response_body,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+export type DeliveryJson = ReturnType<typeof toDeliveryJson>;

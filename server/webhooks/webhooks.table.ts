@@ -1,0 +1,168 @@
+import { sql, type Kysely } from "kysely";
+import type { Database, EventType } from "../../db/schema.js";
+import type { WebhookCreateInput, WebhookUpdateInput } from "./webhook.schema.js";
+
+export function listWebhooks(db: Kysely<Database>) {
+  return db.selectFrom("webhooks").selectAll().orderBy("id").execute();
+}
+
+export function findWebhook(db: Kysely<Database>, id: string) {
+  return db.selectFrom("webhooks").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export function insertWebhook(db: Kysely<Database>, input: WebhookCreateInput, secret: string) {
+  return db
+    .insertInto("webhooks")
+    .values({ url: input.url, events: input.events, enabled: input.enabled, secret })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function updateWebhookRow(db: Kysely<Database>, input: WebhookUpdateInput & { secret?: string }) {
+  const { id, ...changes } = input;
+  return db
+    .updateTable("webhooks")
+    .set({
+      ...changes,
+      // Switching an endpoint on again clears why it was switched off.
+      ...(changes.enabled ? { disabled_reason: null } : {}),
+      updated_at: sql`now()`,
+    })
+    .where("id", "=", id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export function deleteWebhookRow(db: Kysely<Database>, id: string) {
+  return db.deleteFrom("webhooks").where("id", "=", id).returning("id").executeTakeFirst();
+}
+
+/** Enabled endpoints subscribed to any of `types`. */
+export function subscribersOf(db: Kysely<Database>, types: EventType[]) {
+  return db
+    .selectFrom("webhooks")
+    .select(["id", "events"])
+    .where("enabled", "=", true)
+    .where(sql<boolean>`events && ${sql.val(types)}::text[]`)
+    .execute();
+}
+
+export interface DeliveryAttempt {
+  webhookId: string;
+  eventId: string;
+  eventType: string;
+  attempt: number;
+  statusCode: number | null;
+  latencyMs: number | null;
+  error: string | null;
+  responseBody: string | null;
+}
+
+/** Logs attempts and updates each endpoint's "last delivery" in one statement. */
+export async function recordAttempts(db: Kysely<Database>, attempts: DeliveryAttempt[]): Promise<void> {
+  if (attempts.length === 0) return;
+  await db.transaction().execute(async (tx) => {
+    // Endpoints deleted meanwhile have nothing to log against; the lock keeps the rest from going.
+    const live = new Set(
+      (await tx.selectFrom("webhooks").select("id").where("id", "in", [...new Set(attempts.map((a) => a.webhookId))]).forKeyShare().execute()).map(
+        (row) => row.id,
+      ),
+    );
+    const kept = attempts.filter((attempt) => live.has(attempt.webhookId));
+    if (kept.length === 0) return;
+    const rows = await tx
+      .insertInto("webhook_deliveries")
+      .values(
+        kept.map((attempt) => ({
+          webhook_id: attempt.webhookId,
+          event_id: attempt.eventId,
+          event_type: attempt.eventType,
+          attempt: attempt.attempt,
+          status_code: attempt.statusCode,
+          latency_ms: attempt.latencyMs,
+          error: attempt.error,
+          response_body: attempt.responseBody,
+        })),
+      )
+      .returning(["webhook_id", "status_code", "latency_ms", "error", "created_at"])
+      .execute();
+    const latest = new Map(rows.map((row) => [row.webhook_id, row]));
+    for (const row of latest.values()) {
+      await tx
+        .updateTable("webhooks")
+        .set({ last_status_code: row.status_code, last_latency_ms: row.latency_ms, last_error: row.error, last_delivery_at: row.created_at })
+        .where("id", "=", row.webhook_id)
+        .execute();
+    }
+  });
+}
+
+/** Switches an endpoint off with the reason, unless it succeeded since `since`. */
+export async function disableUnlessDeliveredSince(db: Kysely<Database>, webhookId: string, since: Date, reason: string) {
+  return db
+    .updateTable("webhooks")
+    .set({ enabled: false, disabled_reason: reason, updated_at: sql`now()` })
+    .where("id", "=", webhookId)
+    .where("enabled", "=", true)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom("webhook_deliveries")
+            .select(sql`1`.as("one"))
+            .where("webhook_id", "=", webhookId)
+            .where("created_at", ">", since)
+            .where("status_code", ">=", 200)
+            .where("status_code", "<", 300),
+        ),
+      ),
+    )
+    .returning("id")
+    .executeTakeFirst();
+}
+
+export async function listDeliveries(db: Kysely<Database>, webhookId: string, page: number, pageSize: number) {
+  const [items, total] = await Promise.all([
+    db
+      .selectFrom("webhook_deliveries")
+      .selectAll()
+      .where("webhook_id", "=", webhookId)
+      .orderBy("id", "desc")
+      .limit(pageSize)
+      .offset((page - 1) * pageSize)
+      .execute(),
+    db
+      .selectFrom("webhook_deliveries")
+      .select((eb) => eb.fn.countAll<string>().as("count"))
+      .where("webhook_id", "=", webhookId)
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: Number(total.count) };
+}
+
+export function findDelivery(db: Kysely<Database>, id: string) {
+  return db.selectFrom("webhook_deliveries").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+/** The first attempt at delivering one event to one endpoint: when its retries began. */
+export async function firstAttemptAt(db: Kysely<Database>, webhookId: string, eventId: string): Promise<Date | undefined> {
+  const row = await db
+    .selectFrom("webhook_deliveries")
+    .select("created_at")
+    .where("webhook_id", "=", webhookId)
+    .where("event_id", "=", eventId)
+    .orderBy("id")
+    .limit(1)
+    .executeTakeFirst();
+  return row?.created_at;
+}
+
+export async function latestAttempt(db: Kysely<Database>, webhookId: string, eventId: string): Promise<number> {
+  const row = await db
+    .selectFrom("webhook_deliveries")
+    .select((eb) => eb.fn.max("attempt").as("attempt"))
+    .where("webhook_id", "=", webhookId)
+    .where("event_id", "=", eventId)
+    .executeTakeFirst();
+  return Number(row?.attempt ?? 0);
+}
