@@ -27,7 +27,7 @@ export async function startWebhookWorker(boss: JobQueue, pool: pg.Pool, deps: De
   const dispatch = async () => {
     let taken = 0;
     do {
-      taken = await dispatchEvents(pool, boss);
+      taken = await dispatchEvents(deps.db, pool, boss);
       if (taken > 0) boss.notifyWorker(workerId);
     } while (taken > 0 && !stopped);
   };

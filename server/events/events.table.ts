@@ -14,6 +14,11 @@ export async function recordEvent(db: Kysely<Database>, type: EventType, data: u
   return row.id;
 }
 
+/** Whether any event waits for the dispatcher: one index probe, no transaction. */
+export async function hasUndispatchedEvents(db: Kysely<Database>): Promise<boolean> {
+  return Boolean(await db.selectFrom("events").select("id").where("dispatched_at", "is", null).limit(1).executeTakeFirst());
+}
+
 /**
  * The oldest events not yet dispatched, locked for the caller's transaction; other processes
  * skip them rather than wait, so several dispatchers never hand out the same event twice.

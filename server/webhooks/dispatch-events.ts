@@ -1,7 +1,9 @@
+import type { Kysely } from "kysely";
 import type pg from "pg";
+import type { Database } from "../../db/schema.js";
 import type PgBoss from "pg-boss";
 import { kyselyOn } from "../../db/connect.js";
-import { lockUndispatchedEvents, markDispatched } from "../events/events.table.js";
+import { hasUndispatchedEvents, lockUndispatchedEvents, markDispatched } from "../events/events.table.js";
 import { DELIVERY_JOB_OPTIONS, WEBHOOK_QUEUE, type DeliveryJob } from "./delivery-queue.js";
 import { subscribersOf } from "./webhooks.table.js";
 
@@ -10,7 +12,9 @@ import { subscribersOf } from "./webhooks.table.js";
  * jobs are inserted in the same transaction that marks the events dispatched, so an event becomes
  * jobs exactly once whatever crashes when. Returns how many events it took.
  */
-export async function dispatchEvents(pool: pg.Pool, boss: PgBoss, limit = 500): Promise<number> {
+export async function dispatchEvents(db: Kysely<Database>, pool: pg.Pool, boss: PgBoss, limit = 500): Promise<number> {
+  // Called several times a second on every worker: an idle outbox costs one cheap query.
+  if (!(await hasUndispatchedEvents(db))) return 0;
   const client = await pool.connect();
   let broken = false;
   try {

@@ -10,8 +10,11 @@ export interface ReceivedRequest {
 /** How the receiver answers one request: a status (after a delay), or a dropped connection. */
 export type Answer = { status: number; delayMs?: number; body?: string } | "hang-up";
 
-/** A real HTTP server on loopback that records what it is sent; `answer` decides each reply. */
-export async function startReceiver(answer: (request: ReceivedRequest, index: number) => Answer = () => ({ status: 200 })) {
+/**
+ * A real HTTP server on loopback that records what it is sent; `answer` decides each reply.
+ * `port` brings a receiver back where an earlier one was.
+ */
+export async function startReceiver(answer: (request: ReceivedRequest, index: number) => Answer = () => ({ status: 200 }), options: { port?: number } = {}) {
   const received: ReceivedRequest[] = [];
   const waiters: (() => void)[] = [];
   const server = http.createServer((req, res) => {
@@ -29,7 +32,7 @@ export async function startReceiver(answer: (request: ReceivedRequest, index: nu
       }, reply.delayMs ?? 0);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/hooks`,
