@@ -7,20 +7,33 @@ import { dispatchEvents } from "../server/webhooks/dispatch-events.js";
 
 /** How often the outbox is checked for new events; cheap (a partial index of undispatched ones). */
 const DISPATCH_EVERY_MS = 250;
-/** Deliveries in flight per process at once. */
+/** Delivery jobs one fetch takes (see IN_FLIGHT in deliver-jobs for how many go at once). */
 const BATCH_SIZE = 50;
 
 export interface WebhookWorker {
   stop(): Promise<void>;
 }
 
+/**
+ * Fetchers per process: a batch waits for its slowest receiver (up to the timeout), so a second
+ * one keeps the others moving meanwhile.
+ */
+const FETCHERS = 2;
+
 export async function startWebhookWorker(boss: JobQueue, pool: pg.Pool, deps: DeliverDeps & { log: Logger }): Promise<WebhookWorker> {
-  const workerId = await boss.work<DeliveryJob>(WEBHOOK_QUEUE, { batchSize: BATCH_SIZE, pollingIntervalSeconds: 1 }, async (jobs) => {
-    await deliverJobs(
-      deps,
-      jobs.map((job) => job.data),
-    );
-  });
+  const workerIds: string[] = [];
+  for (let i = 0; i < FETCHERS; i += 1) {
+    let workerId = "";
+    workerId = await boss.work<DeliveryJob>(WEBHOOK_QUEUE, { batchSize: BATCH_SIZE, pollingIntervalSeconds: 1 }, async (jobs) => {
+      await deliverJobs(
+        deps,
+        jobs.map((job) => job.data),
+      );
+      // A full batch means more are waiting: fetch again at once instead of after the poll interval.
+      if (workerId && jobs.length === BATCH_SIZE) boss.notifyWorker(workerId);
+    });
+    workerIds.push(workerId);
+  }
 
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
@@ -28,7 +41,7 @@ export async function startWebhookWorker(boss: JobQueue, pool: pg.Pool, deps: De
     let taken = 0;
     do {
       taken = await dispatchEvents(deps.db, pool, boss);
-      if (taken > 0) boss.notifyWorker(workerId);
+      if (taken > 0) for (const workerId of workerIds) boss.notifyWorker(workerId);
     } while (taken > 0 && !stopped);
   };
   const timer = setInterval(() => {
