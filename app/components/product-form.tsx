@@ -1,4 +1,5 @@
 import { Form, Link, useNavigation } from "@remix-run/react";
+import { FieldError, FormError, invalidProps } from "~/components/field-errors";
 import type { FieldErrors } from "~/lib/field-errors";
 import type { ProductJson } from "../../server/products/product.schema";
 
@@ -15,43 +16,27 @@ export function ProductForm({
 }) {
   const busy = useNavigation().state === "submitting";
   const value = (field: "sku" | "name" | "description") => values?.[field] ?? product?.[field] ?? "";
-  const invalid = (field: keyof FieldErrors) => (errors?.[field] ? { "aria-invalid": true, "aria-describedby": `${field}-error` } : {});
+  const invalid = (field: string) => invalidProps(errors, field);
   return (
     <Form method="post" className="product-form" replace>
       <input type="hidden" name="intent" value={product ? "update" : "create"} />
       {product ? <input type="hidden" name="id" value={product.id} /> : null}
-      {errors?.form ? (
-        <p className="error" role="alert">
-          {errors.form}
-        </p>
-      ) : null}
+      <FormError errors={errors} />
       <label>
         SKU
         <input name="sku" defaultValue={value("sku")} required maxLength={255} autoComplete="off" {...invalid("sku")} />
       </label>
-      {errors?.sku ? (
-        <p className="field-error" id="sku-error">
-          {errors.sku}
-        </p>
-      ) : null}
+      <FieldError errors={errors} field="sku" />
       <label>
         Name
         <input name="name" defaultValue={value("name")} required maxLength={1000} {...invalid("name")} />
       </label>
-      {errors?.name ? (
-        <p className="field-error" id="name-error">
-          {errors.name}
-        </p>
-      ) : null}
+      <FieldError errors={errors} field="name" />
       <label>
         Description
         <textarea name="description" defaultValue={value("description")} rows={4} maxLength={100_000} {...invalid("description")} />
       </label>
-      {errors?.description ? (
-        <p className="field-error" id="description-error">
-          {errors.description}
-        </p>
-      ) : null}
+      <FieldError errors={errors} field="description" />
       <label className="checkbox">
         <input type="checkbox" name="active" defaultChecked={values ? values.active === "on" : (product?.active ?? true)} /> Active
       </label>

@@ -1,4 +1,5 @@
 import { Form, Link, useNavigation } from "@remix-run/react";
+import { FieldError, FormError, invalidProps } from "~/components/field-errors";
 import type { FieldErrors } from "~/lib/field-errors";
 import { EVENT_TYPES } from "../../db/schema";
 import type { WebhookJson } from "../../server/webhooks/webhook.schema";
@@ -29,11 +30,7 @@ export function WebhookForm({
     <Form method="post" className="product-form" replace>
       <input type="hidden" name="intent" value={webhook ? "update" : "create"} />
       {webhook ? <input type="hidden" name="id" value={webhook.id} /> : null}
-      {errors?.form ? (
-        <p className="error" role="alert">
-          {errors.form}
-        </p>
-      ) : null}
+      <FormError errors={errors} />
       <label>
         Endpoint URL
         <input
@@ -45,14 +42,10 @@ export function WebhookForm({
           required
           maxLength={2000}
           autoComplete="off"
-          {...(errors?.url ? { "aria-invalid": true, "aria-describedby": "url-error" } : {})}
+          {...invalidProps(errors, "url")}
         />
       </label>
-      {errors?.url ? (
-        <p className="field-error" id="url-error">
-          {errors.url}
-        </p>
-      ) : null}
+      <FieldError errors={errors} field="url" />
       <fieldset className="event-choices" {...(errors?.events ? { "aria-describedby": "events-error" } : {})}>
         <legend>Send these events</legend>
         {EVENT_TYPES.map((type) => (
@@ -61,11 +54,7 @@ export function WebhookForm({
           </label>
         ))}
       </fieldset>
-      {errors?.events ? (
-        <p className="field-error" id="events-error">
-          {errors.events}
-        </p>
-      ) : null}
+      <FieldError errors={errors} field="events" />
       <div className="dialog-actions">
         <Link to={cancelHref} className="button" replace>
           Cancel
