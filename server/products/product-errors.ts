@@ -1,13 +1,16 @@
-/** Domain refusals; the API layer turns them into tRPC codes. */
-export class ProductNotFound extends Error {
+import { Refusal } from "../refusal.js";
+
+/** What the catalog turns down; the API answers with the code for each kind. */
+export class ProductNotFound extends Refusal {
   constructor(id: string) {
-    super(`There is no product ${id}.`);
+    super("not_found", `There is no product ${id}.`);
   }
 }
 
-export class SkuTaken extends Error {
+export class SkuTaken extends Refusal {
   constructor(sku: string, existing: string) {
     super(
+      "conflict",
       existing === sku
         ? `A product with SKU "${sku}" already exists.`
         : `A product with SKU "${sku}" already exists (stored as "${existing}"); SKUs are compared without regard to case.`,
@@ -15,8 +18,8 @@ export class SkuTaken extends Error {
   }
 }
 
-export class CatalogBusy extends Error {
+export class CatalogBusy extends Refusal {
   constructor() {
-    super("The catalog is busy (an import is being applied, its search indexes are being rebuilt, or a long export is running); nothing was deleted. Try again once it has finished.");
+    super("conflict", "The catalog is busy (an import is being applied, its search indexes are being rebuilt, or a long export is running); nothing was deleted. Try again once it has finished.");
   }
 }

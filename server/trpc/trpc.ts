@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import type { Kysely } from "kysely";
 import type pg from "pg";
 import type { Database } from "../../db/schema.js";
+import { Refusal } from "../refusal.js";
 import type { DeliveryJob } from "../webhooks/delivery-queue.js";
 import type { WebhookSettings } from "../webhooks/webhook-settings.js";
 
@@ -28,7 +29,19 @@ const t = initTRPC.context<ApiContext>().create({
   },
 });
 
+const CODES = { not_found: "NOT_FOUND", conflict: "CONFLICT", invalid: "BAD_REQUEST" } as const;
+
+/** Domain refusals become the tRPC codes CONTRACT.md names, with their message (and issues) intact. */
+const refusalsAsTrpcErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof Refusal) {
+    const refusal = result.error.cause;
+    throw new TRPCError({ code: CODES[refusal.kind], message: refusal.message, cause: refusal });
+  }
+  return result;
+});
+
 export const router = t.router;
-export const publicProcedure = t.procedure;
+export const publicProcedure = t.procedure.use(refusalsAsTrpcErrors);
 export const createCallerFactory = t.createCallerFactory;
 export { TRPCError };

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { TRPCError, publicProcedure, router } from "../trpc/trpc.js";
 import { createWebhook, deleteWebhook, rotateWebhookSecret, testWebhook, updateWebhook } from "./endpoints.js";
-import { WebhookNotFound, WebhookUrlRefused } from "./webhook-errors.js";
+import { WebhookNotFound } from "./webhook-errors.js";
 import {
   deliveriesInput,
   resendInput,
@@ -13,43 +13,30 @@ import {
 } from "./webhook.schema.js";
 import { findDelivery, findWebhook, listDeliveries, listWebhooks, latestAttempt } from "./webhooks.table.js";
 
-/** Domain refusals become the tRPC codes CONTRACT.md names, with their message intact. */
-async function refusalsAsTrpcErrors<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof WebhookNotFound) throw new TRPCError({ code: "NOT_FOUND", message: error.message });
-    if (error instanceof WebhookUrlRefused) throw new TRPCError({ code: "BAD_REQUEST", message: `url: ${error.message}`, cause: error });
-    throw error;
-  }
-}
-
 export const webhooksRouter = router({
   list: publicProcedure.input(z.object({}).passthrough().default({})).query(async ({ ctx }) => (await listWebhooks(ctx.db)).map(toWebhookJson)),
   get: publicProcedure.input(webhookIdInput).query(async ({ ctx, input }) => {
     const row = await findWebhook(ctx.db, input.id);
-    if (!row) throw new TRPCError({ code: "NOT_FOUND", message: `There is no webhook ${input.id}.` });
+    if (!row) throw new WebhookNotFound(input.id);
     return toWebhookJson(row);
   }),
-  create: publicProcedure.input(webhookCreateInput).mutation(({ ctx, input }) => refusalsAsTrpcErrors(() => createWebhook(ctx.db, ctx.webhookSettings, input))),
-  update: publicProcedure.input(webhookUpdateInput).mutation(({ ctx, input }) => refusalsAsTrpcErrors(() => updateWebhook(ctx.db, ctx.webhookSettings, input))),
-  rotateSecret: publicProcedure.input(webhookIdInput).mutation(({ ctx, input }) => refusalsAsTrpcErrors(() => rotateWebhookSecret(ctx.db, input.id))),
-  delete: publicProcedure.input(webhookIdInput).mutation(({ ctx, input }) => refusalsAsTrpcErrors(() => deleteWebhook(ctx.db, input.id))),
-  test: publicProcedure.input(webhookIdInput).mutation(({ ctx, input }) => refusalsAsTrpcErrors(() => testWebhook(ctx.db, ctx.webhookSettings, input.id))),
+  create: publicProcedure.input(webhookCreateInput).mutation(({ ctx, input }) => createWebhook(ctx.db, ctx.webhookSettings, input)),
+  update: publicProcedure.input(webhookUpdateInput).mutation(({ ctx, input }) => updateWebhook(ctx.db, ctx.webhookSettings, input)),
+  rotateSecret: publicProcedure.input(webhookIdInput).mutation(({ ctx, input }) => rotateWebhookSecret(ctx.db, input.id)),
+  delete: publicProcedure.input(webhookIdInput).mutation(({ ctx, input }) => deleteWebhook(ctx.db, input.id)),
+  test: publicProcedure.input(webhookIdInput).mutation(({ ctx, input }) => testWebhook(ctx.db, ctx.webhookSettings, input.id)),
   deliveries: publicProcedure.input(deliveriesInput).query(async ({ ctx, input }) => {
-    if (!(await findWebhook(ctx.db, input.id))) throw new TRPCError({ code: "NOT_FOUND", message: `There is no webhook ${input.id}.` });
+    if (!(await findWebhook(ctx.db, input.id))) throw new WebhookNotFound(input.id);
     const { items, total } = await listDeliveries(ctx.db, input.id, input.page, input.pageSize);
     return { items: items.map(toDeliveryJson), total, page: input.page, pageSize: input.pageSize };
   }),
   /** Sends a logged delivery's event again, now, as the next attempt (the test message: a new test). */
-  resend: publicProcedure.input(resendInput).mutation(({ ctx, input }) =>
-    refusalsAsTrpcErrors(async () => {
-      const delivery = await findDelivery(ctx.db, input.deliveryId);
-      if (!delivery) throw new TRPCError({ code: "NOT_FOUND", message: `There is no delivery ${input.deliveryId}.` });
-      if (delivery.event_type === "webhook.test") return { queued: false, test: await testWebhook(ctx.db, ctx.webhookSettings, delivery.webhook_id) };
-      const attempt = (await latestAttempt(ctx.db, delivery.webhook_id, delivery.event_id)) + 1;
-      await ctx.enqueueDelivery({ eventId: delivery.event_id, webhookId: delivery.webhook_id, attempt, manual: true });
-      return { queued: true, test: null };
-    }),
-  ),
+  resend: publicProcedure.input(resendInput).mutation(async ({ ctx, input }) => {
+    const delivery = await findDelivery(ctx.db, input.deliveryId);
+    if (!delivery) throw new TRPCError({ code: "NOT_FOUND", message: `There is no delivery ${input.deliveryId}.` });
+    if (delivery.event_type === "webhook.test") return { queued: false, test: await testWebhook(ctx.db, ctx.webhookSettings, delivery.webhook_id) };
+    const attempt = (await latestAttempt(ctx.db, delivery.webhook_id, delivery.event_id)) + 1;
+    await ctx.enqueueDelivery({ eventId: delivery.event_id, webhookId: delivery.webhook_id, attempt, manual: true });
+    return { queued: true, test: null };
+  }),
 });
