@@ -3,18 +3,16 @@
  * p95 over CALLS calls per variant, measured over loopback HTTP against the real server process;
  * then products.deleteAll of the whole catalog.
  */
-import { createReadStream, existsSync, mkdirSync, rmSync, statSync } from "node:fs";
-import http from "node:http";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { ensureDatabase, startEmbeddedPostgres } from "../db/embedded.js";
 import { startAppProcess } from "../tests/support/app-process.js";
 import { REAL_CATALOG, writeCatalogFile } from "./catalog-file.js";
 import { waitForSearchIndexes } from "./search-ready.js";
+import { CATALOG_FILE, WORK_DIR, percentile, trpcCall, uploadFile } from "./support.js";
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 50);
-const WORK_DIR = path.resolve(".bench");
-const FILE = path.join(WORK_DIR, `catalog-${REAL_CATALOG.rows}-${REAL_CATALOG.seed}-v2.csv`);
 
 const VARIANTS: [string, Record<string, unknown>][] = [
   ["no filter", {}],
@@ -31,38 +29,9 @@ const VARIANTS: [string, Record<string, unknown>][] = [
   ["name, two letters, rare (\"zq\")", { name: "zq" }],
 ];
 
-const percentile = (values: number[], p: number) =>
-  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
-
-async function call(url: string, procedure: string, input: unknown, method: "GET" | "POST" = "GET") {
-  const response =
-    method === "GET"
-      ? await fetch(`${url}/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`)
-      : await fetch(`${url}/api/trpc/${procedure}`, { method, headers: { "Content-Type": "application/json" }, body: JSON.stringify(input) });
-  const body = (await response.json()) as { result?: { data: any }; error?: unknown };
-  if (!body.result) throw new Error(`${procedure} failed: ${JSON.stringify(body.error)}`);
-  return body.result.data;
-}
-
-function upload(url: string, file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      `${url}/api/imports?filename=catalog.csv`,
-      { method: "POST", headers: { "Content-Type": "text/csv", "Content-Length": statSync(file).size } },
-      (response) => {
-        let text = "";
-        response.on("data", (chunk) => (text += chunk));
-        response.on("end", () => resolve(JSON.parse(text).id));
-      },
-    );
-    request.on("error", reject);
-    createReadStream(file).pipe(request);
-  });
-}
-
 async function main() {
   mkdirSync(WORK_DIR, { recursive: true });
-  if (!existsSync(FILE)) await writeCatalogFile(FILE, REAL_CATALOG);
+  if (!existsSync(CATALOG_FILE)) await writeCatalogFile(CATALOG_FILE, REAL_CATALOG);
   const clusterDir = path.join(WORK_DIR, "postgres-catalog");
   rmSync(clusterDir, { recursive: true, force: true });
   const cluster = await startEmbeddedPostgres({ dataDir: clusterDir, persistent: false });
@@ -72,8 +41,8 @@ async function main() {
     const app = await startAppProcess({ DATABASE_URL: databaseUrl });
     try {
       const uploadStarted = performance.now();
-      const id = await upload(app.url, FILE);
-      while ((await call(app.url, "imports.get", { id })).status !== "completed") await new Promise((r) => setTimeout(r, 200));
+      const id = (await uploadFile(app.url, CATALOG_FILE)).body.id;
+      while ((await trpcCall(app.url, "imports.get", { id })).status !== "completed") await new Promise((r) => setTimeout(r, 200));
       const importMs = performance.now() - uploadStarted;
       const searchReadyMs = await waitForSearchIndexes(databaseUrl);
       console.log(`import ${(importMs / 1000).toFixed(1)} s; search indexes rebuilt ${(searchReadyMs / 1000).toFixed(1)} s after it completed`);
@@ -84,7 +53,7 @@ async function main() {
       await db.query("VACUUM (ANALYZE) products");
       await db.end();
 
-      console.log(`${(await call(app.url, "products.list", {})).total} products; ${CALLS} calls per variant\n`);
+      console.log(`${(await trpcCall(app.url, "products.list", {})).total} products; ${CALLS} calls per variant\n`);
       console.log("| products.list | total | median ms | p95 ms |");
       console.log("| --- | --- | --- | --- |");
       for (const [label, input] of VARIANTS) {
@@ -92,14 +61,14 @@ async function main() {
         let total = "";
         for (let i = 0; i < CALLS; i += 1) {
           const started = performance.now();
-          const page = await call(app.url, "products.list", input);
+          const page = await trpcCall(app.url, "products.list", input);
           times.push(performance.now() - started);
           total = `${page.totalExact ? "" : "more than "}${page.total.toLocaleString("en-US")}`;
         }
         console.log(`| ${label} | ${total} | ${percentile(times, 50).toFixed(1)} | ${percentile(times, 95).toFixed(1)} |`);
       }
       const started = performance.now();
-      const { deleted } = await call(app.url, "products.deleteAll", {}, "POST");
+      const { deleted } = await trpcCall(app.url, "products.deleteAll", {}, "POST");
       console.log(`\nproducts.deleteAll: ${deleted.toLocaleString("en-US")} products in ${(performance.now() - started).toFixed(0)} ms`);
     } finally {
       await app.stop();

@@ -4,7 +4,6 @@
  * in the same run on the same database, for an empty catalog and for re-imports. Median of RUNS.
  */
 import { createReadStream, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import http from "node:http";
 import path from "node:path";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
@@ -13,39 +12,13 @@ import { ensureDatabase, startEmbeddedPostgres } from "../db/embedded.js";
 import { startAppProcess } from "../tests/support/app-process.js";
 import { REAL_CATALOG, writeCatalogFile } from "./catalog-file.js";
 import { waitForSearchIndexes } from "./search-ready.js";
+import { CATALOG_FILE, WORK_DIR, median, percentile, trpcCall, uploadFile } from "./support.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const WORK_DIR = path.resolve(".bench");
-const FILE = path.join(WORK_DIR, `catalog-${REAL_CATALOG.rows}-${REAL_CATALOG.seed}-v2.csv`);
+const FILE = CATALOG_FILE;
 const CHANGED_FILE = path.join(WORK_DIR, `catalog-${REAL_CATALOG.rows}-${REAL_CATALOG.seed}-v2-changed.csv`);
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const percentile = (values: number[], p: number) =>
-  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? 0;
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
-
-async function trpc(url: string, procedure: string, input: unknown) {
-  const response = await fetch(`${url}/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`);
-  const body = (await response.json()) as { result?: { data: any }; error?: unknown };
-  if (!body.result) throw new Error(`${procedure} failed: ${JSON.stringify(body.error)}`);
-  return body.result.data;
-}
-
-function upload(url: string, file: string): Promise<{ status: number; body: any }> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      `${url}/api/imports?filename=${path.basename(file)}`,
-      { method: "POST", headers: { "Content-Type": "text/csv", "Content-Length": statSync(file).size } },
-      (response) => {
-        let text = "";
-        response.on("data", (chunk) => (text += chunk));
-        response.on("end", () => resolve({ status: response.statusCode!, body: JSON.parse(text) }));
-      },
-    );
-    request.on("error", reject);
-    createReadStream(file).pipe(request);
-  });
-}
 
 interface AppTiming {
   stagingMs: number;
@@ -66,18 +39,18 @@ async function importThroughApp(url: string, databaseUrl: string, file: string):
   const probe = (async () => {
     while (running) {
       const started = performance.now();
-      await trpc(url, "products.list", { page: 1, pageSize: 50 });
+      await trpcCall(url, "products.list", { page: 1, pageSize: 50 });
       latencies.push(performance.now() - started);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   })();
   const started = performance.now();
-  const response = await upload(url, file);
+  const response = await uploadFile(url, file);
   const staged = performance.now();
   if (response.status !== 202) throw new Error(`upload answered ${response.status}: ${JSON.stringify(response.body)}`);
   let item: any;
   for (;;) {
-    item = await trpc(url, "imports.get", { id: response.body.id });
+    item = await trpcCall(url, "imports.get", { id: response.body.id });
     if (item.status === "completed" || item.status === "failed" || item.status === "cancelled") break;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }

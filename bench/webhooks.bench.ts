@@ -11,25 +11,12 @@ import { ensureDatabase, startEmbeddedPostgres } from "../db/embedded.js";
 import { startAppProcess, type AppProcess } from "../tests/support/app-process.js";
 import { startReceiver } from "../tests/support/receiver.js";
 import { waitForSearchIndexes } from "./search-ready.js";
+import { WORK_DIR, median, percentile, trpcCall } from "./support.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const BURST = Number(process.env.BENCH_EVENTS ?? 1_000);
 const OUTAGE_EVENTS = 200;
 const OUTAGE_MS = Number(process.env.BENCH_OUTAGE_MS ?? 60_000);
-const WORK_DIR = path.resolve(".bench");
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
-
-async function call(app: AppProcess, procedure: string, input: unknown, method: "GET" | "POST" = "POST") {
-  const response =
-    method === "GET"
-      ? await fetch(`${app.url}/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`)
-      : await fetch(`${app.url}/api/trpc/${procedure}`, { method, headers: { "Content-Type": "application/json" }, body: JSON.stringify(input) });
-  const body = (await response.json()) as { result?: { data: any }; error?: unknown };
-  if (!body.result) throw new Error(`${procedure} failed: ${JSON.stringify(body.error)}`);
-  return body.result.data;
-}
 
 /** products.list latencies, one call every 50 ms, until `until` resolves. */
 async function probeList(app: AppProcess, until: Promise<unknown>): Promise<number[]> {
@@ -38,7 +25,7 @@ async function probeList(app: AppProcess, until: Promise<unknown>): Promise<numb
   void until.finally(() => (done = true));
   while (!done) {
     const started = performance.now();
-    await call(app, "products.list", { name: "item" }, "GET");
+    await trpcCall(app.url, "products.list", { name: "item" });
     latencies.push(performance.now() - started);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -49,7 +36,7 @@ async function createProducts(app: AppProcess, prefix: string, count: number) {
   const queue = Array.from({ length: count }, (_, i) => i);
   await Promise.all(
     Array.from({ length: 10 }, async () => {
-      for (let i = queue.shift(); i !== undefined; i = queue.shift()) await call(app, "products.create", { sku: `${prefix}-${i}`, name: `Item ${i}` });
+      for (let i = queue.shift(); i !== undefined; i = queue.shift()) await trpcCall(app.url, "products.create", { sku: `${prefix}-${i}`, name: `Item ${i}` }, "POST");
     }),
   );
 }
@@ -59,7 +46,7 @@ async function seedCatalog(app: AppProcess, databaseUrl: string) {
   const csv = `sku,name,description\n${Array.from({ length: 20_000 }, (_, i) => `seed-${i},Item ${i},Seeded product ${i}`).join("\n")}\n`;
   const response = await fetch(`${app.url}/api/imports?filename=seed.csv`, { method: "POST", headers: { "Content-Type": "text/csv" }, body: csv });
   const { id } = (await response.json()) as { id: string };
-  while ((await call(app, "imports.get", { id }, "GET")).status !== "completed") await new Promise((resolve) => setTimeout(resolve, 100));
+  while ((await trpcCall(app.url, "imports.get", { id })).status !== "completed") await new Promise((resolve) => setTimeout(resolve, 100));
   await waitForSearchIndexes(databaseUrl);
 }
 
@@ -77,7 +64,7 @@ async function recordBurst(databaseUrl: string, prefix: string) {
 
 async function burst(app: AppProcess, databaseUrl: string, run: number) {
   const receiver = await startReceiver(() => ({ status: 200, delayMs: 50 }));
-  const webhook = await call(app, "webhooks.create", { url: receiver.url, events: ["product.created"] });
+  const webhook = await trpcCall(app.url, "webhooks.create", { url: receiver.url, events: ["product.created"] }, "POST");
   const idle = await probeList(app, new Promise((resolve) => setTimeout(resolve, 3_000)));
   // The burst is recorded in one transaction, as if by a flurry of changes elsewhere, so the
   // latency compared is the delivery's own cost, not that of making 1,000 changes.
@@ -88,7 +75,7 @@ async function burst(app: AppProcess, databaseUrl: string, run: number) {
   const during = await probeList(app, delivered);
   await delivered;
   const allMs = performance.now() - started;
-  await call(app, "webhooks.delete", { id: webhook.id });
+  await trpcCall(app.url, "webhooks.delete", { id: webhook.id }, "POST");
   await receiver.close();
   return { createdMs, allMs, idleP95: percentile(idle, 95), duringP95: percentile(during, 95) };
 }
@@ -98,7 +85,7 @@ async function outage(app: AppProcess) {
   const port = probe.port;
   await probe.close();
   // Registered while nothing listens on the port: every first attempt is refused.
-  const webhook = await call(app, "webhooks.create", { url: `http://127.0.0.1:${port}/hooks`, events: ["product.created"] });
+  const webhook = await trpcCall(app.url, "webhooks.create", { url: `http://127.0.0.1:${port}/hooks`, events: ["product.created"] }, "POST");
   const started = performance.now();
   await createProducts(app, "outage", OUTAGE_EVENTS);
   await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS - (performance.now() - started)));
@@ -112,7 +99,7 @@ async function outage(app: AppProcess) {
     const sku = JSON.parse(request.body).data.sku as string;
     idsBySku.set(sku, (idsBySku.get(sku) ?? new Set()).add(String(request.headers["webhook-id"])));
   }
-  const deliveries = (await call(app, "webhooks.deliveries", { id: webhook.id, pageSize: 200 }, "GET")).total;
+  const deliveries = (await trpcCall(app.url, "webhooks.deliveries", { id: webhook.id, pageSize: 200 })).total;
   await receiver.close();
   return {
     distinctDelivered: idsBySku.size,

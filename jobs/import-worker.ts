@@ -22,7 +22,8 @@ export async function startImportWorker(boss: JobQueue, deps: ApplyDeps): Promis
     if (await importsLackAWorker(deps.db)) await boss.send(IMPORT_QUEUE, {});
     await repairSearchIndexes(deps.pool, deps.db, deps.log);
   };
-  await sweep().catch(() => {});
+  // Not awaited: a rebuild takes seconds and must not hold up start-up (filters work meanwhile).
+  void sweep().catch(() => {});
   const sweeper = setInterval(() => sweep().catch(() => {}), SWEEP_EVERY_MS);
 
   return {

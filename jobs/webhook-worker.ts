@@ -1,6 +1,4 @@
 import type pg from "pg";
-import type { JobQueue } from "./job-queue.js";
-import type { Logger } from "../server/logger.js";
 import { deliverJobs, type DeliverDeps } from "../server/webhooks/deliver-jobs.js";
 import { WEBHOOK_QUEUE, type DeliveryJob } from "../server/webhooks/delivery-queue.js";
 import { dispatchEvents } from "../server/webhooks/dispatch-events.js";
@@ -20,7 +18,8 @@ export interface WebhookWorker {
  */
 const FETCHERS = 2;
 
-export async function startWebhookWorker(boss: JobQueue, pool: pg.Pool, deps: DeliverDeps & { log: Logger }): Promise<WebhookWorker> {
+export async function startWebhookWorker(pool: pg.Pool, deps: DeliverDeps): Promise<WebhookWorker> {
+  const { boss } = deps;
   const workerIds: string[] = [];
   for (let i = 0; i < FETCHERS; i += 1) {
     let workerId = "";

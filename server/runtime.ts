@@ -79,7 +79,7 @@ export async function startApp(config: Config, options: { pages?: boolean } = {}
       pool: database.pool,
       log,
     });
-    webhookWorker = await startWebhookWorker(boss, database.pool, { db: database.db, boss, log, settings: webhookSettings });
+    webhookWorker = await startWebhookWorker(database.pool, { db: database.db, boss, log, settings: webhookSettings });
   }
   const hub = new ProgressHub(postgres.url, database.db);
   if (serveWeb) await hub.start();

@@ -7,6 +7,7 @@ import { ProductForm } from "~/components/product-form";
 import { useToast } from "~/components/toasts";
 import { fieldErrorsFrom } from "~/lib/field-errors";
 import { formatCount, formatDateTime } from "~/lib/format";
+import { isId } from "../../server/ids";
 import { PAGE_SIZES, listHref, listStateFromUrl, withParams, type ListState } from "~/lib/product-filters";
 
 export const meta: MetaFunction = () => [{ title: "Products · Product Importer" }];
@@ -15,15 +16,18 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const state = listStateFromUrl(url);
   const editId = url.searchParams.get("edit");
-  const [list, catalog, editing] = await Promise.all([
+  const filtered = Boolean(state.sku || state.name || state.description || state.active !== undefined);
+  const [list, catalogTotal, editing] = await Promise.all([
     context.trpc.products.list(state),
-    context.trpc.products.list({ page: 1, pageSize: 1 }),
-    editId && /^\d+$/.test(editId) ? context.trpc.products.get({ id: editId }).catch(() => null) : null,
+    // Unfiltered, the list's own total is the catalog's.
+    filtered ? context.trpc.products.list({ page: 1, pageSize: 1 }).then((catalog) => catalog.total) : null,
+    editId && isId(editId) ? context.trpc.products.get({ id: editId }).catch(() => null) : null,
   ]);
   return {
     list,
     state,
-    catalogTotal: catalog.total,
+    filtered,
+    catalogTotal: catalogTotal ?? list.total,
     editing,
     dialog: url.searchParams.has("new") ? "new" : editId ? "edit" : url.searchParams.get("confirm"),
     notice: url.searchParams.get("notice"),
@@ -84,7 +88,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function ProductsPage() {
-  const { list, state, catalogTotal, editing, dialog, notice, tone } = useLoaderData<typeof loader>();
+  const { list, state, filtered, catalogTotal, editing, dialog, notice, tone } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const location = useLocation();
   const navigate = useNavigate();
@@ -98,7 +102,6 @@ export default function ProductsPage() {
     navigate(back, { replace: true, preventScrollReset: true });
   }, [notice, tone, toast, navigate, back]);
 
-  const filtered = Boolean(state.sku || state.name || state.description || state.active !== undefined);
   const formErrors = result && "errors" in result ? result : null;
   return (
     <>

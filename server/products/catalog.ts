@@ -53,14 +53,14 @@ export function deleteProduct(db: Kysely<Database>, id: string) {
   });
 }
 
-/**
- * TRUNCATE is instant at any size, but it must not queue behind a running import: waiting for
- * its lock would block every reader of the catalog meanwhile. So it refuses instead.
- */
 /** How long products.deleteAll waits for a search-index rebuild (seconds after a large import). */
 const REBUILD_WAIT_MS = 15_000;
 const REBUILDING = Symbol("search indexes are being rebuilt");
 
+/**
+ * TRUNCATE is instant at any size, but it must not queue behind a running import: waiting for
+ * its lock would block every reader of the catalog meanwhile. So it refuses instead.
+ */
 export async function deleteAllProducts(db: Kysely<Database>): Promise<{ deleted: number }> {
   const deadline = Date.now() + REBUILD_WAIT_MS;
   try {

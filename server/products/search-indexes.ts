@@ -1,5 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import type pg from "pg";
+import { kyselyOn } from "../../db/connect.js";
 import type { Database } from "../../db/schema.js";
 import type { Logger } from "../logger.js";
 
@@ -65,14 +66,11 @@ async function rebuild(client: pg.PoolClient, log: Logger): Promise<void> {
   const startedAt = performance.now();
   await client.query("SET maintenance_work_mem = '256MB'");
   try {
-    for (const { name, column } of SEARCH_INDEXES) {
-      const { rows } = await client.query<{ valid: boolean }>(
-        "SELECT indisvalid AND indisready AS valid FROM pg_index WHERE indexrelid = to_regclass($1)",
-        [name],
-      );
-      if (rows[0]?.valid) continue;
-      if (rows[0]) await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
-      await client.query(`CREATE INDEX CONCURRENTLY IF NOT EXISTS ${name} ON products USING gin (${column} gin_trgm_ops)`);
+    for (const name of await unusableSearchIndexes(kyselyOn(client))) {
+      const { column } = SEARCH_INDEXES.find((index) => index.name === name)!;
+      // An interrupted concurrent build leaves an INVALID index behind; it has to go first.
+      await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
+      await client.query(`CREATE INDEX CONCURRENTLY ${name} ON products USING gin (${column} gin_trgm_ops)`);
     }
   } finally {
     await client.query("RESET maintenance_work_mem");

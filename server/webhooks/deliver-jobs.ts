@@ -37,6 +37,19 @@ async function mapWithConcurrency<T, R>(items: T[], limit: number, work: (item: 
 export const messageBody = (event: { id: string; type: string; createdAt: Date; data: unknown }) =>
   JSON.stringify({ id: event.id, type: event.type, createdAt: event.createdAt.toISOString(), data: event.data });
 
+/** Signs one message with the endpoint's secret and POSTs it; the caller logs the result. */
+export function postSigned(
+  webhook: { url: string; secret: string },
+  message: { id: string; type: string; createdAt: Date; data: unknown },
+  settings: Pick<WebhookSettings, "timeoutMs" | "allowPrivateNetworks">,
+): Promise<PostResult> {
+  const body = messageBody(message);
+  return postWebhook(webhook.url, body, signatureHeaders(webhook.secret, message.id, new Date(), body), {
+    timeoutMs: settings.timeoutMs,
+    allowPrivateNetworks: settings.allowPrivateNetworks,
+  });
+}
+
 /**
  * One batch of delivery jobs: sent concurrently, every attempt logged, failures scheduled again
  * or, after the last attempt, the endpoint switched off. Never throws for a receiver's failure.
@@ -44,7 +57,7 @@ export const messageBody = (event: { id: string; type: string; createdAt: Date; 
 export async function deliverJobs(deps: DeliverDeps, jobs: DeliveryJob[]): Promise<void> {
   const [events, webhooks] = await Promise.all([
     findEvents(deps.db, [...new Set(jobs.map((job) => job.eventId))]),
-    deps.db.selectFrom("webhooks").selectAll().where("id", "in", [...new Set(jobs.map((job) => job.webhookId)), "0"]).execute(),
+    deps.db.selectFrom("webhooks").selectAll().where("id", "in", [...new Set(jobs.map((job) => job.webhookId))]).execute(),
   ]);
   const eventById = new Map(events.map((event) => [event.id, event]));
   const webhookById = new Map(webhooks.map((webhook) => [webhook.id, webhook]));
@@ -57,11 +70,7 @@ export async function deliverJobs(deps: DeliverDeps, jobs: DeliveryJob[]): Promi
       const webhook = webhookById.get(job.webhookId);
       // Deleted endpoints, and switched-off ones (unless someone pressed Resend), hear nothing.
       if (!event || !webhook || (!webhook.enabled && !job.manual)) return null;
-      const body = messageBody({ id: event.id, type: event.type, createdAt: event.created_at, data: event.data });
-      const result = await postWebhook(webhook.url, body, signatureHeaders(webhook.secret, event.id, new Date(), body), {
-        timeoutMs: deps.settings.timeoutMs,
-        allowPrivateNetworks: deps.settings.allowPrivateNetworks,
-      });
+      const result = await postSigned(webhook, { id: event.id, type: event.type, createdAt: event.created_at, data: event.data }, deps.settings);
       return { job, result, eventType: event.type };
     },
   );

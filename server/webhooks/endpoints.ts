@@ -2,9 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
 import { publicAddressesOf, TargetRefused } from "./address-guard.js";
-import { messageBody } from "./deliver-jobs.js";
-import { postWebhook } from "./post-webhook.js";
-import { newSigningSecret, signatureHeaders } from "./signing.js";
+import { postSigned } from "./deliver-jobs.js";
+import { newSigningSecret } from "./signing.js";
 import type { WebhookSettings } from "./webhook-settings.js";
 import { WebhookNotFound, WebhookUrlRefused } from "./webhook-errors.js";
 import { toWebhookJson, type WebhookCreateInput, type WebhookUpdateInput } from "./webhook.schema.js";
@@ -53,8 +52,7 @@ export async function testWebhook(db: Kysely<Database>, settings: WebhookSetting
   const webhook = await findWebhook(db, id);
   if (!webhook) throw new WebhookNotFound(id);
   const event = { id: randomUUID(), type: "webhook.test", createdAt: new Date(), data: { webhookId: webhook.id, message: "A test from Product Importer." } };
-  const body = messageBody(event);
-  const result = await postWebhook(webhook.url, body, signatureHeaders(webhook.secret, event.id, new Date(), body), settings);
+  const result = await postSigned(webhook, event, settings);
   await recordAttempts(db, [{ webhookId: webhook.id, eventId: event.id, eventType: event.type, attempt: 1, ...result }]);
   return { ok: result.ok, statusCode: result.statusCode, latencyMs: result.latencyMs, error: result.error };
 }

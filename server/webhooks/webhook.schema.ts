@@ -73,4 +73,3 @@ export function toDeliveryJson(row: Selectable<WebhookDeliveriesTable>) {
     createdAt: row.created_at.toISOString(),
   };
 }
-export type DeliveryJson = ReturnType<typeof toDeliveryJson>;

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
@@ -11,8 +11,6 @@ export const TEMPLATE_DATABASE = "product_importer_template";
 /** One throwaway Postgres for the whole run; each test file clones a migrated template from it. */
 export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "product-importer-test-"));
-  // Postgres runs as its own user when we are root; it must be able to reach its data directory.
-  chmodSync(dataDir, 0o755);
   const cluster = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "postgres"), persistent: false });
   await ensureDatabase(cluster.adminUrl, TEMPLATE_DATABASE);
   const template = connectDatabase(cluster.urlFor(TEMPLATE_DATABASE), { max: 2 });
