@@ -1,11 +1,15 @@
 import type { createCaller } from "../server/trpc/app-router.js";
-import type { PageSettings } from "../server/http-app.js";
+import type { PageSettings } from "../server/http/http-app.js";
+import type { PageAccess } from "../server/auth/page-access.js";
 
-// Routes reach the server only through the caller the HTTP edge puts in the load context.
+// Routes reach the server only through what the HTTP edge puts in the load context.
 declare module "@remix-run/node" {
   interface AppLoadContext {
     trpc: ReturnType<typeof createCaller>;
     settings: PageSettings;
+    access: PageAccess;
+    /** Lets Remix's inline scripts run under the Content-Security-Policy. */
+    cspNonce: string;
   }
 }
 

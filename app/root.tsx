@@ -1,13 +1,34 @@
-import type { LinksFunction, MetaFunction } from "@remix-run/node";
-import { Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError } from "@remix-run/react";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import {
+  Form,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  isRouteErrorResponse,
+  useLocation,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
 import type { ReactNode } from "react";
 import { ToastProvider } from "./components/toasts";
+import { useNonce } from "./lib/nonce";
 import styles from "./styles/app.css";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 export const meta: MetaFunction = () => [{ title: "Product Importer" }];
 
+export const loader = ({ context }: LoaderFunctionArgs) => ({ passwordRequired: context.access.enabled });
+
+// Whether a password is required does not change while the page is open.
+export const shouldRevalidate = () => false;
+
 export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce();
+  const passwordRequired = useRouteLoaderData<typeof loader>("root")?.passwordRequired ?? false;
+  const onLoginPage = useLocation().pathname === "/login";
   return (
     <html lang="en">
       <head>
@@ -21,17 +42,26 @@ export function Layout({ children }: { children: ReactNode }) {
           <a className="brand" href="/">
             Product Importer
           </a>
-          <nav aria-label="Main">
-            <NavLink to="/products">Products</NavLink>
-            <NavLink to="/imports">Imports</NavLink>
-            <NavLink to="/webhooks">Webhooks</NavLink>
-          </nav>
+          {onLoginPage ? null : (
+            <nav aria-label="Main">
+              <NavLink to="/products">Products</NavLink>
+              <NavLink to="/imports">Imports</NavLink>
+              <NavLink to="/webhooks">Webhooks</NavLink>
+            </nav>
+          )}
+          {passwordRequired && !onLoginPage ? (
+            <Form method="post" action="/logout" className="logout" reloadDocument>
+              <button type="submit" className="button-link">
+                Log out
+              </button>
+            </Form>
+          ) : null}
         </header>
         <ToastProvider>
           <main className="page">{children}</main>
         </ToastProvider>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

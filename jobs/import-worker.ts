@@ -1,36 +1,59 @@
 import type { JobQueue } from "./job-queue.js";
 import { applyWaitingImports, type ApplyDeps } from "../server/imports/apply-imports.js";
 import { IMPORT_QUEUE, importsLackAWorker } from "../server/imports/import-queue.js";
+import { failStalledUploads } from "../server/imports/stalled-uploads.js";
 import { repairSearchIndexes } from "../server/products/search-indexes.js";
 
 const SWEEP_EVERY_MS = 10_000;
+/** Taken off the shutdown deadline: what handing an import back and closing connections need. */
+const HAND_BACK_MARGIN_MS = 1_500;
 
 export interface ImportWorker {
   /** Wakes this process's worker at once instead of at its next poll. */
   nudge(): void;
-  stop(): Promise<void>;
+  /**
+   * Takes no new work; an import being applied may finish until `deadline` (epoch ms), then it is
+   * stopped, rolled back and queued again for any worker.
+   */
+  stop(deadline: number): Promise<void>;
 }
 
-export async function startImportWorker(boss: JobQueue, deps: ApplyDeps): Promise<ImportWorker> {
+export async function startImportWorker(boss: JobQueue, deps: Omit<ApplyDeps, "shutdown">): Promise<ImportWorker> {
+  const finishing = new AbortController();
+  const handBack = new AbortController();
+  const shutdown = { finishing: finishing.signal, handBack: handBack.signal };
+  let running: Promise<unknown> = Promise.resolve();
+  const track = <T>(work: Promise<T>) => {
+    running = Promise.allSettled([running, work]);
+    return work;
+  };
+
   const workerId = await boss.work(IMPORT_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async () => {
-    await applyWaitingImports(deps);
+    await track(applyWaitingImports({ ...deps, shutdown }));
   });
 
-  // Picks up imports a crashed process left queued or half-merged (their merge rolled back), and
-  // search indexes it left dropped or half-built.
+  // Picks up imports a crashed process left queued or half-merged (their merge rolled back) or
+  // half-uploaded, and search indexes it left dropped or half-built.
   const sweep = async () => {
     if (await importsLackAWorker(deps.db)) await boss.send(IMPORT_QUEUE, {});
-    await repairSearchIndexes(deps.pool, deps.db, deps.log);
+    await failStalledUploads(deps.db, deps.log);
+    await repairSearchIndexes(deps.pool, deps.db, deps.log, handBack.signal);
   };
   // Not awaited: a rebuild takes seconds and must not hold up start-up (filters work meanwhile).
-  void sweep().catch(() => {});
-  const sweeper = setInterval(() => sweep().catch(() => {}), SWEEP_EVERY_MS);
+  void track(sweep()).catch(() => {});
+  const sweeper = setInterval(() => void track(sweep()).catch(() => {}), SWEEP_EVERY_MS);
 
   return {
     nudge: () => boss.notifyWorker(workerId),
-    async stop() {
+    async stop(deadline) {
       clearInterval(sweeper);
+      finishing.abort();
       await boss.offWork(IMPORT_QUEUE);
+      const timer = setTimeout(() => handBack.abort(), Math.max(0, deadline - HAND_BACK_MARGIN_MS - Date.now()));
+      await running;
+      clearTimeout(timer);
+      // What this worker left waiting (handed back, or queued behind it) goes to another worker now.
+      if (await importsLackAWorker(deps.db).catch(() => false)) await boss.send(IMPORT_QUEUE, {}).catch(() => {});
     },
   };
 }

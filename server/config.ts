@@ -21,7 +21,25 @@ const configSchema = z.object({
     .regex(/^\s*(\d+\s*(,\s*\d+\s*)*)?$/, "must be seconds separated by commas, e.g. 30,120,600")
     .optional()
     .transform((value) => (value?.trim() ? value.split(",").map((part) => Number(part.trim())) : undefined)),
-  APP_PASSWORD: z.string().optional(),
+  /** Set: every page and API call needs a session or `Authorization: Bearer <APP_PASSWORD>`. */
+  APP_PASSWORD: z
+    .string()
+    .optional()
+    .transform((value) => (value ? value : undefined)),
+  /** Production without APP_PASSWORD refuses to start unless this says an open app is intended. */
+  AUTH_DISABLED: flag,
+  /** Signs session cookies; derived from APP_PASSWORD when unset (changing the password logs everyone out). */
+  SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  SESSION_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 365).default(168),
+  /** Which proxies' X-Forwarded-* headers to believe (Express "trust proxy"): client addresses and https. */
+  TRUST_PROXY: z
+    .string()
+    .default("loopback, linklocal, uniquelocal")
+    .transform((value): boolean | number | string =>
+      value === "true" ? true : value === "false" ? false : /^\d+$/.test(value) ? Number(value) : value,
+    ),
+  /** How long SIGTERM waits for running work before handing it back to the queue. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(8_000),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
@@ -35,4 +53,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`Invalid configuration: ${problems.join("; ")}`);
   }
   return parsed.data;
+}
+
+export class StartupRefused extends Error {}
+
+/** An app reachable by anyone must be a decision, not an omission. */
+export function checkAccessConfig(config: Config): { warning?: string } {
+  if (config.APP_PASSWORD) {
+    return config.AUTH_DISABLED ? { warning: "AUTH_DISABLED=1 is ignored because APP_PASSWORD is set: the password is required." } : {};
+  }
+  if (config.AUTH_DISABLED) {
+    return { warning: "Authentication is disabled (AUTH_DISABLED=1): anyone who can reach this server can read and change the catalog." };
+  }
+  if (config.NODE_ENV === "production") {
+    throw new StartupRefused(
+      "Refusing to start: NODE_ENV=production and APP_PASSWORD is not set, so anyone could reach the catalog. " +
+        "Set APP_PASSWORD, or set AUTH_DISABLED=1 if something in front of this app already controls access.",
+    );
+  }
+  return {};
 }

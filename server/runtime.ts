@@ -10,8 +10,9 @@ import { ensureDatabase, startEmbeddedPostgres } from "../db/embedded.js";
 import { migrateToLatest } from "../db/migrate.js";
 import { startJobQueue, type JobQueue } from "../jobs/job-queue.js";
 import { startImportWorker, type ImportWorker } from "../jobs/import-worker.js";
-import type { Config } from "./config.js";
-import { createHttpApp, loadContextFor, type PageSettings } from "./http-app.js";
+import { checkAccessConfig, type Config } from "./config.js";
+import { createAccess, type Access } from "./auth/access.js";
+import { createHttpApp, loadContextFor, type PageSettings } from "./http/http-app.js";
 import { IMPORT_QUEUE } from "./imports/import-queue.js";
 import { ProgressHub } from "./imports/progress-hub.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -37,23 +38,30 @@ async function databaseUrl(config: Config, log: Logger): Promise<{ url: string; 
   return { url: cluster.urlFor("product_importer"), stop: cluster.stop };
 }
 
-async function loadPages(api: ApiContext, settings: PageSettings): Promise<ReturnType<typeof createRequestHandler> | undefined> {
+async function loadPages(api: ApiContext, settings: PageSettings, access: Access): Promise<ReturnType<typeof createRequestHandler> | undefined> {
   const buildPath = path.resolve("build/index.js");
   if (!existsSync(buildPath)) return undefined;
   const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
-  return createRequestHandler({ build, getLoadContext: loadContextFor(api, settings) });
+  return createRequestHandler({ build, getLoadContext: loadContextFor(api, settings, access) });
 }
 
 /** Starts everything this process's ROLE asks for; `stop` drains it in reverse order. */
 export async function startApp(config: Config, options: { pages?: boolean } = {}): Promise<RunningApp> {
   const log = createLogger(config.LOG_LEVEL);
+  // Before anything starts: an open app in production must be asked for (throws StartupRefused).
+  const { warning } = checkAccessConfig(config);
+  if (warning) log.warn(warning);
+  const access = createAccess(config);
   const postgres = await databaseUrl(config, log);
   const database = connectDatabase(postgres.url);
   await migrateToLatest(database.db, postgres.url);
 
   const serveWeb = config.ROLE !== "worker";
   const runJobs = config.ROLE !== "web";
-  const boss: JobQueue = await startJobQueue(postgres.url, { onError: (error) => log.error({ err: error }, "job queue error") });
+  const boss: JobQueue = await startJobQueue(postgres.url, {
+    // pg-boss errors carry the whole pg client; the message and code say what happened.
+    onError: (error) => log.error({ error: error.message, code: (error as { code?: string }).code }, "job queue error"),
+  });
   let worker: ImportWorker | undefined;
   let webhookWorker: WebhookWorker | undefined;
   const webhookSettings: WebhookSettings = {
@@ -89,13 +97,15 @@ export async function startApp(config: Config, options: { pages?: boolean } = {}
     api,
     hub,
     log,
+    access,
+    trustProxy: config.TRUST_PROXY,
     maxUploadBytes: config.MAX_UPLOAD_BYTES,
     isReady: async () => {
       if (!ready) return false;
       await sql`SELECT 1`.execute(database.db);
       return true;
     },
-    pages: serveWeb && options.pages !== false ? await loadPages(api, { maxUploadBytes: config.MAX_UPLOAD_BYTES }) : undefined,
+    pages: serveWeb && options.pages !== false ? await loadPages(api, { maxUploadBytes: config.MAX_UPLOAD_BYTES }, access) : undefined,
     serveApi: serveWeb,
   });
   const server: Server = await new Promise((resolve, reject) => {
@@ -106,21 +116,31 @@ export async function startApp(config: Config, options: { pages?: boolean } = {}
   server.requestTimeout = 0;
   const port = (server.address() as { port: number }).port;
   const host = config.HOST === "0.0.0.0" || config.HOST === "::" ? "127.0.0.1" : config.HOST;
-  log.info({ port, role: config.ROLE }, "ready");
+  log.info({ port, role: config.ROLE, auth: access.enabled ? "password" : "open" }, "ready");
 
   return {
     url: `http://${host}:${port}`,
     port,
     database,
     log,
+    /**
+     * Drains within SHUTDOWN_TIMEOUT_MS: readiness turns 503 and no new connections are taken,
+     * progress streams end (browsers reconnect to another process with Last-Event-ID), workers
+     * take no new jobs, a running import may finish until the deadline and is then handed back
+     * to the queue, and requests still open at the deadline are cut.
+     */
     async stop() {
+      const deadline = Date.now() + config.SHUTDOWN_TIMEOUT_MS;
       ready = false;
-      server.closeIdleConnections();
       const closed = new Promise((resolve) => server.close(resolve));
+      server.closeIdleConnections();
       await hub.stop();
-      await worker?.stop();
-      await webhookWorker?.stop();
-      await boss.stop({ graceful: true, wait: true, timeout: 20_000 });
+      await Promise.all([worker?.stop(deadline), webhookWorker?.stop()]);
+      // Delivery jobs still running at the deadline are failed back to pg-boss, which retries them.
+      await boss.stop({ graceful: true, wait: true, timeout: Math.max(0, deadline - Date.now()) });
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))))]);
+      clearTimeout(timer);
       server.closeAllConnections();
       await closed;
       await database.close();

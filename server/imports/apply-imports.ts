@@ -9,6 +9,7 @@ import { withoutSearchIndexes } from "../products/search-indexes.js";
 import { MergeWatch } from "./merge-watch.js";
 import { completeImport, failImport } from "./import-outcome.js";
 import {
+  markHandedBack,
   markProcessing,
   nextImportToApply,
   waitingRowCount,
@@ -31,6 +32,8 @@ export interface ApplyDeps {
   db: Kysely<Database>;
   pool: pg.Pool;
   log: Logger;
+  /** Shutdown: `finishing` lets the running import finish but starts no other; `handBack` stops it. */
+  shutdown?: { finishing: AbortSignal; handBack: AbortSignal };
 }
 
 /**
@@ -45,12 +48,12 @@ export async function applyWaitingImports(deps: ApplyDeps): Promise<number> {
   const applyAll = async () => {
     let settled = 0;
     const clashes = new Map<string, number>();
-    while (await applyNextImport(deps, clashes)) settled += 1;
+    while (!deps.shutdown?.finishing.aborted && (await applyNextImport(deps, clashes))) settled += 1;
     return settled;
   };
   const waitingRows = await waitingRowCount(deps.db);
   if (waitingRows >= BULK_ROWS && waitingRows >= (await productCount(deps.db)) / 3) {
-    return withoutSearchIndexes(deps.pool, deps.log, applyAll);
+    return withoutSearchIndexes(deps.pool, deps.log, applyAll, deps.shutdown?.handBack);
   }
   return applyAll();
 }
@@ -58,13 +61,14 @@ export async function applyWaitingImports(deps: ApplyDeps): Promise<number> {
 const UNIQUE_VIOLATION = "23505";
 const MAX_CLASH_RETRIES = 3;
 
-type Outcome = "completed" | "cancelled";
+type Outcome = "completed" | "cancelled" | "handed back";
 
 /** `clashes` counts, per import, merges undone by a product someone created with one of its SKUs. */
 async function applyNextImport(deps: ApplyDeps, clashes: Map<string, number>): Promise<boolean> {
   const client = await deps.pool.connect();
   const tx = kyselyOn(client);
   let current: ImportRow | undefined;
+  let log = deps.log;
   let broken = false;
   try {
     await client.query("BEGIN");
@@ -75,6 +79,8 @@ async function applyNextImport(deps: ApplyDeps, clashes: Map<string, number>): P
       await client.query("COMMIT");
       return false;
     }
+    // Every line about this import carries its id.
+    log = deps.log.child({ importId: current.id });
     if (!(await stagingTableExists(tx, current.id))) {
       await client.query("COMMIT");
       await failImport(deps.db, current.id, "Its staged rows are gone (the database lost them in a crash); upload the file again.", {
@@ -84,10 +90,12 @@ async function applyNextImport(deps: ApplyDeps, clashes: Map<string, number>): P
       return true;
     }
     const startedAt = performance.now();
-    const outcome = await mergeImport(deps, tx, current);
+    const outcome = await mergeImport({ ...deps, log }, tx, current);
     await client.query(outcome === "completed" ? "COMMIT" : "ROLLBACK");
-    deps.log.info({ importId: current.id, rows: current.total_rows, applyMs: Math.round(performance.now() - startedAt) }, `import ${outcome}`);
-    return true;
+    log.info({ rows: current.total_rows, applyMs: Math.round(performance.now() - startedAt) }, `import ${outcome}`);
+    if (outcome !== "handed back") return true;
+    await markHandedBack(deps.db, current.id);
+    return false;
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {
       broken = true;
@@ -102,7 +110,7 @@ async function applyNextImport(deps: ApplyDeps, clashes: Map<string, number>): P
     const reason = `Applying the import failed, nothing was changed: ${(error as Error).message}`;
     // If even this fails the database is unreachable: the job is retried and the import resumed.
     await failImport(deps.db, current.id, reason, { retryable: true, from: ["processing", "queued"] });
-    deps.log.warn({ importId: current.id, err: error }, "import failed");
+    log.warn({ err: error }, "import failed");
     return true;
   } finally {
     client.release(broken);
@@ -127,6 +135,9 @@ async function mergeImport(deps: ApplyDeps, tx: Kysely<Database>, row: ImportRow
     const distinct = await distinctSkus.catch(() => row.total_rows);
     return Math.min(row.total_rows - 1, Math.round((fed / Math.max(1, distinct)) * row.total_rows));
   }).start();
+  const handBack = () => void watch.interrupt().catch(() => {});
+  deps.shutdown?.handBack.addEventListener("abort", handBack, { once: true });
+  if (deps.shutdown?.handBack.aborted) handBack();
   try {
     const source = { staged: stagingTable(row.id), progress: mergeCounter(row.id), fileHasActive: row.has_active_column };
     const firstImport = (await productCount(tx)) === 0;
@@ -138,12 +149,17 @@ async function mergeImport(deps: ApplyDeps, tx: Kysely<Database>, row: ImportRow
     if (!completed) return "cancelled";
     await addToProductCount(tx, created);
     await dropStagingTable(tx, row.id);
-    deps.log.debug({ importId: row.id, firstImport, created, distinct }, "merged");
+    deps.log.debug({ firstImport, created, distinct }, "merged");
     return "completed";
   } catch (error) {
     await watch.stop();
-    // The watch stopped the statement because the import was cancelled: not a failure.
-    if (watch.cancelled && (error as { code?: string }).code === QUERY_CANCELED) return "cancelled";
+    // The watch stopped the statement because the import was cancelled or handed back: not a failure.
+    if ((error as { code?: string }).code === QUERY_CANCELED) {
+      if (watch.interrupted) return "handed back";
+      if (watch.cancelled) return "cancelled";
+    }
     throw error;
+  } finally {
+    deps.shutdown?.handBack.removeEventListener("abort", handBack);
   }
 }

@@ -6,7 +6,7 @@ import { Readable } from "node:stream";
 import type { Database } from "../../db/schema.js";
 import { eachRejectedRow } from "./import-errors.table.js";
 import { findImport } from "./imports.table.js";
-import { asyncRoute } from "../async-route.js";
+import { asyncRoute } from "../http/async-route.js";
 import { isId } from "../ids.js";
 
 /** `GET /api/imports/:id/errors.csv`: each rejected row as `line,message` then its own fields. */

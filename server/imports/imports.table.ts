@@ -40,6 +40,7 @@ export function createImport(db: Kysely<Database>, input: { filename: string; he
     .values({
       filename: input.filename,
       status: "uploading",
+      heartbeat_at: sql`clock_timestamp()`,
       header: input.header.map((name) => name.replaceAll("\0", "")),
       has_active_column: input.hasActiveColumn,
     })
@@ -61,7 +62,12 @@ export function reportUploadProgress(db: Kysely<Database>, id: string, totals: U
   return changeImport(
     db,
     id,
-    { total_rows: totals.totalRows, error_count: totals.errorCount, size_bytes: totals.sizeBytes },
+    {
+      total_rows: totals.totalRows,
+      error_count: totals.errorCount,
+      size_bytes: totals.sizeBytes,
+      heartbeat_at: sql`clock_timestamp()`,
+    },
     ["uploading"],
   );
 }
@@ -109,6 +115,16 @@ export function markProcessing(db: Kysely<Database>, id: string) {
       heartbeat_at: sql`clock_timestamp()`,
     },
     ["queued", "processing"],
+  );
+}
+
+/** A merge stopped by a shutdown: the import waits again in its old place for any worker. */
+export function markHandedBack(db: Kysely<Database>, id: string) {
+  return changeImport(
+    db,
+    id,
+    { status: "queued", processed_rows: 0, started_at: null, heartbeat_at: null },
+    ["processing"],
   );
 }
 
@@ -197,6 +213,17 @@ export async function hasImportsWaiting(db: Kysely<Database>): Promise<boolean> 
     .limit(1)
     .executeTakeFirst();
   return Boolean(row);
+}
+
+/** Uploads whose process stopped reporting: it died, and its staging transaction with it. */
+export async function stalledUploadIds(db: Kysely<Database>, silentForSeconds: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom("imports")
+    .select("id")
+    .where("status", "=", "uploading")
+    .where(sql<boolean>`coalesce(heartbeat_at, created_at) < clock_timestamp() - make_interval(secs => ${silentForSeconds})`)
+    .execute();
+  return rows.map((row) => row.id);
 }
 
 /** Data rows in the files of every import still waiting to be applied. */

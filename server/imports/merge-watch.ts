@@ -11,6 +11,8 @@ const EVERY_MS = 400;
  */
 export class MergeWatch {
   cancelled = false;
+  /** Set by `interrupt`: the merge was stopped to hand the import back, not because it was cancelled. */
+  interrupted = false;
   private timer: NodeJS.Timeout | null = null;
   private lastReported = -1;
   private ticking: Promise<void> = Promise.resolve();
@@ -29,8 +31,20 @@ export class MergeWatch {
     return this;
   }
 
+  /** Stops the merge so the import can go back to the queue (shutdown); its transaction rolls back. */
+  async interrupt(): Promise<void> {
+    this.interrupted = true;
+    await this.cancelMerge();
+  }
+
+  private cancelMerge() {
+    return sql`SELECT pg_cancel_backend(${this.mergeBackendPid})`.execute(this.db);
+  }
+
   private async tick(): Promise<void> {
     if (this.cancelled) return;
+    // A cancel that landed between two statements of the merge did nothing: send it again.
+    if (this.interrupted) return void (await this.cancelMerge());
     const processed = await this.processedRows();
     const still =
       processed !== this.lastReported
@@ -39,7 +53,7 @@ export class MergeWatch {
     this.lastReported = processed;
     if (!still) {
       this.cancelled = true;
-      await sql`SELECT pg_cancel_backend(${this.mergeBackendPid})`.execute(this.db);
+      await this.cancelMerge();
     }
   }
 

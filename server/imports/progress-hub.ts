@@ -12,6 +12,8 @@ type Listener = (row: ImportRow) => void;
 export class ProgressHub {
   private client: pg.Client | null = null;
   private readonly listeners = new Map<string, Set<Listener>>();
+  /** How to end each open stream when the process shuts down. */
+  private readonly enders = new Set<() => void>();
   private readonly reading = new Map<string, { again: boolean }>();
   private stopped = false;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -46,12 +48,15 @@ export class ProgressHub {
     }, 1000);
   }
 
-  subscribe(importId: string, listener: Listener): () => void {
+  /** `end` closes the subscriber's stream when the process shuts down: browsers reconnect elsewhere. */
+  subscribe(importId: string, listener: Listener, end: () => void): () => void {
     let set = this.listeners.get(importId);
     if (!set) this.listeners.set(importId, (set = new Set()));
     set.add(listener);
+    this.enders.add(end);
     return () => {
       set!.delete(listener);
+      this.enders.delete(end);
       if (!set!.size) this.listeners.delete(importId);
     };
   }
@@ -79,6 +84,7 @@ export class ProgressHub {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const end of [...this.enders]) end();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     const client = this.client;
     this.client = null;

@@ -4,7 +4,7 @@ import type { Database } from "../../db/schema.js";
 import { findImport, type ImportRow } from "./imports.table.js";
 import { isTerminal, toImportJson } from "./import.schema.js";
 import type { ProgressHub } from "./progress-hub.js";
-import { asyncRoute } from "../async-route.js";
+import { asyncRoute } from "../http/async-route.js";
 import { isId } from "../ids.js";
 
 const HEARTBEAT_MS = 15_000;
@@ -25,10 +25,14 @@ export function progressRoute(deps: { db: Kysely<Database>; hub: ProgressHub }):
     let sent = lastSeen;
     let closed = false;
     const pending: ImportRow[] = [];
-    const unsubscribe = deps.hub.subscribe(id, (row) => {
-      if (started) send(row);
-      else pending.push(row);
-    });
+    const unsubscribe = deps.hub.subscribe(
+      id,
+      (row) => {
+        if (started) send(row);
+        else pending.push(row);
+      },
+      () => (started ? close() : res.destroy()),
+    );
     let started = false;
     const current = await findImport(deps.db, id).catch(() => undefined);
     if (!current || req.destroyed) {

@@ -114,9 +114,3 @@ function discardRestOfBody(req: Request): void {
   req.on("end", () => clearTimeout(timer));
   req.resume();
 }
-
-declare module "express-serve-static-core" {
-  interface Request {
-    log?: { error: (details: object, message: string) => void };
-  }
-}

@@ -7,7 +7,7 @@ import { sql } from "kysely";
 import type { Database } from "../../db/schema.js";
 import { productFilters } from "./product.schema.js";
 import { filtered } from "./products.table.js";
-import { asyncRoute } from "../async-route.js";
+import { asyncRoute } from "../http/async-route.js";
 
 /** Query-string filters as products.list takes them (`active=true|false`). */
 function filtersFrom(query: Record<string, unknown>) {

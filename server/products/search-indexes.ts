@@ -44,26 +44,36 @@ export async function unusableSearchIndexes(db: Kysely<Database>): Promise<strin
   return rows.map((row) => row.name);
 }
 
-/** Runs `work` with the search indexes dropped, then rebuilds them (also when `work` throws). */
-export async function withoutSearchIndexes<T>(pool: pg.Pool, log: Logger, work: () => Promise<T>): Promise<T> {
+/**
+ * Runs `work` with the search indexes dropped, then rebuilds them (also when `work` throws). When
+ * `stop` fires (shutdown) the rebuild is skipped or cut short: a worker's sweeper finishes it.
+ */
+export async function withoutSearchIndexes<T>(pool: pg.Pool, log: Logger, work: () => Promise<T>, stop?: AbortSignal): Promise<T> {
   return holdingSearchIndexLock(pool, "wait", async (client) => {
     for (const { name } of SEARCH_INDEXES) await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
     try {
       return await work();
     } finally {
-      await rebuild(client, log);
+      await rebuild(pool, client, log, stop);
     }
   }) as Promise<T>;
 }
 
 /** Rebuilds what a crash mid-import left missing or invalid; skips if another process is at it. */
-export async function repairSearchIndexes(pool: pg.Pool, db: Kysely<Database>, log: Logger): Promise<void> {
-  if ((await unusableSearchIndexes(db)).length === 0) return;
-  await holdingSearchIndexLock(pool, "try", (client) => rebuild(client, log));
+export async function repairSearchIndexes(pool: pg.Pool, db: Kysely<Database>, log: Logger, stop?: AbortSignal): Promise<void> {
+  if (stop?.aborted || (await unusableSearchIndexes(db)).length === 0) return;
+  await holdingSearchIndexLock(pool, "try", (client) => rebuild(pool, client, log, stop));
 }
 
-async function rebuild(client: pg.PoolClient, log: Logger): Promise<void> {
+async function rebuild(pool: pg.Pool, client: pg.PoolClient, log: Logger, stop?: AbortSignal): Promise<void> {
+  if (stop?.aborted) {
+    log.info("search indexes left for a worker's sweeper to rebuild (shutting down)");
+    return;
+  }
   const startedAt = performance.now();
+  const { rows } = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+  const cancel = () => void pool.query("SELECT pg_cancel_backend($1)", [rows[0]!.pid]).catch(() => {});
+  stop?.addEventListener("abort", cancel, { once: true });
   await client.query("SET maintenance_work_mem = '256MB'");
   try {
     for (const name of await unusableSearchIndexes(kyselyOn(client))) {
@@ -72,8 +82,13 @@ async function rebuild(client: pg.PoolClient, log: Logger): Promise<void> {
       await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
       await client.query(`CREATE INDEX CONCURRENTLY ${name} ON products USING gin (${column} gin_trgm_ops)`);
     }
+  } catch (error) {
+    if (!stop?.aborted) throw error;
+    log.info("search index rebuild interrupted by shutdown; a worker's sweeper finishes it");
+    return;
   } finally {
-    await client.query("RESET maintenance_work_mem");
+    stop?.removeEventListener("abort", cancel);
+    await client.query("RESET maintenance_work_mem").catch(() => {});
   }
   log.info({ rebuildMs: Math.round(performance.now() - startedAt) }, "search indexes rebuilt");
 }

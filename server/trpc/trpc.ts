@@ -18,6 +18,8 @@ export interface ApiContext {
 }
 
 const t = initTRPC.context<ApiContext>().create({
+  // Error answers carry the message, never a stack trace.
+  isDev: false,
   errorFormatter({ shape, error }) {
     // zod issues become one readable sentence naming the field.
     const issues = (error.cause as { issues?: { path: PropertyKey[]; message: string }[] } | undefined)?.issues;

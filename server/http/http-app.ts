@@ -1,20 +1,28 @@
 import compression from "compression";
-import express, { type RequestHandler } from "express";
+import express, { type Request, type RequestHandler, type Response } from "express";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
-import { randomUUID } from "node:crypto";
-import type { Logger } from "./logger.js";
-import { appRouter, createCaller } from "./trpc/app-router.js";
-import type { ApiContext } from "./trpc/trpc.js";
-import { uploadRoute } from "./imports/upload-route.js";
-import { progressRoute } from "./imports/progress-route.js";
-import { errorsCsvRoute } from "./imports/errors-csv-route.js";
-import type { ProgressHub } from "./imports/progress-hub.js";
-import { exportRoute } from "./products/export-route.js";
+import type { Logger } from "../logger.js";
+import { appRouter, createCaller } from "../trpc/app-router.js";
+import { TRPCError, type ApiContext } from "../trpc/trpc.js";
+import { uploadRoute } from "../imports/upload-route.js";
+import { progressRoute } from "../imports/progress-route.js";
+import { errorsCsvRoute } from "../imports/errors-csv-route.js";
+import type { ProgressHub } from "../imports/progress-hub.js";
+import { exportRoute } from "../products/export-route.js";
+import type { Access, PasswordCheck } from "../auth/access.js";
+import { pageAccess } from "../auth/page-access.js";
+import { accessGate } from "./access-gate.js";
+import { crossSiteGuard } from "./cross-site-guard.js";
+import { requestLog } from "./request-log.js";
+import { cspNonce, securityHeaders } from "./security-headers.js";
 
 export interface HttpAppDeps {
   api: ApiContext;
   hub: ProgressHub;
   log: Logger;
+  access: Access;
+  /** Express "trust proxy": whose X-Forwarded-For / -Proto to believe. */
+  trustProxy: boolean | number | string;
   maxUploadBytes: number;
   isReady: () => Promise<boolean>;
   /** The Remix request handler; absent in API-only tests. */
@@ -26,14 +34,9 @@ export interface HttpAppDeps {
 export function createHttpApp(deps: HttpAppDeps) {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", true);
-
-  app.use((req, res, next) => {
-    const requestId = req.get("x-request-id") || randomUUID();
-    res.set("X-Request-Id", requestId);
-    req.log = deps.log.child({ requestId });
-    next();
-  });
+  app.set("trust proxy", deps.trustProxy);
+  app.use(requestLog(deps.log));
+  app.use(securityHeaders());
 
   app.get("/healthz", async (_req, res) => {
     const ready = await deps.isReady().catch(() => false);
@@ -41,6 +44,9 @@ export function createHttpApp(deps: HttpAppDeps) {
   });
 
   if (deps.serveApi === false) return app;
+
+  app.use(crossSiteGuard());
+  app.use(accessGate(deps.access));
 
   app.post(
     "/api/imports",
@@ -61,7 +67,11 @@ export function createHttpApp(deps: HttpAppDeps) {
     express.json({ limit: "1mb" }),
     createExpressMiddleware({
       router: appRouter,
-      createContext: () => deps.api,
+      createContext: ({ res }) => {
+        const refusal = res.locals.refusal as Exclude<PasswordCheck, { ok: true }> | undefined;
+        if (refusal) throw new TRPCError({ code: refusal.status === 429 ? "TOO_MANY_REQUESTS" : "UNAUTHORIZED", message: refusal.message });
+        return deps.api;
+      },
       onError: ({ error, path }) => {
         if (error.code === "INTERNAL_SERVER_ERROR") deps.log.error({ err: error, path }, "procedure failed");
       },
@@ -80,6 +90,11 @@ export interface PageSettings {
   maxUploadBytes: number;
 }
 
-export function loadContextFor(api: ApiContext, settings: PageSettings) {
-  return () => ({ trpc: createCaller(api), settings });
+export function loadContextFor(api: ApiContext, settings: PageSettings, access: Access) {
+  return (req: Request, res: Response) => ({
+    trpc: createCaller(api),
+    settings,
+    access: pageAccess(access, req),
+    cspNonce: cspNonce(res),
+  });
 }

@@ -1,0 +1,86 @@
+import { createCookie } from "@remix-run/node";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Config } from "../config.js";
+import { LoginThrottle, WRONG_PASSWORD_DELAY_MS } from "./login-throttle.js";
+
+export const SESSION_COOKIE = "pi_session";
+
+export type PasswordCheck =
+  | { ok: true }
+  | { ok: false; status: 401; message: string }
+  | { ok: false; status: 429; message: string; retryAfterSeconds: number };
+
+/** Who may use the app: the password, the session cookie it buys, and the guessing brake. */
+export interface Access {
+  enabled: boolean;
+  /** Compares in constant time; a wrong password is answered only after a delay. */
+  checkPassword(given: string, client: string): Promise<PasswordCheck>;
+  /** The Set-Cookie value of a new session. */
+  startSession(options: { secure: boolean }): Promise<string>;
+  /** The Set-Cookie value that ends the browser's session. */
+  endSession(options: { secure: boolean }): Promise<string>;
+  hasSession(cookieHeader: string | undefined): Promise<boolean>;
+}
+
+interface SessionValue {
+  issuedAt: number;
+}
+
+const digest = (value: string) => createHash("sha256").update(value, "utf8").digest();
+
+export function createAccess(config: Pick<Config, "APP_PASSWORD" | "SESSION_SECRET" | "SESSION_MAX_AGE_HOURS">): Access {
+  const password = config.APP_PASSWORD;
+  if (!password) {
+    return {
+      enabled: false,
+      checkPassword: async () => ({ ok: true }),
+      startSession: async () => "",
+      endSession: async () => "",
+      hasSession: async () => true,
+    };
+  }
+  const expected = digest(password);
+  const maxAgeMs = config.SESSION_MAX_AGE_HOURS * 60 * 60 * 1000;
+  // Derived from the password unless given: every process signs alike, and a new password ends every session.
+  const secret = config.SESSION_SECRET ?? createHmac("sha256", password).update("product-importer session cookie").digest("base64url");
+  const cookie = createCookie(SESSION_COOKIE, {
+    httpOnly: true,
+    sameSite: "lax",
+    path: "/",
+    maxAge: Math.floor(maxAgeMs / 1000),
+    secrets: [secret],
+  });
+  const throttle = new LoginThrottle();
+
+  return {
+    enabled: true,
+    async checkPassword(given, client) {
+      const lockedFor = throttle.lockedFor(client);
+      if (lockedFor > 0) {
+        return {
+          ok: false,
+          status: 429,
+          retryAfterSeconds: lockedFor,
+          message: `Too many wrong passwords from your address. Try again in ${Math.ceil(lockedFor / 60)} minute${lockedFor > 60 ? "s" : ""}.`,
+        };
+      }
+      if (timingSafeEqual(digest(given), expected)) {
+        throttle.recordRight(client);
+        return { ok: true };
+      }
+      throttle.recordWrong(client);
+      await sleep(WRONG_PASSWORD_DELAY_MS);
+      return { ok: false, status: 401, message: "That password is not right." };
+    },
+    startSession: ({ secure }) => cookie.serialize({ issuedAt: Date.now() } satisfies SessionValue, { secure }),
+    endSession: ({ secure }) => cookie.serialize("", { secure, maxAge: 0, expires: new Date(0) }),
+    async hasSession(cookieHeader) {
+      if (!cookieHeader?.includes(`${SESSION_COOKIE}=`)) return false;
+      // A cookie whose signature does not verify parses as null.
+      const value = (await cookie.parse(cookieHeader)) as SessionValue | null;
+      const age = Date.now() - Number(value?.issuedAt);
+      return age >= 0 && age < maxAgeMs;
+    },
+  };
+}
