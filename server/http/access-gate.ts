@@ -2,8 +2,11 @@ import type { Request, RequestHandler, Response } from "express";
 import type { Access, PasswordCheck } from "../auth/access.js";
 import { asyncRoute } from "./async-route.js";
 
-/** What anyone may fetch: readiness, the login page, and the static assets it needs. */
-const OPEN_PATHS = [/^\/healthz$/, /^\/login$/, /^\/build\//, /^\/favicon\.ico$/];
+/** What anyone may fetch: readiness, the login page, and the static assets and route manifest it needs. */
+const OPEN_PATHS = [/^\/healthz$/, /^\/login(\.data)?$/, /^\/build\//, /^\/favicon\.ico$/, /^\/__manifest$/];
+
+/** app/routes/session-expired.tsx */
+const SESSION_EXPIRED_ROUTE = "/session-expired";
 
 const LOG_IN_FIRST = "Log in first, or send the password as Authorization: Bearer <APP_PASSWORD>.";
 
@@ -37,6 +40,13 @@ export function accessGate(access: Access): RequestHandler {
     if (req.path.startsWith("/api/")) {
       if (!refuse(req, res, { ok: false, status: 401, message: LOG_IN_FIRST })) next();
       return;
+    }
+    if (req.path.endsWith(".data")) {
+      // Remix's client fetches page data from `<page>.data` and follows only redirects Remix
+      // itself encodes; a route that always redirects to the login page answers instead.
+      const page = req.path.slice(0, -".data".length).replace(/^\/_root$/, "/");
+      req.url = req.originalUrl = `${SESSION_EXPIRED_ROUTE}.data?next=${encodeURIComponent(page)}`;
+      return next();
     }
     const back = req.method === "GET" && req.originalUrl !== "/" ? `?next=${encodeURIComponent(req.originalUrl)}` : "";
     res.redirect(303, `/login${back}`);

@@ -6,7 +6,7 @@ import type { Browser } from "playwright-core";
 import { startAppProcess, type AppProcess } from "../support/app-process.js";
 import { createTestDatabase } from "../support/test-database.js";
 import { holdCatalogLock } from "../support/catalog-lock.js";
-import { launchBrowser } from "../support/browser.js";
+import { cspViolations, launchBrowser } from "../support/browser.js";
 
 let server: AppProcess;
 let browser: Browser;
@@ -73,4 +73,8 @@ it("explains a file it refuses, next to the upload form", async () => {
   await page.getByRole("button", { name: "Upload and import" }).click();
   await expect.poll(() => page.getByRole("alert").textContent()).toMatch(/must name the columns sku and name/);
   await page.close();
+});
+
+it("runs under the Content-Security-Policy without a single refusal", () => {
+  expect(cspViolations(browser)).toEqual([]);
 });

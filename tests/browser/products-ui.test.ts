@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { startAppProcess, type AppProcess } from "../support/app-process.js";
 import { createTestDatabase } from "../support/test-database.js";
-import { launchBrowser } from "../support/browser.js";
+import { cspViolations, launchBrowser } from "../support/browser.js";
 
 let server: AppProcess;
 let browser: Browser;
@@ -90,4 +90,8 @@ it("deletes one product after a confirmation, then all of them after typing DELE
   await expect.poll(() => page.getByRole("status").textContent()).toContain("Deleted all 121 products.");
   expect(await total()).toBe("0 products");
   expect(await page.getByText("The catalog is empty.").count()).toBe(1);
+});
+
+it("runs under the Content-Security-Policy without a single refusal", () => {
+  expect(cspViolations(browser)).toEqual([]);
 });

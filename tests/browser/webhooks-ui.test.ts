@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { startAppProcess, type AppProcess } from "../support/app-process.js";
 import { createTestDatabase } from "../support/test-database.js";
-import { launchBrowser } from "../support/browser.js";
+import { cspViolations, launchBrowser } from "../support/browser.js";
 import { startReceiver, type Receiver } from "../support/receiver.js";
 
 let server: AppProcess;
@@ -53,4 +53,8 @@ it("adds an endpoint, tests it (status code and latency inline), and switches it
   await page.getByRole("link", { name: "Deliveries" }).click();
   await expect.poll(() => page.locator("tbody tr").count()).toBe(1);
   expect(await page.locator("tbody tr").textContent()).toContain("webhook.test");
+});
+
+it("runs under the Content-Security-Policy without a single refusal", () => {
+  expect(cspViolations(browser)).toEqual([]);
 });
