@@ -13,6 +13,10 @@ const configSchema = z.object({
   DATA_DIR: z.string().default(".data"),
   ROLE: z.enum(["all", "web", "worker"]).default("all"),
   MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(1024 ** 3),
+  /** Connections this process's queries may hold (pg-boss adds 4 and progress streams 1). */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(4).max(200).default(12),
+  /** Uploads one process receives at once; each holds a connection while it streams. Default: a third of the pool. */
+  MAX_CONCURRENT_UPLOADS: z.coerce.number().int().positive().optional(),
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: flag,
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   /** Seconds before each retry of a failed delivery, comma-separated; empty = the default schedule. */

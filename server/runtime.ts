@@ -53,7 +53,7 @@ export async function startApp(config: Config, options: { pages?: boolean } = {}
   if (warning) log.warn(warning);
   const access = createAccess(config);
   const postgres = await databaseUrl(config, log);
-  const database = connectDatabase(postgres.url);
+  const database = connectDatabase(postgres.url, { max: config.DATABASE_POOL_SIZE });
   await migrateToLatest(database.db, postgres.url);
 
   const serveWeb = config.ROLE !== "worker";
@@ -100,6 +100,8 @@ export async function startApp(config: Config, options: { pages?: boolean } = {}
     access,
     trustProxy: config.TRUST_PROXY,
     maxUploadBytes: config.MAX_UPLOAD_BYTES,
+    // The rest of the pool stays free for pages and the API while uploads stream in.
+    maxConcurrentUploads: config.MAX_CONCURRENT_UPLOADS ?? Math.max(1, Math.floor(config.DATABASE_POOL_SIZE / 3)),
     isReady: async () => {
       if (!ready) return false;
       await sql`SELECT 1`.execute(database.db);

@@ -24,6 +24,7 @@ export interface HttpAppDeps {
   /** Express "trust proxy": whose X-Forwarded-For / -Proto to believe. */
   trustProxy: boolean | number | string;
   maxUploadBytes: number;
+  maxConcurrentUploads: number;
   isReady: () => Promise<boolean>;
   /** The Remix request handler; absent in API-only tests. */
   pages?: RequestHandler;
@@ -54,6 +55,7 @@ export function createHttpApp(deps: HttpAppDeps) {
       db: deps.api.db,
       pool: deps.api.pool,
       maxUploadBytes: deps.maxUploadBytes,
+      maxConcurrentUploads: deps.maxConcurrentUploads,
       onQueued: deps.api.requestImportApply,
     }),
   );

@@ -12,6 +12,7 @@ import {
   markHandedBack,
   markProcessing,
   nextImportToApply,
+  waitingImportIds,
   waitingRowCount,
   type ImportRow,
 } from "./imports.table.js";
@@ -53,7 +54,9 @@ export async function applyWaitingImports(deps: ApplyDeps): Promise<number> {
   };
   const waitingRows = await waitingRowCount(deps.db);
   if (waitingRows >= BULK_ROWS && waitingRows >= (await productCount(deps.db)) / 3) {
-    return withoutSearchIndexes(deps.pool, deps.log, applyAll, deps.shutdown?.handBack);
+    // The drop and rebuild serve every import waiting now: their lines name them all.
+    const log = deps.log.child({ importIds: await waitingImportIds(deps.db) });
+    return withoutSearchIndexes(deps.pool, log, applyAll, deps.shutdown?.handBack);
   }
   return applyAll();
 }

@@ -226,6 +226,16 @@ export async function stalledUploadIds(db: Kysely<Database>, silentForSeconds: n
   return rows.map((row) => row.id);
 }
 
+export async function waitingImportIds(db: Kysely<Database>): Promise<string[]> {
+  const rows = await db
+    .selectFrom("imports")
+    .select("id")
+    .where("status", "in", ["queued", "processing"])
+    .orderBy("queue_position")
+    .execute();
+  return rows.map((row) => row.id);
+}
+
 /** Data rows in the files of every import still waiting to be applied. */
 export async function waitingRowCount(db: Kysely<Database>): Promise<number> {
   const row = await db

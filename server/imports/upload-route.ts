@@ -8,6 +8,8 @@ import { toImportJson } from "./import.schema.js";
 
 export interface UploadRouteDeps extends UploadDeps {
   maxUploadBytes: number;
+  /** More at once would take the connections pages and the API need; the next one is told to wait. */
+  maxConcurrentUploads: number;
   /** Called once an import is queued, to get a worker onto it. */
   onQueued: (importId: string) => Promise<void>;
 }
@@ -21,6 +23,7 @@ function wantsHtml(req: Request): boolean {
  * is staged; a browser form without JavaScript is redirected to the import's page instead.
  */
 export function uploadRoute(deps: UploadRouteDeps): RequestHandler {
+  let receiving = 0;
   return (req, res) => {
     const declared = Number(req.get("content-length") ?? NaN);
     if (declared > deps.maxUploadBytes + 64 * 1024) {
@@ -29,6 +32,15 @@ export function uploadRoute(deps: UploadRouteDeps): RequestHandler {
       res.status(413).json({ error: `The file is larger than the ${formatBytes(deps.maxUploadBytes)} upload limit.` });
       return;
     }
+    if (receiving >= deps.maxConcurrentUploads) {
+      res.set({ "Retry-After": "10", Connection: "close" });
+      res.status(503).json({
+        error: `This server is already receiving ${receiving} files; nothing of this one was stored. Try again in a few seconds.`,
+      });
+      return;
+    }
+    receiving += 1;
+    res.once("close", () => (receiving -= 1));
     const isMultipart = (req.get("content-type") ?? "").toLowerCase().startsWith("multipart/form-data");
     const accept = (source: Readable, filename: string) => {
       const upload = receiveUpload(deps, { filename, maxBytes: deps.maxUploadBytes });

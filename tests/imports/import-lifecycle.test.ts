@@ -174,3 +174,26 @@ describe("an import whose worker died", () => {
     expect(done).toMatchObject({ status: "completed", createdCount: 1 });
   });
 });
+
+describe("an upload whose process died", () => {
+  it("is failed with the reason by a worker's sweeper, while a live upload is left alone", async () => {
+    const insertUploading = async (filename: string, silentFor: string) => {
+      const { rows } = await sql<{ id: string }>`
+        INSERT INTO imports (filename, status, header, has_active_column, heartbeat_at, created_at)
+        VALUES (${filename}, 'uploading', ARRAY['sku','name'], false, now() - ${silentFor}::interval, now() - ${silentFor}::interval)
+        RETURNING id`.execute(app.database.db);
+      return rows[0]!.id;
+    };
+    // What a process killed half-way through receiving a file leaves: `uploading`, nobody reporting.
+    const dead = await insertUploading("dead.csv", "5 minutes");
+    const live = await insertUploading("live.csv", "1 second");
+    const failed = await app.waitForImport(dead, (item) => item.status !== "uploading", 30_000);
+    expect(failed.status).toBe("failed");
+    expect(failed.error).toContain("stopped before the whole file arrived");
+    expect((await app.trpcQuery("imports.get", { id: live })).status).toBe("uploading");
+    const { rows } = await sql<{ count: string }>`
+      SELECT count(*) FROM events WHERE type = 'import.failed' AND data->>'id' = ${dead}`.execute(app.database.db);
+    expect(Number(rows[0]!.count), "one import.failed event tells subscribers").toBe(1);
+    await sql`UPDATE imports SET status = 'cancelled' WHERE id = ${live}`.execute(app.database.db);
+  });
+});

@@ -141,3 +141,37 @@ function chunk(buffer: Buffer, size: number): Buffer[] {
   for (let offset = 0; offset < buffer.length; offset += size) parts.push(buffer.subarray(offset, offset + size));
   return parts;
 }
+
+describe("uploads at once", () => {
+  it("are capped per process so pages keep their connections; the next one is told to retry and loses nothing", async () => {
+    const capped = await startTestApp({ MAX_CONCURRENT_UPLOADS: "2" });
+    try {
+      // Two uploads that have sent a header and a row, and are still sending.
+      const open = [0, 1].map((i) => {
+        const request = http.request(`${capped.url}/api/imports?filename=slow-${i}.csv`, { method: "POST", headers: { "Content-Type": "text/csv" } });
+        const answer = new Promise<number>((resolve) => request.on("response", (response) => (response.resume(), resolve(response.statusCode!))));
+        request.write(`sku,name\nslow-${i},Slow ${i}\n`);
+        return { request, answer };
+      });
+      await expect.poll(async () => (await capped.trpcQuery("imports.list")).items.length).toBe(2);
+
+      const third = await fetch(`${capped.url}/api/imports?filename=third.csv`, {
+        method: "POST",
+        headers: { "Content-Type": "text/csv" },
+        body: "sku,name\nthird,Third\n",
+      });
+      expect(third.status).toBe(503);
+      expect(third.headers.get("retry-after")).toBe("10");
+      expect(((await third.json()) as { error: string }).error).toContain("already receiving 2 files");
+      expect((await capped.trpcQuery("imports.list")).items.length, "the refused file left no import behind").toBe(2);
+      expect((await capped.trpcRaw("products.list", {})).status, "the API still answers").toBe(200);
+
+      for (const { request } of open) request.end();
+      expect(await Promise.all(open.map(({ answer }) => answer))).toEqual([202, 202]);
+      const retried = await capped.uploadCsv("sku,name\nthird,Third\n", "third.csv");
+      expect(retried.status).toBe(202);
+    } finally {
+      await capped.stop();
+    }
+  });
+});

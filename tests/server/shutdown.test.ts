@@ -40,7 +40,7 @@ function csv(rows: number, prefix: string): Buffer {
 }
 
 async function upload(server: AppProcess, body: Buffer, filename: string): Promise<string> {
-  const response = await fetch(`${server.url}/api/imports?filename=${filename}`, { method: "POST", headers: { "Content-Type": "text/csv" }, body });
+  const response = await fetch(`${server.url}/api/imports?filename=${filename}`, { method: "POST", headers: { "Content-Type": "text/csv" }, body: new Uint8Array(body) });
   expect(response.status).toBe(202);
   return ((await response.json()) as { id: string }).id;
 }
