@@ -2,6 +2,7 @@ import type { JobQueue } from "./job-queue.js";
 import { applyWaitingImports, type ApplyDeps } from "../server/imports/apply-imports.js";
 import { IMPORT_QUEUE, importsLackAWorker } from "../server/imports/import-queue.js";
 import { failStalledUploads } from "../server/imports/stalled-uploads.js";
+import { dropExpiredStaging } from "../server/imports/staging-retention.js";
 import { repairSearchIndexes } from "../server/products/search-indexes.js";
 
 const SWEEP_EVERY_MS = 10_000;
@@ -18,7 +19,11 @@ export interface ImportWorker {
   stop(deadline: number): Promise<void>;
 }
 
-export async function startImportWorker(boss: JobQueue, deps: Omit<ApplyDeps, "shutdown">): Promise<ImportWorker> {
+export interface ImportWorkerDeps extends Omit<ApplyDeps, "shutdown"> {
+  stagedRowsRetentionHours: number;
+}
+
+export async function startImportWorker(boss: JobQueue, deps: ImportWorkerDeps): Promise<ImportWorker> {
   const finishing = new AbortController();
   const handBack = new AbortController();
   const shutdown = { finishing: finishing.signal, handBack: handBack.signal };
@@ -33,10 +38,11 @@ export async function startImportWorker(boss: JobQueue, deps: Omit<ApplyDeps, "s
   });
 
   // Picks up imports a crashed process left queued or half-merged (their merge rolled back) or
-  // half-uploaded, and search indexes it left dropped or half-built.
+  // half-uploaded, staged rows kept too long, and search indexes it left dropped or half-built.
   const sweep = async () => {
     if (await importsLackAWorker(deps.db)) await boss.send(IMPORT_QUEUE, {});
     await failStalledUploads(deps.db, deps.log);
+    await dropExpiredStaging(deps.db, deps.log, deps.stagedRowsRetentionHours);
     await repairSearchIndexes(deps.pool, deps.db, deps.log, handBack.signal);
   };
   // Not awaited: a rebuild takes seconds and must not hold up start-up (filters work meanwhile).

@@ -13,6 +13,8 @@ const configSchema = z.object({
   DATA_DIR: z.string().default(".data"),
   ROLE: z.enum(["all", "web", "worker"]).default("all"),
   MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(1024 ** 3),
+  /** How long a failed or cancelled import keeps its staged rows for a retry. */
+  STAGED_ROWS_RETENTION_HOURS: z.coerce.number().positive().default(168),
   /** Connections this process's queries may hold (pg-boss adds 4 and progress streams 1). */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(4).max(200).default(12),
   /** Uploads one process receives at once; each holds a connection while it streams. Default: a third of the pool. */

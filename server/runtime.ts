@@ -86,6 +86,7 @@ export async function startApp(config: Config, options: { pages?: boolean } = {}
       db: database.db,
       pool: database.pool,
       log,
+      stagedRowsRetentionHours: config.STAGED_ROWS_RETENTION_HOURS,
     });
     webhookWorker = await startWebhookWorker(database.pool, { db: database.db, boss, log, settings: webhookSettings });
   }

@@ -215,6 +215,28 @@ export async function hasImportsWaiting(db: Kysely<Database>): Promise<boolean> 
   return Boolean(row);
 }
 
+/** Failed or cancelled imports that could still be retried from staged rows kept this long. */
+export async function retryableImportsOlderThan(db: Kysely<Database>, hours: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom("imports")
+    .select("id")
+    .where("status", "in", ["failed", "cancelled"])
+    .where("retryable", "=", true)
+    .where(sql<boolean>`finished_at < clock_timestamp() - make_interval(hours => ${hours})`)
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+/** Its staged rows are gone: a retry needs the file again, and the import says so. */
+export function markStagedRowsExpired(db: Kysely<Database>, id: string, note: string) {
+  return changeImport(
+    db,
+    id,
+    { retryable: false, error: sql`concat_ws(' ', error, ${note}::text)` },
+    ["failed", "cancelled"],
+  );
+}
+
 /** Uploads whose process stopped reporting: it died, and its staging transaction with it. */
 export async function stalledUploadIds(db: Kysely<Database>, silentForSeconds: number): Promise<string[]> {
   const rows = await db

@@ -197,3 +197,28 @@ describe("an upload whose process died", () => {
     await sql`UPDATE imports SET status = 'cancelled' WHERE id = ${live}`.execute(app.database.db);
   });
 });
+
+describe("staged rows of a failed or cancelled import", () => {
+  it("are kept for a retry, then removed after the retention period, and the import says why it cannot be retried", async () => {
+    const lock = await holdCatalogLock(app.database.connectionString);
+    const kept = await upload("sku,name\nkept-1,Kept\n");
+    const old = await upload("sku,name\nold-1,Old\n");
+    for (const id of [kept, old]) await app.trpcMutation("imports.cancel", { id });
+    await lock.release();
+    await sql`UPDATE imports SET finished_at = now() - interval '8 days' WHERE id = ${old}`.execute(app.database.db);
+    const staged = async (id: string) =>
+      (await sql<{ exists: boolean }>`SELECT to_regclass(${`staging.import_${id}`}) IS NOT NULL AS exists`.execute(app.database.db)).rows[0]!.exists;
+    expect(await staged(old)).toBe(true);
+
+    const expired = await app.waitForImport(old, (item) => item.error !== null, 30_000);
+    expect(expired.error).toContain("staged rows were removed after 7 days");
+    expect(await staged(old)).toBe(false);
+    const retry = await app.trpcRaw("imports.retry", { id: old }, "POST");
+    expect(retry.body.error.data.code).toBe("CONFLICT");
+    expect(retry.body.error.message).toContain("upload the file again");
+
+    expect(await staged(kept), "a recent one keeps its rows").toBe(true);
+    await app.trpcMutation("imports.retry", { id: kept });
+    expect(await app.waitForImport(kept)).toMatchObject({ status: "completed", createdCount: 1 });
+  });
+});
