@@ -1,13 +1,28 @@
 # syntax=docker/dockerfile:1
-# One image runs the web server and the workers (ROLE=all), or either alone (ROLE=web / ROLE=worker).
+# Product Importer in one image: the web server and the workers in one process (ROLE=all, the
+# default), or either alone (ROLE=web behind a load balancer, ROLE=worker for imports and webhooks).
+#
+#   docker build -t product-importer .
+#   docker run --init -p 3000:3000 -e DATABASE_URL=postgres://... -e APP_PASSWORD=... product-importer
+#
+# NODE_ENV=production: the app refuses to start without APP_PASSWORD unless AUTH_DISABLED=1 says
+# that something in front of it controls access; the image sets neither. Without DATABASE_URL it
+# runs its embedded Postgres with the data in DATA_DIR (/data, the only directory the app's user
+# may write): mount a volume there (-v catalog:/data) and raise Docker's 64 MB /dev/shm, which
+# Postgres' parallel workers use (--shm-size=256m). --init reaps any orphaned child process.
+# PORT is honoured by the server and by the HEALTHCHECK.
+#
+# No Docker engine runs on the build machines: `npm run lint:docker` validates this file and
+# `npm run check:docker` replays its stages (the same COPYs, `npm ci`, `npm run build`), then
+# starts the final stage's files as an unprivileged user until /healthz answers, for each ROLE.
 ARG NODE_VERSION=24
+ARG DEBIAN_RELEASE=bookworm
 
-FROM node:${NODE_VERSION}-bookworm-slim AS build
+# Everything, dev dependencies included, to build the Remix app into build/ and public/build/.
+FROM node:${NODE_VERSION}-${DEBIAN_RELEASE}-slim AS build
 WORKDIR /app
-# npm install, not npm ci: lockfiles written on the build machines miss rollup's optional
-# per-platform packages, which `npm ci` refuses; the lockfile still pins every version.
 COPY package.json package-lock.json ./
-RUN npm install --no-audit --no-fund
+RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY remix.config.js remix.env.d.ts tsconfig.json ./
 COPY app ./app
 COPY public ./public
@@ -16,13 +31,19 @@ COPY db ./db
 COPY jobs ./jobs
 RUN npm run build
 
-FROM node:${NODE_VERSION}-bookworm-slim AS production-dependencies
+# Production dependencies only (tsx included: the server runs its TypeScript through it).
+FROM node:${NODE_VERSION}-${DEBIAN_RELEASE}-slim AS production-dependencies
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm install --omit=dev --no-audit --no-fund
+RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --no-audit --no-fund
 
-FROM node:${NODE_VERSION}-bookworm-slim
-ENV NODE_ENV=production PORT=3000 HOST=0.0.0.0 DATA_DIR=/data
+FROM node:${NODE_VERSION}-${DEBIAN_RELEASE}-slim AS runtime
+ENV NODE_ENV=production \
+    LANG=C.UTF-8 \
+    HOST=0.0.0.0 \
+    PORT=3000 \
+    ROLE=all \
+    DATA_DIR=/data
 WORKDIR /app
 COPY --from=production-dependencies /app/node_modules ./node_modules
 COPY --from=build /app/build ./build
@@ -31,9 +52,11 @@ COPY package.json tsconfig.json ./
 COPY server ./server
 COPY db ./db
 COPY jobs ./jobs
+# The code stays root's and read-only to the app; only the data directory is the app's.
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 3000
-HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
-  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# 200 once the database is reachable, migrations have run and the job queue has started (any ROLE).
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "--import", "tsx", "server/main.ts"]

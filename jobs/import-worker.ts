@@ -34,7 +34,11 @@ export async function startImportWorker(boss: JobQueue, deps: ImportWorkerDeps):
   };
 
   const workerId = await boss.work(IMPORT_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async () => {
-    await track(applyWaitingImports({ ...deps, shutdown }));
+    // Never fails the job: what is left to do lives in the imports table, and the sweeper sends a
+    // new job when imports wait without a worker (pg-boss 10 does not await its own fail()).
+    await track(applyWaitingImports({ ...deps, shutdown })).catch((error: unknown) =>
+      deps.log.warn({ error: (error as Error).message }, "applying imports stopped; the sweeper tries again"),
+    );
   });
 
   // Picks up imports a crashed process left queued or half-merged (their merge rolled back) or

@@ -1,13 +1,38 @@
+import pg from "pg";
 import PgBoss from "pg-boss";
 import { IMPORT_QUEUE } from "../server/imports/import-queue.js";
 import { DELIVERY_JOB_OPTIONS, WEBHOOK_QUEUE } from "../server/webhooks/delivery-queue.js";
 
 export type JobQueue = PgBoss;
 
+/** Held while a process installs pg-boss and creates the queues. */
+const JOB_QUEUE_SETUP_LOCK = 7_302_300;
+
+/**
+ * Processes starting together would deadlock inside pg-boss's create_queue (seen with two web
+ * processes and a worker starting at once): they take turns.
+ */
+async function oneAtATime<T>(connectionString: string, work: () => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString, application_name: "product-importer:setup" });
+  client.on("error", () => {});
+  await client.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock($1)", [JOB_QUEUE_SETUP_LOCK]);
+    return await work();
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
 /** pg-boss in its own schema of the app's database: Postgres is the only infrastructure. */
 export async function startJobQueue(connectionString: string, options: { onError: (error: Error) => void }): Promise<JobQueue> {
   const boss = new PgBoss({ connectionString, schema: "pgboss", application_name: "product-importer:jobs", max: 4 });
   boss.on("error", options.onError);
+  await oneAtATime(connectionString, () => createQueues(boss));
+  return boss;
+}
+
+async function createQueues(boss: PgBoss): Promise<void> {
   await boss.start();
   await boss.createQueue(IMPORT_QUEUE, {
     name: IMPORT_QUEUE,
@@ -19,5 +44,4 @@ export async function startJobQueue(connectionString: string, options: { onError
     expireInSeconds: 6 * 60 * 60,
   });
   await boss.createQueue(WEBHOOK_QUEUE, { name: WEBHOOK_QUEUE, policy: "standard", ...DELIVERY_JOB_OPTIONS });
-  return boss;
 }

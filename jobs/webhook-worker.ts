@@ -43,8 +43,14 @@ export async function startWebhookWorker(pool: pg.Pool, deps: DeliverDeps): Prom
       if (taken > 0) for (const workerId of workerIds) boss.notifyWorker(workerId);
     } while (taken > 0 && !stopped);
   };
+  // Four times a second during a database outage: one line per half minute says enough.
+  let lastWarnedAt = 0;
   const timer = setInterval(() => {
-    running = running.then(dispatch).catch((error) => deps.log.warn({ err: error }, "dispatching webhook events failed"));
+    running = running.then(dispatch).catch((error: Error) => {
+      if (Date.now() - lastWarnedAt < 30_000) return;
+      lastWarnedAt = Date.now();
+      deps.log.warn({ error: error.message }, "dispatching webhook events failed; retrying every 250 ms");
+    });
   }, DISPATCH_EVERY_MS);
 
   return {

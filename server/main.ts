@@ -1,42 +1,59 @@
+import { isLostConnection } from "../db/connection-errors.js";
 import { loadConfig, StartupRefused } from "./config.js";
-import { createLogger } from "./logger.js";
+import { createLogger, type Logger } from "./logger.js";
 import { startApp, type RunningApp } from "./runtime.js";
 
 /** Beyond the drain deadline: something hangs, and the orchestrator would kill us anyway. */
 const OVERRUN_MS = 5_000;
 
-let app: RunningApp;
+// Until the configuration is read; the app's own logger (at LOG_LEVEL) replaces it.
+let log: Logger = createLogger("info");
+
+/**
+ * pg-boss 10 does not await some of its own queries (timgit/pg-boss#577): while Postgres restarts
+ * they reject with nobody listening. That is an outage to ride out, not a reason to exit; any
+ * other unhandled rejection is a bug and ends the process as Node would.
+ */
+process.on("unhandledRejection", (reason) => {
+  if (isLostConnection(reason)) {
+    log.warn({ error: (reason as Error).message }, "database connection lost in the background; carrying on");
+    return;
+  }
+  log.fatal({ err: reason }, "unhandled rejection");
+  process.exit(1);
+});
+
 try {
   const config = loadConfig();
-  app = await startApp(config);
+  const app = await startApp(config);
+  log = app.log;
   console.log(`Product Importer is listening on ${app.url}`);
-  handleSignals(app, config.SHUTDOWN_TIMEOUT_MS);
+  stopOnSignals(app, config.SHUTDOWN_TIMEOUT_MS);
 } catch (error) {
   // A refusal or a bad setting is one clear line for the operator, not a stack trace.
-  const log = createLogger("info");
   if (error instanceof StartupRefused || (error as Error).message.startsWith("Invalid configuration")) log.fatal((error as Error).message);
   else log.fatal({ err: error }, "start-up failed");
   process.exit(1);
 }
 
-function handleSignals(running: RunningApp, shutdownTimeoutMs: number) {
+function stopOnSignals(app: RunningApp, shutdownTimeoutMs: number) {
   let stopping = false;
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.on(signal, () => {
       if (stopping) return;
       stopping = true;
-      running.log.info({ signal, shutdownTimeoutMs }, "shutting down");
+      app.log.info({ signal, shutdownTimeoutMs }, "shutting down");
       setTimeout(() => {
-        running.log.error("shutdown overran its deadline; exiting");
+        app.log.error("shutdown overran its deadline; exiting");
         process.exit(1);
       }, shutdownTimeoutMs + OVERRUN_MS).unref();
-      running.stop().then(
+      app.stop().then(
         () => {
-          running.log.info("stopped");
+          app.log.info("stopped");
           process.exit(0);
         },
         (error) => {
-          running.log.error({ err: error }, "shutdown failed");
+          app.log.error({ err: error }, "shutdown failed");
           process.exit(1);
         },
       );

@@ -22,9 +22,10 @@ import {
   mergeCounter,
   readMergeCounter,
   resetMergeCounter,
+  stagedRowsLost,
   stagingTable,
-  stagingTableExists,
 } from "./staging.js";
+import { isLostConnection } from "../../db/connection-errors.js";
 
 /** Held for the whole merge transaction: imports (and catalog-wide deletes) never interleave. */
 export const CATALOG_WRITE_LOCK = 7_302_100;
@@ -84,9 +85,9 @@ async function applyNextImport(deps: ApplyDeps, clashes: Map<string, number>): P
     }
     // Every line about this import carries its id.
     log = deps.log.child({ importId: current.id });
-    if (!(await stagingTableExists(tx, current.id))) {
+    if (await stagedRowsLost(tx, current)) {
       await client.query("COMMIT");
-      await failImport(deps.db, current.id, "Its staged rows are gone (the database lost them in a crash); upload the file again.", {
+      await failImport(deps.db, current.id, "Its staged rows are gone (the database lost them in a crash); nothing was changed. Upload the file again.", {
         retryable: false,
         from: ["queued", "processing"],
       });
@@ -110,10 +111,16 @@ async function applyNextImport(deps: ApplyDeps, clashes: Map<string, number>): P
       clashes.set(current.id, clashCount);
       return true;
     }
-    const reason = `Applying the import failed, nothing was changed: ${(error as Error).message}`;
-    // If even this fails the database is unreachable: the job is retried and the import resumed.
-    await failImport(deps.db, current.id, reason, { retryable: true, from: ["processing", "queued"] });
+    if (isLostConnection(error)) {
+      // The merge rolled back with its connection; the import stays `processing`, and a worker's
+      // sweeper applies it again once the database answers.
+      log.warn({ error: (error as Error).message }, "import interrupted by a lost database connection; it will be applied again");
+      broken = true;
+      return false;
+    }
     log.warn({ err: error }, "import failed");
+    const reason = `Applying the import failed, nothing was changed: ${(error as Error).message}`;
+    await failImport(deps.db, current.id, reason, { retryable: true, from: ["processing", "queued"] });
     return true;
   } finally {
     client.release(broken);

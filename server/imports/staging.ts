@@ -55,6 +55,17 @@ export async function stagingTableExists(db: Kysely<Database>, importId: string)
   return rows[0]!.exists;
 }
 
+/**
+ * Whether the import's accepted rows are no longer there to apply: its table is gone, or empty
+ * although rows were accepted (crash recovery empties unlogged tables; a clean restart keeps them).
+ */
+export async function stagedRowsLost(db: Kysely<Database>, row: { id: string; total_rows: number; error_count: number }): Promise<boolean> {
+  if (!(await stagingTableExists(db, row.id))) return true;
+  if (row.total_rows - row.error_count <= 0) return false;
+  const { rows } = await sql<{ empty: boolean }>`SELECT NOT EXISTS (SELECT FROM ${stagingTable(row.id)}) AS empty`.execute(db);
+  return rows[0]!.empty;
+}
+
 export async function dropStagingTable(db: Kysely<Database>, importId: string): Promise<void> {
   await sql`DROP TABLE IF EXISTS ${stagingTable(importId)}`.execute(db);
   await sql`DROP SEQUENCE IF EXISTS ${sql.id("staging", `${stagingName(importId)}_progress`)}`.execute(db);

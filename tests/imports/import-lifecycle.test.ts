@@ -222,3 +222,18 @@ describe("staged rows of a failed or cancelled import", () => {
     expect(await app.waitForImport(kept)).toMatchObject({ status: "completed", createdCount: 1 });
   });
 });
+
+describe("staged rows lost in a Postgres crash", () => {
+  it("fail the import with the reason and leave the catalog as it was, instead of applying an empty file", async () => {
+    await importCsv(app, "sku,name\nstays-1,Unchanged\n");
+    const lock = await holdCatalogLock(app.database.connectionString);
+    const id = await upload("sku,name\nstays-1,Renamed\nnew-1,New\n");
+    // Crash recovery resets unlogged tables to empty; a clean restart keeps them.
+    await sql`TRUNCATE ${sql.id("staging", `import_${id}`)}`.execute(app.database.db);
+    await lock.release();
+    const failed = await app.waitForImport(id);
+    expect(failed).toMatchObject({ status: "failed", createdCount: 0, updatedCount: 0 });
+    expect(failed.error).toContain("staged rows are gone");
+    expect(await app.products()).toEqual([{ sku: "stays-1", name: "Unchanged", description: "", active: true }]);
+  });
+});

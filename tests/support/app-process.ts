@@ -20,6 +20,10 @@ export interface AppProcess {
   url: string;
   child: ChildProcess;
   output: () => string;
+  /** Whether the process is still running. */
+  alive: () => boolean;
+  /** Resolves when the process has exited: its exit code, or the signal that ended it. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Peak resident memory of the server process so far, in bytes (Linux VmHWM). */
   peakRss: () => number;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -36,11 +40,15 @@ export async function startAppProcess(env: Record<string, string>, options: { ti
   let output = "";
   child.stdout!.on("data", (chunk) => (output += chunk));
   child.stderr!.on("data", (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`The server exited during start-up:\n${output}`);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`The server exited during start-up (code ${child.exitCode}, signal ${child.signalCode}):\n${output}`);
+    }
     const ready = await fetch(`${url}/healthz`).then((res) => res.ok, () => false);
     if (ready) break;
     if (Date.now() > deadline) {
@@ -53,15 +61,17 @@ export async function startAppProcess(env: Record<string, string>, options: { ti
     url,
     child,
     output: () => output,
+    alive: () => child.exitCode === null && child.signalCode === null,
+    exited,
     peakRss: () => {
       const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
       return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
     },
     async stop(signal = "SIGTERM") {
-      if (child.exitCode !== null) return child.exitCode;
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill(signal);
       const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-      const code = await exited;
+      const { code } = await exited;
       clearTimeout(timer);
       return code;
     },
