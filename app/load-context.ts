@@ -1,6 +1,7 @@
 import type { createCaller } from "../server/trpc/app-router.js";
 import type { PageSettings } from "../server/http/http-app.js";
 import type { PageAccess } from "../server/auth/page-access.js";
+import type { Logger } from "../server/logger.js";
 
 // Routes reach the server only through what the HTTP edge puts in the load context.
 declare module "@remix-run/node" {
@@ -10,6 +11,8 @@ declare module "@remix-run/node" {
     access: PageAccess;
     /** Lets Remix's inline scripts run under the Content-Security-Policy. */
     cspNonce: string;
+    /** The request's logger: its lines carry the request id. */
+    log: Logger;
   }
 }
 

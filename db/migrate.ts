@@ -4,6 +4,7 @@ import * as catalogAndImports from "./migrations/0001_catalog_and_imports.js";
 import * as catalogEvents from "./migrations/0002_catalog_events.js";
 import * as catalogSearch from "./migrations/0003_catalog_search.js";
 import * as webhooks from "./migrations/0004_webhooks.js";
+import * as production from "./migrations/0005_production.js";
 
 // Listed here rather than discovered on disk, so a bundler or a read-only image cannot lose one.
 const migrations: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   "0002_catalog_events": catalogEvents,
   "0003_catalog_search": catalogSearch,
   "0004_webhooks": webhooks,
+  "0005_production": production,
 };
 
 const MIGRATION_LOCK = 7_302_001;

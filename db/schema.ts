@@ -36,6 +36,8 @@ export interface ImportsTable {
   /** Bumped on every change; the SSE event id. */
   version: ColumnType<number, number | undefined, number>;
   heartbeat_at: Date | null;
+  /** Merges of this import cut short by a lost database connection since it was last queued. */
+  apply_attempts: ColumnType<number, number | undefined, number>;
   created_at: ColumnType<Date, never, never>;
   uploaded_at: Date | null;
   started_at: Date | null;
@@ -108,7 +110,14 @@ export interface WebhookDeliveriesTable {
   created_at: ColumnType<Date, never, never>;
 }
 
+export interface AppSecretsTable {
+  name: string;
+  value: string;
+  created_at: ColumnType<Date, never, never>;
+}
+
 export interface Database {
+  app_secrets: AppSecretsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   events: EventsTable;

@@ -27,9 +27,13 @@ export async function startImportWorker(boss: JobQueue, deps: ImportWorkerDeps):
   const finishing = new AbortController();
   const handBack = new AbortController();
   const shutdown = { finishing: finishing.signal, handBack: handBack.signal };
-  let running: Promise<unknown> = Promise.resolve();
+  const running = new Set<Promise<unknown>>();
   const track = <T>(work: Promise<T>) => {
-    running = Promise.allSettled([running, work]);
+    const settled: Promise<unknown> = work.then(
+      () => running.delete(settled),
+      () => running.delete(settled),
+    );
+    running.add(settled);
     return work;
   };
 
@@ -60,7 +64,7 @@ export async function startImportWorker(boss: JobQueue, deps: ImportWorkerDeps):
       finishing.abort();
       await boss.offWork(IMPORT_QUEUE);
       const timer = setTimeout(() => handBack.abort(), Math.max(0, deadline - HAND_BACK_MARGIN_MS - Date.now()));
-      await running;
+      await Promise.all(running);
       clearTimeout(timer);
       // What this worker left waiting (handed back, or queued behind it) goes to another worker now.
       if (await importsLackAWorker(deps.db).catch(() => false)) await boss.send(IMPORT_QUEUE, {}).catch(() => {});

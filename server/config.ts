@@ -32,15 +32,23 @@ const configSchema = z.object({
     .string()
     .optional()
     .transform((value) => (value ? value : undefined)),
+  /**
+   * Without a password, the host names (besides localhost and IP addresses) the app answers to:
+   * a page elsewhere cannot point its own name at this machine (DNS rebinding) and use it.
+   */
+  ALLOWED_HOSTS: z
+    .string()
+    .default("")
+    .transform((value) => value.split(",").map((host) => host.trim().toLowerCase()).filter(Boolean)),
   /** Production without APP_PASSWORD refuses to start unless this says an open app is intended. */
   AUTH_DISABLED: flag,
-  /** Signs session cookies; derived from APP_PASSWORD when unset (changing the password logs everyone out). */
+  /** Signs session cookies instead of the installation's own secret combined with APP_PASSWORD. */
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   SESSION_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 365).default(168),
   /** Which proxies' X-Forwarded-* headers to believe (Express "trust proxy"): client addresses and https. */
   TRUST_PROXY: z
     .string()
-    .default("loopback, linklocal, uniquelocal")
+    .default("loopback")
     .transform((value): boolean | number | string =>
       value === "true" ? true : value === "false" ? false : /^\d+$/.test(value) ? Number(value) : value,
     ),
@@ -56,15 +64,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
-    throw new Error(`Invalid configuration: ${problems.join("; ")}`);
+    throw new StartupRefused(`Invalid configuration: ${problems.join("; ")}`);
   }
   return parsed.data;
 }
 
+/** A setting stops the start: the message is the whole story for the operator. */
 export class StartupRefused extends Error {}
 
 /** An app reachable by anyone must be a decision, not an omission. */
 export function checkAccessConfig(config: Config): { warning?: string } {
+  // A worker answers /healthz and nothing else: there is nothing to protect.
+  if (config.ROLE === "worker") return {};
   if (config.APP_PASSWORD) {
     return config.AUTH_DISABLED ? { warning: "AUTH_DISABLED=1 is ignored because APP_PASSWORD is set: the password is required." } : {};
   }

@@ -31,7 +31,7 @@ try {
   stopOnSignals(app, config.SHUTDOWN_TIMEOUT_MS);
 } catch (error) {
   // A refusal or a bad setting is one clear line for the operator, not a stack trace.
-  if (error instanceof StartupRefused || (error as Error).message.startsWith("Invalid configuration")) log.fatal((error as Error).message);
+  if (error instanceof StartupRefused) log.fatal(error.message);
   else log.fatal({ err: error }, "start-up failed");
   process.exit(1);
 }

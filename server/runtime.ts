@@ -12,6 +12,7 @@ import { startJobQueue, type JobQueue } from "../jobs/job-queue.js";
 import { startImportWorker, type ImportWorker } from "../jobs/import-worker.js";
 import { checkAccessConfig, type Config } from "./config.js";
 import { createAccess, type Access } from "./auth/access.js";
+import { installationSecret } from "./auth/app-secrets.table.js";
 import { createHttpApp, loadContextFor, type PageSettings } from "./http/http-app.js";
 import { IMPORT_QUEUE } from "./imports/import-queue.js";
 import { ProgressHub } from "./imports/progress-hub.js";
@@ -20,6 +21,8 @@ import type { ApiContext } from "./trpc/trpc.js";
 import { startWebhookWorker, type WebhookWorker } from "../jobs/webhook-worker.js";
 import { DELIVERY_JOB_OPTIONS, WEBHOOK_QUEUE } from "./webhooks/delivery-queue.js";
 import { DEFAULT_RETRY_DELAYS_SECONDS, type WebhookSettings } from "./webhooks/webhook-settings.js";
+
+const SESSION_SIGNING_SECRET = "session-signing";
 
 export interface RunningApp {
   url: string;
@@ -51,10 +54,10 @@ export async function startApp(config: Config, options: { pages?: boolean } = {}
   // Before anything starts: an open app in production must be asked for (throws StartupRefused).
   const { warning } = checkAccessConfig(config);
   if (warning) log.warn(warning);
-  const access = createAccess(config);
   const postgres = await databaseUrl(config, log);
   const database = connectDatabase(postgres.url, { max: config.DATABASE_POOL_SIZE });
   await migrateToLatest(database.db, postgres.url);
+  const access = createAccess(config, await installationSecret(database.db, SESSION_SIGNING_SECRET));
 
   const serveWeb = config.ROLE !== "worker";
   const runJobs = config.ROLE !== "web";
@@ -100,6 +103,7 @@ export async function startApp(config: Config, options: { pages?: boolean } = {}
     log,
     access,
     trustProxy: config.TRUST_PROXY,
+    allowedHosts: config.ALLOWED_HOSTS,
     maxUploadBytes: config.MAX_UPLOAD_BYTES,
     // The rest of the pool stays free for pages and the API while uploads stream in.
     maxConcurrentUploads: config.MAX_CONCURRENT_UPLOADS ?? Math.max(1, Math.floor(config.DATABASE_POOL_SIZE / 3)),

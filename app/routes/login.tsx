@@ -13,6 +13,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
+  if (!context.access.enabled) throw redirect(nextPath(request));
   const password = String((await request.formData()).get("password") ?? "");
   if (!password) return json({ errors: { password: "Enter the password." } }, { status: 400 });
   const result = await context.access.logIn(password);

@@ -4,5 +4,6 @@ import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 export const loader = () => redirect("/");
 
 export async function action({ context }: ActionFunctionArgs) {
-  throw redirect(context.access.enabled ? "/login" : "/", { headers: { "Set-Cookie": await context.access.logOut() } });
+  if (!context.access.enabled) throw redirect("/");
+  throw redirect("/login", { headers: { "Set-Cookie": await context.access.logOut() } });
 }

@@ -2,7 +2,7 @@ import { createCookie } from "@remix-run/node";
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Config } from "../config.js";
-import { LoginThrottle, WRONG_PASSWORD_DELAY_MS } from "./login-throttle.js";
+import { clientKey, LoginThrottle, WRONG_PASSWORD_DELAY_MS } from "./login-throttle.js";
 
 export const SESSION_COOKIE = "pi_session";
 
@@ -29,7 +29,15 @@ interface SessionValue {
 
 const digest = (value: string) => createHash("sha256").update(value, "utf8").digest();
 
-export function createAccess(config: Pick<Config, "APP_PASSWORD" | "SESSION_SECRET" | "SESSION_MAX_AGE_HOURS">): Access {
+/**
+ * `installationSecret` is random and kept in the database: the cookie is signed with it and the
+ * password, so a stolen cookie cannot be used to guess the password offline, while a new password
+ * still ends every session. SESSION_SECRET, when set, signs instead.
+ */
+export function createAccess(
+  config: Pick<Config, "APP_PASSWORD" | "SESSION_SECRET" | "SESSION_MAX_AGE_HOURS">,
+  installationSecret: string,
+): Access {
   const password = config.APP_PASSWORD;
   if (!password) {
     return {
@@ -42,8 +50,7 @@ export function createAccess(config: Pick<Config, "APP_PASSWORD" | "SESSION_SECR
   }
   const expected = digest(password);
   const maxAgeMs = config.SESSION_MAX_AGE_HOURS * 60 * 60 * 1000;
-  // Derived from the password unless given: every process signs alike, and a new password ends every session.
-  const secret = config.SESSION_SECRET ?? createHmac("sha256", password).update("product-importer session cookie").digest("base64url");
+  const secret = config.SESSION_SECRET ?? createHmac("sha256", installationSecret).update(password).digest("base64url");
   const cookie = createCookie(SESSION_COOKIE, {
     httpOnly: true,
     sameSite: "lax",
@@ -55,7 +62,8 @@ export function createAccess(config: Pick<Config, "APP_PASSWORD" | "SESSION_SECR
 
   return {
     enabled: true,
-    async checkPassword(given, client) {
+    async checkPassword(given, address) {
+      const client = clientKey(address);
       const lockedFor = throttle.lockedFor(client);
       if (lockedFor > 0) {
         return {

@@ -1,3 +1,16 @@
+import ipaddr from "ipaddr.js";
+
+/**
+ * Who a guess is counted against: the address, or for IPv6 its /64, which one client usually
+ * owns whole (rotating addresses inside it would otherwise reset the count).
+ */
+export function clientKey(address: string): string {
+  if (!ipaddr.isValid(address)) return address;
+  const parsed = ipaddr.process(address);
+  if (parsed.kind() === "ipv4") return parsed.toString();
+  return `${(parsed as ipaddr.IPv6).parts.slice(0, 4).map((part) => part.toString(16)).join(":")}::/64`;
+}
+
 /** Wrong passwords from one client address within this window count towards a lock-out. */
 const WINDOW_MS = 15 * 60 * 1000;
 const MAX_WRONG = 10;

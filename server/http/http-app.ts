@@ -1,5 +1,5 @@
 import compression from "compression";
-import express, { type Request, type RequestHandler, type Response } from "express";
+import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from "express";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import type { Logger } from "../logger.js";
 import { appRouter, createCaller } from "../trpc/app-router.js";
@@ -12,7 +12,9 @@ import { exportRoute } from "../products/export-route.js";
 import type { Access, PasswordCheck } from "../auth/access.js";
 import { pageAccess } from "../auth/page-access.js";
 import { accessGate } from "./access-gate.js";
+import { canonicalPath } from "./canonical-path.js";
 import { crossSiteGuard } from "./cross-site-guard.js";
+import { openHostGuard } from "./open-host-guard.js";
 import { requestLog } from "./request-log.js";
 import { cspNonce, securityHeaders } from "./security-headers.js";
 
@@ -23,6 +25,8 @@ export interface HttpAppDeps {
   access: Access;
   /** Express "trust proxy": whose X-Forwarded-For / -Proto to believe. */
   trustProxy: boolean | number | string;
+  /** Host names an app without a password answers to, besides localhost and IP addresses. */
+  allowedHosts: string[];
   maxUploadBytes: number;
   maxConcurrentUploads: number;
   isReady: () => Promise<boolean>;
@@ -37,6 +41,7 @@ export function createHttpApp(deps: HttpAppDeps) {
   app.disable("x-powered-by");
   app.set("trust proxy", deps.trustProxy);
   app.use(requestLog(deps.log));
+  app.use(canonicalPath());
   app.use(securityHeaders());
 
   app.get("/healthz", async (_req, res) => {
@@ -47,6 +52,7 @@ export function createHttpApp(deps: HttpAppDeps) {
   if (deps.serveApi === false) return app;
 
   app.use(crossSiteGuard());
+  if (!deps.access.enabled) app.use(openHostGuard(deps.allowedHosts));
   app.use(accessGate(deps.access));
 
   app.post(
@@ -81,12 +87,26 @@ export function createHttpApp(deps: HttpAppDeps) {
   );
 
   if (deps.pages) {
-    app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
+    // A miss under /build is a 404 here, never a page: the access gate leaves /build open.
+    app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y", fallthrough: false }));
     app.use(express.static("public", { maxAge: "1h" }));
     app.all("*", deps.pages);
   }
+  app.use(errorAnswer);
   return app;
 }
+
+/**
+ * Errors express middleware passes on (a body that is not JSON, a missing asset): a short JSON
+ * answer, never express's default page with a stack trace.
+ */
+const errorAnswer: ErrorRequestHandler = (error: { status?: number; statusCode?: number; expose?: boolean; message?: string }, req, res, _next) => {
+  const status = error.status ?? error.statusCode ?? 500;
+  if (status >= 500) req.log.error({ err: error }, "request failed");
+  if (res.headersSent) return void res.destroy();
+  const message = status === 404 ? "Not found." : status < 500 && error.expose ? error.message : "Something went wrong on our side; try again.";
+  res.status(status).json({ error: message });
+};
 
 export interface PageSettings {
   maxUploadBytes: number;
@@ -98,5 +118,6 @@ export function loadContextFor(api: ApiContext, settings: PageSettings, access: 
     settings,
     access: pageAccess(access, req),
     cspNonce: cspNonce(res),
+    log: req.log,
   });
 }

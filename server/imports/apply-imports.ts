@@ -53,21 +53,56 @@ export async function applyWaitingImports(deps: ApplyDeps): Promise<number> {
     while (!deps.shutdown?.finishing.aborted && (await applyNextImport(deps, clashes))) settled += 1;
     return settled;
   };
+  if (deps.shutdown?.finishing.aborted) return 0;
   const waitingRows = await waitingRowCount(deps.db);
   if (waitingRows >= BULK_ROWS && waitingRows >= (await productCount(deps.db)) / 3) {
     // The drop and rebuild serve every import waiting now: their lines name them all.
     const log = deps.log.child({ importIds: await waitingImportIds(deps.db) });
-    return withoutSearchIndexes(deps.pool, log, applyAll, deps.shutdown?.handBack);
+    return (await withoutSearchIndexes(deps.pool, log, applyAll, deps.shutdown)) ?? 0;
   }
   return applyAll();
 }
 
 const UNIQUE_VIOLATION = "23505";
 const MAX_CLASH_RETRIES = 3;
+/** Merges cut short (lost connections, shutdowns) before an import is failed instead of tried again. */
+const MAX_APPLY_ATTEMPTS = 10;
+const LOCK_POLL_MS = 200;
 
 type Outcome = "completed" | "cancelled" | "handed back";
 
-/** `clashes` counts, per import, merges undone by a product someone created with one of its SKUs. */
+/**
+ * Takes the catalog lock for the transaction, polling rather than waiting inside a statement: a
+ * process shutting down must not sit behind another process's merge.
+ */
+async function takeCatalogLock(tx: Kysely<Database>, finishing: AbortSignal | undefined): Promise<boolean> {
+  for (;;) {
+    const { rows } = await sql<{ got: boolean }>`SELECT pg_try_advisory_xact_lock(${CATALOG_WRITE_LOCK}) AS got`.execute(tx);
+    if (rows[0]!.got) return !finishing?.aborted;
+    if (finishing?.aborted) return false;
+    await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+  }
+}
+
+/** Why an import waiting to apply cannot be, if it cannot. */
+async function reasonNotToApply(tx: Kysely<Database>, row: ImportRow): Promise<{ reason: string; retryable: boolean } | undefined> {
+  if (await stagedRowsLost(tx, row)) {
+    return { reason: "Its staged rows are gone (the database lost them in a crash); nothing was changed. Upload the file again.", retryable: false };
+  }
+  if (row.apply_attempts >= MAX_APPLY_ATTEMPTS) {
+    return {
+      reason: `Applying it was cut short ${row.apply_attempts} times (lost database connections or shutdowns); nothing was changed. Retry once the database is stable.`,
+      retryable: true,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Applies the oldest waiting import in one transaction holding the catalog lock; returns whether
+ * to go on with the next. `clashes` counts, per import, merges undone by a product someone created
+ * with one of its SKUs meanwhile.
+ */
 async function applyNextImport(deps: ApplyDeps, clashes: Map<string, number>): Promise<boolean> {
   const client = await deps.pool.connect();
   const tx = kyselyOn(client);
@@ -76,55 +111,60 @@ async function applyNextImport(deps: ApplyDeps, clashes: Map<string, number>): P
   let broken = false;
   try {
     await client.query("BEGIN");
-    await sql`SELECT pg_advisory_xact_lock(${CATALOG_WRITE_LOCK})`.execute(tx);
     // Holding the lock, anything still `processing` belongs to a process that died mid-merge.
-    current = await nextImportToApply(tx);
+    current = (await takeCatalogLock(tx, deps.shutdown?.finishing)) ? await nextImportToApply(tx) : undefined;
     if (!current) {
       await client.query("COMMIT");
       return false;
     }
     // Every line about this import carries its id.
     log = deps.log.child({ importId: current.id });
-    if (await stagedRowsLost(tx, current)) {
+    const refusal = await reasonNotToApply(tx, current);
+    if (refusal) {
       await client.query("COMMIT");
-      await failImport(deps.db, current.id, "Its staged rows are gone (the database lost them in a crash); nothing was changed. Upload the file again.", {
-        retryable: false,
-        from: ["queued", "processing"],
-      });
+      await failImport(deps.db, current.id, refusal.reason, { ...refusal, from: ["queued", "processing"] });
       return true;
     }
+    await client.query("SAVEPOINT before_merge");
     const startedAt = performance.now();
     const outcome = await mergeImport({ ...deps, log }, tx, current);
-    await client.query(outcome === "completed" ? "COMMIT" : "ROLLBACK");
+    if (outcome === "handed back") {
+      // Queued again before the lock is free: no other worker sees it half handed back.
+      await client.query("ROLLBACK TO SAVEPOINT before_merge");
+      await markHandedBack(tx, current.id);
+    }
+    await client.query(outcome === "cancelled" ? "ROLLBACK" : "COMMIT");
     log.info({ rows: current.total_rows, applyMs: Math.round(performance.now() - startedAt) }, `import ${outcome}`);
-    if (outcome !== "handed back") return true;
-    await markHandedBack(deps.db, current.id);
-    return false;
+    return outcome !== "handed back";
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {
       broken = true;
     });
     if (!current) throw error;
-    const clashCount = (clashes.get(current.id) ?? 0) + 1;
-    if ((error as { code?: string }).code === UNIQUE_VIOLATION && clashCount <= MAX_CLASH_RETRIES) {
-      // Nothing was applied; the next pass sees the new product and updates it instead.
-      clashes.set(current.id, clashCount);
-      return true;
-    }
-    if (isLostConnection(error)) {
-      // The merge rolled back with its connection; the import stays `processing`, and a worker's
-      // sweeper applies it again once the database answers.
-      log.warn({ error: (error as Error).message }, "import interrupted by a lost database connection; it will be applied again");
-      broken = true;
-      return false;
-    }
-    log.warn({ err: error }, "import failed");
-    const reason = `Applying the import failed, nothing was changed: ${(error as Error).message}`;
-    await failImport(deps.db, current.id, reason, { retryable: true, from: ["processing", "queued"] });
-    return true;
+    if (isLostConnection(error)) broken = true;
+    return afterFailedMerge(deps, current, error, clashes, log);
   } finally {
     client.release(broken);
   }
+}
+
+/** What a merge that threw (and rolled back) means for its import; returns whether to go on. */
+async function afterFailedMerge(deps: ApplyDeps, row: ImportRow, error: unknown, clashes: Map<string, number>, log: Logger): Promise<boolean> {
+  const clashCount = (clashes.get(row.id) ?? 0) + 1;
+  if ((error as { code?: string }).code === UNIQUE_VIOLATION && clashCount <= MAX_CLASH_RETRIES) {
+    // Nothing was applied; the next pass sees the new product and updates it instead.
+    clashes.set(row.id, clashCount);
+    return true;
+  }
+  if (isLostConnection(error)) {
+    // The import stays `processing`; a worker's sweeper applies it again once the database answers.
+    log.warn({ error: (error as Error).message }, "import interrupted by a lost database connection; it will be applied again");
+    return false;
+  }
+  log.warn({ err: error }, "import failed");
+  const reason = `Applying the import failed, nothing was changed: ${(error as Error).message}`;
+  await failImport(deps.db, row.id, reason, { retryable: true, from: ["processing", "queued"] });
+  return true;
 }
 
 const QUERY_CANCELED = "57014";

@@ -14,6 +14,7 @@ async function changeImport(
   id: string,
   changes: UpdateObject<Database, "imports">,
   onlyIf: ImportStatus[],
+  options: { retryableOnly?: boolean } = {},
 ): Promise<ImportRow | undefined> {
   const result = await db
     .with("changed", (qb) =>
@@ -23,6 +24,7 @@ async function changeImport(
         .set({ version: sql`version + 1` })
         .where("id", "=", id)
         .where("status", "in", onlyIf)
+        .$if(Boolean(options.retryableOnly), (qb) => qb.where("retryable", "=", true))
         .returningAll(),
     )
     .selectFrom("changed")
@@ -110,6 +112,7 @@ export function markProcessing(db: Kysely<Database>, id: string) {
     {
       status: "processing",
       processed_rows: 0,
+      apply_attempts: sql`apply_attempts + 1`,
       started_at: sql`clock_timestamp()`,
       finished_at: null,
       heartbeat_at: sql`clock_timestamp()`,
@@ -187,10 +190,13 @@ export function requeue(db: Kysely<Database>, id: string) {
       created_count: 0,
       updated_count: 0,
       queue_position: sql`nextval('import_queue_position')`,
+      apply_attempts: 0,
       started_at: null,
       finished_at: null,
     },
     ["failed", "cancelled"],
+    // Staging retention may have just dropped its rows.
+    { retryableOnly: true },
   );
 }
 

@@ -50,6 +50,11 @@ export class ProgressHub {
 
   /** `end` closes the subscriber's stream when the process shuts down: browsers reconnect elsewhere. */
   subscribe(importId: string, listener: Listener, end: () => void): () => void {
+    if (this.stopped) {
+      // Shutting down: this stream would never hear of a change; the browser reconnects elsewhere.
+      setImmediate(end);
+      return () => {};
+    }
     let set = this.listeners.get(importId);
     if (!set) this.listeners.set(importId, (set = new Set()));
     set.add(listener);

@@ -33,7 +33,9 @@ export function uploadRoute(deps: UploadRouteDeps): RequestHandler {
       return;
     }
     if (receiving >= deps.maxConcurrentUploads) {
-      res.set({ "Retry-After": "10", Connection: "close" });
+      res.set("Retry-After", "10");
+      // Read (and drop) a while, so a client still sending sees this answer instead of a reset.
+      discardRestOfBody(req);
       res.status(503).json({
         error: `This server is already receiving ${receiving} files; nothing of this one was stored. Try again in a few seconds.`,
       });

@@ -45,18 +45,29 @@ export async function unusableSearchIndexes(db: Kysely<Database>): Promise<strin
 }
 
 /**
- * Runs `work` with the search indexes dropped, then rebuilds them (also when `work` throws). When
- * `stop` fires (shutdown) the rebuild is skipped or cut short: a worker's sweeper finishes it.
+ * Runs `work` with the search indexes dropped, then rebuilds them (also when `work` throws).
+ * Shutting down, it gives up waiting for the lock once `finishing` fires (returns undefined), and
+ * skips or cuts the rebuild short once `handBack` does: a worker's sweeper finishes it.
  */
-export async function withoutSearchIndexes<T>(pool: pg.Pool, log: Logger, work: () => Promise<T>, stop?: AbortSignal): Promise<T> {
-  return holdingSearchIndexLock(pool, "wait", async (client) => {
-    for (const { name } of SEARCH_INDEXES) await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
-    try {
-      return await work();
-    } finally {
-      await rebuild(pool, client, log, stop);
-    }
-  }) as Promise<T>;
+export async function withoutSearchIndexes<T>(
+  pool: pg.Pool,
+  log: Logger,
+  work: () => Promise<T>,
+  shutdown?: { finishing: AbortSignal; handBack: AbortSignal },
+): Promise<T | undefined> {
+  return holdingSearchIndexLock(
+    pool,
+    "wait",
+    async (client) => {
+      for (const { name } of SEARCH_INDEXES) await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
+      try {
+        return await work();
+      } finally {
+        await rebuild(pool, client, log, shutdown?.handBack);
+      }
+    },
+    shutdown?.finishing,
+  );
 }
 
 /** Rebuilds what a crash mid-import left missing or invalid; skips if another process is at it. */
@@ -97,6 +108,7 @@ async function holdingSearchIndexLock<T>(
   pool: pg.Pool,
   mode: "wait" | "try",
   work: (client: pg.PoolClient) => Promise<T>,
+  giveUp?: AbortSignal,
 ): Promise<T | undefined> {
   const client = await pool.connect();
   let broken = false;
@@ -105,7 +117,7 @@ async function holdingSearchIndexLock<T>(
     const tryLock = async () =>
       (await client.query<{ got: boolean }>("SELECT pg_try_advisory_lock($1) AS got", [SEARCH_INDEX_LOCK])).rows[0]!.got;
     let got = await tryLock();
-    while (!got && mode === "wait") {
+    while (!got && mode === "wait" && !giveUp?.aborted) {
       await pause();
       got = await tryLock();
     }

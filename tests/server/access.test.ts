@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
+import http from "node:http";
 import path from "node:path";
 import { checkAccessConfig, loadConfig, StartupRefused } from "../../server/config.js";
+import { clientKey } from "../../server/auth/login-throttle.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 
 const PASSWORD = "correct horse battery staple";
@@ -23,6 +25,20 @@ async function logIn(password: string) {
     method: "POST",
     body: new URLSearchParams({ password }),
     redirect: "manual",
+  });
+}
+
+/** A request sent exactly as written: fetch would resolve `..` and `%2e` before sending. */
+function rawRequest(base: string, path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
+  return new Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
+    const { port } = new URL(base);
+    const request = http.request({ host: "127.0.0.1", port, path, method: options.method ?? "GET", headers: options.headers }, (response) => {
+      let body = "";
+      response.on("data", (chunk) => (body += chunk));
+      response.on("end", () => resolve({ status: response.statusCode!, body, headers: response.headers }));
+    });
+    request.on("error", reject);
+    request.end(options.body);
   });
 }
 
@@ -109,12 +125,54 @@ describe("with APP_PASSWORD set", () => {
   });
 
   it("never redirects to another site after logging in", async () => {
-    const response = await fetch(`${app.url}/login?next=%2F%2Fevil.example%2F`, {
+    for (const next of ["//evil.example/", "/\t/evil.example", "/\\evil.example", "https://evil.example/"]) {
+      const response = await fetch(`${app.url}/login?next=${encodeURIComponent(next)}`, {
+        method: "POST",
+        body: new URLSearchParams({ password: PASSWORD }),
+        redirect: "manual",
+      });
+      expect(response.headers.get("location"), next).toBe("/");
+    }
+  });
+
+  it("lets no disguised path past the gate", async () => {
+    for (const path of ["/build/../webhooks.data", "/build/%2e%2e/products", "/build/%2E%2E/products?index", "/api/trpcX/../../products", "/build\\..\\products"]) {
+      const response = await rawRequest(app.url, path, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "intent=deleteAll" });
+      expect(response.status, path).toBe(400);
+      expect(response.body, path).not.toContain("whsec_");
+    }
+    const missingAsset = await rawRequest(app.url, "/build/not-there.js");
+    expect(missingAsset.status).toBe(404);
+    expect(JSON.parse(missingAsset.body)).toEqual({ error: "Not found." });
+    const upperCase = await rawRequest(app.url, "/API/TRPC/products.list");
+    expect(upperCase.status, "express routes /API/TRPC to tRPC: refused like /api/trpc").toBe(401);
+    expect(JSON.parse(upperCase.body).error.data.code).toBe("UNAUTHORIZED");
+  });
+
+  it("reads no login body bigger than a password form", async () => {
+    const big = await rawRequest(app.url, "/login", {
       method: "POST",
-      body: new URLSearchParams({ password: PASSWORD }),
-      redirect: "manual",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "Content-Length": "100000" },
+      body: `password=${"x".repeat(99_991)}`,
+    }).catch(() => ({ status: 0 }));
+    expect(big.status).toBe(413);
+    const chunked = await rawRequest(app.url, "/login", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "Transfer-Encoding": "chunked" },
+      body: "password=x",
     });
-    expect(response.headers.get("location")).toBe("/");
+    expect(chunked.status).toBe(413);
+  });
+
+  it("answers a body that is not JSON with a short JSON error, no stack trace", async () => {
+    const response = await fetch(`${app.url}/api/trpc/products.create`, {
+      method: "POST",
+      headers: { ...bearer, "Content-Type": "application/json" },
+      body: "{not json",
+    });
+    expect(response.status).toBe(400);
+    const body = await response.text();
+    expect(body).not.toMatch(/at .*\.js|node_modules/);
   });
 
   it("sends security headers, with a CSP nonce on every inline script of the page", async () => {
@@ -171,7 +229,32 @@ describe("cross-site requests", () => {
   });
 });
 
+describe("an app without a password", () => {
+  it("answers only to localhost, IP addresses and ALLOWED_HOSTS (no DNS rebinding)", async () => {
+    const open = await startTestApp({ ALLOWED_HOSTS: "catalog.internal" });
+    try {
+      const asHost = (host: string) => rawRequest(open.url, "/api/trpc/products.list", { headers: { Host: host } });
+      const rebound = await asHost("attacker.example:3000");
+      expect(rebound.status).toBe(403);
+      expect(JSON.parse(rebound.body).error).toContain("ALLOWED_HOSTS");
+      for (const host of ["localhost:3000", "127.0.0.1:3000", "[::1]:3000", "10.1.2.3", "app.localhost", "catalog.internal"]) {
+        expect((await asHost(host)).status, host).toBe(200);
+      }
+      expect((await fetch(`${open.url}/healthz`, { headers: { Host: "attacker.example" } })).status, "health checks still answer").toBe(200);
+    } finally {
+      await open.stop();
+    }
+  });
+});
+
 describe("wrong passwords", () => {
+  it("count against an IPv4 address, or an IPv6 client's whole /64", () => {
+    expect(clientKey("2001:db8:1:2:aaaa::1")).toBe(clientKey("2001:db8:1:2:bbbb:cccc:dddd:9"));
+    expect(clientKey("2001:db8:1:3::1")).not.toBe(clientKey("2001:db8:1:2::1"));
+    expect(clientKey("::ffff:192.0.2.7")).toBe("192.0.2.7");
+    expect(clientKey("192.0.2.7")).not.toBe(clientKey("192.0.2.8"));
+  });
+
   it("lock an address out after ten within the window, even for the right password", async () => {
     const guarded = await startTestApp({ APP_PASSWORD: PASSWORD });
     try {
