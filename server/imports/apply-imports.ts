@@ -125,15 +125,12 @@ async function applyNextImport(deps: ApplyDeps, clashes: Map<string, number>): P
       await failImport(deps.db, current.id, refusal.reason, { ...refusal, from: ["queued", "processing"] });
       return true;
     }
-    await client.query("SAVEPOINT before_merge");
     const startedAt = performance.now();
     const outcome = await mergeImport({ ...deps, log }, tx, current);
-    if (outcome === "handed back") {
-      // Queued again before the lock is free: no other worker sees it half handed back.
-      await client.query("ROLLBACK TO SAVEPOINT before_merge");
-      await markHandedBack(tx, current.id);
-    }
-    await client.query(outcome === "cancelled" ? "ROLLBACK" : "COMMIT");
+    // Queued again (on another connection) while this one still holds the lock: no other worker
+    // can take it up half handed back.
+    if (outcome === "handed back") await markHandedBack(deps.db, current.id);
+    await client.query(outcome === "completed" ? "COMMIT" : "ROLLBACK");
     log.info({ rows: current.total_rows, applyMs: Math.round(performance.now() - startedAt) }, `import ${outcome}`);
     return outcome !== "handed back";
   } catch (error) {
