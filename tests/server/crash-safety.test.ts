@@ -136,21 +136,27 @@ async function expectAppliedExactlyOnce(db: pg.Client, receiver: Receiver, impor
   });
 }
 
+/** A server with a webhook receiver and the seeded catalog, merging the large file when this returns. */
+async function startMergingLargeFile(databaseUrl: string, db: pg.Client) {
+  const server = await startServer({ DATABASE_URL: databaseUrl });
+  const api = apiClient(server.url);
+  const receiver = await startImportReceiver(api);
+  await seedCatalog(api, db);
+
+  const upload = await api.uploadFile(largeFile, "large.csv");
+  expect(upload.status, `large upload: ${JSON.stringify(upload.body)}`).toBe(202);
+  const importId = String(upload.body.id);
+  const merging = await waitForMergeRunning(db, importId);
+  return { server, api, receiver, importId, merging };
+}
+
 describe("crash safety", () => {
   it("finishes an import whose server was SIGKILLed mid-merge, once, when a new server starts on the same database", async () => {
     const databaseUrl = await createTestDatabase();
     const db = await testConnection(databaseUrl);
     cleanups.push(() => db.end());
 
-    const first = await startServer({ DATABASE_URL: databaseUrl });
-    const api = apiClient(first.url);
-    const receiver = await startImportReceiver(api);
-    await seedCatalog(api, db);
-
-    const upload = await api.uploadFile(largeFile, "large.csv");
-    expect(upload.status, `large upload: ${JSON.stringify(upload.body)}`).toBe(202);
-    const importId = String(upload.body.id);
-    const merging = await waitForMergeRunning(db, importId);
+    const { server: first, receiver, importId, merging } = await startMergingLargeFile(databaseUrl, db);
     first.child.kill("SIGKILL");
     const killedAt = Date.now();
     expect(await first.exited, "the first server is gone").toEqual({ code: null, signal: "SIGKILL" });
@@ -231,15 +237,7 @@ describe("crash safety", () => {
       let db = await testConnection(databaseUrl);
       cleanups.push(() => db.end());
 
-      const server = await startServer({ DATABASE_URL: databaseUrl });
-      const api = apiClient(server.url);
-      const receiver = await startImportReceiver(api);
-      await seedCatalog(api, db);
-
-      const upload = await api.uploadFile(largeFile, "large.csv");
-      expect(upload.status, `large upload: ${JSON.stringify(upload.body)}`).toBe(202);
-      const importId = String(upload.body.id);
-      const merging = await waitForMergeRunning(db, importId);
+      const { server, api, receiver, importId, merging } = await startMergingLargeFile(databaseUrl, db);
       const logBefore = server.output().length;
 
       // A clean fast shutdown: Postgres ends every session (the merge rolls back), then stops.

@@ -45,6 +45,16 @@ afterAll(async () => {
   files.remove();
 });
 
+/** Waits until no imports.apply job is still waiting or running. */
+function applyJobsSettled(what: string) {
+  return waitUntil(
+    what,
+    async () => ((await db.query("SELECT 1 FROM pgboss.job WHERE name = 'imports.apply' AND state < 'completed'")).rows.length ? undefined : true),
+    20_000,
+    200,
+  );
+}
+
 /** Every imports.apply job pg-boss holds (pgboss.job, then pgboss.archive), oldest first. */
 async function applyJobs() {
   const { rows } = await db.query<{
@@ -200,13 +210,7 @@ describe("two web processes and a worker on one database", () => {
     // timestamps cannot show exclusivity: it records a job's completion without awaiting it and
     // fetches the next at once, so consecutive jobs overlap by milliseconds on paper. The imports'
     // own started_at/finished_at above, written while holding the catalog lock, can.)
-    await waitUntil(
-      "every imports.apply job to settle",
-      async () =>
-        (await db.query("SELECT 1 FROM pgboss.job WHERE name = 'imports.apply' AND state < 'completed'")).rows.length ? undefined : true,
-      20_000,
-      200,
-    );
+    await applyJobsSettled("every imports.apply job to settle");
     const jobs = await applyJobs();
     expect(jobs.length).toBeGreaterThan(0);
     expect(
@@ -244,13 +248,7 @@ describe("two web processes and a worker on one database", () => {
       });
     }
     // A job may find its import already applied by an earlier one (jobs carry no import); all settle.
-    await waitUntil(
-      "the apply jobs sent while the worker was away to settle",
-      async () =>
-        (await db.query("SELECT 1 FROM pgboss.job WHERE name = 'imports.apply' AND state < 'completed'")).rows.length ? undefined : true,
-      20_000,
-      200,
-    ).catch(async (error: Error) => {
+    await applyJobsSettled("the apply jobs sent while the worker was away to settle").catch(async (error: Error) => {
       throw new Error(`${error.message}\napply jobs: ${JSON.stringify(await applyJobs())}\nworker:\n${tail(worker.output())}`);
     });
     const { rows: failed } = await db.query(

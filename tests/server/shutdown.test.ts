@@ -3,6 +3,7 @@ import pg from "pg";
 import { startAppProcess, type AppProcess } from "../support/app-process.js";
 import { createTestDatabase } from "../support/test-database.js";
 import { readEventStream } from "../support/sse.js";
+import { waitForMergeRunning, waitUntil } from "../support/crash-helpers.js";
 
 /**
  * SIGTERM on a real server process: streams end, no new work starts, the running import either
@@ -50,23 +51,6 @@ async function importRow(id: string) {
   return rows[0] as { status: string; processed_rows: number; created_count: number; error: string | null };
 }
 
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-const mergeRunning = (id: string) =>
-  waitFor(`import ${id} merging`, async () => {
-    const row = await importRow(id);
-    expect(["completed", "failed"], `import ${id} ended before the test could stop it mid-merge`).not.toContain(row.status);
-    return row.status === "processing" && row.processed_rows > 0 ? row : undefined;
-  });
-
 const count = async (query: string, values: unknown[] = []) => Number((await db.query(query, values)).rows[0].count);
 const eventsFor = (id: string) => count("SELECT count(*) FROM events WHERE type LIKE 'import.%' AND data->>'id' = $1", [id]);
 
@@ -99,7 +83,7 @@ it("ends open progress streams and exits 0 at once when idle", async () => {
 it("lets a running import finish when the deadline allows, and starts none of those queued behind it", async () => {
   const server = await start({ SHUTDOWN_TIMEOUT_MS: "60000" });
   const first = await upload(server, csv(300_000, "finish"), "finish.csv");
-  await mergeRunning(first);
+  await waitForMergeRunning(db, first);
   const second = await upload(server, csv(50, "behind"), "behind.csv");
 
   const { code } = await stopWithSigterm(server);
@@ -112,7 +96,7 @@ it("lets a running import finish when the deadline allows, and starts none of th
 
   // The next process picks up what was left queued.
   const next = await start({});
-  await waitFor("the queued import to complete", async () => ((await importRow(second)).status === "completed" ? true : undefined));
+  await waitUntil("the queued import to complete", async () => ((await importRow(second)).status === "completed" ? true : undefined), 60_000, 25);
   expect(await count("SELECT count(*) FROM products")).toBe(300_050);
   expect(await eventsFor(second)).toBe(1);
   await next.stop();
@@ -121,7 +105,7 @@ it("lets a running import finish when the deadline allows, and starts none of th
 it("hands a running import back to the queue at the deadline, untouched, and another process applies it", async () => {
   const server = await start({ SHUTDOWN_TIMEOUT_MS: "0" });
   const id = await upload(server, csv(400_000, "handback"), "handback.csv");
-  await mergeRunning(id);
+  await waitForMergeRunning(db, id);
 
   const { code, ms } = await stopWithSigterm(server);
   expect(code).toBe(0);
@@ -132,10 +116,10 @@ it("hands a running import back to the queue at the deadline, untouched, and ano
   expect(server.output()).toContain('"msg":"import handed back"');
 
   const next = await start({});
-  const done = await waitFor("the handed-back import to complete", async () => {
+  const done = await waitUntil("the handed-back import to complete", async () => {
     const row = await importRow(id);
     return row.status === "completed" ? row : undefined;
-  });
+  }, 60_000, 25);
   expect(done.created_count).toBe(400_000);
   expect(await count("SELECT count(*) FROM products")).toBe(400_000);
   expect(await eventsFor(id), "one import.completed, none invented by the interruption").toBe(1);
