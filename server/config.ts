@@ -19,6 +19,12 @@ const configSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(4).max(200).default(12),
   /** Uploads one process receives at once; each holds a connection while it streams. Default: a third of the pool. */
   MAX_CONCURRENT_UPLOADS: z.coerce.number().int().positive().optional(),
+  /** An upload that sends nothing for this long is failed, and its slot and connection freed. */
+  UPLOAD_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  /** Exports one process streams at once; each holds a connection. Default: a quarter of the pool. */
+  MAX_CONCURRENT_EXPORTS: z.coerce.number().int().positive().optional(),
+  /** An export whose client reads nothing for this long is ended, and its connection freed. */
+  EXPORT_STALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: flag,
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   /** Seconds before each retry of a failed delivery, comma-separated; empty = the default schedule. */
@@ -45,12 +51,16 @@ const configSchema = z.object({
   /** Signs session cookies instead of the installation's own secret combined with APP_PASSWORD. */
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   SESSION_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 365).default(168),
-  /** Which proxies' X-Forwarded-* headers to believe (Express "trust proxy"): client addresses and https. */
+  /**
+   * Which proxies' X-Forwarded-* headers to believe (Express "trust proxy"): the client's address
+   * (counted for wrong passwords), https, and the host the browser asked for. Unset: none, since
+   * any local page can send those headers and they would vouch for nothing.
+   */
   TRUST_PROXY: z
     .string()
-    .default("loopback")
+    .optional()
     .transform((value): boolean | number | string =>
-      value === "true" ? true : value === "false" ? false : /^\d+$/.test(value) ? Number(value) : value,
+      value === undefined || value === "false" ? false : value === "true" ? true : /^\d+$/.test(value) ? Number(value) : value,
     ),
   /** How long SIGTERM waits for running work before handing it back to the queue. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(8_000),
@@ -61,7 +71,9 @@ export type Config = z.infer<typeof configSchema>;
 
 /** Reads the environment once; the rest of the code receives typed values. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = configSchema.safeParse(env);
+  // `DATABASE_URL=` in an environment file means "not set", not "set to nothing".
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
+  const parsed = configSchema.safeParse(given);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
     throw new StartupRefused(`Invalid configuration: ${problems.join("; ")}`);

@@ -107,6 +107,9 @@ export async function startApp(config: Config, options: { pages?: boolean } = {}
     maxUploadBytes: config.MAX_UPLOAD_BYTES,
     // The rest of the pool stays free for pages and the API while uploads stream in.
     maxConcurrentUploads: config.MAX_CONCURRENT_UPLOADS ?? Math.max(1, Math.floor(config.DATABASE_POOL_SIZE / 3)),
+    uploadIdleTimeoutMs: config.UPLOAD_IDLE_TIMEOUT_MS,
+    maxConcurrentExports: config.MAX_CONCURRENT_EXPORTS ?? Math.max(1, Math.floor(config.DATABASE_POOL_SIZE / 4)),
+    exportStallTimeoutMs: config.EXPORT_STALL_TIMEOUT_MS,
     isReady: async () => {
       if (!ready) return false;
       await sql`SELECT 1`.execute(database.db);

@@ -1,11 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
-import { TRPCError } from "@trpc/server";
 import { StatusBadge } from "~/components/status-badge";
 import { useToast } from "~/components/toasts";
 import { Pagination, pageFromUrl } from "~/components/pagination";
 import { attempt } from "~/lib/action-result";
+import { pageData } from "~/lib/page-errors.server";
+import { isId } from "../../server/ids";
 import { durationBetween, formatBytes, formatCount, formatDateTime, formatDuration } from "~/lib/format";
 import { isTerminal, type ImportJson } from "~/lib/import-status";
 import { useImportProgress, useTimeLeft } from "~/lib/use-import-progress";
@@ -18,18 +19,12 @@ const ERRORS_PAGE_SIZE = 50;
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const id = params.id ?? "";
-  if (!/^\d+$/.test(id)) throw new Response("There is no such import.", { status: 404 });
-  try {
-    const errorsPage = pageFromUrl(request.url, "errorsPage");
-    const [item, rejected] = await Promise.all([
-      context.trpc.imports.get({ id }),
-      context.trpc.imports.errors({ id, page: errorsPage, pageSize: ERRORS_PAGE_SIZE }),
-    ]);
-    return { item, rejected };
-  } catch (error) {
-    if (error instanceof TRPCError && error.code === "NOT_FOUND") throw new Response(error.message, { status: 404 });
-    throw error;
-  }
+  if (!isId(id)) throw new Response(`There is no import ${id}.`, { status: 404, statusText: "Not Found" });
+  const errorsPage = pageFromUrl(request.url, "errorsPage");
+  const [item, rejected] = await pageData(() =>
+    Promise.all([context.trpc.imports.get({ id }), context.trpc.imports.errors({ id, page: errorsPage, pageSize: ERRORS_PAGE_SIZE })]),
+  );
+  return { item, rejected };
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {

@@ -4,6 +4,7 @@ import { UploadPanel } from "~/components/upload-panel";
 import { StatusBadge } from "~/components/status-badge";
 import { durationBetween, formatBytes, formatCount, formatDateTime } from "~/lib/format";
 import { Pagination, pageFromUrl } from "~/components/pagination";
+import { pageData } from "~/lib/page-errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Imports · Product Importer" }];
 
@@ -11,7 +12,7 @@ const PAGE_SIZE = 25;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const page = pageFromUrl(request.url);
-  const history = await context.trpc.imports.list({ page, pageSize: PAGE_SIZE });
+  const history = await pageData(() => context.trpc.imports.list({ page, pageSize: PAGE_SIZE }));
   return { history, maxUploadBytes: context.settings.maxUploadBytes };
 }
 

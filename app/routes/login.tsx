@@ -1,9 +1,12 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useNavigation } from "@remix-run/react";
 import { FieldError, invalidProps } from "~/components/field-errors";
 import { safeNextPath } from "~/lib/safe-next";
 
 export const meta: MetaFunction = () => [{ title: "Log in · Product Importer" }];
+
+// The lock-out's Retry-After reaches the browser (and a script) with the page.
+export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
 
 const nextPath = (request: Request) => safeNextPath(new URL(request.url).searchParams.get("next"));
 
@@ -17,7 +20,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const password = String((await request.formData()).get("password") ?? "");
   if (!password) return json({ errors: { password: "Enter the password." } }, { status: 400 });
   const result = await context.access.logIn(password);
-  if (!result.ok) return json({ errors: { password: result.message } }, { status: result.status });
+  if (!result.ok) {
+    const headers = result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : undefined;
+    return json({ errors: { password: result.message } }, { status: result.status, headers });
+  }
   throw redirect(nextPath(request), { headers: { "Set-Cookie": result.setCookie } });
 }
 

@@ -6,6 +6,7 @@ import { Modal } from "~/components/modal";
 import { ProductForm } from "~/components/product-form";
 import { useToast } from "~/components/toasts";
 import { fieldErrorsFrom } from "~/lib/field-errors";
+import { pageData } from "~/lib/page-errors.server";
 import { formatCount, formatDateTime } from "~/lib/format";
 import { isId } from "../../server/ids";
 import { PAGE_SIZES, listHref, listStateFromUrl, withParams, type ListState } from "~/lib/product-filters";
@@ -17,12 +18,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const state = listStateFromUrl(url);
   const editId = url.searchParams.get("edit");
   const filtered = Boolean(state.sku || state.name || state.description || state.active !== undefined);
-  const [list, catalogTotal, editing] = await Promise.all([
-    context.trpc.products.list(state),
-    // Unfiltered, the list's own total is the catalog's.
-    filtered ? context.trpc.products.list({ page: 1, pageSize: 1 }).then((catalog) => catalog.total) : null,
-    editId && isId(editId) ? context.trpc.products.get({ id: editId }).catch(() => null) : null,
-  ]);
+  const [list, catalogTotal, editing] = await pageData(() =>
+    Promise.all([
+      context.trpc.products.list(state),
+      // Unfiltered, the list's own total is the catalog's.
+      filtered ? context.trpc.products.list({ page: 1, pageSize: 1 }).then((catalog) => catalog.total) : null,
+      editId && isId(editId) ? context.trpc.products.get({ id: editId }).catch(() => null) : null,
+    ]),
+  );
   return {
     list,
     state,

@@ -1,9 +1,11 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigate } from "@remix-run/react";
 import { useEffect } from "react";
 import { TRPCError } from "@trpc/server";
 import { Pagination, pageFromUrl } from "~/components/pagination";
 import { useToast } from "~/components/toasts";
+import { pageData } from "~/lib/page-errors.server";
+import { isId } from "../../server/ids";
 import { formatDateTime } from "~/lib/format";
 
 export const meta: MetaFunction = () => [{ title: "Deliveries · Webhooks · Product Importer" }];
@@ -12,20 +14,12 @@ const PAGE_SIZE = 50;
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const id = params.id ?? "";
-  try {
-    const page = pageFromUrl(request.url);
-    const [webhook, deliveries] = await Promise.all([
-      context.trpc.webhooks.get({ id }),
-      context.trpc.webhooks.deliveries({ id, page, pageSize: PAGE_SIZE }),
-    ]);
-    const url = new URL(request.url);
-    return { webhook, deliveries, notice: url.searchParams.get("notice") };
-  } catch (error) {
-    if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST")) {
-      throw json({ message: `There is no webhook ${id}.` }, { status: 404 });
-    }
-    throw error;
-  }
+  if (!isId(id)) throw new Response(`There is no webhook ${id}.`, { status: 404, statusText: "Not Found" });
+  const page = pageFromUrl(request.url);
+  const [webhook, deliveries] = await pageData(() =>
+    Promise.all([context.trpc.webhooks.get({ id }), context.trpc.webhooks.deliveries({ id, page, pageSize: PAGE_SIZE })]),
+  );
+  return { webhook, deliveries, notice: new URL(request.url).searchParams.get("notice") };
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {

@@ -1,7 +1,9 @@
 import type { Request } from "express";
 import type { Access } from "./access.js";
 
-export type LogInResult = { ok: true; setCookie: string } | { ok: false; status: 401 | 429; message: string };
+export type LogInResult =
+  | { ok: true; setCookie: string }
+  | { ok: false; status: 401 | 429; message: string; retryAfterSeconds?: number };
 
 /** What the login and logout pages may do, bound to the request they answer. */
 export interface PageAccess {
@@ -21,7 +23,7 @@ export function pageAccess(access: Access, req: Request): PageAccess {
       const check = await access.checkPassword(password, req.ip ?? "unknown");
       if (!check.ok) {
         req.log.warn({ status: check.status }, "login refused");
-        return { ok: false, status: check.status, message: check.message };
+        return { ok: false, status: check.status, message: check.message, ...(check.status === 429 ? { retryAfterSeconds: check.retryAfterSeconds } : {}) };
       }
       req.log.info("logged in");
       return { ok: true, setCookie: await access.startSession({ secure }) };

@@ -1,4 +1,5 @@
 import type { Request, RequestHandler } from "express";
+import { askedHost } from "./request-host.js";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -9,7 +10,7 @@ function sameHost(req: Request, origin: string): boolean {
   } catch {
     return false;
   }
-  return host === req.get("host") || host === req.get("x-forwarded-host");
+  return host.toLowerCase() === askedHost(req);
 }
 
 /**

@@ -29,12 +29,19 @@ export interface HttpAppDeps {
   allowedHosts: string[];
   maxUploadBytes: number;
   maxConcurrentUploads: number;
+  uploadIdleTimeoutMs: number;
+  maxConcurrentExports: number;
+  exportStallTimeoutMs: number;
   isReady: () => Promise<boolean>;
   /** The Remix request handler; absent in API-only tests. */
   pages?: RequestHandler;
   /** False for ROLE=worker: it answers /healthz only. */
   serveApi?: boolean;
 }
+
+const MAX_TRPC_BODY_BYTES = 1024 * 1024;
+/** Calls one tRPC batch may carry. The app's own pages call in-process and never batch. */
+export const MAX_BATCH_CALLS = 25;
 
 export function createHttpApp(deps: HttpAppDeps) {
   const app = express();
@@ -62,6 +69,7 @@ export function createHttpApp(deps: HttpAppDeps) {
       pool: deps.api.pool,
       maxUploadBytes: deps.maxUploadBytes,
       maxConcurrentUploads: deps.maxConcurrentUploads,
+      idleTimeoutMs: deps.uploadIdleTimeoutMs,
       onQueued: deps.api.requestImportApply,
     }),
   );
@@ -69,15 +77,26 @@ export function createHttpApp(deps: HttpAppDeps) {
   // Everything below may be compressed; the two streams above must not be buffered.
   app.use(compression());
   app.get("/api/imports/:id/errors.csv", errorsCsvRoute({ db: deps.api.db }));
-  app.get("/api/products/export", exportRoute({ db: deps.api.db, pool: deps.api.pool }));
+  app.get(
+    "/api/products/export",
+    exportRoute({ db: deps.api.db, pool: deps.api.pool, maxConcurrent: deps.maxConcurrentExports, stallTimeoutMs: deps.exportStallTimeoutMs }),
+  );
   app.use(
     "/api/trpc",
-    express.json({ limit: "1mb" }),
+    // tRPC reads and parses the body itself: express.json would parse it and tRPC stringify it
+    // again, which a body nested thousands of levels deep turns into a stack overflow (a 500).
     createExpressMiddleware({
       router: appRouter,
-      createContext: ({ res }) => {
+      maxBodySize: MAX_TRPC_BODY_BYTES,
+      createContext: ({ res, info }) => {
         const refusal = res.locals.refusal as Exclude<PasswordCheck, { ok: true }> | undefined;
         if (refusal) throw new TRPCError({ code: refusal.status === 429 ? "TOO_MANY_REQUESTS" : "UNAUTHORIZED", message: refusal.message });
+        if (info.calls.length > MAX_BATCH_CALLS) {
+          throw new TRPCError({
+            code: "BAD_REQUEST",
+            message: `A batch may hold at most ${MAX_BATCH_CALLS} calls; this one has ${info.calls.length}. Send them in smaller batches.`,
+          });
+        }
         return deps.api;
       },
       onError: ({ error, path }) => {

@@ -1,4 +1,5 @@
 import type { ColumnMap } from "./csv-columns.js";
+import { withoutFormulaMark } from "../csv/formula-cells.js";
 
 export const LIMITS = { sku: 255, name: 1000, description: 100_000 } as const;
 
@@ -57,10 +58,10 @@ export function validateRow(
   if (fields.length !== columns.width) {
     return rejection(line, `expected ${columns.width} fields but found ${fields.length}`, fields);
   }
-  let sku = fields[columns.sku]!.trim();
+  let sku = withoutFormulaMark(fields[columns.sku]!).trim();
   if (NON_ASCII.test(sku)) sku = sku.normalize("NFC");
-  const name = fields[columns.name]!.trim();
-  const description = columns.description === null ? "" : fields[columns.description]!;
+  const name = withoutFormulaMark(fields[columns.name]!).trim();
+  const description = columns.description === null ? "" : withoutFormulaMark(fields[columns.description]!);
   if (!sku) return rejection(line, "sku is empty", fields);
   if (!name) return rejection(line, "name is empty", fields);
   const problem =

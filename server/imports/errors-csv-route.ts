@@ -8,6 +8,7 @@ import { eachRejectedRow } from "./import-errors.table.js";
 import { findImport } from "./imports.table.js";
 import { asyncRoute } from "../http/async-route.js";
 import { isId } from "../ids.js";
+import { spreadsheetSafe } from "../csv/formula-cells.js";
 
 /** `GET /api/imports/:id/errors.csv`: each rejected row as `line,message` then its own fields. */
 export function errorsCsvRoute(deps: { db: Kysely<Database> }): RequestHandler {
@@ -22,9 +23,10 @@ export function errorsCsvRoute(deps: { db: Kysely<Database> }): RequestHandler {
       "Content-Type": "text/csv; charset=utf-8",
       "Content-Disposition": `attachment; filename="import-${id}-errors.csv"`,
     });
+    // The rows are echoed as they were in the file, so formula cells are marked like the export's.
     async function* records() {
-      yield ["line", "message", ...found!.header];
-      for await (const row of eachRejectedRow(deps.db, id)) yield [String(row.line), row.message, ...row.fields];
+      yield ["line", "message", ...found!.header].map(spreadsheetSafe);
+      for await (const row of eachRejectedRow(deps.db, id)) yield [String(row.line), row.message, ...row.fields].map(spreadsheetSafe);
     }
     await pipeline(Readable.from(records()), stringify(), res).catch(() => res.destroy());
   });

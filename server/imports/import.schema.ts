@@ -1,12 +1,9 @@
 import { z } from "zod";
 import { idSchema } from "../ids.js";
+import { pageInput } from "../paging.js";
 import type { ImportRow } from "./imports.table.js";
 
 export const importIdInput = z.object({ id: idSchema });
-export const pageInput = z.object({
-  page: z.number().int().min(1).max(1_000_000).default(1),
-  pageSize: z.number().int().min(1).max(200).default(50),
-});
 export const importErrorsInput = importIdInput.extend(pageInput.shape);
 
 const TERMINAL = new Set(["completed", "failed", "cancelled"]);

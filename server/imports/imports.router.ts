@@ -1,5 +1,6 @@
 import { TRPCError, publicProcedure, router } from "../trpc/trpc.js";
-import { importErrorsInput, importIdInput, pageInput, toImportJson } from "./import.schema.js";
+import { pageInput } from "../paging.js";
+import { importErrorsInput, importIdInput, toImportJson } from "./import.schema.js";
 import { listRejectedRows } from "./import-errors.table.js";
 import { findImport, listImports, markCancelled, requeue } from "./imports.table.js";
 import { stagingTableExists } from "./staging.js";

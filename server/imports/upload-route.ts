@@ -5,11 +5,14 @@ import { receiveUpload, type UploadDeps } from "./receive-upload.js";
 import { formatBytes } from "../format-bytes.js";
 import { UploadError } from "./upload-error.js";
 import { toImportJson } from "./import.schema.js";
+import { whenClientStopsSending } from "../http/client-silence.js";
 
 export interface UploadRouteDeps extends UploadDeps {
   maxUploadBytes: number;
   /** More at once would take the connections pages and the API need; the next one is told to wait. */
   maxConcurrentUploads: number;
+  /** An upload whose client sends nothing for this long is failed (UPLOAD_IDLE_TIMEOUT_MS). */
+  idleTimeoutMs: number;
   /** Called once an import is queued, to get a worker onto it. */
   onQueued: (importId: string) => Promise<void>;
 }
@@ -32,6 +35,12 @@ export function uploadRoute(deps: UploadRouteDeps): RequestHandler {
       res.status(413).json({ error: `The file is larger than the ${formatBytes(deps.maxUploadBytes)} upload limit.` });
       return;
     }
+    const filenameParam = req.query.filename;
+    if (filenameParam !== undefined && typeof filenameParam !== "string") {
+      discardRestOfBody(req);
+      res.status(400).json({ error: "filename must be given once, as text (?filename=catalog.csv)." });
+      return;
+    }
     if (receiving >= deps.maxConcurrentUploads) {
       res.set("Retry-After", "10");
       // Read (and drop) a while, so a client still sending sees this answer instead of a reset.
@@ -42,30 +51,41 @@ export function uploadRoute(deps: UploadRouteDeps): RequestHandler {
       return;
     }
     receiving += 1;
-    res.once("close", () => (receiving -= 1));
+    let upload: ReturnType<typeof receiveUpload> | undefined;
+    // A client that goes quiet must not hold a slot, a pooled connection and an open COPY forever.
+    const stopWatching = whenClientStopsSending(req, deps.idleTimeoutMs, () => {
+      const silence = new UploadError(408, `Nothing arrived for ${describeMs(deps.idleTimeoutMs)}, so the upload was stopped and nothing was imported. Upload the file again.`);
+      if (upload) upload.abort(silence);
+      else reply(req, res, silence);
+    });
+    res.once("close", () => {
+      receiving -= 1;
+      stopWatching();
+    });
     const isMultipart = (req.get("content-type") ?? "").toLowerCase().startsWith("multipart/form-data");
     const accept = (source: Readable, filename: string) => {
-      const upload = receiveUpload(deps, { filename, maxBytes: deps.maxUploadBytes });
+      const received = receiveUpload(deps, { filename, maxBytes: deps.maxUploadBytes });
+      upload = received;
       req.on("close", () => {
-        if (!req.complete) upload.abort(new UploadError(499, "The upload was interrupted."));
+        if (!req.complete) received.abort(new UploadError(499, "The upload was interrupted."));
       });
-      source.on("error", (error) => upload.abort(new UploadError(499, error.message)));
-      source.pipe(upload.sink);
-      upload.done.then(
+      source.on("error", (error) => received.abort(new UploadError(499, error.message)));
+      source.pipe(received.sink);
+      received.done.then(
         async (queued) => {
           await deps.onQueued(queued.id).catch(() => {});
           if (wantsHtml(req)) res.redirect(303, `/imports/${queued.id}`);
           else res.status(202).json({ id: queued.id, import: toImportJson(queued) });
         },
         (error: unknown) => {
-          source.unpipe(upload.sink);
+          source.unpipe(received.sink);
           reply(req, res, error);
         },
       );
     };
 
     if (!isMultipart) {
-      accept(req, cleanFilename(String(req.query.filename ?? "")) || "upload.csv");
+      accept(req, cleanFilename(filenameParam ?? "") || "upload.csv");
       return;
     }
     let parser: busboy.Busboy;
@@ -96,8 +116,10 @@ export function uploadRoute(deps: UploadRouteDeps): RequestHandler {
 
 function cleanFilename(name: string): string {
   // Keep the base name only; it is shown back to people, never used as a path.
-  return name.split(/[\\/]/).pop()!.replace(/[\u0000-\u001f]/g, "").slice(0, 255).trim();
+  return name.split(/[\\/]/).pop()!.replace(/[\u0000-\u001f]/g, "").toWellFormed().slice(0, 255).trim();
 }
+
+const describeMs = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`);
 
 function reply(req: Request, res: Response, error: unknown): void {
   if (res.headersSent) return;

@@ -5,20 +5,30 @@ import { to as copyTo } from "pg-copy-streams";
 import { pipeline } from "node:stream/promises";
 import { sql } from "kysely";
 import type { Database } from "../../db/schema.js";
+import { spreadsheetSafeSql } from "../csv/formula-cells.js";
+import { whenClientStopsReading } from "../http/client-silence.js";
 import { productFilters } from "./product.schema.js";
 import { filtered } from "./products.table.js";
 import { asyncRoute } from "../http/async-route.js";
 
-/** Query-string filters as products.list takes them (`active=true|false`). */
+const FILTER_KEYS = ["sku", "name", "description", "active"] as const;
+
+/** Query-string filters as products.list takes them (`active=true|false`); each given at most once. */
 function filtersFrom(query: Record<string, unknown>) {
+  const repeated = FILTER_KEYS.filter((key) => query[key] !== undefined && typeof query[key] !== "string");
+  if (repeated.length) {
+    return { success: false as const, message: `${repeated.join(", ")}: give each filter once, as text (e.g. ?name=cap).` };
+  }
   const text = (key: string) => (typeof query[key] === "string" && query[key] !== "" ? (query[key] as string) : undefined);
   const active = text("active");
-  return productFilters.safeParse({
+  const parsed = productFilters.safeParse({
     sku: text("sku"),
     name: text("name"),
     description: text("description"),
     active: active === undefined ? undefined : active === "true" ? true : active === "false" ? false : active,
   });
+  if (parsed.success) return { success: true as const, data: parsed.data };
+  return { success: false as const, message: parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ") };
 }
 
 /**
@@ -29,27 +39,56 @@ function inlineParameters(client: pg.PoolClient, text: string, parameters: reado
   return text.replace(/\$(\d+)/g, (_, index: string) => client.escapeLiteral(String(parameters[Number(index) - 1])));
 }
 
+export interface ExportRouteDeps {
+  db: Kysely<Database>;
+  pool: pg.Pool;
+  /** Each export holds a pooled connection for as long as its client reads: more wait their turn. */
+  maxConcurrent: number;
+  /** An export whose client takes nothing for this long is ended (EXPORT_STALL_TIMEOUT_MS). */
+  stallTimeoutMs: number;
+}
+
 /**
  * `GET /api/products/export`: the catalog (or what the filters select) as CSV
- * `sku,name,description,active`, streamed by Postgres. Importing it back changes nothing.
+ * `sku,name,description,active`, streamed by Postgres. Importing it back changes nothing; cells
+ * a spreadsheet would run as formulas are marked (server/csv/formula-cells.ts).
  */
-export function exportRoute(deps: { db: Kysely<Database>; pool: pg.Pool }): RequestHandler {
+export function exportRoute(deps: ExportRouteDeps): RequestHandler {
+  let running = 0;
   return asyncRoute(async (req, res) => {
     const filters = filtersFrom(req.query as Record<string, unknown>);
     if (!filters.success) {
-      res.status(400).json({ error: filters.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ") });
+      res.status(400).json({ error: filters.message });
+      return;
+    }
+    if (running >= deps.maxConcurrent) {
+      res.set("Retry-After", "10");
+      res.status(503).json({ error: `This server is already streaming ${running} exports. Try again in a few seconds.` });
       return;
     }
     const query = filtered(
       deps.db
         .selectFrom("products")
-        .select(["sku", "name", "description", sql<string>`CASE WHEN active THEN 'true' ELSE 'false' END`.as("active")]),
+        .select([
+          spreadsheetSafeSql(sql.ref("sku")).as("sku"),
+          spreadsheetSafeSql(sql.ref("name")).as("name"),
+          spreadsheetSafeSql(sql.ref("description")).as("description"),
+          sql<string>`CASE WHEN active THEN 'true' ELSE 'false' END`.as("active"),
+        ]),
       filters.data,
     )
       .orderBy("id")
       .compile();
-    const client = await deps.pool.connect();
+    running += 1;
+    const client = await deps.pool.connect().catch((error: unknown) => {
+      running -= 1;
+      throw error;
+    });
     let broken = false;
+    const stopWatching = whenClientStopsReading(res, deps.stallTimeoutMs, () => {
+      req.log.warn({ stallTimeoutMs: deps.stallTimeoutMs }, "export ended: its client stopped reading");
+      res.destroy();
+    });
     try {
       const copy = `COPY (${inlineParameters(client, query.sql, query.parameters)}) TO STDOUT WITH (FORMAT csv, HEADER true)`;
       const day = new Date().toISOString().slice(0, 10);
@@ -61,6 +100,8 @@ export function exportRoute(deps: { db: Kysely<Database>; pool: pg.Pool }): Requ
       if (!res.headersSent) res.status(500).json({ error: "The export failed; try again." });
       else res.destroy(error as Error);
     } finally {
+      stopWatching();
+      running -= 1;
       client.release(broken);
     }
   });

@@ -1,40 +1,30 @@
 import { z } from "zod";
 import { idSchema } from "../ids.js";
+import { storableText } from "../text-input.js";
+import { pageInput } from "../paging.js";
 import type { Selectable } from "kysely";
 import type { ProductsTable } from "../../db/schema.js";
 
 export const productIdInput = z.object({ id: idSchema });
 
-const filterText = (max: number) =>
-  z
-    .string()
-    .max(max)
-    .refine((value) => !value.includes("\0"), "must not contain a NUL byte")
-    .optional();
+const filterText = (max: number) => storableText().pipe(z.string().max(max)).optional();
 
 export const productListInput = z.object({
   sku: filterText(255),
   name: filterText(1000),
   description: filterText(1000),
   active: z.boolean().optional(),
-  page: z.number().int().min(1).max(1_000_000).default(1),
-  pageSize: z.number().int().min(1).max(200).default(50),
+  ...pageInput.shape,
 });
 export type ProductListInput = z.infer<typeof productListInput>;
 
-const noNul = (value: string) => !value.includes("\0");
-const skuField = z
-  .string()
+const skuField = storableText("SKU")
   .transform((value) => value.trim().normalize("NFC"))
-  .pipe(z.string().min(1, "SKU is required").max(255, "SKU must be at most 255 characters").refine(noNul, "SKU contains a NUL byte"));
-const nameField = z
-  .string()
+  .pipe(z.string().min(1, "SKU is required").max(255, "SKU must be at most 255 characters"));
+const nameField = storableText("Name")
   .transform((value) => value.trim())
-  .pipe(z.string().min(1, "Name is required").max(1000, "Name must be at most 1,000 characters").refine(noNul, "Name contains a NUL byte"));
-const descriptionField = z
-  .string()
-  .max(100_000, "Description must be at most 100,000 characters")
-  .refine(noNul, "Description contains a NUL byte");
+  .pipe(z.string().min(1, "Name is required").max(1000, "Name must be at most 1,000 characters"));
+const descriptionField = storableText("Description").pipe(z.string().max(100_000, "Description must be at most 100,000 characters"));
 
 /** Shared by the tRPC procedures, the product form and the tests. */
 export const productCreateInput = z.object({

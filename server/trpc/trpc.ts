@@ -21,6 +21,8 @@ const t = initTRPC.context<ApiContext>().create({
   // Error answers carry the message, never a stack trace.
   isDev: false,
   errorFormatter({ shape, error }) {
+    // A server fault's own message (a Postgres error, say) is for the log, not for the caller.
+    if (error.code === "INTERNAL_SERVER_ERROR") return { ...shape, message: "Something went wrong on our side; try again." };
     // zod issues become one readable sentence naming the field.
     const issues = (error.cause as { issues?: { path: PropertyKey[]; message: string }[] } | undefined)?.issues;
     if (error.code === "BAD_REQUEST" && issues?.length) {

@@ -14,6 +14,7 @@ export function forbiddenAddressReason(address: string): string | null {
   // ::ffff:10.0.0.1 and friends are IPv4 addresses in disguise.
   if (parsed.kind() === "ipv6" && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
   const range = parsed.range();
+  if (parsed.kind() === "ipv6" && range === "unicast") return ipv6OutsideGlobalUnicast(parsed as ipaddr.IPv6);
   if (range === "unicast") return null;
   const names: Record<string, string> = {
     loopback: "a loopback address",
@@ -27,6 +28,20 @@ export function forbiddenAddressReason(address: string): string | null {
     reserved: "a reserved address",
   };
   return names[range] ?? `a special-purpose address (${range})`;
+}
+
+/**
+ * ipaddr.js calls every IPv6 address it has no name for "unicast", but only 2000::/3 is routed on
+ * the internet. The rest is reserved, and ::/96 (IPv4-compatible, deprecated) still reaches the
+ * IPv4 address in its last 32 bits on some stacks: `::7f00:1` is 127.0.0.1.
+ */
+function ipv6OutsideGlobalUnicast(address: ipaddr.IPv6): string | null {
+  const parts = address.parts;
+  if (parts.slice(0, 6).every((part) => part === 0)) {
+    const v4 = ipaddr.fromByteArray(address.toByteArray().slice(12)).toString();
+    return `an IPv4-compatible IPv6 address (deprecated; it stands for ${v4})`;
+  }
+  return address.match(ipaddr.IPv6.parse("2000::"), 3) ? null : "a reserved IPv6 address (outside the global unicast range 2000::/3)";
 }
 
 /**

@@ -2,11 +2,12 @@ import { z } from "zod";
 import type { Selectable } from "kysely";
 import { EVENT_TYPES, type WebhookDeliveriesTable, type WebhooksTable } from "../../db/schema.js";
 import { idSchema } from "../ids.js";
+import { storableText } from "../text-input.js";
+import { pageInput } from "../paging.js";
 
 export const webhookIdInput = z.object({ id: idSchema });
 
-const webhookUrl = z
-  .string()
+const webhookUrl = storableText("URL")
   .trim()
   .min(1, "URL is required")
   .max(2_000, "URL must be at most 2,000 characters")
@@ -33,10 +34,7 @@ export const webhookUpdateInput = webhookIdInput.extend({
 });
 export type WebhookUpdateInput = z.infer<typeof webhookUpdateInput>;
 
-export const deliveriesInput = webhookIdInput.extend({
-  page: z.number().int().min(1).max(1_000_000).default(1),
-  pageSize: z.number().int().min(1).max(200).default(50),
-});
+export const deliveriesInput = webhookIdInput.extend(pageInput.shape);
 
 export const resendInput = z.object({ deliveryId: idSchema });
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
-import http from "node:http";
 import path from "node:path";
 import { checkAccessConfig, loadConfig, StartupRefused } from "../../server/config.js";
 import { clientKey } from "../../server/auth/login-throttle.js";
+import { rawRequest } from "../support/raw-http.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 
 const PASSWORD = "correct horse battery staple";
@@ -25,20 +25,6 @@ async function logIn(password: string) {
     method: "POST",
     body: new URLSearchParams({ password }),
     redirect: "manual",
-  });
-}
-
-/** A request sent exactly as written: fetch would resolve `..` and `%2e` before sending. */
-function rawRequest(base: string, path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
-  return new Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
-    const { port } = new URL(base);
-    const request = http.request({ host: "127.0.0.1", port, path, method: options.method ?? "GET", headers: options.headers }, (response) => {
-      let body = "";
-      response.on("data", (chunk) => (body += chunk));
-      response.on("end", () => resolve({ status: response.statusCode!, body, headers: response.headers }));
-    });
-    request.on("error", reject);
-    request.end(options.body);
   });
 }
 

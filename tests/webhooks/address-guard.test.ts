@@ -24,6 +24,11 @@ describe("the address classifier (a function: no connection is made)", () => {
     ["192.0.2.1", /reserved/],
     ["2002:a00:1::1", /special-purpose/],
     ["64:ff9b::a00:1", /special-purpose/],
+    ["::7f00:1", /IPv4-compatible .*127\.0\.0\.1/],
+    ["::a9fe:a9fe", /IPv4-compatible .*169\.254\.169\.254/],
+    ["::a00:1", /IPv4-compatible .*10\.0\.0\.1/],
+    ["::1:0:0:0", /reserved IPv6/],
+    ["100::1", /reserved|special-purpose/],
   ])("refuses %s", (address, reason) => {
     expect(forbiddenAddressReason(address)).toMatch(reason);
   });

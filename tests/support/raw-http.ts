@@ -1,0 +1,68 @@
+import http from "node:http";
+import net from "node:net";
+
+/** A request sent exactly as written: fetch would resolve `..` and `%2e`, and never lets a test set Host. */
+export function rawRequest(base: string, path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
+  return new Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
+    const { port } = new URL(base);
+    const request = http.request({ host: "127.0.0.1", port, path, method: options.method ?? "GET", headers: options.headers }, (response) => {
+      let body = "";
+      response.on("data", (chunk) => (body += chunk));
+      response.on("end", () => resolve({ status: response.statusCode!, body, headers: response.headers }));
+    });
+    request.on("error", reject);
+    request.end(options.body);
+  });
+}
+
+/**
+ * A client on a socket of its own that sends `head` (request line, headers and the first bytes of a
+ * body) and then nothing. It reads only the first chunk of the answer (enough for the status line)
+ * and then stops reading, so a server streaming to it fills the socket and waits.
+ */
+export interface SilentClient {
+  /** The answer's status code once the first chunk arrived, else null. */
+  status: () => number | null;
+  /** The first chunk of the answer, as text. */
+  firstChunk: () => string;
+  closed: () => boolean;
+  /** Starts reading again, to the end; resolves with everything after the first chunk. */
+  readTheRest(): Promise<string>;
+  destroy(): void;
+}
+
+export async function silentClient(base: string, head: string): Promise<SilentClient> {
+  const { port } = new URL(base);
+  const socket = net.connect(Number(port), "127.0.0.1");
+  await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
+  let first = "";
+  let closed = false;
+  socket.on("error", () => {});
+  socket.on("close", () => (closed = true));
+  socket.once("data", (chunk) => {
+    first = chunk.toString("latin1");
+    socket.pause();
+  });
+  socket.write(head);
+  return {
+    status: () => {
+      const match = /^HTTP\/1\.1 (\d{3})/.exec(first);
+      return match ? Number(match[1]) : null;
+    },
+    firstChunk: () => first,
+    closed: () => closed,
+    readTheRest: () =>
+      new Promise<string>((resolve) => {
+        const chunks: Buffer[] = [];
+        // A chunked answer is complete at its zero-length chunk; the socket may stay open after it.
+        const complete = () => Buffer.concat(chunks).subarray(-5).toString("latin1") === "0\r\n\r\n";
+        socket.on("data", (chunk: Buffer) => {
+          chunks.push(chunk);
+          if (complete()) resolve(Buffer.concat(chunks).toString("utf8"));
+        });
+        socket.on("close", () => resolve(Buffer.concat(chunks).toString("utf8")));
+        socket.resume();
+      }),
+    destroy: () => socket.destroy(),
+  };
+}
