@@ -109,10 +109,11 @@ describe("exports nobody reads", () => {
   let app: TestApp;
   beforeAll(async () => {
     app = await startTestApp({ MAX_CONCURRENT_EXPORTS: "2", EXPORT_STALL_TIMEOUT_MS: String(STALL_MS) });
-    // ~40 MB of CSV: far more than the sockets of a client that reads nothing can buffer.
+    // ~40 MB of CSV (~20 MB compressed): far more than the sockets of a client that reads nothing can buffer.
     await sql`
       INSERT INTO products (sku, name, description)
-      SELECT 'export-' || i, 'Product ' || i, repeat(md5(i::text), 40) FROM generate_series(1, 30000) AS i`.execute(app.database.db);
+      SELECT 'export-' || i, 'Product ' || i, (SELECT string_agg(md5(i::text || '/' || j), '') FROM generate_series(1, 40) AS j)
+      FROM generate_series(1, 30000) AS i`.execute(app.database.db);
     await sql`UPDATE catalog_counts SET products = 30000`.execute(app.database.db);
   });
   afterAll(async () => {
@@ -127,12 +128,19 @@ describe("exports nobody reads", () => {
   };
 
   it("are capped per process, leave the pool to everyone else, and end once their client stops reading", async () => {
-    const stuck = await Promise.all(
-      Array.from({ length: 13 }, () => silentClient(app.url, "GET /api/products/export HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")),
-    );
-    await waitUntil("every export to be answered", async () => (stuck.every((client) => client.status() !== null) ? true : undefined), 10_000);
+    const exportRequest = (headers = "") => silentClient(app.url, `GET /api/products/export HTTP/1.1\r\nHost: 127.0.0.1\r\n${headers}\r\n`);
+    const answered = (clients: SilentClient[]) =>
+      waitUntil("the exports to be answered", async () => (clients.every((client) => client.status() !== null) ? true : undefined), 10_000);
+    // The first two take the slots: one compressed (as browsers ask), one plain.
+    const gone = await exportRequest("Accept-Encoding: gzip\r\n");
+    await answered([gone]);
+    const pausing = await exportRequest();
+    await answered([pausing]);
+    const stuck = [gone, pausing, ...(await Promise.all(Array.from({ length: 11 }, () => exportRequest())))];
+    await answered(stuck);
     const statuses = stuck.map((client) => client.status());
-    expect(statuses.filter((status) => status === 200)).toHaveLength(2);
+    expect(statuses.slice(0, 2)).toEqual([200, 200]);
+    expect(gone.firstChunk()).toMatch(/content-encoding: gzip/i);
     expect(statuses.filter((status) => status === 503)).toHaveLength(11);
     expect(stuck.find((client) => client.status() === 503)!.firstChunk()).toContain("already streaming 2 exports");
 
@@ -147,13 +155,13 @@ describe("exports nobody reads", () => {
 
     expect(await copiesRunning(), "the two exports wait on their clients").toBe(2);
     // One client only pauses (for less than the stall timeout) and then reads on: it gets it all.
-    const [pausing, gone] = stuck.filter((client) => client.status() === 200) as [SilentClient, SilentClient];
     await new Promise((resolve) => setTimeout(resolve, STALL_MS * 0.6));
     const rest = await pausing.readTheRest();
     expect(rest.endsWith("0\r\n\r\n"), "the paused export ran to its end").toBe(true);
     expect(rest).toContain("export-30000,Product 30000,");
     await waitUntil("the stalled export to be ended", async () => ((await copiesRunning()) === 0 ? true : undefined), STALL_MS * 3);
     const cut = await gone.readTheRest();
+    expect(cut.length, "the compressed export had begun").toBeGreaterThan(0);
     expect(cut.endsWith("0\r\n\r\n"), "the client that never read again was cut off mid-export").toBe(false);
     expect(gone.closed()).toBe(true);
 
