@@ -48,7 +48,7 @@ WORKDIR /app
 COPY --from=production-dependencies /app/node_modules ./node_modules
 COPY --from=build /app/build ./build
 COPY --from=build /app/public ./public
-COPY package.json tsconfig.json ./
+COPY package.json tsconfig.json main.ts runtime.ts ./
 COPY server ./server
 COPY db ./db
 COPY jobs ./jobs
@@ -59,4 +59,4 @@ EXPOSE 3000
 # 200 once the database is reachable, migrations have run and the job queue has started (any ROLE).
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "--import", "tsx", "server/main.ts"]
+CMD ["node", "--import", "tsx", "main.ts"]

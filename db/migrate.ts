@@ -1,5 +1,6 @@
 import { Migrator, type Kysely, type Migration } from "kysely";
 import pg from "pg";
+import { sessionLock } from "./advisory-locks.js";
 import * as catalogAndImports from "./migrations/0001_catalog_and_imports.js";
 import * as catalogEvents from "./migrations/0002_catalog_events.js";
 import * as catalogSearch from "./migrations/0003_catalog_search.js";
@@ -15,15 +16,13 @@ const migrations: Record<string, Migration> = {
   "0005_production": production,
 };
 
-const MIGRATION_LOCK = 7_302_001;
-
 /** Brings the schema up to date; safe to call from many processes starting at once. */
 export async function migrateToLatest(db: Kysely<any>, connectionString: string): Promise<void> {
   // Kysely locks as well, but two processes racing to create its bookkeeping tables can still clash.
   const lock = new pg.Client({ connectionString });
   await lock.connect();
   try {
-    await lock.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
+    await sessionLock(lock, "migrations");
     const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
     const { error, results } = await migrator.migrateToLatest();
     const failed = results?.find((result) => result.status === "Error");

@@ -11,7 +11,9 @@ export interface ProductsTable {
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }
 
-export type ImportStatus = "uploading" | "queued" | "processing" | "completed" | "failed" | "cancelled";
+/** Every status an import can have (CONTRACT.md's `Import.status`); their groups and moves: server/imports/import-status.ts. */
+export const IMPORT_STATUSES = ["uploading", "queued", "processing", "completed", "failed", "cancelled"] as const;
+export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 
 export interface ImportsTable {
   id: Generated<string>;

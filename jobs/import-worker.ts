@@ -1,6 +1,6 @@
 import type { JobQueue } from "./job-queue.js";
 import { applyWaitingImports, type ApplyDeps } from "../server/imports/apply-imports.js";
-import { IMPORT_QUEUE, importsLackAWorker } from "../server/imports/import-queue.js";
+import { IMPORT_QUEUE, importsLackAWorker, type ImportScheduler } from "../server/imports/import-queue.js";
 import { failStalledUploads } from "../server/imports/stalled-uploads.js";
 import { dropExpiredStaging } from "../server/imports/staging-retention.js";
 import { repairSearchIndexes } from "../server/products/search-indexes.js";
@@ -8,6 +8,21 @@ import { repairSearchIndexes } from "../server/products/search-indexes.js";
 const SWEEP_EVERY_MS = 10_000;
 /** Taken off the shutdown deadline: what handing an import back and closing connections need. */
 const HAND_BACK_MARGIN_MS = 1_500;
+
+/**
+ * The one way an apply job is sent: by an upload, a retry, the sweeper or a worker stopping. When
+ * this process runs a worker, it is woken at once instead of at its next poll.
+ */
+export function importScheduler(boss: JobQueue): ImportScheduler & { wake(worker: ImportWorker): void } {
+  let local: ImportWorker | undefined;
+  return {
+    async requestApply() {
+      await boss.send(IMPORT_QUEUE, {});
+      local?.nudge();
+    },
+    wake: (worker) => (local = worker),
+  };
+}
 
 export interface ImportWorker {
   /** Wakes this process's worker at once instead of at its next poll. */
@@ -21,6 +36,7 @@ export interface ImportWorker {
 
 export interface ImportWorkerDeps extends Omit<ApplyDeps, "shutdown"> {
   stagedRowsRetentionHours: number;
+  scheduler: ImportScheduler;
 }
 
 export async function startImportWorker(boss: JobQueue, deps: ImportWorkerDeps): Promise<ImportWorker> {
@@ -48,7 +64,7 @@ export async function startImportWorker(boss: JobQueue, deps: ImportWorkerDeps):
   // Picks up imports a crashed process left queued or half-merged (their merge rolled back) or
   // half-uploaded, staged rows kept too long, and search indexes it left dropped or half-built.
   const sweep = async () => {
-    if (await importsLackAWorker(deps.db)) await boss.send(IMPORT_QUEUE, {});
+    if (await importsLackAWorker(deps.db)) await deps.scheduler.requestApply();
     await failStalledUploads(deps.db, deps.log);
     await dropExpiredStaging(deps.db, deps.log, deps.stagedRowsRetentionHours);
     await repairSearchIndexes(deps.pool, deps.db, deps.log, handBack.signal);
@@ -67,7 +83,7 @@ export async function startImportWorker(boss: JobQueue, deps: ImportWorkerDeps):
       await Promise.all(running);
       clearTimeout(timer);
       // What this worker left waiting (handed back, or queued behind it) goes to another worker now.
-      if (await importsLackAWorker(deps.db).catch(() => false)) await boss.send(IMPORT_QUEUE, {}).catch(() => {});
+      if (await importsLackAWorker(deps.db).catch(() => false)) await deps.scheduler.requestApply().catch(() => {});
     },
   };
 }

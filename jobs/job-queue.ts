@@ -1,12 +1,10 @@
 import pg from "pg";
 import PgBoss from "pg-boss";
+import { sessionLock } from "../db/advisory-locks.js";
 import { IMPORT_QUEUE } from "../server/imports/import-queue.js";
 import { DELIVERY_JOB_OPTIONS, WEBHOOK_QUEUE } from "../server/webhooks/delivery-queue.js";
 
 export type JobQueue = PgBoss;
-
-/** Held while a process installs pg-boss and creates the queues. */
-const JOB_QUEUE_SETUP_LOCK = 7_302_300;
 
 /**
  * Processes starting together would deadlock inside pg-boss's create_queue (seen with two web
@@ -17,7 +15,7 @@ async function oneAtATime<T>(connectionString: string, work: () => Promise<T>): 
   client.on("error", () => {});
   await client.connect();
   try {
-    await client.query("SELECT pg_advisory_lock($1)", [JOB_QUEUE_SETUP_LOCK]);
+    await sessionLock(client, "jobQueueSetup");
     return await work();
   } finally {
     await client.end().catch(() => {});

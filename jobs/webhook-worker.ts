@@ -1,12 +1,17 @@
 import type pg from "pg";
 import { deliverJobs, type DeliverDeps } from "../server/webhooks/deliver-jobs.js";
-import { WEBHOOK_QUEUE, type DeliveryJob } from "../server/webhooks/delivery-queue.js";
+import { DELIVERY_JOB_OPTIONS, WEBHOOK_QUEUE, type DeliveryJob } from "../server/webhooks/delivery-queue.js";
 import { dispatchEvents } from "../server/webhooks/dispatch-events.js";
 
 /** How often the outbox is checked for new events; cheap (a partial index of undispatched ones). */
 const DISPATCH_EVERY_MS = 250;
 /** Delivery jobs one fetch takes (see IN_FLIGHT in deliver-jobs for how many go at once). */
 const BATCH_SIZE = 50;
+
+/** Queues one delivery attempt (Resend), for any worker to make. */
+export const deliveryQueue = (boss: DeliverDeps["boss"]) => async (job: DeliveryJob) => {
+  await boss.send(WEBHOOK_QUEUE, job, DELIVERY_JOB_OPTIONS);
+};
 
 export interface WebhookWorker {
   stop(): Promise<void>;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_RETRY_DELAYS_SECONDS } from "./webhooks/webhook-settings.js";
 
 const flag = z
   .enum(["0", "1", "true", "false", ""])
@@ -27,12 +28,12 @@ const configSchema = z.object({
   EXPORT_STALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: flag,
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
-  /** Seconds before each retry of a failed delivery, comma-separated; empty = the default schedule. */
+  /** Seconds before each retry of a failed delivery, comma-separated; unset = the default schedule. */
   WEBHOOK_RETRY_DELAYS: z
     .string()
     .regex(/^\s*(\d+\s*(,\s*\d+\s*)*)?$/, "must be seconds separated by commas, e.g. 30,120,600")
     .optional()
-    .transform((value) => (value?.trim() ? value.split(",").map((part) => Number(part.trim())) : undefined)),
+    .transform((value) => (value?.trim() ? value.split(",").map((part) => Number(part.trim())) : DEFAULT_RETRY_DELAYS_SECONDS)),
   /** Set: every page and API call needs a session or `Authorization: Bearer <APP_PASSWORD>`. */
   APP_PASSWORD: z
     .string()
@@ -67,13 +68,21 @@ const configSchema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
-export type Config = z.infer<typeof configSchema>;
+/** Defaults that depend on other settings. */
+const withDerivedDefaults = configSchema.transform((config) => ({
+  ...config,
+  // The rest of the pool stays free for pages and the API while uploads and exports stream.
+  MAX_CONCURRENT_UPLOADS: config.MAX_CONCURRENT_UPLOADS ?? Math.max(1, Math.floor(config.DATABASE_POOL_SIZE / 3)),
+  MAX_CONCURRENT_EXPORTS: config.MAX_CONCURRENT_EXPORTS ?? Math.max(1, Math.floor(config.DATABASE_POOL_SIZE / 4)),
+}));
+
+export type Config = z.infer<typeof withDerivedDefaults>;
 
 /** Reads the environment once; the rest of the code receives typed values. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // `DATABASE_URL=` in an environment file means "not set", not "set to nothing".
   const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
-  const parsed = configSchema.safeParse(given);
+  const parsed = withDerivedDefaults.safeParse(given);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
     throw new StartupRefused(`Invalid configuration: ${problems.join("; ")}`);

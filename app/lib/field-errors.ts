@@ -1,23 +1,25 @@
 import { TRPCError } from "@trpc/server";
+import { Refusal } from "../../server/refusal";
 
 /** Messages by form field; `form` for what belongs to no single field. */
 export type FieldErrors = Partial<Record<string, string>>;
 
+type Issue = { path: PropertyKey[]; message: string };
+
 /**
- * A refused form as messages next to its fields: zod issues (or a domain refusal carrying issues)
- * by their field, a SKU clash on the SKU field, anything else at the top of the form.
+ * A refused form as messages next to its fields: zod issues by their field, a domain refusal on
+ * the field it names (a SKU clash on the SKU field, a refused URL on the URL field), anything else
+ * at the top of the form. Null for a server fault.
  */
 export function fieldErrorsFrom(error: unknown): FieldErrors | null {
   if (!(error instanceof TRPCError) || error.code === "INTERNAL_SERVER_ERROR") return null;
-  const issues = (error.cause as { issues?: { path: PropertyKey[]; message: string }[] } | undefined)?.issues;
+  const cause = error.cause;
+  const issues = (cause as { issues?: Issue[] } | undefined)?.issues;
   if (issues?.length) {
     const errors: FieldErrors = {};
-    for (const issue of issues) {
-      const field = String(issue.path[0] ?? "form");
-      errors[field] ??= issue.message;
-    }
+    for (const issue of issues) errors[String(issue.path[0] ?? "form")] ??= issue.message;
     return errors;
   }
-  if (error.code === "CONFLICT") return { sku: error.message };
+  if (cause instanceof Refusal && cause.field) return { [cause.field]: cause.message };
   return { form: error.message };
 }

@@ -1,9 +1,7 @@
 import type { ImportJson } from "../../server/imports/import.schema";
 
 export type { ImportJson };
-
-export const isTerminal = (status: ImportJson["status"]) =>
-  status === "completed" || status === "failed" || status === "cancelled";
+export { isTerminal } from "../../server/imports/import-status";
 
 export const statusLabel: Record<ImportJson["status"], string> = {
   uploading: "Uploading",

@@ -21,8 +21,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!password) return json({ errors: { password: "Enter the password." } }, { status: 400 });
   const result = await context.access.logIn(password);
   if (!result.ok) {
-    const headers = result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : undefined;
-    return json({ errors: { password: result.message } }, { status: result.status, headers });
+    const { refusal } = result;
+    const headers = refusal.retryAfterSeconds ? { "Retry-After": String(refusal.retryAfterSeconds) } : undefined;
+    return json({ errors: { password: refusal.message } }, { status: refusal.status, headers });
   }
   throw redirect(nextPath(request), { headers: { "Set-Cookie": result.setCookie } });
 }

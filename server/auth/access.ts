@@ -2,14 +2,13 @@ import { createCookie } from "@remix-run/node";
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Config } from "../config.js";
+import { Refusal } from "../refusal.js";
 import { clientKey, LoginThrottle, WRONG_PASSWORD_DELAY_MS } from "./login-throttle.js";
 
 export const SESSION_COOKIE = "pi_session";
 
-export type PasswordCheck =
-  | { ok: true }
-  | { ok: false; status: 401; message: string }
-  | { ok: false; status: 429; message: string; retryAfterSeconds: number };
+/** A right password, or the refusal to answer with (401, or 429 with Retry-After once locked out). */
+export type PasswordCheck = { ok: true } | { ok: false; refusal: Refusal };
 
 /** Who may use the app: the password, the session cookie it buys, and the guessing brake. */
 export interface Access {
@@ -66,12 +65,9 @@ export function createAccess(
       const client = clientKey(address);
       const lockedFor = throttle.lockedFor(client);
       if (lockedFor > 0) {
-        return {
-          ok: false,
-          status: 429,
-          retryAfterSeconds: lockedFor,
-          message: `Too many wrong passwords from your address. Try again in ${Math.ceil(lockedFor / 60)} minute${lockedFor > 60 ? "s" : ""}.`,
-        };
+        const minutes = Math.ceil(lockedFor / 60);
+        const message = `Too many wrong passwords from your address. Try again in ${minutes} minute${lockedFor > 60 ? "s" : ""}.`;
+        return { ok: false, refusal: new Refusal("too_many", message, { retryAfterSeconds: lockedFor }) };
       }
       if (timingSafeEqual(digest(given), expected)) {
         throttle.recordRight(client);
@@ -79,7 +75,7 @@ export function createAccess(
       }
       throttle.recordWrong(client);
       await sleep(WRONG_PASSWORD_DELAY_MS);
-      return { ok: false, status: 401, message: "That password is not right." };
+      return { ok: false, refusal: new Refusal("unauthorized", "That password is not right.") };
     },
     startSession: ({ secure }) => cookie.serialize({ issuedAt: Date.now() } satisfies SessionValue, { secure }),
     endSession: ({ secure }) => cookie.serialize("", { secure, maxAge: 0, expires: new Date(0) }),

@@ -1,9 +1,8 @@
 import type { Request } from "express";
+import type { Refusal } from "../refusal.js";
 import type { Access } from "./access.js";
 
-export type LogInResult =
-  | { ok: true; setCookie: string }
-  | { ok: false; status: 401 | 429; message: string; retryAfterSeconds?: number };
+export type LogInResult = { ok: true; setCookie: string } | { ok: false; refusal: Refusal };
 
 /** What the login and logout pages may do, bound to the request they answer. */
 export interface PageAccess {
@@ -22,8 +21,8 @@ export function pageAccess(access: Access, req: Request): PageAccess {
     async logIn(password) {
       const check = await access.checkPassword(password, req.ip ?? "unknown");
       if (!check.ok) {
-        req.log.warn({ status: check.status }, "login refused");
-        return { ok: false, status: check.status, message: check.message, ...(check.status === 429 ? { retryAfterSeconds: check.retryAfterSeconds } : {}) };
+        req.log.warn({ status: check.refusal.status }, "login refused");
+        return { ok: false, refusal: check.refusal };
       }
       req.log.info("logged in");
       return { ok: true, setCookie: await access.startSession({ secure }) };

@@ -3,15 +3,17 @@ import express, { type ErrorRequestHandler, type Request, type RequestHandler, t
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import type { Logger } from "../logger.js";
 import { appRouter, createCaller } from "../trpc/app-router.js";
-import { TRPCError, type ApiContext } from "../trpc/trpc.js";
+import { TRPCError } from "@trpc/server";
+import type { ApiContext } from "../trpc/trpc.js";
+import { REFUSALS } from "../refusal.js";
 import { uploadRoute } from "../imports/upload-route.js";
 import { progressRoute } from "../imports/progress-route.js";
 import { errorsCsvRoute } from "../imports/errors-csv-route.js";
 import type { ProgressHub } from "../imports/progress-hub.js";
 import { exportRoute } from "../products/export-route.js";
-import type { Access, PasswordCheck } from "../auth/access.js";
+import type { Access } from "../auth/access.js";
 import { pageAccess } from "../auth/page-access.js";
-import { accessGate } from "./access-gate.js";
+import { accessGate, trpcRefusal } from "./access-gate.js";
 import { canonicalPath } from "./canonical-path.js";
 import { crossSiteGuard } from "./cross-site-guard.js";
 import { openHostGuard } from "./open-host-guard.js";
@@ -70,7 +72,7 @@ export function createHttpApp(deps: HttpAppDeps) {
       maxUploadBytes: deps.maxUploadBytes,
       maxConcurrentUploads: deps.maxConcurrentUploads,
       idleTimeoutMs: deps.uploadIdleTimeoutMs,
-      onQueued: deps.api.requestImportApply,
+      imports: deps.api.imports,
     }),
   );
   app.get("/api/imports/:id/events", progressRoute({ db: deps.api.db, hub: deps.hub }));
@@ -89,8 +91,8 @@ export function createHttpApp(deps: HttpAppDeps) {
       router: appRouter,
       maxBodySize: MAX_TRPC_BODY_BYTES,
       createContext: ({ res, info }) => {
-        const refusal = res.locals.refusal as Exclude<PasswordCheck, { ok: true }> | undefined;
-        if (refusal) throw new TRPCError({ code: refusal.status === 429 ? "TOO_MANY_REQUESTS" : "UNAUTHORIZED", message: refusal.message });
+        const refusal = trpcRefusal(res);
+        if (refusal) throw new TRPCError({ code: REFUSALS[refusal.kind].trpc, message: refusal.message });
         if (info.calls.length > MAX_BATCH_CALLS) {
           throw new TRPCError({
             code: "BAD_REQUEST",

@@ -1,3 +1,5 @@
+import { Refusal } from "../refusal.js";
+
 /** Where each known column sits in the file; unknown columns are ignored. */
 export interface ColumnMap {
   sku: number;
@@ -7,14 +9,8 @@ export interface ColumnMap {
   width: number;
 }
 
-export class UnusableFileError extends Error {
-  constructor(
-    message: string,
-    readonly line: number | null = null,
-  ) {
-    super(line ? `Line ${line}: ${message}` : message);
-  }
-}
+/** A file that cannot be imported at all; `line` names where it breaks, when one does. */
+export const unusableFile = (message: string, line: number | null = null) => new Refusal("invalid", line ? `Line ${line}: ${message}` : message);
 
 const KNOWN = ["sku", "name", "description", "active"] as const;
 
@@ -24,18 +20,18 @@ function looksBinary(text: string): boolean {
 
 export function readHeader(fields: string[]): ColumnMap {
   if (looksBinary(fields.join(""))) {
-    throw new UnusableFileError("This is not a CSV text file (it contains binary data). Save it as CSV, UTF-8.");
+    throw unusableFile("This is not a CSV text file (it contains binary data). Save it as CSV, UTF-8.");
   }
   const names = fields.map((field) => field.trim().toLowerCase());
   const positions = new Map<string, number>();
   names.forEach((name, index) => {
     if (!(KNOWN as readonly string[]).includes(name)) return;
-    if (positions.has(name)) throw new UnusableFileError(`The header names the column "${name}" twice.`, 1);
+    if (positions.has(name)) throw unusableFile(`The header names the column "${name}" twice.`, 1);
     positions.set(name, index);
   });
   const missing = ["sku", "name"].filter((name) => !positions.has(name));
   if (missing.length) {
-    throw new UnusableFileError(
+    throw unusableFile(
       `The header must name the columns sku and name; ${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} missing (found: ${names.join(", ") || "nothing"}).`,
       1,
     );

@@ -1,6 +1,7 @@
 import { parse, type Parser } from "csv-parse";
 import type { TransformCallback } from "node:stream";
-import { UnusableFileError } from "./csv-columns.js";
+import type { Refusal } from "../refusal.js";
+import { unusableFile } from "./csv-columns.js";
 import { isBlankRecord, linesSpanned } from "./csv-row.js";
 
 // Far above any valid row (the limits add up to ~400 KB of UTF-8), far below a memory problem.
@@ -51,15 +52,15 @@ export class LineCounter {
   }
 
   /** The parse error in the product's words, naming the line where the broken record starts. */
-  explain(failure: CsvParseFailure): UnusableFileError {
+  explain(failure: CsvParseFailure): Refusal {
     const line = this.next;
     switch (failure.error.code) {
       case "CSV_QUOTE_NOT_CLOSED":
-        return new UnusableFileError("a quoted field starts here and is never closed, so the file cannot be read", line);
+        return unusableFile("a quoted field starts here and is never closed, so the file cannot be read", line);
       case "CSV_MAX_RECORD_SIZE":
-        return new UnusableFileError("a record is longer than 8 MB; is this a CSV file?", line);
+        return unusableFile("a record is longer than 8 MB; is this a CSV file?", line);
       default:
-        return new UnusableFileError(`the CSV cannot be read (${failure.error.message})`, line);
+        return unusableFile(`the CSV cannot be read (${failure.error.message})`, line);
     }
   }
 }

@@ -1,7 +1,6 @@
 import type { ColumnMap } from "./csv-columns.js";
 import { withoutFormulaMark } from "../csv/formula-cells.js";
-
-export const LIMITS = { sku: 255, name: 1000, description: 100_000 } as const;
+import { ACTIVE_SPELLINGS, FIELD_LIMITS, hasNul, lengthOver, normalizeName, normalizeSku, parseActive } from "../products/product-rules.js";
 
 export interface AcceptedRow {
   line: number;
@@ -17,36 +16,19 @@ export interface RejectedRow {
   fields: string[];
 }
 
-const ACTIVE_WORDS = new Map<string, boolean>([
-  ["true", true], ["yes", true], ["1", true], ["active", true],
-  ["false", false], ["no", false], ["0", false], ["inactive", false],
-]);
-
-const NON_ASCII = /[^\x00-\x7f]/;
-
-/** Characters as Postgres counts them (code points), computed only near the limit. */
-function tooLong(value: string, limit: number): number | null {
-  if (value.length <= limit) return null;
-  const codePoints = [...value].length;
-  return codePoints > limit ? codePoints : null;
-}
-
+/** U+FFFD is what decoding leaves where the file's bytes were not valid UTF-8. */
 const UNSTORABLE = /[\0\uFFFD]/;
 
 function problemWith(label: string, value: string, limit: number): string | null {
   if (UNSTORABLE.test(value)) {
-    return value.includes("\0") ? `${label} contains a NUL byte` : `${label} is not valid UTF-8 text (save the file as UTF-8)`;
+    return hasNul(value) ? `${label} contains a NUL byte` : `${label} is not valid UTF-8 text (save the file as UTF-8)`;
   }
-  const length = tooLong(value, limit);
+  const length = lengthOver(value, limit);
   return length ? `${label} is ${length} characters long; the limit is ${limit}` : null;
 }
 
 function rejection(line: number, message: string, fields: string[]) {
   return { rejected: { line, message, fields } };
-}
-
-export function parseActive(value: string): boolean | undefined {
-  return ACTIVE_WORDS.get(value.trim().toLowerCase());
 }
 
 /** Applies the import semantics to one record: an accepted row for staging, or why it was rejected. */
@@ -58,16 +40,15 @@ export function validateRow(
   if (fields.length !== columns.width) {
     return rejection(line, `expected ${columns.width} fields but found ${fields.length}`, fields);
   }
-  let sku = withoutFormulaMark(fields[columns.sku]!).trim();
-  if (NON_ASCII.test(sku)) sku = sku.normalize("NFC");
-  const name = withoutFormulaMark(fields[columns.name]!).trim();
+  const sku = normalizeSku(withoutFormulaMark(fields[columns.sku]!));
+  const name = normalizeName(withoutFormulaMark(fields[columns.name]!));
   const description = columns.description === null ? "" : withoutFormulaMark(fields[columns.description]!);
   if (!sku) return rejection(line, "sku is empty", fields);
   if (!name) return rejection(line, "name is empty", fields);
   const problem =
-    problemWith("sku", sku, LIMITS.sku) ??
-    problemWith("name", name, LIMITS.name) ??
-    problemWith("description", description, LIMITS.description);
+    problemWith("sku", sku, FIELD_LIMITS.sku) ??
+    problemWith("name", name, FIELD_LIMITS.name) ??
+    problemWith("description", description, FIELD_LIMITS.description);
   if (problem) return rejection(line, problem, fields);
 
   let active: boolean | null = null;
@@ -75,7 +56,7 @@ export function validateRow(
     const raw = fields[columns.active]!;
     const parsed = parseActive(raw);
     if (parsed === undefined) {
-      return rejection(line, `active must be true/false, yes/no, 1/0 or active/inactive (found "${raw}")`, fields);
+      return rejection(line, `active must be ${ACTIVE_SPELLINGS} (found "${raw}")`, fields);
     }
     active = parsed;
   }

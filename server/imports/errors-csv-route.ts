@@ -9,16 +9,15 @@ import { findImport } from "./imports.table.js";
 import { asyncRoute } from "../http/async-route.js";
 import { isId } from "../ids.js";
 import { spreadsheetSafe } from "../csv/formula-cells.js";
+import { sendRefusal } from "../refusal.js";
+import { ImportNotFound } from "./import-errors.js";
 
 /** `GET /api/imports/:id/errors.csv`: each rejected row as `line,message` then its own fields. */
 export function errorsCsvRoute(deps: { db: Kysely<Database> }): RequestHandler {
   return asyncRoute(async (req, res) => {
     const id = req.params.id ?? "";
     const found = isId(id) ? await findImport(deps.db, id) : undefined;
-    if (!found) {
-      res.status(404).json({ error: `There is no import ${id}.` });
-      return;
-    }
+    if (!found) return sendRefusal(res, new ImportNotFound(id));
     res.set({
       "Content-Type": "text/csv; charset=utf-8",
       "Content-Disposition": `attachment; filename="import-${id}-errors.csv"`,

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { Database, ImportStatus } from "../../db/schema.js";
+import type { Database } from "../../db/schema.js";
 import { recordEvent } from "../events/events.table.js";
 import { markCompleted, markFailed, type ImportRow, type MergeCounts } from "./imports.table.js";
 
@@ -27,9 +27,9 @@ export async function completeImport(tx: Kysely<Database>, id: string, counts: M
   return row;
 }
 
-export function failImport(db: Kysely<Database>, id: string, error: string, options: { retryable: boolean; from: ImportStatus[] }) {
+export function failImport(db: Kysely<Database>, id: string, failure: Parameters<typeof markFailed>[2]) {
   return db.transaction().execute(async (tx) => {
-    const row = await markFailed(tx, id, error, options);
+    const row = await markFailed(tx, id, failure);
     if (row) await recordEvent(tx, "import.failed", importEventData(row));
     return row;
   });

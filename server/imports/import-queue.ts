@@ -1,6 +1,6 @@
-import { sql, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
+import { tryTransactionLock } from "../../db/advisory-locks.js";
 import type { Database } from "../../db/schema.js";
-import { CATALOG_WRITE_LOCK } from "./apply-imports.js";
 import { hasImportsWaiting } from "./imports.table.js";
 
 /**
@@ -10,14 +10,16 @@ import { hasImportsWaiting } from "./imports.table.js";
  */
 export const IMPORT_QUEUE = "imports.apply";
 
+/** How the server asks for waiting imports to be applied; the job queue (jobs/) provides it. */
+export interface ImportScheduler {
+  requestApply(): Promise<void>;
+}
+
 /**
  * True when imports wait but no worker holds the catalog lock: a job was lost (crash before it was
  * sent, process killed mid-merge) and the sweeper should send another.
  */
 export async function importsLackAWorker(db: Kysely<Database>): Promise<boolean> {
   if (!(await hasImportsWaiting(db))) return false;
-  return db.transaction().execute(async (tx) => {
-    const { rows } = await sql<{ free: boolean }>`SELECT pg_try_advisory_xact_lock(${CATALOG_WRITE_LOCK}) AS free`.execute(tx);
-    return rows[0]!.free;
-  });
+  return db.transaction().execute((tx) => tryTransactionLock(tx, "catalogWrite"));
 }

@@ -2,12 +2,10 @@ import { z } from "zod";
 import { idSchema } from "../ids.js";
 import { pageInput } from "../paging.js";
 import type { ImportRow } from "./imports.table.js";
+import { RETRYABLE_STATUSES } from "./import-status.js";
 
 export const importIdInput = z.object({ id: idSchema });
 export const importErrorsInput = importIdInput.extend(pageInput.shape);
-
-const TERMINAL = new Set(["completed", "failed", "cancelled"]);
-export const isTerminal = (status: string) => TERMINAL.has(status);
 
 const iso = (value: Date | null) => (value ? value.toISOString() : null);
 
@@ -28,7 +26,7 @@ export function toImportJson(row: ImportRow) {
     finishedAt: iso(row.finished_at),
     uploadedAt: iso(row.uploaded_at),
     sizeBytes: Number(row.size_bytes),
-    retryable: row.retryable && (row.status === "failed" || row.status === "cancelled"),
+    retryable: row.retryable && (RETRYABLE_STATUSES as readonly string[]).includes(row.status),
     version: row.version,
   };
 }

@@ -1,13 +1,16 @@
-import { TRPCError, publicProcedure, router } from "../trpc/trpc.js";
+import { Refusal } from "../refusal.js";
+import { publicProcedure, router } from "../trpc/trpc.js";
+import { ImportNotFound } from "./import-errors.js";
 import { pageInput } from "../paging.js";
 import { importErrorsInput, importIdInput, toImportJson } from "./import.schema.js";
 import { listRejectedRows } from "./import-errors.table.js";
 import { findImport, listImports, markCancelled, requeue } from "./imports.table.js";
 import { stagingTableExists } from "./staging.js";
+import { TRANSITIONS } from "./import-status.js";
 
 async function existingImport(ctx: { db: Parameters<typeof findImport>[0] }, id: string) {
   const row = await findImport(ctx.db, id);
-  if (!row) throw new TRPCError({ code: "NOT_FOUND", message: `There is no import ${id}.` });
+  if (!row) throw new ImportNotFound(id);
   return row;
 }
 
@@ -29,26 +32,20 @@ export const importsRouter = router({
     const before = await existingImport(ctx, input.id);
     const cancelled = await markCancelled(ctx.db, input.id);
     if (cancelled) return toImportJson(cancelled);
-    throw new TRPCError({
-      code: "CONFLICT",
-      message: `Import ${input.id} is already ${before.status}; only an uploading, queued or running import can be cancelled.`,
-    });
+    throw new Refusal("conflict", `Import ${input.id} is already ${before.status}; only an uploading, queued or running import can be cancelled.`);
   }),
 
   retry: publicProcedure.input(importIdInput).mutation(async ({ ctx, input }) => {
     const before = await existingImport(ctx, input.id);
-    if (before.status !== "failed" && before.status !== "cancelled") {
-      throw new TRPCError({ code: "CONFLICT", message: `Import ${input.id} is ${before.status}; only a failed or cancelled import can be retried.` });
+    if (!(TRANSITIONS.retry.from as readonly string[]).includes(before.status)) {
+      throw new Refusal("conflict", `Import ${input.id} is ${before.status}; only a failed or cancelled import can be retried.`);
     }
     if (!before.retryable || !(await stagingTableExists(ctx.db, input.id))) {
-      throw new TRPCError({
-        code: "CONFLICT",
-        message: `Import ${input.id} cannot be retried: ${before.error ?? "its staged rows are gone"}. Upload the file again.`,
-      });
+      throw new Refusal("conflict", `Import ${input.id} cannot be retried: ${before.error ?? "its staged rows are gone"}. Upload the file again.`);
     }
     const queued = await requeue(ctx.db, input.id);
-    if (!queued) throw new TRPCError({ code: "CONFLICT", message: `Import ${input.id} changed meanwhile; reload and try again.` });
-    await ctx.requestImportApply();
+    if (!queued) throw new Refusal("conflict", `Import ${input.id} changed meanwhile; reload and try again.`);
+    await ctx.imports.requestApply();
     return toImportJson(queued);
   }),
 });

@@ -1,19 +1,20 @@
 import { sql, type Kysely, type Selectable, type UpdateObject } from "kysely";
-import type { Database, ImportsTable, ImportStatus } from "../../db/schema.js";
+import type { Database, ImportsTable } from "../../db/schema.js";
+import { RETRYABLE_STATUSES, TRANSITIONS, WAITING_TO_APPLY, type ImportStatus, type Transition } from "./import-status.js";
 
 export type ImportRow = Selectable<ImportsTable>;
 export const PROGRESS_CHANNEL = "import_progress";
-export const ACTIVE_STATUSES: ImportStatus[] = ["uploading", "queued", "processing"];
 
 /**
  * Every change to an import goes through here: it bumps `version` (the SSE event id) and
  * NOTIFYs listeners in the same statement, so progress can never be stored without being told.
+ * It changes the import only while its status is one of `whileIn`.
  */
 async function changeImport(
   db: Kysely<Database>,
   id: string,
   changes: UpdateObject<Database, "imports">,
-  onlyIf: ImportStatus[],
+  whileIn: readonly ImportStatus[],
   options: { retryableOnly?: boolean } = {},
 ): Promise<ImportRow | undefined> {
   const result = await db
@@ -23,7 +24,7 @@ async function changeImport(
         .set(changes)
         .set({ version: sql`version + 1` })
         .where("id", "=", id)
-        .where("status", "in", onlyIf)
+        .where("status", "in", whileIn)
         .$if(Boolean(options.retryableOnly), (qb) => qb.where("retryable", "=", true))
         .returningAll(),
     )
@@ -34,6 +35,18 @@ async function changeImport(
   if (!result) return undefined;
   const { notified: _notified, ...row } = result;
   return row as ImportRow;
+}
+
+/** One of the moves import-status.ts lists; undefined when the import is not where the move starts. */
+function moveImport(
+  db: Kysely<Database>,
+  id: string,
+  transition: Transition,
+  changes: UpdateObject<Database, "imports"> = {},
+  options: { retryableOnly?: boolean } = {},
+) {
+  const { from, to } = TRANSITIONS[transition];
+  return changeImport(db, id, { ...changes, status: to }, from, options);
 }
 
 export function createImport(db: Kysely<Database>, input: { filename: string; header: string[]; hasActiveColumn: boolean }) {
@@ -76,59 +89,37 @@ export function reportUploadProgress(db: Kysely<Database>, id: string, totals: U
 
 /** Runs inside the staging transaction, so a queued import always has its staged rows. */
 export function markQueued(db: Kysely<Database>, id: string, totals: UploadTotals) {
-  return changeImport(
-    db,
-    id,
-    {
-      status: "queued",
+  return moveImport(db, id, "queue", {
       total_rows: totals.totalRows,
       error_count: totals.errorCount,
       size_bytes: totals.sizeBytes,
       queue_position: sql`nextval('import_queue_position')`,
       uploaded_at: sql`clock_timestamp()`,
-    },
-    ["uploading"],
-  );
+  });
 }
 
-export function markFailed(
-  db: Kysely<Database>,
-  id: string,
-  error: string,
-  options: { retryable: boolean; from: ImportStatus[] },
-) {
-  return changeImport(
-    db,
-    id,
-    { status: "failed", error, retryable: options.retryable, finished_at: sql`clock_timestamp()`, heartbeat_at: null },
-    options.from,
-  );
+export function markFailed(db: Kysely<Database>, id: string, failure: { transition: "failUpload" | "failApply"; error: string; retryable: boolean }) {
+  return moveImport(db, id, failure.transition, {
+    error: failure.error,
+    retryable: failure.retryable,
+    finished_at: sql`clock_timestamp()`,
+    heartbeat_at: null,
+  });
 }
 
 export function markProcessing(db: Kysely<Database>, id: string) {
-  return changeImport(
-    db,
-    id,
-    {
-      status: "processing",
-      processed_rows: 0,
-      apply_attempts: sql`apply_attempts + 1`,
-      started_at: sql`clock_timestamp()`,
-      finished_at: null,
-      heartbeat_at: sql`clock_timestamp()`,
-    },
-    ["queued", "processing"],
-  );
+  return moveImport(db, id, "start", {
+    processed_rows: 0,
+    apply_attempts: sql`apply_attempts + 1`,
+    started_at: sql`clock_timestamp()`,
+    finished_at: null,
+    heartbeat_at: sql`clock_timestamp()`,
+  });
 }
 
 /** A merge stopped by a shutdown: the import waits again in its old place for any worker. */
 export function markHandedBack(db: Kysely<Database>, id: string) {
-  return changeImport(
-    db,
-    id,
-    { status: "queued", processed_rows: 0, started_at: null, heartbeat_at: null },
-    ["processing"],
-  );
+  return moveImport(db, id, "handBack", { processed_rows: 0, started_at: null, heartbeat_at: null });
 }
 
 /** Returns undefined once the import is no longer processing (cancelled): the merge must stop. */
@@ -154,37 +145,26 @@ export interface MergeCounts {
 }
 
 export function markCompleted(db: Kysely<Database>, id: string, counts: MergeCounts) {
-  return changeImport(
-    db,
-    id,
-    {
-      status: "completed",
-      processed_rows: sql`total_rows`,
-      created_count: counts.createdCount,
-      updated_count: counts.updatedCount,
-      error: null,
-      finished_at: sql`clock_timestamp()`,
-      heartbeat_at: null,
-    },
-    ["processing"],
-  );
+  return moveImport(db, id, "complete", {
+    processed_rows: sql`total_rows`,
+    created_count: counts.createdCount,
+    updated_count: counts.updatedCount,
+    error: null,
+    finished_at: sql`clock_timestamp()`,
+    heartbeat_at: null,
+  });
 }
 
 export function markCancelled(db: Kysely<Database>, id: string) {
-  return changeImport(
-    db,
-    id,
-    { status: "cancelled", finished_at: sql`clock_timestamp()`, heartbeat_at: null },
-    ACTIVE_STATUSES,
-  );
+  return moveImport(db, id, "cancel", { finished_at: sql`clock_timestamp()`, heartbeat_at: null });
 }
 
 export function requeue(db: Kysely<Database>, id: string) {
-  return changeImport(
+  return moveImport(
     db,
     id,
+    "retry",
     {
-      status: "queued",
       error: null,
       processed_rows: 0,
       created_count: 0,
@@ -194,7 +174,6 @@ export function requeue(db: Kysely<Database>, id: string) {
       started_at: null,
       finished_at: null,
     },
-    ["failed", "cancelled"],
     // Staging retention may have just dropped its rows.
     { retryableOnly: true },
   );
@@ -205,7 +184,7 @@ export function nextImportToApply(db: Kysely<Database>) {
   return db
     .selectFrom("imports")
     .selectAll()
-    .where("status", "in", ["queued", "processing"])
+    .where("status", "in", WAITING_TO_APPLY)
     .orderBy("queue_position")
     .limit(1)
     .executeTakeFirst();
@@ -215,7 +194,7 @@ export async function hasImportsWaiting(db: Kysely<Database>): Promise<boolean> 
   const row = await db
     .selectFrom("imports")
     .select("id")
-    .where("status", "in", ["queued", "processing"])
+    .where("status", "in", WAITING_TO_APPLY)
     .limit(1)
     .executeTakeFirst();
   return Boolean(row);
@@ -226,7 +205,7 @@ export async function retryableImportsOlderThan(db: Kysely<Database>, hours: num
   const rows = await db
     .selectFrom("imports")
     .select("id")
-    .where("status", "in", ["failed", "cancelled"])
+    .where("status", "in", RETRYABLE_STATUSES)
     .where("retryable", "=", true)
     .where(sql<boolean>`finished_at < clock_timestamp() - make_interval(hours => ${hours})`)
     .execute();
@@ -235,12 +214,7 @@ export async function retryableImportsOlderThan(db: Kysely<Database>, hours: num
 
 /** Its staged rows are gone: a retry needs the file again, and the import says so. */
 export function markStagedRowsExpired(db: Kysely<Database>, id: string, note: string) {
-  return changeImport(
-    db,
-    id,
-    { retryable: false, error: sql`concat_ws(' ', error, ${note}::text)` },
-    ["failed", "cancelled"],
-  );
+  return changeImport(db, id, { retryable: false, error: sql`concat_ws(' ', error, ${note}::text)` }, RETRYABLE_STATUSES);
 }
 
 /** Uploads whose process stopped reporting: it died, and its staging transaction with it. */
@@ -258,7 +232,7 @@ export async function waitingImportIds(db: Kysely<Database>): Promise<string[]> 
   const rows = await db
     .selectFrom("imports")
     .select("id")
-    .where("status", "in", ["queued", "processing"])
+    .where("status", "in", WAITING_TO_APPLY)
     .orderBy("queue_position")
     .execute();
   return rows.map((row) => row.id);
@@ -269,7 +243,7 @@ export async function waitingRowCount(db: Kysely<Database>): Promise<number> {
   const row = await db
     .selectFrom("imports")
     .select((eb) => eb.fn.coalesce(eb.fn.sum<string>("total_rows"), sql<string>`0`).as("rows"))
-    .where("status", "in", ["queued", "processing"])
+    .where("status", "in", WAITING_TO_APPLY)
     .executeTakeFirstOrThrow();
   return Number(row.rows);
 }

@@ -4,15 +4,17 @@ import { reportMergeProgress, touchHeartbeat } from "./imports.table.js";
 
 const EVERY_MS = 400;
 
+/** Why the watch stopped the merge statement: the import was cancelled, or is being handed back (shutdown). */
+export type MergeStop = "cancelled" | "handed back";
+
 /**
  * Runs beside a merge on other connections: reports progress and a heartbeat while the merge
  * transaction is still open, and stops the merge at once (pg_cancel_backend) when the import is
  * cancelled, instead of waiting for the statement to end.
  */
 export class MergeWatch {
-  cancelled = false;
-  /** Set by `interrupt`: the merge was stopped to hand the import back, not because it was cancelled. */
-  interrupted = false;
+  /** Set once the watch has stopped (or is stopping) the merge, with the reason. */
+  stoppedFor: MergeStop | null = null;
   private timer: NodeJS.Timeout | null = null;
   private lastReported = -1;
   private ticking: Promise<void> = Promise.resolve();
@@ -32,8 +34,8 @@ export class MergeWatch {
   }
 
   /** Stops the merge so the import can go back to the queue (shutdown); its transaction rolls back. */
-  async interrupt(): Promise<void> {
-    this.interrupted = true;
+  async handBack(): Promise<void> {
+    this.stoppedFor = "handed back";
     await this.cancelMerge();
   }
 
@@ -42,9 +44,9 @@ export class MergeWatch {
   }
 
   private async tick(): Promise<void> {
-    if (this.cancelled) return;
+    if (this.stoppedFor === "cancelled") return;
     // A cancel that landed between two statements of the merge did nothing: send it again.
-    if (this.interrupted) return void (await this.cancelMerge());
+    if (this.stoppedFor === "handed back") return void (await this.cancelMerge());
     const processed = await this.processedRows();
     const still =
       processed !== this.lastReported
@@ -52,7 +54,7 @@ export class MergeWatch {
         : await touchHeartbeat(this.db, this.importId);
     this.lastReported = processed;
     if (!still) {
-      this.cancelled = true;
+      this.stoppedFor = "cancelled";
       await this.cancelMerge();
     }
   }

@@ -2,10 +2,13 @@ import type { Kysely } from "kysely";
 import type { RequestHandler } from "express";
 import type { Database } from "../../db/schema.js";
 import { findImport, type ImportRow } from "./imports.table.js";
-import { isTerminal, toImportJson } from "./import.schema.js";
+import { toImportJson } from "./import.schema.js";
+import { isTerminal } from "./import-status.js";
 import type { ProgressHub } from "./progress-hub.js";
 import { asyncRoute } from "../http/async-route.js";
 import { isId } from "../ids.js";
+import { Refusal, sendRefusal } from "../refusal.js";
+import { ImportNotFound } from "./import-errors.js";
 
 const HEARTBEAT_MS = 15_000;
 
@@ -17,10 +20,7 @@ const HEARTBEAT_MS = 15_000;
 export function progressRoute(deps: { db: Kysely<Database>; hub: ProgressHub }): RequestHandler {
   return asyncRoute(async (req, res) => {
     const id = req.params.id ?? "";
-    if (!isId(id)) {
-      res.status(400).json({ error: "The import id must be a number." });
-      return;
-    }
+    if (!isId(id)) return sendRefusal(res, new Refusal("invalid", "The import id must be a number."));
     const lastSeen = Number(req.get("last-event-id") ?? 0) || 0;
     let sent = lastSeen;
     let closed = false;
@@ -37,8 +37,7 @@ export function progressRoute(deps: { db: Kysely<Database>; hub: ProgressHub }):
     const current = await findImport(deps.db, id).catch(() => undefined);
     if (!current || req.destroyed) {
       unsubscribe();
-      res.status(404).json({ error: `There is no import ${id}.` });
-      return;
+      return sendRefusal(res, new ImportNotFound(id));
     }
     res.writeHead(200, {
       "Content-Type": "text/event-stream; charset=utf-8",

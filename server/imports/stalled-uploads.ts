@@ -12,9 +12,10 @@ const SILENT_FOR_SECONDS = 60;
 
 export async function failStalledUploads(db: Kysely<Database>, log: Logger): Promise<void> {
   for (const id of await stalledUploadIds(db, SILENT_FOR_SECONDS)) {
-    const failed = await failImport(db, id, "The upload stopped before the whole file arrived (the server receiving it stopped). Upload the file again.", {
+    const failed = await failImport(db, id, {
+      transition: "failUpload",
+      error: "The upload stopped before the whole file arrived (the server receiving it stopped). Upload the file again.",
       retryable: false,
-      from: ["uploading"],
     });
     if (failed) log.warn({ importId: id }, "stalled upload failed");
   }

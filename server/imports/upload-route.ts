@@ -1,11 +1,12 @@
 import busboy from "busboy";
 import type { Request, RequestHandler, Response } from "express";
 import type { Readable } from "node:stream";
-import { receiveUpload, type UploadDeps } from "./receive-upload.js";
 import { formatBytes } from "../format-bytes.js";
-import { UploadError } from "./upload-error.js";
-import { toImportJson } from "./import.schema.js";
 import { whenClientStopsSending } from "../http/client-silence.js";
+import { Refusal, sendRefusal } from "../refusal.js";
+import type { ImportScheduler } from "./import-queue.js";
+import { toImportJson } from "./import.schema.js";
+import { receiveUpload, SERVER_PROBLEM, type UploadDeps } from "./receive-upload.js";
 
 export interface UploadRouteDeps extends UploadDeps {
   maxUploadBytes: number;
@@ -13,13 +14,15 @@ export interface UploadRouteDeps extends UploadDeps {
   maxConcurrentUploads: number;
   /** An upload whose client sends nothing for this long is failed (UPLOAD_IDLE_TIMEOUT_MS). */
   idleTimeoutMs: number;
-  /** Called once an import is queued, to get a worker onto it. */
-  onQueued: (importId: string) => Promise<void>;
+  /** Gets a worker onto an import once it is queued. */
+  imports: ImportScheduler;
 }
 
 function wantsHtml(req: Request): boolean {
   return (req.get("accept") ?? "").includes("text/html");
 }
+
+const describeMs = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`);
 
 /**
  * `POST /api/imports`: the CSV as multipart field `file` or as the raw body. Answers once the file
@@ -32,29 +35,27 @@ export function uploadRoute(deps: UploadRouteDeps): RequestHandler {
     if (declared > deps.maxUploadBytes + 64 * 1024) {
       // Nothing of this body will be read, so this connection cannot carry another request.
       res.set("Connection", "close");
-      res.status(413).json({ error: `The file is larger than the ${formatBytes(deps.maxUploadBytes)} upload limit.` });
+      sendRefusal(res, new Refusal("too_large", `The file is larger than the ${formatBytes(deps.maxUploadBytes)} upload limit.`));
       return;
     }
     const filenameParam = req.query.filename;
     if (filenameParam !== undefined && typeof filenameParam !== "string") {
-      discardRestOfBody(req);
-      res.status(400).json({ error: "filename must be given once, as text (?filename=catalog.csv)." });
+      reply(req, res, new Refusal("invalid", "filename must be given once, as text (?filename=catalog.csv)."));
       return;
     }
     if (receiving >= deps.maxConcurrentUploads) {
-      res.set("Retry-After", "10");
-      // Read (and drop) a while, so a client still sending sees this answer instead of a reset.
-      discardRestOfBody(req);
-      res.status(503).json({
-        error: `This server is already receiving ${receiving} files; nothing of this one was stored. Try again in a few seconds.`,
-      });
+      const busy = `This server is already receiving ${receiving} files; nothing of this one was stored. Try again in a few seconds.`;
+      reply(req, res, new Refusal("busy", busy, { retryAfterSeconds: 10 }));
       return;
     }
     receiving += 1;
     let upload: ReturnType<typeof receiveUpload> | undefined;
     // A client that goes quiet must not hold a slot, a pooled connection and an open COPY forever.
     const stopWatching = whenClientStopsSending(req, deps.idleTimeoutMs, () => {
-      const silence = new UploadError(408, `Nothing arrived for ${describeMs(deps.idleTimeoutMs)}, so the upload was stopped and nothing was imported. Upload the file again.`);
+      const silence = new Refusal(
+        "timeout",
+        `Nothing arrived for ${describeMs(deps.idleTimeoutMs)}, so the upload was stopped and nothing was imported. Upload the file again.`,
+      );
       if (upload) upload.abort(silence);
       else reply(req, res, silence);
     });
@@ -62,28 +63,28 @@ export function uploadRoute(deps: UploadRouteDeps): RequestHandler {
       receiving -= 1;
       stopWatching();
     });
-    const isMultipart = (req.get("content-type") ?? "").toLowerCase().startsWith("multipart/form-data");
     const accept = (source: Readable, filename: string) => {
       const received = receiveUpload(deps, { filename, maxBytes: deps.maxUploadBytes });
       upload = received;
       req.on("close", () => {
-        if (!req.complete) received.abort(new UploadError(499, "The upload was interrupted."));
+        if (!req.complete) received.abort(new Refusal("gone", "The upload was interrupted."));
       });
-      source.on("error", (error) => received.abort(new UploadError(499, error.message)));
+      source.on("error", (error) => received.abort(new Refusal("gone", error.message)));
       source.pipe(received.sink);
       received.done.then(
         async (queued) => {
-          await deps.onQueued(queued.id).catch(() => {});
+          await deps.imports.requestApply().catch(() => {});
           if (wantsHtml(req)) res.redirect(303, `/imports/${queued.id}`);
           else res.status(202).json({ id: queued.id, import: toImportJson(queued) });
         },
         (error: unknown) => {
           source.unpipe(received.sink);
-          reply(req, res, error);
+          reply(req, res, error, received.importId());
         },
       );
     };
 
+    const isMultipart = (req.get("content-type") ?? "").toLowerCase().startsWith("multipart/form-data");
     if (!isMultipart) {
       accept(req, cleanFilename(filenameParam ?? "") || "upload.csv");
       return;
@@ -92,7 +93,7 @@ export function uploadRoute(deps: UploadRouteDeps): RequestHandler {
     try {
       parser = busboy({ headers: req.headers, limits: { files: 1, fileSize: deps.maxUploadBytes + 1 } });
     } catch {
-      reply(req, res, new UploadError(400, "The multipart body cannot be read (missing boundary)."));
+      reply(req, res, new Refusal("invalid", "The multipart body cannot be read (missing boundary)."));
       return;
     }
     let sawFile = false;
@@ -105,10 +106,10 @@ export function uploadRoute(deps: UploadRouteDeps): RequestHandler {
       accept(stream, cleanFilename(info.filename ?? "") || "upload.csv");
     });
     parser.on("close", () => {
-      if (!sawFile) reply(req, res, new UploadError(400, 'The form has no file in the field "file".'));
+      if (!sawFile) reply(req, res, new Refusal("invalid", 'The form has no file in the field "file".'));
     });
     parser.on("error", (error) => {
-      if (!sawFile) reply(req, res, new UploadError(400, `The multipart body cannot be read: ${(error as Error).message}`));
+      if (!sawFile) reply(req, res, new Refusal("invalid", `The multipart body cannot be read: ${(error as Error).message}`));
     });
     req.pipe(parser);
   };
@@ -119,16 +120,17 @@ function cleanFilename(name: string): string {
   return name.split(/[\\/]/).pop()!.replace(/[\u0000-\u001f]/g, "").toWellFormed().slice(0, 255).trim();
 }
 
-const describeMs = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`);
-
-function reply(req: Request, res: Response, error: unknown): void {
+/** Answers an upload that ends without a queued import; a server fault is logged and told as such. */
+function reply(req: Request, res: Response, error: unknown, importId: string | null = null): void {
   if (res.headersSent) return;
-  const known = error instanceof UploadError ? error : new UploadError(500, "The upload could not be stored. Try again.", null, { cause: error });
-  const status = known.status === 499 ? 400 : known.status;
-  const message = known.message;
-  if (status === 500) req.log?.error({ err: known.cause ?? known }, "upload failed");
   if (!req.complete) discardRestOfBody(req);
-  res.status(status).json({ error: message, ...(known.importId ? { id: known.importId } : {}) });
+  if (!(error instanceof Refusal)) {
+    req.log?.error({ err: error }, "upload failed");
+    res.status(500).json({ error: SERVER_PROBLEM, ...(importId ? { id: importId } : {}) });
+    return;
+  }
+  // A client that went away cannot read the answer; a proxy in between gets a plain 400.
+  sendRefusal(res, error.kind === "gone" ? new Refusal("invalid", error.message, { extra: error.extra }) : error);
 }
 
 const LINGER_BYTES = 16 * 1024 * 1024;

@@ -1,15 +1,14 @@
 import { sql, type Kysely } from "kysely";
+import { tryTransactionLock } from "../../db/advisory-locks.js";
+import { isPgError } from "../../db/postgres-errors.js";
 import type { Database } from "../../db/schema.js";
 import { recordEvent } from "../events/events.table.js";
 import { pause, trySearchIndexLock } from "./search-indexes.js";
-import { CATALOG_WRITE_LOCK } from "../imports/apply-imports.js";
 import { addToProductCount, productCount } from "./catalog-counts.table.js";
 import { CatalogBusy, ProductNotFound, SkuTaken } from "./product-errors.js";
 import { toProductJson, type ProductCreateInput, type ProductUpdateInput } from "./product.schema.js";
 import { deleteProductRow, insertProduct, storedSpellingOf, truncateProducts, updateProductRow } from "./products.table.js";
 
-const UNIQUE_VIOLATION = "23505";
-const LOCK_NOT_AVAILABLE = "55P03";
 
 /**
  * Every change to the catalog made by a person: the row, the count and the event commit together,
@@ -36,7 +35,7 @@ export async function updateProduct(db: Kysely<Database>, input: ProductUpdateIn
       return product;
     });
   } catch (error) {
-    if ((error as { code?: string }).code === UNIQUE_VIOLATION && input.sku) {
+    if (isPgError(error, "uniqueViolation") && input.sku) {
       throw new SkuTaken(input.sku, (await storedSpellingOf(db, input.sku)) ?? input.sku);
     }
     throw error;
@@ -72,7 +71,7 @@ export async function deleteAllProducts(db: Kysely<Database>): Promise<{ deleted
     }
   } catch (error) {
     // Someone held the table longer than we wait (a long export, say): refuse, delete nothing.
-    if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE) throw new CatalogBusy();
+    if (isPgError(error, "lockNotAvailable")) throw new CatalogBusy();
     throw error;
   }
 }
@@ -81,8 +80,7 @@ function truncateCatalog(db: Kysely<Database>) {
   return db.transaction().execute(async (tx) => {
     // TRUNCATE beside a concurrent index build would deadlock; the order is the imports' one.
     if (!(await trySearchIndexLock(tx))) return REBUILDING;
-    const { rows } = await sql<{ free: boolean }>`SELECT pg_try_advisory_xact_lock(${CATALOG_WRITE_LOCK}) AS free`.execute(tx);
-    if (!rows[0]!.free) throw new CatalogBusy();
+    if (!(await tryTransactionLock(tx, "catalogWrite"))) throw new CatalogBusy();
     await sql`SET LOCAL lock_timeout = '3s'`.execute(tx);
     const deleted = await productCount(tx);
     await truncateProducts(tx);

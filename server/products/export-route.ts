@@ -10,6 +10,7 @@ import { whenClientStopsReading } from "../http/client-silence.js";
 import { productFilters } from "./product.schema.js";
 import { filtered } from "./products.table.js";
 import { asyncRoute } from "../http/async-route.js";
+import { Refusal, sendRefusal } from "../refusal.js";
 
 const FILTER_KEYS = ["sku", "name", "description", "active"] as const;
 
@@ -57,14 +58,10 @@ export function exportRoute(deps: ExportRouteDeps): RequestHandler {
   let running = 0;
   return asyncRoute(async (req, res) => {
     const filters = filtersFrom(req.query as Record<string, unknown>);
-    if (!filters.success) {
-      res.status(400).json({ error: filters.message });
-      return;
-    }
+    if (!filters.success) return sendRefusal(res, new Refusal("invalid", filters.message));
     if (running >= deps.maxConcurrent) {
-      res.set("Retry-After", "10");
-      res.status(503).json({ error: `This server is already streaming ${running} exports. Try again in a few seconds.` });
-      return;
+      const busy = `This server is already streaming ${running} exports. Try again in a few seconds.`;
+      return sendRefusal(res, new Refusal("busy", busy, { retryAfterSeconds: 10 }));
     }
     const query = filtered(
       deps.db

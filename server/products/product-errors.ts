@@ -14,6 +14,7 @@ export class SkuTaken extends Refusal {
       existing === sku
         ? `A product with SKU "${sku}" already exists.`
         : `A product with SKU "${sku}" already exists (stored as "${existing}"); SKUs are compared without regard to case.`,
+      { field: "sku" },
     );
   }
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { idSchema } from "../ids.js";
 import { storableText } from "../text-input.js";
 import { pageInput } from "../paging.js";
+import { FIELD_LIMITS, lengthOver, normalizeName, normalizeSku } from "./product-rules.js";
 import type { Selectable } from "kysely";
 import type { ProductsTable } from "../../db/schema.js";
 
@@ -10,21 +11,24 @@ export const productIdInput = z.object({ id: idSchema });
 const filterText = (max: number) => storableText().pipe(z.string().max(max)).optional();
 
 export const productListInput = z.object({
-  sku: filterText(255),
-  name: filterText(1000),
+  sku: filterText(FIELD_LIMITS.sku),
+  name: filterText(FIELD_LIMITS.name),
   description: filterText(1000),
   active: z.boolean().optional(),
   ...pageInput.shape,
 });
 export type ProductListInput = z.infer<typeof productListInput>;
 
+const withinLimit = (label: string, limit: number) =>
+  z.string().refine((value) => lengthOver(value, limit) === null, `${label} must be at most ${limit.toLocaleString("en-US")} characters`);
+
 const skuField = storableText("SKU")
-  .transform((value) => value.trim().normalize("NFC"))
-  .pipe(z.string().min(1, "SKU is required").max(255, "SKU must be at most 255 characters"));
+  .transform(normalizeSku)
+  .pipe(withinLimit("SKU", FIELD_LIMITS.sku).pipe(z.string().min(1, "SKU is required")));
 const nameField = storableText("Name")
-  .transform((value) => value.trim())
-  .pipe(z.string().min(1, "Name is required").max(1000, "Name must be at most 1,000 characters"));
-const descriptionField = storableText("Description").pipe(z.string().max(100_000, "Description must be at most 100,000 characters"));
+  .transform(normalizeName)
+  .pipe(withinLimit("Name", FIELD_LIMITS.name).pipe(z.string().min(1, "Name is required")));
+const descriptionField = storableText("Description").pipe(withinLimit("Description", FIELD_LIMITS.description));
 
 /** Shared by the tRPC procedures, the product form and the tests. */
 export const productCreateInput = z.object({

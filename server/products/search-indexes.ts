@@ -1,6 +1,8 @@
 import { sql, type Kysely } from "kysely";
 import type pg from "pg";
+import { releaseSessionLock, trySessionLock, tryTransactionLock } from "../../db/advisory-locks.js";
 import { kyselyOn } from "../../db/connect.js";
+import { withConnection } from "../../db/transaction.js";
 import type { Database } from "../../db/schema.js";
 import type { Logger } from "../logger.js";
 
@@ -17,19 +19,16 @@ export const SEARCH_INDEXES = [
 ] as const;
 
 /**
- * At most one process drops or rebuilds the search indexes at a time. Whoever also needs
- * CATALOG_WRITE_LOCK takes this one first. Nobody waits for it inside a statement: CREATE INDEX
- * CONCURRENTLY waits for every transaction with an older snapshot, so a session blocked on this
- * lock while its holder builds an index is a deadlock. Take it with a try, and poll.
+ * At most one process drops or rebuilds the search indexes at a time (the `searchIndexes` lock).
+ * Whoever also needs the catalog write lock takes this one first. Nobody waits for it inside a
+ * statement: CREATE INDEX CONCURRENTLY waits for every transaction with an older snapshot, so a
+ * session blocked on this lock while its holder builds an index is a deadlock. Take it with a
+ * try, and poll.
  */
-export const SEARCH_INDEX_LOCK = 7_302_200;
 const POLL_MS = 200;
 
 /** Takes the lock for the caller's transaction, unless someone is rebuilding the indexes. */
-export async function trySearchIndexLock(tx: Kysely<Database>): Promise<boolean> {
-  const { rows } = await sql<{ got: boolean }>`SELECT pg_try_advisory_xact_lock(${SEARCH_INDEX_LOCK}) AS got`.execute(tx);
-  return rows[0]!.got;
-}
+export const trySearchIndexLock = (tx: Kysely<Database>) => tryTransactionLock(tx, "searchIndexes");
 
 export const pause = (ms = POLL_MS) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -110,30 +109,19 @@ async function holdingSearchIndexLock<T>(
   work: (client: pg.PoolClient) => Promise<T>,
   giveUp?: AbortSignal,
 ): Promise<T | undefined> {
-  const client = await pool.connect();
-  let broken = false;
-  try {
-    // A session lock, because CREATE/DROP INDEX CONCURRENTLY cannot run inside a transaction.
-    const tryLock = async () =>
-      (await client.query<{ got: boolean }>("SELECT pg_try_advisory_lock($1) AS got", [SEARCH_INDEX_LOCK])).rows[0]!.got;
-    let got = await tryLock();
+  // A session lock, because CREATE/DROP INDEX CONCURRENTLY cannot run inside a transaction.
+  return withConnection(pool, async ({ client, discard }) => {
+    let got = await trySessionLock(client, "searchIndexes");
     while (!got && mode === "wait" && !giveUp?.aborted) {
       await pause();
-      got = await tryLock();
+      got = await trySessionLock(client, "searchIndexes");
     }
     if (!got) return undefined;
     try {
       return await work(client);
     } finally {
-      await client.query("SELECT pg_advisory_unlock($1)", [SEARCH_INDEX_LOCK]).catch(() => {
-        broken = true;
-      });
+      // A connection that may still hold the session lock must not go back to the pool.
+      await releaseSessionLock(client, "searchIndexes").catch(discard);
     }
-  } catch (error) {
-    broken = true;
-    throw error;
-  } finally {
-    // A connection whose state is in doubt must not keep the session lock in the pool.
-    client.release(broken);
-  }
+  });
 }

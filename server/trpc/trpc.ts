@@ -2,7 +2,8 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import type { Kysely } from "kysely";
 import type pg from "pg";
 import type { Database } from "../../db/schema.js";
-import { Refusal } from "../refusal.js";
+import type { ImportScheduler } from "../imports/import-queue.js";
+import { Refusal, REFUSALS, SERVER_FAULT_MESSAGE } from "../refusal.js";
 import type { DeliveryJob } from "../webhooks/delivery-queue.js";
 import type { WebhookSettings } from "../webhooks/webhook-settings.js";
 
@@ -10,37 +11,42 @@ import type { WebhookSettings } from "../webhooks/webhook-settings.js";
 export interface ApiContext {
   db: Kysely<Database>;
   pool: pg.Pool;
-  /** Gets a worker onto the import queue (pg-boss send). */
-  requestImportApply: () => Promise<void>;
+  /** Gets a worker onto the imports waiting to be applied. */
+  imports: ImportScheduler;
   webhookSettings: WebhookSettings;
   /** Queues one delivery attempt (Resend). */
   enqueueDelivery: (job: DeliveryJob) => Promise<void>;
 }
+
+type Issue = { path: PropertyKey[]; message: string };
 
 const t = initTRPC.context<ApiContext>().create({
   // Error answers carry the message, never a stack trace.
   isDev: false,
   errorFormatter({ shape, error }) {
     // A server fault's own message (a Postgres error, say) is for the log, not for the caller.
-    if (error.code === "INTERNAL_SERVER_ERROR") return { ...shape, message: "Something went wrong on our side; try again." };
+    if (error.code === "INTERNAL_SERVER_ERROR") return { ...shape, message: SERVER_FAULT_MESSAGE };
+    const cause = error.cause;
+    const field = cause instanceof Refusal ? cause.field : undefined;
+    const data = field ? { ...shape.data, field } : shape.data;
     // zod issues become one readable sentence naming the field.
-    const issues = (error.cause as { issues?: { path: PropertyKey[]; message: string }[] } | undefined)?.issues;
+    const issues = (cause as { issues?: Issue[] } | undefined)?.issues;
     if (error.code === "BAD_REQUEST" && issues?.length) {
       const message = issues.map((issue) => `${issue.path.map(String).join(".") || "input"}: ${issue.message}`).join("; ");
-      return { ...shape, message };
+      return { ...shape, data, message };
     }
-    return shape;
+    // A refused field is named the way zod issues name theirs.
+    if (error.code === "BAD_REQUEST" && field) return { ...shape, data, message: `${field}: ${error.message}` };
+    return { ...shape, data };
   },
 });
 
-const CODES = { not_found: "NOT_FOUND", conflict: "CONFLICT", invalid: "BAD_REQUEST" } as const;
-
-/** Domain refusals become the tRPC codes CONTRACT.md names, with their message (and issues) intact. */
+/** Domain refusals become the tRPC codes CONTRACT.md names, with their message (and field) intact. */
 const refusalsAsTrpcErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof Refusal) {
     const refusal = result.error.cause;
-    throw new TRPCError({ code: CODES[refusal.kind], message: refusal.message, cause: refusal });
+    throw new TRPCError({ code: REFUSALS[refusal.kind].trpc, message: refusal.message, cause: refusal });
   }
   return result;
 });
@@ -48,4 +54,4 @@ const refusalsAsTrpcErrors = t.middleware(async ({ next }) => {
 export const router = t.router;
 export const publicProcedure = t.procedure.use(refusalsAsTrpcErrors);
 export const createCallerFactory = t.createCallerFactory;
-export { TRPCError };
+

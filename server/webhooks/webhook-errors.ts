@@ -6,13 +6,15 @@ export class WebhookNotFound extends Refusal {
   }
 }
 
-/** A URL the server will not call; the message says why, shaped like a zod issue on `url`. */
+export class DeliveryNotFound extends Refusal {
+  constructor(id: string) {
+    super("not_found", `There is no delivery ${id}.`);
+  }
+}
+
+/** A URL the server will not call; the message says why, next to the form's URL field. */
 export class WebhookUrlRefused extends Refusal {
   constructor(reason: string) {
-    super("invalid", reason);
-  }
-
-  get issues() {
-    return [{ path: ["url"], message: this.message }];
+    super("invalid", reason, { field: "url" });
   }
 }

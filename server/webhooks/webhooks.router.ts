@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { TRPCError, publicProcedure, router } from "../trpc/trpc.js";
+import { publicProcedure, router } from "../trpc/trpc.js";
 import { createWebhook, deleteWebhook, rotateWebhookSecret, testWebhook, updateWebhook } from "./endpoints.js";
-import { WebhookNotFound } from "./webhook-errors.js";
+import { DeliveryNotFound, WebhookNotFound } from "./webhook-errors.js";
 import {
   deliveriesInput,
   resendInput,
@@ -33,7 +33,7 @@ export const webhooksRouter = router({
   /** Sends a logged delivery's event again, now, as the next attempt (the test message: a new test). */
   resend: publicProcedure.input(resendInput).mutation(async ({ ctx, input }) => {
     const delivery = await findDelivery(ctx.db, input.deliveryId);
-    if (!delivery) throw new TRPCError({ code: "NOT_FOUND", message: `There is no delivery ${input.deliveryId}.` });
+    if (!delivery) throw new DeliveryNotFound(input.deliveryId);
     if (delivery.event_type === "webhook.test") return { queued: false, test: await testWebhook(ctx.db, ctx.webhookSettings, delivery.webhook_id) };
     const attempt = (await latestAttempt(ctx.db, delivery.webhook_id, delivery.event_id)) + 1;
     await ctx.enqueueDelivery({ eventId: delivery.event_id, webhookId: delivery.webhook_id, attempt, manual: true });

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "kysely";
 import { importCsv, startTestApp, type TestApp } from "../support/test-app.js";
 import pg from "pg";
-import { SEARCH_INDEXES, SEARCH_INDEX_LOCK, repairSearchIndexes, unusableSearchIndexes } from "../../server/products/search-indexes.js";
+import { sessionLock } from "../../db/advisory-locks.js";
+import { SEARCH_INDEXES, repairSearchIndexes, unusableSearchIndexes } from "../../server/products/search-indexes.js";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -89,7 +90,7 @@ describe("search indexes", () => {
     await importCsv(app, "sku,name\nlast-1,One\nlast-2,Two\n");
     const rebuilder = new pg.Client({ connectionString: app.database.connectionString });
     await rebuilder.connect();
-    await rebuilder.query("SELECT pg_advisory_lock($1)", [SEARCH_INDEX_LOCK]);
+    await sessionLock(rebuilder, "searchIndexes");
     const started = Date.now();
     const deleting = app.trpcMutation("products.deleteAll", {});
     await new Promise((resolve) => setTimeout(resolve, 700));

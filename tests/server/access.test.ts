@@ -267,7 +267,7 @@ describe("start-up in production", () => {
   });
 
   it("exits at once with one clear log line, before touching any database", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+    const child = spawn(process.execPath, ["--import", "tsx", "main.ts"], {
       cwd: ROOT,
       env: { ...process.env, NODE_ENV: "production", APP_PASSWORD: "", AUTH_DISABLED: "", DATABASE_URL: "postgres://nobody@127.0.0.1:9/none", PORT: "0" },
       stdio: ["ignore", "pipe", "pipe"],

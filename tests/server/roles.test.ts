@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { loadConfig } from "../../server/config.js";
-import { startApp, type RunningApp } from "../../server/runtime.js";
+import { startApp, type RunningApp } from "../../runtime.js";
 import { createTestDatabase } from "../support/test-database.js";
 
 let databaseUrl: string;

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { CATALOG_WRITE_LOCK } from "../../server/imports/apply-imports.js";
+import { releaseSessionLock, sessionLock } from "../../db/advisory-locks.js";
 
 /**
  * Holds the lock imports take to write the catalog, so a test can line imports up (or hold one
@@ -8,11 +8,11 @@ import { CATALOG_WRITE_LOCK } from "../../server/imports/apply-imports.js";
 export async function holdCatalogLock(connectionString: string) {
   const client = new pg.Client({ connectionString });
   await client.connect();
-  await client.query("SELECT pg_advisory_lock($1)", [CATALOG_WRITE_LOCK]);
+  await sessionLock(client, "catalogWrite");
   return {
     client,
     async release() {
-      await client.query("SELECT pg_advisory_unlock($1)", [CATALOG_WRITE_LOCK]);
+      await releaseSessionLock(client, "catalogWrite");
       await client.end();
     },
   };

@@ -1,8 +1,8 @@
 import { sql } from "kysely";
 import { loadConfig, type Config } from "../../server/config.js";
-import { startApp, type RunningApp } from "../../server/runtime.js";
+import { startApp, type RunningApp } from "../../runtime.js";
 import { createTestDatabase } from "./test-database.js";
-import { CATALOG_WRITE_LOCK } from "../../server/imports/apply-imports.js";
+import { transactionLock } from "../../db/advisory-locks.js";
 import { pause, trySearchIndexLock } from "../../server/products/search-indexes.js";
 
 export interface TestApp extends RunningApp {
@@ -77,7 +77,7 @@ export async function startTestApp(overrides: Partial<Record<keyof Config, strin
       for (;;) {
         const done = await app.database.db.transaction().execute(async (tx) => {
           if (!(await trySearchIndexLock(tx))) return false;
-          await sql`SELECT pg_advisory_xact_lock(${CATALOG_WRITE_LOCK})`.execute(tx);
+          await transactionLock(tx, "catalogWrite");
           await sql`TRUNCATE products`.execute(tx);
           await sql`UPDATE catalog_counts SET products = 0`.execute(tx);
           return true;

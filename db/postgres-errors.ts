@@ -1,3 +1,15 @@
+/** The Postgres error codes (SQLSTATE) the app reacts to, by what they mean. */
+export const PG_ERROR = {
+  uniqueViolation: "23505",
+  lockNotAvailable: "55P03",
+  queryCanceled: "57014",
+} as const;
+
+/** Whether `error` is the Postgres error `code` names. */
+export function isPgError(error: unknown, code: keyof typeof PG_ERROR): boolean {
+  return (error as { code?: string } | null)?.code === PG_ERROR[code];
+}
+
 /**
  * Errors that say the connection to Postgres went away (restart, failover, network), not that a
  * statement was wrong: the work is worth doing again once the database is back.

@@ -1,6 +1,6 @@
-import { isLostConnection } from "../db/connection-errors.js";
-import { loadConfig, StartupRefused } from "./config.js";
-import { createLogger, type Logger } from "./logger.js";
+import { isLostConnection } from "./db/postgres-errors.js";
+import { loadConfig, StartupRefused } from "./server/config.js";
+import { createLogger, type Logger } from "./server/logger.js";
 import { startApp, type RunningApp } from "./runtime.js";
 
 /** Beyond the drain deadline: something hangs, and the orchestrator would kill us anyway. */

@@ -1,3 +1,8 @@
+/**
+ * The composition root: the one module that wires db/, server/, jobs/ and the Remix build together.
+ * Every other module receives what it needs from here, so `server/` never reaches into `jobs/` and
+ * `db/` knows nothing of either.
+ */
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import { existsSync } from "node:fs";
@@ -5,22 +10,20 @@ import type { Server } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { sql } from "kysely";
-import { connectDatabase, type DatabaseHandle } from "../db/connect.js";
-import { ensureDatabase, startEmbeddedPostgres } from "../db/embedded.js";
-import { migrateToLatest } from "../db/migrate.js";
-import { startJobQueue, type JobQueue } from "../jobs/job-queue.js";
-import { startImportWorker, type ImportWorker } from "../jobs/import-worker.js";
-import { checkAccessConfig, type Config } from "./config.js";
-import { createAccess, type Access } from "./auth/access.js";
-import { installationSecret } from "./auth/app-secrets.table.js";
-import { createHttpApp, loadContextFor, type PageSettings } from "./http/http-app.js";
-import { IMPORT_QUEUE } from "./imports/import-queue.js";
-import { ProgressHub } from "./imports/progress-hub.js";
-import { createLogger, type Logger } from "./logger.js";
-import type { ApiContext } from "./trpc/trpc.js";
-import { startWebhookWorker, type WebhookWorker } from "../jobs/webhook-worker.js";
-import { DELIVERY_JOB_OPTIONS, WEBHOOK_QUEUE } from "./webhooks/delivery-queue.js";
-import { DEFAULT_RETRY_DELAYS_SECONDS, type WebhookSettings } from "./webhooks/webhook-settings.js";
+import { connectDatabase, type DatabaseHandle } from "./db/connect.js";
+import { ensureDatabase, startEmbeddedPostgres } from "./db/embedded.js";
+import { migrateToLatest } from "./db/migrate.js";
+import { importScheduler, startImportWorker, type ImportWorker } from "./jobs/import-worker.js";
+import { startJobQueue } from "./jobs/job-queue.js";
+import { deliveryQueue, startWebhookWorker, type WebhookWorker } from "./jobs/webhook-worker.js";
+import { createAccess, type Access } from "./server/auth/access.js";
+import { installationSecret } from "./server/auth/app-secrets.table.js";
+import { checkAccessConfig, type Config } from "./server/config.js";
+import { createHttpApp, loadContextFor, type PageSettings } from "./server/http/http-app.js";
+import { ProgressHub } from "./server/imports/progress-hub.js";
+import { createLogger, type Logger } from "./server/logger.js";
+import type { ApiContext } from "./server/trpc/trpc.js";
+import type { WebhookSettings } from "./server/webhooks/webhook-settings.js";
 
 const SESSION_SIGNING_SECRET = "session-signing";
 
@@ -61,36 +64,34 @@ export async function startApp(config: Config, options: { pages?: boolean } = {}
 
   const serveWeb = config.ROLE !== "worker";
   const runJobs = config.ROLE !== "web";
-  const boss: JobQueue = await startJobQueue(postgres.url, {
+  const boss = await startJobQueue(postgres.url, {
     // pg-boss errors carry the whole pg client; the message and code say what happened.
     onError: (error) => log.error({ error: error.message, code: (error as { code?: string }).code }, "job queue error"),
   });
-  let worker: ImportWorker | undefined;
-  let webhookWorker: WebhookWorker | undefined;
+  const scheduler = importScheduler(boss);
   const webhookSettings: WebhookSettings = {
     timeoutMs: config.WEBHOOK_TIMEOUT_MS,
     allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
-    retryDelaysSeconds: config.WEBHOOK_RETRY_DELAYS ?? DEFAULT_RETRY_DELAYS_SECONDS,
+    retryDelaysSeconds: config.WEBHOOK_RETRY_DELAYS,
   };
   const api: ApiContext = {
     db: database.db,
     pool: database.pool,
-    requestImportApply: async () => {
-      await boss.send(IMPORT_QUEUE, {});
-      worker?.nudge();
-    },
+    imports: scheduler,
     webhookSettings,
-    enqueueDelivery: async (job) => {
-      await boss.send(WEBHOOK_QUEUE, job, DELIVERY_JOB_OPTIONS);
-    },
+    enqueueDelivery: deliveryQueue(boss),
   };
+  let worker: ImportWorker | undefined;
+  let webhookWorker: WebhookWorker | undefined;
   if (runJobs) {
     worker = await startImportWorker(boss, {
       db: database.db,
       pool: database.pool,
       log,
       stagedRowsRetentionHours: config.STAGED_ROWS_RETENTION_HOURS,
+      scheduler,
     });
+    scheduler.wake(worker);
     webhookWorker = await startWebhookWorker(database.pool, { db: database.db, boss, log, settings: webhookSettings });
   }
   const hub = new ProgressHub(postgres.url, database.db);
@@ -105,10 +106,9 @@ export async function startApp(config: Config, options: { pages?: boolean } = {}
     trustProxy: config.TRUST_PROXY,
     allowedHosts: config.ALLOWED_HOSTS,
     maxUploadBytes: config.MAX_UPLOAD_BYTES,
-    // The rest of the pool stays free for pages and the API while uploads stream in.
-    maxConcurrentUploads: config.MAX_CONCURRENT_UPLOADS ?? Math.max(1, Math.floor(config.DATABASE_POOL_SIZE / 3)),
+    maxConcurrentUploads: config.MAX_CONCURRENT_UPLOADS,
     uploadIdleTimeoutMs: config.UPLOAD_IDLE_TIMEOUT_MS,
-    maxConcurrentExports: config.MAX_CONCURRENT_EXPORTS ?? Math.max(1, Math.floor(config.DATABASE_POOL_SIZE / 4)),
+    maxConcurrentExports: config.MAX_CONCURRENT_EXPORTS,
     exportStallTimeoutMs: config.EXPORT_STALL_TIMEOUT_MS,
     isReady: async () => {
       if (!ready) return false;
@@ -122,7 +122,8 @@ export async function startApp(config: Config, options: { pages?: boolean } = {}
     const listening = app.listen(config.PORT, config.HOST, () => resolve(listening));
     listening.on("error", reject);
   });
-  // Uploads of a gigabyte over a slow link must not be cut off by Node's default request timeout.
+  // Uploads of a gigabyte over a slow link must not be cut off by Node's default request timeout;
+  // an upload that goes silent is failed by its own idle timeout instead.
   server.requestTimeout = 0;
   const port = (server.address() as { port: number }).port;
   const host = config.HOST === "0.0.0.0" || config.HOST === "::" ? "127.0.0.1" : config.HOST;
