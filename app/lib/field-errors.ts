@@ -1,5 +1,4 @@
 import { TRPCError } from "@trpc/server";
-import { Refusal } from "../../server/refusal";
 
 /** Messages by form field; `form` for what belongs to no single field. */
 export type FieldErrors = Partial<Record<string, string>>;
@@ -13,13 +12,14 @@ type Issue = { path: PropertyKey[]; message: string };
  */
 export function fieldErrorsFrom(error: unknown): FieldErrors | null {
   if (!(error instanceof TRPCError) || error.code === "INTERNAL_SERVER_ERROR") return null;
-  const cause = error.cause;
-  const issues = (cause as { issues?: Issue[] } | undefined)?.issues;
+  // Read by shape, not by class: the Remix build bundles its own copy of server modules.
+  const cause = error.cause as { issues?: Issue[]; field?: string } | undefined;
+  const issues = cause?.issues;
   if (issues?.length) {
     const errors: FieldErrors = {};
     for (const issue of issues) errors[String(issue.path[0] ?? "form")] ??= issue.message;
     return errors;
   }
-  if (cause instanceof Refusal && cause.field) return { [cause.field]: cause.message };
+  if (typeof cause?.field === "string") return { [cause.field]: error.message };
   return { form: error.message };
 }
