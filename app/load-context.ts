@@ -14,6 +14,11 @@ declare module "@remix-run/node" {
     /** The request's logger: its lines carry the request id. */
     log: Logger;
   }
+
+  // Single fetch (remix.config.js): loader data is typed as the route returns it.
+  interface Future {
+    v3_singleFetch: true;
+  }
 }
 
 export {};

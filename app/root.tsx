@@ -1,4 +1,4 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, type HeadersFunction, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import {
   Form,
   Links,
@@ -15,19 +15,28 @@ import {
 import type { ReactNode } from "react";
 import { ToastProvider } from "./components/toasts";
 import { useNonce } from "./lib/nonce";
+import { takeToast } from "./lib/toast.server";
 import styles from "./styles/app.css";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 export const meta: MetaFunction = () => [{ title: "Product Importer" }];
 
-export const loader = ({ context }: LoaderFunctionArgs) => ({ passwordRequired: context.access.enabled });
+export async function loader({ context, request }: LoaderFunctionArgs) {
+  const { toast, headers } = await takeToast(request);
+  return data({ passwordRequired: context.access.enabled, toast }, { headers });
+}
 
-// Whether a password is required does not change while the page is open.
-export const shouldRevalidate = () => false;
+// The flash cookie's toast must reach every page, and whichever route set it.
+export const headers: HeadersFunction = ({ loaderHeaders, actionHeaders }) => {
+  const merged = new Headers(actionHeaders);
+  loaderHeaders.forEach((value, key) => merged.append(key, value));
+  return merged;
+};
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
-  const passwordRequired = useRouteLoaderData<typeof loader>("root")?.passwordRequired ?? false;
+  const root = useRouteLoaderData<typeof loader>("root");
+  const passwordRequired = root?.passwordRequired ?? false;
   const onLoginPage = useLocation().pathname === "/login";
   return (
     <html lang="en">
@@ -57,7 +66,7 @@ export function Layout({ children }: { children: ReactNode }) {
             </Form>
           ) : null}
         </header>
-        <ToastProvider>
+        <ToastProvider flash={root?.toast}>
           <main className="page">{children}</main>
         </ToastProvider>
         <ScrollRestoration nonce={nonce} />

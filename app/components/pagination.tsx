@@ -1,15 +1,31 @@
-import { Link, useLocation } from "@remix-run/react";
+import { Form, Link, useLocation } from "@remix-run/react";
+import { formatCount } from "~/lib/format";
 
 export function pageFromUrl(url: string, param = "page"): number {
   const value = Number(new URL(url).searchParams.get(param));
   return Number.isInteger(value) && value > 0 ? value : 1;
 }
 
-/** Previous / next links that keep every other query parameter. */
-export function Pagination({ total, page, pageSize, param = "page" }: { total: number; page: number; pageSize: number; param?: string }) {
+export interface PaginationProps {
+  total: number;
+  page: number;
+  pageSize: number;
+  /** False for a bounded total: there may be pages after the last one it accounts for. */
+  totalExact?: boolean;
+  /** Whether this page came back full (with a bounded total, whether a next page may exist). */
+  fullPage?: boolean;
+  /** The query parameter holding the page number. */
+  param?: string;
+  /** Offers these page sizes (the `size` parameter) when given. */
+  pageSizes?: readonly number[];
+}
+
+/** Previous / next links (and the page size, when offered) that keep every other query parameter. */
+export function Pagination({ total, page, pageSize, totalExact = true, fullPage = false, param = "page", pageSizes }: PaginationProps) {
   const location = useLocation();
   const pages = Math.max(1, Math.ceil(total / pageSize));
-  if (pages <= 1) return null;
+  const hasNext = totalExact ? page < pages : fullPage;
+  if (!pageSizes && page <= 1 && !hasNext) return null;
   const hrefFor = (target: number) => {
     const params = new URLSearchParams(location.search);
     params.set(param, String(target));
@@ -17,11 +33,40 @@ export function Pagination({ total, page, pageSize, param = "page" }: { total: n
   };
   return (
     <nav className="pagination" aria-label="Pages">
+      {pageSizes ? <PageSize sizes={pageSizes} current={pageSize} param={param} /> : null}
       {page > 1 ? <Link to={hrefFor(page - 1)}>← Previous</Link> : <span aria-hidden="true">← Previous</span>}
       <span>
-        Page {page} of {pages}
+        Page {formatCount(page)}
+        {totalExact ? ` of ${formatCount(pages)}` : ""}
       </span>
-      {page < pages ? <Link to={hrefFor(page + 1)}>Next →</Link> : <span aria-hidden="true">Next →</span>}
+      {hasNext ? <Link to={hrefFor(page + 1)}>Next →</Link> : <span aria-hidden="true">Next →</span>}
     </nav>
+  );
+}
+
+function PageSize({ sizes, current, param }: { sizes: readonly number[]; current: number; param: string }) {
+  const location = useLocation();
+  const kept = [...new URLSearchParams(location.search)].filter(([key]) => key !== "size" && key !== param);
+  return (
+    <Form method="get" className="page-size">
+      {kept.map(([key, value]) => (
+        <input key={key} type="hidden" name={key} value={value} />
+      ))}
+      <label>
+        Per page{" "}
+        <select name="size" defaultValue={current} onChange={(event) => event.currentTarget.form?.requestSubmit()}>
+          {sizes.map((size) => (
+            <option key={size} value={size}>
+              {size}
+            </option>
+          ))}
+        </select>
+      </label>
+      <noscript>
+        <button type="submit" className="button">
+          Show
+        </button>
+      </noscript>
+    </Form>
   );
 }

@@ -3,6 +3,14 @@ import { FieldError, FormError, invalidProps } from "~/components/field-errors";
 import type { FieldErrors } from "~/lib/field-errors";
 import type { ProductJson } from "../../server/products/product.schema";
 
+/** A product as the form posts it. */
+export const productFromForm = (form: FormData) => ({
+  sku: String(form.get("sku") ?? ""),
+  name: String(form.get("name") ?? ""),
+  description: String(form.get("description") ?? ""),
+  active: form.get("active") === "on",
+});
+
 export function ProductForm({
   product,
   errors,
@@ -19,8 +27,6 @@ export function ProductForm({
   const invalid = (field: string) => invalidProps(errors, field);
   return (
     <Form method="post" className="product-form" replace>
-      <input type="hidden" name="intent" value={product ? "update" : "create"} />
-      {product ? <input type="hidden" name="id" value={product.id} /> : null}
       <FormError errors={errors} />
       <label>
         SKU

@@ -28,8 +28,6 @@ export function WebhookForm({
   const chosen = values?.events ?? webhook?.events ?? [...EVENT_TYPES];
   return (
     <Form method="post" className="product-form" replace>
-      <input type="hidden" name="intent" value={webhook ? "update" : "create"} />
-      {webhook ? <input type="hidden" name="id" value={webhook.id} /> : null}
       <FormError errors={errors} />
       <label>
         Endpoint URL

@@ -1,3 +1,5 @@
+import { PAGES } from "../../server/page-paths";
+
 export const PAGE_SIZES = [25, 50, 100, 200] as const;
 
 export interface ListState {
@@ -26,16 +28,22 @@ export function listStateFromUrl(url: URL): ListState {
   };
 }
 
-/** The same URL without the dialog and notice parameters: where a closed dialog returns to. */
-export function listHref(url: URL): string {
-  const params = new URLSearchParams(url.search);
-  for (const key of ["new", "edit", "confirm", "notice", "tone"]) params.delete(key);
-  const query = params.toString();
-  return `${url.pathname}${query ? `?${query}` : ""}`;
-}
+export const isFiltered = (state: ListState) => Boolean(state.sku || state.name || state.description || state.active !== undefined);
 
-export function withParams(href: string, extra: Record<string, string>): string {
-  const url = new URL(href, "http://local");
-  for (const [key, value] of Object.entries(extra)) url.searchParams.set(key, value);
-  return `${url.pathname}${url.search}`;
+/**
+ * The products page with the same filters and page: a dialog's URL (`/products/new?name=cap`)
+ * carries the list's query, and closing the dialog returns to it.
+ */
+export const productsHref = (search: string) => `${PAGES.products}${search}`;
+
+/** A dialog over the list (`new`, `12/edit`, `delete-all`), keeping the list's query. */
+export const productDialogHref = (dialog: string, search: string) => `${PAGES.products}/${dialog}${search}`;
+
+/** The export's query: the list's filters, without paging. */
+export function exportQuery(state: ListState) {
+  const params = new URLSearchParams();
+  for (const key of ["sku", "name", "description"] as const) if (state[key]) params.set(key, state[key]!);
+  if (state.active !== undefined) params.set("active", String(state.active));
+  const query = params.toString();
+  return query ? `?${query}` : "";
 }

@@ -1,10 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { StatusBadge } from "~/components/status-badge";
 import { useToast } from "~/components/toasts";
 import { Pagination, pageFromUrl } from "~/components/pagination";
-import { attempt } from "~/lib/action-result";
+import { refusalMessage } from "~/lib/action-result";
+import { redirectWithToast } from "~/lib/toast.server";
+import { PAGES } from "../../server/page-paths";
 import { pageData } from "~/lib/page-errors.server";
 import { isId } from "../../server/ids";
 import { durationBetween, formatBytes, formatCount, formatDateTime, formatDuration } from "~/lib/format";
@@ -29,23 +31,26 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const id = params.id ?? "";
+  const back = `${PAGES.imports}/${id}`;
   const intent = (await request.formData()).get("intent");
-  if (intent === "cancel") return attempt(() => context.trpc.imports.cancel({ id }), "Import cancelled; the catalog is unchanged.");
-  if (intent === "retry") return attempt(() => context.trpc.imports.retry({ id }), "Import queued again.");
-  return { ok: false as const, message: "Unknown action." };
+  try {
+    if (intent === "cancel") await context.trpc.imports.cancel({ id });
+    else if (intent === "retry") await context.trpc.imports.retry({ id });
+    else return redirectWithToast(back, { message: "Unknown action.", tone: "error" });
+  } catch (error) {
+    return redirectWithToast(back, { message: refusalMessage(error), tone: "error" });
+  }
+  const message = intent === "cancel" ? "Import cancelled; the catalog is unchanged." : "Import queued again.";
+  return redirectWithToast(back, { message, tone: "success" });
 }
 
 export default function ImportPage() {
   const { item: initial, rejected } = useLoaderData<typeof loader>();
   const item = useImportProgress(initial);
-  const result = useActionData<typeof action>();
   const toast = useToast();
   const navigation = useNavigation();
   const announced = useRef(initial.status);
 
-  useEffect(() => {
-    if (result) toast(result.message, result.ok ? "success" : "error");
-  }, [result, toast]);
   useEffect(() => {
     if (announced.current === item.status) return;
     announced.current = item.status;

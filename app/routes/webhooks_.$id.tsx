@@ -1,9 +1,8 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigate } from "@remix-run/react";
-import { useEffect } from "react";
-import { TRPCError } from "@trpc/server";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Pagination, pageFromUrl } from "~/components/pagination";
-import { useToast } from "~/components/toasts";
+import { refusalMessage } from "~/lib/action-result";
+import { redirectWithToast } from "~/lib/toast.server";
 import { pageData } from "~/lib/page-errors.server";
 import { isId } from "../../server/ids";
 import { formatDateTime } from "~/lib/format";
@@ -19,7 +18,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const [webhook, deliveries] = await pageData(() =>
     Promise.all([context.trpc.webhooks.get({ id }), context.trpc.webhooks.deliveries({ id, page, pageSize: PAGE_SIZE })]),
   );
-  return { webhook, deliveries, notice: new URL(request.url).searchParams.get("notice") };
+  return { webhook, deliveries };
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
@@ -27,23 +26,16 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const back = `/webhooks/${params.id}`;
   try {
     const { queued, test } = await context.trpc.webhooks.resend({ deliveryId: String(form.get("deliveryId") ?? "") });
-    const message = queued ? "Sending it again now." : test?.ok ? `Test answered ${test.statusCode} in ${test.latencyMs} ms.` : `Test failed: ${test?.error}`;
-    return redirect(`${back}?${new URLSearchParams({ notice: message })}`);
+    if (queued) return redirectWithToast(back, { message: "Sending it again now.", tone: "success" });
+    const message = test?.ok ? `Test answered ${test.statusCode} in ${test.latencyMs} ms.` : `Test failed: ${test?.error}`;
+    return redirectWithToast(back, { message, tone: test?.ok ? "success" : "error" });
   } catch (error) {
-    if (error instanceof TRPCError && error.code !== "INTERNAL_SERVER_ERROR") return redirect(`${back}?${new URLSearchParams({ notice: error.message })}`);
-    throw error;
+    return redirectWithToast(back, { message: refusalMessage(error), tone: "error" });
   }
 }
 
 export default function DeliveriesPage() {
-  const { webhook, deliveries, notice } = useLoaderData<typeof loader>();
-  const toast = useToast();
-  const navigate = useNavigate();
-  useEffect(() => {
-    if (!notice) return;
-    toast(notice, "success");
-    navigate(`/webhooks/${webhook.id}`, { replace: true, preventScrollReset: true });
-  }, [notice, toast, navigate, webhook.id]);
+  const { webhook, deliveries } = useLoaderData<typeof loader>();
   return (
     <>
       <p className="crumbs">

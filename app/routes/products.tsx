@@ -1,0 +1,81 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, Outlet, useLoaderData, useLocation } from "@remix-run/react";
+import { Pagination } from "~/components/pagination";
+import { ProductFiltersForm } from "~/components/product-filters-form";
+import { ProductTable } from "~/components/product-table";
+import { formatCount } from "~/lib/format";
+import { pageData } from "~/lib/page-errors.server";
+import { exportQuery, isFiltered, listStateFromUrl, PAGE_SIZES, productDialogHref } from "~/lib/product-filters";
+
+export const meta: MetaFunction = () => [{ title: "Products · Product Importer" }];
+
+/** The list, as the URL's filters and page say; its dialogs (new, edit, delete) are child routes. */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const state = listStateFromUrl(new URL(request.url));
+  const filtered = isFiltered(state);
+  const [list, catalogTotal] = await pageData(() =>
+    Promise.all([
+      context.trpc.products.list(state),
+      // Unfiltered, the list's own total is the catalog's.
+      filtered ? context.trpc.products.list({ page: 1, pageSize: 1 }).then((catalog) => catalog.total) : null,
+    ]),
+  );
+  return { list, state, filtered, catalogTotal: catalogTotal ?? list.total };
+}
+
+export default function ProductsPage() {
+  const { list, state, filtered, catalogTotal } = useLoaderData<typeof loader>();
+  const { search } = useLocation();
+  return (
+    <>
+      <div className="page-head">
+        <h1>Products</h1>
+        <div className="head-actions">
+          <a className="button" href={`/api/products/export${exportQuery(state)}`} download>
+            Export CSV
+          </a>
+          <Link className="button primary" to={productDialogHref("new", search)} preventScrollReset>
+            Add product
+          </Link>
+        </div>
+      </div>
+      <ProductFiltersForm state={state} />
+      <section className="panel">
+        <p className="total" aria-live="polite">
+          {filtered
+            ? `${list.totalExact ? "" : "More than "}${formatCount(list.total)} of ${formatCount(catalogTotal)} products match`
+            : `${formatCount(list.total)} products`}
+        </p>
+        {list.items.length === 0 ? <EmptyState filtered={filtered} /> : <ProductTable items={list.items} search={search} />}
+        <Pagination
+          total={list.total}
+          totalExact={list.totalExact}
+          fullPage={list.items.length === state.pageSize}
+          page={state.page}
+          pageSize={state.pageSize}
+          pageSizes={PAGE_SIZES}
+        />
+      </section>
+      <section className="panel danger-zone">
+        <h2>Delete all products</h2>
+        <p className="hint">Removes every product in the catalog. Import history stays.</p>
+        <Link className="button danger" to={productDialogHref("delete-all", search)} preventScrollReset>
+          Delete all products…
+        </Link>
+      </section>
+      <Outlet />
+    </>
+  );
+}
+
+function EmptyState({ filtered }: { filtered: boolean }) {
+  return filtered ? (
+    <p className="empty">
+      No products match these filters. <Link to="/products">Clear the filters</Link>
+    </p>
+  ) : (
+    <p className="empty">
+      The catalog is empty. <Link to="/imports">Import a CSV</Link> or add a product.
+    </p>
+  );
+}

@@ -1,0 +1,112 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, Outlet, useFetcher, useLoaderData } from "@remix-run/react";
+import { useState } from "react";
+import { formatDateTime } from "~/lib/format";
+import type { WebhookJson } from "../../server/webhooks/webhook.schema";
+
+export const meta: MetaFunction = () => [{ title: "Webhooks · Product Importer" }];
+
+/** The endpoints; adding, editing and deleting one are dialogs (child routes), its switches in-place actions. */
+export async function loader({ context }: LoaderFunctionArgs) {
+  return { webhooks: await context.trpc.webhooks.list({}) };
+}
+
+export default function WebhooksPage() {
+  const { webhooks } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <div className="page-head">
+        <h1>Webhooks</h1>
+        <div className="head-actions">
+          <Link className="button primary" to="/webhooks/new" preventScrollReset>
+            Add endpoint
+          </Link>
+        </div>
+      </div>
+      <p className="hint">
+        Each endpoint receives a signed JSON POST (Standard Webhooks) for the events it subscribes to. Failed deliveries are retried for about a day.
+      </p>
+      <section className="panel">
+        {webhooks.length === 0 ? (
+          <p className="empty">No endpoints yet. Add one to tell other systems when products or imports change.</p>
+        ) : (
+          <ul className="webhook-list">
+            {webhooks.map((webhook) => (
+              <WebhookRow key={webhook.id} webhook={webhook} />
+            ))}
+          </ul>
+        )}
+      </section>
+      <Outlet />
+    </>
+  );
+}
+
+function WebhookRow({ webhook }: { webhook: WebhookJson }) {
+  const toggle = useFetcher();
+  const test = useFetcher<{ ok: boolean; statusCode: number | null; latencyMs: number; error: string | null }>();
+  const enabled = toggle.formData ? toggle.formData.get("enabled") === "true" : webhook.enabled;
+  const outcome = test.state === "idle" ? test.data : undefined;
+  return (
+    <li className="webhook">
+      <div className="webhook-main">
+        <p className="filename">{webhook.url}</p>
+        <p className="hint">{webhook.events.join(", ")}</p>
+        {webhook.disabledReason ? (
+          <p className="error" role="status">
+            {webhook.disabledReason}
+          </p>
+        ) : null}
+        <p className="hint">
+          Last delivery:{" "}
+          {webhook.lastDeliveryAt
+            ? `${webhook.lastStatusCode ?? webhook.lastError ?? "no answer"}${webhook.lastLatencyMs !== null ? ` · ${webhook.lastLatencyMs} ms` : ""} · ${formatDateTime(webhook.lastDeliveryAt)}`
+            : "none yet"}
+        </p>
+        <SigningSecret webhook={webhook} />
+      </div>
+      <div className="row-actions">
+        <toggle.Form method="post" action={`/webhooks/${webhook.id}/toggle`}>
+          <input type="hidden" name="enabled" value={String(!enabled)} />
+          <button type="submit" className={`switch${enabled ? " on" : ""}`} role="switch" aria-checked={enabled} aria-label={`Send events to ${webhook.url}`}>
+            {enabled ? "On" : "Off"}
+          </button>
+        </toggle.Form>
+        <test.Form method="post" action={`/webhooks/${webhook.id}/send-test`}>
+          <button type="submit" className="button" disabled={test.state !== "idle"}>
+            {test.state !== "idle" ? "Testing…" : "Test"}
+          </button>
+        </test.Form>
+        <span className="test-result" role="status" aria-live="polite">
+          {outcome ? (outcome.ok ? `✓ ${outcome.statusCode} · ${outcome.latencyMs} ms` : `✗ ${outcome.error ?? outcome.statusCode} · ${outcome.latencyMs} ms`) : ""}
+        </span>
+        <Link to={`/webhooks/${webhook.id}`}>Deliveries</Link>
+        <Link to={`/webhooks/${webhook.id}/edit`} preventScrollReset>
+          Edit
+        </Link>
+        <Link to={`/webhooks/${webhook.id}/delete`} className="danger-link" preventScrollReset>
+          Delete
+        </Link>
+      </div>
+    </li>
+  );
+}
+
+/** Revealed on demand (a native disclosure, so it works before JavaScript), copyable, rotatable. */
+function SigningSecret({ webhook }: { webhook: WebhookJson }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <details className="secret">
+      <summary>Signing secret</summary>
+      <code>{webhook.secret}</code>{" "}
+      <button type="button" className="button" onClick={() => navigator.clipboard?.writeText(webhook.secret).then(() => setCopied(true))}>
+        {copied ? "Copied" : "Copy"}
+      </button>
+      <form method="post" action={`/webhooks/${webhook.id}/rotate`} className="inline-form">
+        <button type="submit" className="button">
+          Rotate secret
+        </button>
+      </form>
+    </details>
+  );
+}
