@@ -52,8 +52,14 @@ const WORDS = (
   "walk wall want ward warm wash wave ways weak wear week well went were west what when whom wide wife wild will wind " +
   "wine wing wire wise wish with wood word wore work yard yeah year your zero zone"
 ).split(" ");
-const FIRST = "James Mary John Patricia Robert Jennifer Michael Linda William Elizabeth David Barbara Richard Susan Joseph Jessica Thomas Sarah Charles Karen Daniel Nancy Matthew Lisa Anthony Betty Mark Margaret Donald Sandra Steven Ashley Paul Kimberly Andrew Emily Joshua Donna Kenneth Michelle".split(" ");
-const LAST = "Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez Gonzalez Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White Harris Sanchez Clark Ramirez Lewis Robinson Walker Young Allen King Wright Scott Torres Nguyen Hill Flores".split(" ");
+const FIRST =
+  "James Mary John Patricia Robert Jennifer Michael Linda William Elizabeth David Barbara Richard Susan Joseph Jessica Thomas Sarah Charles Karen Daniel Nancy Matthew Lisa Anthony Betty Mark Margaret Donald Sandra Steven Ashley Paul Kimberly Andrew Emily Joshua Donna Kenneth Michelle".split(
+    " ",
+  );
+const LAST =
+  "Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez Gonzalez Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White Harris Sanchez Clark Ramirez Lewis Robinson Walker Young Allen King Wright Scott Torres Nguyen Hill Flores".split(
+    " ",
+  );
 
 export async function writeCatalogFile(path: string, shape: CatalogShape): Promise<void> {
   const random = mulberry32(shape.seed);
@@ -61,7 +67,7 @@ export async function writeCatalogFile(path: string, shape: CatalogShape): Promi
   const repeats = shape.rows - shape.distinctSkus;
   // Exactly `repeats` rows re-use an earlier SKU; choose which ones up front.
   const isRepeat = new Uint8Array(shape.rows);
-  for (let placed = 0; placed < repeats; ) {
+  for (let placed = 0; placed < repeats;) {
     const row = 1 + Math.floor(random() * (shape.rows - 1));
     if (!isRepeat[row]) {
       isRepeat[row] = 1;

@@ -10,23 +10,23 @@ import { ensureDatabase, startEmbeddedPostgres } from "../db/embedded.js";
 import { startAppProcess } from "../tests/support/app-process.js";
 import { REAL_CATALOG, writeCatalogFile } from "./catalog-file.js";
 import { waitForSearchIndexes } from "./search-ready.js";
-import { CATALOG_FILE, WORK_DIR, percentile, trpcCall, uploadFile } from "./support.js";
+import { CATALOG_FILE, WORK_DIR, percentile, apiOf, uploadFile } from "./support.js";
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 50);
 
 const VARIANTS: [string, Record<string, unknown>][] = [
   ["no filter", {}],
-  ["sku, common substring (\"re\")", { sku: "re" }],
-  ["sku, rare substring (\"wise-wire\")", { sku: "wise-wire" }],
-  ["name, common (\"john\")", { name: "john" }],
-  ["name, rare (\"kimberly hill\")", { name: "kimberly hill" }],
-  ["description, common (\"wash\")", { description: "wash" }],
-  ["description, rare (\"gulf, jury\")", { description: "gulf, jury" }],
+  ['sku, common substring ("re")', { sku: "re" }],
+  ['sku, rare substring ("wise-wire")', { sku: "wise-wire" }],
+  ['name, common ("john")', { name: "john" }],
+  ['name, rare ("kimberly hill")', { name: "kimberly hill" }],
+  ['description, common ("wash")', { description: "wash" }],
+  ['description, rare ("gulf, jury")', { description: "gulf, jury" }],
   ["active = false (10%)", { active: false }],
   ["name + description", { name: "smith", description: "rain" }],
   ["page 5,000 of 50", { page: 5000, pageSize: 50 }],
   // Too short for the trigram indexes and matching almost nothing: the table is read whole.
-  ["name, two letters, rare (\"zq\")", { name: "zq" }],
+  ['name, two letters, rare ("zq")', { name: "zq" }],
 ];
 
 async function main() {
@@ -42,7 +42,7 @@ async function main() {
     try {
       const uploadStarted = performance.now();
       const id = (await uploadFile(app.url, CATALOG_FILE)).body.id;
-      while ((await trpcCall(app.url, "imports.get", { id })).status !== "completed") await new Promise((r) => setTimeout(r, 200));
+      while ((await apiOf(app.url).imports.get.query({ id })).status !== "completed") await new Promise((r) => setTimeout(r, 200));
       const importMs = performance.now() - uploadStarted;
       const searchReadyMs = await waitForSearchIndexes(databaseUrl);
       console.log(`import ${(importMs / 1000).toFixed(1)} s; search indexes rebuilt ${(searchReadyMs / 1000).toFixed(1)} s after it completed`);
@@ -53,7 +53,7 @@ async function main() {
       await db.query("VACUUM (ANALYZE) products");
       await db.end();
 
-      console.log(`${(await trpcCall(app.url, "products.list", {})).total} products; ${CALLS} calls per variant\n`);
+      console.log(`${(await apiOf(app.url).products.list.query({})).total} products; ${CALLS} calls per variant\n`);
       console.log("| products.list | total | median ms | p95 ms |");
       console.log("| --- | --- | --- | --- |");
       for (const [label, input] of VARIANTS) {
@@ -61,14 +61,14 @@ async function main() {
         let total = "";
         for (let i = 0; i < CALLS; i += 1) {
           const started = performance.now();
-          const page = await trpcCall(app.url, "products.list", input);
+          const page = await apiOf(app.url).products.list.query(input);
           times.push(performance.now() - started);
           total = `${page.totalExact ? "" : "more than "}${page.total.toLocaleString("en-US")}`;
         }
         console.log(`| ${label} | ${total} | ${percentile(times, 50).toFixed(1)} | ${percentile(times, 95).toFixed(1)} |`);
       }
       const started = performance.now();
-      const { deleted } = await trpcCall(app.url, "products.deleteAll", {}, "POST");
+      const { deleted } = await apiOf(app.url).products.deleteAll.mutate({});
       console.log(`\nproducts.deleteAll: ${deleted.toLocaleString("en-US")} products in ${(performance.now() - started).toFixed(0)} ms`);
     } finally {
       await app.stop();

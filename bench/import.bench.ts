@@ -12,7 +12,7 @@ import { ensureDatabase, startEmbeddedPostgres } from "../db/embedded.js";
 import { startAppProcess } from "../tests/support/app-process.js";
 import { REAL_CATALOG, writeCatalogFile } from "./catalog-file.js";
 import { waitForSearchIndexes } from "./search-ready.js";
-import { CATALOG_FILE, WORK_DIR, median, percentile, trpcCall, uploadFile } from "./support.js";
+import { CATALOG_FILE, WORK_DIR, median, percentile, apiOf, uploadFile } from "./support.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const FILE = CATALOG_FILE;
@@ -39,7 +39,7 @@ async function importThroughApp(url: string, databaseUrl: string, file: string):
   const probe = (async () => {
     while (running) {
       const started = performance.now();
-      await trpcCall(url, "products.list", { page: 1, pageSize: 50 });
+      await apiOf(url).products.list.query({ page: 1, pageSize: 50 });
       latencies.push(performance.now() - started);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -50,7 +50,7 @@ async function importThroughApp(url: string, databaseUrl: string, file: string):
   if (response.status !== 202) throw new Error(`upload answered ${response.status}: ${JSON.stringify(response.body)}`);
   let item: any;
   for (;;) {
-    item = await trpcCall(url, "imports.get", { id: response.body.id });
+    item = await apiOf(url).imports.get.query({ id: response.body.id });
     if (item.status === "completed" || item.status === "failed" || item.status === "cancelled") break;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
@@ -212,8 +212,12 @@ async function main() {
       searchReadyS: seconds(median(app.map((t) => t.searchReadyMs))),
     };
   });
-  console.log(`\nmedian of ${RUNS} runs, ${REAL_CATALOG.rows} rows; server peak RSS ${(Math.max(...peakRss) / 2 ** 20).toFixed(0)} MB (max of runs)\n`);
-  console.log("| scenario | upload + staging s | merge s | total s | rows/s | baseline s (COPY + upsert) | ratio | products.list p95 / max ms | search indexes ready + s |");
+  console.log(
+    `\nmedian of ${RUNS} runs, ${REAL_CATALOG.rows} rows; server peak RSS ${(Math.max(...peakRss) / 2 ** 20).toFixed(0)} MB (max of runs)\n`,
+  );
+  console.log(
+    "| scenario | upload + staging s | merge s | total s | rows/s | baseline s (COPY + upsert) | ratio | products.list p95 / max ms | search indexes ready + s |",
+  );
   console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const row of rows) {
     console.log(

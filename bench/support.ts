@@ -1,6 +1,7 @@
 import { createReadStream, statSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
+import { createProductImporterClient, type ProductImporterClient } from "../server/trpc/client.js";
 import { REAL_CATALOG } from "./catalog-file.js";
 
 /** Scratch space for generated files and benchmark clusters (gitignored). */
@@ -12,15 +13,13 @@ export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Ma
 export const percentile = (values: number[], p: number) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? 0;
 
-/** One tRPC call over HTTP, as any client of the contract makes it; throws on an error answer. */
-export async function trpcCall(baseUrl: string, procedure: string, input: unknown, method: "GET" | "POST" = "GET") {
-  const response =
-    method === "GET"
-      ? await fetch(`${baseUrl}/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`)
-      : await fetch(`${baseUrl}/api/trpc/${procedure}`, { method, headers: { "Content-Type": "application/json" }, body: JSON.stringify(input) });
-  const body = (await response.json()) as { result?: { data: any }; error?: unknown };
-  if (!body.result) throw new Error(`${procedure} failed: ${JSON.stringify(body.error)}`);
-  return body.result.data;
+const clients = new Map<string, ProductImporterClient>();
+
+/** The typed API client another service would use (product-importer/client), one per server. */
+export function apiOf(baseUrl: string): ProductImporterClient {
+  let client = clients.get(baseUrl);
+  if (!client) clients.set(baseUrl, (client = createProductImporterClient(baseUrl)));
+  return client;
 }
 
 /** Streams a file to POST /api/imports as a raw text/csv body. */

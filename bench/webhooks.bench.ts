@@ -11,7 +11,7 @@ import { ensureDatabase, startEmbeddedPostgres } from "../db/embedded.js";
 import { startAppProcess, type AppProcess } from "../tests/support/app-process.js";
 import { startReceiver } from "../tests/support/receiver.js";
 import { waitForSearchIndexes } from "./search-ready.js";
-import { WORK_DIR, median, percentile, trpcCall } from "./support.js";
+import { WORK_DIR, median, percentile, apiOf } from "./support.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const BURST = Number(process.env.BENCH_EVENTS ?? 1_000);
@@ -25,7 +25,7 @@ async function probeList(app: AppProcess, until: Promise<unknown>): Promise<numb
   void until.finally(() => (done = true));
   while (!done) {
     const started = performance.now();
-    await trpcCall(app.url, "products.list", { name: "item" });
+    await apiOf(app.url).products.list.query({ name: "item" });
     latencies.push(performance.now() - started);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -36,7 +36,8 @@ async function createProducts(app: AppProcess, prefix: string, count: number) {
   const queue = Array.from({ length: count }, (_, i) => i);
   await Promise.all(
     Array.from({ length: 10 }, async () => {
-      for (let i = queue.shift(); i !== undefined; i = queue.shift()) await trpcCall(app.url, "products.create", { sku: `${prefix}-${i}`, name: `Item ${i}` }, "POST");
+      for (let i = queue.shift(); i !== undefined; i = queue.shift())
+        await apiOf(app.url).products.create.mutate({ sku: `${prefix}-${i}`, name: `Item ${i}` });
     }),
   );
 }
@@ -46,7 +47,7 @@ async function seedCatalog(app: AppProcess, databaseUrl: string) {
   const csv = `sku,name,description\n${Array.from({ length: 20_000 }, (_, i) => `seed-${i},Item ${i},Seeded product ${i}`).join("\n")}\n`;
   const response = await fetch(`${app.url}/api/imports?filename=seed.csv`, { method: "POST", headers: { "Content-Type": "text/csv" }, body: csv });
   const { id } = (await response.json()) as { id: string };
-  while ((await trpcCall(app.url, "imports.get", { id })).status !== "completed") await new Promise((resolve) => setTimeout(resolve, 100));
+  while ((await apiOf(app.url).imports.get.query({ id })).status !== "completed") await new Promise((resolve) => setTimeout(resolve, 100));
   await waitForSearchIndexes(databaseUrl);
 }
 
@@ -64,7 +65,7 @@ async function recordBurst(databaseUrl: string, prefix: string) {
 
 async function burst(app: AppProcess, databaseUrl: string, run: number) {
   const receiver = await startReceiver(() => ({ status: 200, delayMs: 50 }));
-  const webhook = await trpcCall(app.url, "webhooks.create", { url: receiver.url, events: ["product.created"] }, "POST");
+  const webhook = await apiOf(app.url).webhooks.create.mutate({ url: receiver.url, events: ["product.created"] });
   const idle = await probeList(app, new Promise((resolve) => setTimeout(resolve, 3_000)));
   // The burst is recorded in one transaction, as if by a flurry of changes elsewhere, so the
   // latency compared is the delivery's own cost, not that of making 1,000 changes.
@@ -75,7 +76,7 @@ async function burst(app: AppProcess, databaseUrl: string, run: number) {
   const during = await probeList(app, delivered);
   await delivered;
   const allMs = performance.now() - started;
-  await trpcCall(app.url, "webhooks.delete", { id: webhook.id }, "POST");
+  await apiOf(app.url).webhooks.delete.mutate({ id: webhook.id });
   await receiver.close();
   return { createdMs, allMs, idleP95: percentile(idle, 95), duringP95: percentile(during, 95) };
 }
@@ -85,7 +86,7 @@ async function outage(app: AppProcess) {
   const port = probe.port;
   await probe.close();
   // Registered while nothing listens on the port: every first attempt is refused.
-  const webhook = await trpcCall(app.url, "webhooks.create", { url: `http://127.0.0.1:${port}/hooks`, events: ["product.created"] }, "POST");
+  const webhook = await apiOf(app.url).webhooks.create.mutate({ url: `http://127.0.0.1:${port}/hooks`, events: ["product.created"] });
   const started = performance.now();
   await createProducts(app, "outage", OUTAGE_EVENTS);
   await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS - (performance.now() - started)));
@@ -99,7 +100,7 @@ async function outage(app: AppProcess) {
     const sku = JSON.parse(request.body).data.sku as string;
     idsBySku.set(sku, (idsBySku.get(sku) ?? new Set()).add(String(request.headers["webhook-id"])));
   }
-  const deliveries = (await trpcCall(app.url, "webhooks.deliveries", { id: webhook.id, pageSize: 200 })).total;
+  const deliveries = (await apiOf(app.url).webhooks.deliveries.query({ id: webhook.id, pageSize: 200 })).total;
   await receiver.close();
   return {
     distinctDelivered: idsBySku.size,
@@ -139,7 +140,9 @@ async function main() {
         await app.stop();
       }
     }
-    console.log(`\nmedian of ${RUNS} runs: ${BURST} events delivered in ${(median(results.map((r) => r.allMs)) / 1000).toFixed(2)} s (${Math.round(BURST / (median(results.map((r) => r.allMs)) / 1000))} events/s end to end); products.list p95 idle ${median(results.map((r) => r.idleP95)).toFixed(1)} ms, during the burst ${median(results.map((r) => r.duringP95)).toFixed(1)} ms, ratio ${median(results.map((r) => r.duringP95 / r.idleP95)).toFixed(2)}×`);
+    console.log(
+      `\nmedian of ${RUNS} runs: ${BURST} events delivered in ${(median(results.map((r) => r.allMs)) / 1000).toFixed(2)} s (${Math.round(BURST / (median(results.map((r) => r.allMs)) / 1000))} events/s end to end); products.list p95 idle ${median(results.map((r) => r.idleP95)).toFixed(1)} ms, during the burst ${median(results.map((r) => r.duringP95)).toFixed(1)} ms, ratio ${median(results.map((r) => r.duringP95 / r.idleP95)).toFixed(2)}×`,
+    );
   } finally {
     await cluster.stop();
   }

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from "kysely";
+import { sql, type QueryExecutorProvider } from "kysely";
 import type pg from "pg";
 
 /**
@@ -20,13 +20,13 @@ export const ADVISORY_LOCKS = {
 export type AdvisoryLock = keyof typeof ADVISORY_LOCKS;
 
 /** Takes the lock for the caller's transaction unless someone holds it; never waits. */
-export async function tryTransactionLock(tx: Kysely<any>, lock: AdvisoryLock): Promise<boolean> {
+export async function tryTransactionLock(tx: QueryExecutorProvider, lock: AdvisoryLock): Promise<boolean> {
   const { rows } = await sql<{ got: boolean }>`SELECT pg_try_advisory_xact_lock(${ADVISORY_LOCKS[lock]}) AS got`.execute(tx);
   return rows[0]!.got;
 }
 
 /** Waits for the lock, for the caller's transaction. */
-export async function transactionLock(tx: Kysely<any>, lock: AdvisoryLock): Promise<void> {
+export async function transactionLock(tx: QueryExecutorProvider, lock: AdvisoryLock): Promise<void> {
   await sql`SELECT pg_advisory_xact_lock(${ADVISORY_LOCKS[lock]})`.execute(tx);
 }
 

@@ -116,8 +116,7 @@ export async function startEmbeddedPostgres(options: {
   log?: (line: string) => void;
 }): Promise<EmbeddedCluster> {
   const dataDir = path.resolve(options.dataDir);
-  const urlFor = (port: number) => (database: string) =>
-    `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+  const urlFor = (port: number) => (database: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
 
   const adoptedPort = runningServerPort(dataDir);
   if (adoptedPort) {
@@ -159,10 +158,7 @@ export async function ensureDatabase(adminUrl: string, name: string, template = 
     const { rows } = await client.query("SELECT current_setting('server_version_num')::int AS version");
     const quotedName = client.escapeIdentifier(name);
     const quotedTemplate = client.escapeIdentifier(template);
-    const locale =
-      template === "template0" && rows[0].version >= 170000
-        ? " LOCALE_PROVIDER builtin BUILTIN_LOCALE 'C.UTF-8'"
-        : "";
+    const locale = template === "template0" && rows[0].version >= 170000 ? " LOCALE_PROVIDER builtin BUILTIN_LOCALE 'C.UTF-8'" : "";
     await client.query(`CREATE DATABASE ${quotedName} TEMPLATE ${quotedTemplate} ENCODING 'UTF8'${locale}`);
   } finally {
     await client.end();

@@ -42,7 +42,7 @@ export async function startWebhookWorker(pool: pg.Pool, deps: DeliverDeps): Prom
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
   const dispatch = async () => {
-    let taken = 0;
+    let taken: number;
     do {
       taken = await dispatchEvents(deps.db, pool, boss);
       if (taken > 0) for (const workerId of workerIds) boss.notifyWorker(workerId);

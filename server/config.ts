@@ -13,7 +13,11 @@ const configSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   DATA_DIR: z.string().default(".data"),
   ROLE: z.enum(["all", "web", "worker"]).default("all"),
-  MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(1024 ** 3),
+  MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 ** 3),
   /** How long a failed or cancelled import keeps its staged rows for a retry. */
   STAGED_ROWS_RETENTION_HOURS: z.coerce.number().positive().default(168),
   /** Connections this process's queries may hold (pg-boss adds 4 and progress streams 1). */
@@ -46,12 +50,21 @@ const configSchema = z.object({
   ALLOWED_HOSTS: z
     .string()
     .default("")
-    .transform((value) => value.split(",").map((host) => host.trim().toLowerCase()).filter(Boolean)),
+    .transform((value) =>
+      value
+        .split(",")
+        .map((host) => host.trim().toLowerCase())
+        .filter(Boolean),
+    ),
   /** Production without APP_PASSWORD refuses to start unless this says an open app is intended. */
   AUTH_DISABLED: flag,
   /** Signs session cookies instead of the installation's own secret combined with APP_PASSWORD. */
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
-  SESSION_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 365).default(168),
+  SESSION_MAX_AGE_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 365)
+    .default(168),
   /**
    * Which proxies' X-Forwarded-* headers to believe (Express "trust proxy"): the client's address
    * (counted for wrong passwords), https, and the host the browser asked for. Unset: none, since

@@ -54,7 +54,12 @@ export class Refusal extends Error {
 
   /** The same refusal with more members for a plain route's answer. */
   with(extra: Record<string, unknown>): Refusal {
-    return new Refusal(this.kind, this.message, { field: this.field, retryAfterSeconds: this.retryAfterSeconds, extra: { ...this.extra, ...extra }, cause: this.cause });
+    return new Refusal(this.kind, this.message, {
+      field: this.field,
+      retryAfterSeconds: this.retryAfterSeconds,
+      extra: { ...this.extra, ...extra },
+      cause: this.cause,
+    });
   }
 }
 

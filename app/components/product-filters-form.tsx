@@ -30,7 +30,12 @@ export function ProductFiltersForm({ state }: { state: ListState }) {
     }
   }, [state.sku, state.name, state.description, state.active]);
   return (
-    <Form method="get" className="panel filters" ref={formRef} onChange={(event) => send((event.target as HTMLElement).tagName === "SELECT" ? 0 : 300)}>
+    <Form
+      method="get"
+      className="panel filters"
+      ref={formRef}
+      onChange={(event) => send((event.target as HTMLElement).tagName === "SELECT" ? 0 : 300)}
+    >
       <label>
         SKU
         <input type="search" name="sku" defaultValue={state.sku ?? ""} autoComplete="off" />

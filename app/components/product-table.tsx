@@ -37,7 +37,12 @@ export function ProductTable({ items, search }: { items: ProductJson[]; search: 
                   <Link to={productDialogHref(`${product.id}/edit`, search)} preventScrollReset aria-label={`Edit ${product.sku}`}>
                     Edit
                   </Link>
-                  <Link to={productDialogHref(`${product.id}/delete`, search)} preventScrollReset aria-label={`Delete ${product.sku}`} className="danger-link">
+                  <Link
+                    to={productDialogHref(`${product.id}/delete`, search)}
+                    preventScrollReset
+                    aria-label={`Delete ${product.sku}`}
+                    className="danger-link"
+                  >
                     Delete
                   </Link>
                 </div>

@@ -33,8 +33,7 @@ export function UploadPanel({ maxUploadBytes }: { maxUploadBytes: number }) {
     request.current = xhr;
     const startedAt = Date.now();
     setState({ phase: "sending", loaded: 0, total: file.size, startedAt });
-    xhr.upload.onprogress = (progress) =>
-      setState({ phase: "sending", loaded: progress.loaded, total: progress.total || file.size, startedAt });
+    xhr.upload.onprogress = (progress) => setState({ phase: "sending", loaded: progress.loaded, total: progress.total || file.size, startedAt });
     xhr.upload.onload = () => setState({ phase: "staging", total: file.size });
     xhr.onload = () => {
       request.current = null;
@@ -62,8 +61,8 @@ export function UploadPanel({ maxUploadBytes }: { maxUploadBytes: number }) {
     <form className="panel upload" method="post" action="/api/imports" encType="multipart/form-data" onSubmit={submit}>
       <h2>Import a CSV</h2>
       <p className="hint">
-        Columns <code>sku</code> and <code>name</code> are required, <code>description</code> and <code>active</code> optional.
-        A row replaces the product with the same SKU (in any letter case). Up to {formatBytes(maxUploadBytes)}.
+        Columns <code>sku</code> and <code>name</code> are required, <code>description</code> and <code>active</code> optional. A row replaces the
+        product with the same SKU (in any letter case). Up to {formatBytes(maxUploadBytes)}.
       </p>
       <div className="upload-row">
         <label className="file-label">

@@ -1,7 +1,7 @@
 import { Form, Link, useNavigation } from "@remix-run/react";
 import { FieldError, FormError, invalidProps } from "~/components/field-errors";
 import type { FieldErrors } from "~/lib/field-errors";
-import { EVENT_TYPES } from "../../db/schema";
+import { EVENT_TYPES } from "../../server/events/event-types";
 import type { WebhookJson } from "../../server/webhooks/webhook.schema";
 
 const EVENT_LABELS: Record<(typeof EVENT_TYPES)[number], string> = {

@@ -25,6 +25,6 @@ export async function takeToast(request: Request): Promise<{ toast: Toast | null
   const cookies = request.headers.get("cookie");
   if (!cookies?.includes("pi_toast=")) return { toast: null };
   const value = (await flash.parse(cookies)) as Partial<Toast> | null;
-  const toast = typeof value?.message === "string" ? { message: value.message, tone: value.tone === "error" ? "error" : "success" } as Toast : null;
+  const toast = typeof value?.message === "string" ? ({ message: value.message, tone: value.tone === "error" ? "error" : "success" } as Toast) : null;
   return { toast, headers: new Headers({ "Set-Cookie": await flash.serialize("", { maxAge: 0, expires: new Date(0) }) }) };
 }

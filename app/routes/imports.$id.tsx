@@ -76,19 +76,19 @@ export default function ImportPage() {
         </h2>
         <ImportProgress item={item} />
         {!isTerminal(item.status) || item.retryable || item.status === "failed" ? (
-        <Form method="post" className="actions">
-          {!isTerminal(item.status) ? (
-            <button className="button" name="intent" value="cancel" disabled={busy}>
-              Cancel import
-            </button>
-          ) : null}
-          {item.retryable ? (
-            <button className="button primary" name="intent" value="retry" disabled={busy}>
-              Retry
-            </button>
-          ) : null}
-          {item.status === "failed" && !item.retryable ? <Link to="/imports">Upload the file again</Link> : null}
-        </Form>
+          <Form method="post" className="actions">
+            {!isTerminal(item.status) ? (
+              <button className="button" name="intent" value="cancel" disabled={busy}>
+                Cancel import
+              </button>
+            ) : null}
+            {item.retryable ? (
+              <button className="button primary" name="intent" value="retry" disabled={busy}>
+                Retry
+              </button>
+            ) : null}
+            {item.status === "failed" && !item.retryable ? <Link to="/imports">Upload the file again</Link> : null}
+          </Form>
         ) : null}
       </section>
       <RejectedRows item={item} rejected={rejected} />
@@ -113,8 +113,8 @@ function ImportProgress({ item }: { item: ImportJson }) {
         <div className="phase" aria-live="polite">
           <progress aria-label="Waiting" />
           <p>
-            {formatCount(item.totalRows)} rows checked ({formatCount(item.errorCount)} rejected). Queued: imports apply one at a
-            time, in the order their uploads finished.
+            {formatCount(item.totalRows)} rows checked ({formatCount(item.errorCount)} rejected). Queued: imports apply one at a time, in the order
+            their uploads finished.
           </p>
         </div>
       );

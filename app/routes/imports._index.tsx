@@ -34,9 +34,15 @@ export default function ImportsPage() {
                   <th scope="col">File</th>
                   <th scope="col">Size</th>
                   <th scope="col">Status</th>
-                  <th scope="col" className="num">Created</th>
-                  <th scope="col" className="num">Updated</th>
-                  <th scope="col" className="num">Rejected</th>
+                  <th scope="col" className="num">
+                    Created
+                  </th>
+                  <th scope="col" className="num">
+                    Updated
+                  </th>
+                  <th scope="col" className="num">
+                    Rejected
+                  </th>
                   <th scope="col">Started</th>
                   <th scope="col">Duration</th>
                 </tr>

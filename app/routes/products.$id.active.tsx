@@ -9,7 +9,11 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const active = (await request.formData()).get("active") === "true";
   try {
     const product = await context.trpc.products.update({ id: params.id ?? "", active });
-    return redirectWithToast(back, { message: `${product.sku} is now ${product.active ? "active" : "inactive"}.`, tone: "success" }, { replace: true });
+    return redirectWithToast(
+      back,
+      { message: `${product.sku} is now ${product.active ? "active" : "inactive"}.`, tone: "success" },
+      { replace: true },
+    );
   } catch (error) {
     return redirectWithToast(back, { message: refusalMessage(error), tone: "error" }, { replace: true });
   }

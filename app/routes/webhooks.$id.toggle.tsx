@@ -7,7 +7,11 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const enabled = (await request.formData()).get("enabled") === "true";
   try {
     const webhook = await context.trpc.webhooks.update({ id: params.id ?? "", enabled });
-    return redirectWithToast("/webhooks", { message: `${webhook.url} is now ${webhook.enabled ? "on" : "off"}.`, tone: "success" }, { replace: true });
+    return redirectWithToast(
+      "/webhooks",
+      { message: `${webhook.url} is now ${webhook.enabled ? "on" : "off"}.`, tone: "success" },
+      { replace: true },
+    );
   } catch (error) {
     return redirectWithToast("/webhooks", { message: refusalMessage(error), tone: "error" }, { replace: true });
   }

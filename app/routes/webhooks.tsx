@@ -68,7 +68,13 @@ function WebhookRow({ webhook }: { webhook: WebhookJson }) {
       <div className="row-actions">
         <toggle.Form method="post" action={`/webhooks/${webhook.id}/toggle`}>
           <input type="hidden" name="enabled" value={String(!enabled)} />
-          <button type="submit" className={`switch${enabled ? " on" : ""}`} role="switch" aria-checked={enabled} aria-label={`Send events to ${webhook.url}`}>
+          <button
+            type="submit"
+            className={`switch${enabled ? " on" : ""}`}
+            role="switch"
+            aria-checked={enabled}
+            aria-label={`Send events to ${webhook.url}`}
+          >
             {enabled ? "On" : "Off"}
           </button>
         </toggle.Form>
@@ -78,7 +84,11 @@ function WebhookRow({ webhook }: { webhook: WebhookJson }) {
           </button>
         </test.Form>
         <span className="test-result" role="status" aria-live="polite">
-          {outcome ? (outcome.ok ? `✓ ${outcome.statusCode} · ${outcome.latencyMs} ms` : `✗ ${outcome.error ?? outcome.statusCode} · ${outcome.latencyMs} ms`) : ""}
+          {outcome
+            ? outcome.ok
+              ? `✓ ${outcome.statusCode} · ${outcome.latencyMs} ms`
+              : `✗ ${outcome.error ?? outcome.statusCode} · ${outcome.latencyMs} ms`
+            : ""}
         </span>
         <Link to={`/webhooks/${webhook.id}`}>Deliveries</Link>
         <Link to={`/webhooks/${webhook.id}/edit`} preventScrollReset>

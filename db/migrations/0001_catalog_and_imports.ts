@@ -78,9 +78,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       finished_at timestamptz
     )`.execute(db);
   await sql`CREATE INDEX imports_newest_first ON imports (created_at DESC, id DESC)`.execute(db);
-  await sql`CREATE INDEX imports_waiting ON imports (queue_position) WHERE status IN ('queued','processing')`.execute(
-    db,
-  );
+  await sql`CREATE INDEX imports_waiting ON imports (queue_position) WHERE status IN ('queued','processing')`.execute(db);
 
   await sql`
     CREATE TABLE import_errors (

@@ -33,10 +33,7 @@ const digest = (value: string) => createHash("sha256").update(value, "utf8").dig
  * password, so a stolen cookie cannot be used to guess the password offline, while a new password
  * still ends every session. SESSION_SECRET, when set, signs instead.
  */
-export function createAccess(
-  config: Pick<Config, "APP_PASSWORD" | "SESSION_SECRET" | "SESSION_MAX_AGE_HOURS">,
-  installationSecret: string,
-): Access {
+export function createAccess(config: Pick<Config, "APP_PASSWORD" | "SESSION_SECRET" | "SESSION_MAX_AGE_HOURS">, installationSecret: string): Access {
   const password = config.APP_PASSWORD;
   if (!password) {
     return {

@@ -37,7 +37,11 @@ export function lockUndispatchedEvents(db: Kysely<Database>, limit: number) {
 
 export async function markDispatched(db: Kysely<Database>, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
-  await db.updateTable("events").set({ dispatched_at: sql`now()` }).where("id", "in", ids).execute();
+  await db
+    .updateTable("events")
+    .set({ dispatched_at: sql`now()` })
+    .where("id", "in", ids)
+    .execute();
 }
 
 export function findEvents(db: Kysely<Database>, ids: string[]) {

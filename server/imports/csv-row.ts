@@ -32,11 +32,7 @@ function rejection(line: number, message: string, fields: string[]) {
 }
 
 /** Applies the import semantics to one record: an accepted row for staging, or why it was rejected. */
-export function validateRow(
-  fields: string[],
-  columns: ColumnMap,
-  line: number,
-): { accepted: AcceptedRow } | { rejected: RejectedRow } {
+export function validateRow(fields: string[], columns: ColumnMap, line: number): { accepted: AcceptedRow } | { rejected: RejectedRow } {
   if (fields.length !== columns.width) {
     return rejection(line, `expected ${columns.width} fields but found ${fields.length}`, fields);
   }

@@ -90,11 +90,11 @@ export function reportUploadProgress(db: Kysely<Database>, id: string, totals: U
 /** Runs inside the staging transaction, so a queued import always has its staged rows. */
 export function markQueued(db: Kysely<Database>, id: string, totals: UploadTotals) {
   return moveImport(db, id, "queue", {
-      total_rows: totals.totalRows,
-      error_count: totals.errorCount,
-      size_bytes: totals.sizeBytes,
-      queue_position: sql`nextval('import_queue_position')`,
-      uploaded_at: sql`clock_timestamp()`,
+    total_rows: totals.totalRows,
+    error_count: totals.errorCount,
+    size_bytes: totals.sizeBytes,
+    queue_position: sql`nextval('import_queue_position')`,
+    uploaded_at: sql`clock_timestamp()`,
   });
 }
 
@@ -181,22 +181,11 @@ export function requeue(db: Kysely<Database>, id: string) {
 
 /** The next import to apply, in upload-finished order; call only while holding the apply lock. */
 export function nextImportToApply(db: Kysely<Database>) {
-  return db
-    .selectFrom("imports")
-    .selectAll()
-    .where("status", "in", WAITING_TO_APPLY)
-    .orderBy("queue_position")
-    .limit(1)
-    .executeTakeFirst();
+  return db.selectFrom("imports").selectAll().where("status", "in", WAITING_TO_APPLY).orderBy("queue_position").limit(1).executeTakeFirst();
 }
 
 export async function hasImportsWaiting(db: Kysely<Database>): Promise<boolean> {
-  const row = await db
-    .selectFrom("imports")
-    .select("id")
-    .where("status", "in", WAITING_TO_APPLY)
-    .limit(1)
-    .executeTakeFirst();
+  const row = await db.selectFrom("imports").select("id").where("status", "in", WAITING_TO_APPLY).limit(1).executeTakeFirst();
   return Boolean(row);
 }
 
@@ -229,12 +218,7 @@ export async function stalledUploadIds(db: Kysely<Database>, silentForSeconds: n
 }
 
 export async function waitingImportIds(db: Kysely<Database>): Promise<string[]> {
-  const rows = await db
-    .selectFrom("imports")
-    .select("id")
-    .where("status", "in", WAITING_TO_APPLY)
-    .orderBy("queue_position")
-    .execute();
+  const rows = await db.selectFrom("imports").select("id").where("status", "in", WAITING_TO_APPLY).orderBy("queue_position").execute();
   return rows.map((row) => row.id);
 }
 
@@ -258,7 +242,10 @@ export async function listImports(db: Kysely<Database>, page: number, pageSize: 
       .limit(pageSize)
       .offset((page - 1) * pageSize)
       .execute(),
-    db.selectFrom("imports").select((eb) => eb.fn.countAll<string>().as("count")).executeTakeFirstOrThrow(),
+    db
+      .selectFrom("imports")
+      .select((eb) => eb.fn.countAll<string>().as("count"))
+      .executeTakeFirstOrThrow(),
   ]);
   return { items, total: Number(total.count) };
 }

@@ -30,17 +30,13 @@ export async function createStagingTable(db: Kysely<Database>, importId: string)
 
 /** COPY FREEZE needs the table created in the same transaction; it skips later hint-bit writes. */
 export function openStagingCopy(client: pg.PoolClient, importId: string) {
-  return client.query(
-    copyFrom(`COPY staging.${stagingName(importId)} (line, sku, name, description, active) FROM STDIN WITH (FREEZE)`),
-  );
+  return client.query(copyFrom(`COPY staging.${stagingName(importId)} (line, sku, name, description, active) FROM STDIN WITH (FREEZE)`));
 }
 
 const COPY_SPECIAL = /[\\\t\n\r]/;
 function copyText(value: string): string {
   if (!COPY_SPECIAL.test(value)) return value;
-  return value.replace(/[\\\t\n\r]/g, (char) =>
-    char === "\\" ? "\\\\" : char === "\t" ? "\\t" : char === "\n" ? "\\n" : "\\r",
-  );
+  return value.replace(/[\\\t\n\r]/g, (char) => (char === "\\" ? "\\\\" : char === "\t" ? "\\t" : char === "\n" ? "\\n" : "\\r"));
 }
 
 /** One row in COPY's text format. */

@@ -117,7 +117,13 @@ export function uploadRoute(deps: UploadRouteDeps): RequestHandler {
 
 function cleanFilename(name: string): string {
   // Keep the base name only; it is shown back to people, never used as a path.
-  return name.split(/[\\/]/).pop()!.replace(/[\u0000-\u001f]/g, "").toWellFormed().slice(0, 255).trim();
+  return name
+    .split(/[\\/]/)
+    .pop()!
+    .replace(/[\u0000-\u001f]/g, "")
+    .toWellFormed()
+    .slice(0, 255)
+    .trim();
 }
 
 /** Answers an upload that ends without a queued import; a server fault is logged and told as such. */

@@ -9,7 +9,6 @@ import { CatalogBusy, ProductNotFound, SkuTaken } from "./product-errors.js";
 import { toProductJson, type ProductCreateInput, type ProductUpdateInput } from "./product.schema.js";
 import { deleteProductRow, insertProduct, storedSpellingOf, truncateProducts, updateProductRow } from "./products.table.js";
 
-
 /**
  * Every change to the catalog made by a person: the row, the count and the event commit together,
  * so a crash can neither lose an event nor invent one.

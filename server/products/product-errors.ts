@@ -21,6 +21,9 @@ export class SkuTaken extends Refusal {
 
 export class CatalogBusy extends Refusal {
   constructor() {
-    super("conflict", "The catalog is busy (an import is being applied, its search indexes are being rebuilt, or a long export is running); nothing was deleted. Try again once it has finished.");
+    super(
+      "conflict",
+      "The catalog is busy (an import is being applied, its search indexes are being rebuilt, or a long export is running); nothing was deleted. Try again once it has finished.",
+    );
   }
 }

@@ -18,7 +18,5 @@ export const productsRouter = router({
   create: publicProcedure.input(productCreateInput).mutation(({ ctx, input }) => createProduct(ctx.db, input)),
   update: publicProcedure.input(productUpdateInput).mutation(({ ctx, input }) => updateProduct(ctx.db, input)),
   delete: publicProcedure.input(productIdInput).mutation(({ ctx, input }) => deleteProduct(ctx.db, input.id)),
-  deleteAll: publicProcedure
-    .input(z.object({}).passthrough().default({}))
-    .mutation(({ ctx }) => deleteAllProducts(ctx.db)),
+  deleteAll: publicProcedure.input(z.object({}).passthrough().default({})).mutation(({ ctx }) => deleteAllProducts(ctx.db)),
 });

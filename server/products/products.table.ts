@@ -16,9 +16,7 @@ const TRIGRAM = /[\p{L}\p{N}]{3}/u;
  */
 function contains(column: "sku" | "name" | "description", text: string) {
   const pattern = containsPattern(text);
-  return TRIGRAM.test(text)
-    ? sql<boolean>`${sql.ref(column)} ILIKE ${pattern}`
-    : sql<boolean>`lower(${sql.ref(column)}) LIKE lower(${pattern})`;
+  return TRIGRAM.test(text) ? sql<boolean>`${sql.ref(column)} ILIKE ${pattern}` : sql<boolean>`lower(${sql.ref(column)}) LIKE lower(${pattern})`;
 }
 
 const textFilters = (filters: ProductFilters) =>
@@ -58,7 +56,9 @@ export async function listProducts(db: Kysely<Database>, filters: ProductListInp
 async function countMatching(db: Kysely<Database>, filters: ProductListInput, all: number): Promise<ProductTotal> {
   if (textFilters(filters).length > 0) {
     const { rows } = await sql<{ count: string }>`
-      SELECT count(*) AS count FROM (${filtered(db.selectFrom("products").select(sql`1`.as("one")), filters).limit(COUNT_BOUND + 1)}) AS bounded`.execute(db);
+      SELECT count(*) AS count FROM (${filtered(db.selectFrom("products").select(sql`1`.as("one")), filters).limit(COUNT_BOUND + 1)}) AS bounded`.execute(
+      db,
+    );
     const count = Number(rows[0]!.count);
     return count > COUNT_BOUND ? { total: COUNT_BOUND, totalExact: false } : { total: count, totalExact: true };
   }

@@ -54,4 +54,3 @@ const refusalsAsTrpcErrors = t.middleware(async ({ next }) => {
 export const router = t.router;
 export const publicProcedure = t.procedure.use(refusalsAsTrpcErrors);
 export const createCallerFactory = t.createCallerFactory;
-

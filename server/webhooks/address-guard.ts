@@ -53,7 +53,9 @@ export async function publicAddressesOf(hostname: string): Promise<{ address: st
   const host = hostname.replace(/^\[(.*)\]$/, "$1");
   let addresses: { address: string; family: number }[];
   try {
-    addresses = ipaddr.isValid(host) ? [{ address: host, family: ipaddr.parse(host).kind() === "ipv6" ? 6 : 4 }] : await lookup(host, { all: true, verbatim: true });
+    addresses = ipaddr.isValid(host)
+      ? [{ address: host, family: ipaddr.parse(host).kind() === "ipv6" ? 6 : 4 }]
+      : await lookup(host, { all: true, verbatim: true });
   } catch (error) {
     throw new TargetRefused(`DNS lookup of ${host} failed (${(error as { code?: string }).code ?? (error as Error).message})`);
   }

@@ -57,23 +57,23 @@ export function postSigned(
 export async function deliverJobs(deps: DeliverDeps, jobs: DeliveryJob[]): Promise<void> {
   const [events, webhooks] = await Promise.all([
     findEvents(deps.db, [...new Set(jobs.map((job) => job.eventId))]),
-    deps.db.selectFrom("webhooks").selectAll().where("id", "in", [...new Set(jobs.map((job) => job.webhookId))]).execute(),
+    deps.db
+      .selectFrom("webhooks")
+      .selectAll()
+      .where("id", "in", [...new Set(jobs.map((job) => job.webhookId))])
+      .execute(),
   ]);
   const eventById = new Map(events.map((event) => [event.id, event]));
   const webhookById = new Map(webhooks.map((webhook) => [webhook.id, webhook]));
 
-  const sent = await mapWithConcurrency(
-    jobs,
-    IN_FLIGHT,
-    async (job): Promise<{ job: DeliveryJob; result: PostResult; eventType: string } | null> => {
-      const event = eventById.get(job.eventId);
-      const webhook = webhookById.get(job.webhookId);
-      // Deleted endpoints, and switched-off ones (unless someone pressed Resend), hear nothing.
-      if (!event || !webhook || (!webhook.enabled && !job.manual)) return null;
-      const result = await postSigned(webhook, { id: event.id, type: event.type, createdAt: event.created_at, data: event.data }, deps.settings);
-      return { job, result, eventType: event.type };
-    },
-  );
+  const sent = await mapWithConcurrency(jobs, IN_FLIGHT, async (job): Promise<{ job: DeliveryJob; result: PostResult; eventType: string } | null> => {
+    const event = eventById.get(job.eventId);
+    const webhook = webhookById.get(job.webhookId);
+    // Deleted endpoints, and switched-off ones (unless someone pressed Resend), hear nothing.
+    if (!event || !webhook || (!webhook.enabled && !job.manual)) return null;
+    const result = await postSigned(webhook, { id: event.id, type: event.type, createdAt: event.created_at, data: event.data }, deps.settings);
+    return { job, result, eventType: event.type };
+  });
   const attempts = sent.filter((item) => item !== null);
   await recordAttempts(
     deps.db,

@@ -33,7 +33,10 @@ export async function dispatchEvents(db: Kysely<Database>, pool: pg.Pool, boss: 
           })),
       );
       if (jobs.length > 0) await boss.insert(jobs, { db: { executeSql: (text, values) => client.query(text, values) } });
-      await markDispatched(tx, events.map((event) => event.id));
+      await markDispatched(
+        tx,
+        events.map((event) => event.id),
+      );
     }
     await client.query("COMMIT");
     return events.length;

@@ -51,7 +51,12 @@ export async function deleteWebhook(db: Kysely<Database>, id: string) {
 export async function testWebhook(db: Kysely<Database>, settings: WebhookSettings, id: string) {
   const webhook = await findWebhook(db, id);
   if (!webhook) throw new WebhookNotFound(id);
-  const event = { id: randomUUID(), type: "webhook.test", createdAt: new Date(), data: { webhookId: webhook.id, message: "A test from Product Importer." } };
+  const event = {
+    id: randomUUID(),
+    type: "webhook.test",
+    createdAt: new Date(),
+    data: { webhookId: webhook.id, message: "A test from Product Importer." },
+  };
   const result = await postSigned(webhook, event, settings);
   await recordAttempts(db, [{ webhookId: webhook.id, eventId: event.id, eventType: event.type, attempt: 1, ...result }]);
   return { ok: result.ok, statusCode: result.statusCode, latencyMs: result.latencyMs, error: result.error };

@@ -40,7 +40,8 @@ export async function postWebhook(url: string, body: string, headers: Record<str
     try {
       const [checked] = await publicAddressesOf(target.hostname);
       lookup = (_hostname, lookupOptions, callback) => {
-        if ((lookupOptions as { all?: boolean }).all) (callback as any)(null, [checked]);
+        // With `all`, Node expects the list of addresses in the callback's second argument.
+        if ((lookupOptions as { all?: boolean }).all) (callback as unknown as (error: null, addresses: (typeof checked)[]) => void)(null, [checked]);
         else callback(null, checked!.address, checked!.family);
       };
     } catch (error) {
@@ -61,7 +62,12 @@ export async function postWebhook(url: string, body: string, headers: Record<str
       target,
       {
         method: "POST",
-        headers: { "Content-Type": "application/json", "User-Agent": "product-importer-webhooks", ...headers, "Content-Length": Buffer.byteLength(body) },
+        headers: {
+          "Content-Type": "application/json",
+          "User-Agent": "product-importer-webhooks",
+          ...headers,
+          "Content-Length": Buffer.byteLength(body),
+        },
         lookup,
         agent: false,
       },

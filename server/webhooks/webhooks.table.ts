@@ -64,9 +64,14 @@ export async function recordAttempts(db: Kysely<Database>, attempts: DeliveryAtt
   await db.transaction().execute(async (tx) => {
     // Endpoints deleted meanwhile have nothing to log against; the lock keeps the rest from going.
     const live = new Set(
-      (await tx.selectFrom("webhooks").select("id").where("id", "in", [...new Set(attempts.map((a) => a.webhookId))]).forKeyShare().execute()).map(
-        (row) => row.id,
-      ),
+      (
+        await tx
+          .selectFrom("webhooks")
+          .select("id")
+          .where("id", "in", [...new Set(attempts.map((a) => a.webhookId))])
+          .forKeyShare()
+          .execute()
+      ).map((row) => row.id),
     );
     const kept = attempts.filter((attempt) => live.has(attempt.webhookId));
     if (kept.length === 0) return;

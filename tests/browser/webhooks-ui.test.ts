@@ -32,7 +32,9 @@ it("adds an endpoint, tests it (status code and latency inline), and switches it
   await expect.poll(() => dialog().locator("#url-error").textContent()).toContain("URL must start with http:// or https://");
 
   await dialog().getByLabel("Endpoint URL").fill(receiver.url);
-  await dialog().getByLabel(/An import fails/).uncheck();
+  await dialog()
+    .getByLabel(/An import fails/)
+    .uncheck();
   await dialog().getByRole("button", { name: "Add endpoint" }).click();
   await expect.poll(() => dialog().count()).toBe(0);
   expect(await page.locator(".webhook .filename").textContent()).toBe(receiver.url);

@@ -63,11 +63,11 @@ describe("cancel", () => {
   it("stops a queued import; it never applies", async () => {
     const lock = await holdCatalogLock(app.database.connectionString);
     const id = await upload("sku,name\nq-1,Queued\n");
-    const cancelled = await app.trpcMutation("imports.cancel", { id });
+    const cancelled = await app.api.imports.cancel.mutate({ id });
     expect(cancelled.status).toBe("cancelled");
     await lock.release();
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(await app.trpcQuery("imports.get", { id })).toMatchObject({ status: "cancelled" });
+    expect(await app.api.imports.get.query({ id })).toMatchObject({ status: "cancelled" });
     expect(await app.products()).toEqual([]);
   });
 
@@ -76,10 +76,10 @@ describe("cancel", () => {
     const block = await blockCatalogWrites(app.database.connectionString);
     const id = await upload(`sku,name\nkeep-1,Changed\n${rows("run", 15_000)}\n`);
     await app.waitForImport(id, (item) => item.status === "processing");
-    expect((await app.trpcMutation("imports.cancel", { id })).status).toBe("cancelled");
+    expect((await app.api.imports.cancel.mutate({ id })).status).toBe("cancelled");
     await block.release();
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(await app.trpcQuery("imports.get", { id })).toMatchObject({ status: "cancelled" });
+    expect(await app.api.imports.get.query({ id })).toMatchObject({ status: "cancelled" });
     expect(await app.products()).toEqual([{ sku: "keep-1", name: "Original", description: "", active: true }]);
   });
 
@@ -100,23 +100,21 @@ describe("a merge that fails", () => {
         IF NEW.sku = 'boom' THEN RAISE EXCEPTION 'the warehouse refuses boom'; END IF;
         RETURN NEW;
       END $$`.execute(app.database.db);
-    await sql`CREATE TRIGGER refuse_boom BEFORE INSERT ON products FOR EACH ROW EXECUTE FUNCTION refuse_boom()`.execute(
-      app.database.db,
-    );
+    await sql`CREATE TRIGGER refuse_boom BEFORE INSERT ON products FOR EACH ROW EXECUTE FUNCTION refuse_boom()`.execute(app.database.db);
     try {
       // The refused row comes last, after 60,000 others were written in the same transaction.
       const failed = await importCsv(app, `sku,name\nkeep-2,Changed\n${rows("many", 60_000)}\nboom,Boom\n`);
       expect(failed).toMatchObject({ status: "failed", retryable: true, error: expect.stringMatching(/refuses boom/) });
       expect(await app.products()).toEqual([{ sku: "keep-2", name: "Original", description: "", active: true }]);
-      expect((await app.trpcQuery("products.list", {})).total).toBe(1);
+      expect((await app.api.products.list.query({})).total).toBe(1);
 
       await app.searchIndexesSettled();
       await sql`DROP TRIGGER refuse_boom ON products`.execute(app.database.db);
-      const retried = await app.trpcMutation("imports.retry", { id: failed.id });
+      const retried = await app.api.imports.retry.mutate({ id: failed.id });
       expect(retried.status).toBe("queued");
       const done = await app.waitForImport(failed.id);
       expect(done).toMatchObject({ status: "completed", createdCount: 60_001, updatedCount: 1, error: null });
-      expect((await app.trpcQuery("products.list", {})).total).toBe(60_002);
+      expect((await app.api.products.list.query({})).total).toBe(60_002);
     } finally {
       await app.searchIndexesSettled();
       await sql`DROP TRIGGER IF EXISTS refuse_boom ON products`.execute(app.database.db);
@@ -141,7 +139,7 @@ describe("several imports", () => {
     expect(a.status).toBe("completed");
     expect(b.status).toBe("completed");
     expect(new Date(a.finishedAt).getTime()).toBeLessThanOrEqual(new Date(b.startedAt).getTime());
-    expect((await app.trpcQuery("products.list", { sku: "shared-1" })).items[0].name).toBe("From second");
+    expect((await app.api.products.list.query({ sku: "shared-1" })).items[0]!.name).toBe("From second");
   });
 
   it("uploaded at the same time both complete without interleaving", async () => {
@@ -155,7 +153,7 @@ describe("several imports", () => {
     expect(earlier.createdCount + later.createdCount).toBe(20_000);
     expect(later.updatedCount).toBe(20_000);
     const laterName = later.id === one.body.id ? "One" : "Two";
-    const { items } = await app.trpcQuery("products.list", { sku: "both-", pageSize: 200 });
+    const { items } = await app.api.products.list.query({ sku: "both-", pageSize: 200 });
     expect(items.every((item: { name: string }) => item.name.startsWith(laterName))).toBe(true);
   });
 });
@@ -165,9 +163,7 @@ describe("an import whose worker died", () => {
     const lock = await holdCatalogLock(app.database.connectionString);
     const id = await upload("sku,name\norphan-1,Orphan\n");
     // What a process killed mid-merge leaves behind: `processing`, its merge rolled back.
-    await sql`UPDATE imports SET status = 'processing', heartbeat_at = now() - interval '5 minutes' WHERE id = ${id}`.execute(
-      app.database.db,
-    );
+    await sql`UPDATE imports SET status = 'processing', heartbeat_at = now() - interval '5 minutes' WHERE id = ${id}`.execute(app.database.db);
     await sql`DELETE FROM pgboss.job WHERE name = 'imports.apply'`.execute(app.database.db);
     await lock.release();
     const done = await app.waitForImport(id, undefined, 30_000);
@@ -190,7 +186,7 @@ describe("an upload whose process died", () => {
     const failed = await app.waitForImport(dead, (item) => item.status !== "uploading", 30_000);
     expect(failed.status).toBe("failed");
     expect(failed.error).toContain("stopped before the whole file arrived");
-    expect((await app.trpcQuery("imports.get", { id: live })).status).toBe("uploading");
+    expect((await app.api.imports.get.query({ id: live })).status).toBe("uploading");
     const { rows } = await sql<{ count: string }>`
       SELECT count(*) FROM events WHERE type = 'import.failed' AND data->>'id' = ${dead}`.execute(app.database.db);
     expect(Number(rows[0]!.count), "one import.failed event tells subscribers").toBe(1);
@@ -203,7 +199,7 @@ describe("staged rows of a failed or cancelled import", () => {
     const lock = await holdCatalogLock(app.database.connectionString);
     const kept = await upload("sku,name\nkept-1,Kept\n");
     const old = await upload("sku,name\nold-1,Old\n");
-    for (const id of [kept, old]) await app.trpcMutation("imports.cancel", { id });
+    for (const id of [kept, old]) await app.api.imports.cancel.mutate({ id });
     await lock.release();
     await sql`UPDATE imports SET finished_at = now() - interval '8 days' WHERE id = ${old}`.execute(app.database.db);
     const staged = async (id: string) =>
@@ -218,7 +214,7 @@ describe("staged rows of a failed or cancelled import", () => {
     expect(retry.body.error.message).toContain("upload the file again");
 
     expect(await staged(kept), "a recent one keeps its rows").toBe(true);
-    await app.trpcMutation("imports.retry", { id: kept });
+    await app.api.imports.retry.mutate({ id: kept });
     expect(await app.waitForImport(kept)).toMatchObject({ status: "completed", createdCount: 1 });
   });
 });

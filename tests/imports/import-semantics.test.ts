@@ -9,7 +9,7 @@ afterAll(() => app?.stop());
 beforeEach(() => app.resetCatalog());
 
 async function rejected(id: string) {
-  return (await app.trpcQuery("imports.errors", { id })).items as { line: number; message: string; fields: string[] }[];
+  return (await app.api.imports.errors.query({ id })).items as { line: number; message: string; fields: string[] }[];
 }
 
 describe("the header", () => {
@@ -125,7 +125,7 @@ describe("a file that cannot be parsed", () => {
     expect(response.status).toBe(400);
     expect(response.body.error).toMatch(/^Line 3: a quoted field starts here and is never closed/);
     expect(await app.products()).toEqual([]);
-    const failed = await app.trpcQuery("imports.get", { id: response.body.id });
+    const failed = await app.api.imports.get.query({ id: response.body.id });
     expect(failed).toMatchObject({ status: "failed", error: response.body.error, retryable: false });
   });
 });

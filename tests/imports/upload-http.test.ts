@@ -77,7 +77,7 @@ describe("POST /api/imports", () => {
     const response = await app.uploadCsv(Buffer.from("\uFEFFsku,name\nwide-1,Wide ünïcode\n", "utf16le"));
     expect(response.status).toBe(202);
     expect(await app.waitForImport(response.body.id)).toMatchObject({ status: "completed", createdCount: 1 });
-    expect((await app.trpcQuery("products.list", { sku: "wide-1" })).items[0].name).toBe("Wide ünïcode");
+    expect((await app.api.products.list.query({ sku: "wide-1" })).items[0]!.name).toBe("Wide ünïcode");
   });
 
   it("refuses a multipart body without the file field", async () => {
@@ -105,7 +105,7 @@ describe("POST /api/imports", () => {
 
   it("answers 413 when a streamed body grows over the limit, and applies none of it", async () => {
     const rows = Array.from({ length: 6000 }, (_, index) => `big-${index},Row ${index}\n`).join("");
-    const before = await app.trpcQuery("products.list", {});
+    const before = await app.api.products.list.query({});
     const response = await rawRequest("/api/imports?filename=big.csv", {
       headers: { "Content-Type": "text/csv", "Transfer-Encoding": "chunked" },
       chunks: [Buffer.from("sku,name\n"), ...chunk(Buffer.from(rows), 8 * 1024)],
@@ -113,8 +113,8 @@ describe("POST /api/imports", () => {
     expect(response.status).toBe(413);
     const { error, id } = JSON.parse(response.body);
     expect(error).toMatch(/64 KB upload limit/);
-    expect(await app.trpcQuery("imports.get", { id })).toMatchObject({ status: "failed", retryable: false });
-    expect((await app.trpcQuery("products.list", {})).total).toBe(before.total);
+    expect(await app.api.imports.get.query({ id })).toMatchObject({ status: "failed", retryable: false });
+    expect((await app.api.products.list.query({})).total).toBe(before.total);
   });
 
   it("marks an upload that is cut off half-way as failed and applies none of it", async () => {
@@ -127,11 +127,11 @@ describe("POST /api/imports", () => {
     request.write(`sku,name\n${rows}`);
     await new Promise((resolve) => setTimeout(resolve, 300));
     request.destroy();
-    const { items } = await app.trpcQuery("imports.list", { page: 1, pageSize: 1 });
-    expect(items[0].filename).toBe("cut.csv");
-    const settled = await app.waitForImport(items[0].id);
+    const { items } = await app.api.imports.list.query({ page: 1, pageSize: 1 });
+    expect(items[0]!.filename).toBe("cut.csv");
+    const settled = await app.waitForImport(items[0]!.id);
     expect(settled).toMatchObject({ status: "failed", error: expect.stringMatching(/interrupted/) });
-    const { total } = await app.trpcQuery("products.list", { sku: "cut-" });
+    const { total } = await app.api.products.list.query({ sku: "cut-" });
     expect(total).toBe(0);
   });
 });
@@ -153,7 +153,7 @@ describe("uploads at once", () => {
         request.write(`sku,name\nslow-${i},Slow ${i}\n`);
         return { request, answer };
       });
-      await expect.poll(async () => (await capped.trpcQuery("imports.list")).items.length).toBe(2);
+      await expect.poll(async () => (await capped.api.imports.list.query()).items.length).toBe(2);
 
       const third = await fetch(`${capped.url}/api/imports?filename=third.csv`, {
         method: "POST",
@@ -163,7 +163,7 @@ describe("uploads at once", () => {
       expect(third.status).toBe(503);
       expect(third.headers.get("retry-after")).toBe("10");
       expect(((await third.json()) as { error: string }).error).toContain("already receiving 2 files");
-      expect((await capped.trpcQuery("imports.list")).items.length, "the refused file left no import behind").toBe(2);
+      expect((await capped.api.imports.list.query()).items.length, "the refused file left no import behind").toBe(2);
       expect((await capped.trpcRaw("products.list", {})).status, "the API still answers").toBe(200);
 
       for (const { request } of open) request.end();

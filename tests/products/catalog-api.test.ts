@@ -25,16 +25,16 @@ async function refusal(procedure: string, input: unknown) {
 
 describe("products.create / get / update / delete", () => {
   it("creates a product, trimmed, active by default, and records product.created with it", async () => {
-    const product = await app.trpcMutation("products.create", { sku: "  CAP-1 ", name: " Cap ", description: "Blue" });
+    const product = await app.api.products.create.mutate({ sku: "  CAP-1 ", name: " Cap ", description: "Blue" });
     expect(product).toMatchObject({ sku: "CAP-1", name: "Cap", description: "Blue", active: true });
     expect(new Date(product.createdAt).toISOString()).toBe(product.createdAt);
-    expect(await app.trpcQuery("products.get", { id: product.id })).toEqual(product);
+    expect(await app.api.products.get.query({ id: product.id })).toEqual(product);
     expect(await events()).toEqual([{ type: "product.created", data: product }]);
-    expect((await app.trpcQuery("products.list", {})).total).toBe(1);
+    expect((await app.api.products.list.query({})).total).toBe(1);
   });
 
   it("refuses a SKU that exists in any case with CONFLICT naming it", async () => {
-    await app.trpcMutation("products.create", { sku: "äbc-1", name: "Lower" });
+    await app.api.products.create.mutate({ sku: "äbc-1", name: "Lower" });
     expect(await refusal("products.create", { sku: "ÄBC-1", name: "Upper" })).toEqual({
       code: "CONFLICT",
       message: expect.stringContaining('"ÄBC-1" already exists (stored as "äbc-1")'),
@@ -51,43 +51,46 @@ describe("products.create / get / update / delete", () => {
   });
 
   it("updates fields, refuses a clash with another SKU, and reports a missing product", async () => {
-    const first = await app.trpcMutation("products.create", { sku: "one", name: "One" });
-    await app.trpcMutation("products.create", { sku: "two", name: "Two" });
-    const updated = await app.trpcMutation("products.update", { id: first.id, name: "Uno", active: false });
+    const first = await app.api.products.create.mutate({ sku: "one", name: "One" });
+    await app.api.products.create.mutate({ sku: "two", name: "Two" });
+    const updated = await app.api.products.update.mutate({ id: first.id, name: "Uno", active: false });
     expect(updated).toMatchObject({ sku: "one", name: "Uno", active: false });
     expect(new Date(updated.updatedAt) >= new Date(first.updatedAt)).toBe(true);
-    expect(await refusal("products.update", { id: first.id, sku: "TWO" })).toMatchObject({ code: "CONFLICT", message: expect.stringContaining('"TWO"') });
+    expect(await refusal("products.update", { id: first.id, sku: "TWO" })).toMatchObject({
+      code: "CONFLICT",
+      message: expect.stringContaining('"TWO"'),
+    });
     expect(await refusal("products.update", { id: "999999", name: "Ghost" })).toMatchObject({ code: "NOT_FOUND" });
     expect((await events()).map((event) => event.type)).toEqual(["product.created", "product.created", "product.updated"]);
   });
 
   it("deletes a product and records product.deleted with its last state", async () => {
-    const product = await app.trpcMutation("products.create", { sku: "gone", name: "Gone" });
-    expect(await app.trpcMutation("products.delete", { id: product.id })).toEqual({ id: product.id });
+    const product = await app.api.products.create.mutate({ sku: "gone", name: "Gone" });
+    expect(await app.api.products.delete.mutate({ id: product.id })).toEqual({ id: product.id });
     expect((await app.trpcRaw("products.get", { id: product.id })).body.error.data.code).toBe("NOT_FOUND");
     expect(await refusal("products.delete", { id: product.id })).toMatchObject({ code: "NOT_FOUND" });
     expect((await events()).at(-1)).toEqual({ type: "product.deleted", data: product });
-    expect((await app.trpcQuery("products.list", {})).total).toBe(0);
+    expect((await app.api.products.list.query({})).total).toBe(0);
   });
 });
 
 describe("products.deleteAll", () => {
   it("removes every product at once and records products.deleted_all with the count", async () => {
     await importCsv(app, `sku,name\n${Array.from({ length: 5000 }, (_, i) => `all-${i},Item ${i}`).join("\n")}\n`);
-    expect(await app.trpcMutation("products.deleteAll", {})).toEqual({ deleted: 5000 });
-    expect((await app.trpcQuery("products.list", {})).total).toBe(0);
+    expect(await app.api.products.deleteAll.mutate({})).toEqual({ deleted: 5000 });
+    expect((await app.api.products.list.query({})).total).toBe(0);
     expect((await events()).at(-1)).toEqual({ type: "products.deleted_all", data: { deleted: 5000 } });
   });
 
   it("refuses while an import is being applied, deleting nothing", async () => {
-    await app.trpcMutation("products.create", { sku: "stay", name: "Stay" });
+    await app.api.products.create.mutate({ sku: "stay", name: "Stay" });
     const lock = await holdCatalogLock(app.database.connectionString);
     try {
       expect(await refusal("products.deleteAll", {})).toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/busy/) });
     } finally {
       await lock.release();
     }
-    expect((await app.trpcQuery("products.list", {})).total).toBe(1);
+    expect((await app.api.products.list.query({})).total).toBe(1);
   });
 });
 
@@ -98,10 +101,10 @@ describe("products.list filters", () => {
       ["abc_2", "Sandal", "Leather, 50% off", false],
       ["xyz-3", "Boot jack", "Tool", true],
     ] as const) {
-      await app.trpcMutation("products.create", { sku, name, description, active });
+      await app.api.products.create.mutate({ sku, name, description, active });
     }
   });
-  const skus = async (input: object) => (await app.trpcQuery("products.list", input)).items.map((item: { sku: string }) => item.sku);
+  const skus = async (input: object) => (await app.api.products.list.query(input)).items.map((item: { sku: string }) => item.sku);
 
   it("match text case-insensitively, Unicode included", async () => {
     expect(await skus({ sku: "äbc" })).toEqual(["ÄBC-1"]);
@@ -122,7 +125,7 @@ describe("products.list filters", () => {
   });
 
   it("page with a total", async () => {
-    const page = await app.trpcQuery("products.list", { page: 2, pageSize: 2 });
+    const page = await app.api.products.list.query({ page: 2, pageSize: 2 });
     expect(page).toMatchObject({ total: 3, page: 2, pageSize: 2 });
     expect(page.items).toHaveLength(1);
     expect((await app.trpcRaw("products.list", { pageSize: 201 })).body.error.data.code).toBe("BAD_REQUEST");
@@ -131,10 +134,7 @@ describe("products.list filters", () => {
 
 describe("export", () => {
   it("streams the filtered catalog as CSV, and importing it back changes nothing", async () => {
-    await importCsv(
-      app,
-      'sku,name,description,active\nround-1,"Comma, quote ""q""","two\nlines",no\nround-2,Plain,,yes\nother-3,Other,x,yes\n',
-    );
+    await importCsv(app, 'sku,name,description,active\nround-1,"Comma, quote ""q""","two\nlines",no\nround-2,Plain,,yes\nother-3,Other,x,yes\n');
     const before = await sql`SELECT * FROM products ORDER BY id`.execute(app.database.db);
     const all = await fetch(`${app.url}/api/products/export`);
     expect(all.headers.get("content-type")).toMatch(/text\/csv/);
@@ -166,7 +166,7 @@ describe("events", () => {
     try {
       const { body } = await app.trpcRaw("products.create", { sku: "rollback-me", name: "Never" }, "POST");
       expect(body.error).toBeDefined();
-      expect((await app.trpcQuery("products.list", {})).total).toBe(0);
+      expect((await app.api.products.list.query({})).total).toBe(0);
       expect(await events()).toEqual([]);
     } finally {
       await sql`DROP TRIGGER refuse_event ON events`.execute(app.database.db);

@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => app?.stop());
 beforeEach(() => app.resetCatalog());
 
-const list = (input: object) => app.trpcQuery("products.list", input);
+const list = (input: object) => app.api.products.list.query(input);
 
 async function searchIndexes() {
   const { rows } = await sql<{ name: string; oid: number; definition: string }>`
@@ -92,7 +92,7 @@ describe("search indexes", () => {
     await rebuilder.connect();
     await sessionLock(rebuilder, "searchIndexes");
     const started = Date.now();
-    const deleting = app.trpcMutation("products.deleteAll", {});
+    const deleting = app.api.products.deleteAll.mutate({});
     await new Promise((resolve) => setTimeout(resolve, 700));
     expect((await list({})).total).toBe(2);
     await rebuilder.end();

@@ -1,20 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "csv-parse/sync";
-import { spreadsheetSafe, withoutFormulaMark } from "../../server/csv/formula-cells.js";
 import { importCsv, startTestApp, type TestApp } from "../support/test-app.js";
 
 /** Text a spreadsheet would run as a formula, or that begins with the apostrophe that marks one. */
-const TRICKY = ["=1+2", "+1", "-1", "@SUM(A1)", "=HYPERLINK(\"http://evil.example\")", "'plain", "''=x", "'=x", "'", "- bullet"];
-
-describe("formula marks (a function)", () => {
-  it("come off exactly as they went on, whatever the value begins with", () => {
-    for (const value of [...TRICKY, "\tindented", "\rreturn", "", "plain", "a=b", "'"]) {
-      const cell = spreadsheetSafe(value);
-      expect(cell, value).not.toMatch(/^[=+\-@\t\r]/);
-      expect(withoutFormulaMark(cell), value).toBe(value);
-    }
-  });
-});
+const TRICKY = ["=1+2", "+1", "-1", "@SUM(A1)", '=HYPERLINK("http://evil.example")', "'plain", "''=x", "'=x", "'", "- bullet"];
 
 describe("formula cells", () => {
   let app: TestApp;
@@ -28,7 +17,7 @@ describe("formula cells", () => {
   it("are exported marked, so no cell starts a formula, and importing the export gives back the very same values", async () => {
     const products = TRICKY.map((text, i) => ({ sku: i % 2 ? text : `sku-${i}`, name: text, description: `${"\t\r"[i % 2]}${text}` }));
     products.push({ sku: "@plain-sku", name: "Plain", description: "=cmd|' /C calc'!A0" });
-    for (const product of products) await app.trpcMutation("products.create", product);
+    for (const product of products) await app.api.products.create.mutate(product);
     const before = await app.productsBySku();
 
     const response = await fetch(`${app.url}/api/products/export`);

@@ -83,7 +83,7 @@ async function startServer(env: Record<string, string>): Promise<AppProcess> {
 async function startImportReceiver(api: ApiClient): Promise<Receiver> {
   const receiver = await startReceiver();
   cleanups.push(() => receiver.close());
-  await api.mutation("webhooks.create", { url: receiver.url, events: ["import.completed", "import.failed"] });
+  await api.api.webhooks.create.mutate({ url: receiver.url, events: ["import.completed", "import.failed"] });
   return receiver;
 }
 
@@ -168,9 +168,7 @@ describe("crash safety", () => {
       30_000,
     );
     const left = await importState(db, importId);
-    expect(left.status, `what the killed server left (it was at ${merging.processed_rows} of ${merging.total_rows} rows)`).toBe(
-      "processing",
-    );
+    expect(left.status, `what the killed server left (it was at ${merging.processed_rows} of ${merging.total_rows} rows)`).toBe("processing");
     expect(await catalogChecksum(db), "the catalog while no server runs: exactly the seed, nothing of the half-done merge").toEqual({
       ...seedChecksum,
       countedByApp: seedChecksum.count,
@@ -189,9 +187,7 @@ describe("crash safety", () => {
         RECOVERY_MS - (Date.now() - restartedAt),
       ),
     ).catch((error: Error) => {
-      throw new Error(
-        `${error.message} (the second server took ${readyMs} ms to be ready)\nsecond server's log:\n${tail(second.output())}`,
-      );
+      throw new Error(`${error.message} (the second server took ${readyMs} ms to be ready)\nsecond server's log:\n${tail(second.output())}`);
     });
     const recoveredMs = Date.now() - restartedAt;
     expect(done, `the import after the restart\n${tail(second.output())}`).toMatchObject({

@@ -107,7 +107,7 @@ describe("two web processes and a worker on one database", () => {
     const id: string = await waitUntil(
       "web B to list the import web A is receiving",
       async () => {
-        const { items } = await apiB.query("imports.list", { pageSize: 5 });
+        const { items } = await apiB.api.imports.list.query({ pageSize: 5 });
         return items.find((item: { filename: string }) => item.filename === "live.csv")?.id;
       },
       30_000,
@@ -186,17 +186,13 @@ describe("two web processes and a worker on one database", () => {
         const before = rows[index - 1]!;
         expect(
           before.finished_at.getTime(),
-          `${before.filename} finished (${before.finished_at.toISOString()}) before ${
-            row.filename
-          } started (${row.started_at.toISOString()})`,
+          `${before.filename} finished (${before.finished_at.toISOString()}) before ${row.filename} started (${row.started_at.toISOString()})`,
         ).toBeLessThanOrEqual(row.started_at.getTime());
       }
     });
     const lastBatch = /batch-(\d)\.csv/.exec(rows.at(-1)!.filename)![1];
     const { rows: shared } = await db.query("SELECT name, count(*)::int AS count FROM products WHERE sku LIKE 'shared-%' GROUP BY name");
-    expect(shared, "the shared SKUs carry the last-applied file's names").toEqual([
-      { name: `Shared from batch ${lastBatch}`, count: SHARED },
-    ]);
+    expect(shared, "the shared SKUs carry the last-applied file's names").toEqual([{ name: `Shared from batch ${lastBatch}`, count: SHARED }]);
 
     for (const id of ids) {
       expect(
@@ -293,9 +289,7 @@ describe("processes started at the same moment on a fresh database", () => {
       // Waiting to create a queue, or (a setup that serialises it) for an advisory lock; pg-boss's
       // own maintenance also waits on the gate now and then and must not count.
       async () =>
-        (
-          await sessions()
-        ).rows.filter((row) => row.wait_event_type === "Lock" && (/create_queue/i.test(row.query) || row.wait_event === "advisory"))
+        (await sessions()).rows.filter((row) => row.wait_event_type === "Lock" && (/create_queue/i.test(row.query) || row.wait_event === "advisory"))
           .length >= roles.length
           ? true
           : undefined,

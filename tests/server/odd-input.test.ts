@@ -17,7 +17,7 @@ const refused = async (procedure: string, input: unknown, method: "GET" | "POST"
 
 describe("text that cannot be stored as given", () => {
   it("is refused with BAD_REQUEST wherever it comes in: a lone surrogate, a NUL", async () => {
-    const product = await app.trpcMutation("products.create", { sku: "odd-1", name: "Fine" });
+    const product = await app.api.products.create.mutate({ sku: "odd-1", name: "Fine" });
     for (const [procedure, input, field] of [
       ["products.create", { sku: "odd-2", name: "Half \ud800 a pair" }, "Name"],
       ["products.create", { sku: "odd-\udfff", name: "Fine" }, "SKU"],
@@ -35,7 +35,7 @@ describe("text that cannot be stored as given", () => {
     }
     expect(await refused("products.list", { name: "x\ud800" }, "GET")).toMatchObject({ status: 400, code: "BAD_REQUEST" });
     expect((await app.products()).map((row) => row.name)).toEqual(["Fine"]);
-    expect(await app.trpcQuery("webhooks.list", {})).toEqual([]);
+    expect(await app.api.webhooks.list.query({})).toEqual([]);
   });
 });
 
@@ -77,7 +77,7 @@ describe("page addresses with values out of range", () => {
 
 describe("parameters given as arrays or objects", () => {
   it("are refused by the export, not ignored", async () => {
-    await app.trpcMutation("products.create", { sku: "array-1", name: "Array" });
+    await app.api.products.create.mutate({ sku: "array-1", name: "Array" });
     for (const query of ["sku[]=a", "name[x]=1", "active[]=true"]) {
       const response = await rawRequest(app.url, `/api/products/export?${query}`);
       expect(response.status, query).toBe(400);
@@ -86,10 +86,14 @@ describe("parameters given as arrays or objects", () => {
   });
 
   it("are refused as an upload's file name, not stored as [object Object]", async () => {
-    const response = await rawRequest(app.url, "/api/imports?filename[x]=1", { method: "POST", headers: { "Content-Type": "text/csv" }, body: "sku,name\na,b\n" });
+    const response = await rawRequest(app.url, "/api/imports?filename[x]=1", {
+      method: "POST",
+      headers: { "Content-Type": "text/csv" },
+      body: "sku,name\na,b\n",
+    });
     expect(response.status).toBe(400);
     expect(JSON.parse(response.body).error).toContain("filename must be given once");
-    const { items } = await app.trpcQuery("imports.list", {});
+    const { items } = await app.api.imports.list.query({});
     expect(items.map((item: { filename: string }) => item.filename)).not.toContain("[object Object]");
   });
 });

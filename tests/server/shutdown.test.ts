@@ -41,7 +41,11 @@ function csv(rows: number, prefix: string): Buffer {
 }
 
 async function upload(server: AppProcess, body: Buffer, filename: string): Promise<string> {
-  const response = await fetch(`${server.url}/api/imports?filename=${filename}`, { method: "POST", headers: { "Content-Type": "text/csv" }, body: new Uint8Array(body) });
+  const response = await fetch(`${server.url}/api/imports?filename=${filename}`, {
+    method: "POST",
+    headers: { "Content-Type": "text/csv" },
+    body: new Uint8Array(body),
+  });
   expect(response.status).toBe(202);
   return ((await response.json()) as { id: string }).id;
 }
@@ -116,10 +120,15 @@ it("hands a running import back to the queue at the deadline, untouched, and ano
   expect(server.output()).toContain('"msg":"import handed back"');
 
   const next = await start({});
-  const done = await waitUntil("the handed-back import to complete", async () => {
-    const row = await importRow(id);
-    return row.status === "completed" ? row : undefined;
-  }, 60_000, 25);
+  const done = await waitUntil(
+    "the handed-back import to complete",
+    async () => {
+      const row = await importRow(id);
+      return row.status === "completed" ? row : undefined;
+    },
+    60_000,
+    25,
+  );
   expect(done.created_count).toBe(400_000);
   expect(await count("SELECT count(*) FROM products")).toBe(400_000);
   expect(await eventsFor(id), "one import.completed, none invented by the interruption").toBe(1);

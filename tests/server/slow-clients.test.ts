@@ -43,14 +43,17 @@ describe("uploads that stop sending", () => {
       await rawCsvHead(app, "silent-a"),
       await rawCsvHead(app, "silent-b"),
       // One stops inside the file part, one before the file part even begins.
-      await multipartHead(app, `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="silent-c.csv"\r\n\r\nsku,name\r\nsilent-c-1,Row\r\n`),
+      await multipartHead(
+        app,
+        `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="silent-c.csv"\r\n\r\nsku,name\r\nsilent-c-1,Row\r\n`,
+      ),
       await multipartHead(app, `--${BOUNDARY}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello`),
     ];
     // The two raw uploads and the multipart file have begun staging: three imports are uploading.
     const uploading = await waitUntil(
       "three silent uploads to be staging",
       async () => {
-        const { items } = await app.trpcQuery("imports.list", {});
+        const { items } = await app.api.imports.list.query({});
         const found = items.filter((item: { status: string }) => item.status === "uploading");
         return found.length === 3 ? found : undefined;
       },
@@ -59,7 +62,11 @@ describe("uploads that stop sending", () => {
     const blocked = await app.uploadCsv("sku,name\nwaiting-1,Turned away\n", "while-full.csv");
     expect(blocked.status, "every upload slot is held by a silent client").toBe(503);
 
-    await waitUntil("every silent client to be answered", async () => (silent.every((client) => client.status() !== null) ? true : undefined), IDLE_MS * 6);
+    await waitUntil(
+      "every silent client to be answered",
+      async () => (silent.every((client) => client.status() !== null) ? true : undefined),
+      IDLE_MS * 6,
+    );
     for (const client of silent) {
       expect(client.status()).toBe(408);
       expect(client.firstChunk()).toContain("Nothing arrived for 1 s, so the upload was stopped and nothing was imported.");
@@ -147,7 +154,7 @@ describe("exports nobody reads", () => {
     const startedAt = performance.now();
     const [health, list] = await Promise.all([
       fetch(`${app.url}/healthz`, { signal: AbortSignal.timeout(5_000) }),
-      app.trpcQuery("products.list", { name: "Product 1" }),
+      app.api.products.list.query({ name: "Product 1" }),
     ]);
     expect(health.status).toBe(200);
     expect(list.items.length).toBeGreaterThan(0);

@@ -1,36 +1,19 @@
 import { createReadStream, statSync } from "node:fs";
 import http from "node:http";
+import { createProductImporterClient } from "../../server/trpc/client.js";
 
 /**
  * The contract's HTTP surface as an outside client uses it, for servers running as their own
- * processes (tests/support/app-process.ts): tRPC over plain JSON, streamed uploads.
+ * processes (tests/support/app-process.ts): the typed tRPC client, streamed uploads.
  */
 export function apiClient(baseUrl: string, options: { headers?: Record<string, string> } = {}) {
   const headers = options.headers ?? {};
-  async function call(procedure: string, input: unknown, method: "GET" | "POST") {
-    const response =
-      method === "GET"
-        ? await fetch(`${baseUrl}/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input ?? {}))}`, { headers })
-        : await fetch(`${baseUrl}/api/trpc/${procedure}`, {
-            method: "POST",
-            headers: { ...headers, "Content-Type": "application/json" },
-            body: JSON.stringify(input ?? {}),
-          });
-    const text = await response.text();
-    let body: { result?: { data: any }; error?: { message?: string } };
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw new Error(`${procedure} answered ${response.status} with non-JSON: ${text.slice(0, 300)}`);
-    }
-    if (!body.result) throw new Error(`${procedure} failed (${response.status}): ${body.error?.message ?? text.slice(0, 300)}`);
-    return body.result.data;
-  }
+  const api = createProductImporterClient(baseUrl, { headers });
   const client = {
     url: baseUrl,
-    query: <T = any>(procedure: string, input?: unknown): Promise<T> => call(procedure, input, "GET"),
-    mutation: <T = any>(procedure: string, input?: unknown): Promise<T> => call(procedure, input, "POST"),
-    getImport: (id: string) => call("imports.get", { id }, "GET"),
+    /** The typed API client another service would use (product-importer/client). */
+    api,
+    getImport: (id: string) => api.imports.get.query({ id }),
 
     /** Streams a file from disk to `POST /api/imports` as a raw `text/csv` body. */
     uploadFile(file: string, filename: string): Promise<{ status: number; body: any }> {

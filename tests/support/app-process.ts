@@ -41,7 +41,10 @@ export async function startAppProcess(env: Record<string, string>, options: { ti
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`The server exited during start-up (code ${child.exitCode}, signal ${child.signalCode}):\n${output}`);
     }
-    const ready = await fetch(`${url}/healthz`).then((res) => res.ok, () => false);
+    const ready = await fetch(`${url}/healthz`).then(
+      (res) => res.ok,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() > deadline) {
       child.kill("SIGKILL");

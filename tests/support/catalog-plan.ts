@@ -95,7 +95,7 @@ export class ExpectedCatalog {
         sku: row.sku.trim(),
         name: row.name.trim(),
         description: row.description,
-        active: hasActive ? ACTIVE_WORDS[row.active!.trim().toLowerCase()]! : before?.active ?? true,
+        active: hasActive ? ACTIVE_WORDS[row.active!.trim().toLowerCase()]! : (before?.active ?? true),
       });
     }
     return { totalRows: total, errorCount: rejected, createdCount: created, updatedCount: updated };

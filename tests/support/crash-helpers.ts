@@ -69,10 +69,9 @@ export async function appSessions(client: pg.Client): Promise<{ pid: number; app
 
 /** The `import.*` outbox rows recorded for one import. */
 export async function importEvents(client: pg.Client, id: string): Promise<{ id: string; type: string }[]> {
-  const { rows } = await client.query(
-    "SELECT id::text AS id, type FROM events WHERE type LIKE 'import.%' AND data->>'id' = $1 ORDER BY position",
-    [id],
-  );
+  const { rows } = await client.query("SELECT id::text AS id, type FROM events WHERE type LIKE 'import.%' AND data->>'id' = $1 ORDER BY position", [
+    id,
+  ]);
   return rows;
 }
 

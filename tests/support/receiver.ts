@@ -14,7 +14,10 @@ export type Answer = { status: number; delayMs?: number; body?: string } | "hang
  * A real HTTP server on loopback that records what it is sent; `answer` decides each reply.
  * `port` brings a receiver back where an earlier one was.
  */
-export async function startReceiver(answer: (request: ReceivedRequest, index: number) => Answer = () => ({ status: 200 }), options: { port?: number } = {}) {
+export async function startReceiver(
+  answer: (request: ReceivedRequest, index: number) => Answer = () => ({ status: 200 }),
+  options: { port?: number } = {},
+) {
   const received: ReceivedRequest[] = [];
   const waiters: (() => void)[] = [];
   const server = http.createServer((req, res) => {

@@ -1,13 +1,14 @@
 import { sql } from "kysely";
 import { loadConfig, type Config } from "../../server/config.js";
 import { startApp, type RunningApp } from "../../runtime.js";
+import { createProductImporterClient, type ProductImporterClient } from "../../server/trpc/client.js";
 import { createTestDatabase } from "./test-database.js";
 import { transactionLock } from "../../db/advisory-locks.js";
 import { pause, trySearchIndexLock } from "../../server/products/search-indexes.js";
 
 export interface TestApp extends RunningApp {
-  trpcQuery<T = any>(procedure: string, input?: unknown): Promise<T>;
-  trpcMutation<T = any>(procedure: string, input?: unknown): Promise<T>;
+  /** The typed API client another service would use (product-importer/client). */
+  api: ProductImporterClient;
   /** The raw tRPC answer, for asserting on errors. */
   trpcRaw(procedure: string, input: unknown, method?: "GET" | "POST"): Promise<{ status: number; body: any }>;
   uploadCsv(csv: string | Buffer, filename?: string): Promise<{ status: number; body: any }>;
@@ -41,17 +42,12 @@ export async function startTestApp(overrides: Partial<Record<keyof Config, strin
           });
     return { status: response.status, body: await response.json() };
   }
-  async function unwrap(result: Promise<{ status: number; body: any }>) {
-    const { body } = await result;
-    if (body.error) throw new Error(`${body.error.data?.code}: ${body.error.message}`);
-    return body.result.data;
-  }
+  const api = createProductImporterClient(app.url);
 
   return {
     ...app,
+    api,
     trpcRaw,
-    trpcQuery: (procedure, input) => unwrap(trpcRaw(procedure, input, "GET")),
-    trpcMutation: (procedure, input) => unwrap(trpcRaw(procedure, input, "POST")),
     async uploadCsv(csv, filename = "products.csv") {
       const form = new FormData();
       form.append("file", new Blob([typeof csv === "string" ? csv : new Uint8Array(csv)], { type: "text/csv" }), filename);
@@ -61,7 +57,7 @@ export async function startTestApp(overrides: Partial<Record<keyof Config, strin
     async waitForImport(id, until = (item) => ["completed", "failed", "cancelled"].includes(item.status), timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const item = await unwrap(trpcRaw("imports.get", { id }));
+        const item = await api.imports.get.query({ id });
         if (until(item)) return item;
         if (Date.now() > deadline) throw new Error(`import ${id} is still ${item.status} after ${timeoutMs} ms`);
         await new Promise((resolve) => setTimeout(resolve, 50));

@@ -35,22 +35,30 @@ async function refusal(procedure: string, input: unknown) {
 const verified = (secret: string, request: { headers: Record<string, unknown>; body: string }) =>
   new Webhook(secret).verify(request.body, request.headers as Record<string, string>) as { id: string; type: string; createdAt: string; data: any };
 
-const deliveries = async (id: string) => (await app.trpcQuery("webhooks.deliveries", { id })).items;
+const deliveries = async (id: string) => (await app.api.webhooks.deliveries.query({ id })).items;
 
 describe("webhooks.create / list / update / delete", () => {
   it("saves an endpoint with a Standard Webhooks secret, lists, updates and deletes it", async () => {
-    const created = await app.trpcMutation("webhooks.create", { url: " http://127.0.0.1:9/hooks ", events: ["product.updated", "product.created", "product.created"] });
-    expect(created).toMatchObject({ url: "http://127.0.0.1:9/hooks", events: ["product.created", "product.updated"], enabled: true, lastStatusCode: null });
+    const created = await app.api.webhooks.create.mutate({
+      url: " http://127.0.0.1:9/hooks ",
+      events: ["product.updated", "product.created", "product.created"],
+    });
+    expect(created).toMatchObject({
+      url: "http://127.0.0.1:9/hooks",
+      events: ["product.created", "product.updated"],
+      enabled: true,
+      lastStatusCode: null,
+    });
     expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
-    expect(await app.trpcQuery("webhooks.list", {})).toEqual([created]);
+    expect(await app.api.webhooks.list.query({})).toEqual([created]);
 
-    const updated = await app.trpcMutation("webhooks.update", { id: created.id, enabled: false, events: ["import.failed"] });
+    const updated = await app.api.webhooks.update.mutate({ id: created.id, enabled: false, events: ["import.failed"] });
     expect(updated).toMatchObject({ enabled: false, events: ["import.failed"], secret: created.secret });
-    const rotated = await app.trpcMutation("webhooks.rotateSecret", { id: created.id });
+    const rotated = await app.api.webhooks.rotateSecret.mutate({ id: created.id });
     expect(rotated.secret).not.toBe(created.secret);
 
-    expect(await app.trpcMutation("webhooks.delete", { id: created.id })).toEqual({ id: created.id });
-    expect(await app.trpcQuery("webhooks.list", {})).toEqual([]);
+    expect(await app.api.webhooks.delete.mutate({ id: created.id })).toEqual({ id: created.id });
+    expect(await app.api.webhooks.list.query({})).toEqual([]);
     expect(await refusal("webhooks.delete", { id: created.id })).toMatchObject({ code: "NOT_FOUND" });
     expect(await refusal("webhooks.update", { id: created.id, enabled: true })).toMatchObject({ code: "NOT_FOUND" });
   });
@@ -60,8 +68,13 @@ describe("webhooks.create / list / update / delete", () => {
       code: "BAD_REQUEST",
       message: "url: URL must start with http:// or https://",
     });
-    expect(await refusal("webhooks.create", { url: "not a url", events: ["product.created"] })).toMatchObject({ message: expect.stringMatching(/^url: URL is not a valid address/) });
-    expect(await refusal("webhooks.create", { url: "http://127.0.0.1:9/", events: [] })).toEqual({ code: "BAD_REQUEST", message: "events: Choose at least one event" });
+    expect(await refusal("webhooks.create", { url: "not a url", events: ["product.created"] })).toMatchObject({
+      message: expect.stringMatching(/^url: URL is not a valid address/),
+    });
+    expect(await refusal("webhooks.create", { url: "http://127.0.0.1:9/", events: [] })).toEqual({
+      code: "BAD_REQUEST",
+      message: "events: Choose at least one event",
+    });
     expect(await refusal("webhooks.create", { url: "http://127.0.0.1:9/", events: ["product.exploded"] })).toMatchObject({
       code: "BAD_REQUEST",
       message: expect.stringMatching(/^events\.0: Events must be among product\.created/),
@@ -72,13 +85,13 @@ describe("webhooks.create / list / update / delete", () => {
 describe("delivery", () => {
   it("sends every event type, signed so the library's verifier accepts it, with the event's id as webhook-id", async () => {
     const target = await receiver();
-    const webhook = await app.trpcMutation("webhooks.create", { url: target.url, events: [...EVENT_TYPES] });
+    const webhook = await app.api.webhooks.create.mutate({ url: target.url, events: [...EVENT_TYPES] });
 
-    const product = await app.trpcMutation("products.create", { sku: "hook-1", name: "Hooked" });
-    await app.trpcMutation("products.update", { id: product.id, name: "Hooked again" });
-    await app.trpcMutation("products.delete", { id: product.id });
+    const product = await app.api.products.create.mutate({ sku: "hook-1", name: "Hooked" });
+    await app.api.products.update.mutate({ id: product.id, name: "Hooked again" });
+    await app.api.products.delete.mutate({ id: product.id });
     await importCsv(app, "sku,name\nhook-2,Two\n", "hooks.csv");
-    await app.trpcMutation("products.deleteAll", {});
+    await app.api.products.deleteAll.mutate({});
     expect((await app.uploadCsv('sku,name\nx,"never closed\n', "broken.csv")).status).toBe(400);
 
     const requests = await target.waitFor(6);
@@ -101,36 +114,42 @@ describe("delivery", () => {
     const tampered = { ...requests[0]!, body: requests[0]!.body.replace('"type":"', '"type":"x') };
     expect(tampered.body).not.toBe(requests[0]!.body);
     expect(() => verified(webhook.secret, tampered)).toThrow();
-    await expect.poll(async () => (await app.trpcQuery("webhooks.list", {}))[0].lastStatusCode).toBe(200);
+    await expect.poll(async () => (await app.api.webhooks.list.query({}))[0]!.lastStatusCode).toBe(200);
   });
 
   it("retries a failed delivery with the same id and logs every attempt", async () => {
     const target = await receiver((_request, index) => (index === 0 ? { status: 503, body: "busy, come back later" } : { status: 204 }));
-    const webhook = await app.trpcMutation("webhooks.create", { url: target.url, events: ["product.created"] });
-    await app.trpcMutation("products.create", { sku: "retry-1", name: "Retry" });
+    const webhook = await app.api.webhooks.create.mutate({ url: target.url, events: ["product.created"] });
+    await app.api.products.create.mutate({ sku: "retry-1", name: "Retry" });
 
     const [first, second] = await target.waitFor(2);
     expect(second!.headers["webhook-id"]).toBe(first!.headers["webhook-id"]);
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(900);
     await expect.poll(async () => (await deliveries(webhook.id)).length).toBe(2);
     const [latest, earliest] = await deliveries(webhook.id);
-    expect(earliest).toMatchObject({ attempt: 1, statusCode: 503, error: "HTTP 503", responseBody: "busy, come back later", eventType: "product.created" });
-    expect(latest).toMatchObject({ attempt: 2, statusCode: 204, error: null, eventId: earliest.eventId });
-    expect(latest.latencyMs).toBeGreaterThanOrEqual(0);
+    expect(earliest).toMatchObject({
+      attempt: 1,
+      statusCode: 503,
+      error: "HTTP 503",
+      responseBody: "busy, come back later",
+      eventType: "product.created",
+    });
+    expect(latest).toMatchObject({ attempt: 2, statusCode: 204, error: null, eventId: earliest!.eventId });
+    expect(latest!.latencyMs).toBeGreaterThanOrEqual(0);
   });
 
   it("switches an endpoint off after its last retry fails, says why, and sends it nothing more", async () => {
     const target = await receiver(() => ({ status: 500 }));
-    const webhook = await app.trpcMutation("webhooks.create", { url: target.url, events: ["product.created"] });
-    await app.trpcMutation("products.create", { sku: "doomed-1", name: "Doomed" });
+    const webhook = await app.api.webhooks.create.mutate({ url: target.url, events: ["product.created"] });
+    await app.api.products.create.mutate({ sku: "doomed-1", name: "Doomed" });
     await target.waitFor(3);
-    await expect.poll(async () => (await app.trpcQuery("webhooks.get", { id: webhook.id })).enabled, { timeout: 10_000 }).toBe(false);
-    expect((await app.trpcQuery("webhooks.get", { id: webhook.id })).disabledReason).toMatch(/3 attempts .* all failed \(last: HTTP 500\)/);
+    await expect.poll(async () => (await app.api.webhooks.get.query({ id: webhook.id })).enabled, { timeout: 10_000 }).toBe(false);
+    expect((await app.api.webhooks.get.query({ id: webhook.id })).disabledReason).toMatch(/3 attempts .* all failed \(last: HTTP 500\)/);
 
-    await app.trpcMutation("products.create", { sku: "doomed-2", name: "Unheard" });
+    await app.api.products.create.mutate({ sku: "doomed-2", name: "Unheard" });
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(target.received).toHaveLength(3);
-    const again = await app.trpcMutation("webhooks.update", { id: webhook.id, enabled: true });
+    const again = await app.api.webhooks.update.mutate({ id: webhook.id, enabled: true });
     expect(again).toMatchObject({ enabled: true, disabledReason: null });
   });
 
@@ -138,10 +157,10 @@ describe("delivery", () => {
     const off = await receiver();
     const other = await receiver();
     const listening = await receiver();
-    await app.trpcMutation("webhooks.create", { url: off.url, events: ["product.created"], enabled: false });
-    await app.trpcMutation("webhooks.create", { url: other.url, events: ["product.deleted"] });
-    await app.trpcMutation("webhooks.create", { url: listening.url, events: ["product.created"] });
-    await app.trpcMutation("products.create", { sku: "quiet-1", name: "Quiet" });
+    await app.api.webhooks.create.mutate({ url: off.url, events: ["product.created"], enabled: false });
+    await app.api.webhooks.create.mutate({ url: other.url, events: ["product.deleted"] });
+    await app.api.webhooks.create.mutate({ url: listening.url, events: ["product.created"] });
+    await app.api.products.create.mutate({ sku: "quiet-1", name: "Quiet" });
     await listening.waitFor(1);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(off.received).toHaveLength(0);
@@ -150,7 +169,7 @@ describe("delivery", () => {
 
   it("sends nothing for a change that rolled back", async () => {
     const target = await receiver();
-    await app.trpcMutation("webhooks.create", { url: target.url, events: ["product.created"] });
+    await app.api.webhooks.create.mutate({ url: target.url, events: ["product.created"] });
     await app.database.db
       .transaction()
       .execute(async (tx) => {
@@ -158,7 +177,7 @@ describe("delivery", () => {
         throw new Error("the change fails after its event was written");
       })
       .catch(() => {});
-    await app.trpcMutation("products.create", { sku: "real-1", name: "Real" });
+    await app.api.products.create.mutate({ sku: "real-1", name: "Real" });
     const [only] = await target.waitFor(1);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(target.received).toHaveLength(1);
@@ -167,12 +186,12 @@ describe("delivery", () => {
 
   it("sends a logged delivery again on Resend, as the next attempt of the same event", async () => {
     const target = await receiver();
-    const webhook = await app.trpcMutation("webhooks.create", { url: target.url, events: ["product.created"] });
-    await app.trpcMutation("products.create", { sku: "again-1", name: "Again" });
+    const webhook = await app.api.webhooks.create.mutate({ url: target.url, events: ["product.created"] });
+    await app.api.products.create.mutate({ sku: "again-1", name: "Again" });
     const [first] = await target.waitFor(1);
     await expect.poll(async () => (await deliveries(webhook.id)).length).toBe(1);
     const [delivery] = await deliveries(webhook.id);
-    expect(await app.trpcMutation("webhooks.resend", { deliveryId: delivery.id })).toMatchObject({ queued: true });
+    expect(await app.api.webhooks.resend.mutate({ deliveryId: delivery!.id })).toMatchObject({ queued: true });
     const [, second] = await target.waitFor(2);
     expect(second!.headers["webhook-id"]).toBe(first!.headers["webhook-id"]);
     await expect.poll(async () => (await deliveries(webhook.id))[0]?.attempt).toBe(2);
@@ -183,16 +202,16 @@ describe("the Test button", () => {
   it("reports the status code and latency of a receiver that answers", async () => {
     const ok = await receiver(() => ({ status: 200, delayMs: 50 }));
     const failing = await receiver(() => ({ status: 500 }));
-    const good = await app.trpcMutation("webhooks.create", { url: ok.url, events: ["product.created"] });
-    const bad = await app.trpcMutation("webhooks.create", { url: failing.url, events: ["product.created"] });
+    const good = await app.api.webhooks.create.mutate({ url: ok.url, events: ["product.created"] });
+    const bad = await app.api.webhooks.create.mutate({ url: failing.url, events: ["product.created"] });
 
-    const result = await app.trpcMutation("webhooks.test", { id: good.id });
+    const result = await app.api.webhooks.test.mutate({ id: good.id });
     expect(result).toMatchObject({ ok: true, statusCode: 200, error: null });
     expect(result.latencyMs).toBeGreaterThanOrEqual(45);
     expect(verified(good.secret, ok.received[0]!)).toMatchObject({ type: "webhook.test" });
-    expect(await app.trpcMutation("webhooks.test", { id: bad.id })).toMatchObject({ ok: false, statusCode: 500, error: "HTTP 500" });
+    expect(await app.api.webhooks.test.mutate({ id: bad.id })).toMatchObject({ ok: false, statusCode: 500, error: "HTTP 500" });
     expect((await deliveries(good.id))[0]).toMatchObject({ eventType: "webhook.test", attempt: 1, statusCode: 200 });
-    expect((await app.trpcQuery("webhooks.get", { id: bad.id })).lastStatusCode).toBe(500);
+    expect((await app.api.webhooks.get.query({ id: bad.id })).lastStatusCode).toBe(500);
   });
 
   it("reports a timeout, a refused connection and a dropped one", async () => {
@@ -200,10 +219,18 @@ describe("the Test button", () => {
     const rude = await receiver(() => "hang-up");
     const closedPort = await freePort();
     const [timesOut, refused, dropped] = await Promise.all(
-      [slow.url, `http://127.0.0.1:${closedPort}/hooks`, rude.url].map((url) => app.trpcMutation("webhooks.create", { url, events: ["product.created"] })),
+      [slow.url, `http://127.0.0.1:${closedPort}/hooks`, rude.url].map((url) => app.api.webhooks.create.mutate({ url, events: ["product.created"] })),
     );
-    expect(await app.trpcMutation("webhooks.test", { id: timesOut.id })).toMatchObject({ ok: false, statusCode: null, error: "Timed out after 1 s" });
-    expect(await app.trpcMutation("webhooks.test", { id: refused.id })).toMatchObject({ ok: false, statusCode: null, error: `Connection refused by 127.0.0.1:${closedPort}` });
-    expect(await app.trpcMutation("webhooks.test", { id: dropped.id })).toMatchObject({ ok: false, statusCode: null, error: expect.stringMatching(/closed the connection|socket hang up/) });
+    expect(await app.api.webhooks.test.mutate({ id: timesOut!.id })).toMatchObject({ ok: false, statusCode: null, error: "Timed out after 1 s" });
+    expect(await app.api.webhooks.test.mutate({ id: refused!.id })).toMatchObject({
+      ok: false,
+      statusCode: null,
+      error: `Connection refused by 127.0.0.1:${closedPort}`,
+    });
+    expect(await app.api.webhooks.test.mutate({ id: dropped!.id })).toMatchObject({
+      ok: false,
+      statusCode: null,
+      error: expect.stringMatching(/closed the connection|socket hang up/),
+    });
   });
 });

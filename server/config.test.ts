@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { checkAccessConfig, loadConfig, StartupRefused } from "./config.js";
+
+describe("start-up in production", () => {
+  it("is refused without APP_PASSWORD unless AUTH_DISABLED=1 says so", () => {
+    expect(() => checkAccessConfig(loadConfig({ NODE_ENV: "production" }))).toThrow(StartupRefused);
+    expect(checkAccessConfig(loadConfig({ NODE_ENV: "production", AUTH_DISABLED: "1" })).warning).toMatch(/disabled/);
+    expect(checkAccessConfig(loadConfig({ NODE_ENV: "production", APP_PASSWORD: "x" }))).toEqual({});
+    expect(checkAccessConfig(loadConfig({ NODE_ENV: "development" }))).toEqual({});
+  });
+});
+
+describe("the configuration", () => {
+  it("takes a variable set to an empty string as unset", () => {
+    const config = loadConfig({ DATABASE_URL: "", PORT: "", TRUST_PROXY: "", APP_PASSWORD: "", WEBHOOK_RETRY_DELAYS: "" });
+    expect(config.DATABASE_URL, "the embedded Postgres starts").toBeUndefined();
+    expect(config.PORT).toBe(3000);
+    expect(config.TRUST_PROXY).toBe(false);
+    expect(config.APP_PASSWORD).toBeUndefined();
+    expect(config.WEBHOOK_RETRY_DELAYS).toEqual([30, 120, 600, 1_800, 3_600, 7_200, 14_400, 28_800, 28_800]);
+  });
+
+  it("derives the upload and export caps from the pool unless they are set", () => {
+    expect(loadConfig({})).toMatchObject({ DATABASE_POOL_SIZE: 12, MAX_CONCURRENT_UPLOADS: 4, MAX_CONCURRENT_EXPORTS: 3 });
+    expect(loadConfig({ DATABASE_POOL_SIZE: "30" })).toMatchObject({ MAX_CONCURRENT_UPLOADS: 10, MAX_CONCURRENT_EXPORTS: 7 });
+    expect(loadConfig({ DATABASE_POOL_SIZE: "4", MAX_CONCURRENT_UPLOADS: "2" })).toMatchObject({
+      MAX_CONCURRENT_UPLOADS: 2,
+      MAX_CONCURRENT_EXPORTS: 1,
+    });
+  });
+
+  it("trusts no proxy unless one is named", () => {
+    expect(loadConfig({}).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: "loopback" }).TRUST_PROXY).toBe("loopback");
+    expect(loadConfig({ TRUST_PROXY: "2" }).TRUST_PROXY).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: "true" }).TRUST_PROXY).toBe(true);
+  });
+
+  it("stops the start with one line naming each bad setting", () => {
+    expect(() => loadConfig({ PORT: "eighty", ROLE: "boss" })).toThrow(/^Invalid configuration: PORT: .*; ROLE: /);
+    expect(() => loadConfig({ WEBHOOK_RETRY_DELAYS: "30,soon" })).toThrow(/WEBHOOK_RETRY_DELAYS: must be seconds separated by commas/);
+  });
+});
