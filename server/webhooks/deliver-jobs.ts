@@ -4,8 +4,8 @@ import type { Database } from "../../db/schema.js";
 import type { Logger } from "../logger.js";
 import { findEvents } from "../events/events.table.js";
 import { DELIVERY_JOB_OPTIONS, WEBHOOK_QUEUE, type DeliveryJob } from "./delivery-queue.js";
-import { postWebhook, type PostResult } from "./post-webhook.js";
-import { signatureHeaders } from "./signing.js";
+import type { PostResult } from "./post-webhook.js";
+import { postSigned } from "./signed-message.js";
 import { describeSchedule, type WebhookSettings } from "./webhook-settings.js";
 import { disableUnlessDeliveredSince, firstAttemptAt, recordAttempts, type DeliveryAttempt } from "./webhooks.table.js";
 
@@ -31,23 +31,6 @@ async function mapWithConcurrency<T, R>(items: T[], limit: number, work: (item: 
   });
   await Promise.all(lanes);
   return results;
-}
-
-/** The JSON body CONTRACT.md gives: the event's id, type, time and data. */
-export const messageBody = (event: { id: string; type: string; createdAt: Date; data: unknown }) =>
-  JSON.stringify({ id: event.id, type: event.type, createdAt: event.createdAt.toISOString(), data: event.data });
-
-/** Signs one message with the endpoint's secret and POSTs it; the caller logs the result. */
-export function postSigned(
-  webhook: { url: string; secret: string },
-  message: { id: string; type: string; createdAt: Date; data: unknown },
-  settings: Pick<WebhookSettings, "timeoutMs" | "allowPrivateNetworks">,
-): Promise<PostResult> {
-  const body = messageBody(message);
-  return postWebhook(webhook.url, body, signatureHeaders(webhook.secret, message.id, new Date(), body), {
-    timeoutMs: settings.timeoutMs,
-    allowPrivateNetworks: settings.allowPrivateNetworks,
-  });
 }
 
 /**

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
 import { publicAddressesOf, TargetRefused } from "./address-guard.js";
-import { postSigned } from "./deliver-jobs.js";
+import { postSigned } from "./signed-message.js";
 import { newSigningSecret } from "./signing.js";
 import type { WebhookSettings } from "./webhook-settings.js";
 import { WebhookNotFound, WebhookUrlRefused } from "./webhook-errors.js";
