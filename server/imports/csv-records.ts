@@ -1,8 +1,15 @@
-import { parse, type Parser } from "csv-parse";
+import { parse, type Options, type Parser } from "csv-parse";
 import type { TransformCallback } from "node:stream";
 import type { Refusal } from "../refusal.js";
 import { unusableFile } from "./csv-columns.js";
 import { isBlankRecord, linesSpanned } from "./csv-row.js";
+import { inBatches } from "./record-batches.js";
+
+/** One record of the file and the line it starts on (header = line 1). */
+export interface SourceRecord {
+  line: number;
+  fields: string[];
+}
 
 // Far above any valid row (the limits add up to ~400 KB of UTF-8), far below a memory problem.
 const MAX_RECORD_CHARS = 8 * 1024 * 1024;
@@ -25,6 +32,9 @@ export function csvRecordStream(): Parser {
     relax_quotes: true,
     skip_empty_lines: false,
     max_record_size: MAX_RECORD_CHARS,
+    // A stream option csv-parse passes on but does not declare: records wait in batches (see
+    // record-batches.ts), not sixteen at a time.
+    ...({ readableHighWaterMark: 1024 } as Options),
   });
   const inBand = (callback: TransformCallback) => (error?: Error | null) => {
     if (error) parser.push(new CsvParseFailure(error));
@@ -62,5 +72,25 @@ export class LineCounter {
       default:
         return unusableFile(`the CSV cannot be read (${failure.error.message})`, line);
     }
+  }
+}
+
+/**
+ * The parser's records with their line numbers, in batches; blank lines are skipped. A file that
+ * cannot be parsed throws, after every record before the break was yielded.
+ */
+export async function* csvRecords(parser: Parser): AsyncGenerator<SourceRecord[]> {
+  const lines = new LineCounter();
+  for await (const batch of inBatches<string[] | CsvParseFailure>(parser)) {
+    const records: SourceRecord[] = [];
+    for (const record of batch) {
+      if (record instanceof CsvParseFailure) {
+        if (records.length) yield records;
+        throw lines.explain(record);
+      }
+      const line = lines.lineOf(record);
+      if (line !== null) records.push({ line, fields: record });
+    }
+    if (records.length) yield records;
   }
 }

@@ -2,7 +2,7 @@ import { Transform, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { formatBytes } from "../format-bytes.js";
 import { Refusal } from "../refusal.js";
-import { csvRecordStream } from "./csv-records.js";
+import { csvRecords, csvRecordStream } from "./csv-records.js";
 import { failImport } from "./import-outcome.js";
 import type { ImportRow } from "./imports.table.js";
 import { stageRecords, type StagingDeps, type UploadInProgress } from "./stage-records.js";
@@ -49,7 +49,7 @@ export function receiveUpload(deps: UploadDeps, file: IncomingFile) {
     bytesRead: () => limit.bytes,
     stop: (refusal) => limit.destroy(refusal),
   };
-  const done: Promise<ImportRow> = stageRecords(deps, records, upload).catch(async (error: unknown) => {
+  const done: Promise<ImportRow> = stageRecords(deps, csvRecords(records), upload).catch(async (error: unknown) => {
     limit.destroy();
     records.destroy();
     if (upload.importId) {

@@ -5,7 +5,7 @@ import type { Database } from "../../db/schema.js";
 import { withTransaction } from "../../db/transaction.js";
 import { Refusal } from "../refusal.js";
 import { readHeader, unusableFile } from "./csv-columns.js";
-import { CsvParseFailure, LineCounter } from "./csv-records.js";
+import type { SourceRecord } from "./csv-records.js";
 import { validateRow, type RejectedRow } from "./csv-row.js";
 import { insertRejectedRows } from "./import-errors.table.js";
 import { createImport, markQueued, type ImportRow, type UploadTotals } from "./imports.table.js";
@@ -37,15 +37,12 @@ const REJECTED_BATCH = 500;
  */
 const YIELD_AFTER_MS = 25;
 
-type Record = string[] | CsvParseFailure;
-
-/** The first record that is not a blank line: the header. */
-async function readFirstRecord(records: AsyncIterator<Record>, lines: LineCounter): Promise<string[]> {
+/** The first record: the header. */
+async function readHeaderRecord(batches: AsyncIterator<SourceRecord[]>): Promise<{ header: string[]; rest: SourceRecord[] }> {
   for (;;) {
-    const { done, value } = await records.next();
+    const { done, value } = await batches.next();
     if (done) throw unusableFile("The file is empty; it needs a header naming sku and name.");
-    if (value instanceof CsvParseFailure) throw lines.explain(value);
-    if (lines.lineOf(value) !== null) return value;
+    if (value.length) return { header: value[0]!.fields, rest: value.slice(1) };
   }
 }
 
@@ -55,10 +52,9 @@ async function readFirstRecord(records: AsyncIterator<Record>, lines: LineCounte
  * import_errors. The staging table and the switch to `queued` commit together, so an upload that
  * fails half-way leaves nothing behind but the import row, which the caller marks failed.
  */
-export async function stageRecords(deps: StagingDeps, source: AsyncIterable<Record>, upload: UploadInProgress): Promise<ImportRow> {
-  const records = source[Symbol.asyncIterator]();
-  const lines = new LineCounter();
-  const header = await readFirstRecord(records, lines);
+export async function stageRecords(deps: StagingDeps, source: AsyncIterable<SourceRecord[]>, upload: UploadInProgress): Promise<ImportRow> {
+  const batches = source[Symbol.asyncIterator]();
+  const { header, rest } = await readHeaderRecord(batches);
   const columns = readHeader(header);
   const created = await createImport(deps.db, { filename: upload.filename, header, hasActiveColumn: columns.active !== null });
   const importId = created.id;
@@ -77,25 +73,25 @@ export async function stageRecords(deps: StagingDeps, source: AsyncIterable<Reco
       const staging = new StagingCopy(openStagingCopy(tx.client, importId));
       let workingSince = performance.now();
       try {
-        for (let next = await records.next(); !next.done; next = await records.next()) {
-          const record = next.value;
-          if (record instanceof CsvParseFailure) throw lines.explain(record);
-          const line = lines.lineOf(record);
-          if (line === null) continue;
-          totals.totalRows += 1;
-          const outcome = validateRow(record, columns, line);
-          if ("rejected" in outcome) {
-            totals.errorCount += 1;
-            rejected.push(outcome.rejected);
-            if (rejected.length >= REJECTED_BATCH) await flushRejected();
-          } else {
-            const drained = staging.add(outcome.accepted);
-            if (drained) await drained;
+        for (let batch = rest, next; ; batch = next.value) {
+          for (const { fields, line } of batch) {
+            totals.totalRows += 1;
+            const outcome = validateRow(fields, columns, line);
+            if ("rejected" in outcome) {
+              totals.errorCount += 1;
+              rejected.push(outcome.rejected);
+              if (rejected.length >= REJECTED_BATCH) await flushRejected();
+            } else {
+              const drained = staging.add(outcome.accepted);
+              if (drained) await drained;
+            }
           }
           if (performance.now() - workingSince > YIELD_AFTER_MS) {
             await nextTurn();
             workingSince = performance.now();
           }
+          next = await batches.next();
+          if (next.done) break;
         }
         await staging.end();
       } catch (error) {
