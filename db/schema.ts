@@ -40,6 +40,19 @@ export interface ImportsTable {
   heartbeat_at: Date | null;
   /** Merges of this import cut short by a lost database connection since it was last queued. */
   apply_attempts: ColumnType<number, number | undefined, number>;
+  /** How the file was read: `csv` or `xlsx`; a CSV's encoding, delimiter, quote and line endings; a workbook's sheet. */
+  format: ColumnType<string, string | undefined, string>;
+  encoding: string | null;
+  delimiter: string | null;
+  quote: string | null;
+  line_ending: string | null;
+  sheet: string | null;
+  /** The column mapping used (field → header name), the platform profile, and where the mapping came from. */
+  mapping: ColumnType<Record<string, string> | null, string | null, string | null>;
+  profile: string | null;
+  mapping_source: string | null;
+  /** Accepted rows whose active cell was empty: their products keep the flag they have. */
+  unspecified_active_rows: ColumnType<number, number | undefined, number>;
   created_at: ColumnType<Date, never, never>;
   uploaded_at: Date | null;
   started_at: Date | null;
@@ -112,6 +125,17 @@ export interface WebhookDeliveriesTable {
   created_at: ColumnType<Date, never, never>;
 }
 
+/** A column mapping someone confirmed, offered again for a file with the same header. */
+export interface ColumnMappingsTable {
+  id: Generated<string>;
+  header: string[];
+  header_key: string;
+  mapping: ColumnType<Record<string, string>, string, string>;
+  profile: string | null;
+  created_at: ColumnType<Date, never, never>;
+  last_used_at: ColumnType<Date, Date | undefined, Date>;
+}
+
 export interface AppSecretsTable {
   name: string;
   value: string;
@@ -120,6 +144,7 @@ export interface AppSecretsTable {
 
 export interface Database {
   app_secrets: AppSecretsTable;
+  column_mappings: ColumnMappingsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   events: EventsTable;

@@ -1,28 +1,72 @@
-import { useNavigate } from "@remix-run/react";
-import { useRef, useState, type FormEvent } from "react";
+import { useFetcher, useNavigate } from "@remix-run/react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
+import { MappingStep, type ReadingChoice } from "~/components/mapping-step";
 import { formatBytes } from "~/lib/format";
+import { SAMPLE_BYTES } from "../../server/files/dialect-names";
+import type { Inspection } from "../../server/imports/inspect-file";
+import type { ColumnMapping } from "../../server/mappings/target-fields";
 
 type UploadState =
-  | { phase: "idle" }
-  | { phase: "sending"; loaded: number; total: number; startedAt: number }
-  | { phase: "staging"; total: number }
-  | { phase: "error"; message: string };
+  { phase: "idle" } | { phase: "sending"; loaded: number; total: number } | { phase: "staging"; total: number } | { phase: "error"; message: string };
+
+const NO_CHOICE: ReadingChoice = { encoding: "auto", delimiter: "auto", profile: "", sheet: "" };
+
+/** The file's first bytes as base64 (what imports.inspect reads). */
+async function sampleOf(file: File): Promise<{ sample: string; wholeFile: boolean }> {
+  const bytes = new Uint8Array(await file.slice(0, SAMPLE_BYTES).arrayBuffer());
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return { sample: btoa(binary), wholeFile: file.size <= SAMPLE_BYTES };
+}
 
 /**
- * Sends the file with XMLHttpRequest because fetch cannot report upload progress. Without
- * JavaScript the same form posts to the API, which redirects to the import's page.
+ * Choose a file, see how it will be read (app/routes/imports.inspect.tsx reads its first 64 KB:
+ * nothing is uploaded twice), change the columns if needed, then send it with XMLHttpRequest, which
+ * reports upload progress. Without JavaScript the same form posts to the API, which reads the file
+ * with the mapping it would suggest and redirects to the import's page.
  */
 export function UploadPanel({ maxUploadBytes }: { maxUploadBytes: number }) {
   const [state, setState] = useState<UploadState>({ phase: "idle" });
+  const [file, setFile] = useState<File | null>(null);
+  const [reading, setReading] = useState<ReadingChoice>(NO_CHOICE);
+  const [mapping, setMapping] = useState<ColumnMapping | null>(null);
+  /** Whether the person changed a column: only then is the mapping sent (and remembered). */
+  const [mappingChosen, setMappingChosen] = useState(false);
+  /** A workbook's header the server named when it could not match its columns (too large to inspect first). */
+  const [refusedHeader, setRefusedHeader] = useState<string[] | null>(null);
+  const inspect = useFetcher<Inspection | { error: string }>();
   const request = useRef<XMLHttpRequest | null>(null);
   const navigate = useNavigate();
+  const inspection = inspect.data && "header" in inspect.data ? inspect.data : null;
+
+  const askInspect = async (chosen: File, choice: ReadingChoice, columns: ColumnMapping | null) => {
+    const { sample, wholeFile } = await sampleOf(chosen);
+    inspect.submit(
+      { sample, wholeFile, filename: chosen.name, ...choice, ...(columns ? { mapping: JSON.stringify(columns) } : {}) },
+      { method: "post", action: "/imports/inspect", encType: "application/json" },
+    );
+  };
+
+  useEffect(() => {
+    // A fresh inspection suggests the columns, unless the person already chose them.
+    if (inspection && !mappingChosen) setMapping(inspection.mapping as ColumnMapping);
+  }, [inspection, mappingChosen]);
+
+  function choose(chosen: File | null) {
+    setFile(chosen);
+    setState({ phase: "idle" });
+    setReading(NO_CHOICE);
+    setMapping(null);
+    setMappingChosen(false);
+    setRefusedHeader(null);
+    if (chosen) void askInspect(chosen, NO_CHOICE, null);
+  }
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = event.currentTarget;
-    const file = (form.elements.namedItem("file") as HTMLInputElement).files?.[0];
     if (!file) {
-      setState({ phase: "error", message: "Choose a CSV file first." });
+      setState({ phase: "error", message: "Choose a file first." });
       return;
     }
     if (file.size > maxUploadBytes) {
@@ -31,9 +75,8 @@ export function UploadPanel({ maxUploadBytes }: { maxUploadBytes: number }) {
     }
     const xhr = new XMLHttpRequest();
     request.current = xhr;
-    const startedAt = Date.now();
-    setState({ phase: "sending", loaded: 0, total: file.size, startedAt });
-    xhr.upload.onprogress = (progress) => setState({ phase: "sending", loaded: progress.loaded, total: progress.total || file.size, startedAt });
+    setState({ phase: "sending", loaded: 0, total: file.size });
+    xhr.upload.onprogress = (progress) => setState({ phase: "sending", loaded: progress.loaded, total: progress.total || file.size });
     xhr.upload.onload = () => setState({ phase: "staging", total: file.size });
     xhr.onload = () => {
       request.current = null;
@@ -43,11 +86,24 @@ export function UploadPanel({ maxUploadBytes }: { maxUploadBytes: number }) {
         navigate(`/imports/${body.id}`);
         return;
       }
+      if (body?.suggestedMapping && body.header) {
+        // A workbook too large to look into first: choose its columns now and send it again.
+        setMapping(body.suggestedMapping);
+        setMappingChosen(true);
+        setRefusedHeader(body.header);
+      }
       setState({ phase: "error", message: body?.error ?? `The upload failed (HTTP ${xhr.status}).` });
     };
     xhr.onerror = () => setState({ phase: "error", message: "The connection was lost during the upload. Try again." });
     xhr.onabort = () => setState({ phase: "idle" });
+    // Options go before the file: the server reads them before the file streams in.
     const data = new FormData();
+    if (reading.encoding !== "auto") data.append("encoding", reading.encoding);
+    if (reading.delimiter !== "auto") data.append("delimiter", reading.delimiter);
+    if (reading.sheet) data.append("sheet", reading.sheet);
+    const profile = reading.profile || (mappingChosen ? inspection?.profile : "") || "";
+    if (profile) data.append("profile", profile);
+    if (mappingChosen && mapping) data.append("mapping", JSON.stringify(mapping));
     data.append("file", file, file.name);
     xhr.open("POST", "/api/imports");
     xhr.setRequestHeader("Accept", "application/json");
@@ -56,20 +112,29 @@ export function UploadPanel({ maxUploadBytes }: { maxUploadBytes: number }) {
 
   const busy = state.phase === "sending" || state.phase === "staging";
   const percent = state.phase === "sending" && state.total ? Math.floor((state.loaded / state.total) * 100) : 100;
+  const inspectError = inspect.data && "error" in inspect.data ? inspect.data.error : null;
 
   return (
     <form className="panel upload" method="post" action="/api/imports" encType="multipart/form-data" onSubmit={submit}>
-      <h2>Import a CSV</h2>
+      <h2>Import a file</h2>
       <p className="hint">
-        Columns <code>sku</code> and <code>name</code> are required, <code>description</code> and <code>active</code> optional. A row replaces the
-        product with the same SKU (in any letter case). Up to {formatBytes(maxUploadBytes)}.
+        A CSV (any separator, UTF-8, UTF-16 or Windows-1252) or an Excel workbook (.xlsx): a product export from Shopify, WooCommerce, Magento or
+        BigCommerce, or your own columns for SKU, name, description and active. A row replaces the product with the same SKU (in any letter case). Up
+        to {formatBytes(maxUploadBytes)}.
       </p>
       <div className="upload-row">
         <label className="file-label">
-          <span className="visually-hidden">CSV file</span>
-          <input type="file" name="file" accept=".csv,text/csv" required disabled={busy} />
+          <span className="visually-hidden">CSV file or Excel workbook</span>
+          <input
+            type="file"
+            name="file"
+            accept=".csv,.tsv,.txt,.xlsx,text/csv,text/tab-separated-values,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            required
+            disabled={busy}
+            onChange={(event) => choose(event.currentTarget.files?.[0] ?? null)}
+          />
         </label>
-        <button type="submit" className="button primary" disabled={busy}>
+        <button type="submit" className="button primary" disabled={busy || inspect.state !== "idle"}>
           Upload and import
         </button>
         {busy ? (
@@ -78,6 +143,28 @@ export function UploadPanel({ maxUploadBytes }: { maxUploadBytes: number }) {
           </button>
         ) : null}
       </div>
+      {file && inspection && mapping ? (
+        <MappingStep
+          inspection={refusedHeader && !inspection.header.length ? { ...inspection, header: refusedHeader } : inspection}
+          mapping={mapping}
+          reading={reading}
+          busy={inspect.state !== "idle"}
+          onMapping={(next) => {
+            setMapping(next);
+            setMappingChosen(true);
+            if (!refusedHeader) void askInspect(file, reading, next);
+          }}
+          onReading={(next) => {
+            setReading(next);
+            void askInspect(file, next, mappingChosen ? mapping : null);
+          }}
+        />
+      ) : null}
+      {inspectError ? (
+        <p className="error" role="alert">
+          {inspectError}
+        </p>
+      ) : null}
       <div className="upload-status" aria-live="polite">
         {state.phase === "sending" ? (
           <>
@@ -103,7 +190,7 @@ export function UploadPanel({ maxUploadBytes }: { maxUploadBytes: number }) {
   );
 }
 
-function safeJson(text: string): { id?: string; error?: string } | null {
+function safeJson(text: string): { id?: string; error?: string; suggestedMapping?: ColumnMapping; header?: string[] } | null {
   try {
     return JSON.parse(text);
   } catch {

@@ -10,7 +10,7 @@ import { PAGES } from "../../server/page-paths";
 import { pageData } from "~/lib/page-errors.server";
 import { isId } from "../../server/ids";
 import { durationBetween, formatBytes, formatCount, formatDateTime, formatDuration } from "~/lib/format";
-import { isTerminal, type ImportJson } from "~/lib/import-status";
+import { describeMapping, describeReadAs, isTerminal, type ImportJson } from "~/lib/import-status";
 import { useImportProgress, useTimeLeft } from "~/lib/use-import-progress";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -68,7 +68,8 @@ export default function ImportPage() {
         <span className="filename">{item.filename}</span> <StatusBadge status={item.status} />
       </h1>
       <p className="meta">
-        {formatBytes(item.sizeBytes)} · uploaded {formatDateTime(item.uploadedAt ?? item.createdAt)}
+        {formatBytes(item.sizeBytes)} · uploaded {formatDateTime(item.uploadedAt ?? item.createdAt)} · {describeReadAs(item)}
+        {describeMapping(item.mapping) ? ` · columns: ${describeMapping(item.mapping)}` : ""}
       </p>
       <section className="panel" aria-labelledby="progress-heading">
         <h2 id="progress-heading" className="visually-hidden">

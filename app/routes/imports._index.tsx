@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { UploadPanel } from "~/components/upload-panel";
 import { StatusBadge } from "~/components/status-badge";
 import { durationBetween, formatBytes, formatCount, formatDateTime } from "~/lib/format";
@@ -12,12 +12,14 @@ const PAGE_SIZE = 25;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const page = pageFromUrl(request.url);
-  const history = await pageData(() => context.trpc.imports.list({ page, pageSize: PAGE_SIZE }));
-  return { history, maxUploadBytes: context.settings.maxUploadBytes };
+  const [history, mappings] = await pageData(() =>
+    Promise.all([context.trpc.imports.list({ page, pageSize: PAGE_SIZE }), context.trpc.mappings.list({})]),
+  );
+  return { history, mappings, maxUploadBytes: context.settings.maxUploadBytes };
 }
 
 export default function ImportsPage() {
-  const { history, maxUploadBytes } = useLoaderData<typeof loader>();
+  const { history, mappings, maxUploadBytes } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>Imports</h1>
@@ -70,6 +72,43 @@ export default function ImportsPage() {
         )}
         <Pagination total={history.total} page={history.page} pageSize={PAGE_SIZE} />
       </section>
+      {mappings.length ? <SavedMappings mappings={mappings} /> : null}
     </>
+  );
+}
+
+/** Column mappings confirmed on earlier uploads: a file with the same header is read the same way. */
+function SavedMappings({
+  mappings,
+}: {
+  mappings: { id: string; header: string[]; mapping: Record<string, string>; profile: string | null; lastUsedAt: string }[];
+}) {
+  return (
+    <section className="panel" aria-labelledby="mappings-heading">
+      <h2 id="mappings-heading">Saved column mappings</h2>
+      <p className="hint">Offered again for a file with the same header. Delete one to have its files matched afresh.</p>
+      <ul className="mapping-list">
+        {mappings.map((saved) => (
+          <li key={saved.id}>
+            <div>
+              <p className="mapping-fields">
+                {Object.entries(saved.mapping)
+                  .map(([field, column]) => `${field} ← "${column}"`)
+                  .join(", ")}
+              </p>
+              <p className="hint">
+                Header: {saved.header.slice(0, 6).join(", ")}
+                {saved.header.length > 6 ? ` and ${saved.header.length - 6} more` : ""} · last used {formatDateTime(saved.lastUsedAt)}
+              </p>
+            </div>
+            <Form method="post" action={`/imports/mappings/${saved.id}/delete`}>
+              <button type="submit" className="button" aria-label={`Delete the mapping for ${saved.header.slice(0, 3).join(", ")}`}>
+                Delete
+              </button>
+            </Form>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

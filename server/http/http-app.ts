@@ -90,6 +90,8 @@ export function createHttpApp(deps: HttpAppDeps) {
     createExpressMiddleware({
       router: appRouter,
       maxBodySize: MAX_TRPC_BODY_BYTES,
+      // A query too large for a URL (imports.inspect's 64 KB sample) may be POSTed instead.
+      allowMethodOverride: true,
       createContext: ({ res, info }) => {
         const refusal = trpcRefusal(res);
         if (refusal) throw new TRPCError({ code: REFUSALS[refusal.kind].trpc, message: refusal.message });

@@ -1,6 +1,4 @@
-import type { ColumnMap } from "./csv-columns.js";
-import { withoutFormulaMark } from "../csv/formula-cells.js";
-import { ACTIVE_SPELLINGS, FIELD_LIMITS, hasNul, lengthOver, normalizeName, normalizeSku, parseActive } from "../products/product-rules.js";
+import { FIELD_LIMITS, hasNul, lengthOver, normalizeName, normalizeSku } from "../products/product-rules.js";
 
 export interface AcceptedRow {
   line: number;
@@ -27,51 +25,50 @@ function problemWith(label: string, value: string, limit: number): string | null
   return length ? `${label} is ${length} characters long; the limit is ${limit}` : null;
 }
 
-function rejection(line: number, message: string, fields: string[]) {
-  return { rejected: { line, message, fields } };
+/** A row's values as its columns gave them (formula marks already taken off). */
+export interface RowValues {
+  sku: string;
+  name: string;
+  description: string;
+  /** The active cell as written, or null when the file has no such column. */
+  active: string | null;
 }
 
-/** Applies the import semantics to one record: an accepted row for staging, or why it was rejected. */
-export function validateRow(fields: string[], columns: ColumnMap, line: number): { accepted: AcceptedRow } | { rejected: RejectedRow } {
-  if (fields.length !== columns.width) {
-    return rejection(line, `expected ${columns.width} fields but found ${fields.length}`, fields);
-  }
-  const sku = normalizeSku(withoutFormulaMark(fields[columns.sku]!));
-  const name = normalizeName(withoutFormulaMark(fields[columns.name]!));
-  const description = columns.description === null ? "" : withoutFormulaMark(fields[columns.description]!);
-  if (!sku) return rejection(line, "sku is empty", fields);
-  if (!name) return rejection(line, "name is empty", fields);
+/** How a row's values are judged: the field names for messages, and which active values count. */
+export interface RowRules {
+  labels: Record<"sku" | "name" | "description" | "active", string>;
+  readActive: (raw: string) => boolean | null | undefined;
+  activeSpellings: string;
+}
+
+/** Applies the import semantics to one row: an accepted row for staging, or why it was rejected. */
+export function validateRow(
+  values: RowValues,
+  rules: RowRules,
+  line: number,
+  fields: string[],
+): { accepted: AcceptedRow } | { rejected: RejectedRow } {
+  const sku = normalizeSku(values.sku);
+  const name = normalizeName(values.name);
+  const { description } = values;
+  const { labels } = rules;
+  if (!sku) return rejection(line, `${labels.sku} is empty`, fields);
+  if (!name) return rejection(line, `${labels.name} is empty`, fields);
   const problem =
-    problemWith("sku", sku, FIELD_LIMITS.sku) ??
-    problemWith("name", name, FIELD_LIMITS.name) ??
-    problemWith("description", description, FIELD_LIMITS.description);
+    problemWith(labels.sku, sku, FIELD_LIMITS.sku) ??
+    problemWith(labels.name, name, FIELD_LIMITS.name) ??
+    problemWith(labels.description, description, FIELD_LIMITS.description);
   if (problem) return rejection(line, problem, fields);
 
   let active: boolean | null = null;
-  if (columns.active !== null) {
-    const raw = fields[columns.active]!;
-    const parsed = parseActive(raw);
-    if (parsed === undefined) {
-      return rejection(line, `active must be ${ACTIVE_SPELLINGS} (found "${raw}")`, fields);
-    }
+  if (values.active !== null) {
+    const parsed = rules.readActive(values.active);
+    if (parsed === undefined) return rejection(line, `${labels.active} must be ${rules.activeSpellings} (found "${values.active}")`, fields);
     active = parsed;
   }
   return { accepted: { line, sku, name, description, active } };
 }
 
-/** A record is a blank line when it is one field of nothing but white space. */
-export function isBlankRecord(fields: string[]): boolean {
-  return fields.length === 1 && fields[0]!.trim() === "";
-}
-
-/** Physical lines a record spans: one, plus the line breaks inside its quoted fields. */
-const LINE_BREAK = /[\r\n]/;
-const LINE_BREAKS = /\r\n|\r|\n/g;
-
-export function linesSpanned(fields: string[]): number {
-  let lines = 1;
-  for (const field of fields) {
-    if (LINE_BREAK.test(field)) lines += field.match(LINE_BREAKS)!.length;
-  }
-  return lines;
+export function rejection(line: number, message: string, fields: string[]) {
+  return { rejected: { line, message, fields } };
 }

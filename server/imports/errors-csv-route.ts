@@ -8,7 +8,7 @@ import { eachRejectedRow } from "./import-errors.table.js";
 import { findImport } from "./imports.table.js";
 import { asyncRoute } from "../http/async-route.js";
 import { isId } from "../ids.js";
-import { spreadsheetSafe } from "../csv/formula-cells.js";
+import { spreadsheetSafe } from "../files/formula-cells.js";
 import { sendRefusal } from "../refusal.js";
 import { ImportNotFound } from "./import-errors.js";
 

@@ -1,11 +1,31 @@
 import { z } from "zod";
 import { idSchema } from "../ids.js";
 import { pageInput } from "../paging.js";
+import { SAMPLE_BYTES } from "../files/dialect.js";
+import { storableText } from "../text-input.js";
 import type { ImportRow } from "./imports.table.js";
 import { RETRYABLE_STATUSES } from "./import-status.js";
 
 export const importIdInput = z.object({ id: idSchema });
 export const importErrorsInput = importIdInput.extend(pageInput.shape);
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** imports.inspect: the first bytes of a file (base64), and the same choices an upload can make. */
+export const inspectInput = z.object({
+  sample: z
+    .string()
+    .max(Math.ceil(SAMPLE_BYTES / 3) * 4, `sample: at most ${SAMPLE_BYTES / 1024} KB of the file's beginning, base64-encoded`)
+    .regex(BASE64, "sample must be base64"),
+  filename: storableText().pipe(z.string().max(255)).optional(),
+  /** The sample is the whole file (a workbook can only be inspected whole). */
+  wholeFile: z.boolean().optional(),
+  encoding: z.string().max(40).optional(),
+  delimiter: z.string().max(20).optional(),
+  mapping: z.union([z.string().max(10_000), z.record(z.string(), z.string().nullable())]).optional(),
+  profile: z.string().max(40).optional(),
+  sheet: z.string().max(255).optional(),
+});
 
 const iso = (value: Date | null) => (value ? value.toISOString() : null);
 
@@ -28,6 +48,16 @@ export function toImportJson(row: ImportRow) {
     sizeBytes: Number(row.size_bytes),
     retryable: row.retryable && (RETRYABLE_STATUSES as readonly string[]).includes(row.status),
     version: row.version,
+    // How the file was read (CONTRACT.md: format, encoding, delimiter, mapping).
+    format: row.format,
+    encoding: row.encoding,
+    delimiter: row.delimiter,
+    mapping: row.mapping,
+    profile: row.profile,
+    sheet: row.sheet,
+    quote: row.quote,
+    lineEnding: row.line_ending,
+    mappingSource: row.mapping_source,
   };
 }
 

@@ -2,7 +2,9 @@ import { Refusal } from "../refusal.js";
 import { publicProcedure, router } from "../trpc/trpc.js";
 import { ImportNotFound } from "./import-errors.js";
 import { pageInput } from "../paging.js";
-import { importErrorsInput, importIdInput, toImportJson } from "./import.schema.js";
+import { importErrorsInput, importIdInput, inspectInput, toImportJson } from "./import.schema.js";
+import { inspectFile } from "./inspect-file.js";
+import { parseUploadOptions } from "./upload-options.js";
 import { listRejectedRows } from "./import-errors.table.js";
 import { findImport, listImports, markCancelled, requeue } from "./imports.table.js";
 import { stagingTableExists } from "./staging.js";
@@ -15,6 +17,19 @@ async function existingImport(ctx: { db: Parameters<typeof findImport>[0] }, id:
 }
 
 export const importsRouter = router({
+  /** What a file's first bytes say (dialect, header, the mapping an upload would use, its first rows), before uploading it. */
+  inspect: publicProcedure.input(inspectInput).query(({ ctx, input }) => {
+    const { sample, filename, wholeFile, mapping, ...options } = input;
+    const { reading, mapping: choice } = parseUploadOptions({ ...options, mapping: typeof mapping === "object" ? JSON.stringify(mapping) : mapping });
+    return inspectFile(ctx.db, {
+      sample: Buffer.from(sample, "base64"),
+      filename: filename ?? "",
+      wholeFile: wholeFile ?? false,
+      reading,
+      mapping: choice,
+    });
+  }),
+
   get: publicProcedure.input(importIdInput).query(async ({ ctx, input }) => toImportJson(await existingImport(ctx, input.id))),
 
   list: publicProcedure.input(pageInput.default({ page: 1, pageSize: 50 })).query(async ({ ctx, input }) => {

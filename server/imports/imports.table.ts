@@ -49,7 +49,21 @@ function moveImport(
   return changeImport(db, id, { ...changes, status: to }, from, options);
 }
 
-export function createImport(db: Kysely<Database>, input: { filename: string; header: string[]; hasActiveColumn: boolean }) {
+/** How the file was read, as the import records it (CONTRACT.md's `format`, `encoding`, `delimiter`, `mapping`). */
+export interface ReadAs {
+  format: string;
+  encoding: string | null;
+  delimiter: string | null;
+  quote: string | null;
+  lineEnding: string | null;
+  sheet: string | null;
+  mapping: Record<string, string>;
+  profile: string | null;
+  mappingSource: string;
+}
+
+export function createImport(db: Kysely<Database>, input: { filename: string; header: string[]; hasActiveColumn: boolean; readAs: ReadAs }) {
+  const { readAs } = input;
   return db
     .insertInto("imports")
     .values({
@@ -58,6 +72,15 @@ export function createImport(db: Kysely<Database>, input: { filename: string; he
       heartbeat_at: sql`clock_timestamp()`,
       header: input.header.map((name) => name.replaceAll("\0", "")),
       has_active_column: input.hasActiveColumn,
+      format: readAs.format,
+      encoding: readAs.encoding,
+      delimiter: readAs.delimiter,
+      quote: readAs.quote,
+      line_ending: readAs.lineEnding,
+      sheet: readAs.sheet,
+      mapping: JSON.stringify(readAs.mapping),
+      profile: readAs.profile,
+      mapping_source: readAs.mappingSource,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -71,6 +94,8 @@ export interface UploadTotals {
   totalRows: number;
   errorCount: number;
   sizeBytes: number;
+  /** Accepted rows whose active cell was empty (kept flag). */
+  unspecifiedActive?: number;
 }
 
 export function reportUploadProgress(db: Kysely<Database>, id: string, totals: UploadTotals) {
@@ -93,6 +118,7 @@ export function markQueued(db: Kysely<Database>, id: string, totals: UploadTotal
     total_rows: totals.totalRows,
     error_count: totals.errorCount,
     size_bytes: totals.sizeBytes,
+    unspecified_active_rows: totals.unspecifiedActive ?? 0,
     queue_position: sql`nextval('import_queue_position')`,
     uploaded_at: sql`clock_timestamp()`,
   });

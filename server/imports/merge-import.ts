@@ -43,7 +43,12 @@ export async function mergeImport(deps: MergeDeps, tx: Kysely<Database>, row: Im
   deps.handBack?.addEventListener("abort", handBack, { once: true });
   if (deps.handBack?.aborted) handBack();
   try {
-    const source = { staged: stagingTable(row.id), progress: mergeCounter(row.id), fileHasActive: row.has_active_column };
+    const source = {
+      staged: stagingTable(row.id),
+      progress: mergeCounter(row.id),
+      fileHasActive: row.has_active_column,
+      activeGaps: row.unspecified_active_rows > 0,
+    };
     const firstImport = (await productCount(tx)) === 0;
     const { created } = firstImport ? await insertIntoEmptyCatalog(tx, source) : await upsertIntoCatalog(tx, source);
     const distinct = await distinctSkus;

@@ -1,8 +1,8 @@
 import { Transform, type Writable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { formatBytes } from "../format-bytes.js";
 import { Refusal } from "../refusal.js";
-import { csvRecords, csvRecordStream } from "./csv-records.js";
+import { openFile, type FileChoice } from "../files/open-file.js";
+import type { MappingChoice } from "../mappings/resolve-columns.js";
 import { failImport } from "./import-outcome.js";
 import type { ImportRow } from "./imports.table.js";
 import { stageRecords, type StagingDeps, type UploadInProgress } from "./stage-records.js";
@@ -11,7 +11,11 @@ export type UploadDeps = StagingDeps;
 
 export interface IncomingFile {
   filename: string;
+  contentType?: string;
   maxBytes: number;
+  /** How to read it and which columns are which, as the upload's options say (else detected). */
+  reading: FileChoice;
+  mapping: MappingChoice;
 }
 
 /** Passes bytes on until there are more than the upload limit allows. */
@@ -34,24 +38,26 @@ export const SERVER_PROBLEM = "The file could not be stored because of a server 
 const INTERRUPTED = "The upload was interrupted before the whole file arrived.";
 
 /**
- * One upload, as stages: bytes (limited) → CSV records → staged rows (stage-records.ts). The caller
+ * One upload, as stages: bytes (limited) → records (server/files: a CSV in its dialect, or a
+ * workbook's sheet) → mapped, validated rows → staging (stage-records.ts). The caller
  * pipes the file's bytes into `sink`; `done` settles with the queued import, or with a Refusal
  * naming the import it created (`id`), which is then failed with the reason.
  */
 export function receiveUpload(deps: UploadDeps, file: IncomingFile) {
   const limit = new ByteLimit(file.maxBytes);
-  const records = csvRecordStream();
-  // A failure in either stage reaches `stageRecords` through the records it iterates.
-  pipeline(limit, records).catch(() => {});
+  // Its errors reach the upload through the records read from it, whoever is reading them by then.
+  limit.on("error", () => {});
   const upload: UploadInProgress = {
     filename: file.filename,
+    mapping: file.mapping,
     importId: null,
     bytesRead: () => limit.bytes,
     stop: (refusal) => limit.destroy(refusal),
   };
-  const done: Promise<ImportRow> = stageRecords(deps, csvRecords(records), upload).catch(async (error: unknown) => {
+  const stage = async () =>
+    stageRecords(deps, await openFile(limit, { filename: file.filename, contentType: file.contentType }, file.reading), upload);
+  const done: Promise<ImportRow> = stage().catch(async (error: unknown) => {
     limit.destroy();
-    records.destroy();
     if (upload.importId) {
       const reason = !(error instanceof Refusal) ? SERVER_PROBLEM : error.kind === "gone" ? INTERRUPTED : error.message;
       await failImport(deps.db, upload.importId, { transition: "failUpload", error: reason, retryable: false }).catch(() => {});

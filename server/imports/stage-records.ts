@@ -4,11 +4,15 @@ import { setImmediate as nextTurn } from "node:timers/promises";
 import type { Database } from "../../db/schema.js";
 import { withTransaction } from "../../db/transaction.js";
 import { Refusal } from "../refusal.js";
-import { readHeader, unusableFile } from "./csv-columns.js";
-import type { SourceRecord } from "./csv-records.js";
-import { validateRow, type RejectedRow } from "./csv-row.js";
+import type { SourceRecord } from "../files/csv-records.js";
+import type { OpenedFile } from "../files/open-file.js";
+import { assertTextHeader, unusableFile } from "../files/unusable-file.js";
+import { findSavedMapping, saveMapping, touchMapping } from "../mappings/mappings.table.js";
+import { resolveColumns, type MappingChoice, type ResolvedColumns } from "../mappings/resolve-columns.js";
+import type { RejectedRow } from "./csv-row.js";
 import { insertRejectedRows } from "./import-errors.table.js";
-import { createImport, markQueued, type ImportRow, type UploadTotals } from "./imports.table.js";
+import { createImport, markQueued, type ImportRow, type ReadAs, type UploadTotals } from "./imports.table.js";
+import { RowReader } from "./row-reader.js";
 import { createStagingTable, openStagingCopy } from "./staging.js";
 import { StagingCopy } from "./staging-copy.js";
 import { UploadProgress } from "./upload-progress.js";
@@ -21,6 +25,8 @@ export interface StagingDeps {
 /** What the caller learns while the upload runs: the import it created, and how to stop it. */
 export interface UploadInProgress {
   filename: string;
+  /** The columns the person uploading chose, if any (else a saved mapping, a profile, the names). */
+  mapping: MappingChoice;
   importId: string | null;
   bytesRead(): number;
   /** Ends the upload with `refusal` (the import was cancelled meanwhile). */
@@ -46,20 +52,53 @@ async function readHeaderRecord(batches: AsyncIterator<SourceRecord[]>): Promise
   }
 }
 
+/** How the file was read, for the import's record and page. */
+function readAs(file: OpenedFile, columns: ResolvedColumns): ReadAs {
+  return {
+    format: file.format,
+    encoding: file.dialect?.encoding ?? null,
+    delimiter: file.dialect?.delimiter ?? null,
+    quote: file.dialect?.quote ?? null,
+    lineEnding: file.dialect?.lineEnding ?? null,
+    sheet: file.sheet?.name ?? null,
+    mapping: columns.mapping as Record<string, string>,
+    profile: columns.profile?.id ?? null,
+    mappingSource: columns.source,
+  };
+}
+
 /**
- * The file's records into a staging table while its bytes arrive: the header is checked from the
- * first record, every row is validated, accepted rows go to COPY and rejected ones to
- * import_errors. The staging table and the switch to `queued` commit together, so an upload that
- * fails half-way leaves nothing behind but the import row, which the caller marks failed.
+ * The file's records into a staging table while its bytes arrive: the header picks the columns
+ * (the upload's mapping, else a saved one, a profile or the names), every row is mapped and
+ * validated, accepted rows go to COPY and rejected ones to import_errors. The staging table, the
+ * switch to `queued` and a confirmed mapping commit together, so an upload that fails half-way
+ * leaves nothing behind but the import row, which the caller marks failed.
  */
-export async function stageRecords(deps: StagingDeps, source: AsyncIterable<SourceRecord[]>, upload: UploadInProgress): Promise<ImportRow> {
-  const batches = source[Symbol.asyncIterator]();
+export async function stageRecords(deps: StagingDeps, file: OpenedFile, upload: UploadInProgress): Promise<ImportRow> {
+  try {
+    return await stageFile(deps, file, upload);
+  } finally {
+    await file.close();
+  }
+}
+
+async function stageFile(deps: StagingDeps, file: OpenedFile, upload: UploadInProgress): Promise<ImportRow> {
+  const batches = file.records[Symbol.asyncIterator]();
   const { header, rest } = await readHeaderRecord(batches);
-  const columns = readHeader(header);
-  const created = await createImport(deps.db, { filename: upload.filename, header, hasActiveColumn: columns.active !== null });
+  assertTextHeader(header);
+  const saved = upload.mapping.mapping ? undefined : await findSavedMapping(deps.db, header);
+  const columns = resolveColumns(header, upload.mapping, saved);
+  const reader = new RowReader(columns);
+  const created = await createImport(deps.db, {
+    filename: upload.filename,
+    header,
+    hasActiveColumn: columns.index.active !== null,
+    readAs: readAs(file, columns),
+  });
   const importId = created.id;
   upload.importId = importId;
-  const totals: UploadTotals = { totalRows: 0, errorCount: 0, sizeBytes: 0 };
+  const totals: UploadTotals = { totalRows: 0, errorCount: 0, sizeBytes: 0, unspecifiedActive: 0 };
+  const activeMapped = columns.index.active !== null;
   const progress = new UploadProgress(deps.db, importId, totals, upload.bytesRead, () => upload.stop(CANCELLED_WHILE_UPLOADING()));
   let rejected: RejectedRow[] = [];
   const flushRejected = async () => {
@@ -76,12 +115,13 @@ export async function stageRecords(deps: StagingDeps, source: AsyncIterable<Sour
         for (let batch = rest, next; ; batch = next.value) {
           for (const { fields, line } of batch) {
             totals.totalRows += 1;
-            const outcome = validateRow(fields, columns, line);
+            const outcome = reader.read(fields, line);
             if ("rejected" in outcome) {
               totals.errorCount += 1;
               rejected.push(outcome.rejected);
               if (rejected.length >= REJECTED_BATCH) await flushRejected();
             } else {
+              if (activeMapped && outcome.accepted.active === null) totals.unspecifiedActive! += 1;
               const drained = staging.add(outcome.accepted);
               if (drained) await drained;
             }
@@ -103,6 +143,9 @@ export async function stageRecords(deps: StagingDeps, source: AsyncIterable<Sour
       totals.sizeBytes = upload.bytesRead();
       const queued = await markQueued(tx.db, importId, totals);
       if (!queued) throw CANCELLED_WHILE_UPLOADING();
+      // A mapping the person chose is remembered for this header; a remembered one was used again.
+      if (upload.mapping.mapping) await saveMapping(tx.db, header, columns.mapping, columns.profile?.id ?? null);
+      else if (saved && columns.source === "saved") await touchMapping(tx.db, saved.id);
       return queued;
     });
   } catch (error) {

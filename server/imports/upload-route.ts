@@ -7,6 +7,7 @@ import { Refusal, sendRefusal } from "../refusal.js";
 import type { ImportScheduler } from "./import-queue.js";
 import { toImportJson } from "./import.schema.js";
 import { receiveUpload, SERVER_PROBLEM, type UploadDeps } from "./receive-upload.js";
+import { parseUploadOptions, UPLOAD_OPTIONS, type UploadOptionName } from "./upload-options.js";
 
 export interface UploadRouteDeps extends UploadDeps {
   maxUploadBytes: number;
@@ -63,8 +64,16 @@ export function uploadRoute(deps: UploadRouteDeps): RequestHandler {
       receiving -= 1;
       stopWatching();
     });
-    const accept = (source: Readable, filename: string) => {
-      const received = receiveUpload(deps, { filename, maxBytes: deps.maxUploadBytes });
+    const accept = (source: Readable, filename: string, contentType: string | undefined, given: Partial<Record<UploadOptionName, unknown>>) => {
+      let options;
+      try {
+        options = parseUploadOptions(given);
+      } catch (error) {
+        source.resume();
+        reply(req, res, error);
+        return;
+      }
+      const received = receiveUpload(deps, { filename, contentType, maxBytes: deps.maxUploadBytes, ...options });
       upload = received;
       req.on("close", () => {
         if (!req.complete) received.abort(new Refusal("gone", "The upload was interrupted."));
@@ -86,7 +95,8 @@ export function uploadRoute(deps: UploadRouteDeps): RequestHandler {
 
     const isMultipart = (req.get("content-type") ?? "").toLowerCase().startsWith("multipart/form-data");
     if (!isMultipart) {
-      accept(req, cleanFilename(filenameParam ?? "") || "upload.csv");
+      const given = Object.fromEntries(UPLOAD_OPTIONS.map((name) => [name, req.query[name]]));
+      accept(req, cleanFilename(filenameParam ?? "") || "upload.csv", req.get("content-type"), given);
       return;
     }
     let parser: busboy.Busboy;
@@ -97,13 +107,20 @@ export function uploadRoute(deps: UploadRouteDeps): RequestHandler {
       return;
     }
     let sawFile = false;
+    // Options are read from the fields sent before the file: the file streams as it arrives.
+    const fields: Partial<Record<UploadOptionName, unknown>> = {};
+    parser.on("field", (name, value) => {
+      if (sawFile || !(UPLOAD_OPTIONS as readonly string[]).includes(name)) return;
+      const option = name as UploadOptionName;
+      fields[option] = fields[option] === undefined ? value : [fields[option], value];
+    });
     parser.on("file", (field, stream, info) => {
       if (field !== "file" || sawFile) {
         stream.resume();
         return;
       }
       sawFile = true;
-      accept(stream, cleanFilename(info.filename ?? "") || "upload.csv");
+      accept(stream, cleanFilename(info.filename ?? "") || "upload.csv", info.mimeType, fields);
     });
     parser.on("close", () => {
       if (!sawFile) reply(req, res, new Refusal("invalid", 'The form has no file in the field "file".'));

@@ -8,6 +8,8 @@ export interface StagedSource {
   progress: RawBuilder<unknown>;
   /** Without an `active` column the file leaves existing products' flag alone. */
   fileHasActive: boolean;
+  /** Some rows' active cell was empty (a platform's "not said"): those products keep their flag. */
+  activeGaps?: boolean;
 }
 
 /**
@@ -42,10 +44,15 @@ export async function insertIntoEmptyCatalog(db: Kysely<Database>, source: Stage
  */
 export async function upsertIntoCatalog(db: Kysely<Database>, source: StagedSource): Promise<{ created: number }> {
   const active = source.fileHasActive;
+  // Only files with empty active cells pay for looking up each product's current flag.
+  const latest = source.activeGaps
+    ? sql`SELECT rows.sku, rows.name, rows.description, coalesce(rows.active, stored.active, true) AS active
+          FROM (${latestRows(source)}) AS rows LEFT JOIN products AS stored ON sku_key(stored.sku) = sku_key(rows.sku)`
+    : sql`SELECT sku, name, description, coalesce(active, true) FROM (${latestRows(source)}) AS rows`;
   const { rows } = await sql<{ created: string }>`
     WITH written AS (
       INSERT INTO products AS p (sku, name, description, active)
-      SELECT sku, name, description, coalesce(active, true) FROM (${latestRows(source)}) AS rows
+      ${latest}
       ON CONFLICT (sku_key(sku)) DO UPDATE
         SET sku = excluded.sku, name = excluded.name, description = excluded.description${active ? sql`, active = excluded.active` : sql``},
             updated_at = now()

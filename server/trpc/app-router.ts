@@ -1,10 +1,12 @@
 import { importsRouter } from "../imports/imports.router.js";
+import { mappingsRouter } from "../mappings/mappings.router.js";
 import { productsRouter } from "../products/products.router.js";
 import { webhooksRouter } from "../webhooks/webhooks.router.js";
 import { createCallerFactory, router } from "./trpc.js";
 
 export const appRouter = router({
   imports: importsRouter,
+  mappings: mappingsRouter,
   products: productsRouter,
   webhooks: webhooksRouter,
 });

@@ -19,13 +19,14 @@ function somethingToRead(stream: Readable): Promise<void> {
  */
 export async function* inBatches<T>(stream: Readable): AsyncGenerator<T[]> {
   for (;;) {
-    if (stream.errored) throw stream.errored;
+    // What arrived before an error is read first: a cut-off upload still shows the rows it had.
     const batch: T[] = [];
     for (let item: T | null = stream.read(); item !== null; item = stream.read()) batch.push(item);
     if (batch.length) {
       yield batch;
       continue;
     }
+    if (stream.errored) throw stream.errored;
     if (stream.readableEnded) return;
     if (stream.destroyed) throw stream.errored ?? new Error("The stream was closed before it ended.");
     await somethingToRead(stream);

@@ -1,9 +1,8 @@
 import { parse, type Options, type Parser } from "csv-parse";
 import type { TransformCallback } from "node:stream";
 import type { Refusal } from "../refusal.js";
-import { unusableFile } from "./csv-columns.js";
-import { isBlankRecord, linesSpanned } from "./csv-row.js";
 import { inBatches } from "./record-batches.js";
+import { unusableFile } from "./unusable-file.js";
 
 /** One record of the file and the line it starts on (header = line 1). */
 export interface SourceRecord {
@@ -24,9 +23,11 @@ export class CsvParseFailure {
  * CsvParseFailure. Passing the error in-band keeps every record parsed before it, which the
  * line numbering needs.
  */
-export function csvRecordStream(): Parser {
+export function csvRecordStream(dialect: { delimiter: string; quote: string } = { delimiter: ",", quote: '"' }): Parser {
   const parser = parse({
     bom: true,
+    delimiter: dialect.delimiter,
+    quote: dialect.quote,
     relax_column_count: true,
     // Inch marks and stray quotes inside unquoted fields are common in catalogs; keep them literally.
     relax_quotes: true,
@@ -93,4 +94,21 @@ export async function* csvRecords(parser: Parser): AsyncGenerator<SourceRecord[]
     }
     if (records.length) yield records;
   }
+}
+
+/** A record is a blank line when it is one field of nothing but white space. */
+export function isBlankRecord(fields: string[]): boolean {
+  return fields.length === 1 && fields[0]!.trim() === "";
+}
+
+/** Physical lines a record spans: one, plus the line breaks inside its quoted fields. */
+const LINE_BREAK = /[\r\n]/;
+const LINE_BREAKS = /\r\n|\r|\n/g;
+
+export function linesSpanned(fields: string[]): number {
+  let lines = 1;
+  for (const field of fields) {
+    if (LINE_BREAK.test(field)) lines += field.match(LINE_BREAKS)!.length;
+  }
+  return lines;
 }

@@ -1,0 +1,169 @@
+import { DELIMITER_LABELS, DELIMITERS, ENCODING_LABELS, ENCODINGS } from "../../server/files/dialect-names";
+import { PROFILE_IDS } from "../../server/mappings/profiles";
+import { TARGET_FIELDS, type ColumnMapping, type TargetField } from "../../server/mappings/target-fields";
+import type { Inspection } from "../../server/imports/inspect-file";
+
+const FIELD_LABELS: Record<TargetField, string> = { sku: "SKU", name: "Name", description: "Description", active: "Active" };
+const PROFILE_LABELS: Record<string, string> = {
+  shopify: "Shopify",
+  woocommerce: "WooCommerce",
+  magento: "Magento / Adobe Commerce",
+  bigcommerce: "BigCommerce",
+};
+
+export interface ReadingChoice {
+  encoding: string;
+  delimiter: string;
+  profile: string;
+  sheet: string;
+}
+
+/**
+ * What the file will be read as, before it is uploaded: the detected dialect (changeable), the
+ * column each field comes from (one select per field), and the first rows as they would be
+ * imported, each with the reason when it would be rejected.
+ */
+export function MappingStep({
+  inspection,
+  mapping,
+  reading,
+  busy,
+  onMapping,
+  onReading,
+}: {
+  inspection: Inspection;
+  mapping: ColumnMapping;
+  reading: ReadingChoice;
+  busy: boolean;
+  onMapping: (mapping: ColumnMapping) => void;
+  onReading: (reading: ReadingChoice) => void;
+}) {
+  const csv = inspection.format === "csv";
+  return (
+    <div className="mapping-step" aria-busy={busy}>
+      <p className="read-as" aria-live="polite">
+        Read as {inspection.readAs}
+        {inspection.profile ? ` · looks like a ${PROFILE_LABELS[inspection.profile] ?? inspection.profile} export` : ""}
+        {inspection.mappingSource === "saved" ? " · using the mapping saved for this header" : ""}
+      </p>
+      <div className="reading-choices">
+        {csv ? (
+          <>
+            <label>
+              Encoding
+              <select value={reading.encoding} onChange={(event) => onReading({ ...reading, encoding: event.target.value })}>
+                <option value="auto">
+                  Detect ({inspection.encoding ? ENCODING_LABELS[inspection.encoding as keyof typeof ENCODING_LABELS] : "—"})
+                </option>
+                {ENCODINGS.map((encoding) => (
+                  <option key={encoding} value={encoding}>
+                    {ENCODING_LABELS[encoding]}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Separator
+              <select value={reading.delimiter} onChange={(event) => onReading({ ...reading, delimiter: event.target.value })}>
+                <option value="auto">
+                  Detect ({inspection.delimiter ? DELIMITER_LABELS[inspection.delimiter as keyof typeof DELIMITER_LABELS] : "—"})
+                </option>
+                {DELIMITERS.map((delimiter) => (
+                  <option key={delimiter} value={delimiter}>
+                    {DELIMITER_LABELS[delimiter]}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </>
+        ) : (
+          <label>
+            Sheet
+            <input
+              value={reading.sheet}
+              placeholder={inspection.sheet ?? "the first"}
+              onChange={(event) => onReading({ ...reading, sheet: event.target.value })}
+            />
+          </label>
+        )}
+        <label>
+          Export of
+          <select value={reading.profile} onChange={(event) => onReading({ ...reading, profile: event.target.value })}>
+            <option value="">
+              {inspection.profile && !reading.profile ? `Detect (${PROFILE_LABELS[inspection.profile]})` : "No platform (plain columns)"}
+            </option>
+            {PROFILE_IDS.map((profile) => (
+              <option key={profile} value={profile}>
+                {PROFILE_LABELS[profile]}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {inspection.header.length ? (
+        <fieldset className="field-columns">
+          <legend>Columns</legend>
+          {TARGET_FIELDS.map((field) => (
+            <label key={field}>
+              {FIELD_LABELS[field]}
+              {field === "sku" || field === "name" ? <span className="required"> (required)</span> : null}
+              <select value={mapping[field] ?? ""} onChange={(event) => onMapping({ ...mapping, [field]: event.target.value || undefined })}>
+                <option value="">— none —</option>
+                {inspection.header.map((column, i) => (
+                  <option key={`${column}-${i}`} value={column}>
+                    {column}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ))}
+        </fieldset>
+      ) : null}
+      {inspection.problem ? (
+        <p className="error" aria-live="polite">
+          {inspection.problem}
+        </p>
+      ) : null}
+      {inspection.preview.length ? <PreviewTable inspection={inspection} /> : null}
+    </div>
+  );
+}
+
+function PreviewTable({ inspection }: { inspection: Inspection }) {
+  return (
+    <div className="table-scroll preview">
+      <table>
+        <caption>The first rows as they will be imported</caption>
+        <thead>
+          <tr>
+            <th scope="col" className="num">
+              Line
+            </th>
+            <th scope="col">SKU</th>
+            <th scope="col">Name</th>
+            <th scope="col">Description</th>
+            <th scope="col">Active</th>
+          </tr>
+        </thead>
+        <tbody>
+          {inspection.preview.map((row) =>
+            row.problem ? (
+              <tr key={row.line} className="rejected">
+                <td className="num">{row.line}</td>
+                <td colSpan={4}>Rejected: {row.problem}</td>
+              </tr>
+            ) : (
+              <tr key={row.line}>
+                <td className="num">{row.line}</td>
+                <td className="sku">{row.sku}</td>
+                <td>{row.name}</td>
+                <td className="description">{row.description.length > 80 ? `${row.description.slice(0, 80)}…` : row.description}</td>
+                <td>{row.active === null ? "unchanged" : row.active ? "yes" : "no"}</td>
+              </tr>
+            ),
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,127 @@
+import iconv from "iconv-lite";
+import { createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { Readable, type Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { csvRecords, csvRecordStream, type SourceRecord } from "./csv-records.js";
+import { detectDialect, SAMPLE_BYTES, type Delimiter, type Dialect, type Encoding } from "./dialect.js";
+import { formatOf, type FileFormat } from "./file-format.js";
+import { unusableFile } from "./unusable-file.js";
+import { chooseSheet, workbookSheets, xlsxRecords, type SheetInfo } from "./xlsx-records.js";
+
+/** What the person uploading chose about reading the file (CONTRACT.md's upload options). */
+export interface FileChoice {
+  encoding?: Encoding | "auto";
+  delimiter?: Delimiter | "auto";
+  /** A spreadsheet's sheet: its name or 1-based number. */
+  sheet?: string;
+}
+
+export interface OpenedFile {
+  format: FileFormat;
+  /** How a CSV file was read (null for a spreadsheet). */
+  dialect: Dialect | null;
+  /** The spreadsheet's sheet that was read (null for CSV). */
+  sheet: SheetInfo | null;
+  /** The file's records with their line numbers, in batches. */
+  records: AsyncIterable<SourceRecord[]>;
+  /** Stops reading and frees what the file holds (streams, a temporary copy); safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** How long sampling waits for more bytes once some have arrived: a slow upload is not held up. */
+const SAMPLE_WAIT_MS = 50;
+
+/**
+ * The stream's first bytes (up to SAMPLE_BYTES, or what arrived before it paused), and a stream of
+ * all of it, the sample included. A stream that fails while it is sampled (cut off, over the size
+ * limit) still yields what arrived before failing, so its header and rows are seen first.
+ */
+async function sampleOf(bytes: Readable): Promise<{ sample: Buffer; wholeFile: boolean; all: Readable }> {
+  const chunks = bytes[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const taken: Buffer[] = [];
+  let size = 0;
+  let wholeFile = false;
+  let failure: unknown = null;
+  let pending: Promise<IteratorResult<Buffer>> | null = null;
+  while (size < SAMPLE_BYTES) {
+    const next: Promise<IteratorResult<Buffer> | "paused"> = (pending ??= chunks.next());
+    let timer: NodeJS.Timeout | undefined;
+    const paused = taken.length ? new Promise<"paused">((resolve) => (timer = setTimeout(() => resolve("paused"), SAMPLE_WAIT_MS))) : null;
+    const step = await (paused ? Promise.race([next, paused]) : next).catch((error: unknown) => ((failure = error), "failed" as const));
+    clearTimeout(timer);
+    if (step === "paused") break;
+    pending = null;
+    if (step === "failed" || step.done) {
+      wholeFile = step !== "failed";
+      break;
+    }
+    taken.push(step.value);
+    size += step.value.length;
+  }
+  const sample = Buffer.concat(taken);
+  async function* everything() {
+    yield sample;
+    if (failure !== null) throw failure;
+    if (wholeFile) return;
+    for (let next = await (pending ?? chunks.next()); !next.done; next = await chunks.next()) yield next.value;
+  }
+  return { sample, wholeFile, all: Readable.from(everything(), { objectMode: false }) };
+}
+
+/**
+ * A sample that is not UTF-8 (nor UTF-16) and holds NUL bytes is a binary file. A UTF-8 text file
+ * with a stray NUL is still text: the row holding it is rejected, line by line.
+ */
+function assertTextSample(sample: Buffer, dialect: Dialect): void {
+  if (dialect.encoding !== "windows-1252" || dialect.encodingFrom !== "content" || !sample.includes(0)) return;
+  throw unusableFile("This is not a CSV text file (it contains binary data). Save it as CSV, UTF-8, or as an .xlsx workbook.");
+}
+
+/**
+ * The bytes of an upload as records: a CSV read in its dialect (detected from the first 64 KB
+ * unless chosen), or a workbook's sheet. A workbook is written to a temporary file first, since its
+ * directory sits at its end; the file is removed once its rows have been read.
+ */
+export async function openFile(bytes: Readable, file: { filename: string; contentType?: string }, choice: FileChoice = {}): Promise<OpenedFile> {
+  const { sample, wholeFile, all } = await sampleOf(bytes);
+  const format = formatOf(sample, file);
+  if (format === "xlsx") return openWorkbook(all, choice.sheet);
+  const dialect = detectDialect(sample, choice, wholeFile);
+  assertTextSample(sample, dialect);
+  // UTF-8 goes to the parser as bytes (its own decoding is the fastest); the rest through iconv-lite.
+  const text = dialect.encoding === "utf-8" ? all : all.pipe(iconv.decodeStream(dialect.encoding) as unknown as Transform);
+  if (text !== all) all.on("error", (error) => text.destroy(error));
+  const parser = csvRecordStream(dialect);
+  // Read through `records` (which sees the parser's error when it gets there), not as events.
+  parser.on("error", () => {});
+  text.on("error", (error) => parser.destroy(error));
+  text.pipe(parser);
+  const close = async () => {
+    parser.destroy();
+    text.destroy();
+    all.destroy();
+  };
+  return { format, dialect, sheet: null, records: csvRecords(parser), close };
+}
+
+async function openWorkbook(bytes: Readable, wanted: string | undefined): Promise<OpenedFile> {
+  const folder = await mkdtemp(path.join(os.tmpdir(), "product-importer-xlsx-"));
+  const file = path.join(folder, "upload.xlsx");
+  const removeFolder = () => rm(folder, { recursive: true, force: true });
+  try {
+    await pipeline(bytes, createWriteStream(file));
+    const sheet = chooseSheet(await workbookSheets(file), wanted);
+    const records = xlsxRecords(file, sheet);
+    const close = async () => {
+      await records.return(undefined);
+      await removeFolder();
+    };
+    return { format: "xlsx", dialect: null, sheet, records, close };
+  } catch (error) {
+    await removeFolder();
+    throw error;
+  }
+}

@@ -1,0 +1,83 @@
+import { withoutFormulaMark } from "../files/formula-cells.js";
+import type { ResolvedColumns } from "../mappings/resolve-columns.js";
+import { rejection, validateRow, type AcceptedRow, type RejectedRow, type RowValues } from "./csv-row.js";
+
+/** The fields a product's first row gives the rows after it (Shopify's variant rows leave them blank). */
+interface Group {
+  key: string;
+  name: string;
+  description: string;
+  active: string | null;
+}
+
+/**
+ * One record of the file → one row of the catalog: the mapped columns' values (formula marks off),
+ * what a platform's multi-row product carries over from its first row, and the import rules.
+ * Keeps the current product group between calls: feed it the records in file order.
+ */
+export class RowReader {
+  private group: Group | null = null;
+  private readonly width: number;
+
+  constructor(private readonly columns: ResolvedColumns) {
+    this.width = columns.header.length;
+  }
+
+  read(fields: string[], line: number): { accepted: AcceptedRow } | { rejected: RejectedRow } {
+    if (fields.length !== this.width) return rejection(line, `expected ${this.width} fields but found ${fields.length}`, fields);
+    const { columns } = this;
+    const { index, profile } = columns;
+    const cell = (at: number | null) => (at === null ? "" : withoutFormulaMark(fields[at]!));
+    if (profile?.rejectRow) {
+      const reason = profile.rejectRow((name) => cell(columns.header.indexOf(name) === -1 ? null : columns.header.indexOf(name)));
+      if (reason) return rejection(line, `skipped: ${reason}`, fields);
+    }
+    const rawDescription = cell(index.description);
+    const values: RowValues = {
+      sku: cell(index.sku),
+      name: cell(index.name),
+      description: profile?.description ? profile.description(rawDescription) : rawDescription,
+      active: index.active === null ? null : cell(index.active),
+    };
+    const carried = this.carry(fields, values, line);
+    if ("rejected" in carried) return carried;
+    return validateRow(carried.values, columns, line, fields);
+  }
+
+  /** Blank fields of a product's later rows, from its first row. */
+  private carry(fields: string[], values: RowValues, line: number): { values: RowValues } | { rejected: RejectedRow } {
+    const { groupBy, rowKind, labels } = this.columns;
+    if (rowKind && rowKind.index >= 0) {
+      const kind = rowKind.kinds[fields[rowKind.index]!.trim().toLowerCase()];
+      if (kind && typeof kind === "object") return rejection(line, `skipped: ${kind.reject}`, fields);
+      if (kind === "product") this.group = { key: String(line), name: values.name, description: values.description, active: values.active };
+      return { values: kind === "variant" ? this.fromGroup(values) : values };
+    }
+    if (groupBy === null) return { values };
+    const key = fields[groupBy]!.trim();
+    if (!key || this.group?.key !== key) {
+      this.group = { key, name: values.name, description: values.description, active: values.active };
+    } else {
+      values = this.fromGroup(values);
+    }
+    if (!values.sku.trim() && key) {
+      return rejection(
+        line,
+        `${labels.sku} is empty: this row of "${key}" holds no variant (an image or an option only), so there is nothing to import`,
+        fields,
+      );
+    }
+    return { values };
+  }
+
+  private fromGroup(values: RowValues): RowValues {
+    const group = this.group;
+    if (!group) return values;
+    return {
+      sku: values.sku,
+      name: values.name.trim() ? values.name : group.name,
+      description: values.description.trim() ? values.description : group.description,
+      active: values.active !== null && values.active.trim() ? values.active : group.active,
+    };
+  }
+}

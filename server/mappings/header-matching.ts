@@ -1,0 +1,89 @@
+import { normalizeHeaderName, TARGET_FIELDS, type ColumnMapping, type TargetField } from "./target-fields.js";
+
+/**
+ * Header names that mean one field and nothing else, across the catalog tools people export from
+ * (WooCommerce's and Akeneo's importers, Medusa, Saleor, PrestaShop, Shopware, Odoo, JTL) and the
+ * words merchandisers type. Compared after `normalizeHeaderName`. Words that could mean something
+ * else (`code`, `id`, `model`, `status`, `visibility`, `title` of an SEO column…) are left out: a
+ * guess that picks the wrong column is worse than asking.
+ */
+const SYNONYMS: Record<TargetField, string[]> = {
+  sku: [
+    "variant sku",
+    "product sku",
+    "item sku",
+    "product code sku",
+    "item code",
+    "item number",
+    "item no",
+    "item nr",
+    "article number",
+    "article no",
+    "article code",
+    "art nr",
+    "artnr",
+    "artikelnummer",
+    "artikel nr",
+    "product code",
+    "product number",
+    "product no",
+    "stock code",
+    "reference",
+    "référence",
+    "internal reference",
+    "default code",
+  ],
+  name: [
+    "product name",
+    "product title",
+    "item name",
+    "item title",
+    "title",
+    "artikelname",
+    "bezeichnung",
+    "produktname",
+    "nom",
+    "nom du produit",
+    "nombre",
+    "post title",
+  ],
+  description: [
+    "product description",
+    "long description",
+    "body",
+    "body html",
+    "body (html)",
+    "beschreibung",
+    "produktbeschreibung",
+    "langbeschreibung",
+    "description longue",
+    "descripción",
+    "post content",
+  ],
+  active: ["is active", "enabled", "is enabled", "published", "is published", "online", "aktiv", "actif", "activo"],
+};
+
+const BY_SYNONYM = new Map<string, TargetField>(
+  TARGET_FIELDS.flatMap((field) => SYNONYMS[field].map((name) => [normalizeHeaderName(name), field] as const)),
+);
+
+/**
+ * Each field's column by name: a column named exactly like the field first, else one unambiguous
+ * synonym. A field two columns could equally be is left out (and named in `ambiguous`).
+ */
+export function matchHeaderNames(header: string[]): { mapping: ColumnMapping; ambiguous: TargetField[] } {
+  const mapping: ColumnMapping = {};
+  const ambiguous: TargetField[] = [];
+  const names = header.map(normalizeHeaderName);
+  for (const field of TARGET_FIELDS) {
+    const exact = header.filter((_, i) => names[i] === field);
+    if (exact.length) {
+      mapping[field] = exact[0];
+      continue;
+    }
+    const synonyms = header.filter((_, i) => BY_SYNONYM.get(names[i]!) === field);
+    if (synonyms.length === 1) mapping[field] = synonyms[0];
+    else if (synonyms.length > 1) ambiguous.push(field);
+  }
+  return { mapping, ambiguous };
+}

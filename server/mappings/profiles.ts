@@ -1,0 +1,154 @@
+import { normalizeHeaderName, type TargetField } from "./target-fields.js";
+
+/**
+ * The product exports people bring, as their platforms write them today (headers and values from
+ * each exporter's source or documentation: see docs/decisions/0010-supplier-files.md). A profile
+ * says which column is which field, which values mean active, and how the platform spreads one
+ * product over several rows.
+ */
+export const PROFILE_IDS = ["shopify", "woocommerce", "magento", "bigcommerce"] as const;
+export type ProfileId = (typeof PROFILE_IDS)[number];
+
+/** One header shape of a platform (Shopify's classic and 2024 exports differ, say). */
+export interface ProfileShape {
+  /** All present (compared by normalized name) means the file is this shape. */
+  required: string[];
+  /** Each field's column, by name as the platform writes it; the first present one is used. */
+  columns: Partial<Record<TargetField, string[]>>;
+  /** Rows of one product share this column (Shopify's handle): blank fields are taken from its first row. */
+  groupBy?: string;
+  /** The column saying what a row is (BigCommerce's `Item Type`): rows of kind `product` start a group. */
+  rowKind?: { column: string; kinds: Record<string, RowKind> };
+}
+
+/** What a row of a multi-row export stands for. */
+export type RowKind = "product" | "variant" | { reject: string };
+
+export interface ActiveValues {
+  /** Lower-cased value → active. */
+  words: Record<string, boolean>;
+  /** What an empty cell means: `null` = not said (the product keeps its flag, a new one is active). */
+  empty: boolean | null;
+  /** For the message when a value is none of the words. */
+  spellings: string;
+}
+
+export interface Profile {
+  id: ProfileId;
+  label: string;
+  shapes: ProfileShape[];
+  active: ActiveValues;
+  /** A row this platform writes that is not a product (a store view, a price rule): why it is skipped. */
+  rejectRow?: (cell: (column: string) => string) => string | null;
+  /** The text of a description as the platform escapes it. */
+  description?: (text: string) => string;
+}
+
+const TRUE_FALSE = { true: true, false: false, yes: true, no: false, "1": true, "0": false };
+
+export const PROFILES: Record<ProfileId, Profile> = {
+  shopify: {
+    id: "shopify",
+    label: "Shopify",
+    shapes: [
+      {
+        // The export since 2024.
+        required: ["Title", "URL handle", "SKU", "Published on online store"],
+        columns: { sku: ["SKU"], name: ["Title"], description: ["Description"], active: ["Status", "Published on online store"] },
+        groupBy: "URL handle",
+      },
+      {
+        // The classic export (products_export.csv, 2021–2024).
+        required: ["Handle", "Title", "Body (HTML)", "Variant SKU"],
+        columns: { sku: ["Variant SKU"], name: ["Title"], description: ["Body (HTML)"], active: ["Status", "Published"] },
+        groupBy: "Handle",
+      },
+    ],
+    // Status: active (and unlisted: sold, only left out of search) or draft / archived; Published: TRUE / FALSE.
+    active: {
+      words: { active: true, unlisted: true, draft: false, archived: false, ...TRUE_FALSE },
+      empty: null,
+      spellings: "active, draft, archived or unlisted",
+    },
+  },
+  woocommerce: {
+    id: "woocommerce",
+    label: "WooCommerce",
+    shapes: [
+      {
+        required: ["ID", "Type", "SKU", "Name", "Published"],
+        columns: { sku: ["SKU"], name: ["Name"], description: ["Description"], active: ["Published"] },
+      },
+    ],
+    // Published: 1 published, 0 private, -1 draft (written '-1 by older versions), 2 pending review.
+    active: {
+      words: { "1": true, "0": false, "-1": false, "2": false, true: true, false: false },
+      empty: null,
+      spellings: "1 (published), 0 (private), -1 (draft) or 2 (pending)",
+    },
+    // The exporter writes a description's line breaks as the two characters \n.
+    description: (text) => text.replace(/\\\\n|\\n/g, (escape) => (escape === "\\n" ? "\n" : "\\n")),
+  },
+  magento: {
+    id: "magento",
+    label: "Magento / Adobe Commerce",
+    shapes: [
+      {
+        required: ["sku", "store_view_code", "attribute_set_code", "product_type"],
+        columns: { sku: ["sku"], name: ["name"], description: ["description"], active: ["product_online"] },
+      },
+    ],
+    // product_online is the status attribute's id: 1 enabled, 2 disabled.
+    active: { words: { "1": true, "2": false, "0": false, enabled: true, disabled: false }, empty: null, spellings: "1 (enabled) or 2 (disabled)" },
+    rejectRow: (cell) => {
+      const storeView = cell("store_view_code");
+      return storeView ? `a store-view row (store_view_code "${storeView}"): only each product's default row is imported` : null;
+    },
+  },
+  bigcommerce: {
+    id: "bigcommerce",
+    label: "BigCommerce",
+    shapes: [
+      {
+        // The current Import/Export: Product, Variant, Image and Video rows.
+        required: ["Item", "Name", "SKU", "Options"],
+        columns: { sku: ["SKU"], name: ["Name"], description: ["Description"], active: ["Is Visible"] },
+        rowKind: {
+          column: "Item",
+          kinds: {
+            product: "product",
+            variant: "variant",
+            image: { reject: "an image row, not a product" },
+            video: { reject: "a video row, not a product" },
+          },
+        },
+      },
+      {
+        // The legacy Bulk Edit export: Product, SKU and Rule rows.
+        required: ["Item Type", "Product Name", "Product Code/SKU"],
+        columns: { sku: ["Product Code/SKU"], name: ["Product Name"], description: ["Product Description"], active: ["Product Visible?"] },
+        rowKind: { column: "Item Type", kinds: { product: "product", sku: "variant", rule: { reject: "a pricing rule row, not a product" } } },
+      },
+    ],
+    active: { words: { y: true, n: false, ...TRUE_FALSE }, empty: null, spellings: "Y/N or TRUE/FALSE" },
+  },
+};
+
+export function isProfileId(value: string): value is ProfileId {
+  return (PROFILE_IDS as readonly string[]).includes(value);
+}
+
+/** The shape of `profile` this header is written in, if any. */
+export function shapeOf(profile: Profile, header: string[]): ProfileShape | undefined {
+  const names = new Set(header.map(normalizeHeaderName));
+  return profile.shapes.find((shape) => shape.required.every((name) => names.has(normalizeHeaderName(name))));
+}
+
+/** The built-in profile (and shape) whose header this is. */
+export function detectProfile(header: string[]): { profile: Profile; shape: ProfileShape } | undefined {
+  for (const profile of Object.values(PROFILES)) {
+    const shape = shapeOf(profile, header);
+    if (shape) return { profile, shape };
+  }
+  return undefined;
+}

@@ -1,0 +1,231 @@
+import { ACTIVE_SPELLINGS, parseActive } from "../products/product-rules.js";
+import { Refusal } from "../refusal.js";
+import { matchHeaderNames } from "./header-matching.js";
+import {
+  detectProfile,
+  isProfileId,
+  PROFILE_IDS,
+  PROFILES,
+  shapeOf,
+  type ActiveValues,
+  type Profile,
+  type ProfileId,
+  type ProfileShape,
+} from "./profiles.js";
+import { normalizeHeaderName, REQUIRED_FIELDS, TARGET_FIELDS, type ColumnMapping, type TargetField } from "./target-fields.js";
+
+/** Where a mapping came from, in the order they are tried when the upload names none. */
+export type MappingSource = "chosen" | "saved" | "profile" | "names";
+
+/** A mapping remembered for a header (mappings.table.ts). */
+export interface SavedMapping {
+  mapping: ColumnMapping;
+  profile: ProfileId | null;
+}
+
+/** What the person uploading chose, if anything. */
+export interface MappingChoice {
+  mapping?: ColumnMapping;
+  profile?: ProfileId;
+}
+
+/** Today's words, for files of no platform. */
+const GENERIC_ACTIVE: ActiveValues = { words: {}, empty: null, spellings: ACTIVE_SPELLINGS };
+
+/** The file's columns as the import reads them. */
+export interface ResolvedColumns {
+  header: string[];
+  /** The field's column index; description and active may have none. */
+  index: { sku: number; name: number; description: number | null; active: number | null };
+  /** How a field is named in a row's message: `sku`, or `sku ("Variant SKU")` when the column is named otherwise. */
+  labels: Record<TargetField, string>;
+  mapping: ColumnMapping;
+  source: MappingSource;
+  profile: Profile | null;
+  shape: ProfileShape | null;
+  /** `true` / `false`, or null for "not said" (an empty cell of a platform export); undefined when unreadable. */
+  readActive: (raw: string) => boolean | null | undefined;
+  activeSpellings: string;
+  /** Columns that tie several rows to one product (a platform's groups), when the profile has them. */
+  groupBy: number | null;
+  rowKind: { index: number; kinds: NonNullable<ProfileShape["rowKind"]>["kinds"] } | null;
+}
+
+/** The column the file has under `name`: exactly so, else the one whose name differs only in case and spacing. */
+function columnIndex(header: string[], name: string): number {
+  const exact = header.indexOf(name);
+  if (exact !== -1) return exact;
+  const wanted = normalizeHeaderName(name);
+  return header.findIndex((column) => normalizeHeaderName(column) === wanted);
+}
+
+/** A mapping from a profile's shape: each field's first column the header has. */
+function profileMapping(shape: ProfileShape, header: string[]): ColumnMapping {
+  const mapping: ColumnMapping = {};
+  for (const field of TARGET_FIELDS) {
+    const found = shape.columns[field]?.map((name) => columnIndex(header, name)).find((index) => index !== -1);
+    if (found !== undefined) mapping[field] = header[found];
+  }
+  return mapping;
+}
+
+export interface Suggestion {
+  mapping: ColumnMapping;
+  source: MappingSource;
+  profile: Profile | null;
+  shape: ProfileShape | null;
+  /** Required fields the suggestion has no column for. */
+  missing: TargetField[];
+}
+
+/**
+ * The mapping to use when the upload names none: a saved one for the same header, else a
+ * built-in profile whose header this is, else the header's names and unambiguous synonyms.
+ */
+export function suggestMapping(header: string[], saved: SavedMapping | undefined, choice: MappingChoice = {}): Suggestion {
+  const missing = (mapping: ColumnMapping) => REQUIRED_FIELDS.filter((field) => !mapping[field]);
+  if (choice.profile) {
+    const profile = PROFILES[choice.profile];
+    const shape = shapeOf(profile, header) ?? profile.shapes[0]!;
+    const mapping = choice.mapping ?? profileMapping(shape, header);
+    return { mapping, source: choice.mapping ? "chosen" : "profile", profile, shape, missing: missing(mapping) };
+  }
+  const detected = detectProfile(header);
+  if (choice.mapping) {
+    return {
+      mapping: choice.mapping,
+      source: "chosen",
+      profile: detected?.profile ?? null,
+      shape: detected?.shape ?? null,
+      missing: missing(choice.mapping),
+    };
+  }
+  if (saved && Object.values(saved.mapping).every((name) => name !== undefined && columnIndex(header, name) !== -1)) {
+    const profile = saved.profile ? PROFILES[saved.profile] : null;
+    return {
+      mapping: saved.mapping,
+      source: "saved",
+      profile,
+      shape: profile ? (shapeOf(profile, header) ?? null) : null,
+      missing: missing(saved.mapping),
+    };
+  }
+  if (detected) {
+    const mapping = profileMapping(detected.shape, header);
+    return { mapping, source: "profile", ...detected, missing: missing(mapping) };
+  }
+  const { mapping } = matchHeaderNames(header);
+  return { mapping, source: "names", profile: null, shape: null, missing: missing(mapping) };
+}
+
+/** A `mapping` or `profile` option as sent (JSON text from a form or a query string), or a 400 naming the problem. */
+export function parseMappingChoice(options: { mapping?: string; profile?: string }): MappingChoice {
+  const choice: MappingChoice = {};
+  if (options.profile !== undefined && options.profile !== "") {
+    const profile = options.profile.trim().toLowerCase();
+    if (!isProfileId(profile))
+      throw new Refusal("invalid", `profile "${options.profile}" is not one this importer knows; use ${PROFILE_IDS.join(", ")}.`, {
+        field: "profile",
+      });
+    choice.profile = profile;
+  }
+  if (options.mapping !== undefined && options.mapping !== "") {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(options.mapping);
+    } catch {
+      throw new Refusal("invalid", 'mapping must be a JSON object from a field to a column of the file, e.g. {"sku":"Variant SKU","name":"Title"}.', {
+        field: "mapping",
+      });
+    }
+    choice.mapping = checkMappingShape(parsed);
+  }
+  return choice;
+}
+
+/** A mapping's shape (fields to column names), before it meets a file. */
+export function checkMappingShape(value: unknown): ColumnMapping {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new Refusal("invalid", 'mapping must be a JSON object from a field to a column of the file, e.g. {"sku":"Variant SKU","name":"Title"}.', {
+      field: "mapping",
+    });
+  }
+  const mapping: ColumnMapping = {};
+  for (const [field, column] of Object.entries(value)) {
+    if (!(TARGET_FIELDS as readonly string[]).includes(field)) {
+      throw new Refusal("invalid", `mapping: "${field}" is not a field; the fields are ${TARGET_FIELDS.join(", ")}.`, { field: "mapping" });
+    }
+    if (column === null || column === "") continue;
+    if (typeof column !== "string") throw new Refusal("invalid", `mapping: ${field} must name a column of the file, as text.`, { field: "mapping" });
+    mapping[field as TargetField] = column;
+  }
+  return mapping;
+}
+
+const listed = (header: string[]) => header.map((name) => `"${name}"`).join(", ") || "nothing";
+
+/**
+ * The columns an import reads: the upload's choice, else the suggestion; a 400 when a field names a
+ * column the file lacks, two fields share a column, sku or name has none, or the header names a
+ * column twice. The refusal carries the suggested mapping, so a caller can correct and retry.
+ */
+export function resolveColumns(header: string[], choice: MappingChoice, saved: SavedMapping | undefined): ResolvedColumns {
+  const suggestion = suggestMapping(header, saved, choice);
+  const { mapping, profile, shape } = suggestion;
+  const refuse = (message: string) =>
+    new Refusal("invalid", message, {
+      field: "mapping",
+      extra: { suggestedMapping: suggestMapping(header, saved, { profile: choice.profile }).mapping, header },
+    });
+  const index: Partial<Record<TargetField, number>> = {};
+  const used = new Map<number, TargetField>();
+  for (const field of TARGET_FIELDS) {
+    const name = mapping[field];
+    if (name === undefined) continue;
+    const at = columnIndex(header, name);
+    if (at === -1) throw refuse(`mapping: ${field} names the column "${name}", which the file does not have (its columns: ${listed(header)}).`);
+    const twice = header.filter((column) => normalizeHeaderName(column) === normalizeHeaderName(header[at]!)).length > 1;
+    if (twice) throw refuse(`The header names the column "${header[at]!.trim().toLowerCase()}" twice.`);
+    const other = used.get(at);
+    if (other) throw refuse(`mapping: ${other} and ${field} both name the column "${header[at]}"; each field needs a column of its own.`);
+    used.set(at, field);
+    index[field] = at;
+  }
+  if (suggestion.missing.length) {
+    const found = header.map(normalizeHeaderName).join(", ") || "nothing";
+    const missing = suggestion.missing;
+    throw refuse(
+      suggestion.source === "names"
+        ? `The header must name the columns sku and name; ${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} missing (found: ${found}). Choose their columns with a mapping.`
+        : `mapping: ${missing.join(" and ")} ${missing.length > 1 ? "have" : "has"} no column; choose one of ${listed(header)}.`,
+    );
+  }
+  const labels = Object.fromEntries(
+    TARGET_FIELDS.map((field) => {
+      const column = mapping[field];
+      return [field, column === undefined || normalizeHeaderName(column) === field ? field : `${field} ("${column}")`];
+    }),
+  ) as Record<TargetField, string>;
+  const active = profile?.active ?? GENERIC_ACTIVE;
+  return {
+    header,
+    index: { sku: index.sku!, name: index.name!, description: index.description ?? null, active: index.active ?? null },
+    labels,
+    mapping,
+    source: suggestion.source,
+    profile,
+    shape,
+    readActive: profile ? (raw) => readWord(active, raw) : (raw) => parseActive(raw),
+    activeSpellings: active.spellings,
+    groupBy: shape?.groupBy ? nonNegative(columnIndex(header, shape.groupBy)) : null,
+    rowKind: shape?.rowKind ? { index: columnIndex(header, shape.rowKind.column), kinds: shape.rowKind.kinds } : null,
+  };
+}
+
+const nonNegative = (index: number) => (index === -1 ? null : index);
+
+function readWord(active: ActiveValues, raw: string): boolean | null | undefined {
+  const word = raw.trim().toLowerCase();
+  if (word === "") return active.empty;
+  return Object.hasOwn(active.words, word) ? active.words[word] : undefined;
+}
