@@ -25,7 +25,7 @@ const layers = [
 ];
 
 export default tseslint.config(
-  { ignores: ["build/", "public/build/", "dist/", ".bench/", ".data/", ".cache/", "node_modules/"] },
+  { ignores: ["build/", "public/build/", "dist/", ".bench/", ".data/", ".cache/", ".scratch/", "node_modules/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

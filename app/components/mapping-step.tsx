@@ -1,3 +1,4 @@
+import { useId } from "react";
 import { DELIMITER_LABELS, DELIMITERS, ENCODING_LABELS, ENCODINGS } from "../../server/files/dialect-names";
 import { PROFILE_IDS } from "../../server/mappings/profiles";
 import { TARGET_FIELDS, type ColumnMapping, type TargetField } from "../../server/mappings/target-fields";
@@ -39,6 +40,7 @@ export function MappingStep({
   onReading: (reading: ReadingChoice) => void;
 }) {
   const csv = inspection.format === "csv";
+  const id = useId();
   return (
     <div className="mapping-step" aria-busy={busy}>
       <p className="read-as" aria-live="polite">
@@ -104,10 +106,17 @@ export function MappingStep({
         <fieldset className="field-columns">
           <legend>Columns</legend>
           {TARGET_FIELDS.map((field) => (
-            <label key={field}>
-              {FIELD_LABELS[field]}
-              {field === "sku" || field === "name" ? <span className="required"> (required)</span> : null}
-              <select value={mapping[field] ?? ""} onChange={(event) => onMapping({ ...mapping, [field]: event.target.value || undefined })}>
+            <div key={field} className="field-column">
+              {/* A label of its own (not around the select), so its name is the field's, not every option's. */}
+              <label htmlFor={`${id}-${field}`}>
+                {FIELD_LABELS[field]}
+                {field === "sku" || field === "name" ? <span className="required"> (required)</span> : null}
+              </label>
+              <select
+                id={`${id}-${field}`}
+                value={mapping[field] ?? ""}
+                onChange={(event) => onMapping({ ...mapping, [field]: event.target.value || undefined })}
+              >
                 <option value="">— none —</option>
                 {inspection.header.map((column, i) => (
                   <option key={`${column}-${i}`} value={column}>
@@ -115,7 +124,7 @@ export function MappingStep({
                   </option>
                 ))}
               </select>
-            </label>
+            </div>
           ))}
         </fieldset>
       ) : null}

@@ -9,7 +9,7 @@ import { csvRecords, csvRecordStream, type SourceRecord } from "./csv-records.js
 import { detectDialect, SAMPLE_BYTES, type Delimiter, type Dialect, type Encoding } from "./dialect.js";
 import { formatOf, type FileFormat } from "./file-format.js";
 import { unusableFile } from "./unusable-file.js";
-import { chooseSheet, workbookSheets, xlsxRecords, type SheetInfo } from "./xlsx-records.js";
+import { chooseSheet, openWorkbook as openWorkbookParts, xlsxRecords, type SheetInfo } from "./xlsx-records.js";
 
 /** What the person uploading chose about reading the file (CONTRACT.md's upload options). */
 export interface FileChoice {
@@ -83,7 +83,8 @@ function assertTextSample(sample: Buffer, dialect: Dialect): void {
 /**
  * The bytes of an upload as records: a CSV read in its dialect (detected from the first 64 KB
  * unless chosen), or a workbook's sheet. A workbook is written to a temporary file first, since its
- * directory sits at its end; the file is removed once its rows have been read.
+ * directory sits at its end and its parts are read by name; the file is removed once its rows have
+ * been read.
  */
 export async function openFile(bytes: Readable, file: { filename: string; contentType?: string }, choice: FileChoice = {}): Promise<OpenedFile> {
   const { sample, wholeFile, all } = await sampleOf(bytes);
@@ -113,8 +114,9 @@ async function openWorkbook(bytes: Readable, wanted: string | undefined): Promis
   const removeFolder = () => rm(folder, { recursive: true, force: true });
   try {
     await pipeline(bytes, createWriteStream(file));
-    const sheet = chooseSheet(await workbookSheets(file), wanted);
-    const records = xlsxRecords(file, sheet);
+    const workbook = await openWorkbookParts(file);
+    const sheet = chooseSheet(workbook.sheets, wanted);
+    const records = xlsxRecords(workbook, sheet);
     const close = async () => {
       await records.return(undefined);
       await removeFolder();

@@ -1,27 +1,78 @@
-import ExcelJS from "exceljs";
 import numfmt from "numfmt";
+import { SaxesParser, type SaxesTagPlain } from "saxes";
 import unzipper from "unzipper";
 import type { SourceRecord } from "./csv-records.js";
 import { unusableFile } from "./unusable-file.js";
+
+/**
+ * A workbook's rows, read straight from its zip (unzipper) with a streaming XML parser (saxes).
+ * exceljs' streaming reader was tried first and measured: it splits UTF-8 characters that fall on
+ * a chunk boundary ("Crème" read as "Cr��me" once in ~50,000 rows), writes every sheet to temporary
+ * files it does not always remove, and waits forever on a truncated file. Reading the parts by
+ * name from the zip's directory avoids all three (docs/decisions/0010-supplier-files.md).
+ */
 
 /** A sheet of a workbook, in the order its tabs show. */
 export interface SheetInfo {
   name: string;
   /** 1-based, as the tabs count. */
   position: number;
-  /** The workbook's own id of the sheet (exceljs names a streamed sheet by it). */
-  sheetId: number;
+  /** The sheet's part in the zip (`xl/worksheets/sheet1.xml`). */
+  part: string;
 }
 
-const XML_ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
-const unescapeXml = (text: string) => text.replace(/&(amp|lt|gt|quot|apos);/g, (_, name: string) => XML_ENTITIES[name]!);
+interface Workbook {
+  directory: unzipper.CentralDirectory;
+  sheets: SheetInfo[];
+  /** Dates count from 1904 in workbooks made on old Macs. */
+  date1904: boolean;
+}
+
+/** Every element's name without its namespace prefix (`x:row` is `row`). */
+const local = (name: string) => name.slice(name.indexOf(":") + 1);
+
+type PartHandlers = { open?: (tag: SaxesTagPlain) => void; text?: (text: string) => void; close?: (name: string) => void };
 
 /**
- * The workbook's sheets, read from its zip directory without reading its rows: a file that is not
- * a whole workbook (truncated, another kind of zip) is refused here, before the streaming reader
- * (which would wait forever on a truncated file) sees it.
+ * Runs saxes over a part of the workbook, decoding its UTF-8 across chunk boundaries; yields after
+ * each chunk, so a caller can hand on what the handlers gathered before more is read.
  */
-export async function workbookSheets(file: string): Promise<SheetInfo[]> {
+async function* partChunks(entry: unzipper.File, handlers: PartHandlers): AsyncGenerator<void> {
+  const parser = new SaxesParser();
+  let failure: Error | null = null;
+  parser.on("error", (error) => (failure ??= error));
+  if (handlers.open) parser.on("opentag", handlers.open as (tag: SaxesTagPlain) => void);
+  if (handlers.text) parser.on("text", handlers.text);
+  if (handlers.close) parser.on("closetag", (tag) => handlers.close!(local(tag.name)));
+  const text = entry.stream().setEncoding("utf8");
+  try {
+    for await (const chunk of text as AsyncIterable<string>) {
+      parser.write(chunk);
+      if (failure) throw failure;
+      yield;
+    }
+    parser.close();
+    if (failure) throw failure;
+  } finally {
+    text.destroy();
+  }
+}
+
+async function parsePart(entry: unzipper.File, handlers: PartHandlers): Promise<void> {
+  for await (const _chunk of partChunks(entry, handlers)) {
+    // Everything happens in the handlers.
+  }
+}
+
+function entryOf(workbook: Pick<Workbook, "directory">, path: string): unzipper.File | undefined {
+  return workbook.directory.files.find((file) => file.path === path || file.path === `/${path}`);
+}
+
+/**
+ * Opens a workbook by its zip directory, which is read first: a file that is not a whole workbook
+ * (truncated, another kind of zip) is refused here, before any row is read.
+ */
+export async function openWorkbook(file: string): Promise<Workbook> {
   let directory: unzipper.CentralDirectory;
   try {
     directory = await unzipper.Open.file(file);
@@ -30,15 +81,34 @@ export async function workbookSheets(file: string): Promise<SheetInfo[]> {
       "The workbook cannot be opened: it is damaged or incomplete (was the upload cut short?). Save it again as .xlsx and upload it again.",
     );
   }
-  const workbook = directory.files.find((entry) => entry.path === "xl/workbook.xml");
-  if (!workbook) throw unusableFile("This zip file is not an Excel workbook (it has no xl/workbook.xml). Save the sheet as .xlsx or as CSV.");
-  const xml = (await workbook.buffer()).toString("utf8");
-  const sheets = [...xml.matchAll(/<(?:\w+:)?sheet\b([^>]*)\/?>/g)].map((match, i) => {
-    const attribute = (name: string) => new RegExp(`\\b${name}="([^"]*)"`).exec(match[1]!)?.[1];
-    return { name: unescapeXml(attribute("name") ?? `Sheet${i + 1}`), position: i + 1, sheetId: Number(attribute("sheetId") ?? i + 1) };
+  const book = entryOf({ directory }, "xl/workbook.xml");
+  if (!book) throw unusableFile("This zip file is not an Excel workbook (it has no xl/workbook.xml). Save the sheet as .xlsx or as CSV.");
+  const found: { name: string; relationship: string }[] = [];
+  let date1904 = false;
+  await parsePart(book, {
+    open: (tag) => {
+      const name = local(tag.name);
+      if (name === "workbookPr") date1904 = tag.attributes.date1904 === "1" || tag.attributes.date1904 === "true";
+      if (name !== "sheet") return;
+      const relationship = Object.entries(tag.attributes).find(([key]) => local(key) === "id" && key !== "sheetId")?.[1] ?? "";
+      found.push({ name: tag.attributes.name ?? `Sheet${found.length + 1}`, relationship });
+    },
+  });
+  const targets = new Map<string, string>();
+  const rels = entryOf({ directory }, "xl/_rels/workbook.xml.rels");
+  if (rels) {
+    await parsePart(rels, {
+      open: (tag) => {
+        if (local(tag.name) === "Relationship") targets.set(tag.attributes.Id ?? "", tag.attributes.Target ?? "");
+      },
+    });
+  }
+  const sheets = found.map((sheet, i) => {
+    const target = targets.get(sheet.relationship) ?? `worksheets/sheet${i + 1}.xml`;
+    return { name: sheet.name, position: i + 1, part: target.startsWith("/") ? target.slice(1) : `xl/${target}` };
   });
   if (!sheets.length) throw unusableFile("The workbook has no sheets.");
-  return sheets;
+  return { directory, sheets, date1904 };
 }
 
 /** The sheet an upload asks for (a name, or a 1-based number), or the first. */
@@ -54,89 +124,169 @@ export function chooseSheet(sheets: SheetInfo[], wanted: string | undefined): Sh
   return sheet;
 }
 
-/** Excel counts days from 1899-12-30; exceljs hands dates over as UTC midnight. */
-const serialOf = (date: Date) => date.getTime() / 86_400_000 + 25_569;
-
-/** A cell as the text a person sees in Excel: numbers and dates in the cell's own format. */
-export function cellText(cell: ExcelJS.Cell): string {
-  const value = cell.value;
-  if (value === null || value === undefined) return "";
-  const format = cell.numFmt;
-  if (value instanceof Date) return numfmt.format(format || "yyyy-mm-dd", serialOf(value));
-  if (typeof value === "number") return numfmt.format(format || "General", value);
-  if (typeof value === "object" && ("formula" in value || "sharedFormula" in value)) {
-    // The cached result; exceljs's own text drops a result of 0.
-    const result = (cell as unknown as { result: unknown }).result;
-    if (result === null || result === undefined || (typeof result === "number" && Number.isNaN(result))) return "";
-    if (result instanceof Date) return numfmt.format(format || "yyyy-mm-dd", serialOf(result));
-    return typeof result === "number" ? numfmt.format(format || "General", result) : String(result);
-  }
-  return cell.text;
-}
-
-const BATCH = 500;
-/** A reader that yields no row for this long has stopped (a damaged part of the workbook). */
-const STALL_MS = 30_000;
-
-function withinStall<T>(step: Promise<T>, rowsSoFar: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const stalled = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(unusableFile(`The workbook could not be read past row ${rowsSoFar}: it is damaged. Save it again as .xlsx, or as CSV.`)),
-      STALL_MS,
-    );
+/** The workbook's shared strings (text cells point into it), rich text runs joined, phonetic guides left out. */
+async function sharedStrings(workbook: Workbook): Promise<string[]> {
+  const entry = entryOf(workbook, "xl/sharedStrings.xml");
+  if (!entry) return [];
+  const strings: string[] = [];
+  let current: string | null = null;
+  let inText = false;
+  let inPhonetic = false;
+  await parsePart(entry, {
+    open: (tag) => {
+      const name = local(tag.name);
+      if (name === "si") current = "";
+      else if (name === "t") inText = !inPhonetic;
+      else if (name === "rPh") inPhonetic = true;
+    },
+    text: (text) => {
+      if (inText && current !== null) current += text;
+    },
+    close: (name) => {
+      if (name === "t") inText = false;
+      else if (name === "rPh") inPhonetic = false;
+      else if (name === "si") {
+        strings.push(current ?? "");
+        current = null;
+      }
+    },
   });
-  return Promise.race([step, stalled]).finally(() => clearTimeout(timer));
+  return strings;
 }
 
 /**
- * One sheet's rows, streamed (exceljs' WorkbookReader), as records whose line is the spreadsheet's
- * row number and whose fields are the text each cell shows. Every row has as many fields as the
- * header; rows with no value at all are skipped, like blank lines.
+ * A built-in number format (one a workbook uses by id without declaring it). The locale's short
+ * date (id 14) depends on the reader's machine in Excel; it is shown ISO-style here.
  */
-export async function* xlsxRecords(file: string, sheet: SheetInfo): AsyncGenerator<SourceRecord[]> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
-    sharedStrings: "cache",
-    styles: "cache",
-    hyperlinks: "ignore",
-    worksheets: "emit",
-    entries: "ignore",
-  });
-  const worksheets = reader[Symbol.asyncIterator]();
-  let width = 0;
-  let found = false;
-  let rows = 0;
-  try {
-    for (let next = await worksheets.next(); !next.done; next = await worksheets.next()) {
-      const worksheet = next.value as ExcelJS.stream.xlsx.WorksheetReader & { id: number };
-      if (worksheet.id !== sheet.sheetId) {
-        for await (const _row of worksheet) {
-          // Other sheets are read past, not kept.
-        }
-        continue;
+function builtInFormat(id: number): string {
+  if (id === 14) return "yyyy-mm-dd";
+  if (id === 22) return "yyyy-mm-dd h:mm";
+  return numfmt.getFormatFromId(id) || "General";
+}
+
+/** Each cell style's number format, by the style's index (a cell's `s`). */
+async function cellFormats(workbook: Workbook): Promise<string[]> {
+  const entry = entryOf(workbook, "xl/styles.xml");
+  if (!entry) return [];
+  const custom = new Map<number, string>();
+  const formats: string[] = [];
+  let inCellXfs = false;
+  await parsePart(entry, {
+    open: (tag) => {
+      const name = local(tag.name);
+      if (name === "numFmt") custom.set(Number(tag.attributes.numFmtId), tag.attributes.formatCode ?? "General");
+      else if (name === "cellXfs") inCellXfs = true;
+      else if (name === "xf" && inCellXfs) {
+        const id = Number(tag.attributes.numFmtId ?? 0);
+        formats.push(custom.get(id) ?? builtInFormat(id));
       }
-      found = true;
-      let batch: SourceRecord[] = [];
-      const iterator = worksheet[Symbol.asyncIterator]();
-      for (let step = await withinStall(iterator.next(), rows); !step.done; step = await withinStall(iterator.next(), rows)) {
-        const row = step.value;
-        rows = row.number;
-        if (!row.hasValues) continue;
-        if (width === 0) width = Math.max(1, row.cellCount);
-        const fields = new Array<string>(width);
-        for (let column = 1; column <= width; column += 1) fields[column - 1] = cellText(row.getCell(column));
-        if (fields.every((field) => field.trim() === "")) continue;
-        batch.push({ line: row.number, fields });
+    },
+    close: (name) => {
+      if (name === "cellXfs") inCellXfs = false;
+    },
+  });
+  return formats;
+}
+
+/** `C12` → column 2 (0-based). */
+function columnOf(reference: string | undefined): number | null {
+  if (!reference) return null;
+  let column = 0;
+  for (const char of reference) {
+    const code = char.charCodeAt(0);
+    if (code < 65 || code > 90) break;
+    column = column * 26 + (code - 64);
+  }
+  return column ? column - 1 : null;
+}
+
+const BATCH = 500;
+
+/**
+ * One sheet's rows, streamed, as records whose line is the spreadsheet's row number and whose
+ * fields are the text each cell shows (numbers and dates in the cell's own format). Every row has
+ * as many fields as the header; rows with no value at all are skipped, like blank lines.
+ */
+export async function* xlsxRecords(workbook: Workbook, sheet: SheetInfo): AsyncGenerator<SourceRecord[]> {
+  const entry = entryOf(workbook, sheet.part);
+  if (!entry) throw unusableFile(`The sheet "${sheet.name}" is missing from the workbook.`);
+  const [strings, formats] = await Promise.all([sharedStrings(workbook), cellFormats(workbook)]);
+  const dateOffset = workbook.date1904 ? 1462 : 0;
+  let width = 0;
+  let batch: SourceRecord[] = [];
+  const ready: SourceRecord[][] = [];
+  // The row being read, and the cell in it.
+  let rowNumber = 0;
+  let cells: string[] = [];
+  let cell: { column: number; type: string; style: number; value: string; inline: string } | null = null;
+  let reading: "v" | "t" | null = null;
+  let nextColumn = 0;
+
+  const cellText = (found: NonNullable<typeof cell>): string => {
+    switch (found.type) {
+      case "s":
+        return strings[Number(found.value)] ?? "";
+      case "inlineStr":
+        return found.inline;
+      case "b":
+        return found.value === "1" ? "TRUE" : found.value === "0" ? "FALSE" : found.value;
+      case "str":
+      case "e":
+      case "d":
+        return found.value;
+      default: {
+        if (found.value === "") return "";
+        const number = Number(found.value);
+        if (!Number.isFinite(number)) return found.value;
+        const format = formats[found.style] ?? "General";
+        return numfmt.format(format, numfmt.isDateFormat(format) ? number + dateOffset : number);
+      }
+    }
+  };
+
+  const handlers: PartHandlers = {
+    open: (tag) => {
+      const name = local(tag.name);
+      if (name === "row") {
+        rowNumber = Number(tag.attributes.r ?? rowNumber + 1);
+        cells = [];
+        nextColumn = 0;
+      } else if (name === "c") {
+        const column = columnOf(tag.attributes.r) ?? nextColumn;
+        cell = { column, type: tag.attributes.t ?? "n", style: Number(tag.attributes.s ?? 0), value: "", inline: "" };
+        nextColumn = column + 1;
+      } else if (cell && name === "v") reading = "v";
+      else if (cell && name === "t") reading = "t";
+    },
+    text: (text) => {
+      if (!cell || !reading) return;
+      if (reading === "v") cell.value += text;
+      else cell.inline += text;
+    },
+    close: (name) => {
+      if (name === "v" || name === "t") reading = null;
+      else if (name === "c" && cell) {
+        cells[cell.column] = cellText(cell);
+        cell = null;
+      } else if (name === "row") {
+        if (!cells.some((value) => value !== undefined && value.trim() !== "")) return;
+        if (width === 0) width = cells.length;
+        batch.push({ line: rowNumber, fields: Array.from({ length: width }, (_, i) => cells[i] ?? "") });
         if (batch.length >= BATCH) {
-          yield batch;
+          ready.push(batch);
           batch = [];
         }
       }
-      if (batch.length) yield batch;
+    },
+  };
+  try {
+    // Rows found in a chunk are handed on before the next chunk is read: the sheet is never held whole.
+    for await (const _chunk of partChunks(entry, handlers)) {
+      for (let next = ready.shift(); next; next = ready.shift()) yield next;
     }
   } catch (error) {
     if ((error as { kind?: string }).kind) throw error;
     throw unusableFile(`The workbook could not be read (${(error as Error).message}). Save it again as .xlsx, or as CSV.`);
   }
-  if (!found) throw unusableFile(`The sheet "${sheet.name}" could not be read from the workbook.`);
+  if (batch.length) yield batch;
 }

@@ -47,11 +47,14 @@ export class RowReader {
   /** Blank fields of a product's later rows, from its first row. */
   private carry(fields: string[], values: RowValues, line: number): { values: RowValues } | { rejected: RejectedRow } {
     const { groupBy, rowKind, labels } = this.columns;
-    if (rowKind && rowKind.index >= 0) {
+    if (rowKind) {
       const kind = rowKind.kinds[fields[rowKind.index]!.trim().toLowerCase()];
       if (kind && typeof kind === "object") return rejection(line, `skipped: ${kind.reject}`, fields);
       if (kind === "product") this.group = { key: String(line), name: values.name, description: values.description, active: values.active };
-      return { values: kind === "variant" ? this.fromGroup(values) : values };
+      if (kind !== "variant") return { values };
+      const named =
+        this.group && rowKind.variantName && values.name.trim() ? { ...values, name: rowKind.variantName(this.group.name, values.name) } : values;
+      return { values: this.fromGroup(named) };
     }
     if (groupBy === null) return { values };
     const key = fields[groupBy]!.trim();

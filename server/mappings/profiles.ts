@@ -19,6 +19,8 @@ export interface ProfileShape {
   groupBy?: string;
   /** The column saying what a row is (BigCommerce's `Item Type`): rows of kind `product` start a group. */
   rowKind?: { column: string; kinds: Record<string, RowKind> };
+  /** A variant row's name from its product's and its own (BigCommerce's legacy SKU rows hold only the option). */
+  variantName?: (productName: string, rowName: string) => string;
 }
 
 /** What a row of a multi-row export stands for. */
@@ -128,6 +130,12 @@ export const PROFILES: Record<ProfileId, Profile> = {
         required: ["Item Type", "Product Name", "Product Code/SKU"],
         columns: { sku: ["Product Code/SKU"], name: ["Product Name"], description: ["Product Description"], active: ["Product Visible?"] },
         rowKind: { column: "Item Type", kinds: { product: "product", sku: "variant", rule: { reject: "a pricing rule row, not a product" } } },
+        // "[S]Size=Small" under "T-Shirt" is "T-Shirt (Size: Small)".
+        variantName: (product, option) =>
+          `${product} (${option
+            .replace(/\[[A-Z]+\]/g, "")
+            .replace("=", ": ")
+            .trim()})`,
       },
     ],
     active: { words: { y: true, n: false, ...TRUE_FALSE }, empty: null, spellings: "Y/N or TRUE/FALSE" },

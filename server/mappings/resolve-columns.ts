@@ -48,7 +48,7 @@ export interface ResolvedColumns {
   activeSpellings: string;
   /** Columns that tie several rows to one product (a platform's groups), when the profile has them. */
   groupBy: number | null;
-  rowKind: { index: number; kinds: NonNullable<ProfileShape["rowKind"]>["kinds"] } | null;
+  rowKind: { index: number; kinds: NonNullable<ProfileShape["rowKind"]>["kinds"]; variantName?: ProfileShape["variantName"] } | null;
 }
 
 /** The column the file has under `name`: exactly so, else the one whose name differs only in case and spacing. */
@@ -218,7 +218,10 @@ export function resolveColumns(header: string[], choice: MappingChoice, saved: S
     readActive: profile ? (raw) => readWord(active, raw) : (raw) => parseActive(raw),
     activeSpellings: active.spellings,
     groupBy: shape?.groupBy ? nonNegative(columnIndex(header, shape.groupBy)) : null,
-    rowKind: shape?.rowKind ? { index: columnIndex(header, shape.rowKind.column), kinds: shape.rowKind.kinds } : null,
+    rowKind:
+      shape?.rowKind && columnIndex(header, shape.rowKind.column) !== -1
+        ? { index: columnIndex(header, shape.rowKind.column), kinds: shape.rowKind.kinds, variantName: shape.variantName }
+        : null,
   };
 }
 
