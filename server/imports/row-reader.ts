@@ -18,30 +18,37 @@ interface Group {
 export class RowReader {
   private group: Group | null = null;
   private readonly width: number;
+  private readonly sku: number;
+  private readonly name: number;
+  private readonly description: number | null;
+  private readonly active: number | null;
+  /** Whether a platform profile shapes rows (skips, carry-over, escaped descriptions): the plain path stays lean. */
+  private readonly shaped: boolean;
 
   constructor(private readonly columns: ResolvedColumns) {
     this.width = columns.header.length;
+    ({ sku: this.sku, name: this.name, description: this.description, active: this.active } = columns.index);
+    this.shaped = Boolean(columns.profile || columns.groupBy !== null || columns.rowKind);
   }
 
   read(fields: string[], line: number): { accepted: AcceptedRow } | { rejected: RejectedRow } {
     if (fields.length !== this.width) return rejection(line, `expected ${this.width} fields but found ${fields.length}`, fields);
-    const { columns } = this;
-    const { index, profile } = columns;
-    const cell = (at: number | null) => (at === null ? "" : withoutFormulaMark(fields[at]!));
+    const values: RowValues = {
+      sku: withoutFormulaMark(fields[this.sku]!),
+      name: withoutFormulaMark(fields[this.name]!),
+      description: this.description === null ? "" : withoutFormulaMark(fields[this.description]!),
+      active: this.active === null ? null : withoutFormulaMark(fields[this.active]!),
+    };
+    if (!this.shaped) return validateRow(values, this.columns, line, fields);
+    const { profile, header } = this.columns;
     if (profile?.rejectRow) {
-      const reason = profile.rejectRow((name) => cell(columns.header.indexOf(name) === -1 ? null : columns.header.indexOf(name)));
+      const reason = profile.rejectRow((name) => (header.includes(name) ? withoutFormulaMark(fields[header.indexOf(name)]!) : ""));
       if (reason) return rejection(line, `skipped: ${reason}`, fields);
     }
-    const rawDescription = cell(index.description);
-    const values: RowValues = {
-      sku: cell(index.sku),
-      name: cell(index.name),
-      description: profile?.description ? profile.description(rawDescription) : rawDescription,
-      active: index.active === null ? null : cell(index.active),
-    };
+    if (profile?.description) values.description = profile.description(values.description);
     const carried = this.carry(fields, values, line);
     if ("rejected" in carried) return carried;
-    return validateRow(carried.values, columns, line, fields);
+    return validateRow(carried.values, this.columns, line, fields);
   }
 
   /** Blank fields of a product's later rows, from its first row. */
