@@ -23,7 +23,7 @@ FROM node:${NODE_VERSION}-${DEBIAN_RELEASE}-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
-COPY remix.config.js remix.env.d.ts tsconfig.json ./
+COPY remix.config.js remix.env.d.ts tsconfig.json tsconfig.client.json ./
 COPY app ./app
 COPY public ./public
 COPY server ./server

@@ -73,6 +73,7 @@ function WebhookRow({ webhook }: { webhook: WebhookJson }) {
             className={`switch${enabled ? " on" : ""}`}
             role="switch"
             aria-checked={enabled}
+            aria-busy={toggle.state !== "idle"}
             aria-label={`Send events to ${webhook.url}`}
           >
             {enabled ? "On" : "Off"}

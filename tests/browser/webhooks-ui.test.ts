@@ -49,6 +49,8 @@ it("adds an endpoint, tests it (status code and latency inline), and switches it
   expect(await toggle.getAttribute("aria-checked")).toBe("true");
   await toggle.click();
   await expect.poll(() => toggle.getAttribute("aria-checked")).toBe("false");
+  // Shown at once, saved a moment later: the reload must not cancel the save.
+  await expect.poll(() => toggle.getAttribute("aria-busy")).toBe("false");
   await page.reload();
   expect(await page.getByRole("switch").getAttribute("aria-checked")).toBe("false");
 
