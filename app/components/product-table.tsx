@@ -75,7 +75,14 @@ function ActiveToggle({ id, sku, active, search }: { id: string; sku: string; ac
   return (
     <fetcher.Form method="post" action={productDialogHref(`${id}/active`, search)}>
       <input type="hidden" name="active" value={String(!shown)} />
-      <button type="submit" className={`switch ${shown ? "on" : ""}`} role="switch" aria-checked={shown} aria-busy={fetcher.state !== "idle"} aria-label={`${sku} active`}>
+      <button
+        type="submit"
+        className={`switch ${shown ? "on" : ""}`}
+        role="switch"
+        aria-checked={shown}
+        aria-busy={fetcher.state !== "idle"}
+        aria-label={`${sku} active`}
+      >
         <span className="switch-label">{shown ? "Active" : "Inactive"}</span>
       </button>
     </fetcher.Form>
