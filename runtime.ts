@@ -80,6 +80,7 @@ export async function startApp(config: Config, options: { pages?: boolean } = {}
     imports: scheduler,
     webhookSettings,
     enqueueDelivery: deliveryQueue(boss),
+    log,
   };
   let worker: ImportWorker | undefined;
   let webhookWorker: WebhookWorker | undefined;

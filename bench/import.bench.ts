@@ -30,6 +30,91 @@ interface AppTiming {
   searchReadyMs: number;
   created: number;
   updated: number;
+  id: string;
+}
+
+/** Review, apply and undo of a whole file against the 466,693-product catalog (issue 14's figures). */
+interface ReviewTiming {
+  /** The upload answer waits for the first comparison; this is the upload's whole time. */
+  reviewUploadMs: number;
+  /** imports.review recomputed after a catalog change: the diff alone, through the API. */
+  diffMs: number;
+  /** imports.apply until `completed`. */
+  applyMs: number;
+  /** imports.revert of that applied import (every product given its values back). */
+  undoUpdateMs: number;
+  /** imports.revert of the first import (every product it created removed). */
+  undoCreateMs: number;
+  beforeImagesBytes: number;
+  stagedBytes: number;
+}
+
+async function waitUntilSettled(url: string, id: string) {
+  for (;;) {
+    const item = await apiOf(url).imports.get.query({ id });
+    if (item.status === "completed" || item.status === "failed" || item.status === "cancelled") return item;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+async function relationBytes(databaseUrl: string, relation: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ bytes: string | null }>("SELECT pg_total_relation_size(to_regclass($1)) AS bytes", [relation]);
+    return Number(rows[0]!.bytes ?? 0);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * After the three scenarios the catalog holds the changed file: the first file reviewed against
+ * it changes every product back. Then it is applied, undone, and the first import undone too.
+ */
+async function reviewApplyUndo(url: string, databaseUrl: string, firstImportId: string, changedImportId: string): Promise<ReviewTiming> {
+  const api = apiOf(url);
+  await settle(databaseUrl);
+  const started = performance.now();
+  const response = await uploadFile(url, FILE, { review: "1" });
+  const reviewUploadMs = performance.now() - started;
+  if (response.status !== 202 || response.body.import.status !== "review") throw new Error(`review upload answered ${response.status}`);
+  const id: string = response.body.id;
+  const stagedBytes = await relationBytes(databaseUrl, `staging.import_${id}`);
+  // Any catalog change makes the next imports.review compare afresh.
+  const touched = await api.products.create.mutate({ sku: `bench-touch-${id}`, name: "touch" });
+  const diffStarted = performance.now();
+  const review = await api.imports.review.query({ id });
+  const diffMs = performance.now() - diffStarted;
+  await api.products.delete.mutate({ id: touched.id });
+  if (review.updated < 400_000) throw new Error(`the review found only ${review.updated} updates`);
+
+  await settle(databaseUrl);
+  const applyStarted = performance.now();
+  await api.imports.apply.mutate({ id });
+  const applied = await waitUntilSettled(url, id);
+  const applyMs = performance.now() - applyStarted;
+  if (applied.status !== "completed") throw new Error(`the reviewed import ended ${applied.status}: ${applied.error}`);
+  const beforeImagesBytes = await relationBytes(databaseUrl, `staging.import_${id}_before`);
+  await waitForSearchIndexes(databaseUrl);
+
+  await settle(databaseUrl);
+  const undoStarted = performance.now();
+  const undone = await api.imports.revert.mutate({ id });
+  const undoUpdateMs = performance.now() - undoStarted;
+  if (undone.restored < 400_000) throw new Error(`the undo restored only ${undone.restored}`);
+  await waitForSearchIndexes(databaseUrl);
+  // The changed file's import holds the catalog's values again; undone, the first import's do.
+  await api.imports.revert.mutate({ id: changedImportId });
+  await waitForSearchIndexes(databaseUrl);
+
+  await settle(databaseUrl);
+  const createStarted = performance.now();
+  const removed = await api.imports.revert.mutate({ id: firstImportId });
+  const undoCreateMs = performance.now() - createStarted;
+  if (removed.removed < 400_000) throw new Error(`the undo removed only ${removed.removed}`);
+  await waitForSearchIndexes(databaseUrl);
+  return { reviewUploadMs, diffMs, applyMs, undoUpdateMs, undoCreateMs, beforeImagesBytes, stagedBytes };
 }
 
 /** Uploads the file and waits for `completed`, asking products.list every 100 ms meanwhile. */
@@ -68,6 +153,7 @@ async function importThroughApp(url: string, databaseUrl: string, file: string):
     listMaxMs: Math.max(...latencies),
     created: item.createdCount,
     updated: item.updatedCount,
+    id: response.body.id,
   };
 }
 
@@ -155,6 +241,7 @@ async function main() {
   const results: Record<string, { app: AppTiming[]; baseline: { copyMs: number; mergeMs: number; totalMs: number }[] }> = {};
   for (const scenario of scenarios) results[scenario] = { app: [], baseline: [] };
   const peakRss: number[] = [];
+  const reviews: ReviewTiming[] = [];
 
   try {
     for (let run = 1; run <= RUNS; run += 1) {
@@ -185,6 +272,12 @@ async function main() {
             `run ${run} · ${scenario}: app ${seconds(appTiming.totalMs)} s (staging ${seconds(appTiming.stagingMs)}, merge ${seconds(appTiming.mergeMs)}; search ready +${seconds(appTiming.searchReadyMs)}; created ${appTiming.created}, updated ${appTiming.updated}) · baseline ${seconds(baseline.totalMs)} s · ratio ${(appTiming.totalMs / baseline.totalMs).toFixed(2)} · list p95 ${appTiming.listP95Ms.toFixed(0)} ms`,
           );
         }
+        const ids = Object.fromEntries(scenarios.map((scenario) => [scenario, results[scenario]!.app.at(-1)!.id]));
+        const review = await reviewApplyUndo(app.url, databaseUrl, ids["empty catalog"]!, ids["re-import, every row changed"]!);
+        reviews.push(review);
+        console.log(
+          `run ${run} · review: upload ${seconds(review.reviewUploadMs)} s, diff ${seconds(review.diffMs)} s, apply ${seconds(review.applyMs)} s, undo (updates) ${seconds(review.undoUpdateMs)} s, undo (creates) ${seconds(review.undoCreateMs)} s, before-images ${(review.beforeImagesBytes / 1e6).toFixed(1)} MB (staged rows ${(review.stagedBytes / 1e6).toFixed(1)} MB)`,
+        );
         peakRss.push(app.peakRss());
       } finally {
         await app.stop();
@@ -224,7 +317,25 @@ async function main() {
       `| ${row.scenario} | ${row.stagingS} | ${row.mergeS} | ${row.totalS} | ${row.rowsPerS.toLocaleString("en-US")} | ${row.baselineS} (${row.baselineCopyS} + ${row.baselineMergeS}) | ${row.ratio}× | ${row.listP95Ms} / ${row.listMaxMs} | ${row.searchReadyS} |`,
     );
   }
-  writeFileSync(path.join(WORK_DIR, "import-results.json"), JSON.stringify({ rows, peakRssBytes: Math.max(...peakRss), results }, null, 2));
+  // Each run's ratios against the merges measured in the same run, then their medians.
+  const changedMerges = results["re-import, every row changed"]!.app.map((t) => t.mergeMs);
+  const emptyMerges = results["empty catalog"]!.app.map((t) => t.mergeMs);
+  const ratio = (values: number[], against: number[]) => median(values.map((value, index) => value / against[index]!)).toFixed(2);
+  const reviewRows = [
+    ["review: the diff (imports.review, recomputed)", reviews.map((r) => r.diffMs), changedMerges, "merge, every row changed"],
+    ["review: apply until completed", reviews.map((r) => r.applyMs), changedMerges, "merge, every row changed"],
+    ["undo of an import that changed every product", reviews.map((r) => r.undoUpdateMs), reviews.map((r) => r.applyMs), "its apply"],
+    ["undo of the import that created every product", reviews.map((r) => r.undoCreateMs), emptyMerges, "merge, empty catalog"],
+  ] as const;
+  console.log("\n| step | median s | against | ratio |");
+  console.log("| --- | --- | --- | --- |");
+  for (const [step, values, against, label] of reviewRows) {
+    console.log(`| ${step} | ${seconds(median([...values]))} | ${label} ${seconds(median([...against]))} s | ${ratio([...values], [...against])}× |`);
+  }
+  console.log(
+    `\nreview upload (staging + first diff) ${seconds(median(reviews.map((r) => r.reviewUploadMs)))} s; before-images kept for undo: ${(median(reviews.map((r) => r.beforeImagesBytes)) / 1e6).toFixed(1)} MB per ${REAL_CATALOG.rows.toLocaleString("en-US")} rows (staged rows ${(median(reviews.map((r) => r.stagedBytes)) / 1e6).toFixed(1)} MB, dropped at completion)`,
+  );
+  writeFileSync(path.join(WORK_DIR, "import-results.json"), JSON.stringify({ rows, peakRssBytes: Math.max(...peakRss), results, reviews }, null, 2));
 }
 
 await main();

@@ -22,11 +22,12 @@ export function apiOf(baseUrl: string): ProductImporterClient {
   return client;
 }
 
-/** Streams a file to POST /api/imports as a raw text/csv body. */
-export function uploadFile(baseUrl: string, file: string): Promise<{ status: number; body: any }> {
+/** Streams a file to POST /api/imports as a raw text/csv body, with upload options as query parameters. */
+export function uploadFile(baseUrl: string, file: string, options: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+  const query = new URLSearchParams({ filename: path.basename(file), ...options });
   return new Promise((resolve, reject) => {
     const request = http.request(
-      `${baseUrl}/api/imports?filename=${path.basename(file)}`,
+      `${baseUrl}/api/imports?${query}`,
       { method: "POST", headers: { "Content-Type": "text/csv", "Content-Length": statSync(file).size } },
       (response) => {
         let text = "";

@@ -9,10 +9,31 @@ export interface ProductsTable {
   active: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: ColumnType<Date, never, never>;
   updated_at: ColumnType<Date, Date | undefined, Date>;
+  /** The import that created the product, if one did (an undo removes what its import created). */
+  created_import_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** What last changed the product: an import (which), an edit, a bulk change, an undo. */
+  last_change_kind: ColumnType<LastChangeKind, LastChangeKind | undefined, LastChangeKind>;
+  last_change_import_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /**
+   * The import whose values the product holds; null once anything else wrote them. An undo gives
+   * back only what still holds its import's values (an undo of a later import restores this too).
+   */
+  values_import_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
+export const LAST_CHANGE_KINDS = ["import", "edit", "bulk", "revert"] as const;
+export type LastChangeKind = (typeof LAST_CHANGE_KINDS)[number];
+
 /** Every status an import can have (CONTRACT.md's `Import.status`); their groups and moves: server/imports/import-status.ts. */
-export const IMPORT_STATUSES = ["uploading", "queued", "processing", "completed", "failed", "cancelled"] as const;
+export const IMPORT_STATUSES = ["uploading", "review", "queued", "processing", "completed", "failed", "cancelled", "reverted"] as const;
+
+/** How an import applies (CONTRACT.md's `mode`). */
+export const IMPORT_MODES = ["upsert", "create-only", "update-only", "sync"] as const;
+export type ImportMode = (typeof IMPORT_MODES)[number];
+export const SYNC_ACTIONS = ["deactivate", "delete"] as const;
+export type SyncAction = (typeof SYNC_ACTIONS)[number];
+export const EMPTY_DESCRIPTION_RULES = ["clear", "keep"] as const;
+export type EmptyDescriptionRule = (typeof EMPTY_DESCRIPTION_RULES)[number];
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 
 export interface ImportsTable {
@@ -53,6 +74,31 @@ export interface ImportsTable {
   mapping_source: string | null;
   /** Accepted rows whose active cell was empty: their products keep the flag they have. */
   unspecified_active_rows: ColumnType<number, number | undefined, number>;
+  mode: ColumnType<ImportMode, ImportMode | undefined, ImportMode>;
+  sync_action: ColumnType<SyncAction, SyncAction | undefined, SyncAction>;
+  empty_description: ColumnType<EmptyDescriptionRule, EmptyDescriptionRule | undefined, EmptyDescriptionRule>;
+  /** The uploader agreed that a sync may remove more than a fifth of the catalog. */
+  confirm_large_sync: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Staged, it waits in `review` until someone applies or discards it. */
+  review_requested: ColumnType<boolean, boolean | undefined, boolean>;
+  /** What applying it would change, as last computed (imports.review), and the catalog version it saw. */
+  review_summary: ColumnType<unknown, string | null | undefined, string | null>;
+  review_catalog_version: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  reviewed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** The catalog changed between its review and its apply: the counts differ from the review's. */
+  catalog_changed_after_review: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Of the products it updated, those whose values were already the file's. */
+  unchanged_count: ColumnType<number, number | undefined, number>;
+  /** SKUs its mode left alone (existing ones in create-only, new ones in update-only). */
+  skipped_count: ColumnType<number, number | undefined, number>;
+  /** Products a sync deactivated or deleted. */
+  removed_count: ColumnType<number, number | undefined, number>;
+  /** Accepted rows whose SKU comes again later in the file (the last one wins). */
+  repeated_count: ColumnType<number, number | undefined, number>;
+  /** Its before-images are kept: it can be reverted. */
+  revertible: ColumnType<boolean, boolean | undefined, boolean>;
+  revert_summary: ColumnType<unknown, string | null | undefined, string | null>;
+  reverted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_at: ColumnType<Date, never, never>;
   uploaded_at: Date | null;
   started_at: Date | null;
@@ -80,6 +126,7 @@ export const EVENT_TYPES = [
   "products.deleted_all",
   "import.completed",
   "import.failed",
+  "import.reverted",
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -1,5 +1,6 @@
 import { useFetcher, useNavigate } from "@remix-run/react";
 import { useEffect, useRef, useState, type FormEvent } from "react";
+import { ApplyOptions, useReviewPreference } from "~/components/apply-options";
 import { MappingStep, type ReadingChoice } from "~/components/mapping-step";
 import { formatBytes } from "~/lib/format";
 import { SAMPLE_BYTES } from "../../server/files/dialect-names";
@@ -8,6 +9,9 @@ import type { ColumnMapping } from "../../server/mappings/target-fields";
 
 type UploadState =
   { phase: "idle" } | { phase: "sending"; loaded: number; total: number } | { phase: "staging"; total: number } | { phase: "error"; message: string };
+
+/** The fields of ApplyOptions, sent as the upload's options. */
+const APPLY_FIELDS = ["review", "mode", "syncAction", "emptyDescription"] as const;
 
 const NO_CHOICE: ReadingChoice = { encoding: "auto", delimiter: "auto", profile: "", sheet: "" };
 
@@ -27,6 +31,7 @@ async function sampleOf(file: File): Promise<{ sample: string; wholeFile: boolea
  */
 export function UploadPanel({ maxUploadBytes }: { maxUploadBytes: number }) {
   const [state, setState] = useState<UploadState>({ phase: "idle" });
+  const [review, setReview] = useReviewPreference();
   const [file, setFile] = useState<File | null>(null);
   const [reading, setReading] = useState<ReadingChoice>(NO_CHOICE);
   const [mapping, setMapping] = useState<ColumnMapping | null>(null);
@@ -98,6 +103,11 @@ export function UploadPanel({ maxUploadBytes }: { maxUploadBytes: number }) {
     xhr.onabort = () => setState({ phase: "idle" });
     // Options go before the file: the server reads them before the file streams in.
     const data = new FormData();
+    const chosen = new FormData(form);
+    for (const name of APPLY_FIELDS) {
+      const value = chosen.get(name);
+      if (typeof value === "string") data.append(name, value);
+    }
     if (reading.encoding !== "auto") data.append("encoding", reading.encoding);
     if (reading.delimiter !== "auto") data.append("delimiter", reading.delimiter);
     if (reading.sheet) data.append("sheet", reading.sheet);
@@ -122,6 +132,7 @@ export function UploadPanel({ maxUploadBytes }: { maxUploadBytes: number }) {
         BigCommerce, or your own columns for SKU, name, description and active. A row replaces the product with the same SKU (in any letter case). Up
         to {formatBytes(maxUploadBytes)}.
       </p>
+      <ApplyOptions disabled={busy} review={review} onReview={setReview} />
       <div className="upload-row">
         <label className="file-label">
           <span className="visually-hidden">CSV file or Excel workbook</span>
@@ -135,7 +146,7 @@ export function UploadPanel({ maxUploadBytes }: { maxUploadBytes: number }) {
           />
         </label>
         <button type="submit" className="button primary" disabled={busy || inspect.state !== "idle"}>
-          Upload and import
+          {review ? "Upload and review" : "Upload and import"}
         </button>
         {busy ? (
           <button type="button" className="button" onClick={() => request.current?.abort()}>

@@ -11,6 +11,7 @@ const EVENT_LABELS: Record<(typeof EVENT_TYPES)[number], string> = {
   "products.deleted_all": "All products are deleted",
   "import.completed": "An import completes",
   "import.failed": "An import fails",
+  "import.reverted": "An import is undone",
 };
 
 export function WebhookForm({

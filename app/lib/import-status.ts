@@ -6,11 +6,13 @@ export { isTerminal } from "../../server/imports/import-status";
 
 export const statusLabel: Record<ImportJson["status"], string> = {
   uploading: "Uploading",
+  review: "In review",
   queued: "Queued",
   processing: "Importing",
   completed: "Completed",
   failed: "Failed",
   cancelled: "Cancelled",
+  reverted: "Undone",
 };
 
 const PROFILE_NAMES: Record<string, string> = {
@@ -34,4 +36,29 @@ export function describeMapping(mapping: Record<string, string> | null): string 
   if (!mapping) return null;
   const renamed = Object.entries(mapping).filter(([field, column]) => column.trim().toLowerCase() !== field);
   return renamed.length ? renamed.map(([field, column]) => `${field} ← "${column}"`).join(", ") : null;
+}
+
+/** How an import applies, in words (the values are CONTRACT.md's `mode`, `syncAction`, `emptyDescription`). */
+export const MODE_LABELS: Record<ImportJson["mode"], string> = {
+  upsert: "Add new SKUs and update existing ones",
+  "create-only": "Only add new SKUs (existing ones are left alone)",
+  "update-only": "Only update existing SKUs (new ones are left out)",
+  sync: "Sync: the file is the whole catalog",
+};
+export const SYNC_ACTION_LABELS: Record<ImportJson["syncAction"], string> = {
+  deactivate: "Deactivate them",
+  delete: "Delete them",
+};
+export const EMPTY_DESCRIPTION_LABELS: Record<ImportJson["emptyDescription"], string> = {
+  clear: "Clear the stored description",
+  keep: "Keep the stored description",
+};
+
+/** "Sync (products not in the file are deactivated), empty descriptions keep the stored one": the choices that differ from the defaults. */
+export function describeApplying(item: Pick<ImportJson, "mode" | "syncAction" | "emptyDescription">): string {
+  const mode =
+    item.mode === "sync"
+      ? `sync: products not in the file are ${item.syncAction === "delete" ? "deleted" : "deactivated"}`
+      : { upsert: "adds and updates", "create-only": "only adds new SKUs", "update-only": "only updates existing SKUs" }[item.mode];
+  return `${mode}${item.emptyDescription === "keep" ? "; an empty description keeps the stored one" : ""}`;
 }

@@ -1,5 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, Outlet, useLoaderData, useNavigation } from "@remix-run/react";
+import { ImportAccounting, RepeatedSkus, UndoPanel } from "~/components/import-accounting";
+import { ImportReview } from "~/components/import-review";
 import { useEffect, useRef } from "react";
 import { StatusBadge } from "~/components/status-badge";
 import { useToast } from "~/components/toasts";
@@ -9,8 +11,9 @@ import { redirectWithToast } from "~/lib/toast.server";
 import { PAGES } from "../../server/page-paths";
 import { pageData } from "~/lib/page-errors.server";
 import { isId } from "../../server/ids";
-import { durationBetween, formatBytes, formatCount, formatDateTime, formatDuration } from "~/lib/format";
-import { describeMapping, describeReadAs, isTerminal, type ImportJson } from "~/lib/import-status";
+import { formatBytes, formatCount, formatDateTime, formatDuration } from "~/lib/format";
+import { describeApplying, describeMapping, describeReadAs, isTerminal, type ImportJson } from "~/lib/import-status";
+import { CHANGE_KINDS, type ChangeKind } from "../../server/review/change-kinds";
 import { useImportProgress, useTimeLeft } from "~/lib/use-import-progress";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -18,34 +21,62 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 const ERRORS_PAGE_SIZE = 50;
+const CHANGES_PAGE_SIZE = 25;
+const REPEATED_PAGE_SIZE = 25;
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const id = params.id ?? "";
   if (!isId(id)) throw new Response(`There is no import ${id}.`, { status: 404, statusText: "Not Found" });
+  const url = new URL(request.url);
   const errorsPage = pageFromUrl(request.url, "errorsPage");
+  const kindParam = url.searchParams.get("kind");
+  const kind = (CHANGE_KINDS as readonly string[]).includes(kindParam ?? "") ? (kindParam as ChangeKind) : null;
   const [item, rejected] = await pageData(() =>
     Promise.all([context.trpc.imports.get({ id }), context.trpc.imports.errors({ id, page: errorsPage, pageSize: ERRORS_PAGE_SIZE })]),
   );
-  return { item, rejected };
+  const inReview = item.status === "review";
+  const [review, changes, repeated] = await pageData(() =>
+    Promise.all([
+      inReview || item.reviewRequested ? context.trpc.imports.review({ id }).catch(() => null) : null,
+      inReview
+        ? context.trpc.imports.changes({ id, ...(kind ? { kind } : {}), page: pageFromUrl(request.url, "changesPage"), pageSize: CHANGES_PAGE_SIZE })
+        : null,
+      // In review they are counted from the staged rows: only when asked for.
+      item.repeatedCount > 0 || (inReview && url.searchParams.has("repeated"))
+        ? context.trpc.imports.repeated({ id, page: pageFromUrl(request.url, "repeatedPage"), pageSize: REPEATED_PAGE_SIZE }).catch(() => null)
+        : null,
+    ]),
+  );
+  return { item, rejected, review, changes, kind, repeated };
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const id = params.id ?? "";
   const back = `${PAGES.imports}/${id}`;
-  const intent = (await request.formData()).get("intent");
+  const form = await request.formData();
+  const intent = form.get("intent");
   try {
     if (intent === "cancel") await context.trpc.imports.cancel({ id });
     else if (intent === "retry") await context.trpc.imports.retry({ id });
+    // The server-side caller is a proxy that reads `.apply(…)` as Function.prototype.apply; `.call`
+    // with a `this` first reaches the procedure named apply (CONTRACT.md's imports.apply).
+    else if (intent === "apply") await context.trpc.imports.apply.call(null, { id, confirmLargeSync: form.get("confirmLargeSync") === "1" });
+    else if (intent === "discard") await context.trpc.imports.discard({ id });
     else return redirectWithToast(back, { message: "Unknown action.", tone: "error" });
   } catch (error) {
     return redirectWithToast(back, { message: refusalMessage(error), tone: "error" });
   }
-  const message = intent === "cancel" ? "Import cancelled; the catalog is unchanged." : "Import queued again.";
-  return redirectWithToast(back, { message, tone: "success" });
+  const messages: Record<string, string> = {
+    cancel: "Import cancelled; the catalog is unchanged.",
+    retry: "Import queued again.",
+    apply: "Applying the import: it is queued.",
+    discard: "Import discarded; the catalog is unchanged.",
+  };
+  return redirectWithToast(back, { message: messages[String(intent)]!, tone: "success" });
 }
 
 export default function ImportPage() {
-  const { item: initial, rejected } = useLoaderData<typeof loader>();
+  const { item: initial, rejected, review, changes, kind, repeated } = useLoaderData<typeof loader>();
   const item = useImportProgress(initial);
   const toast = useToast();
   const navigation = useNavigation();
@@ -70,15 +101,16 @@ export default function ImportPage() {
       <p className="meta">
         {formatBytes(item.sizeBytes)} · uploaded {formatDateTime(item.uploadedAt ?? item.createdAt)} · {describeReadAs(item)}
         {describeMapping(item.mapping) ? ` · columns: ${describeMapping(item.mapping)}` : ""}
+        {item.mode !== "upsert" || item.emptyDescription !== "clear" ? ` · ${describeApplying(item)}` : ""}
       </p>
       <section className="panel" aria-labelledby="progress-heading">
         <h2 id="progress-heading" className="visually-hidden">
           Progress
         </h2>
-        <ImportProgress item={item} />
-        {!isTerminal(item.status) || item.retryable || item.status === "failed" ? (
+        <ImportProgress item={item} review={review} />
+        {(!isTerminal(item.status) && item.status !== "review") || item.retryable || item.status === "failed" ? (
           <Form method="post" className="actions">
-            {!isTerminal(item.status) ? (
+            {!isTerminal(item.status) && item.status !== "review" ? (
               <button className="button" name="intent" value="cancel" disabled={busy}>
                 Cancel import
               </button>
@@ -91,13 +123,24 @@ export default function ImportPage() {
             {item.status === "failed" && !item.retryable ? <Link to="/imports">Upload the file again</Link> : null}
           </Form>
         ) : null}
+        {item.status === "completed" || item.status === "reverted" ? <UndoPanel item={item} /> : null}
       </section>
+      {item.status === "review" && review && changes ? <ImportReview item={item} review={review} changes={changes} kind={kind} busy={busy} /> : null}
       <RejectedRows item={item} rejected={rejected} />
+      <RepeatedSkus repeated={repeated} />
+      {item.status === "review" && !repeated && item.totalRows > 0 ? (
+        <p>
+          <Link to="?repeated=1" preventScrollReset>
+            List the SKUs the file repeats
+          </Link>
+        </p>
+      ) : null}
+      <Outlet />
     </>
   );
 }
 
-function ImportProgress({ item }: { item: ImportJson }) {
+function ImportProgress({ item, review }: { item: ImportJson; review: Parameters<typeof ImportAccounting>[0]["review"] }) {
   const timeLeft = useTimeLeft(item);
   switch (item.status) {
     case "uploading":
@@ -131,19 +174,18 @@ function ImportProgress({ item }: { item: ImportJson }) {
         </div>
       );
     }
-    case "completed":
+    case "review":
       return (
-        <div className="summary" aria-live="polite">
-          <Stat label="Created" value={item.createdCount} />
-          <Stat label="Updated" value={item.updatedCount} />
-          <Stat label="Rejected" value={item.errorCount} tone={item.errorCount ? "warn" : undefined} />
-          <Stat label="Rows in file" value={item.totalRows} />
-          <div className="stat">
-            <span className="stat-value">{durationBetween(item.createdAt, item.finishedAt)}</span>
-            <span className="stat-label">Duration</span>
-          </div>
+        <div className="phase" aria-live="polite">
+          <p>
+            {formatCount(item.totalRows)} rows checked ({formatCount(item.errorCount)} rejected) and compared with the catalog. Nothing has changed
+            yet: look through what it would do, then apply or discard it.
+          </p>
         </div>
       );
+    case "completed":
+    case "reverted":
+      return <ImportAccounting item={item} review={review} />;
     case "failed":
       return (
         <div className="callout error" role="alert">
@@ -155,18 +197,10 @@ function ImportProgress({ item }: { item: ImportJson }) {
       return (
         <div className="callout">
           <strong>The import was cancelled.</strong> The catalog is exactly as it was before.
+          {item.error ? <p>{item.error}</p> : null}
         </div>
       );
   }
-}
-
-function Stat({ label, value, tone }: { label: string; value: number; tone?: "warn" }) {
-  return (
-    <div className={`stat ${tone ?? ""}`}>
-      <span className="stat-value">{formatCount(value)}</span>
-      <span className="stat-label">{label}</span>
-    </div>
-  );
 }
 
 function RejectedRows({

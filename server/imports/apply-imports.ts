@@ -6,10 +6,11 @@ import type { Database } from "../../db/schema.js";
 import { withTransaction } from "../../db/transaction.js";
 import type { Logger } from "../logger.js";
 import { productCount } from "../products/catalog-counts.table.js";
-import { pause, withoutSearchIndexes } from "../products/search-indexes.js";
+import { isBulkWrite, pause, withoutSearchIndexes } from "../products/search-indexes.js";
 import { failImport } from "./import-outcome.js";
 import { markHandedBack, nextImportToApply, waitingImportIds, waitingRowCount, type ImportRow } from "./imports.table.js";
 import { mergeImport } from "./merge-import.js";
+import { settleStagedRows } from "./repeated-skus.js";
 import { stagedRowsLost } from "./staging.js";
 
 export interface ApplyDeps {
@@ -20,12 +21,6 @@ export interface ApplyDeps {
   shutdown?: { finishing: AbortSignal; handBack: AbortSignal };
 }
 
-/**
- * Imports at least this large, and at least a third of the catalog, write without the search
- * indexes and rebuild them once afterwards: cheaper than updating them row by row (measured in
- * docs/decisions/0005).
- */
-const BULK_ROWS = 20_000;
 const MAX_CLASH_RETRIES = 3;
 /** Merges cut short (lost connections, shutdowns) before an import is failed instead of tried again. */
 const MAX_APPLY_ATTEMPTS = 10;
@@ -72,7 +67,7 @@ export async function applyWaitingImports(deps: ApplyDeps): Promise<number> {
   };
   if (deps.shutdown?.finishing.aborted) return 0;
   const waitingRows = await waitingRowCount(deps.db);
-  if (waitingRows >= BULK_ROWS && waitingRows >= (await productCount(deps.db)) / 3) {
+  if (isBulkWrite(waitingRows, await productCount(deps.db))) {
     // The drop and rebuild serve every import waiting now: their lines name them all.
     const log = deps.log.child({ importIds: await waitingImportIds(deps.db) });
     return (await withoutSearchIndexes(deps.pool, log, applyAll, deps.shutdown)) ?? 0;
@@ -113,8 +108,9 @@ async function reasonNotToApply(tx: Kysely<Database>, row: ImportRow): Promise<{
 async function applyNextImport(deps: ApplyDeps, clashes: Map<string, number>): Promise<Step> {
   let current: ImportRow | undefined;
   let log = deps.log;
+  let step: Step;
   try {
-    return await withTransaction(deps.pool, async (tx) => {
+    step = await withTransaction(deps.pool, async (tx): Promise<Step> => {
       // Holding the lock, anything still `processing` belongs to a process that died mid-merge.
       current = (await takeCatalogLock(tx.db, deps.shutdown?.finishing)) ? await nextImportToApply(tx.db) : undefined;
       if (!current) return "idle";
@@ -138,6 +134,13 @@ async function applyNextImport(deps: ApplyDeps, clashes: Map<string, number>): P
     if (!current) throw error;
     return afterFailedMerge(deps, current, error, clashes, log);
   }
+  // Outside the catalog lock: the next import need not wait for the staged rows to be tidied.
+  if (step === "completed" && current) {
+    await settleStagedRows(deps.db, current.id).catch((error: unknown) =>
+      log.warn({ error: (error as Error).message }, "staged rows of a completed import left for the retention sweep"),
+    );
+  }
+  return step;
 }
 
 /** What a merge that threw (and rolled back) means for its import. */

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
 import { recordEvent } from "../events/events.table.js";
-import { markCompleted, markFailed, type ImportRow, type MergeCounts } from "./imports.table.js";
+import { markCompleted, markFailed, type ImportCounts, type ImportRow } from "./imports.table.js";
 
 /** What `import.completed` / `import.failed` carry: one event per import, never one per row. */
 export function importEventData(row: ImportRow) {
@@ -12,7 +12,12 @@ export function importEventData(row: ImportRow) {
     totalRows: row.total_rows,
     createdCount: row.created_count,
     updatedCount: row.updated_count,
+    unchangedCount: row.unchanged_count,
+    skippedCount: row.skipped_count,
+    removedCount: row.removed_count,
+    repeatedCount: row.repeated_count,
     errorCount: row.error_count,
+    mode: row.mode,
     error: row.error,
     startedAt: row.started_at?.toISOString() ?? null,
     finishedAt: row.finished_at?.toISOString() ?? null,
@@ -21,8 +26,8 @@ export function importEventData(row: ImportRow) {
 }
 
 /** Call inside the merge transaction: the outcome, its event and the catalog change commit together. */
-export async function completeImport(tx: Kysely<Database>, id: string, counts: MergeCounts) {
-  const row = await markCompleted(tx, id, counts);
+export async function completeImport(tx: Kysely<Database>, id: string, counts: ImportCounts, outcome: Parameters<typeof markCompleted>[3]) {
+  const row = await markCompleted(tx, id, counts, outcome);
   if (row) await recordEvent(tx, "import.completed", importEventData(row));
   return row;
 }

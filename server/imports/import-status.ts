@@ -4,10 +4,12 @@ export { IMPORT_STATUSES, type ImportStatus };
 
 /** Still moving: the file is arriving, waiting, or being applied. Cancel stops any of them. */
 export const ACTIVE_STATUSES = ["uploading", "queued", "processing"] as const satisfies readonly ImportStatus[];
+/** Waiting for a person: staged, its changes reviewable, until it is applied or discarded. */
+export const REVIEW_STATUSES = ["review"] as const satisfies readonly ImportStatus[];
 /** Staged and waiting for a worker, or being merged (or left half-merged by a process that died). */
 export const WAITING_TO_APPLY = ["queued", "processing"] as const satisfies readonly ImportStatus[];
-/** Settled: the progress stream ends, and nothing happens to it unless someone retries it. */
-export const TERMINAL_STATUSES = ["completed", "failed", "cancelled"] as const satisfies readonly ImportStatus[];
+/** Settled: the progress stream ends, and nothing happens to it unless someone retries or reverts it. */
+export const TERMINAL_STATUSES = ["completed", "failed", "cancelled", "reverted"] as const satisfies readonly ImportStatus[];
 /** Ended without changing the catalog: Retry applies the staged rows again while they are kept. */
 export const RETRYABLE_STATUSES = ["failed", "cancelled"] as const satisfies readonly ImportStatus[];
 
@@ -20,6 +22,12 @@ export const isTerminal = (status: ImportStatus) => (TERMINAL_STATUSES as readon
 export const TRANSITIONS = {
   /** The whole file is staged: it waits its turn. */
   queue: { from: ["uploading"], to: "queued" },
+  /** The whole file is staged and the uploader wants to see what it would change first. */
+  hold: { from: ["uploading"], to: "review" },
+  /** Reviewed and applied: it waits its turn like any other. */
+  apply: { from: ["review"], to: "queued" },
+  /** Reviewed and not wanted; its staged rows go. */
+  discard: { from: ["review"], to: "cancelled" },
   /** A worker starts merging it (again, after a process died mid-merge). */
   start: { from: WAITING_TO_APPLY, to: "processing" },
   /** A shutdown stopped its merge: it waits again in its old place. */
@@ -31,6 +39,8 @@ export const TRANSITIONS = {
   failApply: { from: WAITING_TO_APPLY, to: "failed" },
   cancel: { from: ACTIVE_STATUSES, to: "cancelled" },
   retry: { from: RETRYABLE_STATUSES, to: "queued" },
+  /** Undone: what it created removed, what it changed given back. */
+  revert: { from: ["completed"], to: "reverted" },
 } as const satisfies Record<string, { from: readonly ImportStatus[]; to: ImportStatus }>;
 
 export type Transition = keyof typeof TRANSITIONS;

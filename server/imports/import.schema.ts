@@ -5,9 +5,13 @@ import { SAMPLE_BYTES } from "../files/dialect.js";
 import { storableText } from "../text-input.js";
 import type { ImportRow } from "./imports.table.js";
 import { RETRYABLE_STATUSES } from "./import-status.js";
+import { CHANGE_KINDS } from "../review/change-kinds.js";
 
 export const importIdInput = z.object({ id: idSchema });
 export const importErrorsInput = importIdInput.extend(pageInput.shape);
+export const importChangesInput = importIdInput.extend({ kind: z.enum(CHANGE_KINDS).optional(), ...pageInput.shape });
+export const importApplyInput = importIdInput.extend({ confirmLargeSync: z.boolean().optional() });
+export const importRevertInput = importIdInput.extend({ partial: z.boolean().optional() });
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -58,7 +62,29 @@ export function toImportJson(row: ImportRow) {
     quote: row.quote,
     lineEnding: row.line_ending,
     mappingSource: row.mapping_source,
+    // How it applies, and every row of the file accounted for (CONTRACT.md's counts).
+    mode: row.mode,
+    syncAction: row.sync_action,
+    emptyDescription: row.empty_description,
+    unchangedCount: row.unchanged_count,
+    skippedCount: row.skipped_count,
+    removedCount: row.removed_count,
+    repeatedCount: row.repeated_count,
+    reviewRequested: row.review_requested,
+    reviewedAt: iso(row.reviewed_at),
+    catalogChangedAfterReview: row.catalog_changed_after_review,
+    revertible: row.revertible && row.status === "completed",
+    revertSummary: row.revert_summary as RevertSummaryJson | null,
+    revertedAt: iso(row.reverted_at),
   };
+}
+
+/** What an undo did, as the import keeps it (server/undo/revert-import.ts). */
+export interface RevertSummaryJson {
+  restored: number;
+  removed: number;
+  kept: number;
+  keptExamples: string[];
 }
 
 export type ImportJson = ReturnType<typeof toImportJson>;

@@ -1,8 +1,21 @@
 import { Refusal } from "../refusal.js";
-import { publicProcedure, router } from "../trpc/trpc.js";
+import { publicProcedure } from "../trpc/trpc.js";
 import { ImportNotFound } from "./import-errors.js";
 import { pageInput } from "../paging.js";
-import { importErrorsInput, importIdInput, inspectInput, toImportJson } from "./import.schema.js";
+import {
+  importApplyInput,
+  importChangesInput,
+  importErrorsInput,
+  importIdInput,
+  importRevertInput,
+  inspectInput,
+  toImportJson,
+} from "./import.schema.js";
+import { listRepeatedSkus } from "./repeated-skus.js";
+import { listChanges } from "../review/import-changes.js";
+import { applyReviewed, discardReviewed } from "../review/review-decision.js";
+import { reviewImport, toReviewJson } from "../review/review-import.js";
+import { revertImport } from "../undo/revert-import.js";
 import { inspectFile } from "./inspect-file.js";
 import { parseUploadOptions } from "./upload-options.js";
 import { listRejectedRows } from "./import-errors.table.js";
@@ -16,7 +29,12 @@ async function existingImport(ctx: { db: Parameters<typeof findImport>[0] }, id:
   return row;
 }
 
-export const importsRouter = router({
+/**
+ * A plain record rather than router(): router() refuses the key `apply` (a name its proxies
+ * reserve at the top level of the call), and CONTRACT.md names the procedure imports.apply. tRPC
+ * builds nested records into the same router, with the same types.
+ */
+export const importsRouter = {
   /** What a file's first bytes say (dialect, header, the mapping an upload would use, its first rows), before uploading it. */
   inspect: publicProcedure.input(inspectInput).query(({ ctx, input }) => {
     const { sample, filename, wholeFile, mapping, ...options } = input;
@@ -47,7 +65,43 @@ export const importsRouter = router({
     const before = await existingImport(ctx, input.id);
     const cancelled = await markCancelled(ctx.db, input.id);
     if (cancelled) return toImportJson(cancelled);
+    if (before.status === "review") throw new Refusal("conflict", `Import ${input.id} is in review; discard it instead (imports.discard).`);
     throw new Refusal("conflict", `Import ${input.id} is already ${before.status}; only an uploading, queued or running import can be cancelled.`);
+  }),
+
+  /** What applying it would change: counts against the catalog as it is now, and warnings. */
+  review: publicProcedure.input(importIdInput).query(async ({ ctx, input }) => toReviewJson(await reviewImport(ctx.db, input.id))),
+
+  /** Its changes field by field, paged: each product as it is and as the import would leave it. */
+  changes: publicProcedure.input(importChangesInput).query(({ ctx, input }) => listChanges(ctx.db, input)),
+
+  /** SKUs the file names more than once (the last row of each is the one applied). */
+  repeated: publicProcedure.input(importErrorsInput).query(async ({ ctx, input }) => {
+    const row = await existingImport(ctx, input.id);
+    const listed = await listRepeatedSkus(ctx.db, input.id, input.page, input.pageSize);
+    if (!listed) {
+      if (row.repeated_count === 0 && row.status !== "review") return { items: [], total: 0, page: input.page, pageSize: input.pageSize };
+      throw new Refusal("conflict", `Import ${input.id}'s repeated SKUs are no longer kept (they go with its staged rows).`);
+    }
+    return { ...listed, page: input.page, pageSize: input.pageSize };
+  }),
+
+  apply: publicProcedure
+    .input(importApplyInput)
+    .mutation(async ({ ctx, input }) => toImportJson(await applyReviewed(ctx, input.id, { confirmLargeSync: input.confirmLargeSync ?? false }))),
+
+  discard: publicProcedure.input(importIdInput).mutation(async ({ ctx, input }) => toImportJson(await discardReviewed(ctx.db, input.id))),
+
+  /** Undoes a completed import; `partial` leaves the products changed since as they are instead of refusing. */
+  revert: publicProcedure.input(importRevertInput).mutation(async ({ ctx, input }) => {
+    const { row, summary } = await revertImport(ctx, input.id, { partial: input.partial ?? false });
+    return {
+      import: toImportJson(row),
+      restored: summary.restored,
+      removed: summary.removed,
+      kept: summary.kept,
+      keptExamples: summary.keptExamples,
+    };
   }),
 
   retry: publicProcedure.input(importIdInput).mutation(async ({ ctx, input }) => {
@@ -63,4 +117,4 @@ export const importsRouter = router({
     await ctx.imports.requestApply();
     return toImportJson(queued);
   }),
-});
+};

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable, type UpdateObject } from "kysely";
 import type { Database, ImportsTable } from "../../db/schema.js";
 import { RETRYABLE_STATUSES, TRANSITIONS, WAITING_TO_APPLY, type ImportStatus, type Transition } from "./import-status.js";
+import type { ApplyChoice } from "./upload-options.js";
 
 export type ImportRow = Selectable<ImportsTable>;
 export const PROGRESS_CHANNEL = "import_progress";
@@ -62,8 +63,11 @@ export interface ReadAs {
   mappingSource: string;
 }
 
-export function createImport(db: Kysely<Database>, input: { filename: string; header: string[]; hasActiveColumn: boolean; readAs: ReadAs }) {
-  const { readAs } = input;
+export function createImport(
+  db: Kysely<Database>,
+  input: { filename: string; header: string[]; hasActiveColumn: boolean; readAs: ReadAs; applying: ApplyChoice },
+) {
+  const { readAs, applying } = input;
   return db
     .insertInto("imports")
     .values({
@@ -81,6 +85,11 @@ export function createImport(db: Kysely<Database>, input: { filename: string; he
       mapping: JSON.stringify(readAs.mapping),
       profile: readAs.profile,
       mapping_source: readAs.mappingSource,
+      review_requested: applying.review,
+      mode: applying.mode,
+      sync_action: applying.syncAction,
+      empty_description: applying.emptyDescription,
+      confirm_large_sync: applying.confirmLargeSync,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -112,16 +121,56 @@ export function reportUploadProgress(db: Kysely<Database>, id: string, totals: U
   );
 }
 
-/** Runs inside the staging transaction, so a queued import always has its staged rows. */
-export function markQueued(db: Kysely<Database>, id: string, totals: UploadTotals) {
-  return moveImport(db, id, "queue", {
+/**
+ * Runs inside the staging transaction, so a queued (or held) import always has its staged rows.
+ * One the uploader wants to review first waits in `review` and gets its place in the queue only
+ * when it is applied.
+ */
+export function markStaged(db: Kysely<Database>, id: string, totals: UploadTotals, options: { hold: boolean }) {
+  return moveImport(db, id, options.hold ? "hold" : "queue", {
     total_rows: totals.totalRows,
     error_count: totals.errorCount,
     size_bytes: totals.sizeBytes,
     unspecified_active_rows: totals.unspecifiedActive ?? 0,
-    queue_position: sql`nextval('import_queue_position')`,
+    queue_position: options.hold ? null : sql`nextval('import_queue_position')`,
     uploaded_at: sql`clock_timestamp()`,
   });
+}
+
+/** Reviewed and applied: it joins the queue behind whatever waits already. */
+export function markApplied(db: Kysely<Database>, id: string, options: { confirmLargeSync: boolean }) {
+  return moveImport(db, id, "apply", {
+    queue_position: sql`nextval('import_queue_position')`,
+    reviewed_at: sql`clock_timestamp()`,
+    ...(options.confirmLargeSync ? { confirm_large_sync: true } : {}),
+  });
+}
+
+/** Reviewed and not wanted, or its review left open too long: it ends without changing anything. */
+export function markDiscarded(db: Kysely<Database>, id: string, reason: string) {
+  return moveImport(db, id, "discard", {
+    error: reason,
+    retryable: false,
+    reviewed_at: sql`clock_timestamp()`,
+    finished_at: sql`clock_timestamp()`,
+  });
+}
+
+/**
+ * The review's latest counts (imports.review), and the catalog version of the first ones. Not a
+ * change of the import's state: no version bump, so open pages do not reload for it.
+ */
+export async function saveReviewSummary(db: Kysely<Database>, id: string, summary: unknown, catalogVersion: string): Promise<void> {
+  await db
+    .updateTable("imports")
+    .set({ review_summary: JSON.stringify(summary), review_catalog_version: sql`coalesce(review_catalog_version, ${catalogVersion}::bigint)` })
+    .where("id", "=", id)
+    .execute();
+}
+
+/** The import row, locked for the caller's transaction: a review, an apply, a discard and an undo of one import go one at a time. */
+export function lockImport(db: Kysely<Database>, id: string) {
+  return db.selectFrom("imports").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
 }
 
 export function markFailed(db: Kysely<Database>, id: string, failure: { transition: "failUpload" | "failApply"; error: string; retryable: boolean }) {
@@ -165,20 +214,66 @@ export async function touchHeartbeat(db: Kysely<Database>, id: string): Promise<
   return Boolean(row);
 }
 
-export interface MergeCounts {
+/** What a merge did, every row of the file accounted for (CONTRACT.md's counts). */
+export interface ImportCounts {
   createdCount: number;
+  /** Existing products the file named and its mode applied to, changed or not. */
   updatedCount: number;
+  /** Of those, the ones whose values were already the file's. */
+  unchangedCount: number;
+  skippedCount: number;
+  removedCount: number;
+  repeatedCount: number;
 }
 
-export function markCompleted(db: Kysely<Database>, id: string, counts: MergeCounts) {
+export function markCompleted(db: Kysely<Database>, id: string, counts: ImportCounts, outcome: { catalogChangedAfterReview: boolean }) {
   return moveImport(db, id, "complete", {
     processed_rows: sql`total_rows`,
     created_count: counts.createdCount,
     updated_count: counts.updatedCount,
+    unchanged_count: counts.unchangedCount,
+    skipped_count: counts.skippedCount,
+    removed_count: counts.removedCount,
+    repeated_count: counts.repeatedCount,
+    catalog_changed_after_review: outcome.catalogChangedAfterReview,
+    revertible: true,
     error: null,
     finished_at: sql`clock_timestamp()`,
     heartbeat_at: null,
   });
+}
+
+/** Undone: what it restored, removed and left alone is kept on the import. */
+export function markReverted(db: Kysely<Database>, id: string, summary: unknown) {
+  return moveImport(db, id, "revert", { revert_summary: JSON.stringify(summary), reverted_at: sql`clock_timestamp()`, revertible: false });
+}
+
+/** Its before-images are gone (kept no longer, or lost): it can no longer be undone. */
+export function markNotRevertible(db: Kysely<Database>, id: string) {
+  return changeImport(db, id, { revertible: false }, ["completed"]);
+}
+
+/** Completed imports whose before-images are kept and older than this. */
+export async function revertibleImportsOlderThan(db: Kysely<Database>, hours: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom("imports")
+    .select("id")
+    .where("status", "=", "completed")
+    .where("revertible", "=", true)
+    .where(sql<boolean>`finished_at < clock_timestamp() - make_interval(hours => ${hours})`)
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+/** Reviews left open this long: they expire with the staged-rows retention. */
+export async function reviewsOlderThan(db: Kysely<Database>, hours: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom("imports")
+    .select("id")
+    .where("status", "=", "review")
+    .where(sql<boolean>`uploaded_at < clock_timestamp() - make_interval(hours => ${hours})`)
+    .execute();
+  return rows.map((row) => row.id);
 }
 
 export function markCancelled(db: Kysely<Database>, id: string) {
@@ -195,6 +290,10 @@ export function requeue(db: Kysely<Database>, id: string) {
       processed_rows: 0,
       created_count: 0,
       updated_count: 0,
+      unchanged_count: 0,
+      skipped_count: 0,
+      removed_count: 0,
+      repeated_count: 0,
       queue_position: sql`nextval('import_queue_position')`,
       apply_attempts: 0,
       started_at: null,

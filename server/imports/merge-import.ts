@@ -1,15 +1,27 @@
 import { sql, type Kysely } from "kysely";
 import { isPgError } from "../../db/postgres-errors.js";
 import type { Database } from "../../db/schema.js";
+import { returnsOldRows } from "../../db/server-version.js";
 import type { Logger } from "../logger.js";
 import { addToProductCount, productCount } from "../products/catalog-counts.table.js";
-import { insertIntoEmptyCatalog, upsertIntoCatalog } from "../products/catalog-merge.js";
-import { completeImport } from "./import-outcome.js";
-import { markProcessing, type ImportRow } from "./imports.table.js";
+import { countNotInFile, mergeIntoCatalog, type MergeCounts, type MergePlan } from "../products/catalog-merge.js";
+import { catalogVersion } from "../products/catalog-version.js";
+import { completeImport, failImport } from "./import-outcome.js";
+import { markProcessing, type ImportCounts, type ImportRow } from "./imports.table.js";
+import { describeSyncRemoval, isLargeSync } from "./large-sync.js";
 import { MergeWatch, type MergeStop } from "./merge-watch.js";
-import { countDistinctStagedSkus, dropStagingTable, mergeCounter, readMergeCounter, resetMergeCounter, stagingTable } from "./staging.js";
+import {
+  beforeImagesTable,
+  countDistinctStagedSkus,
+  createBeforeImagesTable,
+  keptSkusTable,
+  mergeCounter,
+  readMergeCounter,
+  resetMergeCounter,
+  stagingTable,
+} from "./staging.js";
 
-export type MergeOutcome = "completed" | MergeStop;
+export type MergeOutcome = "completed" | "refused" | MergeStop;
 
 export interface MergeDeps {
   db: Kysely<Database>;
@@ -18,11 +30,66 @@ export interface MergeDeps {
   handBack?: AbortSignal;
 }
 
+/** The import's plan for catalog-merge.ts, from what the upload chose. */
+export function mergePlanFor(row: ImportRow, capture: MergePlan["capture"]): MergePlan {
+  return {
+    importId: row.id,
+    staged: stagingTable(row.id),
+    progress: mergeCounter(row.id),
+    kept: keptSkusTable(row.id),
+    before: beforeImagesTable(row.id),
+    capture,
+    fileHasActive: row.has_active_column,
+    activeGaps: row.unspecified_active_rows > 0,
+    mode: row.mode,
+    syncAction: row.sync_action,
+    emptyDescription: row.empty_description,
+  };
+}
+
+/** Every row of the file accounted for: created + updated + skipped = distinct SKUs, + repeated + rejected = rows. */
+export function countsFor(row: ImportRow, merged: MergeCounts, distinct: number): ImportCounts {
+  const repeatedCount = row.total_rows - row.error_count - distinct;
+  const removedCount = merged.removed;
+  switch (row.mode) {
+    case "create-only":
+      return {
+        createdCount: merged.created,
+        updatedCount: 0,
+        unchangedCount: 0,
+        skippedCount: distinct - merged.created,
+        removedCount,
+        repeatedCount,
+      };
+    case "update-only":
+      return {
+        createdCount: 0,
+        updatedCount: merged.existing,
+        unchangedCount: merged.existing - merged.changed,
+        skippedCount: distinct - merged.existing,
+        removedCount,
+        repeatedCount,
+      };
+    case "upsert":
+    case "sync": {
+      const updatedCount = distinct - merged.created;
+      return {
+        createdCount: merged.created,
+        updatedCount,
+        unchangedCount: updatedCount - merged.changed,
+        skippedCount: 0,
+        removedCount,
+        repeatedCount,
+      };
+    }
+  }
+}
+
 /**
- * Merges one import's staged rows into the catalog inside `tx` (which holds the catalog lock):
- * one set-based statement, the counts, the event and the staging table's removal. Progress is
- * written on other connections so the browser sees it before `tx` commits. A cancel or a
- * shutdown stops the statement; the caller then rolls `tx` back.
+ * Merges one import's staged rows into the catalog inside `tx` (which holds the catalog lock): the
+ * set-based statements its mode needs, keeping what they overwrite for an undo, then the counts and
+ * the event. Progress is written on other connections so the browser sees it before `tx` commits.
+ * A cancel or a shutdown stops the statement; the caller then rolls `tx` back.
  */
 export async function mergeImport(deps: MergeDeps, tx: Kysely<Database>, row: ImportRow): Promise<MergeOutcome> {
   if (!(await markProcessing(deps.db, row.id))) return "cancelled";
@@ -30,6 +97,17 @@ export async function mergeImport(deps: MergeDeps, tx: Kysely<Database>, row: Im
   // A killed process must not leave its merge running unseen for long.
   await sql`SET LOCAL client_connection_check_interval = '1s'`.execute(tx);
   await sql`SET LOCAL work_mem = '64MB'`.execute(tx);
+  const plan = mergePlanFor(row, (await returnsOldRows(tx)) ? "returning-old" : "copy-first");
+  const catalogSize = await productCount(tx);
+  if (row.mode === "sync" && !row.confirm_large_sync && catalogSize > 0) {
+    const removing = await countNotInFile(tx, plan);
+    if (isLargeSync(removing, catalogSize)) {
+      const error = `${describeSyncRemoval(removing, catalogSize, row.sync_action)}; nothing was changed. Upload it again with confirmLargeSync=1, or with review=1 and confirm it in the review.`;
+      await failImport(deps.db, row.id, { transition: "failApply", error, retryable: false });
+      return "refused";
+    }
+  }
+  const versionBefore = await catalogVersion(tx);
   const { rows } = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(tx);
   const distinctSkus = countDistinctStagedSkus(deps.db, row.id);
   distinctSkus.catch(() => {});
@@ -43,21 +121,17 @@ export async function mergeImport(deps: MergeDeps, tx: Kysely<Database>, row: Im
   deps.handBack?.addEventListener("abort", handBack, { once: true });
   if (deps.handBack?.aborted) handBack();
   try {
-    const source = {
-      staged: stagingTable(row.id),
-      progress: mergeCounter(row.id),
-      fileHasActive: row.has_active_column,
-      activeGaps: row.unspecified_active_rows > 0,
-    };
-    const firstImport = (await productCount(tx)) === 0;
-    const { created } = firstImport ? await insertIntoEmptyCatalog(tx, source) : await upsertIntoCatalog(tx, source);
+    await createBeforeImagesTable(tx, row.id);
+    const merged = await mergeIntoCatalog(tx, plan, catalogSize === 0);
     const distinct = await distinctSkus;
     await watch.stop();
     if (watch.stoppedFor) return watch.stoppedFor;
-    if (!(await completeImport(tx, row.id, { createdCount: created, updatedCount: distinct - created }))) return "cancelled";
-    await addToProductCount(tx, created);
-    await dropStagingTable(tx, row.id);
-    deps.log.debug({ firstImport, created, distinct }, "merged");
+    const counts = countsFor(row, merged, distinct);
+    const reviewedVersion = (row.review_summary as { catalogVersion?: string } | null)?.catalogVersion;
+    const catalogChangedAfterReview = reviewedVersion !== undefined && reviewedVersion !== versionBefore;
+    if (!(await completeImport(tx, row.id, counts, { catalogChangedAfterReview }))) return "cancelled";
+    await addToProductCount(tx, merged.created - (row.sync_action === "delete" ? merged.removed : 0));
+    deps.log.debug({ catalogWasEmpty: catalogSize === 0, ...merged, distinct }, "merged");
     return "completed";
   } catch (error) {
     await watch.stop();

@@ -3,6 +3,7 @@ import { formatBytes } from "../format-bytes.js";
 import { Refusal } from "../refusal.js";
 import { openFile, type FileChoice } from "../files/open-file.js";
 import type { MappingChoice } from "../mappings/resolve-columns.js";
+import type { ApplyChoice } from "./upload-options.js";
 import { failImport } from "./import-outcome.js";
 import type { ImportRow } from "./imports.table.js";
 import { stageRecords, type StagingDeps, type UploadInProgress } from "./stage-records.js";
@@ -16,6 +17,7 @@ export interface IncomingFile {
   /** How to read it and which columns are which, as the upload's options say (else detected). */
   reading: FileChoice;
   mapping: MappingChoice;
+  applying: ApplyChoice;
 }
 
 /** Passes bytes on until there are more than the upload limit allows. */
@@ -50,6 +52,7 @@ export function receiveUpload(deps: UploadDeps, file: IncomingFile) {
   const upload: UploadInProgress = {
     filename: file.filename,
     mapping: file.mapping,
+    applying: file.applying,
     importId: null,
     bytesRead: () => limit.bytes,
     stop: (refusal) => limit.destroy(refusal),

@@ -1,4 +1,5 @@
 import { withoutFormulaMark } from "../files/formula-cells.js";
+import { normalizeSku } from "../products/product-rules.js";
 import type { ResolvedColumns } from "../mappings/resolve-columns.js";
 import { rejection, validateRow, type AcceptedRow, type RejectedRow, type RowValues } from "./csv-row.js";
 
@@ -29,6 +30,12 @@ export class RowReader {
     this.width = columns.header.length;
     ({ sku: this.sku, name: this.name, description: this.description, active: this.active } = columns.index);
     this.shaped = Boolean(columns.profile || columns.groupBy !== null || columns.rowKind);
+  }
+
+  /** The SKU a record names, even one rejected (a sync keeps that product). */
+  skuOf(fields: string[]): string {
+    const cell = fields[this.sku];
+    return cell === undefined ? "" : normalizeSku(withoutFormulaMark(cell));
   }
 
   read(fields: string[], line: number): { accepted: AcceptedRow } | { rejected: RejectedRow } {

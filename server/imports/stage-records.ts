@@ -11,10 +11,11 @@ import { findSavedMapping, saveMapping, touchMapping } from "../mappings/mapping
 import { resolveColumns, type MappingChoice, type ResolvedColumns } from "../mappings/resolve-columns.js";
 import type { RejectedRow } from "./csv-row.js";
 import { insertRejectedRows } from "./import-errors.table.js";
-import { createImport, markQueued, type ImportRow, type ReadAs, type UploadTotals } from "./imports.table.js";
+import { createImport, markStaged, type ImportRow, type ReadAs, type UploadTotals } from "./imports.table.js";
 import { RowReader } from "./row-reader.js";
-import { createStagingTable, openStagingCopy } from "./staging.js";
+import { createStagingTable, openStagingCopy, stageKeptSkus } from "./staging.js";
 import { StagingCopy } from "./staging-copy.js";
+import type { ApplyChoice } from "./upload-options.js";
 import { UploadProgress } from "./upload-progress.js";
 
 export interface StagingDeps {
@@ -27,6 +28,8 @@ export interface UploadInProgress {
   filename: string;
   /** The columns the person uploading chose, if any (else a saved mapping, a profile, the names). */
   mapping: MappingChoice;
+  /** How its rows are to be applied, and whether it waits for a review first. */
+  applying: ApplyChoice;
   importId: string | null;
   bytesRead(): number;
   /** Ends the upload with `refusal` (the import was cancelled meanwhile). */
@@ -71,7 +74,7 @@ function readAs(file: OpenedFile, columns: ResolvedColumns): ReadAs {
  * The file's records into a staging table while its bytes arrive: the header picks the columns
  * (the upload's mapping, else a saved one, a profile or the names), every row is mapped and
  * validated, accepted rows go to COPY and rejected ones to import_errors. The staging table, the
- * switch to `queued` and a confirmed mapping commit together, so an upload that fails half-way
+ * switch to `queued` (or `review`) and a confirmed mapping commit together, so an upload that fails half-way
  * leaves nothing behind but the import row, which the caller marks failed.
  */
 export async function stageRecords(deps: StagingDeps, file: OpenedFile, upload: UploadInProgress): Promise<ImportRow> {
@@ -94,6 +97,7 @@ async function stageFile(deps: StagingDeps, file: OpenedFile, upload: UploadInPr
     header,
     hasActiveColumn: columns.index.active !== null,
     readAs: readAs(file, columns),
+    applying: upload.applying,
   });
   const importId = created.id;
   upload.importId = importId;
@@ -101,6 +105,9 @@ async function stageFile(deps: StagingDeps, file: OpenedFile, upload: UploadInPr
   const activeMapped = columns.index.active !== null;
   const progress = new UploadProgress(deps.db, importId, totals, upload.bytesRead, () => upload.stop(CANCELLED_WHILE_UPLOADING()));
   let rejected: RejectedRow[] = [];
+  // A sync keeps the products its rejected rows name: their SKUs count as present.
+  const rejectedSkus: string[] = [];
+  const keepsRejectedSkus = upload.applying.mode === "sync";
   const flushRejected = async () => {
     const rows = rejected;
     rejected = [];
@@ -119,6 +126,10 @@ async function stageFile(deps: StagingDeps, file: OpenedFile, upload: UploadInPr
             if ("rejected" in outcome) {
               totals.errorCount += 1;
               rejected.push(outcome.rejected);
+              if (keepsRejectedSkus) {
+                const sku = reader.skuOf(fields);
+                if (sku) rejectedSkus.push(sku);
+              }
               if (rejected.length >= REJECTED_BATCH) await flushRejected();
             } else {
               if (activeMapped && outcome.accepted.active === null) totals.unspecifiedActive! += 1;
@@ -141,7 +152,8 @@ async function stageFile(deps: StagingDeps, file: OpenedFile, upload: UploadInPr
       await flushRejected();
       await progress.stop();
       totals.sizeBytes = upload.bytesRead();
-      const queued = await markQueued(tx.db, importId, totals);
+      await stageKeptSkus(tx.db, importId, rejectedSkus);
+      const queued = await markStaged(tx.db, importId, totals, { hold: upload.applying.review });
       if (!queued) throw CANCELLED_WHILE_UPLOADING();
       // A mapping the person chose is remembered for this header; a remembered one was used again.
       if (upload.mapping.mapping) await saveMapping(tx.db, header, columns.mapping, columns.profile?.id ?? null);

@@ -6,6 +6,7 @@ import { whenClientStopsSending } from "../http/client-silence.js";
 import { Refusal, sendRefusal } from "../refusal.js";
 import type { ImportScheduler } from "./import-queue.js";
 import { toImportJson } from "./import.schema.js";
+import { reviewImport } from "../review/review-import.js";
 import { receiveUpload, SERVER_PROBLEM, type UploadDeps } from "./receive-upload.js";
 import { parseUploadOptions, UPLOAD_OPTIONS, type UploadOptionName } from "./upload-options.js";
 
@@ -81,10 +82,17 @@ export function uploadRoute(deps: UploadRouteDeps): RequestHandler {
       source.on("error", (error) => received.abort(new Refusal("gone", error.message)));
       source.pipe(received.sink);
       received.done.then(
-        async (queued) => {
-          await deps.imports.requestApply().catch(() => {});
-          if (wantsHtml(req)) res.redirect(303, `/imports/${queued.id}`);
-          else res.status(202).json({ id: queued.id, import: toImportJson(queued) });
+        async (staged) => {
+          if (staged.status === "review") {
+            // The answer waits for the comparison with the catalog, so the review is ready to read.
+            await reviewImport(deps.db, staged.id).catch((error: unknown) =>
+              req.log?.warn({ err: error, importId: staged.id }, "the review's first comparison failed; imports.review computes it"),
+            );
+          } else {
+            await deps.imports.requestApply().catch(() => {});
+          }
+          if (wantsHtml(req)) res.redirect(303, `/imports/${staged.id}`);
+          else res.status(202).json({ id: staged.id, import: toImportJson(staged) });
         },
         (error: unknown) => {
           source.unpipe(received.sink);

@@ -1,65 +1,223 @@
 import { sql, type Kysely, type RawBuilder } from "kysely";
-import type { Database } from "../../db/schema.js";
+import type { Database, EmptyDescriptionRule, ImportMode, SyncAction } from "../../db/schema.js";
 
-export interface StagedSource {
+/**
+ * How the merge keeps what it overwrites. Postgres 18 hands the old row back from the write itself
+ * (RETURNING old.*); older servers copy the rows first, locked, in the same transaction.
+ */
+export type BeforeCapture = "returning-old" | "copy-first";
+
+/** What an import applies, and how (CONTRACT.md's `mode`, `syncAction`, `emptyDescription`). */
+export interface MergePlan {
+  importId: string;
   /** The staging table holding the import's accepted rows. */
   staged: RawBuilder<unknown>;
   /** A sequence the statement advances once per row it feeds in, so others can watch it move. */
   progress: RawBuilder<unknown>;
+  /** The SKUs of the file's rejected rows: a sync keeps those products. */
+  kept: RawBuilder<unknown>;
+  /** Where the products the merge changes or removes are written as they were, for an undo. */
+  before: RawBuilder<unknown>;
+  capture: BeforeCapture;
   /** Without an `active` column the file leaves existing products' flag alone. */
   fileHasActive: boolean;
   /** Some rows' active cell was empty (a platform's "not said"): those products keep their flag. */
-  activeGaps?: boolean;
+  activeGaps: boolean;
+  mode: ImportMode;
+  syncAction: SyncAction;
+  emptyDescription: EmptyDescriptionRule;
+}
+
+export interface MergeCounts {
+  created: number;
+  /** Existing products whose values changed. */
+  changed: number;
+  /** SKUs of the file the catalog already had (changed or not). */
+  existing: number;
+  /** Products a sync deactivated or deleted. */
+  removed: number;
 }
 
 /**
  * The file's last row per SKU (case-insensitively), in key order so the SKU index is filled
- * sequentially. `nextval` in the WHERE ticks as each row reaches the insert.
+ * sequentially. `nextval` in the WHERE ticks as each row reaches the write.
  */
-function latestRows(source: StagedSource) {
+export function latestRows(plan: Pick<MergePlan, "staged" | "progress">, counted = true) {
   return sql`
     SELECT sku, name, description, active
     FROM (
       SELECT DISTINCT ON (sku_key(sku)) sku, name, description, active
-      FROM ${source.staged}
+      FROM ${plan.staged}
       ORDER BY sku_key(sku), line DESC
     ) AS latest
-    WHERE nextval(${source.progress}) > 0`;
+    ${counted ? sql`WHERE nextval(${plan.progress}) > 0` : sql``}`;
 }
 
-/**
- * The first import into an empty catalog has nothing to match against: a plain INSERT, measured
- * ~10% under INSERT … ON CONFLICT of the same rows.
- */
-export async function insertIntoEmptyCatalog(db: Kysely<Database>, source: StagedSource): Promise<{ created: number }> {
+/** The rows to write: an empty active cell means the product's current flag, found only when needed. */
+function rowsToWrite(plan: MergePlan) {
+  if (!plan.activeGaps) return sql`SELECT sku, name, description, coalesce(active, true) AS active FROM (${latestRows(plan)}) AS rows`;
+  return sql`
+    SELECT rows.sku, rows.name, rows.description, coalesce(rows.active, stored.active, true) AS active
+    FROM (${latestRows(plan)}) AS rows LEFT JOIN products AS stored ON sku_key(stored.sku) = sku_key(rows.sku)`;
+}
+
+/** The description a row leaves: an empty cell keeps the stored one when the import says so. */
+export function descriptionAfter(rule: EmptyDescriptionRule, given: RawBuilder<unknown>, stored: RawBuilder<unknown>) {
+  return rule === "keep" ? sql`CASE WHEN ${given} = '' THEN ${stored} ELSE ${given} END` : given;
+}
+
+/** Whether `row` would change `stored`: the SKU's spelling, the name, the description, and the flag when the file has one. */
+function changes(plan: MergePlan, stored: string, row: string) {
+  const [p, r] = [sql.raw(stored), sql.raw(row)];
+  const active = plan.fileHasActive;
+  return sql`(${p}.sku, ${p}.name, ${p}.description${active ? sql`, ${p}.active` : sql``})
+    IS DISTINCT FROM (${r}.sku, ${r}.name, ${descriptionAfter(plan.emptyDescription, sql`${r}.description`, sql`${p}.description`)}${active ? sql`, ${r}.active` : sql``})`;
+}
+
+/** A product as an undo needs it back; the before-images table has these columns after `kind`. */
+const BEFORE_COLUMNS = ["id", "sku", "name", "description", "active", "created_at", "created_import_id", "values_import_id"] as const;
+const columnsOf = (alias: string) => sql.raw(BEFORE_COLUMNS.map((column) => `${alias}.${column}`).join(", "));
+const beforeColumns = sql.raw(`kind, ${BEFORE_COLUMNS.map((column) => (column === "id" ? "product_id" : column)).join(", ")}`);
+
+/** A CTE writing what the write's RETURNING old.* gave into the before-images, as `kind`. */
+function keepReturned(plan: MergePlan, from: string, kind: BeforeKind, where = sql`true`) {
+  if (plan.capture !== "returning-old") return sql``;
+  return sql`, kept_before AS (
+    INSERT INTO ${plan.before} (${beforeColumns})
+    SELECT ${kind}, ${columnsOf(from)} FROM ${sql.id(from)} WHERE ${where})`;
+}
+
+/** What RETURNING gives back: the old row when the before-images come from it. */
+const returnedRow = (plan: MergePlan, alias: string) => (plan.capture === "returning-old" ? columnsOf("old") : sql.raw(`${alias}.id`));
+
+/** Older servers: the products about to be written, copied first and locked until the merge commits. */
+async function copyFirst(db: Kysely<Database>, plan: MergePlan, kind: BeforeKind, products: RawBuilder<unknown>) {
+  if (plan.capture !== "copy-first") return;
+  await sql`INSERT INTO ${plan.before} (${beforeColumns}) SELECT ${kind}, ${columnsOf("p")} FROM ${products} FOR UPDATE OF p`.execute(db);
+}
+
+export type BeforeKind = "updated" | "deactivated" | "deleted";
+
+const importId = (plan: MergePlan) => sql`${plan.importId}::bigint`;
+const WRITTEN_COLUMNS = sql.raw("sku, name, description, active, created_import_id, values_import_id, last_change_kind, last_change_import_id");
+const written = (plan: MergePlan) => sql`sku, name, description, active, ${importId(plan)}, ${importId(plan)}, 'import', ${importId(plan)}`;
+/** What marks a product as written by this import. */
+const stamp = (plan: MergePlan) =>
+  sql`updated_at = now(), values_import_id = ${importId(plan)}, last_change_kind = 'import', last_change_import_id = ${importId(plan)}`;
+
+/** Into an empty catalog: a plain INSERT, measured ~10% under INSERT … ON CONFLICT of the same rows. */
+async function insertAll(db: Kysely<Database>, plan: MergePlan): Promise<number> {
   const result = await sql`
-    INSERT INTO products (sku, name, description, active)
-    SELECT sku, name, description, coalesce(active, true) FROM (${latestRows(source)}) AS rows`.execute(db);
-  return { created: Number(result.numAffectedRows ?? 0) };
+    INSERT INTO products (${WRITTEN_COLUMNS}) SELECT ${written(plan)} FROM (${rowsToWrite(plan)}) AS rows`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
 }
 
+/** The catalog's products the file would change (an empty active cell keeps the flag), for copying first. */
+const productsChangedByFile = (plan: MergePlan) => sql`
+  products AS p JOIN (${latestRows(plan, false)}) AS latest ON sku_key(p.sku) = sku_key(latest.sku)
+  CROSS JOIN LATERAL (SELECT latest.sku, latest.name, latest.description, coalesce(latest.active, p.active, true) AS active) AS rows
+  WHERE ${changes(plan, "p", "rows")}`;
+
 /**
- * Every later import: one upsert of the file's last row per SKU. Rows identical to the stored
- * product are not rewritten, so re-importing an export changes nothing.
+ * One upsert of the file's last row per SKU. Rows identical to the stored product are not
+ * rewritten, so re-importing an export changes nothing; the rows it rewrites are kept as they were.
  */
-export async function upsertIntoCatalog(db: Kysely<Database>, source: StagedSource): Promise<{ created: number }> {
-  const active = source.fileHasActive;
-  // Only files with empty active cells pay for looking up each product's current flag.
-  const latest = source.activeGaps
-    ? sql`SELECT rows.sku, rows.name, rows.description, coalesce(rows.active, stored.active, true) AS active
-          FROM (${latestRows(source)}) AS rows LEFT JOIN products AS stored ON sku_key(stored.sku) = sku_key(rows.sku)`
-    : sql`SELECT sku, name, description, coalesce(active, true) FROM (${latestRows(source)}) AS rows`;
-  const { rows } = await sql<{ created: string }>`
+async function upsert(db: Kysely<Database>, plan: MergePlan): Promise<{ created: number; changed: number }> {
+  await copyFirst(db, plan, "updated", productsChangedByFile(plan));
+  const active = plan.fileHasActive;
+  const { rows } = await sql<{ created: string; changed: string }>`
     WITH written AS (
-      INSERT INTO products AS p (sku, name, description, active)
-      ${latest}
+      INSERT INTO products AS p (${WRITTEN_COLUMNS}) SELECT ${written(plan)} FROM (${rowsToWrite(plan)}) AS rows
       ON CONFLICT (sku_key(sku)) DO UPDATE
-        SET sku = excluded.sku, name = excluded.name, description = excluded.description${active ? sql`, active = excluded.active` : sql``},
-            updated_at = now()
-        WHERE (p.sku, p.name, p.description${active ? sql`, p.active` : sql``})
-              IS DISTINCT FROM (excluded.sku, excluded.name, excluded.description${active ? sql`, excluded.active` : sql``})
-      RETURNING xmax = 0 AS created
-    )
-    SELECT count(*) FILTER (WHERE created) AS created FROM written`.execute(db);
-  return { created: Number(rows[0]!.created) };
+        SET sku = excluded.sku, name = excluded.name,
+            description = ${descriptionAfter(plan.emptyDescription, sql`excluded.description`, sql`p.description`)}${active ? sql`, active = excluded.active` : sql``},
+            ${stamp(plan)}
+        WHERE ${changes(plan, "p", "excluded")}
+      RETURNING ${plan.capture === "returning-old" ? sql`old.id IS NULL AS created, ${columnsOf("old")}` : sql`xmax = 0 AS created`}
+    )${keepReturned(plan, "written", "updated", sql`NOT created`)}
+    SELECT count(*) FILTER (WHERE created) AS created, count(*) FILTER (WHERE NOT created) AS changed FROM written`.execute(db);
+  return { created: Number(rows[0]!.created), changed: Number(rows[0]!.changed) };
+}
+
+/** New SKUs only: the catalog's products are left as they are (counted as skipped). */
+async function createOnly(db: Kysely<Database>, plan: MergePlan): Promise<number> {
+  const result = await sql`
+    INSERT INTO products (${WRITTEN_COLUMNS}) SELECT ${written(plan)} FROM (${rowsToWrite(plan)}) AS rows
+    ON CONFLICT (sku_key(sku)) DO NOTHING`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/** The catalog's products only: new SKUs are left out (counted as skipped). */
+async function updateOnly(db: Kysely<Database>, plan: MergePlan): Promise<{ changed: number; existing: number }> {
+  await copyFirst(db, plan, "updated", productsChangedByFile(plan));
+  const active = plan.fileHasActive;
+  const { rows } = await sql<{ changed: string }>`
+    WITH written AS (
+      UPDATE products AS p
+        SET sku = rows.sku, name = rows.name,
+            description = ${descriptionAfter(plan.emptyDescription, sql`rows.description`, sql`p.description`)}${active ? sql`, active = rows.active` : sql``},
+            ${stamp(plan)}
+        FROM (${rowsToWrite(plan)}) AS rows
+        WHERE sku_key(p.sku) = sku_key(rows.sku) AND ${changes(plan, "p", "rows")}
+      RETURNING ${returnedRow(plan, "p")}
+    )${keepReturned(plan, "written", "updated")}
+    SELECT count(*) AS changed FROM written`.execute(db);
+  const existing = await sql<{ existing: string }>`
+    SELECT count(*) AS existing FROM (${latestRows(plan, false)}) AS rows
+    WHERE EXISTS (SELECT 1 FROM products AS p WHERE sku_key(p.sku) = sku_key(rows.sku))`.execute(db);
+  return { changed: Number(rows[0]!.changed), existing: Number(existing.rows[0]!.existing) };
+}
+
+/** Products a sync would take away: none of the file's SKUs, its rejected rows' included. */
+export function notInFile(plan: Pick<MergePlan, "staged" | "kept" | "syncAction">, alias = "p") {
+  const product = sql.raw(alias);
+  return sql`${plan.syncAction === "deactivate" ? sql`${product}.active AND ` : sql``}
+    NOT EXISTS (SELECT 1 FROM ${plan.staged} AS s WHERE sku_key(s.sku) = sku_key(${product}.sku))
+    AND NOT EXISTS (SELECT 1 FROM ${plan.kept} AS k WHERE sku_key(k.sku) = sku_key(${product}.sku))`;
+}
+
+export async function countNotInFile(db: Kysely<Database>, plan: Pick<MergePlan, "staged" | "kept" | "syncAction">): Promise<number> {
+  const { rows } = await sql<{ count: string }>`SELECT count(*) AS count FROM products AS p WHERE ${notInFile(plan)}`.execute(db);
+  return Number(rows[0]!.count);
+}
+
+/** A sync's second half: what the file does not name is deactivated or deleted, and kept as it was. */
+async function removeNotInFile(db: Kysely<Database>, plan: MergePlan): Promise<number> {
+  const kind = plan.syncAction === "delete" ? "deleted" : "deactivated";
+  await copyFirst(db, plan, kind, sql`products AS p WHERE ${notInFile(plan)}`);
+  const statement =
+    plan.syncAction === "delete"
+      ? sql`WITH gone AS (DELETE FROM products AS p WHERE ${notInFile(plan)} RETURNING ${plan.capture === "returning-old" ? columnsOf("p") : sql`p.id`})
+            ${keepReturned(plan, "gone", kind)}
+            SELECT count(*) AS removed FROM gone`
+      : sql`WITH gone AS (
+              UPDATE products AS p SET active = false, ${stamp(plan)} WHERE ${notInFile(plan)} RETURNING ${returnedRow(plan, "p")}
+            )${keepReturned(plan, "gone", kind)}
+            SELECT count(*) AS removed FROM gone`;
+  const { rows } = await statement.execute(db);
+  return Number((rows[0] as { removed: string }).removed);
+}
+
+/** Applies the staged rows as the plan says, in the caller's transaction; returns what it did. */
+export async function mergeIntoCatalog(db: Kysely<Database>, plan: MergePlan, catalogWasEmpty: boolean): Promise<MergeCounts> {
+  if (catalogWasEmpty) {
+    const created = plan.mode === "update-only" ? 0 : await insertAll(db, plan);
+    return { created, changed: 0, existing: 0, removed: 0 };
+  }
+  switch (plan.mode) {
+    case "create-only": {
+      const created = await createOnly(db, plan);
+      return { created, changed: 0, existing: 0, removed: 0 };
+    }
+    case "update-only": {
+      const { changed, existing } = await updateOnly(db, plan);
+      return { created: 0, changed, existing, removed: 0 };
+    }
+    case "upsert":
+    case "sync": {
+      const { created, changed } = await upsert(db, plan);
+      const removed = plan.mode === "sync" ? await removeNotInFile(db, plan) : 0;
+      return { created, changed, existing: -1, removed };
+    }
+  }
 }

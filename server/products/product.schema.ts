@@ -59,6 +59,8 @@ export function toProductJson(row: Selectable<ProductsTable>) {
     active: row.active,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
+    /** What last wrote it: an import (which), an edit, a bulk change, an undo (of which import). */
+    lastChange: { kind: row.last_change_kind, importId: row.last_change_import_id, at: row.updated_at.toISOString() },
   };
 }
 export type ProductJson = ReturnType<typeof toProductJson>;

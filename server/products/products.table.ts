@@ -109,12 +109,15 @@ export async function storedSpellingOf(db: Kysely<Database>, sku: string): Promi
 
 export function updateProductRow(db: Kysely<Database>, input: ProductUpdateInput) {
   const { id, ...changes } = input;
-  return db
-    .updateTable("products")
-    .set({ ...changes, updated_at: sql`now()` })
-    .where("id", "=", id)
-    .returningAll()
-    .executeTakeFirst();
+  return (
+    db
+      .updateTable("products")
+      // An edit: the product no longer holds any import's values (an undo leaves it alone).
+      .set({ ...changes, updated_at: sql`now()`, last_change_kind: "edit", last_change_import_id: null, values_import_id: null })
+      .where("id", "=", id)
+      .returningAll()
+      .executeTakeFirst()
+  );
 }
 
 export function deleteProductRow(db: Kysely<Database>, id: string) {

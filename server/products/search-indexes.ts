@@ -34,6 +34,13 @@ export const pause = (ms = POLL_MS) => new Promise((resolve) => setTimeout(resol
 
 const NAMES = SEARCH_INDEXES.map((index) => index.name);
 
+/**
+ * A write of at least this many rows, and at least a third of the catalog, goes faster without the
+ * search indexes and one rebuild afterwards than updating them row by row (docs/decisions/0005).
+ */
+const BULK_ROWS = 20_000;
+export const isBulkWrite = (rows: number, catalogSize: number) => rows >= BULK_ROWS && rows >= catalogSize / 3;
+
 /** Search indexes that are missing, or left invalid by an interrupted concurrent build. */
 export async function unusableSearchIndexes(db: Kysely<Database>): Promise<string[]> {
   const { rows } = await sql<{ name: string }>`
@@ -46,27 +53,35 @@ export async function unusableSearchIndexes(db: Kysely<Database>): Promise<strin
 /**
  * Runs `work` with the search indexes dropped, then rebuilds them (also when `work` throws).
  * Shutting down, it gives up waiting for the lock once `finishing` fires (returns undefined), and
- * skips or cuts the rebuild short once `handBack` does: a worker's sweeper finishes it.
+ * skips or cuts the rebuild short once `handBack` does: a worker's sweeper finishes it. With
+ * `rebuild: "later"` it returns as soon as `work` is done and rebuilds them in the background.
  */
 export async function withoutSearchIndexes<T>(
   pool: pg.Pool,
   log: Logger,
   work: () => Promise<T>,
   shutdown?: { finishing: AbortSignal; handBack: AbortSignal },
+  options: { rebuild: "after" } | { rebuild: "later"; db: Kysely<Database> } = { rebuild: "after" },
 ): Promise<T | undefined> {
-  return holdingSearchIndexLock(
+  const result = await holdingSearchIndexLock(
     pool,
     "wait",
     async (client) => {
       for (const { name } of SEARCH_INDEXES) await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
       try {
-        return await work();
+        return { value: await work() };
       } finally {
-        await rebuild(pool, client, log, shutdown?.handBack);
+        if (options.rebuild === "after") await rebuild(pool, client, log, shutdown?.handBack);
       }
     },
     shutdown?.finishing,
   );
+  if (options.rebuild === "later") {
+    void repairSearchIndexes(pool, options.db, log).catch((error: unknown) =>
+      log.warn({ error: (error as Error).message }, "rebuilding the search indexes failed; a worker's sweeper tries again"),
+    );
+  }
+  return result?.value;
 }
 
 /** Rebuilds what a crash mid-import left missing or invalid; skips if another process is at it. */

@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import type pg from "pg";
 import type { Database } from "../../db/schema.js";
 import type { ImportScheduler } from "../imports/import-queue.js";
+import type { Logger } from "../logger.js";
 import { Refusal, REFUSALS, SERVER_FAULT_MESSAGE } from "../refusal.js";
 import type { DeliveryJob } from "../webhooks/delivery-queue.js";
 import type { WebhookSettings } from "../webhooks/webhook-settings.js";
@@ -16,6 +17,7 @@ export interface ApiContext {
   webhookSettings: WebhookSettings;
   /** Queues one delivery attempt (Resend). */
   enqueueDelivery: (job: DeliveryJob) => Promise<void>;
+  log: Logger;
 }
 
 type Issue = { path: PropertyKey[]; message: string };

@@ -34,6 +34,7 @@ it("uploads a CSV through the page and follows it live to the completed summary"
   const page = await browser.newPage();
   await page.goto(`${server.url}/imports`);
   await page.getByLabel("CSV file").setInputFiles(writeCatalog("catalog.csv", 20_000, ",No sku,\n"));
+  await page.getByLabel("Review the changes before applying them").uncheck();
   await page.getByRole("button", { name: "Upload and import" }).click();
   await page.waitForURL(/\/imports\/\d+$/);
   await expect.poll(() => page.locator(".badge").textContent(), { timeout: 30_000 }).toBe("Completed");
@@ -70,7 +71,7 @@ it("explains a file it refuses, next to the upload form", async () => {
   const file = path.join(dir, "wrong.csv");
   writeFileSync(file, "title,price\nHat,3\n");
   await page.getByLabel("CSV file").setInputFiles(file);
-  await page.getByRole("button", { name: "Upload and import" }).click();
+  await page.getByRole("button", { name: "Upload and review" }).click();
   await expect.poll(() => page.getByRole("alert").textContent()).toMatch(/must name the columns sku and name/);
   await page.close();
 });

@@ -46,6 +46,7 @@ it("shows a Shopify file's suggested columns and first rows before uploading it,
   await column("Description").selectOption("");
   await expect.poll(() => preview.first().textContent()).toBe("2TEE-1Organic teeyes");
 
+  await page.getByLabel("Review the changes before applying them").uncheck();
   await page.getByRole("button", { name: "Upload and import" }).click();
   await page.waitForURL(/\/imports\/\d+$/);
   await expect.poll(() => page.locator(".badge").textContent(), { timeout: 30_000 }).toBe("Completed");

@@ -106,8 +106,25 @@ async function expectAppliedExactlyOnce(db: pg.Client, receiver: Receiver, impor
   expect(catalog.md5, "checksum of every product's sku, name, description and active").toBe(finalChecksum.md5);
   expect(catalog.countedByApp, "catalog_counts (the app's running total) must match the table").toBe(finalChecksum.count);
 
-  const { rows: staging } = await db.query("SELECT to_regclass($1) IS NULL AS dropped", [`staging.import_${importId}`]);
-  expect(staging[0].dropped, "the staging table is dropped in the merge transaction").toBe(true);
+  // The staged rows go right after the merge commits; what an undo needs stays, complete.
+  await waitUntil(
+    `the staged rows of import ${importId} to be dropped`,
+    async () => {
+      const { rows } = await db.query("SELECT to_regclass($1) IS NULL AS dropped", [`staging.import_${importId}`]);
+      return rows[0].dropped ? true : undefined;
+    },
+    10_000,
+  );
+  const { rows: undo } = await db.query(
+    `SELECT revertible, updated_count - unchanged_count AS changed, (SELECT count(*)::int FROM staging.${`import_${importId}_before`}) AS images
+     FROM imports WHERE id = $1`,
+    [importId],
+  );
+  expect(undo[0], "the import can be undone: one before-image per product it changed").toEqual({
+    revertible: true,
+    changed: undo[0].images,
+    images: SEED_ROWS,
+  });
 
   const events = await importEvents(db, importId);
   expect(
@@ -219,6 +236,52 @@ describe("crash safety", () => {
         `second server ready after ${readyMs} ms; import completed ${recoveredMs} ms after the restart`,
     );
   }, 180_000);
+
+  it("leaves the catalog as before an undo or as after it, never between, when its server is SIGKILLed mid-undo", async () => {
+    const databaseUrl = await createTestDatabase();
+    const db = await testConnection(databaseUrl);
+    cleanups.push(() => db.end());
+    const first = await startServer({ DATABASE_URL: databaseUrl });
+    const api = apiClient(first.url);
+    await seedCatalog(api, db);
+    const upload = await api.uploadFile(largeFile, "large.csv");
+    const importId = String(upload.body.id);
+    expect(await api.waitForImport(importId, undefined, 90_000)).toMatchObject({ status: "completed", revertible: true });
+
+    // The undo removes 350,000 products and gives 100,000 their seeded values back, in one transaction.
+    const undo = api.api.imports.revert.mutate({ id: importId });
+    undo.catch(() => {});
+    await waitUntil(
+      "the undo to be writing the catalog",
+      async () => {
+        const { rows } = await db.query(
+          `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND state = 'active'
+           AND (query LIKE '%DELETE FROM products WHERE created_import_id%' OR query LIKE '%SET sku = b.sku%')`,
+        );
+        return rows.length ? true : undefined;
+      },
+      60_000,
+      5,
+    );
+    first.child.kill("SIGKILL");
+    await first.exited;
+    await waitUntil("the killed server's sessions to end", async () => ((await appSessions(db)).length === 0 ? true : undefined), 30_000);
+
+    const left = await importState(db, importId);
+    const catalog = await catalogChecksum(db);
+    const undone = left.status === "reverted";
+    expect(left.status).toMatch(/^(completed|reverted)$/);
+    expect(catalog, `the catalog with the import ${left.status}: all of the undo or none of it`).toEqual(
+      undone ? { ...seedChecksum, countedByApp: seedChecksum.count } : { ...finalChecksum, countedByApp: finalChecksum.count },
+    );
+
+    // A new server can finish the job: the import is undone exactly once.
+    const second = await startServer({ DATABASE_URL: databaseUrl });
+    const again = apiClient(second.url);
+    if (!undone) expect(await again.api.imports.revert.mutate({ id: importId })).toMatchObject({ kept: 0, restored: SEED_ROWS });
+    expect(await catalogChecksum(db)).toEqual({ ...seedChecksum, countedByApp: seedChecksum.count });
+    expect((await importEvents(db, importId)).map((event) => event.type)).toEqual(["import.completed", "import.reverted"]);
+  });
 
   describe("when Postgres restarts mid-merge", () => {
     let postgres: RestartablePostgres;

@@ -11,7 +11,8 @@ export interface TestApp extends RunningApp {
   api: ProductImporterClient;
   /** The raw tRPC answer, for asserting on errors. */
   trpcRaw(procedure: string, input: unknown, method?: "GET" | "POST"): Promise<{ status: number; body: any }>;
-  uploadCsv(csv: string | Buffer, filename?: string): Promise<{ status: number; body: any }>;
+  /** Uploads as the Imports page does: the options as form fields before the file. */
+  uploadCsv(csv: string | Buffer, filename?: string, options?: Record<string, string>): Promise<{ status: number; body: any }>;
   waitForImport(id: string, until?: (item: any) => boolean, timeoutMs?: number): Promise<any>;
   products(): Promise<{ sku: string; name: string; description: string; active: boolean }[]>;
   /** Empties the catalog (and its count) so a test starts from nothing. */
@@ -48,13 +49,14 @@ export async function startTestApp(overrides: Partial<Record<keyof Config, strin
     ...app,
     api,
     trpcRaw,
-    async uploadCsv(csv, filename = "products.csv") {
+    async uploadCsv(csv, filename = "products.csv", options = {}) {
       const form = new FormData();
+      for (const [name, value] of Object.entries(options)) form.append(name, value);
       form.append("file", new Blob([typeof csv === "string" ? csv : new Uint8Array(csv)], { type: "text/csv" }), filename);
       const response = await fetch(`${app.url}/api/imports`, { method: "POST", body: form });
       return { status: response.status, body: await response.json() };
     },
-    async waitForImport(id, until = (item) => ["completed", "failed", "cancelled"].includes(item.status), timeoutMs = 30_000) {
+    async waitForImport(id, until = (item) => ["completed", "failed", "cancelled", "reverted"].includes(item.status), timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const item = await api.imports.get.query({ id });

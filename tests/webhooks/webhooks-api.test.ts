@@ -90,11 +90,13 @@ describe("delivery", () => {
     const product = await app.api.products.create.mutate({ sku: "hook-1", name: "Hooked" });
     await app.api.products.update.mutate({ id: product.id, name: "Hooked again" });
     await app.api.products.delete.mutate({ id: product.id });
-    await importCsv(app, "sku,name\nhook-2,Two\n", "hooks.csv");
+    const imported = await importCsv(app, "sku,name\nhook-2,Two\n", "hooks.csv");
     await app.api.products.deleteAll.mutate({});
     expect((await app.uploadCsv('sku,name\nx,"never closed\n', "broken.csv")).status).toBe(400);
+    // Its product is gone already: the undo has nothing left to remove, and says so.
+    await app.api.imports.revert.mutate({ id: imported.id });
 
-    const requests = await target.waitFor(6);
+    const requests = await target.waitFor(7);
     const messages = requests.map((request) => verified(webhook.secret, request));
     expect(messages.map((message) => message.type).sort()).toEqual([...EVENT_TYPES].sort());
     for (const [index, message] of messages.entries()) {
@@ -107,6 +109,7 @@ describe("delivery", () => {
     expect(byType["product.updated"]).toMatchObject({ id: product.id, name: "Hooked again" });
     expect(byType["product.deleted"]).toMatchObject({ id: product.id, sku: "hook-1" });
     expect(byType["products.deleted_all"]).toEqual({ deleted: 1 });
+    expect(byType["import.reverted"]).toMatchObject({ id: imported.id, status: "reverted", restored: 0, removed: 0, kept: 0 });
     expect(byType["import.completed"]).toMatchObject({ filename: "hooks.csv", createdCount: 1, updatedCount: 0, errorCount: 0 });
     expect(byType["import.failed"]).toMatchObject({ filename: "broken.csv", error: expect.stringMatching(/^Line 2/) });
 

@@ -1,0 +1,73 @@
+import { useEffect, useState } from "react";
+import { EMPTY_DESCRIPTION_LABELS, MODE_LABELS, SYNC_ACTION_LABELS } from "~/lib/import-status";
+import { EMPTY_DESCRIPTION_RULES, IMPORT_MODES, SYNC_ACTIONS } from "../../server/imports/apply-choices";
+
+/** The browser remembers whether this person reviews imports first (the default) or applies them straight away. */
+const REVIEW_PREFERENCE = "product-importer.review-first";
+
+/** Whether to review first: true until this browser was told otherwise. */
+export function useReviewPreference(): [boolean, (next: boolean) => void] {
+  const [review, setReview] = useState(true);
+  useEffect(() => {
+    if (window.localStorage.getItem(REVIEW_PREFERENCE) === "no") setReview(false);
+  }, []);
+  const choose = (next: boolean) => {
+    setReview(next);
+    window.localStorage.setItem(REVIEW_PREFERENCE, next ? "yes" : "no");
+  };
+  return [review, choose];
+}
+
+/**
+ * How the upload applies (CONTRACT.md's review, mode, syncAction, emptyDescription), as plain form
+ * fields: the form posts them without JavaScript, and the upload panel sends them before the file.
+ * They come before the file input so a plain form sends them first, as the server reads them.
+ */
+export function ApplyOptions({ disabled, review, onReview }: { disabled: boolean; review: boolean; onReview: (next: boolean) => void }) {
+  const [mode, setMode] = useState<string>("upsert");
+  return (
+    <fieldset className="apply-options" disabled={disabled}>
+      <legend>How it applies</legend>
+      <label className="checkbox">
+        <input type="checkbox" name="review" value="1" checked={review} onChange={(event) => onReview(event.currentTarget.checked)} />
+        Review the changes before applying them
+      </label>
+      <label>
+        <span>Mode</span>
+        <select name="mode" value={mode} onChange={(event) => setMode(event.currentTarget.value)}>
+          {IMPORT_MODES.map((value) => (
+            <option key={value} value={value}>
+              {MODE_LABELS[value]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <details open={mode === "sync" ? true : undefined}>
+        <summary>Sync and empty cells</summary>
+        <div className="apply-more">
+          <label>
+            <span>Products not in the file (sync)</span>
+            <select name="syncAction" defaultValue="deactivate">
+              {SYNC_ACTIONS.map((value) => (
+                <option key={value} value={value}>
+                  {SYNC_ACTION_LABELS[value]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            <span>An empty description cell</span>
+            <select name="emptyDescription" defaultValue="clear">
+              {EMPTY_DESCRIPTION_RULES.map((value) => (
+                <option key={value} value={value}>
+                  {EMPTY_DESCRIPTION_LABELS[value]}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      </details>
+      {!review ? <p className="hint">The file applies as soon as it is uploaded; you can still undo it afterwards.</p> : null}
+    </fieldset>
+  );
+}

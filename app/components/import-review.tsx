@@ -1,0 +1,198 @@
+import { Form, Link, useLocation } from "@remix-run/react";
+import { Pagination } from "~/components/pagination";
+import { formatCount, formatDateTime } from "~/lib/format";
+import { describeApplying, type ImportJson } from "~/lib/import-status";
+import type { ReviewJson } from "../../server/review/review-import";
+import type { ChangeKind } from "../../server/review/change-kinds";
+
+export interface ChangesPage {
+  items: {
+    sku: string;
+    kind: ChangeKind;
+    before: { sku: string; name: string; description: string; active: boolean } | null;
+    after: { sku: string; name: string; description: string; active: boolean } | null;
+    changedFields: ("sku" | "name" | "description" | "active")[];
+  }[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+const KIND_TABS: { kind: ChangeKind | null; label: string; count: (review: ReviewJson) => number }[] = [
+  { kind: null, label: "All changes", count: (r) => r.created + r.updated + r.removed },
+  { kind: "update", label: "Updates", count: (r) => r.updated },
+  { kind: "create", label: "New SKUs", count: (r) => r.created },
+  { kind: "remove", label: "Removed", count: (r) => r.removed },
+];
+
+const FIELD_LABELS = { sku: "SKU spelling", name: "Name", description: "Description", active: "Active" } as const;
+const FIELD_COUNTS = { sku: "SKU spellings", name: "names", description: "descriptions", active: "active flags" } as const;
+
+const show = (field: keyof typeof FIELD_LABELS, value: string | boolean | undefined) =>
+  field === "active" ? (value ? "active" : "inactive") : value === "" ? "(empty)" : String(value ?? "");
+
+/** What applying a held import would do: counts, warnings, the changes page by page, and Apply / Discard. */
+export function ImportReview({
+  item,
+  review,
+  changes,
+  kind,
+  busy,
+}: {
+  item: ImportJson;
+  review: ReviewJson;
+  changes: ChangesPage;
+  kind: ChangeKind | null;
+  busy: boolean;
+}) {
+  return (
+    <section className="panel review" aria-labelledby="review-heading">
+      <div className="panel-head">
+        <h2 id="review-heading">What applying it would change</h2>
+        <span className="hint">Compared with the catalog {formatDateTime(review.computedAt)}</span>
+      </div>
+      <p className="meta">Mode: {describeApplying(item)}.</p>
+      {review.catalogChangedSince ? (
+        <p className="callout" role="status">
+          The catalog changed since this file was first compared with it: the counts below are against the catalog as it is now.
+        </p>
+      ) : null}
+      <ReviewCounts review={review} />
+      {review.warnings.length ? (
+        <ul className="warnings" aria-label="Worth knowing">
+          {review.warnings.map((warning) => (
+            <li key={warning}>{warning}</li>
+          ))}
+        </ul>
+      ) : null}
+      <Form method="post" className="actions review-actions">
+        {review.needsSyncConfirmation ? (
+          <label className="checkbox confirm">
+            <input type="checkbox" name="confirmLargeSync" value="1" required />I understand that this sync{" "}
+            {item.syncAction === "delete" ? "deletes" : "deactivates"} {formatCount(review.removed)} of the catalog&apos;s{" "}
+            {formatCount(review.catalogSize)} products
+          </label>
+        ) : null}
+        <button className="button primary" name="intent" value="apply" disabled={busy}>
+          Apply import
+        </button>
+        <button className="button" name="intent" value="discard" disabled={busy} formNoValidate>
+          Discard
+        </button>
+        <span className="hint">Applying recounts against the catalog as it is then; a completed import can be undone.</span>
+      </Form>
+      <ChangesTable review={review} changes={changes} kind={kind} />
+    </section>
+  );
+}
+
+function ReviewCounts({ review }: { review: ReviewJson }) {
+  const { changed } = review;
+  const fields = (Object.keys(FIELD_LABELS) as (keyof typeof FIELD_LABELS)[]).filter((field) => changed[field] > 0);
+  return (
+    <>
+      <div className="summary" aria-label="Counts">
+        <Count label="Created" value={review.created} explain="new SKUs" />
+        <Count label="Updated" value={review.updated} explain="values change" />
+        <Count label="Unchanged" value={review.unchanged} explain="already as in the file" />
+        {review.skipped ? <Count label="Skipped" value={review.skipped} explain="left alone by the mode" /> : null}
+        {review.removed || review.mode === "sync" ? (
+          <Count label="Removed" value={review.removed} explain="not in the file" warn={review.removed > 0} />
+        ) : null}
+        <Count label="Rejected" value={review.rejected} explain="see the rejected rows" warn={review.rejected > 0} />
+        <Count label="Repeated" value={review.repeated} explain="a later row of the SKU wins" />
+        <Count label="Rows in the file" value={review.totalRows} explain="all of the above" />
+      </div>
+      {fields.length ? (
+        <p className="meta">Of the updates: {fields.map((field) => `${formatCount(changed[field])} ${FIELD_COUNTS[field]}`).join(", ")} change.</p>
+      ) : null}
+    </>
+  );
+}
+
+function Count({ label, value, explain, warn }: { label: string; value: number; explain: string; warn?: boolean }) {
+  return (
+    <div className={`stat ${warn ? "warn" : ""}`}>
+      <span className="stat-value">{formatCount(value)}</span>
+      <span className="stat-label">{label}</span>
+      <span className="stat-explain">{explain}</span>
+    </div>
+  );
+}
+
+function ChangesTable({ review, changes, kind }: { review: ReviewJson; changes: ChangesPage; kind: ChangeKind | null }) {
+  const location = useLocation();
+  const hrefFor = (next: ChangeKind | null) => {
+    const params = new URLSearchParams(location.search);
+    params.delete("changesPage");
+    if (next) params.set("kind", next);
+    else params.delete("kind");
+    const query = params.toString();
+    return `${location.pathname}${query ? `?${query}` : ""}`;
+  };
+  return (
+    <div className="changes">
+      <nav className="tabs" aria-label="Kinds of change">
+        {KIND_TABS.filter((tab) => tab.kind !== "remove" || review.mode === "sync").map((tab) => (
+          <Link key={tab.label} to={hrefFor(tab.kind)} aria-current={tab.kind === kind ? "page" : undefined} preventScrollReset>
+            {tab.label} ({formatCount(tab.count(review))})
+          </Link>
+        ))}
+      </nav>
+      {changes.items.length === 0 ? (
+        <p className="empty">Nothing of this kind.</p>
+      ) : (
+        <div className="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">SKU</th>
+                <th scope="col">Change</th>
+                <th scope="col">Before → after</th>
+              </tr>
+            </thead>
+            <tbody>
+              {changes.items.map((change) => (
+                <tr key={`${change.kind}-${change.sku}`}>
+                  <td className="filename">{change.sku}</td>
+                  <td>{change.kind === "update" ? "Update" : change.kind === "create" ? "New" : change.after ? "Deactivate" : "Delete"}</td>
+                  <td>
+                    <ChangeDetail change={change} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pagination total={changes.total} page={changes.page} pageSize={changes.pageSize} param="changesPage" />
+    </div>
+  );
+}
+
+function ChangeDetail({ change }: { change: ChangesPage["items"][number] }) {
+  if (change.kind === "create" && change.after) {
+    return (
+      <span>
+        {change.after.name} · {show("active", change.after.active)}
+        {change.after.description ? ` · ${change.after.description.slice(0, 120)}` : ""}
+      </span>
+    );
+  }
+  if (change.kind === "remove")
+    return (
+      <span>
+        {change.before?.name ?? ""} · {change.after ? "becomes inactive" : "is deleted"}
+      </span>
+    );
+  return (
+    <ul className="field-changes">
+      {change.changedFields.map((field) => (
+        <li key={field}>
+          <span className="field-name">{FIELD_LABELS[field]}:</span> <del>{show(field, change.before?.[field]).slice(0, 160)}</del> →{" "}
+          <ins>{show(field, change.after?.[field]).slice(0, 160)}</ins>
+        </li>
+      ))}
+    </ul>
+  );
+}
