@@ -51,20 +51,21 @@ export function deleteProduct(db: Kysely<Database>, id: string) {
   });
 }
 
-/** How long products.deleteAll waits for a search-index rebuild (seconds after a large import). */
-const REBUILD_WAIT_MS = 15_000;
-const REBUILDING = Symbol("search indexes are being rebuilt");
+/** How long products.deleteAll waits for an import being applied or a search-index rebuild (seconds after a large import). */
+const BUSY_WAIT_MS = 15_000;
+const BUSY = Symbol("an import is being applied, or the search indexes rebuilt");
 
 /**
  * TRUNCATE is instant at any size, but it must not queue behind a running import: waiting for
- * its lock would block every reader of the catalog meanwhile. So it refuses instead.
+ * its lock would block every reader of the catalog meanwhile. So it asks again every moment for
+ * up to BUSY_WAIT_MS (an import finishing, an import worker checking for more), then refuses.
  */
 export async function deleteAllProducts(db: Kysely<Database>): Promise<{ deleted: number }> {
-  const deadline = Date.now() + REBUILD_WAIT_MS;
+  const deadline = Date.now() + BUSY_WAIT_MS;
   try {
     for (;;) {
       const outcome = await truncateCatalog(db);
-      if (outcome !== REBUILDING) return outcome;
+      if (outcome !== BUSY) return outcome;
       if (Date.now() > deadline) throw new CatalogBusy();
       await pause();
     }
@@ -78,8 +79,9 @@ export async function deleteAllProducts(db: Kysely<Database>): Promise<{ deleted
 function truncateCatalog(db: Kysely<Database>) {
   return db.transaction().execute(async (tx) => {
     // TRUNCATE beside a concurrent index build would deadlock; the order is the imports' one.
-    if (!(await trySearchIndexLock(tx))) return REBUILDING;
-    if (!(await tryTransactionLock(tx, "catalogWrite"))) throw new CatalogBusy();
+    // Polled, not waited for inside a statement: a queued TRUNCATE would block every reader.
+    if (!(await trySearchIndexLock(tx))) return BUSY;
+    if (!(await tryTransactionLock(tx, "catalogWrite"))) return BUSY;
     await sql`SET LOCAL lock_timeout = '3s'`.execute(tx);
     const deleted = await productCount(tx);
     await truncateProducts(tx);

@@ -82,7 +82,18 @@ describe("products.deleteAll", () => {
     expect((await events()).at(-1)).toEqual({ type: "products.deleted_all", data: { deleted: 5000 } });
   });
 
-  it("refuses while an import is being applied, deleting nothing", async () => {
+  it("waits for an import being applied to finish, then deletes", async () => {
+    await app.api.products.create.mutate({ sku: "wait", name: "Wait" });
+    const lock = await holdCatalogLock(app.database.connectionString);
+    const started = Date.now();
+    const deleting = app.api.products.deleteAll.mutate({});
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await lock.release();
+    expect(await deleting).toEqual({ deleted: 1 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+  });
+
+  it("refuses when an import is still being applied after 15 s, deleting nothing", async () => {
     await app.api.products.create.mutate({ sku: "stay", name: "Stay" });
     const lock = await holdCatalogLock(app.database.connectionString);
     try {
