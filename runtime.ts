@@ -3,6 +3,7 @@
  * Every other module receives what it needs from here, so `server/` never reaches into `jobs/` and
  * `db/` knows nothing of either.
  */
+import { stopParseWorkers, warmUpParseWorker } from "./server/imports/parse-workers.js";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import { existsSync } from "node:fs";
@@ -97,6 +98,8 @@ export async function startApp(config: Config, options: { pages?: boolean } = {}
   }
   const hub = new ProgressHub(postgres.url, database.db);
   if (serveWeb) await hub.start();
+  // The first large upload should not wait the second or so a parse worker takes to load.
+  if (serveWeb && config.PARSE_IN_WORKER) warmUpParseWorker();
 
   let ready = true;
   const app = createHttpApp({
@@ -108,6 +111,7 @@ export async function startApp(config: Config, options: { pages?: boolean } = {}
     allowedHosts: config.ALLOWED_HOSTS,
     maxUploadBytes: config.MAX_UPLOAD_BYTES,
     maxConcurrentUploads: config.MAX_CONCURRENT_UPLOADS,
+    parseInWorker: config.PARSE_IN_WORKER,
     uploadIdleTimeoutMs: config.UPLOAD_IDLE_TIMEOUT_MS,
     maxConcurrentExports: config.MAX_CONCURRENT_EXPORTS,
     exportStallTimeoutMs: config.EXPORT_STALL_TIMEOUT_MS,
@@ -147,6 +151,7 @@ export async function startApp(config: Config, options: { pages?: boolean } = {}
       const closed = new Promise((resolve) => server.close(resolve));
       server.closeIdleConnections();
       await hub.stop();
+      await stopParseWorkers();
       await Promise.all([worker?.stop(deadline), webhookWorker?.stop()]);
       // Delivery jobs still running at the deadline are failed back to pg-boss, which retries them.
       await boss.stop({ graceful: true, wait: true, timeout: Math.max(0, deadline - Date.now()) });

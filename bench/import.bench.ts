@@ -11,10 +11,14 @@ import { pipeline } from "node:stream/promises";
 import { ensureDatabase, startEmbeddedPostgres } from "../db/embedded.js";
 import { startAppProcess } from "../tests/support/app-process.js";
 import { REAL_CATALOG, writeCatalogFile } from "./catalog-file.js";
+import { printProfiles } from "./cpu-profile.js";
 import { waitForSearchIndexes } from "./search-ready.js";
 import { CATALOG_FILE, WORK_DIR, median, percentile, apiOf, uploadFile } from "./support.js";
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+/** `npm run bench:import -- --profile`: one run with the server's threads profiled, then where their time went. */
+const PROFILE = process.argv.includes("--profile");
+const PROFILE_DIR = path.join(WORK_DIR, "profile");
+const RUNS = PROFILE ? 1 : Number(process.env.BENCH_RUNS ?? 3);
 const FILE = CATALOG_FILE;
 const CHANGED_FILE = path.join(WORK_DIR, `catalog-${REAL_CATALOG.rows}-${REAL_CATALOG.seed}-v2-changed.csv`);
 
@@ -26,6 +30,9 @@ interface AppTiming {
   totalMs: number;
   listP95Ms: number;
   listMaxMs: number;
+  /** While the file uploads and is parsed (the request thread's share of the work), and while it merges (Postgres's). */
+  listUploadP95Ms: number;
+  listMergeP95Ms: number;
   /** From `completed` until the search indexes a large import drops are rebuilt. */
   searchReadyMs: number;
   created: number;
@@ -120,18 +127,23 @@ async function reviewApplyUndo(url: string, databaseUrl: string, firstImportId: 
 /** Uploads the file and waits for `completed`, asking products.list every 100 ms meanwhile. */
 async function importThroughApp(url: string, databaseUrl: string, file: string): Promise<AppTiming> {
   const latencies: number[] = [];
+  const during = { upload: [] as number[], merge: [] as number[] };
+  let phase: keyof typeof during = "upload";
   let running = true;
   const probe = (async () => {
     while (running) {
       const started = performance.now();
+      const askedDuring = phase;
       await apiOf(url).products.list.query({ page: 1, pageSize: 50 });
       latencies.push(performance.now() - started);
+      during[askedDuring].push(performance.now() - started);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   })();
   const started = performance.now();
   const response = await uploadFile(url, file);
   const staged = performance.now();
+  phase = "merge";
   if (response.status !== 202) throw new Error(`upload answered ${response.status}: ${JSON.stringify(response.body)}`);
   let item: any;
   for (;;) {
@@ -151,6 +163,8 @@ async function importThroughApp(url: string, databaseUrl: string, file: string):
     totalMs: finished - started,
     listP95Ms: percentile(latencies, 95),
     listMaxMs: Math.max(...latencies),
+    listUploadP95Ms: percentile(during.upload, 95),
+    listMergeP95Ms: percentile(during.merge.length ? during.merge : [0], 95),
     created: item.createdCount,
     updated: item.updatedCount,
     id: response.body.id,
@@ -248,7 +262,9 @@ async function main() {
       const database = `bench_${run}_${Date.now()}`;
       await ensureDatabase(cluster.adminUrl, database);
       const databaseUrl = cluster.urlFor(database);
-      const app = await startAppProcess({ DATABASE_URL: databaseUrl, ROLE: "all" });
+      if (PROFILE) rmSync(PROFILE_DIR, { recursive: true, force: true });
+      const profiling: Record<string, string> = PROFILE ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${PROFILE_DIR}` } : {};
+      const app = await startAppProcess({ DATABASE_URL: databaseUrl, ROLE: "all", ...profiling });
       try {
         const setup = new pg.Client({ connectionString: databaseUrl });
         await setup.connect();
@@ -269,7 +285,7 @@ async function main() {
           results[scenario]!.app.push(appTiming);
           results[scenario]!.baseline.push(baseline);
           console.log(
-            `run ${run} · ${scenario}: app ${seconds(appTiming.totalMs)} s (staging ${seconds(appTiming.stagingMs)}, merge ${seconds(appTiming.mergeMs)}; search ready +${seconds(appTiming.searchReadyMs)}; created ${appTiming.created}, updated ${appTiming.updated}) · baseline ${seconds(baseline.totalMs)} s · ratio ${(appTiming.totalMs / baseline.totalMs).toFixed(2)} · list p95 ${appTiming.listP95Ms.toFixed(0)} ms`,
+            `run ${run} · ${scenario}: app ${seconds(appTiming.totalMs)} s (staging ${seconds(appTiming.stagingMs)}, merge ${seconds(appTiming.mergeMs)}; search ready +${seconds(appTiming.searchReadyMs)}; created ${appTiming.created}, updated ${appTiming.updated}) · baseline ${seconds(baseline.totalMs)} s · ratio ${(appTiming.totalMs / baseline.totalMs).toFixed(2)} · list p95 ${appTiming.listP95Ms.toFixed(0)} ms (upload ${appTiming.listUploadP95Ms.toFixed(0)}, merge ${appTiming.listMergeP95Ms.toFixed(0)})`,
           );
         }
         const ids = Object.fromEntries(scenarios.map((scenario) => [scenario, results[scenario]!.app.at(-1)!.id]));
@@ -285,6 +301,10 @@ async function main() {
     }
   } finally {
     await cluster.stop();
+  }
+  if (PROFILE) {
+    console.log(`\nCPU profiles of the server's threads (${PROFILE_DIR}; open one in Chrome DevTools for the flame chart):`);
+    printProfiles(PROFILE_DIR);
   }
 
   const rows = scenarios.map((scenario) => {
@@ -302,19 +322,21 @@ async function main() {
       ratio: median(ratios).toFixed(2),
       listP95Ms: median(app.map((t) => t.listP95Ms)).toFixed(0),
       listMaxMs: Math.max(...app.map((t) => t.listMaxMs)).toFixed(0),
+      listUploadP95Ms: median(app.map((t) => t.listUploadP95Ms)).toFixed(0),
+      listMergeP95Ms: median(app.map((t) => t.listMergeP95Ms)).toFixed(0),
       searchReadyS: seconds(median(app.map((t) => t.searchReadyMs))),
     };
   });
   console.log(
-    `\nmedian of ${RUNS} runs, ${REAL_CATALOG.rows} rows; server peak RSS ${(Math.max(...peakRss) / 2 ** 20).toFixed(0)} MB (max of runs)\n`,
+    `\nmedian of ${RUNS} runs, ${REAL_CATALOG.rows} rows, parsing ${process.env.PARSE_IN_WORKER === "0" ? "on the request thread (PARSE_IN_WORKER=0)" : "in a worker thread"}; server peak RSS ${(Math.max(...peakRss) / 2 ** 20).toFixed(0)} MB (max of runs)\n`,
   );
   console.log(
-    "| scenario | upload + staging s | merge s | total s | rows/s | baseline s (COPY + upsert) | ratio | products.list p95 / max ms | search indexes ready + s |",
+    "| scenario | upload + staging s | merge s | total s | rows/s | baseline s (COPY + upsert) | ratio | products.list p95 / max ms | p95 while uploading / merging ms | search indexes ready + s |",
   );
-  console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+  console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const row of rows) {
     console.log(
-      `| ${row.scenario} | ${row.stagingS} | ${row.mergeS} | ${row.totalS} | ${row.rowsPerS.toLocaleString("en-US")} | ${row.baselineS} (${row.baselineCopyS} + ${row.baselineMergeS}) | ${row.ratio}× | ${row.listP95Ms} / ${row.listMaxMs} | ${row.searchReadyS} |`,
+      `| ${row.scenario} | ${row.stagingS} | ${row.mergeS} | ${row.totalS} | ${row.rowsPerS.toLocaleString("en-US")} | ${row.baselineS} (${row.baselineCopyS} + ${row.baselineMergeS}) | ${row.ratio}× | ${row.listP95Ms} / ${row.listMaxMs} | ${row.listUploadP95Ms} / ${row.listMergeP95Ms} | ${row.searchReadyS} |`,
     );
   }
   // Each run's ratios against the merges measured in the same run, then their medians.

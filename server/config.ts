@@ -28,6 +28,11 @@ const configSchema = z.object({
   UPLOAD_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   /** Exports one process streams at once; each holds a connection. Default: a quarter of the pool. */
   MAX_CONCURRENT_EXPORTS: z.coerce.number().int().positive().optional(),
+  /** A large CSV upload is parsed and validated in a worker thread; 0 parses it on the request thread. */
+  PARSE_IN_WORKER: z
+    .enum(["0", "1", "true", "false", ""])
+    .optional()
+    .transform((value) => value !== "0" && value !== "false"),
   /** An export whose client reads nothing for this long is ended, and its connection freed. */
   EXPORT_STALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: flag,

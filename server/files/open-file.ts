@@ -1,11 +1,10 @@
-import iconv from "iconv-lite";
 import { createWriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { Readable, type Transform } from "node:stream";
+import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { csvRecords, csvRecordStream, type SourceRecord } from "./csv-records.js";
+import { readCsv, type SourceRecord } from "./csv-records.js";
 import { detectDialect, SAMPLE_BYTES, type Delimiter, type Dialect, type Encoding } from "./dialect.js";
 import { formatOf, type FileFormat } from "./file-format.js";
 import { unusableFile } from "./unusable-file.js";
@@ -27,6 +26,8 @@ export interface OpenedFile {
   sheet: SheetInfo | null;
   /** The file's records with their line numbers, in batches. */
   records: AsyncIterable<SourceRecord[]>;
+  /** A CSV file's bytes (the sample included), for reading elsewhere instead of through `records`. */
+  csv: { bytes: Readable; wholeFile: boolean } | null;
   /** Stops reading and frees what the file holds (streams, a temporary copy); safe to call twice. */
   close(): Promise<void>;
 }
@@ -92,20 +93,15 @@ export async function openFile(bytes: Readable, file: { filename: string; conten
   if (format === "xlsx") return openWorkbook(all, choice.sheet);
   const dialect = detectDialect(sample, choice, wholeFile);
   assertTextSample(sample, dialect);
-  // UTF-8 goes to the parser as bytes (its own decoding is the fastest); the rest through iconv-lite.
-  const text = dialect.encoding === "utf-8" ? all : all.pipe(iconv.decodeStream(dialect.encoding) as unknown as Transform);
-  if (text !== all) all.on("error", (error) => text.destroy(error));
-  const parser = csvRecordStream(dialect);
-  // Read through `records` (which sees the parser's error when it gets there), not as events.
-  parser.on("error", () => {});
-  text.on("error", (error) => parser.destroy(error));
-  text.pipe(parser);
+  let reading: ReturnType<typeof readCsv> | null = null;
+  const read = () => (reading ??= readCsv(all, dialect));
   const close = async () => {
-    parser.destroy();
-    text.destroy();
+    if (reading) await reading.close();
     all.destroy();
   };
-  return { format, dialect, sheet: null, records: csvRecords(parser), close };
+  // Parsed here only when iterated: a large file may instead be handed to a worker thread as bytes.
+  const records: AsyncIterable<SourceRecord[]> = { [Symbol.asyncIterator]: () => read().records[Symbol.asyncIterator]() };
+  return { format, dialect, sheet: null, records, csv: { bytes: all, wholeFile }, close };
 }
 
 async function openWorkbook(bytes: Readable, wanted: string | undefined): Promise<OpenedFile> {
@@ -121,7 +117,7 @@ async function openWorkbook(bytes: Readable, wanted: string | undefined): Promis
       await records.return(undefined);
       await removeFolder();
     };
-    return { format: "xlsx", dialect: null, sheet, records, close };
+    return { format: "xlsx", dialect: null, sheet, records, csv: null, close };
   } catch (error) {
     await removeFolder();
     throw error;

@@ -31,6 +31,8 @@ export interface HttpAppDeps {
   allowedHosts: string[];
   maxUploadBytes: number;
   maxConcurrentUploads: number;
+  /** Large CSV uploads are read in a worker thread (PARSE_IN_WORKER). */
+  parseInWorker: boolean;
   uploadIdleTimeoutMs: number;
   maxConcurrentExports: number;
   exportStallTimeoutMs: number;
@@ -69,6 +71,7 @@ export function createHttpApp(deps: HttpAppDeps) {
     uploadRoute({
       db: deps.api.db,
       pool: deps.api.pool,
+      parseInWorker: deps.parseInWorker,
       maxUploadBytes: deps.maxUploadBytes,
       maxConcurrentUploads: deps.maxConcurrentUploads,
       idleTimeoutMs: deps.uploadIdleTimeoutMs,

@@ -1,26 +1,33 @@
 import type { Kysely } from "kysely";
 import type pg from "pg";
-import { setImmediate as nextTurn } from "node:timers/promises";
 import type { Database } from "../../db/schema.js";
 import { withTransaction } from "../../db/transaction.js";
 import { Refusal } from "../refusal.js";
-import type { SourceRecord } from "../files/csv-records.js";
 import type { OpenedFile } from "../files/open-file.js";
-import { assertTextHeader, unusableFile } from "../files/unusable-file.js";
+import { assertTextHeader } from "../files/unusable-file.js";
 import { findSavedMapping, saveMapping, touchMapping } from "../mappings/mappings.table.js";
 import { resolveColumns, type MappingChoice, type ResolvedColumns } from "../mappings/resolve-columns.js";
 import type { RejectedRow } from "./csv-row.js";
 import { insertRejectedRows } from "./import-errors.table.js";
 import { createImport, markStaged, type ImportRow, type ReadAs, type UploadTotals } from "./imports.table.js";
-import { RowReader } from "./row-reader.js";
+import { rowsOnThisThread, type RowSource } from "./row-source.js";
 import { createStagingTable, openStagingCopy, stageKeptSkus } from "./staging.js";
 import { StagingCopy } from "./staging-copy.js";
 import type { ApplyChoice } from "./upload-options.js";
 import { UploadProgress } from "./upload-progress.js";
+import { rowsFromWorker } from "./worker-rows.js";
 
 export interface StagingDeps {
   db: Kysely<Database>;
   pool: pg.Pool;
+  /** A CSV file larger than its first sample is parsed in a worker thread (PARSE_IN_WORKER). */
+  parseInWorker?: boolean;
+}
+
+/** Where the file's records are parsed and validated: a worker for a large CSV, else here. */
+function rowSourceFor(deps: StagingDeps, file: OpenedFile): RowSource {
+  if (file.csv && file.dialect && !file.csv.wholeFile && deps.parseInWorker !== false) return rowsFromWorker(file.csv.bytes, file.dialect);
+  return rowsOnThisThread(file.records, async () => {});
 }
 
 /** What the caller learns while the upload runs: the import it created, and how to stop it. */
@@ -39,21 +46,6 @@ export interface UploadInProgress {
 export const CANCELLED_WHILE_UPLOADING = () => new Refusal("conflict", "The import was cancelled while it uploaded.");
 
 const REJECTED_BATCH = 500;
-/**
- * A fast upload never makes parsing wait for I/O, and one turn of the event loop can hand it
- * megabytes: other requests would queue behind whole seconds of parsing. Stepping aside after this
- * much parsing keeps them quick; more often stalls the upload socket for nothing.
- */
-const YIELD_AFTER_MS = 25;
-
-/** The first record: the header. */
-async function readHeaderRecord(batches: AsyncIterator<SourceRecord[]>): Promise<{ header: string[]; rest: SourceRecord[] }> {
-  for (;;) {
-    const { done, value } = await batches.next();
-    if (done) throw unusableFile("The file is empty; it needs a header naming sku and name.");
-    if (value.length) return { header: value[0]!.fields, rest: value.slice(1) };
-  }
-}
 
 /** How the file was read, for the import's record and page. */
 function readAs(file: OpenedFile, columns: ResolvedColumns): ReadAs {
@@ -86,12 +78,19 @@ export async function stageRecords(deps: StagingDeps, file: OpenedFile, upload: 
 }
 
 async function stageFile(deps: StagingDeps, file: OpenedFile, upload: UploadInProgress): Promise<ImportRow> {
-  const batches = file.records[Symbol.asyncIterator]();
-  const { header, rest } = await readHeaderRecord(batches);
+  const source = rowSourceFor(deps, file);
+  try {
+    return await stageRows(deps, file, source, upload);
+  } finally {
+    await source.close();
+  }
+}
+
+async function stageRows(deps: StagingDeps, file: OpenedFile, source: RowSource, upload: UploadInProgress): Promise<ImportRow> {
+  const header = await source.header();
   assertTextHeader(header);
   const saved = upload.mapping.mapping ? undefined : await findSavedMapping(deps.db, header);
   const columns = resolveColumns(header, upload.mapping, saved);
-  const reader = new RowReader(columns);
   const created = await createImport(deps.db, {
     filename: upload.filename,
     header,
@@ -102,47 +101,31 @@ async function stageFile(deps: StagingDeps, file: OpenedFile, upload: UploadInPr
   const importId = created.id;
   upload.importId = importId;
   const totals: UploadTotals = { totalRows: 0, errorCount: 0, sizeBytes: 0, unspecifiedActive: 0 };
-  const activeMapped = columns.index.active !== null;
   const progress = new UploadProgress(deps.db, importId, totals, upload.bytesRead, () => upload.stop(CANCELLED_WHILE_UPLOADING()));
   let rejected: RejectedRow[] = [];
-  // A sync keeps the products its rejected rows name: their SKUs count as present.
   const rejectedSkus: string[] = [];
-  const keepsRejectedSkus = upload.applying.mode === "sync";
   const flushRejected = async () => {
     const rows = rejected;
     rejected = [];
     await insertRejectedRows(deps.db, importId, rows);
   };
+  const inputs = { header, choice: upload.mapping, saved, keepRejectedSkus: upload.applying.mode === "sync" };
   try {
     return await withTransaction(deps.pool, async (tx) => {
       await createStagingTable(tx.db, importId);
       const staging = new StagingCopy(openStagingCopy(tx.client, importId));
-      let workingSince = performance.now();
       try {
-        for (let batch = rest, next; ; batch = next.value) {
-          for (const { fields, line } of batch) {
-            totals.totalRows += 1;
-            const outcome = reader.read(fields, line);
-            if ("rejected" in outcome) {
-              totals.errorCount += 1;
-              rejected.push(outcome.rejected);
-              if (keepsRejectedSkus) {
-                const sku = reader.skuOf(fields);
-                if (sku) rejectedSkus.push(sku);
-              }
-              if (rejected.length >= REJECTED_BATCH) await flushRejected();
-            } else {
-              if (activeMapped && outcome.accepted.active === null) totals.unspecifiedActive! += 1;
-              const drained = staging.add(outcome.accepted);
-              if (drained) await drained;
-            }
+        for await (const rows of source.rows(inputs)) {
+          totals.totalRows += rows.rows;
+          totals.errorCount += rows.rejected.length;
+          totals.unspecifiedActive! += rows.unspecifiedActive;
+          rejectedSkus.push(...rows.rejectedSkus);
+          if (rows.rejected.length) {
+            rejected.push(...rows.rejected);
+            if (rejected.length >= REJECTED_BATCH) await flushRejected();
           }
-          if (performance.now() - workingSince > YIELD_AFTER_MS) {
-            await nextTurn();
-            workingSince = performance.now();
-          }
-          next = await batches.next();
-          if (next.done) break;
+          const drained = staging.add(rows.copyText);
+          if (drained) await drained;
         }
         await staging.end();
       } catch (error) {

@@ -1,11 +1,9 @@
 import type { Writable } from "node:stream";
-import type { AcceptedRow } from "./csv-row.js";
-import { copyLine } from "./staging.js";
 
 const BATCH_CHARS = 256 * 1024;
 
 /**
- * Accepted rows into the staging table's COPY, in batches of a few hundred kilobytes (a write per
+ * Accepted rows, as COPY text, into the staging table's COPY, in batches of a few hundred kilobytes (a write per
  * row costs more than the row). `add` returns a promise only when the COPY wants to drain.
  */
 export class StagingCopy {
@@ -18,11 +16,16 @@ export class StagingCopy {
     copy.on("error", (error) => (this.failure ??= error));
   }
 
-  add(row: AcceptedRow): Promise<void> | void {
+  /** Rows already in COPY's text format (copy-line.ts): text gathered into batches, bytes (a worker's, already a batch) written as they are. */
+  add(copyText: string | Uint8Array): Promise<void> | void {
     if (this.failure) throw this.failure;
-    const line = copyLine(row);
-    this.batch.push(line);
-    this.chars += line.length;
+    if (typeof copyText !== "string") {
+      const pending = this.flush();
+      return pending ? pending.then(() => this.write(copyText)) : this.write(copyText);
+    }
+    if (!copyText) return;
+    this.batch.push(copyText);
+    this.chars += copyText.length;
     if (this.chars >= BATCH_CHARS) return this.flush();
   }
 
@@ -31,6 +34,11 @@ export class StagingCopy {
     const chunk = this.batch.join("");
     this.batch = [];
     this.chars = 0;
+    return this.write(chunk);
+  }
+
+  private write(chunk: string | Uint8Array): Promise<void> | void {
+    if (!chunk.length) return;
     if (this.copy.write(chunk)) return;
     return new Promise((resolve, reject) => {
       const settle = (error?: Error) => {

@@ -2,7 +2,6 @@ import { sql, type Kysely } from "kysely";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import type { Database } from "../../db/schema.js";
-import type { AcceptedRow } from "./csv-row.js";
 
 /**
  * Accepted rows wait in one unlogged table per import (docs/decisions/0001-staging-table-per-import.md):
@@ -71,18 +70,6 @@ export async function createStagingTable(db: Kysely<Database>, importId: string)
 /** COPY FREEZE needs the table created in the same transaction; it skips later hint-bit writes. */
 export function openStagingCopy(client: pg.PoolClient, importId: string) {
   return client.query(copyFrom(`COPY staging.${stagingName(importId)} (line, sku, name, description, active) FROM STDIN WITH (FREEZE)`));
-}
-
-const COPY_SPECIAL = /[\\\t\n\r]/;
-function copyText(value: string): string {
-  if (!COPY_SPECIAL.test(value)) return value;
-  return value.replace(/[\\\t\n\r]/g, (char) => (char === "\\" ? "\\\\" : char === "\t" ? "\\t" : char === "\n" ? "\\n" : "\\r"));
-}
-
-/** One row in COPY's text format. */
-export function copyLine(row: AcceptedRow): string {
-  const active = row.active === null ? "\\N" : row.active ? "t" : "f";
-  return `${row.line}\t${copyText(row.sku)}\t${copyText(row.name)}\t${copyText(row.description)}\t${active}\n`;
 }
 
 export async function stagingTableExists(db: Kysely<Database>, importId: string): Promise<boolean> {

@@ -1,0 +1,40 @@
+import type { Dialect } from "../files/dialect.js";
+import type { ColumnInputs, RowsForCopy } from "./row-encoder.js";
+
+/** How the upload a worker reads is written. */
+export interface ParseWorkerData {
+  dialect: Pick<Dialect, "encoding" | "delimiter" | "quote">;
+}
+
+/** The request thread to the worker: a new upload, its bytes as they arrive, the columns once known, acks. */
+export type ToParseWorker =
+  | { type: "start"; dialect: ParseWorkerData["dialect"] }
+  | { type: "bytes"; chunk: Uint8Array }
+  | { type: "input-end" }
+  /** The upload broke off: the worker reads what it has, then stops. */
+  | { type: "input-failed" }
+  | { type: "columns"; inputs: ColumnInputs }
+  /** One `rows` message was taken in: the worker may send another. */
+  | { type: "ack" };
+
+/** The worker to the request thread. */
+export type FromParseWorker =
+  /** Bytes handed to the parser: the request thread may send that many more. */
+  | { type: "took"; bytes: number }
+  | { type: "header"; fields: string[] }
+  | { type: "rows"; rows: RowsForCopy & { copyText: Uint8Array } }
+  | { type: "end" }
+  /** The file cannot be read from here on (a refusal's message, naming the line). */
+  | { type: "refused"; message: string }
+  /** Everything before the upload broke off was sent. */
+  | { type: "input-failed" }
+  | { type: "crashed"; message: string };
+
+/**
+ * How far the request thread may run ahead of the parser, and the parser ahead of the COPY:
+ * enough to keep both threads busy, little enough to keep memory flat on any file size.
+ */
+export const BYTES_AHEAD = 4 * 1024 * 1024;
+export const BATCHES_AHEAD = 4;
+/** A `rows` message carries about this much COPY text (fewer messages cost less than smaller ones). */
+export const BATCH_COPY_CHARS = 256 * 1024;
