@@ -19,6 +19,8 @@ import { CATALOG_FILE, WORK_DIR, median, percentile, apiOf, uploadFile } from ".
 const PROFILE = process.argv.includes("--profile");
 const PROFILE_DIR = path.join(WORK_DIR, "profile");
 const RUNS = PROFILE ? 1 : Number(process.env.BENCH_RUNS ?? 3);
+/** `BENCH_REVIEW=0` leaves out the review, apply and undo steps (for a quicker comparison of the import alone). */
+const REVIEW = process.env.BENCH_REVIEW !== "0";
 const FILE = CATALOG_FILE;
 const CHANGED_FILE = path.join(WORK_DIR, `catalog-${REAL_CATALOG.rows}-${REAL_CATALOG.seed}-v2-changed.csv`);
 
@@ -289,11 +291,13 @@ async function main() {
           );
         }
         const ids = Object.fromEntries(scenarios.map((scenario) => [scenario, results[scenario]!.app.at(-1)!.id]));
-        const review = await reviewApplyUndo(app.url, databaseUrl, ids["empty catalog"]!, ids["re-import, every row changed"]!);
-        reviews.push(review);
-        console.log(
-          `run ${run} · review: upload ${seconds(review.reviewUploadMs)} s, diff ${seconds(review.diffMs)} s, apply ${seconds(review.applyMs)} s, undo (updates) ${seconds(review.undoUpdateMs)} s, undo (creates) ${seconds(review.undoCreateMs)} s, before-images ${(review.beforeImagesBytes / 1e6).toFixed(1)} MB (staged rows ${(review.stagedBytes / 1e6).toFixed(1)} MB)`,
-        );
+        if (REVIEW) {
+          const review = await reviewApplyUndo(app.url, databaseUrl, ids["empty catalog"]!, ids["re-import, every row changed"]!);
+          reviews.push(review);
+          console.log(
+            `run ${run} · review: upload ${seconds(review.reviewUploadMs)} s, diff ${seconds(review.diffMs)} s, apply ${seconds(review.applyMs)} s, undo (updates) ${seconds(review.undoUpdateMs)} s, undo (creates) ${seconds(review.undoCreateMs)} s, before-images ${(review.beforeImagesBytes / 1e6).toFixed(1)} MB (staged rows ${(review.stagedBytes / 1e6).toFixed(1)} MB)`,
+          );
+        }
         peakRss.push(app.peakRss());
       } finally {
         await app.stop();
@@ -349,14 +353,18 @@ async function main() {
     ["undo of an import that changed every product", reviews.map((r) => r.undoUpdateMs), reviews.map((r) => r.applyMs), "its apply"],
     ["undo of the import that created every product", reviews.map((r) => r.undoCreateMs), emptyMerges, "merge, empty catalog"],
   ] as const;
-  console.log("\n| step | median s | against | ratio |");
-  console.log("| --- | --- | --- | --- |");
-  for (const [step, values, against, label] of reviewRows) {
-    console.log(`| ${step} | ${seconds(median([...values]))} | ${label} ${seconds(median([...against]))} s | ${ratio([...values], [...against])}× |`);
+  if (reviews.length) {
+    console.log("\n| step | median s | against | ratio |");
+    console.log("| --- | --- | --- | --- |");
+    for (const [step, values, against, label] of reviewRows) {
+      console.log(
+        `| ${step} | ${seconds(median([...values]))} | ${label} ${seconds(median([...against]))} s | ${ratio([...values], [...against])}× |`,
+      );
+    }
+    console.log(
+      `\nreview upload (staging + first diff) ${seconds(median(reviews.map((r) => r.reviewUploadMs)))} s; before-images kept for undo: ${(median(reviews.map((r) => r.beforeImagesBytes)) / 1e6).toFixed(1)} MB per ${REAL_CATALOG.rows.toLocaleString("en-US")} rows (staged rows ${(median(reviews.map((r) => r.stagedBytes)) / 1e6).toFixed(1)} MB, dropped at completion)`,
+    );
   }
-  console.log(
-    `\nreview upload (staging + first diff) ${seconds(median(reviews.map((r) => r.reviewUploadMs)))} s; before-images kept for undo: ${(median(reviews.map((r) => r.beforeImagesBytes)) / 1e6).toFixed(1)} MB per ${REAL_CATALOG.rows.toLocaleString("en-US")} rows (staged rows ${(median(reviews.map((r) => r.stagedBytes)) / 1e6).toFixed(1)} MB, dropped at completion)`,
-  );
   writeFileSync(path.join(WORK_DIR, "import-results.json"), JSON.stringify({ rows, peakRssBytes: Math.max(...peakRss), results, reviews }, null, 2));
 }
 
