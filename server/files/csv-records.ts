@@ -1,6 +1,6 @@
 import { parse, type Options, type Parser } from "csv-parse";
 import iconv from "iconv-lite";
-import type { Readable, Transform, TransformCallback } from "node:stream";
+import { Readable, type Transform, type TransformCallback } from "node:stream";
 import type { Dialect } from "./dialect.js";
 import type { Refusal } from "../refusal.js";
 import { inBatches } from "./record-batches.js";
@@ -133,4 +133,24 @@ export function readCsv(bytes: Readable, dialect: Pick<Dialect, "encoding" | "de
     text.destroy();
   };
   return { records: csvRecords(parser), close };
+}
+
+/**
+ * The header record as the first bytes of a file show it, or null when they do not hold it whole
+ * (no record follows it yet). Read the same way as the whole file, so it is the same header.
+ */
+export async function headerInSample(sample: Buffer, dialect: Pick<Dialect, "encoding" | "delimiter" | "quote">): Promise<string[] | null> {
+  const { records, close } = readCsv(Readable.from([sample], { objectMode: false }), dialect);
+  const seen: SourceRecord[] = [];
+  try {
+    for await (const batch of records) {
+      seen.push(...batch);
+      if (seen.length >= 2) return seen[0]!.fields;
+    }
+  } catch {
+    // A sample cut inside a quoted field ends "unterminated": the whole file decides.
+  } finally {
+    await close();
+  }
+  return null;
 }

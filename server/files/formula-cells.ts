@@ -1,5 +1,3 @@
-import { sql, type RawBuilder } from "kysely";
-
 /**
  * Cells a spreadsheet would run as a formula when the file is opened (OWASP, "CSV Injection"):
  * they are written with an apostrophe in front, which spreadsheets show as text and hide. An
@@ -7,8 +5,9 @@ import { sql, type RawBuilder } from "kysely";
  * one apostrophe off and get every value back unchanged, whatever it began with.
  */
 const FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r"] as const;
-const MARK = "'";
-const MARKED_FIRST = new Set<string>([...FORMULA_STARTS, MARK]);
+export const MARK = "'";
+/** First characters that get the mark: a formula's, and the mark itself. */
+export const MARKED_FIRST = new Set<string>([...FORMULA_STARTS, MARK]);
 
 /** The cell as written to a CSV file people open in spreadsheets. */
 export function spreadsheetSafe(value: string): string {
@@ -18,10 +17,4 @@ export function spreadsheetSafe(value: string): string {
 /** The value a cell written by `spreadsheetSafe` (or a spreadsheet's own apostrophe) stands for. */
 export function withoutFormulaMark(cell: string): string {
   return cell.length > 1 && cell.charCodeAt(0) === 39 && MARKED_FIRST.has(cell[1]!) ? cell.slice(1) : cell;
-}
-
-/** `spreadsheetSafe` in SQL, for exports Postgres writes itself (COPY … TO STDOUT). */
-export function spreadsheetSafeSql(column: RawBuilder<unknown>): RawBuilder<string> {
-  const marked = sql.join([...MARKED_FIRST].map((char) => sql.lit(char)));
-  return sql<string>`CASE WHEN left(${column}, 1) IN (${marked}) THEN ${sql.lit(MARK)} || ${column} ELSE ${column} END`;
 }

@@ -27,7 +27,7 @@ export interface OpenedFile {
   /** The file's records with their line numbers, in batches. */
   records: AsyncIterable<SourceRecord[]>;
   /** A CSV file's bytes (the sample included), for reading elsewhere instead of through `records`. */
-  csv: { bytes: Readable; wholeFile: boolean } | null;
+  csv: { bytes: Readable; sample: Buffer; wholeFile: boolean } | null;
   /** Stops reading and frees what the file holds (streams, a temporary copy); safe to call twice. */
   close(): Promise<void>;
 }
@@ -101,7 +101,7 @@ export async function openFile(bytes: Readable, file: { filename: string; conten
   };
   // Parsed here only when iterated: a large file may instead be handed to a worker thread as bytes.
   const records: AsyncIterable<SourceRecord[]> = { [Symbol.asyncIterator]: () => read().records[Symbol.asyncIterator]() };
-  return { format, dialect, sheet: null, records, csv: { bytes: all, wholeFile }, close };
+  return { format, dialect, sheet: null, records, csv: { bytes: all, sample, wholeFile }, close };
 }
 
 async function openWorkbook(bytes: Readable, wanted: string | undefined): Promise<OpenedFile> {

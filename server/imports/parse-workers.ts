@@ -12,6 +12,9 @@ import(workerData.loader).then(({ register }) => register()).then(() => import(w
 const LOADER = typeof import.meta.resolve === "function" ? import.meta.resolve("tsx/esm/api") : "tsx/esm/api";
 const ENTRY = new URL("./parse-worker.ts", import.meta.url).href;
 
+/** Far above what reading needs (records are at most 8 MB), far below what would crowd the server. */
+const WORKER_HEAP_MB = 64;
+
 /** Workers kept for the next upload: starting one costs about a second (tsx compiles its modules). */
 const MAX_IDLE = Math.max(1, availableParallelism() - 1);
 const idle: Worker[] = [];
@@ -20,7 +23,12 @@ const idle: Worker[] = [];
 export const readingParseWorkers = new Set<Worker>();
 
 function startWorker(): Worker {
-  const worker = new Worker(BOOT, { eval: true, workerData: { loader: LOADER, entry: ENTRY } });
+  const worker = new Worker(BOOT, {
+    eval: true,
+    workerData: { loader: LOADER, entry: ENTRY },
+    // It holds a few megabytes of bytes and rows at a time; a tight heap keeps it collecting early.
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 8 },
+  });
   worker.on("error", () => {});
   worker.once("exit", () => {
     const at = idle.indexOf(worker);

@@ -26,7 +26,9 @@ export interface StagingDeps {
 
 /** Where the file's records are parsed and validated: a worker for a large CSV, else here. */
 function rowSourceFor(deps: StagingDeps, file: OpenedFile): RowSource {
-  if (file.csv && file.dialect && !file.csv.wholeFile && deps.parseInWorker !== false) return rowsFromWorker(file.csv.bytes, file.dialect);
+  if (file.csv && file.dialect && !file.csv.wholeFile && deps.parseInWorker !== false) {
+    return rowsFromWorker(file.csv.bytes, file.dialect, file.csv.sample);
+  }
   return rowsOnThisThread(file.records, async () => {});
 }
 

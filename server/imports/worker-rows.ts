@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import { headerInSample } from "../files/csv-records.js";
 import { Refusal } from "../refusal.js";
 import { BYTES_AHEAD, type FromParseWorker, type ParseWorkerData, type ToParseWorker } from "./parse-protocol.js";
 import { releaseParseWorker, takeParseWorker } from "./parse-workers.js";
@@ -18,7 +19,7 @@ const FINISHED: FromParseWorker["type"][] = ["end", "refused", "input-failed"];
  * text out, so the request thread stays free for requests. The bytes wait while the worker is
  * more than BYTES_AHEAD behind; the worker waits while its rows are not taken in.
  */
-export function rowsFromWorker(bytes: Readable, dialect: ParseWorkerData["dialect"]): RowSource {
+export function rowsFromWorker(bytes: Readable, dialect: ParseWorkerData["dialect"], sample?: Buffer): RowSource {
   const worker = takeParseWorker();
   const post = (message: ToParseWorker, transfer?: ArrayBuffer[]) => worker.postMessage(message, transfer);
   const inbox: Inbox[] = [];
@@ -86,14 +87,24 @@ export function rowsFromWorker(bytes: Readable, dialect: ParseWorkerData["dialec
     }
   }
 
-  return {
-    async header() {
-      const first = await next();
+  let workerHeader: Promise<string[]> | null = null;
+  const headerFromWorker = () =>
+    (workerHeader ??= next().then((first) => {
       if (first.type === "end") throw emptyFile();
       if (first.type !== "header") throw new Error(`The file reader sent ${first.type} before the header.`);
       return first.fields;
+    }));
+
+  return {
+    // From the first bytes when they hold it, so the import exists at once even while a new worker
+    // is still starting (an upload that then goes silent must be seen, and timed out, as one).
+    async header() {
+      return (sample && (await headerInSample(sample, dialect))) ?? headerFromWorker();
     },
     async *rows(inputs: ColumnInputs): AsyncGenerator<RowsForCopy> {
+      const header = await headerFromWorker();
+      if (header.join("\u0000") !== inputs.header.join("\u0000"))
+        throw new Error("The file reader read another header than the file's first bytes show.");
       post({ type: "columns", inputs });
       for (;;) {
         const message = await next();

@@ -5,7 +5,7 @@ import { to as copyTo } from "pg-copy-streams";
 import { pipeline } from "node:stream/promises";
 import { sql } from "kysely";
 import type { Database } from "../../db/schema.js";
-import { spreadsheetSafeSql } from "../files/formula-cells.js";
+import { spreadsheetSafeSql } from "./spreadsheet-safe-sql.js";
 import { whenClientStopsReading } from "../http/client-silence.js";
 import { productFilters } from "./product.schema.js";
 import { filtered } from "./products.table.js";

@@ -110,7 +110,7 @@ async function bothWays(bytes: Buffer, seed: number) {
   const dialect = detectDialect(bytes.subarray(0, 64 * 1024));
   const here = readCsv(Readable.from([bytes], { objectMode: false }), dialect);
   const sequential = await readAll(rowsOnThisThread(here.records, here.close));
-  const threaded = await readAll(rowsFromWorker(inChunks(bytes, seed), dialect));
+  const threaded = await readAll(rowsFromWorker(inChunks(bytes, seed), dialect, bytes.subarray(0, 64 * 1024)));
   return { sequential, threaded };
 }
 

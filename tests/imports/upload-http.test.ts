@@ -153,7 +153,8 @@ describe("uploads at once", () => {
         request.write(`sku,name\nslow-${i},Slow ${i}\n`);
         return { request, answer };
       });
-      await expect.poll(async () => (await capped.api.imports.list.query()).items.length).toBe(2);
+      // A large upload's header is read in a parse worker, which may have to start first.
+      await expect.poll(async () => (await capped.api.imports.list.query()).items.length, { timeout: 10_000 }).toBe(2);
 
       const third = await fetch(`${capped.url}/api/imports?filename=third.csv`, {
         method: "POST",
