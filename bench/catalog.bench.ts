@@ -22,6 +22,9 @@ const VARIANTS: [string, Record<string, unknown>][] = [
   ['name, rare ("kimberly hill")', { name: "kimberly hill" }],
   ['description, common ("wash")', { description: "wash" }],
   ['description, rare ("gulf, jury")', { description: "gulf, jury" }],
+  // Common words and letter pairs: many matches (a word's trigrams have long posting lists).
+  ['description, in most ("the")', { description: "the" }],
+  ['name, in most ("an")', { name: "an" }],
   ["active = false (10%)", { active: false }],
   ["name + description", { name: "smith", description: "rain" }],
   ["page 5,000 of 50", { page: 5000, pageSize: 50 }],

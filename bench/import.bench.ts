@@ -265,8 +265,9 @@ async function main() {
       await ensureDatabase(cluster.adminUrl, database);
       const databaseUrl = cluster.urlFor(database);
       if (PROFILE) rmSync(PROFILE_DIR, { recursive: true, force: true });
-      const profiling: Record<string, string> = PROFILE ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${PROFILE_DIR}` } : {};
-      const app = await startAppProcess({ DATABASE_URL: databaseUrl, ROLE: "all", ...profiling });
+      // Node's own flags (not allowed in NODE_OPTIONS); worker threads inherit them and write their own profile.
+      const nodeArgs = PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+      const app = await startAppProcess({ DATABASE_URL: databaseUrl, ROLE: "all" }, { nodeArgs });
       try {
         const setup = new pg.Client({ connectionString: databaseUrl });
         await setup.connect();

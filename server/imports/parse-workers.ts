@@ -27,7 +27,7 @@ function startWorker(): Worker {
     eval: true,
     workerData: { loader: LOADER, entry: ENTRY },
     // It holds a few megabytes of bytes and rows at a time; a tight heap keeps it collecting early.
-    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 8 },
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
   });
   worker.on("error", () => {});
   worker.once("exit", () => {
