@@ -31,7 +31,7 @@ async function expected(where: (product: { name: string; description: string; ac
 
 async function listed(input: Record<string, unknown>, pageSize = 200) {
   const ids: string[] = [];
-  let total = -1;
+  let total: number;
   for (let page = 1; ; page += 1) {
     const answer = await app.api.products.list.query({ ...input, page, pageSize });
     total = answer.total;
