@@ -12,8 +12,13 @@ import(workerData.loader).then(({ register }) => register()).then(() => import(w
 const LOADER = typeof import.meta.resolve === "function" ? import.meta.resolve("tsx/esm/api") : "tsx/esm/api";
 const ENTRY = new URL("./parse-worker.ts", import.meta.url).href;
 
-/** Far above what reading needs (records are at most 8 MB), far below what would crowd the server. */
-const WORKER_HEAP_MB = 64;
+/**
+ * Far above what reading needs (records are at most 8 MB), far below what would crowd the server.
+ * The young generation is where parsing's short-lived strings die: too small (8 MB) and collecting
+ * them slows parsing, unbounded and the process holds tens of megabytes more.
+ */
+const WORKER_HEAP_MB = 48;
+const WORKER_YOUNG_MB = 24;
 
 /** Workers kept for the next upload: starting one costs about a second (tsx compiles its modules). */
 const MAX_IDLE = Math.max(1, availableParallelism() - 1);
@@ -27,7 +32,7 @@ function startWorker(): Worker {
     eval: true,
     workerData: { loader: LOADER, entry: ENTRY },
     // It holds a few megabytes of bytes and rows at a time; a tight heap keeps it collecting early.
-    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
   });
   worker.on("error", () => {});
   worker.once("exit", () => {
