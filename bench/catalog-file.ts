@@ -17,6 +17,20 @@ export interface CatalogShape {
 
 export const REAL_CATALOG: CatalogShape = { rows: 500_000, distinctSkus: 466_693, seed: 20261123 };
 
+/**
+ * The catalog a benchmark run uses: `BENCH_ROWS` rows (default the real 500,000), with the real
+ * catalog's share of repeated SKUs, from the same seed.
+ */
+function benchCatalog(): CatalogShape {
+  const given = process.env.BENCH_ROWS;
+  const rows = given === undefined ? REAL_CATALOG.rows : Number(given);
+  if (!Number.isInteger(rows) || rows < 1_000) throw new Error(`BENCH_ROWS must be a whole number of at least 1000, not "${given}"`);
+  if (rows === REAL_CATALOG.rows) return REAL_CATALOG;
+  return { ...REAL_CATALOG, rows, distinctSkus: Math.round((rows * REAL_CATALOG.distinctSkus) / REAL_CATALOG.rows) };
+}
+
+export const BENCH_CATALOG = benchCatalog();
+
 function mulberry32(seed: number) {
   let state = seed >>> 0;
   return () => {

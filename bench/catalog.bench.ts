@@ -1,5 +1,5 @@
 /**
- * `npm run bench:catalog`: products.list at 500,000 imported products (466,693 distinct), median and
+ * `npm run bench:catalog`: products.list at 500,000 imported products (466,693 distinct; `BENCH_ROWS` for another size), median and
  * p95 over CALLS calls per variant, measured over loopback HTTP against the real server process;
  * then products.deleteAll of the whole catalog.
  */
@@ -8,7 +8,7 @@ import path from "node:path";
 import pg from "pg";
 import { ensureDatabase, startEmbeddedPostgres } from "../db/embedded.js";
 import { startAppProcess } from "../tests/support/app-process.js";
-import { REAL_CATALOG, writeCatalogFile } from "./catalog-file.js";
+import { BENCH_CATALOG, writeCatalogFile } from "./catalog-file.js";
 import { waitForSearchIndexes } from "./search-ready.js";
 import { CATALOG_FILE, WORK_DIR, percentile, apiOf, uploadFile } from "./support.js";
 
@@ -34,7 +34,7 @@ const VARIANTS: [string, Record<string, unknown>][] = [
 
 async function main() {
   mkdirSync(WORK_DIR, { recursive: true });
-  if (!existsSync(CATALOG_FILE)) await writeCatalogFile(CATALOG_FILE, REAL_CATALOG);
+  if (!existsSync(CATALOG_FILE)) await writeCatalogFile(CATALOG_FILE, BENCH_CATALOG);
   const clusterDir = path.join(WORK_DIR, "postgres-catalog");
   rmSync(clusterDir, { recursive: true, force: true });
   const cluster = await startEmbeddedPostgres({ dataDir: clusterDir, persistent: false });

@@ -10,7 +10,7 @@ import { from as copyFrom } from "pg-copy-streams";
 import { pipeline } from "node:stream/promises";
 import { ensureDatabase, startEmbeddedPostgres } from "../db/embedded.js";
 import { startAppProcess } from "../tests/support/app-process.js";
-import { REAL_CATALOG, writeCatalogFile } from "./catalog-file.js";
+import { BENCH_CATALOG, writeCatalogFile } from "./catalog-file.js";
 import { printProfiles } from "./cpu-profile.js";
 import { waitForSearchIndexes } from "./search-ready.js";
 import { CATALOG_FILE, WORK_DIR, median, percentile, apiOf, uploadFile } from "./support.js";
@@ -22,7 +22,7 @@ const RUNS = PROFILE ? 1 : Number(process.env.BENCH_RUNS ?? 3);
 /** `BENCH_REVIEW=0` leaves out the review, apply and undo steps (for a quicker comparison of the import alone). */
 const REVIEW = process.env.BENCH_REVIEW !== "0";
 const FILE = CATALOG_FILE;
-const CHANGED_FILE = path.join(WORK_DIR, `catalog-${REAL_CATALOG.rows}-${REAL_CATALOG.seed}-v2-changed.csv`);
+const CHANGED_FILE = path.join(WORK_DIR, `catalog-${BENCH_CATALOG.rows}-${BENCH_CATALOG.seed}-v2-changed.csv`);
 
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
 
@@ -42,7 +42,10 @@ interface AppTiming {
   id: string;
 }
 
-/** Review, apply and undo of a whole file against the 466,693-product catalog (issue 14's figures). */
+/** Nearly every product of the catalog: what the review, the undo and its removal must each have touched. */
+const MOST_PRODUCTS = Math.round(BENCH_CATALOG.distinctSkus * 0.85);
+
+/** Review, apply and undo of a whole file against the catalog it made (466,693 products at the default size; issue 14's figures). */
 interface ReviewTiming {
   /** The upload answer waits for the first comparison; this is the upload's whole time. */
   reviewUploadMs: number;
@@ -96,7 +99,7 @@ async function reviewApplyUndo(url: string, databaseUrl: string, firstImportId: 
   const review = await api.imports.review.query({ id });
   const diffMs = performance.now() - diffStarted;
   await api.products.delete.mutate({ id: touched.id });
-  if (review.updated < 400_000) throw new Error(`the review found only ${review.updated} updates`);
+  if (review.updated < MOST_PRODUCTS) throw new Error(`the review found only ${review.updated} updates`);
 
   await settle(databaseUrl);
   const applyStarted = performance.now();
@@ -111,7 +114,7 @@ async function reviewApplyUndo(url: string, databaseUrl: string, firstImportId: 
   const undoStarted = performance.now();
   const undone = await api.imports.revert.mutate({ id });
   const undoUpdateMs = performance.now() - undoStarted;
-  if (undone.restored < 400_000) throw new Error(`the undo restored only ${undone.restored}`);
+  if (undone.restored < MOST_PRODUCTS) throw new Error(`the undo restored only ${undone.restored}`);
   await waitForSearchIndexes(databaseUrl);
   // The changed file's import holds the catalog's values again; undone, the first import's do.
   await api.imports.revert.mutate({ id: changedImportId });
@@ -121,7 +124,7 @@ async function reviewApplyUndo(url: string, databaseUrl: string, firstImportId: 
   const createStarted = performance.now();
   const removed = await api.imports.revert.mutate({ id: firstImportId });
   const undoCreateMs = performance.now() - createStarted;
-  if (removed.removed < 400_000) throw new Error(`the undo removed only ${removed.removed}`);
+  if (removed.removed < MOST_PRODUCTS) throw new Error(`the undo removed only ${removed.removed}`);
   await waitForSearchIndexes(databaseUrl);
   return { reviewUploadMs, diffMs, applyMs, undoUpdateMs, undoCreateMs, beforeImagesBytes, stagedBytes };
 }
@@ -242,13 +245,13 @@ async function main() {
   mkdirSync(WORK_DIR, { recursive: true });
   if (!existsSync(FILE)) {
     console.log(`writing ${FILE} …`);
-    await writeCatalogFile(FILE, REAL_CATALOG);
+    await writeCatalogFile(FILE, BENCH_CATALOG);
   }
   if (!existsSync(CHANGED_FILE)) {
     console.log(`writing ${CHANGED_FILE} …`);
-    await writeCatalogFile(CHANGED_FILE, { ...REAL_CATALOG, nameSuffix: " II" });
+    await writeCatalogFile(CHANGED_FILE, { ...BENCH_CATALOG, nameSuffix: " II" });
   }
-  console.log(`file: ${(statSync(FILE).size / 1e6).toFixed(1)} MB, ${REAL_CATALOG.rows} rows, ${REAL_CATALOG.distinctSkus} distinct SKUs`);
+  console.log(`file: ${(statSync(FILE).size / 1e6).toFixed(1)} MB, ${BENCH_CATALOG.rows} rows, ${BENCH_CATALOG.distinctSkus} distinct SKUs`);
 
   const clusterDir = path.join(WORK_DIR, "postgres");
   rmSync(clusterDir, { recursive: true, force: true });
@@ -320,7 +323,7 @@ async function main() {
       stagingS: seconds(median(app.map((t) => t.stagingMs))),
       mergeS: seconds(median(app.map((t) => t.mergeMs))),
       totalS: seconds(median(app.map((t) => t.totalMs))),
-      rowsPerS: Math.round(REAL_CATALOG.rows / (median(app.map((t) => t.totalMs)) / 1000)),
+      rowsPerS: Math.round(BENCH_CATALOG.rows / (median(app.map((t) => t.totalMs)) / 1000)),
       baselineS: seconds(median(baseline.map((t) => t.totalMs))),
       baselineCopyS: seconds(median(baseline.map((t) => t.copyMs))),
       baselineMergeS: seconds(median(baseline.map((t) => t.mergeMs))),
@@ -333,7 +336,7 @@ async function main() {
     };
   });
   console.log(
-    `\nmedian of ${RUNS} runs, ${REAL_CATALOG.rows} rows, parsing ${process.env.PARSE_IN_WORKER === "0" ? "on the request thread (PARSE_IN_WORKER=0)" : "in a worker thread"}; server peak RSS ${(Math.max(...peakRss) / 2 ** 20).toFixed(0)} MB (max of runs)\n`,
+    `\nmedian of ${RUNS} runs, ${BENCH_CATALOG.rows} rows, parsing ${process.env.PARSE_IN_WORKER === "0" ? "on the request thread (PARSE_IN_WORKER=0)" : "in a worker thread"}; server peak RSS ${(Math.max(...peakRss) / 2 ** 20).toFixed(0)} MB (max of runs)\n`,
   );
   console.log(
     "| scenario | upload + staging s | merge s | total s | rows/s | baseline s (COPY + upsert) | ratio | products.list p95 / max ms | p95 while uploading / merging ms | search indexes ready + s |",
@@ -363,7 +366,7 @@ async function main() {
       );
     }
     console.log(
-      `\nreview upload (staging + first diff) ${seconds(median(reviews.map((r) => r.reviewUploadMs)))} s; before-images kept for undo: ${(median(reviews.map((r) => r.beforeImagesBytes)) / 1e6).toFixed(1)} MB per ${REAL_CATALOG.rows.toLocaleString("en-US")} rows (staged rows ${(median(reviews.map((r) => r.stagedBytes)) / 1e6).toFixed(1)} MB, dropped at completion)`,
+      `\nreview upload (staging + first diff) ${seconds(median(reviews.map((r) => r.reviewUploadMs)))} s; before-images kept for undo: ${(median(reviews.map((r) => r.beforeImagesBytes)) / 1e6).toFixed(1)} MB per ${BENCH_CATALOG.rows.toLocaleString("en-US")} rows (staged rows ${(median(reviews.map((r) => r.stagedBytes)) / 1e6).toFixed(1)} MB, dropped at completion)`,
     );
   }
   writeFileSync(path.join(WORK_DIR, "import-results.json"), JSON.stringify({ rows, peakRssBytes: Math.max(...peakRss), results, reviews }, null, 2));

@@ -2,12 +2,12 @@ import { createReadStream, statSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { createProductImporterClient, type ProductImporterClient } from "../server/trpc/client.js";
-import { REAL_CATALOG } from "./catalog-file.js";
+import { BENCH_CATALOG } from "./catalog-file.js";
 
 /** Scratch space for generated files and benchmark clusters (gitignored). */
 export const WORK_DIR = path.resolve(".bench");
 /** The 500,000-row catalog file every benchmark that imports one shares. */
-export const CATALOG_FILE = path.join(WORK_DIR, `catalog-${REAL_CATALOG.rows}-${REAL_CATALOG.seed}-v2.csv`);
+export const CATALOG_FILE = path.join(WORK_DIR, `catalog-${BENCH_CATALOG.rows}-${BENCH_CATALOG.seed}-v2.csv`);
 
 export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 export const percentile = (values: number[], p: number) =>
