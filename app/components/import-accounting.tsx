@@ -1,4 +1,5 @@
 import { Link } from "@remix-run/react";
+import { CountStat } from "~/components/count-stat";
 import { Pagination } from "~/components/pagination";
 import { durationBetween, formatCount } from "~/lib/format";
 import type { ImportJson } from "~/lib/import-status";
@@ -21,16 +22,20 @@ export function ImportAccounting({ item, review }: { item: ImportJson; review: R
   return (
     <>
       <div className="summary" aria-live="polite">
-        <Stat label="Created" value={item.createdCount} explain="new SKUs added" />
-        <Stat label="Updated" value={changed} explain="values changed" />
-        <Stat label="Unchanged" value={item.unchangedCount} explain="already as in the file" />
+        <CountStat label="Created" value={item.createdCount} explain="new SKUs added" />
+        <CountStat label="Updated" value={changed} explain="values changed" />
+        <CountStat label="Unchanged" value={item.unchangedCount} explain="already as in the file" />
         {item.skippedCount || item.mode === "create-only" || item.mode === "update-only" ? (
-          <Stat label="Skipped" value={item.skippedCount} explain={item.mode === "create-only" ? "already in the catalog" : "not in the catalog"} />
+          <CountStat
+            label="Skipped"
+            value={item.skippedCount}
+            explain={item.mode === "create-only" ? "already in the catalog" : "not in the catalog"}
+          />
         ) : null}
-        <Stat label="Rejected" value={item.errorCount} explain="see the rejected rows" warn={item.errorCount > 0} />
-        <Stat label="Repeated" value={item.repeatedCount} explain="a later row of the SKU won" />
-        <Stat label="Rows in the file" value={item.totalRows} explain="all of the above" />
-        {item.mode === "sync" ? <Stat label="Removed" value={item.removedCount} explain={`${removedVerb}: not in the file`} /> : null}
+        <CountStat label="Rejected" value={item.errorCount} explain="see the rejected rows" warn={item.errorCount > 0} />
+        <CountStat label="Repeated" value={item.repeatedCount} explain="a later row of the SKU won" />
+        <CountStat label="Rows in the file" value={item.totalRows} explain="all of the above" />
+        {item.mode === "sync" ? <CountStat label="Removed" value={item.removedCount} explain={`${removedVerb}: not in the file`} /> : null}
         <div className="stat">
           <span className="stat-value">{durationBetween(item.createdAt, item.finishedAt)}</span>
           <span className="stat-label">Duration</span>
@@ -44,16 +49,6 @@ export function ImportAccounting({ item, review }: { item: ImportJson; review: R
         </p>
       ) : null}
     </>
-  );
-}
-
-function Stat({ label, value, explain, warn }: { label: string; value: number; explain: string; warn?: boolean }) {
-  return (
-    <div className={`stat ${warn ? "warn" : ""}`}>
-      <span className="stat-value">{formatCount(value)}</span>
-      <span className="stat-label">{label}</span>
-      <span className="stat-explain">{explain}</span>
-    </div>
   );
 }
 

@@ -1,4 +1,5 @@
 import { Form, Link, useLocation } from "@remix-run/react";
+import { CountStat } from "~/components/count-stat";
 import { Pagination } from "~/components/pagination";
 import { formatCount, formatDateTime } from "~/lib/format";
 import { describeApplying, type ImportJson } from "~/lib/import-status";
@@ -92,31 +93,21 @@ function ReviewCounts({ review }: { review: ReviewJson }) {
   return (
     <>
       <div className="summary" aria-label="Counts">
-        <Count label="Created" value={review.created} explain="new SKUs" />
-        <Count label="Updated" value={review.updated} explain="values change" />
-        <Count label="Unchanged" value={review.unchanged} explain="already as in the file" />
-        {review.skipped ? <Count label="Skipped" value={review.skipped} explain="left alone by the mode" /> : null}
+        <CountStat label="Created" value={review.created} explain="new SKUs" />
+        <CountStat label="Updated" value={review.updated} explain="values change" />
+        <CountStat label="Unchanged" value={review.unchanged} explain="already as in the file" />
+        {review.skipped ? <CountStat label="Skipped" value={review.skipped} explain="left alone by the mode" /> : null}
         {review.removed || review.mode === "sync" ? (
-          <Count label="Removed" value={review.removed} explain="not in the file" warn={review.removed > 0} />
+          <CountStat label="Removed" value={review.removed} explain="not in the file" warn={review.removed > 0} />
         ) : null}
-        <Count label="Rejected" value={review.rejected} explain="see the rejected rows" warn={review.rejected > 0} />
-        <Count label="Repeated" value={review.repeated} explain="a later row of the SKU wins" />
-        <Count label="Rows in the file" value={review.totalRows} explain="all of the above" />
+        <CountStat label="Rejected" value={review.rejected} explain="see the rejected rows" warn={review.rejected > 0} />
+        <CountStat label="Repeated" value={review.repeated} explain="a later row of the SKU wins" />
+        <CountStat label="Rows in the file" value={review.totalRows} explain="all of the above" />
       </div>
       {fields.length ? (
         <p className="meta">Of the updates: {fields.map((field) => `${formatCount(changed[field])} ${FIELD_COUNTS[field]}`).join(", ")} change.</p>
       ) : null}
     </>
-  );
-}
-
-function Count({ label, value, explain, warn }: { label: string; value: number; explain: string; warn?: boolean }) {
-  return (
-    <div className={`stat ${warn ? "warn" : ""}`}>
-      <span className="stat-value">{formatCount(value)}</span>
-      <span className="stat-label">{label}</span>
-      <span className="stat-explain">{explain}</span>
-    </div>
   );
 }
 
