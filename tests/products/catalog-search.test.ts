@@ -86,6 +86,25 @@ describe("search indexes", () => {
     expect((await list({ name: "lamp", description: "brass" })).items).toHaveLength(1);
   });
 
+  it("are rebuilt even while a writer holds the catalog, without losing its write", async () => {
+    await importCsv(app, "sku,name\nheld-1,Kettle\nheld-2,Teapot\n");
+    await sql`DROP INDEX products_name_search`.execute(app.database.db);
+    const writer = new pg.Client({ connectionString: app.database.connectionString });
+    await writer.connect();
+    await writer.query("BEGIN");
+    await writer.query("UPDATE products SET name = 'Kettle, steel' WHERE sku = 'held-1'");
+    // The plain build cannot start beside the open write: after its lock wait it builds concurrently,
+    // which finishes once the writer commits.
+    const repairing = repairSearchIndexes(app.database.pool, app.database.db, app.log);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await unusableSearchIndexes(app.database.db)).toContain("products_name_search");
+    await writer.query("COMMIT");
+    await writer.end();
+    await repairing;
+    expect(await unusableSearchIndexes(app.database.db)).toEqual([]);
+    expect((await list({ name: "kettle, st" })).items.map((item: { sku: string }) => item.sku)).toEqual(["held-1"]);
+  });
+
   it("being rebuilt make products.deleteAll wait for the rebuild, not deadlock or fail", async () => {
     await importCsv(app, "sku,name\nlast-1,One\nlast-2,Two\n");
     const rebuilder = new pg.Client({ connectionString: app.database.connectionString });
