@@ -8,6 +8,7 @@ import * as webhooks from "./migrations/0004_webhooks.js";
 import * as production from "./migrations/0005_production.js";
 import * as supplierFiles from "./migrations/0006_supplier_files.js";
 import * as reviewAndUndo from "./migrations/0007_review_and_undo.js";
+import * as webhookAnswers from "./migrations/0008_webhook_answers.js";
 
 // Listed here rather than discovered on disk, so a bundler or a read-only image cannot lose one.
 const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   "0005_production": production,
   "0006_supplier_files": supplierFiles,
   "0007_review_and_undo": reviewAndUndo,
+  "0008_webhook_answers": webhookAnswers,
 };
 
 /** Brings the schema up to date; safe to call from many processes starting at once. */

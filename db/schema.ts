@@ -147,6 +147,9 @@ export interface WebhooksTable {
   enabled: ColumnType<boolean, boolean | undefined, boolean>;
   /** `whsec_<base64>`, per the Standard Webhooks specification. */
   secret: string;
+  /** The secret before the last rotation, still signing beside `secret` until it expires. */
+  previous_secret: ColumnType<string | null, string | null | undefined, string | null>;
+  previous_secret_expires_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** Why the endpoint was switched off automatically; cleared when someone switches it on. */
   disabled_reason: ColumnType<string | null, string | null | undefined, string | null>;
   last_status_code: ColumnType<number | null, never, number | null>;
@@ -169,6 +172,9 @@ export interface WebhookDeliveriesTable {
   latency_ms: number | null;
   error: string | null;
   response_body: string | null;
+  /** What was sent and what came back, secrets masked (null for attempts logged before they were kept). */
+  request_headers: ColumnType<Record<string, string> | null, string | null, never>;
+  response_headers: ColumnType<Record<string, string> | null, string | null, never>;
   created_at: ColumnType<Date, never, never>;
 }
 

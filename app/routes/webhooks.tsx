@@ -113,7 +113,20 @@ function SigningSecret({ webhook }: { webhook: WebhookJson }) {
       <button type="button" className="button" onClick={() => navigator.clipboard?.writeText(webhook.secret).then(() => setCopied(true))}>
         {copied ? "Copied" : "Copy"}
       </button>
+      {webhook.previousSecretExpiresAt ? (
+        <p className="hint">The secret before the last rotation also signs until {formatDateTime(webhook.previousSecretExpiresAt)}.</p>
+      ) : null}
       <form method="post" action={`/webhooks/${webhook.id}/rotate`} className="inline-form">
+        <label>
+          Old secret keeps signing for{" "}
+          <select name="overlapHours" defaultValue="24">
+            <option value="0">no time (stop at once)</option>
+            <option value="1">1 hour</option>
+            <option value="24">24 hours</option>
+            <option value="72">3 days</option>
+            <option value="168">7 days</option>
+          </select>
+        </label>{" "}
         <button type="submit" className="button">
           Rotate secret
         </button>

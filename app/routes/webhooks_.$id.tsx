@@ -82,6 +82,13 @@ export default function DeliveriesPage() {
                     <td className="full-text">
                       {delivery.error ? <span className="error">{delivery.error}</span> : null}
                       {delivery.responseBody ? <pre className="response-body">{delivery.responseBody}</pre> : null}
+                      {delivery.requestHeaders ? (
+                        <details className="headers">
+                          <summary>Headers</summary>
+                          <HeaderList title="Sent" headers={delivery.requestHeaders} />
+                          {delivery.responseHeaders ? <HeaderList title="Received" headers={delivery.responseHeaders} /> : null}
+                        </details>
+                      ) : null}
                     </td>
                     <td>
                       <Form method="post">
@@ -99,6 +106,22 @@ export default function DeliveriesPage() {
         )}
         <Pagination total={deliveries.total} page={deliveries.page} pageSize={PAGE_SIZE} />
       </section>
+    </>
+  );
+}
+
+function HeaderList({ title, headers }: { title: string; headers: Record<string, string> }) {
+  return (
+    <>
+      <p className="hint">{title}</p>
+      <dl className="header-list">
+        {Object.entries(headers).map(([name, value]) => (
+          <div key={name}>
+            <dt>{name}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
     </>
   );
 }

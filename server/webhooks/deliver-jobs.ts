@@ -7,7 +7,8 @@ import { DELIVERY_JOB_OPTIONS, WEBHOOK_QUEUE, type DeliveryJob } from "./deliver
 import type { PostResult } from "./post-webhook.js";
 import { postSigned } from "./signed-message.js";
 import { describeSchedule, type WebhookSettings } from "./webhook-settings.js";
-import { disableUnlessDeliveredSince, firstAttemptAt, recordAttempts, type DeliveryAttempt } from "./webhooks.table.js";
+import { nextStep } from "./retry-policy.js";
+import { disableUnlessDeliveredSince, disableWebhook, firstAttemptAt, recordAttempts, type DeliveryAttempt } from "./webhooks.table.js";
 
 export interface DeliverDeps {
   db: Kysely<Database>;
@@ -62,19 +63,24 @@ export async function deliverJobs(deps: DeliverDeps, jobs: DeliveryJob[]): Promi
     deps.db,
     attempts.map(({ job, result, eventType }): DeliveryAttempt => ({ ...job, eventType, ...result })),
   );
-  for (const { job, result } of attempts) {
-    if (result.ok || job.manual) continue;
-    await scheduleRetryOrGiveUp(deps, job, result);
-  }
+  for (const { job, result } of attempts) await afterAttempt(deps, job, result);
 }
 
-async function scheduleRetryOrGiveUp(deps: DeliverDeps, job: DeliveryJob, result: PostResult): Promise<void> {
-  const delays = deps.settings.retryDelaysSeconds;
-  if (job.attempt <= delays.length) {
-    const retry: DeliveryJob = { eventId: job.eventId, webhookId: job.webhookId, attempt: job.attempt + 1 };
-    await deps.boss.send(WEBHOOK_QUEUE, retry, { ...DELIVERY_JOB_OPTIONS, startAfter: delays[job.attempt - 1]! });
+async function afterAttempt(deps: DeliverDeps, job: DeliveryJob, result: PostResult): Promise<void> {
+  const step = nextStep(result, job.attempt, deps.settings.retryDelaysSeconds);
+  if (step.kind === "gone") {
+    const reason = `Switched off: the receiver answered 410 Gone (it no longer wants these events). Switch it on again once it does.`;
+    if (await disableWebhook(deps.db, job.webhookId, reason)) deps.log.warn({ webhookId: job.webhookId }, "webhook endpoint disabled: 410 Gone");
     return;
   }
+  // A Resend is one attempt; its failure is logged and retried by nobody.
+  if (step.kind === "done" || job.manual) return;
+  if (step.kind === "retry") {
+    const retry: DeliveryJob = { eventId: job.eventId, webhookId: job.webhookId, attempt: job.attempt + 1 };
+    await deps.boss.send(WEBHOOK_QUEUE, retry, { ...DELIVERY_JOB_OPTIONS, startAfter: new Date(Date.now() + step.delaySeconds * 1000) });
+    return;
+  }
+  const delays = deps.settings.retryDelaysSeconds;
   const since = (await firstAttemptAt(deps.db, job.webhookId, job.eventId)) ?? new Date();
   const reason = `Switched off: ${job.attempt} attempts over ${describeSchedule(delays)} all failed (last: ${result.error ?? `HTTP ${result.statusCode}`}).`;
   if (await disableUnlessDeliveredSince(deps.db, job.webhookId, since, reason)) {

@@ -6,8 +6,8 @@ import { postSigned } from "./signed-message.js";
 import { newSigningSecret } from "./signing.js";
 import type { WebhookSettings } from "./webhook-settings.js";
 import { WebhookNotFound, WebhookUrlRefused } from "./webhook-errors.js";
-import { toWebhookJson, type WebhookCreateInput, type WebhookUpdateInput } from "./webhook.schema.js";
-import { deleteWebhookRow, findWebhook, insertWebhook, recordAttempts, updateWebhookRow } from "./webhooks.table.js";
+import { toWebhookJson, type RotateSecretInput, type WebhookCreateInput, type WebhookUpdateInput } from "./webhook.schema.js";
+import { deleteWebhookRow, findWebhook, insertWebhook, recordAttempts, rotateSecretRow, updateWebhookRow } from "./webhooks.table.js";
 
 /** Checked when saved and again before every delivery (DNS can change in between). */
 async function assertCallable(url: string, settings: WebhookSettings): Promise<void> {
@@ -32,10 +32,13 @@ export async function updateWebhook(db: Kysely<Database>, settings: WebhookSetti
   return toWebhookJson(row);
 }
 
-/** A new secret at once; messages already queued are signed with it when they go out. */
-export async function rotateWebhookSecret(db: Kysely<Database>, id: string) {
-  const row = await updateWebhookRow(db, { id, secret: newSigningSecret() });
-  if (!row) throw new WebhookNotFound(id);
+/**
+ * A new secret at once; messages already queued are signed with it when they go out, and with the
+ * old one too until the overlap ends, so receivers can switch over without losing any.
+ */
+export async function rotateWebhookSecret(db: Kysely<Database>, input: RotateSecretInput) {
+  const row = await rotateSecretRow(db, input.id, newSigningSecret(), input.overlapHours);
+  if (!row) throw new WebhookNotFound(input.id);
   return toWebhookJson(row);
 }
 

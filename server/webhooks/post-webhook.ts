@@ -2,6 +2,8 @@ import http from "node:http";
 import https from "node:https";
 import type { LookupFunction } from "node:net";
 import { publicAddressesOf, TargetRefused } from "./address-guard.js";
+import { loggedHeaders } from "./logged-headers.js";
+import { retryAfterSeconds } from "./retry-policy.js";
 
 export interface PostResult {
   ok: boolean;
@@ -10,6 +12,11 @@ export interface PostResult {
   error: string | null;
   /** The first RESPONSE_BODY_CHARS characters of what the receiver answered. */
   responseBody: string | null;
+  /** As the delivery log keeps them (logged-headers.ts): what was sent, and what came back. */
+  requestHeaders: Record<string, string>;
+  responseHeaders: Record<string, string> | null;
+  /** What the answer's Retry-After asked for, in seconds, when it had a usable one. */
+  retryAfterSeconds: number | null;
 }
 
 export const RESPONSE_BODY_CHARS = 1_000;
@@ -27,7 +34,23 @@ export interface PostOptions {
 export async function postWebhook(url: string, body: string, headers: Record<string, string>, options: PostOptions): Promise<PostResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
-  const failure = (error: string): PostResult => ({ ok: false, statusCode: null, latencyMs: elapsed(), error, responseBody: null });
+  const sentHeaders = {
+    "Content-Type": "application/json",
+    "User-Agent": "product-importer-webhooks",
+    ...headers,
+    "Content-Length": Buffer.byteLength(body),
+  };
+  const requestHeaders = loggedHeaders(sentHeaders);
+  const failure = (error: string): PostResult => ({
+    ok: false,
+    statusCode: null,
+    latencyMs: elapsed(),
+    error,
+    responseBody: null,
+    requestHeaders,
+    responseHeaders: null,
+    retryAfterSeconds: null,
+  });
 
   let target: URL;
   try {
@@ -62,12 +85,7 @@ export async function postWebhook(url: string, body: string, headers: Record<str
       target,
       {
         method: "POST",
-        headers: {
-          "Content-Type": "application/json",
-          "User-Agent": "product-importer-webhooks",
-          ...headers,
-          "Content-Length": Buffer.byteLength(body),
-        },
+        headers: sentHeaders,
         lookup,
         agent: false,
       },
@@ -88,6 +106,9 @@ export async function postWebhook(url: string, body: string, headers: Record<str
             latencyMs: elapsed(),
             error: ok ? null : redirectOrStatus(statusCode, response.headers.location),
             responseBody: text.slice(0, RESPONSE_BODY_CHARS),
+            requestHeaders,
+            responseHeaders: loggedHeaders(response.headers),
+            retryAfterSeconds: retryAfterSeconds(response.headers["retry-after"]),
           });
           response.destroy();
         };

@@ -4,14 +4,29 @@ import { Webhook } from "standardwebhooks";
 /** A new signing secret in the Standard Webhooks form: `whsec_` + base64 of 24 random bytes. */
 export const newSigningSecret = () => `whsec_${randomBytes(24).toString("base64")}`;
 
+/** Overlap hours a rotation may give the old secret: up to a week (CONTRACT.md: 0..168). */
+export const MAX_OVERLAP_HOURS = 168;
+export const DEFAULT_OVERLAP_HOURS = 24;
+
+/** The secrets a message is signed with: the current one, and the one before it until its overlap ends. */
+export function signingSecrets(
+  webhook: { secret: string; previous_secret?: string | null; previous_secret_expires_at?: Date | null },
+  now = new Date(),
+) {
+  const previousActive = webhook.previous_secret && webhook.previous_secret_expires_at && webhook.previous_secret_expires_at > now;
+  return previousActive ? [webhook.secret, webhook.previous_secret!] : [webhook.secret];
+}
+
 /**
  * The three Standard Webhooks headers for one message. `messageId` is the event's id and stays
- * the same on every retry, so receivers can drop duplicates.
+ * the same on every retry, so receivers can drop duplicates. With two secrets the signature
+ * header carries both, space-separated, as the specification allows: a receiver verifying with
+ * either accepts the message.
  */
-export function signatureHeaders(secret: string, messageId: string, sentAt: Date, body: string) {
+export function signatureHeaders(secrets: string[], messageId: string, sentAt: Date, body: string) {
   return {
     "webhook-id": messageId,
     "webhook-timestamp": String(Math.floor(sentAt.getTime() / 1000)),
-    "webhook-signature": new Webhook(secret).sign(messageId, sentAt, body),
+    "webhook-signature": secrets.map((secret) => new Webhook(secret).sign(messageId, sentAt, body)).join(" "),
   };
 }

@@ -4,6 +4,7 @@ import { EVENT_TYPES, type WebhookDeliveriesTable, type WebhooksTable } from "..
 import { idSchema } from "../ids.js";
 import { storableText } from "../text-input.js";
 import { pageInput } from "../paging.js";
+import { DEFAULT_OVERLAP_HOURS, MAX_OVERLAP_HOURS, signingSecrets } from "./signing.js";
 
 export const webhookIdInput = z.object({ id: idSchema });
 
@@ -34,6 +35,16 @@ export const webhookUpdateInput = webhookIdInput.extend({
 });
 export type WebhookUpdateInput = z.infer<typeof webhookUpdateInput>;
 
+export const rotateSecretInput = webhookIdInput.extend({
+  overlapHours: z
+    .number({ message: "overlapHours must be a number of hours" })
+    .int("overlapHours must be a whole number of hours")
+    .min(0, `overlapHours must be between 0 and ${MAX_OVERLAP_HOURS}`)
+    .max(MAX_OVERLAP_HOURS, `overlapHours must be between 0 and ${MAX_OVERLAP_HOURS} (a week)`)
+    .default(DEFAULT_OVERLAP_HOURS),
+});
+export type RotateSecretInput = z.infer<typeof rotateSecretInput>;
+
 export const deliveriesInput = webhookIdInput.extend(pageInput.shape);
 
 export const resendInput = z.object({ deliveryId: idSchema });
@@ -53,6 +64,8 @@ export function toWebhookJson(row: Selectable<WebhooksTable>) {
     lastError: row.last_error,
     /** Set when deliveries kept failing for a day and the endpoint was switched off. */
     disabledReason: row.disabled_reason,
+    /** Until when the secret before the last rotation still signs beside `secret` (null: it does not). */
+    previousSecretExpiresAt: signingSecrets(row).length > 1 ? row.previous_secret_expires_at!.toISOString() : null,
   };
 }
 export type WebhookJson = ReturnType<typeof toWebhookJson>;
@@ -68,6 +81,8 @@ export function toDeliveryJson(row: Selectable<WebhookDeliveriesTable>) {
     latencyMs: row.latency_ms,
     error: row.error,
     responseBody: row.response_body,
+    requestHeaders: row.request_headers,
+    responseHeaders: row.response_headers,
     createdAt: row.created_at.toISOString(),
   };
 }

@@ -5,6 +5,7 @@ import { DeliveryNotFound, WebhookNotFound } from "./webhook-errors.js";
 import {
   deliveriesInput,
   resendInput,
+  rotateSecretInput,
   toDeliveryJson,
   toWebhookJson,
   webhookCreateInput,
@@ -22,7 +23,7 @@ export const webhooksRouter = router({
   }),
   create: publicProcedure.input(webhookCreateInput).mutation(({ ctx, input }) => createWebhook(ctx.db, ctx.webhookSettings, input)),
   update: publicProcedure.input(webhookUpdateInput).mutation(({ ctx, input }) => updateWebhook(ctx.db, ctx.webhookSettings, input)),
-  rotateSecret: publicProcedure.input(webhookIdInput).mutation(({ ctx, input }) => rotateWebhookSecret(ctx.db, input.id)),
+  rotateSecret: publicProcedure.input(rotateSecretInput).mutation(({ ctx, input }) => rotateWebhookSecret(ctx.db, input)),
   delete: publicProcedure.input(webhookIdInput).mutation(({ ctx, input }) => deleteWebhook(ctx.db, input.id)),
   test: publicProcedure.input(webhookIdInput).mutation(({ ctx, input }) => testWebhook(ctx.db, ctx.webhookSettings, input.id)),
   deliveries: publicProcedure.input(deliveriesInput).query(async ({ ctx, input }) => {

@@ -33,6 +33,24 @@ export function updateWebhookRow(db: Kysely<Database>, input: WebhookUpdateInput
     .executeTakeFirst();
 }
 
+/**
+ * A new secret; the current one keeps signing beside it for `overlapHours` (none at 0). A second
+ * rotation within the overlap ends the oldest secret: a message carries at most two signatures.
+ */
+export function rotateSecretRow(db: Kysely<Database>, id: string, secret: string, overlapHours: number) {
+  return db
+    .updateTable("webhooks")
+    .set({
+      previous_secret: overlapHours > 0 ? sql<string>`secret` : null,
+      previous_secret_expires_at: overlapHours > 0 ? sql<Date>`now() + make_interval(hours => ${overlapHours})` : null,
+      secret,
+      updated_at: sql`now()`,
+    })
+    .where("id", "=", id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
 export function deleteWebhookRow(db: Kysely<Database>, id: string) {
   return db.deleteFrom("webhooks").where("id", "=", id).returning("id").executeTakeFirst();
 }
@@ -56,6 +74,8 @@ export interface DeliveryAttempt {
   latencyMs: number | null;
   error: string | null;
   responseBody: string | null;
+  requestHeaders: Record<string, string> | null;
+  responseHeaders: Record<string, string> | null;
 }
 
 /** Logs attempts and updates each endpoint's "last delivery" in one statement. */
@@ -87,6 +107,8 @@ export async function recordAttempts(db: Kysely<Database>, attempts: DeliveryAtt
           latency_ms: attempt.latencyMs,
           error: attempt.error,
           response_body: attempt.responseBody,
+          request_headers: attempt.requestHeaders && JSON.stringify(attempt.requestHeaders),
+          response_headers: attempt.responseHeaders && JSON.stringify(attempt.responseHeaders),
         })),
       )
       .returning(["webhook_id", "status_code", "latency_ms", "error", "created_at"])
@@ -100,6 +122,17 @@ export async function recordAttempts(db: Kysely<Database>, attempts: DeliveryAtt
         .execute();
     }
   });
+}
+
+/** Switches an endpoint off at once, with the reason (a receiver answered 410 Gone). */
+export function disableWebhook(db: Kysely<Database>, webhookId: string, reason: string) {
+  return db
+    .updateTable("webhooks")
+    .set({ enabled: false, disabled_reason: reason, updated_at: sql`now()` })
+    .where("id", "=", webhookId)
+    .where("enabled", "=", true)
+    .returning("id")
+    .executeTakeFirst();
 }
 
 /** Switches an endpoint off with the reason, unless it succeeded since `since`. */

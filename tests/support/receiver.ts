@@ -8,7 +8,7 @@ export interface ReceivedRequest {
 }
 
 /** How the receiver answers one request: a status (after a delay), or a dropped connection. */
-export type Answer = { status: number; delayMs?: number; body?: string } | "hang-up";
+export type Answer = { status: number; delayMs?: number; body?: string; headers?: Record<string, string> } | "hang-up";
 
 /**
  * A real HTTP server on loopback that records what it is sent; `answer` decides each reply.
@@ -31,7 +31,8 @@ export async function startReceiver(
       waiters.splice(0).forEach((wake) => wake());
       if (reply === "hang-up") return req.socket.destroy();
       setTimeout(() => {
-        if (!res.destroyed) res.writeHead(reply.status, { "Content-Type": "text/plain" }).end(reply.body ?? `answered ${reply.status}`);
+        if (!res.destroyed)
+          res.writeHead(reply.status, { "Content-Type": "text/plain", ...reply.headers }).end(reply.body ?? `answered ${reply.status}`);
       }, reply.delayMs ?? 0);
     });
   });
