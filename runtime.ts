@@ -74,13 +74,14 @@ export async function startApp(config: Config, options: { pages?: boolean } = {}
     timeoutMs: config.WEBHOOK_TIMEOUT_MS,
     allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
     retryDelaysSeconds: config.WEBHOOK_RETRY_DELAYS,
+    retentionDays: config.WEBHOOK_RETENTION_DAYS,
   };
   const api: ApiContext = {
     db: database.db,
     pool: database.pool,
     imports: scheduler,
     webhookSettings,
-    enqueueDelivery: deliveryQueue(boss),
+    enqueueDeliveries: deliveryQueue(boss),
     log,
   };
   let worker: ImportWorker | undefined;

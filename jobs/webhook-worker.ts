@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import { deliverJobs, type DeliverDeps } from "../server/webhooks/deliver-jobs.js";
 import { DELIVERY_JOB_OPTIONS, WEBHOOK_QUEUE, type DeliveryJob } from "../server/webhooks/delivery-queue.js";
@@ -8,9 +9,30 @@ const DISPATCH_EVERY_MS = 250;
 /** Delivery jobs one fetch takes (see IN_FLIGHT in deliver-jobs for how many go at once). */
 const BATCH_SIZE = 50;
 
-/** Queues one delivery attempt (Resend), for any worker to make. */
-export const deliveryQueue = (boss: DeliverDeps["boss"]) => async (job: DeliveryJob) => {
-  await boss.send(WEBHOOK_QUEUE, job, DELIVERY_JOB_OPTIONS);
+/** Jobs one insert takes. */
+const INSERT_CHUNK = 1_000;
+
+/**
+ * Job ids that sort in the order given: jobs inserted together share `created_on`, after which
+ * pg-boss hands them out by id. Time first, then a per-call constant, then a counter (UUID v7 layout).
+ */
+function orderedJobIds(count: number): string[] {
+  const time = Date.now().toString(16).padStart(12, "0");
+  const middle = randomBytes(3).toString("hex");
+  return Array.from({ length: count }, (_, index) => {
+    const counter = index.toString(16).padStart(12, "0");
+    return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${middle.slice(0, 3)}-8${middle.slice(3, 6)}-${counter}`;
+  });
+}
+
+/** Queues delivery attempts (Resend, recover) for any worker to make, oldest first. */
+export const deliveryQueue = (boss: DeliverDeps["boss"]) => async (jobs: DeliveryJob[]) => {
+  const ids = orderedJobIds(jobs.length);
+  for (let start = 0; start < jobs.length; start += INSERT_CHUNK) {
+    await boss.insert(
+      jobs.slice(start, start + INSERT_CHUNK).map((data, index) => ({ id: ids[start + index]!, name: WEBHOOK_QUEUE, data, ...DELIVERY_JOB_OPTIONS })),
+    );
+  }
 };
 
 export interface WebhookWorker {

@@ -37,6 +37,8 @@ const configSchema = z.object({
   EXPORT_STALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: flag,
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** Events and delivery attempts older than this many days are pruned; a recovery reaches back at most this far. */
+  WEBHOOK_RETENTION_DAYS: z.coerce.number().positive().max(3_650).default(30),
   /** Seconds before each retry of a failed delivery, comma-separated; unset = the default schedule. */
   WEBHOOK_RETRY_DELAYS: z
     .string()

@@ -5,7 +5,7 @@ import { refusalMessage } from "~/lib/action-result";
 import { redirectWithToast } from "~/lib/toast.server";
 import { pageData } from "~/lib/page-errors.server";
 import { isId } from "../../server/ids";
-import { formatDateTime } from "~/lib/format";
+import { formatCount, formatDateTime } from "~/lib/format";
 
 export const meta: MetaFunction = () => [{ title: "Deliveries · Webhooks · Product Importer" }];
 
@@ -21,10 +21,26 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   return { webhook, deliveries };
 }
 
+/** "Resend what failed since": how far back, in hours (the deliveries page offers these). */
+const RECOVER_PERIODS = [
+  { hours: 1, label: "the last hour" },
+  { hours: 6, label: "the last 6 hours" },
+  { hours: 24, label: "the last 24 hours" },
+  { hours: 72, label: "the last 3 days" },
+  { hours: 168, label: "the last 7 days" },
+];
+
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const back = `/webhooks/${params.id}`;
   try {
+    if (form.get("intent") === "recover") {
+      const hours = Number(form.get("hours"));
+      const { queued } = await context.trpc.webhooks.recover({ id: params.id ?? "", since: new Date(Date.now() - hours * 3_600_000).toISOString() });
+      const message =
+        queued === 0 ? "Nothing to resend: every event since then was delivered." : `Resending ${formatCount(queued)} events, oldest first.`;
+      return redirectWithToast(back, { message, tone: "success" });
+    }
     const { queued, test } = await context.trpc.webhooks.resend({ deliveryId: String(form.get("deliveryId") ?? "") });
     if (queued) return redirectWithToast(back, { message: "Sending it again now.", tone: "success" });
     const message = test?.ok ? `Test answered ${test.statusCode} in ${test.latencyMs} ms.` : `Test failed: ${test?.error}`;
@@ -44,6 +60,23 @@ export default function DeliveriesPage() {
       <div className="page-head">
         <h1 className="filename">{webhook.url}</h1>
       </div>
+      <Form method="post" className="panel recover-form">
+        <input type="hidden" name="intent" value="recover" />
+        <label>
+          Resend everything that failed, or was recorded while this endpoint was off, in{" "}
+          <select name="hours" defaultValue="24">
+            {RECOVER_PERIODS.map((period) => (
+              <option key={period.hours} value={period.hours}>
+                {period.label}
+              </option>
+            ))}
+          </select>
+        </label>{" "}
+        <button type="submit" className="button" disabled={!webhook.enabled}>
+          Resend
+        </button>
+        {webhook.enabled ? null : <p className="hint">Switch the endpoint on first.</p>}
+      </Form>
       <section className="panel">
         {deliveries.items.length === 0 ? (
           <p className="empty">Nothing has been sent to this endpoint yet. Press Test on the webhooks page to send a test event.</p>

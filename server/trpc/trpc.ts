@@ -15,8 +15,8 @@ export interface ApiContext {
   /** Gets a worker onto the imports waiting to be applied. */
   imports: ImportScheduler;
   webhookSettings: WebhookSettings;
-  /** Queues one delivery attempt (Resend). */
-  enqueueDelivery: (job: DeliveryJob) => Promise<void>;
+  /** Queues delivery attempts (Resend, recover), to be made in the order given. */
+  enqueueDeliveries: (jobs: DeliveryJob[]) => Promise<void>;
   log: Logger;
 }
 

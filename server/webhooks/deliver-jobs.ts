@@ -67,7 +67,7 @@ export async function deliverJobs(deps: DeliverDeps, jobs: DeliveryJob[]): Promi
 }
 
 async function afterAttempt(deps: DeliverDeps, job: DeliveryJob, result: PostResult): Promise<void> {
-  const step = nextStep(result, job.attempt, deps.settings.retryDelaysSeconds);
+  const step = nextStep(result, job.attempt - (job.scheduleFrom ?? 1) + 1, deps.settings.retryDelaysSeconds);
   if (step.kind === "gone") {
     const reason = `Switched off: the receiver answered 410 Gone (it no longer wants these events). Switch it on again once it does.`;
     if (await disableWebhook(deps.db, job.webhookId, reason)) deps.log.warn({ webhookId: job.webhookId }, "webhook endpoint disabled: 410 Gone");
@@ -76,7 +76,7 @@ async function afterAttempt(deps: DeliverDeps, job: DeliveryJob, result: PostRes
   // A Resend is one attempt; its failure is logged and retried by nobody.
   if (step.kind === "done" || job.manual) return;
   if (step.kind === "retry") {
-    const retry: DeliveryJob = { eventId: job.eventId, webhookId: job.webhookId, attempt: job.attempt + 1 };
+    const retry: DeliveryJob = { eventId: job.eventId, webhookId: job.webhookId, attempt: job.attempt + 1, scheduleFrom: job.scheduleFrom };
     await deps.boss.send(WEBHOOK_QUEUE, retry, { ...DELIVERY_JOB_OPTIONS, startAfter: new Date(Date.now() + step.delaySeconds * 1000) });
     return;
   }

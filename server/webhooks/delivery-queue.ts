@@ -5,6 +5,8 @@ export interface DeliveryJob {
   attempt: number;
   /** A Resend from the deliveries view: one attempt, even to a disabled endpoint, no retries. */
   manual?: boolean;
+  /** The attempt the retry schedule counts from: a recovered delivery gets the whole schedule again. */
+  scheduleFrom?: number;
 }
 
 export const WEBHOOK_QUEUE = "webhooks.deliver";

@@ -5,6 +5,8 @@ export interface WebhookSettings {
   allowPrivateNetworks: boolean;
   /** Seconds to wait before each retry; the attempt after the last one is the final one. */
   retryDelaysSeconds: number[];
+  /** Days events and delivery attempts are kept. */
+  retentionDays: number;
 }
 
 /** 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h, 8 h: ten attempts over about a day. */

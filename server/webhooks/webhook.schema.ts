@@ -47,6 +47,11 @@ export type RotateSecretInput = z.infer<typeof rotateSecretInput>;
 
 export const deliveriesInput = webhookIdInput.extend(pageInput.shape);
 
+export const recoverInput = webhookIdInput.extend({
+  since: z.iso.datetime({ offset: true, message: "since must be an ISO-8601 date and time, e.g. 2026-12-01T09:00:00Z" }),
+});
+export type RecoverInput = z.infer<typeof recoverInput>;
+
 export const resendInput = z.object({ deliveryId: idSchema });
 
 export function toWebhookJson(row: Selectable<WebhooksTable>) {

@@ -1,9 +1,11 @@
 import { z } from "zod";
 import { publicProcedure, router } from "../trpc/trpc.js";
 import { createWebhook, deleteWebhook, rotateWebhookSecret, testWebhook, updateWebhook } from "./endpoints.js";
+import { recoverDeliveries } from "./recover.js";
 import { DeliveryNotFound, WebhookNotFound } from "./webhook-errors.js";
 import {
   deliveriesInput,
+  recoverInput,
   resendInput,
   rotateSecretInput,
   toDeliveryJson,
@@ -26,6 +28,7 @@ export const webhooksRouter = router({
   rotateSecret: publicProcedure.input(rotateSecretInput).mutation(({ ctx, input }) => rotateWebhookSecret(ctx.db, input)),
   delete: publicProcedure.input(webhookIdInput).mutation(({ ctx, input }) => deleteWebhook(ctx.db, input.id)),
   test: publicProcedure.input(webhookIdInput).mutation(({ ctx, input }) => testWebhook(ctx.db, ctx.webhookSettings, input.id)),
+  recover: publicProcedure.input(recoverInput).mutation(({ ctx, input }) => recoverDeliveries(ctx, input)),
   deliveries: publicProcedure.input(deliveriesInput).query(async ({ ctx, input }) => {
     if (!(await findWebhook(ctx.db, input.id))) throw new WebhookNotFound(input.id);
     const { items, total } = await listDeliveries(ctx.db, input.id, input.page, input.pageSize);
@@ -37,7 +40,7 @@ export const webhooksRouter = router({
     if (!delivery) throw new DeliveryNotFound(input.deliveryId);
     if (delivery.event_type === "webhook.test") return { queued: false, test: await testWebhook(ctx.db, ctx.webhookSettings, delivery.webhook_id) };
     const attempt = (await latestAttempt(ctx.db, delivery.webhook_id, delivery.event_id)) + 1;
-    await ctx.enqueueDelivery({ eventId: delivery.event_id, webhookId: delivery.webhook_id, attempt, manual: true });
+    await ctx.enqueueDeliveries([{ eventId: delivery.event_id, webhookId: delivery.webhook_id, attempt, manual: true }]);
     return { queued: true, test: null };
   }),
 });

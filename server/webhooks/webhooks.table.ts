@@ -204,3 +204,30 @@ export async function latestAttempt(db: Kysely<Database>, webhookId: string, eve
     .executeTakeFirst();
   return Number(row?.attempt ?? 0);
 }
+
+/**
+ * Events of the endpoint's types recorded since `since` (and since it exists) whose last attempt to
+ * it failed or that it never got, oldest first, with how many attempts each had.
+ */
+export async function eventsToRecover(
+  db: Kysely<Database>,
+  webhook: { id: string; events: EventType[]; created_at: Date },
+  since: Date,
+  limit: number,
+) {
+  const { rows } = await sql<{ id: string; attempts: number }>`
+    SELECT e.id, coalesce(last.attempt, 0) AS attempts
+    FROM events AS e
+    LEFT JOIN LATERAL (
+      SELECT d.attempt, d.status_code FROM webhook_deliveries AS d
+      WHERE d.webhook_id = ${webhook.id} AND d.event_id = e.id
+      ORDER BY d.id DESC LIMIT 1
+    ) AS last ON true
+    WHERE e.created_at >= ${since > webhook.created_at ? since : webhook.created_at}
+      AND e.type = ANY(${sql.val(webhook.events)}::text[])
+      AND e.dispatched_at IS NOT NULL
+      AND (last.status_code IS NULL OR last.status_code NOT BETWEEN 200 AND 299)
+    ORDER BY e.position
+    LIMIT ${limit}`.execute(db);
+  return rows.map((row) => ({ eventId: row.id, attempts: Number(row.attempts) }));
+}

@@ -1,0 +1,47 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../../db/schema.js";
+import { Refusal } from "../refusal.js";
+import type { DeliveryJob } from "./delivery-queue.js";
+import type { WebhookSettings } from "./webhook-settings.js";
+import { WebhookNotFound } from "./webhook-errors.js";
+import type { RecoverInput } from "./webhook.schema.js";
+import { eventsToRecover, findWebhook } from "./webhooks.table.js";
+
+/** Events one recovery resends at most; a longer outage is recovered in steps, from where the last one reached. */
+export const RECOVER_LIMIT = 100_000;
+
+const DAY_MS = 86_400_000;
+
+/**
+ * "Resend everything that failed since …": every event of the endpoint's types since then whose
+ * last attempt to it failed, or that it never got (recorded while it was off), queued oldest first
+ * as the next attempt of the same message (same `webhook-id`), with the whole retry schedule again.
+ */
+export async function recoverDeliveries(
+  deps: { db: Kysely<Database>; webhookSettings: WebhookSettings; enqueueDeliveries: (jobs: DeliveryJob[]) => Promise<void> },
+  input: RecoverInput,
+): Promise<{ queued: number }> {
+  const webhook = await findWebhook(deps.db, input.id);
+  if (!webhook) throw new WebhookNotFound(input.id);
+  if (!webhook.enabled) {
+    throw new Refusal(
+      "conflict",
+      "This endpoint is switched off. Switch it on first, then resend what failed: deliveries go only to an endpoint that is on.",
+    );
+  }
+  const since = new Date(input.since);
+  if (since.getTime() > Date.now()) throw new Refusal("invalid", "since is in the future: choose a moment in the past.", { field: "since" });
+  const oldest = Date.now() - deps.webhookSettings.retentionDays * DAY_MS;
+  if (since.getTime() < oldest) {
+    throw new Refusal(
+      "invalid",
+      `since is before the retention window: events older than ${deps.webhookSettings.retentionDays} days have been pruned. Choose ${new Date(oldest).toISOString()} or later.`,
+      { field: "since" },
+    );
+  }
+  const events = await eventsToRecover(deps.db, webhook, since, RECOVER_LIMIT);
+  await deps.enqueueDeliveries(
+    events.map(({ eventId, attempts }) => ({ eventId, webhookId: webhook.id, attempt: attempts + 1, scheduleFrom: attempts + 1 })),
+  );
+  return { queued: events.length };
+}
