@@ -15,6 +15,8 @@ export const ADVISORY_LOCKS = {
   searchIndexes: 7_302_200,
   /** pg-boss's own setup, which deadlocks when processes run it together. */
   jobQueueSetup: 7_302_300,
+  /** Pruning webhook history past its retention: one process at a time, the others skip. */
+  webhookRetention: 7_302_400,
 } as const;
 
 export type AdvisoryLock = keyof typeof ADVISORY_LOCKS;

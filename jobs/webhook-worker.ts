@@ -3,9 +3,12 @@ import type pg from "pg";
 import { deliverJobs, type DeliverDeps } from "../server/webhooks/deliver-jobs.js";
 import { DELIVERY_JOB_OPTIONS, WEBHOOK_QUEUE, type DeliveryJob } from "../server/webhooks/delivery-queue.js";
 import { dispatchEvents } from "../server/webhooks/dispatch-events.js";
+import { pruneWebhookHistory } from "../server/webhooks/retention.js";
 
 /** How often the outbox is checked for new events; cheap (a partial index of undispatched ones). */
 const DISPATCH_EVERY_MS = 250;
+/** How often events and delivery attempts past their retention are looked for (one index probe each when there are none). */
+const PRUNE_EVERY_MS = 60_000;
 /** Delivery jobs one fetch takes (see IN_FLIGHT in deliver-jobs for how many go at once). */
 const BATCH_SIZE = 50;
 
@@ -80,11 +83,23 @@ export async function startWebhookWorker(pool: pg.Pool, deps: DeliverDeps): Prom
     });
   }, DISPATCH_EVERY_MS);
 
+  const pruning = new AbortController();
+  let pruned: Promise<unknown> = Promise.resolve();
+  const prune = () => {
+    pruned = pruneWebhookHistory(deps.db, deps.log, deps.settings.retentionDays, pruning.signal).catch((error: Error) =>
+      deps.log.warn({ error: error.message }, "pruning webhook history failed; trying again later"),
+    );
+  };
+  const pruner = setInterval(prune, PRUNE_EVERY_MS);
+  prune();
+
   return {
     async stop() {
       stopped = true;
       clearInterval(timer);
-      await running;
+      clearInterval(pruner);
+      pruning.abort();
+      await Promise.all([running, pruned]);
       await boss.offWork(WEBHOOK_QUEUE);
     },
   };
