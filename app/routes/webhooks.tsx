@@ -18,6 +18,9 @@ export default function WebhooksPage() {
       <div className="page-head">
         <h1>Webhooks</h1>
         <div className="head-actions">
+          <Link className="button" to="/webhooks/events">
+            Event types
+          </Link>
           <Link className="button primary" to="/webhooks/new" preventScrollReset>
             Add endpoint
           </Link>

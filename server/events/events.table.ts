@@ -1,14 +1,17 @@
 import { sql, type Kysely } from "kysely";
 import type { Database, EventType } from "../../db/schema.js";
+import { EVENT_PAYLOADS, type EventPayload } from "./event-payloads.js";
 
 /**
  * Records that something happened. Call it with the transaction that made the change: the event
- * then exists exactly when the change does. Webhook delivery consumes this table.
+ * then exists exactly when the change does. Webhook delivery consumes this table. The payload is
+ * checked against the schema the event catalog publishes (event-payloads.ts).
  */
-export async function recordEvent(db: Kysely<Database>, type: EventType, data: unknown): Promise<string> {
+export async function recordEvent<T extends EventType>(db: Kysely<Database>, type: T, data: EventPayload<T>): Promise<string> {
+  const payload: unknown = EVENT_PAYLOADS[type].parse(data);
   const row = await db
     .insertInto("events")
-    .values({ type, data: JSON.stringify(data) })
+    .values({ type, data: JSON.stringify(payload) })
     .returning("id")
     .executeTakeFirstOrThrow();
   return row.id;

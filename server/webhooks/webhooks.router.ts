@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { publicProcedure, router } from "../trpc/trpc.js";
 import { createWebhook, deleteWebhook, rotateWebhookSecret, testWebhook, updateWebhook } from "./endpoints.js";
+import { EVENT_CATALOG } from "../events/event-catalog.js";
 import { recoverDeliveries } from "./recover.js";
 import { DeliveryNotFound, WebhookNotFound } from "./webhook-errors.js";
 import {
@@ -28,6 +29,7 @@ export const webhooksRouter = router({
   rotateSecret: publicProcedure.input(rotateSecretInput).mutation(({ ctx, input }) => rotateWebhookSecret(ctx.db, input)),
   delete: publicProcedure.input(webhookIdInput).mutation(({ ctx, input }) => deleteWebhook(ctx.db, input.id)),
   test: publicProcedure.input(webhookIdInput).mutation(({ ctx, input }) => testWebhook(ctx.db, ctx.webhookSettings, input.id)),
+  eventTypes: publicProcedure.input(z.object({}).passthrough().default({})).query(() => EVENT_CATALOG),
   recover: publicProcedure.input(recoverInput).mutation(({ ctx, input }) => recoverDeliveries(ctx, input)),
   deliveries: publicProcedure.input(deliveriesInput).query(async ({ ctx, input }) => {
     if (!(await findWebhook(ctx.db, input.id))) throw new WebhookNotFound(input.id);

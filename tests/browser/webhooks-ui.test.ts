@@ -59,6 +59,48 @@ it("adds an endpoint, tests it (status code and latency inline), and switches it
   expect(await page.locator("tbody tr").textContent()).toContain("webhook.test");
 });
 
+it("shows a delivery's headers, rotates the secret with an overlap, offers recovery, and lists the event types", async () => {
+  // The endpoint from the test above: switched off, one test delivery logged.
+  await page.goto(`${server.url}/webhooks`);
+  await page.getByRole("link", { name: "Deliveries" }).click();
+  await page.getByText("Headers", { exact: true }).click();
+  await expect.poll(() => page.locator(".header-list").first().textContent()).toContain("webhook-id");
+  expect(await page.locator(".header-list").first().textContent()).toMatch(/webhook-signaturev1,.{6}•••/);
+  expect(await page.getByRole("button", { name: "Resend", exact: true }).first().isDisabled()).toBe(true);
+  await expect.poll(() => page.locator(".recover-form").textContent()).toContain("Switch the endpoint on first.");
+
+  await page.goto(`${server.url}/webhooks`);
+  await page.locator(".secret summary").click();
+  const before = await page.locator(".secret code").textContent();
+  await page.getByLabel("Old secret keeps signing for").selectOption("72");
+  await page.getByRole("button", { name: "Rotate secret" }).click();
+  await expect.poll(() => page.getByRole("status").allTextContents()).toContainEqual(expect.stringMatching(/The old one also signs until/));
+  await page.locator(".secret summary").click();
+  expect(await page.locator(".secret code").textContent()).not.toBe(before);
+  expect(await page.locator(".secret").textContent()).toContain("The secret before the last rotation also signs until");
+
+  await page.getByRole("link", { name: "Event types" }).click();
+  await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Event types");
+  const completed = page.locator('[id="import.completed"]');
+  await completed.getByText("JSON Schema").click();
+  expect(await completed.locator("pre").last().textContent()).toContain('"createdCount"');
+});
+
+it("fits a 390 px phone: the webhooks, deliveries and event types pages do not scroll sideways", async () => {
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  try {
+    await phone.goto(`${server.url}/webhooks`);
+    const id = (await phone.getByRole("link", { name: "Deliveries" }).getAttribute("href"))!;
+    for (const path of ["/webhooks", id, "/webhooks/events"]) {
+      await phone.goto(`${server.url}${path}`);
+      await phone.locator("details").evaluateAll((all) => all.forEach((element) => ((element as HTMLDetailsElement).open = true)));
+      expect(await phone.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(390);
+    }
+  } finally {
+    await phone.close();
+  }
+});
+
 it("runs under the Content-Security-Policy without a single refusal", () => {
   expect(cspViolations(browser)).toEqual([]);
 });

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { sql } from "kysely";
 import { Webhook } from "standardwebhooks";
 import { EVENT_TYPES } from "../../db/schema.js";
+import { examplePayload } from "../../server/events/event-catalog.js";
 import { recordEvent } from "../../server/events/events.table.js";
 import { freePort } from "../support/app-process.js";
 import { startReceiver, type Receiver } from "../support/receiver.js";
@@ -176,7 +177,7 @@ describe("delivery", () => {
     await app.database.db
       .transaction()
       .execute(async (tx) => {
-        await recordEvent(tx, "product.created", { sku: "ghost" });
+        await recordEvent(tx, "product.created", { ...examplePayload("product.created"), sku: "ghost" });
         throw new Error("the change fails after its event was written");
       })
       .catch(() => {});

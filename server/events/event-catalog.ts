@@ -1,0 +1,110 @@
+import { z } from "zod";
+import { EVENT_TYPES, type EventType } from "../../db/schema.js";
+import { EVENT_PAYLOADS, TEST_PAYLOAD, type EventPayload } from "./event-payloads.js";
+
+const EXAMPLE_PRODUCT: EventPayload<"product.created"> = {
+  id: "42",
+  sku: "CAP-BLUE-M",
+  name: "Baseball cap, blue, M",
+  description: "Washed cotton twill, adjustable strap.",
+  active: true,
+  createdAt: "2026-11-23T10:15:02.114Z",
+  updatedAt: "2026-12-01T08:02:45.900Z",
+  lastChange: { kind: "import", importId: "17", at: "2026-12-01T08:02:45.900Z" },
+};
+
+const EXAMPLE_IMPORT: EventPayload<"import.completed"> = {
+  id: "17",
+  filename: "catalog-december.csv",
+  status: "completed",
+  totalRows: 500_000,
+  createdCount: 1_204,
+  updatedCount: 465_489,
+  unchangedCount: 460_012,
+  skippedCount: 0,
+  removedCount: 0,
+  repeatedCount: 33_307,
+  errorCount: 0,
+  mode: "upsert",
+  error: null,
+  startedAt: "2026-12-01T08:02:31.210Z",
+  finishedAt: "2026-12-01T08:02:45.900Z",
+  durationMs: 16_204,
+};
+
+/** What each event type means and an example of its `data`; the schema comes from event-payloads.ts. */
+const ENTRIES: { [T in EventType]: { description: string; example: EventPayload<T> } } = {
+  "product.created": {
+    description: "A product was created in the UI or through the API (imports send one import.completed instead).",
+    example: EXAMPLE_PRODUCT,
+  },
+  "product.updated": {
+    description: "A product was edited in the UI or through the API.",
+    example: { ...EXAMPLE_PRODUCT, lastChange: { kind: "edit", importId: null, at: EXAMPLE_PRODUCT.updatedAt } },
+  },
+  "product.deleted": { description: "A product was deleted; data is the product as it was.", example: EXAMPLE_PRODUCT },
+  "products.deleted_all": { description: "Every product was deleted at once (Delete all).", example: { deleted: 466_693 } },
+  "import.completed": { description: "An import was applied: one event per import, with its counts, never one per row.", example: EXAMPLE_IMPORT },
+  "import.failed": {
+    description: "An import stopped without changing the catalog; error says why.",
+    example: {
+      ...EXAMPLE_IMPORT,
+      status: "failed",
+      createdCount: 0,
+      updatedCount: 0,
+      unchangedCount: 0,
+      repeatedCount: 0,
+      error: "The file has no sku column.",
+    },
+  },
+  "import.reverted": {
+    description:
+      "An import was undone: what it created is removed, what it changed restored; kept counts products changed since and left as they are.",
+    example: { ...EXAMPLE_IMPORT, status: "reverted", restored: 465_489, removed: 1_204, kept: 0 },
+  },
+};
+
+const message = (type: string, data: z.ZodType) =>
+  z.strictObject({
+    id: z.uuid().describe("The event's id; also the webhook-id header, the same on every retry"),
+    type: z.literal(type),
+    createdAt: z.iso.datetime({ offset: true }),
+    data,
+  });
+
+export interface EventTypeEntry {
+  type: string;
+  description: string;
+  /** JSON Schema (draft 2020-12) of the whole message a receiver gets. */
+  schema: unknown;
+  example: { id: string; type: string; createdAt: string; data: unknown };
+}
+
+const EXAMPLE_ID = "0b6f3c52-8f7e-4c1e-9a51-3d2a7f1e9c44";
+
+/** Every event type a webhook can receive, with the JSON Schema of its message and an example. */
+export const EVENT_CATALOG: EventTypeEntry[] = [
+  ...EVENT_TYPES.map((type) => ({
+    type,
+    description: ENTRIES[type].description,
+    schema: z.toJSONSchema(message(type, EVENT_PAYLOADS[type])),
+    example: { id: EXAMPLE_ID, type, createdAt: "2026-12-01T08:02:46.012Z", data: ENTRIES[type].example },
+  })),
+  {
+    type: "webhook.test",
+    description: "Sent only by the Test button, to the endpoint being tested.",
+    schema: z.toJSONSchema(message("webhook.test", TEST_PAYLOAD)),
+    example: {
+      id: EXAMPLE_ID,
+      type: "webhook.test",
+      createdAt: "2026-12-01T08:02:46.012Z",
+      data: { webhookId: "3", message: "A test from Product Importer." },
+    },
+  },
+];
+
+/** The schema of a whole message of `type`, for checking one (the tests check every payload they produce). */
+export const messageSchemaOf = (type: string) => message(type, type === "webhook.test" ? TEST_PAYLOAD : EVENT_PAYLOADS[type as EventType]);
+
+/** An example payload of `type` (tests build events from one). */
+export const examplePayload = <T extends EventType>(type: T): EventPayload<T> => ENTRIES[type].example;

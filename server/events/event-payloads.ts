@@ -1,0 +1,65 @@
+import { z } from "zod";
+import { IMPORT_MODES, IMPORT_STATUSES, LAST_CHANGE_KINDS, type EventType } from "../../db/schema.js";
+import type { ProductJson } from "../products/product.schema.js";
+import type { importEventData } from "../imports/import-outcome.js";
+
+/**
+ * The `data` of every event type, as zod schemas: `recordEvent` checks each payload against its
+ * type's schema before writing it, and the event catalog (`webhooks.eventTypes`, the Event types
+ * page) publishes the JSON Schema generated from the same ones, so the two cannot drift apart.
+ * Objects are strict: a field added to a payload and not here fails the tests that produce it.
+ */
+const timestamp = z.iso.datetime({ offset: true });
+const id = z.string().regex(/^\d+$/).describe("A numeric id, as a string");
+const count = z.number().int().nonnegative();
+
+const product = z.strictObject({
+  id,
+  sku: z.string(),
+  name: z.string(),
+  description: z.string(),
+  active: z.boolean(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  lastChange: z.strictObject({ kind: z.enum(LAST_CHANGE_KINDS), importId: id.nullable(), at: timestamp }).describe("What last wrote the product"),
+});
+
+const importOutcome = z.strictObject({
+  id,
+  filename: z.string(),
+  status: z.enum(IMPORT_STATUSES),
+  totalRows: count,
+  createdCount: count,
+  updatedCount: count,
+  unchangedCount: count,
+  skippedCount: count,
+  removedCount: count,
+  repeatedCount: count,
+  errorCount: count,
+  mode: z.enum(IMPORT_MODES),
+  error: z.string().nullable(),
+  startedAt: timestamp.nullable(),
+  finishedAt: timestamp.nullable(),
+  durationMs: z.number().int().nonnegative().nullable(),
+});
+
+export const EVENT_PAYLOADS = {
+  "product.created": product,
+  "product.updated": product,
+  "product.deleted": product.describe("The product as it was"),
+  "products.deleted_all": z.strictObject({ deleted: count }),
+  "import.completed": importOutcome,
+  "import.failed": importOutcome,
+  "import.reverted": importOutcome.extend({ restored: count, removed: count, kept: count }),
+} satisfies Record<EventType, z.ZodType>;
+
+export type EventPayload<T extends EventType> = z.infer<(typeof EVENT_PAYLOADS)[T]>;
+
+// The functions that build payloads and the schemas describe the same shapes (checked by the compiler).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const productShapesMatch: Same<EventPayload<"product.created">, ProductJson> = true;
+const importShapesMatch: Same<EventPayload<"import.completed">, ReturnType<typeof importEventData>> = true;
+void [productShapesMatch, importShapesMatch];
+
+/** The Test button's message: not an event of the outbox, but delivered and signed the same way. */
+export const TEST_PAYLOAD = z.strictObject({ webhookId: id, message: z.string() });

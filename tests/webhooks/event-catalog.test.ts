@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "kysely";
+import { EVENT_TYPES } from "../../db/schema.js";
+import { examplePayload, messageSchemaOf } from "../../server/events/event-catalog.js";
+import { recordEvent } from "../../server/events/events.table.js";
+import { startReceiver } from "../support/receiver.js";
+import { importCsv, startTestApp, type TestApp } from "../support/test-app.js";
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: "1" });
+});
+afterAll(() => app?.stop());
+
+describe("webhooks.eventTypes", () => {
+  it("lists every event type with a description, the JSON Schema of its message and an example that fits it", async () => {
+    const catalog = await app.api.webhooks.eventTypes.query({});
+    expect(catalog.map((entry) => entry.type)).toEqual([...EVENT_TYPES, "webhook.test"]);
+    for (const entry of catalog) {
+      expect(entry.description.length).toBeGreaterThan(10);
+      expect(entry.schema).toMatchObject({
+        type: "object",
+        required: ["id", "type", "createdAt", "data"],
+        properties: { type: { const: entry.type } },
+      });
+      expect(() => messageSchemaOf(entry.type).parse(entry.example)).not.toThrow();
+    }
+  });
+
+  it("describes every real message: each event the app records, and the Test button's", async () => {
+    await app.resetCatalog();
+    await sql`DELETE FROM events`.execute(app.database.db);
+    const created = await app.api.products.create.mutate({ sku: "cat-1", name: "Catalogued" });
+    await app.api.products.update.mutate({ id: created.id, name: "Catalogued again" });
+    await app.api.products.delete.mutate({ id: created.id });
+    const imported = await importCsv(app, "sku,name,active\ncat-2,Imported,yes\ncat-3,Also,no\n");
+    await app.api.imports.revert.mutate({ id: imported.id });
+    await importCsv(app, "sku,name\ncat-4,Last\n");
+    // A sync that would remove the whole catalog, applied straight away without the confirmation, fails.
+    const sync = await app.uploadCsv("sku,name\ncat-5,Other\n", "sync.csv", { mode: "sync" });
+    expect((await app.waitForImport(sync.body.id)).status).toBe("failed");
+    await app.api.products.deleteAll.mutate({});
+
+    const { rows } = await sql<{
+      id: string;
+      type: string;
+      created_at: Date;
+      data: unknown;
+    }>`SELECT id, type, created_at, data FROM events ORDER BY position`.execute(app.database.db);
+    expect(new Set(rows.map((row) => row.type))).toEqual(new Set(EVENT_TYPES));
+    for (const row of rows) {
+      const message = { id: row.id, type: row.type, createdAt: row.created_at.toISOString(), data: row.data };
+      expect(() => messageSchemaOf(row.type).parse(message), row.type).not.toThrow();
+    }
+
+    const receiver = await startReceiver();
+    const webhook = await app.api.webhooks.create.mutate({ url: receiver.url, events: ["product.created"] });
+    await app.api.webhooks.test.mutate({ id: webhook.id });
+    const [test] = await receiver.waitFor(1);
+    expect(() => messageSchemaOf("webhook.test").parse(JSON.parse(test!.body))).not.toThrow();
+    await receiver.close();
+  });
+
+  it("keeps a payload that strays from its schema out of the outbox, and the change with it", async () => {
+    await expect(
+      app.database.db.transaction().execute((tx) => recordEvent(tx, "product.created", { ...examplePayload("product.created"), price: 3 } as never)),
+    ).rejects.toThrow(/price/);
+    await expect(app.database.db.transaction().execute((tx) => recordEvent(tx, "products.deleted_all", { deleted: -1 }))).rejects.toThrow();
+  });
+});
