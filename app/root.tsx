@@ -1,6 +1,7 @@
 import { data, type HeadersFunction, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import {
   Form,
+  Link,
   Links,
   Meta,
   NavLink,
@@ -23,7 +24,14 @@ export const meta: MetaFunction = () => [{ title: "Product Importer" }];
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const { toast, headers } = await takeToast(request);
-  return data({ passwordRequired: context.access.enabled, toast }, { headers });
+  return data({ passwordRequired: context.access.enabled, toast, webhookAlerts: await webhookAlerts(context) }, { headers });
+}
+
+/** Endpoints failing for over an hour or switched off: said on every page, to whoever may see them. */
+async function webhookAlerts(context: LoaderFunctionArgs["context"]) {
+  if (context.access.enabled && !(await context.access.hasSession())) return 0;
+  // A banner is not worth failing a page for.
+  return (await context.trpc.webhooks.alerts({}).catch(() => ({ endpoints: [] }))).endpoints.length;
 }
 
 // The flash cookie's toast must reach every page, and whichever route set it.
@@ -66,6 +74,14 @@ export function Layout({ children }: { children: ReactNode }) {
             </Form>
           ) : null}
         </header>
+        {root?.webhookAlerts && !onLoginPage ? (
+          <p className="alert-banner" role="status">
+            <Link to="/webhooks">
+              {root.webhookAlerts === 1 ? "A webhook endpoint needs attention" : `${root.webhookAlerts} webhook endpoints need attention`}
+            </Link>
+            : deliveries are failing or were switched off.
+          </p>
+        ) : null}
         <ToastProvider flash={root?.toast}>
           <main className="page">{children}</main>
         </ToastProvider>

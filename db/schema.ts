@@ -127,6 +127,7 @@ export const EVENT_TYPES = [
   "import.completed",
   "import.failed",
   "import.reverted",
+  "webhook.disabled",
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -156,6 +157,8 @@ export interface WebhooksTable {
   last_latency_ms: ColumnType<number | null, never, number | null>;
   last_error: ColumnType<string | null, never, string | null>;
   last_delivery_at: ColumnType<Date | null, never, Date | null>;
+  /** The first failed attempt since the last success (null while deliveries succeed). */
+  failing_since: ColumnType<Date | null, never, Date | null>;
   created_at: ColumnType<Date, never, never>;
   updated_at: ColumnType<Date, never, Date>;
 }

@@ -17,7 +17,7 @@ describe("the configuration", () => {
     expect(config.PORT).toBe(3000);
     expect(config.TRUST_PROXY).toBe(false);
     expect(config.APP_PASSWORD).toBeUndefined();
-    expect(config.WEBHOOK_RETRY_DELAYS).toEqual([30, 120, 600, 1_800, 3_600, 7_200, 14_400, 28_800, 28_800]);
+    expect(config.WEBHOOK_RETRY_DELAYS).toEqual([30, 120, 600, 1_800, 3_600, 7_200, 14_400, 28_800, 28_800, 43_200, 43_200, 43_200, 43_200]);
   });
 
   it("derives the upload and export caps from the pool unless they are set", () => {

@@ -12,6 +12,7 @@ const EVENT_LABELS: Record<(typeof EVENT_TYPES)[number], string> = {
   "import.completed": "An import completes",
   "import.failed": "An import fails",
   "import.reverted": "An import is undone",
+  "webhook.disabled": "Another endpoint is switched off",
 };
 
 export function WebhookForm({

@@ -8,11 +8,12 @@ export const meta: MetaFunction = () => [{ title: "Webhooks · Product Importer"
 
 /** The endpoints; adding, editing and deleting one are dialogs (child routes), its switches in-place actions. */
 export async function loader({ context }: LoaderFunctionArgs) {
-  return { webhooks: await context.trpc.webhooks.list({}) };
+  const [webhooks, { retryWindow }] = await Promise.all([context.trpc.webhooks.list({}), context.trpc.webhooks.alerts({})]);
+  return { webhooks, retryWindow };
 }
 
 export default function WebhooksPage() {
-  const { webhooks } = useLoaderData<typeof loader>();
+  const { webhooks, retryWindow } = useLoaderData<typeof loader>();
   return (
     <>
       <div className="page-head">
@@ -27,7 +28,8 @@ export default function WebhooksPage() {
         </div>
       </div>
       <p className="hint">
-        Each endpoint receives a signed JSON POST (Standard Webhooks) for the events it subscribes to. Failed deliveries are retried for about a day.
+        Each endpoint receives a signed JSON POST (Standard Webhooks) for the events it subscribes to. Failed deliveries are retried for {retryWindow}
+        before an endpoint is switched off; you are told here and at the top of every page once one has failed for an hour.
       </p>
       <section className="panel">
         {webhooks.length === 0 ? (
@@ -55,6 +57,11 @@ function WebhookRow({ webhook }: { webhook: WebhookJson }) {
       <div className="webhook-main">
         <p className="filename">{webhook.url}</p>
         <p className="hint">{webhook.events.join(", ")}</p>
+        {webhook.alert?.kind === "failing" ? (
+          <p className="error" role="status">
+            Deliveries have been failing since {formatDateTime(webhook.alert.since)}. They are retried; look at the deliveries to see why.
+          </p>
+        ) : null}
         {webhook.disabledReason ? (
           <p className="error" role="status">
             {webhook.disabledReason}

@@ -62,6 +62,16 @@ const ENTRIES: { [T in EventType]: { description: string; example: EventPayload<
       "An import was undone: what it created is removed, what it changed restored; kept counts products changed since and left as they are.",
     example: { ...EXAMPLE_IMPORT, status: "reverted", restored: 465_489, removed: 1_204, kept: 0 },
   },
+  "webhook.disabled": {
+    description:
+      "An endpoint was switched off automatically (its retries ran out, or it answered 410 Gone); sent to the other endpoints subscribed to it.",
+    example: {
+      id: "3",
+      url: "https://erp.example.com/hooks/products",
+      reason: "Switched off: 14 attempts over 72 h all failed (last: HTTP 502).",
+      disabledAt: "2026-12-04T08:02:46.012Z",
+    },
+  },
 };
 
 const message = (type: string, data: z.ZodType) =>

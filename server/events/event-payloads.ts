@@ -51,6 +51,12 @@ export const EVENT_PAYLOADS = {
   "import.completed": importOutcome,
   "import.failed": importOutcome,
   "import.reverted": importOutcome.extend({ restored: count, removed: count, kept: count }),
+  "webhook.disabled": z.strictObject({
+    id: id.describe("The endpoint switched off"),
+    url: z.string(),
+    reason: z.string(),
+    disabledAt: timestamp,
+  }),
 } satisfies Record<EventType, z.ZodType>;
 
 export type EventPayload<T extends EventType> = z.infer<(typeof EVENT_PAYLOADS)[T]>;

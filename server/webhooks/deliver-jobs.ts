@@ -8,7 +8,7 @@ import type { PostResult } from "./post-webhook.js";
 import { postSigned } from "./signed-message.js";
 import { describeSchedule, type WebhookSettings } from "./webhook-settings.js";
 import { nextStep } from "./retry-policy.js";
-import { disableUnlessDeliveredSince, disableWebhook, firstAttemptAt, recordAttempts, type DeliveryAttempt } from "./webhooks.table.js";
+import { firstAttemptAt, recordAttempts, switchOff, type DeliveryAttempt } from "./webhooks.table.js";
 
 export interface DeliverDeps {
   db: Kysely<Database>;
@@ -70,7 +70,7 @@ async function afterAttempt(deps: DeliverDeps, job: DeliveryJob, result: PostRes
   const step = nextStep(result, job.attempt - (job.scheduleFrom ?? 1) + 1, deps.settings.retryDelaysSeconds);
   if (step.kind === "gone") {
     const reason = `Switched off: the receiver answered 410 Gone (it no longer wants these events). Switch it on again once it does.`;
-    if (await disableWebhook(deps.db, job.webhookId, reason)) deps.log.warn({ webhookId: job.webhookId }, "webhook endpoint disabled: 410 Gone");
+    if (await switchOff(deps.db, job.webhookId, reason)) deps.log.warn({ webhookId: job.webhookId }, "webhook endpoint disabled: 410 Gone");
     return;
   }
   // A Resend is one attempt; its failure is logged and retried by nobody.
@@ -83,7 +83,7 @@ async function afterAttempt(deps: DeliverDeps, job: DeliveryJob, result: PostRes
   const delays = deps.settings.retryDelaysSeconds;
   const since = (await firstAttemptAt(deps.db, job.webhookId, job.eventId)) ?? new Date();
   const reason = `Switched off: ${job.attempt} attempts over ${describeSchedule(delays)} all failed (last: ${result.error ?? `HTTP ${result.statusCode}`}).`;
-  if (await disableUnlessDeliveredSince(deps.db, job.webhookId, since, reason)) {
+  if (await switchOff(deps.db, job.webhookId, reason, since)) {
     deps.log.warn({ webhookId: job.webhookId, eventId: job.eventId }, "webhook endpoint disabled after failing for too long");
   }
 }

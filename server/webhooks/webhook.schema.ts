@@ -5,6 +5,7 @@ import { idSchema } from "../ids.js";
 import { storableText } from "../text-input.js";
 import { pageInput } from "../paging.js";
 import { DEFAULT_OVERLAP_HOURS, MAX_OVERLAP_HOURS, signingSecrets } from "./signing.js";
+import { alertOf } from "./webhook-alerts.js";
 
 export const webhookIdInput = z.object({ id: idSchema });
 
@@ -69,6 +70,10 @@ export function toWebhookJson(row: Selectable<WebhooksTable>) {
     lastError: row.last_error,
     /** Set when deliveries kept failing for a day and the endpoint was switched off. */
     disabledReason: row.disabled_reason,
+    /** Since when deliveries have been failing (null while they succeed). */
+    failingSince: row.failing_since?.toISOString() ?? null,
+    /** Failing for over an hour, or switched off automatically: what the header and the page say. */
+    alert: alertOf(row),
     /** Until when the secret before the last rotation still signs beside `secret` (null: it does not). */
     previousSecretExpiresAt: signingSecrets(row).length > 1 ? row.previous_secret_expires_at!.toISOString() : null,
   };

@@ -3,6 +3,7 @@ import { publicProcedure, router } from "../trpc/trpc.js";
 import { createWebhook, deleteWebhook, rotateWebhookSecret, testWebhook, updateWebhook } from "./endpoints.js";
 import { EVENT_CATALOG } from "../events/event-catalog.js";
 import { recoverDeliveries } from "./recover.js";
+import { describeSchedule } from "./webhook-settings.js";
 import { DeliveryNotFound, WebhookNotFound } from "./webhook-errors.js";
 import {
   deliveriesInput,
@@ -29,6 +30,11 @@ export const webhooksRouter = router({
   rotateSecret: publicProcedure.input(rotateSecretInput).mutation(({ ctx, input }) => rotateWebhookSecret(ctx.db, input)),
   delete: publicProcedure.input(webhookIdInput).mutation(({ ctx, input }) => deleteWebhook(ctx.db, input.id)),
   test: publicProcedure.input(webhookIdInput).mutation(({ ctx, input }) => testWebhook(ctx.db, ctx.webhookSettings, input.id)),
+  /** Endpoints needing attention (the header shows them on every page), and how long retries go on. */
+  alerts: publicProcedure.input(z.object({}).passthrough().default({})).query(async ({ ctx }) => ({
+    endpoints: (await listWebhooks(ctx.db)).map(toWebhookJson).filter((webhook) => webhook.alert !== null),
+    retryWindow: describeSchedule(ctx.webhookSettings.retryDelaysSeconds),
+  })),
   eventTypes: publicProcedure.input(z.object({}).passthrough().default({})).query(() => EVENT_CATALOG),
   recover: publicProcedure.input(recoverInput).mutation(({ ctx, input }) => recoverDeliveries(ctx, input)),
   deliveries: publicProcedure.input(deliveriesInput).query(async ({ ctx, input }) => {

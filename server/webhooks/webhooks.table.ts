@@ -1,5 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import type { Database, EventType } from "../../db/schema.js";
+import { recordEvent } from "../events/events.table.js";
 import type { WebhookCreateInput, WebhookUpdateInput } from "./webhook.schema.js";
 
 export function listWebhooks(db: Kysely<Database>) {
@@ -24,8 +25,8 @@ export function updateWebhookRow(db: Kysely<Database>, input: WebhookUpdateInput
     .updateTable("webhooks")
     .set({
       ...changes,
-      // Switching an endpoint on again clears why it was switched off.
-      ...(changes.enabled ? { disabled_reason: null } : {}),
+      // Switching an endpoint on again clears why it was switched off, and starts its failure clock afresh.
+      ...(changes.enabled ? { disabled_reason: null, failing_since: null } : {}),
       updated_at: sql`now()`,
     })
     .where("id", "=", id)
@@ -115,48 +116,55 @@ export async function recordAttempts(db: Kysely<Database>, attempts: DeliveryAtt
       .execute();
     const latest = new Map(rows.map((row) => [row.webhook_id, row]));
     for (const row of latest.values()) {
+      const delivered = row.status_code !== null && row.status_code >= 200 && row.status_code < 300;
       await tx
         .updateTable("webhooks")
-        .set({ last_status_code: row.status_code, last_latency_ms: row.latency_ms, last_error: row.error, last_delivery_at: row.created_at })
+        .set({
+          last_status_code: row.status_code,
+          last_latency_ms: row.latency_ms,
+          last_error: row.error,
+          last_delivery_at: row.created_at,
+          failing_since: delivered ? null : sql<Date>`coalesce(failing_since, ${row.created_at})`,
+        })
         .where("id", "=", row.webhook_id)
         .execute();
     }
   });
 }
 
-/** Switches an endpoint off at once, with the reason (a receiver answered 410 Gone). */
-export function disableWebhook(db: Kysely<Database>, webhookId: string, reason: string) {
-  return db
-    .updateTable("webhooks")
-    .set({ enabled: false, disabled_reason: reason, updated_at: sql`now()` })
-    .where("id", "=", webhookId)
-    .where("enabled", "=", true)
-    .returning("id")
-    .executeTakeFirst();
-}
-
-/** Switches an endpoint off with the reason, unless it succeeded since `since`. */
-export async function disableUnlessDeliveredSince(db: Kysely<Database>, webhookId: string, since: Date, reason: string) {
-  return db
-    .updateTable("webhooks")
-    .set({ enabled: false, disabled_reason: reason, updated_at: sql`now()` })
-    .where("id", "=", webhookId)
-    .where("enabled", "=", true)
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom("webhook_deliveries")
-            .select(sql`1`.as("one"))
-            .where("webhook_id", "=", webhookId)
-            .where("created_at", ">", since)
-            .where("status_code", ">=", 200)
-            .where("status_code", "<", 300),
+/**
+ * Switches an endpoint off with the reason, unless it is off already or (with `unlessDeliveredSince`)
+ * something reached it since then; the `webhook.disabled` event goes to the other endpoints in the
+ * same transaction. Returns whether it switched it off.
+ */
+export async function switchOff(db: Kysely<Database>, webhookId: string, reason: string, unlessDeliveredSince?: Date): Promise<boolean> {
+  return db.transaction().execute(async (tx) => {
+    const row = await tx
+      .updateTable("webhooks")
+      .set({ enabled: false, disabled_reason: reason, updated_at: sql`now()` })
+      .where("id", "=", webhookId)
+      .where("enabled", "=", true)
+      .$if(unlessDeliveredSince !== undefined, (query) =>
+        query.where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom("webhook_deliveries")
+                .select(sql`1`.as("one"))
+                .where("webhook_id", "=", webhookId)
+                .where("created_at", ">", unlessDeliveredSince!)
+                .where("status_code", ">=", 200)
+                .where("status_code", "<", 300),
+            ),
+          ),
         ),
-      ),
-    )
-    .returning("id")
-    .executeTakeFirst();
+      )
+      .returning(["id", "url", "updated_at"])
+      .executeTakeFirst();
+    if (!row) return false;
+    await recordEvent(tx, "webhook.disabled", { id: row.id, url: row.url, reason, disabledAt: row.updated_at.toISOString() });
+    return true;
+  });
 }
 
 export async function listDeliveries(db: Kysely<Database>, webhookId: string, page: number, pageSize: number) {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import pg from "pg";
 import type { Browser, Page } from "playwright-core";
 import { startAppProcess, type AppProcess } from "../support/app-process.js";
 import { createTestDatabase } from "../support/test-database.js";
@@ -10,8 +11,11 @@ let receiver: Receiver;
 let browser: Browser;
 let page: Page;
 
+let databaseUrl: string;
+
 beforeAll(async () => {
-  server = await startAppProcess({ DATABASE_URL: await createTestDatabase(), WEBHOOK_ALLOW_PRIVATE_NETWORKS: "1" });
+  databaseUrl = await createTestDatabase();
+  server = await startAppProcess({ DATABASE_URL: databaseUrl, WEBHOOK_ALLOW_PRIVATE_NETWORKS: "1" });
   receiver = await startReceiver(() => ({ status: 202, delayMs: 30 }));
   browser = await launchBrowser();
   page = await browser.newPage();
@@ -99,6 +103,19 @@ it("fits a 390 px phone: the webhooks, deliveries and event types pages do not s
   } finally {
     await phone.close();
   }
+});
+
+it("says at the top of every page when an endpoint has been failing for over an hour", async () => {
+  await page.goto(`${server.url}/products`);
+  expect(await page.locator(".alert-banner").count()).toBe(0);
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  await db.query("UPDATE webhooks SET enabled = true, failing_since = now() - interval '2 hours'");
+  await db.end();
+  await page.goto(`${server.url}/products`);
+  expect(await page.locator(".alert-banner").textContent()).toContain("A webhook endpoint needs attention");
+  await page.locator(".alert-banner").getByRole("link").click();
+  await expect.poll(() => page.locator(".webhook .error").first().textContent()).toMatch(/Deliveries have been failing since/);
 });
 
 it("runs under the Content-Security-Policy without a single refusal", () => {
