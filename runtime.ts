@@ -23,6 +23,7 @@ import { checkAccessConfig, type Config } from "./server/config.js";
 import { createHttpApp, loadContextFor, type PageSettings } from "./server/http/http-app.js";
 import { ProgressHub } from "./server/imports/progress-hub.js";
 import { createLogger, type Logger } from "./server/logger.js";
+import { PERSON } from "./server/auth/caller.js";
 import type { ApiContext } from "./server/trpc/trpc.js";
 import type { WebhookSettings } from "./server/webhooks/webhook-settings.js";
 
@@ -83,6 +84,7 @@ export async function startApp(config: Config, options: { pages?: boolean } = {}
     webhookSettings,
     enqueueDeliveries: deliveryQueue(boss),
     log,
+    caller: PERSON,
   };
   let worker: ImportWorker | undefined;
   let webhookWorker: WebhookWorker | undefined;

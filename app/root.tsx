@@ -64,6 +64,7 @@ export function Layout({ children }: { children: ReactNode }) {
               <NavLink to="/products">Products</NavLink>
               <NavLink to="/imports">Imports</NavLink>
               <NavLink to="/webhooks">Webhooks</NavLink>
+              <NavLink to="/access">Access</NavLink>
             </nav>
           )}
           {passwordRequired && !onLoginPage ? (

@@ -192,6 +192,20 @@ export interface ColumnMappingsTable {
   last_used_at: ColumnType<Date, Date | undefined, Date>;
 }
 
+export const API_TOKEN_SCOPES = ["read", "write"] as const;
+export type ApiTokenScope = (typeof API_TOKEN_SCOPES)[number];
+
+/** A named bearer for one script or service; only the SHA-256 of its secret is kept. */
+export interface ApiTokensTable {
+  id: Generated<string>;
+  name: string;
+  scope: ApiTokenScope;
+  token_hash: string;
+  created_at: ColumnType<Date, never, never>;
+  last_used_at: ColumnType<Date | null, never, Date | null>;
+  revoked_at: ColumnType<Date | null, never, Date | null>;
+}
+
 export interface AppSecretsTable {
   name: string;
   value: string;
@@ -199,6 +213,7 @@ export interface AppSecretsTable {
 }
 
 export interface Database {
+  api_tokens: ApiTokensTable;
   app_secrets: AppSecretsTable;
   column_mappings: ColumnMappingsTable;
   webhooks: WebhooksTable;

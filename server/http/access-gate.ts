@@ -1,5 +1,8 @@
 import type { Request, RequestHandler, Response } from "express";
+import type { ApiTokenScope } from "../../db/schema.js";
 import type { Access } from "../auth/access.js";
+import { PERSON, type Caller } from "../auth/caller.js";
+import { isApiToken } from "../tokens/api-tokens.js";
 import { PAGES, pageOfDataRequest, REMIX_PATHS } from "../page-paths.js";
 import { Refusal, sendRefusal } from "../refusal.js";
 import { asyncRoute } from "./async-route.js";
@@ -33,12 +36,46 @@ function refuse(req: Request, res: Response, refusal: Refusal): boolean {
 /** The gate's refusal of a tRPC request, if it refused one. */
 export const trpcRefusal = (res: Response) => res.locals.refusal as Refusal | undefined;
 
+/** The caller the gate let through (a person unless an API token), for tRPC's context. */
+export const callerOf = (res: Response): Caller => (res.locals.caller as Caller | undefined) ?? PERSON;
+
+const isApiPath = (path: string) => /^\/api\//i.test(path);
+const TOKEN_REFUSED = "This API token is not valid, or it was revoked.";
+
 /**
- * With APP_PASSWORD set, every request needs the session cookie or the password as a bearer
- * token. Pages without either go to the login page and come back after it.
+ * An API token as the bearer: only on /api routes, only while it is live, and a `read` token
+ * only for reading (tRPC's own middleware refuses its mutations, which may arrive as POSTs).
+ * Returns whether the request may go on.
  */
-export function accessGate(access: Access): RequestHandler {
+async function admitToken(req: Request, res: Response, bearer: string, verify: TokenVerifier): Promise<boolean> {
+  if (!isApiPath(req.path)) return !refuse(req, res, new Refusal("unauthorized", "API tokens work on /api routes; sign in to use the pages."));
+  const token = await verify(bearer);
+  if (!token) {
+    req.log.warn("API token refused");
+    return !refuse(req, res, new Refusal("unauthorized", TOKEN_REFUSED));
+  }
+  res.locals.caller = { kind: "token", tokenId: token.id, scope: token.scope } satisfies Caller;
+  if (token.scope === "read" && !TRPC_PATH.test(req.path) && req.method !== "GET" && req.method !== "HEAD") {
+    return !refuse(req, res, new Refusal("forbidden", "This API token may only read: uploading needs a token with the write scope."));
+  }
+  return true;
+}
+
+export type TokenVerifier = (bearer: string) => Promise<{ id: string; scope: ApiTokenScope } | undefined>;
+
+/**
+ * With APP_PASSWORD set, every request needs the session cookie, the password as a bearer token,
+ * or a live API token. Pages without one go to the login page and come back after it. An API
+ * token is honoured (its scope and revocation) whether or not a password is set.
+ */
+export function accessGate(access: Access, verifyToken: TokenVerifier): RequestHandler {
   return asyncRoute(async (req, res, next) => {
+    const authorization = req.get("authorization");
+    const bearer = authorization?.toLowerCase().startsWith("bearer ") ? authorization.slice(7).trim() : undefined;
+    if (bearer !== undefined && isApiToken(bearer)) {
+      if (await admitToken(req, res, bearer, verifyToken)) next();
+      return;
+    }
     if (!access.enabled) return next();
     if (isOpenPath(req.path)) {
       // Open to anyone, so nobody may make the login form read a body of any size into memory.
@@ -49,15 +86,14 @@ export function accessGate(access: Access): RequestHandler {
       sendRefusal(res, new Refusal("too_large", "A login form is a password, not a file."));
       return;
     }
-    const authorization = req.get("authorization");
-    if (authorization?.toLowerCase().startsWith("bearer ")) {
-      const check = await access.checkPassword(authorization.slice(7).trim(), req.ip ?? "unknown");
+    if (bearer !== undefined) {
+      const check = await access.checkPassword(bearer, req.ip ?? "unknown");
       if (check.ok || !refuse(req, res, check.refusal)) next();
       if (!check.ok) req.log.warn({ status: check.refusal.status }, "bearer password refused");
       return;
     }
     if (await access.hasSession(req.get("cookie"))) return next();
-    if (/^\/api\//i.test(req.path)) {
+    if (isApiPath(req.path)) {
       if (!refuse(req, res, new Refusal("unauthorized", LOG_IN_FIRST))) next();
       return;
     }

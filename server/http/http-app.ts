@@ -13,7 +13,8 @@ import type { ProgressHub } from "../imports/progress-hub.js";
 import { exportRoute } from "../products/export-route.js";
 import type { Access } from "../auth/access.js";
 import { pageAccess } from "../auth/page-access.js";
-import { accessGate, trpcRefusal } from "./access-gate.js";
+import { accessGate, callerOf, trpcRefusal } from "./access-gate.js";
+import { verifyApiToken } from "../tokens/api-tokens.js";
 import { canonicalPath } from "./canonical-path.js";
 import { crossSiteGuard } from "./cross-site-guard.js";
 import { openHostGuard } from "./open-host-guard.js";
@@ -64,7 +65,7 @@ export function createHttpApp(deps: HttpAppDeps) {
 
   app.use(crossSiteGuard());
   if (!deps.access.enabled) app.use(openHostGuard(deps.allowedHosts));
-  app.use(accessGate(deps.access));
+  app.use(accessGate(deps.access, (bearer) => verifyApiToken(deps.api.db, bearer)));
 
   app.post(
     "/api/imports",
@@ -104,7 +105,7 @@ export function createHttpApp(deps: HttpAppDeps) {
             message: `A batch may hold at most ${MAX_BATCH_CALLS} calls; this one has ${info.calls.length}. Send them in smaller batches.`,
           });
         }
-        return deps.api;
+        return { ...deps.api, caller: callerOf(res) };
       },
       onError: ({ error, path }) => {
         if (error.code === "INTERNAL_SERVER_ERROR") deps.log.error({ err: error, path }, "procedure failed");

@@ -5,6 +5,7 @@ import type { Database } from "../../db/schema.js";
 import type { ImportScheduler } from "../imports/import-queue.js";
 import type { Logger } from "../logger.js";
 import { Refusal, REFUSALS, SERVER_FAULT_MESSAGE } from "../refusal.js";
+import type { Caller } from "../auth/caller.js";
 import type { DeliveryJob } from "../webhooks/delivery-queue.js";
 import type { WebhookSettings } from "../webhooks/webhook-settings.js";
 
@@ -18,6 +19,8 @@ export interface ApiContext {
   /** Queues delivery attempts (Resend, recover), to be made in the order given. */
   enqueueDeliveries: (jobs: DeliveryJob[]) => Promise<void>;
   log: Logger;
+  /** Who this request is from (set per request by the HTTP edge; pages act for the signed-in person). */
+  caller: Caller;
 }
 
 type Issue = { path: PropertyKey[]; message: string };
@@ -53,6 +56,25 @@ const refusalsAsTrpcErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/** A `read` token may call queries (and the plain routes' downloads and streams), never a mutation. */
+const tokenScope = t.middleware(({ ctx, type, next }) => {
+  if (type === "mutation" && ctx.caller.kind === "token" && ctx.caller.scope === "read") {
+    throw new TRPCError({ code: "FORBIDDEN", message: "This API token may only read: mutations need a token with the write scope." });
+  }
+  return next();
+});
+
 export const router = t.router;
-export const publicProcedure = t.procedure.use(refusalsAsTrpcErrors);
+export const publicProcedure = t.procedure.use(refusalsAsTrpcErrors).use(tokenScope);
+
+/** For what only a person may do (managing API tokens): a token, whatever its scope, is refused. */
+export const personProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (ctx.caller.kind === "token") {
+    throw new TRPCError({
+      code: "FORBIDDEN",
+      message: "API tokens cannot manage API tokens: sign in, or send Authorization: Bearer <APP_PASSWORD>.",
+    });
+  }
+  return next();
+});
 export const createCallerFactory = t.createCallerFactory;
