@@ -157,6 +157,8 @@ export interface WebhooksTable {
   last_latency_ms: ColumnType<number | null, never, number | null>;
   last_error: ColumnType<string | null, never, string | null>;
   last_delivery_at: ColumnType<Date | null, never, Date | null>;
+  /** Requests to this endpoint in flight at once, per process (IN_FLIGHT_LIMITS in server/webhooks/in-flight-limits.ts; the migration checks 1..32). */
+  max_in_flight: ColumnType<number, number | undefined, number>;
   /** The first failed attempt since the last success (null while deliveries succeed). */
   failing_since: ColumnType<Date | null, never, Date | null>;
   created_at: ColumnType<Date, never, never>;

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
-import { deliverJobs, type DeliverDeps } from "../server/webhooks/deliver-jobs.js";
+import type PgBoss from "pg-boss";
+import { DeliveryLanes, type DeliverDeps } from "../server/webhooks/deliver-jobs.js";
 import { DELIVERY_JOB_OPTIONS, WEBHOOK_QUEUE, type DeliveryJob } from "../server/webhooks/delivery-queue.js";
 import { dispatchEvents } from "../server/webhooks/dispatch-events.js";
 import { pruneWebhookHistory } from "../server/webhooks/retention.js";
@@ -9,8 +10,10 @@ import { pruneWebhookHistory } from "../server/webhooks/retention.js";
 const DISPATCH_EVERY_MS = 250;
 /** How often events and delivery attempts past their retention are looked for (one index probe each when there are none). */
 const PRUNE_EVERY_MS = 60_000;
-/** Delivery jobs one fetch takes (see IN_FLIGHT in deliver-jobs for how many go at once). */
-const BATCH_SIZE = 50;
+
+export interface WebhookWorkerDeps extends Omit<DeliverDeps, "queue"> {
+  boss: PgBoss;
+}
 
 /** Jobs one insert takes. */
 const INSERT_CHUNK = 1_000;
@@ -29,7 +32,7 @@ function orderedJobIds(count: number): string[] {
 }
 
 /** Queues delivery attempts (Resend, recover) for any worker to make, oldest first. */
-export const deliveryQueue = (boss: DeliverDeps["boss"]) => async (jobs: DeliveryJob[]) => {
+export const deliveryQueue = (boss: PgBoss) => async (jobs: DeliveryJob[]) => {
   const ids = orderedJobIds(jobs.length);
   for (let start = 0; start < jobs.length; start += INSERT_CHUNK) {
     await boss.insert(
@@ -42,27 +45,19 @@ export interface WebhookWorker {
   stop(): Promise<void>;
 }
 
-/**
- * Fetchers per process: a batch waits for its slowest receiver (up to the timeout), so a second
- * one keeps the others moving meanwhile.
- */
-const FETCHERS = 2;
-
-export async function startWebhookWorker(pool: pg.Pool, deps: DeliverDeps): Promise<WebhookWorker> {
+export async function startWebhookWorker(pool: pg.Pool, deps: WebhookWorkerDeps): Promise<WebhookWorker> {
   const { boss } = deps;
-  const workerIds: string[] = [];
-  for (let i = 0; i < FETCHERS; i += 1) {
-    let workerId = "";
-    workerId = await boss.work<DeliveryJob>(WEBHOOK_QUEUE, { batchSize: BATCH_SIZE, pollingIntervalSeconds: 1 }, async (jobs) => {
-      await deliverJobs(
-        deps,
-        jobs.map((job) => job.data),
-      );
-      // A full batch means more are waiting: fetch again at once instead of after the poll interval.
-      if (workerId && jobs.length === BATCH_SIZE) boss.notifyWorker(workerId);
-    });
-    workerIds.push(workerId);
-  }
+  const lanes = new DeliveryLanes({
+    ...deps,
+    queue: {
+      fetch: async (max) => ((await boss.fetch<DeliveryJob>(WEBHOOK_QUEUE, { batchSize: max })) ?? []).map((job) => ({ id: job.id, data: job.data })),
+      complete: (ids) => boss.complete(WEBHOOK_QUEUE, ids),
+      later: async (job, at) => {
+        await boss.send(WEBHOOK_QUEUE, job, { ...DELIVERY_JOB_OPTIONS, startAfter: at });
+      },
+    },
+  });
+  lanes.start();
 
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
@@ -70,7 +65,7 @@ export async function startWebhookWorker(pool: pg.Pool, deps: DeliverDeps): Prom
     let taken: number;
     do {
       taken = await dispatchEvents(deps.db, pool, boss);
-      if (taken > 0) for (const workerId of workerIds) boss.notifyWorker(workerId);
+      if (taken > 0) lanes.wake();
     } while (taken > 0 && !stopped);
   };
   // Four times a second during a database outage: one line per half minute says enough.
@@ -99,8 +94,7 @@ export async function startWebhookWorker(pool: pg.Pool, deps: DeliverDeps): Prom
       clearInterval(timer);
       clearInterval(pruner);
       pruning.abort();
-      await Promise.all([running, pruned]);
-      await boss.offWork(WEBHOOK_QUEUE);
+      await Promise.all([running, pruned, lanes.stop()]);
     },
   };
 }

@@ -2,6 +2,7 @@ import { Form, Link, useNavigation } from "@remix-run/react";
 import { FieldError, FormError, invalidProps } from "~/components/field-errors";
 import type { FieldErrors } from "~/lib/field-errors";
 import { EVENT_TYPES } from "../../server/events/event-types";
+import { IN_FLIGHT_LIMITS } from "../../server/webhooks/in-flight-limits";
 import type { WebhookJson } from "../../server/webhooks/webhook.schema";
 
 const EVENT_LABELS: Record<(typeof EVENT_TYPES)[number], string> = {
@@ -23,7 +24,7 @@ export function WebhookForm({
 }: {
   webhook?: WebhookJson;
   errors?: FieldErrors;
-  values?: { url: string; events: string[] };
+  values?: { url: string; events: string[]; maxInFlight: string };
   cancelHref: string;
 }) {
   const busy = useNavigation().state === "submitting";
@@ -55,6 +56,24 @@ export function WebhookForm({
         ))}
       </fieldset>
       <FieldError errors={errors} field="events" />
+      <label>
+        Requests at once
+        <input
+          name="maxInFlight"
+          type="number"
+          inputMode="numeric"
+          min={IN_FLIGHT_LIMITS.min}
+          max={IN_FLIGHT_LIMITS.max}
+          defaultValue={values?.maxInFlight ?? webhook?.maxInFlight ?? IN_FLIGHT_LIMITS.default}
+          aria-describedby="maxInFlight-hint"
+          {...invalidProps(errors, "maxInFlight")}
+        />
+      </label>
+      <p className="hint" id="maxInFlight-hint">
+        At most this many deliveries to this endpoint wait for an answer at once (per server process); the rest wait their turn without holding up
+        other endpoints.
+      </p>
+      <FieldError errors={errors} field="maxInFlight" />
       <div className="dialog-actions">
         <Link to={cancelHref} className="button" replace>
           Cancel

@@ -4,7 +4,7 @@ import { RouteDialog } from "~/components/route-dialog";
 import { WebhookForm } from "~/components/webhook-form";
 import { pageData } from "~/lib/page-errors.server";
 import { redirectWithToast } from "~/lib/toast.server";
-import { webhookFormRefusal, webhookFromForm } from "~/lib/webhook-form-data";
+import { maxInFlightOf, webhookFormRefusal, webhookFromForm } from "~/lib/webhook-form-data";
 import type { EventType } from "../../server/events/event-types";
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
@@ -13,9 +13,14 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const form = await request.formData();
-  const { url, events } = webhookFromForm(form);
+  const { url, events, maxInFlight } = webhookFromForm(form);
   try {
-    const webhook = await context.trpc.webhooks.update({ id: params.id ?? "", url, events: events as EventType[] });
+    const webhook = await context.trpc.webhooks.update({
+      id: params.id ?? "",
+      url,
+      events: events as EventType[],
+      maxInFlight: maxInFlightOf(maxInFlight),
+    });
     return redirectWithToast("/webhooks", { message: `Saved ${webhook.url}.`, tone: "success" });
   } catch (error) {
     return webhookFormRefusal(error, form);

@@ -3,14 +3,14 @@ import { useActionData } from "@remix-run/react";
 import { RouteDialog } from "~/components/route-dialog";
 import { WebhookForm } from "~/components/webhook-form";
 import { redirectWithToast } from "~/lib/toast.server";
-import { webhookFormRefusal, webhookFromForm } from "~/lib/webhook-form-data";
+import { maxInFlightOf, webhookFormRefusal, webhookFromForm } from "~/lib/webhook-form-data";
 import type { EventType } from "../../server/events/event-types";
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
-  const { url, events } = webhookFromForm(form);
+  const { url, events, maxInFlight } = webhookFromForm(form);
   try {
-    const webhook = await context.trpc.webhooks.create({ url, events: events as EventType[] });
+    const webhook = await context.trpc.webhooks.create({ url, events: events as EventType[], maxInFlight: maxInFlightOf(maxInFlight) });
     return redirectWithToast("/webhooks", { message: `Added ${webhook.url}.`, tone: "success" });
   } catch (error) {
     return webhookFormRefusal(error, form);

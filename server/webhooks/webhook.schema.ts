@@ -6,6 +6,7 @@ import { storableText } from "../text-input.js";
 import { pageInput } from "../paging.js";
 import { DEFAULT_OVERLAP_HOURS, MAX_OVERLAP_HOURS, signingSecrets } from "./signing.js";
 import { alertOf } from "./webhook-alerts.js";
+import { IN_FLIGHT_LIMITS } from "./in-flight-limits.js";
 
 export const webhookIdInput = z.object({ id: idSchema });
 
@@ -21,11 +22,18 @@ const eventList = z
   .min(1, "Choose at least one event")
   .transform((events) => EVENT_TYPES.filter((type) => events.includes(type)));
 
+const maxInFlight = z
+  .number({ message: "Requests at once must be a number" })
+  .int("Requests at once must be a whole number")
+  .min(IN_FLIGHT_LIMITS.min, `Requests at once must be between ${IN_FLIGHT_LIMITS.min} and ${IN_FLIGHT_LIMITS.max}`)
+  .max(IN_FLIGHT_LIMITS.max, `Requests at once must be between ${IN_FLIGHT_LIMITS.min} and ${IN_FLIGHT_LIMITS.max}`);
+
 /** Shared by the tRPC procedures, the webhook form and the tests. */
 export const webhookCreateInput = z.object({
   url: webhookUrl,
   events: eventList,
   enabled: z.boolean().default(true),
+  maxInFlight: maxInFlight.default(IN_FLIGHT_LIMITS.default),
 });
 export type WebhookCreateInput = z.infer<typeof webhookCreateInput>;
 
@@ -33,6 +41,7 @@ export const webhookUpdateInput = webhookIdInput.extend({
   url: webhookUrl.optional(),
   events: eventList.optional(),
   enabled: z.boolean().optional(),
+  maxInFlight: maxInFlight.optional(),
 });
 export type WebhookUpdateInput = z.infer<typeof webhookUpdateInput>;
 
@@ -61,6 +70,7 @@ export function toWebhookJson(row: Selectable<WebhooksTable>) {
     url: row.url,
     events: row.events,
     enabled: row.enabled,
+    maxInFlight: row.max_in_flight,
     secret: row.secret,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),

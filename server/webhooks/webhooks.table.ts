@@ -14,17 +14,18 @@ export function findWebhook(db: Kysely<Database>, id: string) {
 export function insertWebhook(db: Kysely<Database>, input: WebhookCreateInput, secret: string) {
   return db
     .insertInto("webhooks")
-    .values({ url: input.url, events: input.events, enabled: input.enabled, secret })
+    .values({ url: input.url, events: input.events, enabled: input.enabled, max_in_flight: input.maxInFlight, secret })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
 
 export function updateWebhookRow(db: Kysely<Database>, input: WebhookUpdateInput & { secret?: string }) {
-  const { id, ...changes } = input;
+  const { id, maxInFlight, ...changes } = input;
   return db
     .updateTable("webhooks")
     .set({
       ...changes,
+      ...(maxInFlight !== undefined ? { max_in_flight: maxInFlight } : {}),
       // Switching an endpoint on again clears why it was switched off, and starts its failure clock afresh.
       ...(changes.enabled ? { disabled_reason: null, failing_since: null } : {}),
       updated_at: sql`now()`,

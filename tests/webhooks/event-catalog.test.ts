@@ -30,6 +30,9 @@ describe("webhooks.eventTypes", () => {
   it("describes every real message: each event the app records, and the Test button's", async () => {
     await app.resetCatalog();
     await sql`DELETE FROM events`.execute(app.database.db);
+    // An endpoint that is gone (410) is switched off at its first delivery, which records webhook.disabled.
+    const gone = await startReceiver(() => ({ status: 410 }));
+    const goneHook = await app.api.webhooks.create.mutate({ url: gone.url, events: ["product.created"] });
     const created = await app.api.products.create.mutate({ sku: "cat-1", name: "Catalogued" });
     await app.api.products.update.mutate({ id: created.id, name: "Catalogued again" });
     await app.api.products.delete.mutate({ id: created.id });
@@ -40,6 +43,8 @@ describe("webhooks.eventTypes", () => {
     const sync = await app.uploadCsv("sku,name\ncat-5,Other\n", "sync.csv", { mode: "sync" });
     expect((await app.waitForImport(sync.body.id)).status).toBe("failed");
     await app.api.products.deleteAll.mutate({});
+    await expect.poll(async () => (await app.api.webhooks.get.query({ id: goneHook.id })).enabled).toBe(false);
+    await gone.close();
 
     const { rows } = await sql<{
       id: string;

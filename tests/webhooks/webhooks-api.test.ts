@@ -87,6 +87,9 @@ describe("delivery", () => {
   it("sends every event type, signed so the library's verifier accepts it, with the event's id as webhook-id", async () => {
     const target = await receiver();
     const webhook = await app.api.webhooks.create.mutate({ url: target.url, events: [...EVENT_TYPES] });
+    // Another endpoint, gone (410), is switched off at its first delivery: webhook.disabled.
+    const gone = await receiver(() => ({ status: 410 }));
+    const goneHook = await app.api.webhooks.create.mutate({ url: gone.url, events: ["product.created"] });
 
     const product = await app.api.products.create.mutate({ sku: "hook-1", name: "Hooked" });
     await app.api.products.update.mutate({ id: product.id, name: "Hooked again" });
@@ -97,7 +100,7 @@ describe("delivery", () => {
     // Its product is gone already: the undo has nothing left to remove, and says so.
     await app.api.imports.revert.mutate({ id: imported.id });
 
-    const requests = await target.waitFor(7);
+    const requests = await target.waitFor(EVENT_TYPES.length);
     const messages = requests.map((request) => verified(webhook.secret, request));
     expect(messages.map((message) => message.type).sort()).toEqual([...EVENT_TYPES].sort());
     for (const [index, message] of messages.entries()) {
@@ -113,12 +116,13 @@ describe("delivery", () => {
     expect(byType["import.reverted"]).toMatchObject({ id: imported.id, status: "reverted", restored: 0, removed: 0, kept: 0 });
     expect(byType["import.completed"]).toMatchObject({ filename: "hooks.csv", createdCount: 1, updatedCount: 0, errorCount: 0 });
     expect(byType["import.failed"]).toMatchObject({ filename: "broken.csv", error: expect.stringMatching(/^Line 2/) });
+    expect(byType["webhook.disabled"]).toMatchObject({ id: goneHook.id, url: gone.url, reason: expect.stringMatching(/410 Gone/) });
 
     // Deliveries arrive in any order; every body has a type to alter.
     const tampered = { ...requests[0]!, body: requests[0]!.body.replace('"type":"', '"type":"x') };
     expect(tampered.body).not.toBe(requests[0]!.body);
     expect(() => verified(webhook.secret, tampered)).toThrow();
-    await expect.poll(async () => (await app.api.webhooks.list.query({}))[0]!.lastStatusCode).toBe(200);
+    await expect.poll(async () => (await app.api.webhooks.get.query({ id: webhook.id })).lastStatusCode).toBe(200);
   });
 
   it("retries a failed delivery with the same id and logs every attempt", async () => {
