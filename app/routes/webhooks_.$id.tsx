@@ -38,7 +38,9 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
       const hours = Number(form.get("hours"));
       const { queued } = await context.trpc.webhooks.recover({ id: params.id ?? "", since: new Date(Date.now() - hours * 3_600_000).toISOString() });
       const message =
-        queued === 0 ? "Nothing to resend: every event since then was delivered." : `Resending ${formatCount(queued)} events, oldest first.`;
+        queued === 0
+          ? "Nothing to resend: every event since then was delivered."
+          : `Resending ${queued === 1 ? "1 event" : `${formatCount(queued)} events, oldest first`}.`;
       return redirectWithToast(back, { message, tone: "success" });
     }
     const { queued, test } = await context.trpc.webhooks.resend({ deliveryId: String(form.get("deliveryId") ?? "") });

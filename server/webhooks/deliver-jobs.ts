@@ -35,12 +35,18 @@ export interface DeliverDeps {
  * once delivered 1,000 events in ~1.2 s but tripled products.list's p95 meanwhile; a steady few
  * keep the catalog responsive and still deliver 1,000 in a few seconds.
  */
-export const LANES = 12;
+export const LANES = 32;
 /** Finished attempts are logged together, after at most this long or this many. */
 const RECORD_EVERY_MS = 50;
 const RECORD_BATCH = 50;
-/** An attempt for an endpoint already at its in-flight cap is put off this long (at most the timeout). */
-const PUT_OFF_MS = 2_000;
+/**
+ * An attempt for an endpoint already at its in-flight cap is put off: briefly while that endpoint
+ * answers quickly (its slots free up at once), by the whole timeout once one of its attempts has
+ * waited longer than SLOW_AFTER_MS (its slots free up at that pace at worst), so an endpoint that
+ * hangs does not have its backlog fetched and put off again and again.
+ */
+const PUT_OFF_MS = 1_000;
+const SLOW_AFTER_MS = 1_000;
 
 type Webhook = Selectable<WebhooksTable>;
 
@@ -53,7 +59,8 @@ type Webhook = Selectable<WebhooksTable>;
  */
 export class DeliveryLanes {
   private inFlight = 0;
-  private readonly perEndpoint = new Map<string, number>();
+  /** When each attempt in flight to an endpoint began. */
+  private readonly perEndpoint = new Map<string, number[]>();
   private readonly finished: { job: QueuedDelivery; attempt: DeliveryAttempt; result: PostResult }[] = [];
   private flushing: Promise<void> = Promise.resolve();
   private flushTimer: NodeJS.Timeout | undefined;
@@ -135,8 +142,9 @@ export class DeliveryLanes {
         nothingToDo.push(job.id);
         continue;
       }
-      if ((this.perEndpoint.get(webhook.id) ?? 0) >= webhook.max_in_flight) {
-        await this.putOff(job);
+      const inFlight = this.perEndpoint.get(webhook.id) ?? [];
+      if (inFlight.length >= webhook.max_in_flight) {
+        await this.putOff(job, Date.now() - Math.min(...inFlight) > SLOW_AFTER_MS ? this.deps.settings.timeoutMs : PUT_OFF_MS);
         continue;
       }
       this.track(this.attempt(job, webhook, { id: event.id, type: event.type, createdAt: event.created_at, data: event.data }));
@@ -149,15 +157,16 @@ export class DeliveryLanes {
     this.running.add(settled);
   }
 
-  /** The endpoint is at its cap: the same attempt, a little later, without taking a lane now. */
-  private async putOff(job: QueuedDelivery): Promise<void> {
-    await this.deps.queue.later(job.data, new Date(Date.now() + Math.min(PUT_OFF_MS, this.deps.settings.timeoutMs)));
+  /** The endpoint is at its cap: the same attempt, later, without taking a lane now. */
+  private async putOff(job: QueuedDelivery, ms: number): Promise<void> {
+    await this.deps.queue.later(job.data, new Date(Date.now() + ms));
     await this.deps.queue.complete([job.id]);
   }
 
   private async attempt(job: QueuedDelivery, webhook: Webhook, message: { id: string; type: string; createdAt: Date; data: unknown }): Promise<void> {
     this.inFlight += 1;
-    this.perEndpoint.set(webhook.id, (this.perEndpoint.get(webhook.id) ?? 0) + 1);
+    const began = Date.now();
+    this.perEndpoint.set(webhook.id, [...(this.perEndpoint.get(webhook.id) ?? []), began]);
     try {
       const result = await postSigned(webhook, message, this.deps.settings);
       this.finished.push({ job, result, attempt: { ...job.data, eventType: message.type, ...result } });
@@ -165,8 +174,8 @@ export class DeliveryLanes {
       else this.flushTimer ??= setTimeout(() => void this.flush(), RECORD_EVERY_MS);
     } finally {
       this.inFlight -= 1;
-      const left = (this.perEndpoint.get(webhook.id) ?? 1) - 1;
-      if (left === 0) this.perEndpoint.delete(webhook.id);
+      const left = (this.perEndpoint.get(webhook.id) ?? []).filter((start, index, all) => index !== all.indexOf(began));
+      if (left.length === 0) this.perEndpoint.delete(webhook.id);
       else this.perEndpoint.set(webhook.id, left);
       this.laneFreed();
     }

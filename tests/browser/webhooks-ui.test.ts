@@ -105,6 +105,25 @@ it("fits a 390 px phone: the webhooks, deliveries and event types pages do not s
   }
 });
 
+it("recovers from the deliveries page what was recorded while the endpoint was off", async () => {
+  // Still off from the first test: this product's event is recorded and sent to nobody.
+  await fetch(`${server.url}/api/trpc/products.create`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ sku: "while-off", name: "Recorded while off" }),
+  });
+  await page.goto(`${server.url}/webhooks`);
+  await page.getByRole("switch").click();
+  await expect.poll(() => page.getByRole("switch").getAttribute("aria-busy")).toBe("false");
+  const before = receiver.received.length;
+  await page.getByRole("link", { name: "Deliveries" }).click();
+  await page.locator(".recover-form select").selectOption("1");
+  await page.locator(".recover-form").getByRole("button", { name: "Resend" }).click();
+  await expect.poll(() => page.getByRole("status").allTextContents()).toContainEqual(expect.stringContaining("Resending 1 event."));
+  await expect.poll(() => receiver.received.length).toBe(before + 1);
+  expect(JSON.parse(receiver.received.at(-1)!.body).data.sku).toBe("while-off");
+});
+
 it("says at the top of every page when an endpoint has been failing for over an hour", async () => {
   await page.goto(`${server.url}/products`);
   expect(await page.locator(".alert-banner").count()).toBe(0);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "kysely";
+import { appRouter } from "../../server/trpc/app-router.js";
 import { createProductImporterClient } from "../../server/trpc/client.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 
@@ -74,6 +75,28 @@ describe("API tokens", () => {
     });
     expect(posted.status).toBe(200);
     expect((await clientWith(reader).products.get.query({ id: product.id })).name).toBe("Written");
+  });
+
+  it("a read token is refused on every mutation the API has, before its input is even read", async () => {
+    const reader = (await admin.apiTokens.create.mutate({ name: "every mutation", scope: "read" })).token;
+    type Node = { _def?: { type?: string } } & Record<string, unknown>;
+    const pathsOf = (record: Record<string, unknown>, prefix = ""): [string, Node][] =>
+      Object.entries(record).flatMap(([key, value]) => {
+        const node = value as Node;
+        return node._def?.type ? [[`${prefix}${key}`, node] as [string, Node]] : pathsOf(node, `${prefix}${key}.`);
+      });
+    const mutations = pathsOf(appRouter._def.procedures as unknown as Record<string, unknown>)
+      .filter(([, procedure]) => procedure._def?.type === "mutation")
+      .map(([path]) => path);
+    expect(mutations.length).toBeGreaterThan(15);
+    for (const path of mutations) {
+      const response = await fetch(`${app.url}/api/trpc/${path}`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${reader}`, "Content-Type": "application/json" },
+        body: "{}",
+      });
+      expect(response.status, path).toBe(403);
+    }
   });
 
   it("cannot manage tokens, whatever their scope", async () => {
