@@ -21,6 +21,16 @@ export interface PostResult {
 
 export const RESPONSE_BODY_CHARS = 1_000;
 
+/**
+ * Connections are kept open between deliveries to the same receiver: a burst then costs one TCP
+ * (and TLS) handshake per lane, not one per message. A reused connection goes to the address that
+ * was checked when it was opened, so DNS changing meanwhile cannot redirect it.
+ */
+const AGENTS = {
+  "http:": new http.Agent({ keepAlive: true, maxSockets: 64 }),
+  "https:": new https.Agent({ keepAlive: true, maxSockets: 64 }),
+};
+
 export interface PostOptions {
   timeoutMs: number;
   allowPrivateNetworks: boolean;
@@ -87,7 +97,7 @@ export async function postWebhook(url: string, body: string, headers: Record<str
         method: "POST",
         headers: sentHeaders,
         lookup,
-        agent: false,
+        agent: target.protocol === "https:" ? AGENTS["https:"] : AGENTS["http:"],
       },
       (response) => {
         const statusCode = response.statusCode ?? null;
@@ -95,8 +105,11 @@ export async function postWebhook(url: string, body: string, headers: Record<str
         response.setEncoding("utf8");
         response.on("data", (chunk: string) => {
           if (text.length < RESPONSE_BODY_CHARS) text += chunk;
-          // Enough for the log; the rest is not worth waiting for.
-          if (text.length >= RESPONSE_BODY_CHARS) finish();
+          // Enough for the log; the rest is not worth waiting for (nor the connection worth keeping).
+          if (text.length >= RESPONSE_BODY_CHARS) {
+            finish();
+            response.destroy();
+          }
         });
         const finish = () => {
           const ok = statusCode !== null && statusCode >= 200 && statusCode < 300;
@@ -110,10 +123,12 @@ export async function postWebhook(url: string, body: string, headers: Record<str
             responseHeaders: loggedHeaders(response.headers),
             retryAfterSeconds: retryAfterSeconds(response.headers["retry-after"]),
           });
-          response.destroy();
         };
         response.on("end", finish);
-        response.on("error", finish);
+        response.on("error", () => {
+          finish();
+          response.destroy();
+        });
       },
     );
     const timer = setTimeout(() => {
