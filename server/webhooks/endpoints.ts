@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
+import { TEST_PAYLOAD } from "../events/event-payloads.js";
 import { publicAddressesOf, TargetRefused } from "./address-guard.js";
 import { postSigned } from "./signed-message.js";
 import { newSigningSecret } from "./signing.js";
@@ -58,7 +59,8 @@ export async function testWebhook(db: Kysely<Database>, settings: WebhookSetting
     id: randomUUID(),
     type: "webhook.test",
     createdAt: new Date(),
-    data: { webhookId: webhook.id, message: "A test from Product Importer." },
+    // Checked against the schema the event catalog publishes for it, like every recorded event.
+    data: TEST_PAYLOAD.parse({ webhookId: webhook.id, message: "A test from Product Importer." }),
   };
   const result = await postSigned(webhook, event, settings);
   await recordAttempts(db, [{ webhookId: webhook.id, eventId: event.id, eventType: event.type, attempt: 1, ...result }]);
