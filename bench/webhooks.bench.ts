@@ -7,15 +7,13 @@
  */
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import pg from "pg";
 import { connectDatabase } from "../db/connect.js";
 import { createLogger } from "../server/logger.js";
 import { pruneWebhookHistory } from "../server/webhooks/retention.js";
 import { ensureDatabase, startEmbeddedPostgres } from "../db/embedded.js";
 import { startAppProcess, type AppProcess } from "../tests/support/app-process.js";
-import { startReceiver } from "../tests/support/receiver.js";
+import { startHangingReceiver, startReceiver } from "../tests/support/receiver.js";
 import { waitForSearchIndexes } from "./search-ready.js";
 import { WORK_DIR, median, percentile, apiOf } from "./support.js";
 
@@ -78,16 +76,6 @@ async function recordBurst(databaseUrl: string, prefix: string) {
   await client.end();
 }
 
-/** A loopback receiver that reads every request and never answers (each attempt times out). */
-async function hangingReceiver() {
-  const server = http.createServer((req) => req.resume());
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
-    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
-  };
-}
-
 /** Delivery attempts 40 days old (past the 30-day retention), for the pruner to work through. */
 async function recordOldDeliveries(databaseUrl: string, count: number): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -116,7 +104,7 @@ interface BurstOptions {
 /** BURST events to every endpoint: until each healthy receiver has all of them. */
 async function burst(app: AppProcess, databaseUrl: string, label: string, options: BurstOptions) {
   const receivers = await Promise.all(Array.from({ length: options.endpoints }, () => startReceiver(() => ({ status: 200, delayMs: 50 }))));
-  const hanging = options.hanging ? await hangingReceiver() : undefined;
+  const hanging = options.hanging ? await startHangingReceiver() : undefined;
   const urls = [...receivers.map((receiver) => receiver.url), ...(hanging ? [hanging.url] : [])];
   const webhooks = await Promise.all(
     urls.map((url) => apiOf(app.url).webhooks.create.mutate({ url, events: ["product.created"], maxInFlight: MAX_IN_FLIGHT })),

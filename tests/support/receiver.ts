@@ -62,3 +62,27 @@ export async function startReceiver(
   };
 }
 export type Receiver = Awaited<ReturnType<typeof startReceiver>>;
+
+/** A receiver that reads every request and never answers (each attempt times out), counting how many it holds at once. */
+export async function startHangingReceiver() {
+  let open = 0;
+  let mostAtOnce = 0;
+  let received = 0;
+  const server = http.createServer((req, res) => {
+    open += 1;
+    received += 1;
+    mostAtOnce = Math.max(mostAtOnce, open);
+    req.resume();
+    res.on("close", () => (open -= 1));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
+    stats: () => ({ mostAtOnce, received }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,41 +1,26 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { sql } from "kysely";
-import { startReceiver, type Receiver } from "../support/receiver.js";
-import { startTestApp, type TestApp } from "../support/test-app.js";
+import { describe, expect, it } from "vitest";
+import { webhookSuite } from "../support/webhook-suite.js";
 
-let app: TestApp;
-const receivers: Receiver[] = [];
-beforeAll(async () => {
-  app = await startTestApp({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: "1", WEBHOOK_TIMEOUT_MS: "1000", WEBHOOK_RETRY_DELAYS: "1,1" });
-});
-afterAll(() => app?.stop());
-beforeEach(async () => {
-  await app.resetCatalog();
-  await sql`DELETE FROM webhooks`.execute(app.database.db);
-});
-afterEach(async () => {
-  await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
-});
+const suite = webhookSuite({ WEBHOOK_TIMEOUT_MS: "1000", WEBHOOK_RETRY_DELAYS: "1,1" });
 
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
 const skuOf = (request: { body: string }) => (JSON.parse(request.body) as { data: { sku: string } }).data.sku;
 
 async function refusal(input: unknown) {
-  const { body } = await app.trpcRaw("webhooks.recover", input, "POST");
+  const { body } = await suite.app.trpcRaw("webhooks.recover", input, "POST");
   return { code: body.error?.data?.code as string, message: body.error?.message as string };
 }
 
 describe("webhooks.recover", () => {
   it("resends, oldest first and under their first webhook-id, what failed and what was recorded while the endpoint was off", async () => {
     let up = false;
-    const target = await startReceiver(() => ({ status: up ? 200 : 500 }));
-    receivers.push(target);
-    const webhook = await app.api.webhooks.create.mutate({ url: target.url, events: ["product.created"] });
-    await app.api.products.create.mutate({ sku: "out-1", name: "Failed three times" });
+    const target = await suite.receiver(() => ({ status: up ? 200 : 500 }));
+    const webhook = await suite.app.api.webhooks.create.mutate({ url: target.url, events: ["product.created"] });
+    await suite.app.api.products.create.mutate({ sku: "out-1", name: "Failed three times" });
     const failed = await target.waitFor(3);
-    await expect.poll(async () => (await app.api.webhooks.get.query({ id: webhook.id })).enabled, { timeout: 10_000 }).toBe(false);
-    await app.api.products.create.mutate({ sku: "out-2", name: "Recorded while off" });
-    await app.api.products.create.mutate({ sku: "out-3", name: "Also while off" });
+    await expect.poll(async () => (await suite.app.api.webhooks.get.query({ id: webhook.id })).enabled, { timeout: 10_000 }).toBe(false);
+    await suite.app.api.products.create.mutate({ sku: "out-2", name: "Recorded while off" });
+    await suite.app.api.products.create.mutate({ sku: "out-3", name: "Also while off" });
     await new Promise((resolve) => setTimeout(resolve, 800));
     expect(target.received).toHaveLength(3);
 
@@ -44,36 +29,35 @@ describe("webhooks.recover", () => {
       code: "CONFLICT",
       message: expect.stringMatching(/Switch it on first/),
     });
-    await app.api.webhooks.update.mutate({ id: webhook.id, enabled: true });
-    expect(await app.api.webhooks.recover.mutate({ id: webhook.id, since: hoursAgo(1) })).toEqual({ queued: 3 });
+    await suite.app.api.webhooks.update.mutate({ id: webhook.id, enabled: true });
+    expect(await suite.app.api.webhooks.recover.mutate({ id: webhook.id, since: hoursAgo(1) })).toEqual({ queued: 3 });
 
     const resent = (await target.waitFor(6)).slice(3);
     expect(resent.map(skuOf)).toEqual(["out-1", "out-2", "out-3"]);
     expect(resent[0]!.headers["webhook-id"]).toBe(failed[0]!.headers["webhook-id"]);
     await expect
-      .poll(async () => (await app.api.webhooks.deliveries.query({ id: webhook.id })).items.filter((d) => d.statusCode === 200).length)
+      .poll(async () => (await suite.app.api.webhooks.deliveries.query({ id: webhook.id })).items.filter((d) => d.statusCode === 200).length)
       .toBe(3);
-    const attempts = (await app.api.webhooks.deliveries.query({ id: webhook.id })).items;
+    const attempts = (await suite.app.api.webhooks.deliveries.query({ id: webhook.id })).items;
     expect(attempts.find((d) => d.statusCode === 200 && d.eventId === failed[0]!.headers["webhook-id"])!.attempt).toBe(4);
 
     // Everything arrived: nothing left to recover, and the endpoint stays on.
-    expect(await app.api.webhooks.recover.mutate({ id: webhook.id, since: hoursAgo(1) })).toEqual({ queued: 0 });
-    expect((await app.api.webhooks.get.query({ id: webhook.id })).enabled).toBe(true);
+    expect(await suite.app.api.webhooks.recover.mutate({ id: webhook.id, since: hoursAgo(1) })).toEqual({ queued: 0 });
+    expect((await suite.app.api.webhooks.get.query({ id: webhook.id })).enabled).toBe(true);
   });
 
   it("leaves out what came before `since`, and what came before the endpoint existed", async () => {
-    await app.api.products.create.mutate({ sku: "before-1", name: "Before the endpoint" });
-    const target = await startReceiver(() => ({ status: 503 }));
-    receivers.push(target);
-    const webhook = await app.api.webhooks.create.mutate({ url: target.url, events: ["product.created"] });
-    await app.api.products.create.mutate({ sku: "after-1", name: "After it" });
+    await suite.app.api.products.create.mutate({ sku: "before-1", name: "Before the endpoint" });
+    const target = await suite.receiver(() => ({ status: 503 }));
+    const webhook = await suite.app.api.webhooks.create.mutate({ url: target.url, events: ["product.created"] });
+    await suite.app.api.products.create.mutate({ sku: "after-1", name: "After it" });
     await target.waitFor(1);
-    expect(await app.api.webhooks.recover.mutate({ id: webhook.id, since: hoursAgo(2) })).toEqual({ queued: 1 });
-    expect(await app.api.webhooks.recover.mutate({ id: webhook.id, since: new Date(Date.now() - 50).toISOString() })).toEqual({ queued: 0 });
+    expect(await suite.app.api.webhooks.recover.mutate({ id: webhook.id, since: hoursAgo(2) })).toEqual({ queued: 1 });
+    expect(await suite.app.api.webhooks.recover.mutate({ id: webhook.id, since: new Date(Date.now() - 50).toISOString() })).toEqual({ queued: 0 });
   });
 
   it("refuses a since in the future, before the retention window or not a date, and an endpoint that is gone", async () => {
-    const webhook = await app.api.webhooks.create.mutate({ url: "http://127.0.0.1:9/hooks", events: ["product.created"] });
+    const webhook = await suite.app.api.webhooks.create.mutate({ url: "http://127.0.0.1:9/hooks", events: ["product.created"] });
     expect(await refusal({ id: webhook.id, since: new Date(Date.now() + 3_600_000).toISOString() })).toMatchObject({
       code: "BAD_REQUEST",
       message: expect.stringMatching(/since is in the future/),
@@ -86,7 +70,7 @@ describe("webhooks.recover", () => {
       code: "BAD_REQUEST",
       message: expect.stringMatching(/since must be an ISO-8601/),
     });
-    await app.api.webhooks.delete.mutate({ id: webhook.id });
+    await suite.app.api.webhooks.delete.mutate({ id: webhook.id });
     expect(await refusal({ id: webhook.id, since: hoursAgo(1) })).toMatchObject({ code: "NOT_FOUND" });
   });
 });

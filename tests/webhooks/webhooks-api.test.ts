@@ -1,46 +1,27 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { sql } from "kysely";
+import { describe, expect, it } from "vitest";
 import { Webhook } from "standardwebhooks";
 import { EVENT_TYPES } from "../../db/schema.js";
 import { examplePayload } from "../../server/events/event-catalog.js";
 import { recordEvent } from "../../server/events/events.table.js";
 import { freePort } from "../support/app-process.js";
-import { startReceiver, type Receiver } from "../support/receiver.js";
-import { importCsv, startTestApp, type TestApp } from "../support/test-app.js";
+import { importCsv } from "../support/test-app.js";
+import { webhookSuite } from "../support/webhook-suite.js";
 
-let app: TestApp;
-const receivers: Receiver[] = [];
-beforeAll(async () => {
-  app = await startTestApp({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: "1", WEBHOOK_TIMEOUT_MS: "1000", WEBHOOK_RETRY_DELAYS: "1,1" });
-});
-afterAll(() => app?.stop());
-beforeEach(async () => {
-  await app.resetCatalog();
-  await sql`DELETE FROM webhooks`.execute(app.database.db);
-});
-afterEach(async () => {
-  await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
-});
-
-async function receiver(...args: Parameters<typeof startReceiver>) {
-  const started = await startReceiver(...args);
-  receivers.push(started);
-  return started;
-}
+const suite = webhookSuite({ WEBHOOK_TIMEOUT_MS: "1000", WEBHOOK_RETRY_DELAYS: "1,1" });
 
 async function refusal(procedure: string, input: unknown) {
-  const { body } = await app.trpcRaw(procedure, input, "POST");
+  const { body } = await suite.app.trpcRaw(procedure, input, "POST");
   return { code: body.error?.data?.code as string, message: body.error?.message as string };
 }
 
 const verified = (secret: string, request: { headers: Record<string, unknown>; body: string }) =>
   new Webhook(secret).verify(request.body, request.headers as Record<string, string>) as { id: string; type: string; createdAt: string; data: any };
 
-const deliveries = async (id: string) => (await app.api.webhooks.deliveries.query({ id })).items;
+const deliveries = async (id: string) => (await suite.app.api.webhooks.deliveries.query({ id })).items;
 
 describe("webhooks.create / list / update / delete", () => {
   it("saves an endpoint with a Standard Webhooks secret, lists, updates and deletes it", async () => {
-    const created = await app.api.webhooks.create.mutate({
+    const created = await suite.app.api.webhooks.create.mutate({
       url: " http://127.0.0.1:9/hooks ",
       events: ["product.updated", "product.created", "product.created"],
     });
@@ -51,15 +32,15 @@ describe("webhooks.create / list / update / delete", () => {
       lastStatusCode: null,
     });
     expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
-    expect(await app.api.webhooks.list.query({})).toEqual([created]);
+    expect(await suite.app.api.webhooks.list.query({})).toEqual([created]);
 
-    const updated = await app.api.webhooks.update.mutate({ id: created.id, enabled: false, events: ["import.failed"] });
+    const updated = await suite.app.api.webhooks.update.mutate({ id: created.id, enabled: false, events: ["import.failed"] });
     expect(updated).toMatchObject({ enabled: false, events: ["import.failed"], secret: created.secret });
-    const rotated = await app.api.webhooks.rotateSecret.mutate({ id: created.id });
+    const rotated = await suite.app.api.webhooks.rotateSecret.mutate({ id: created.id });
     expect(rotated.secret).not.toBe(created.secret);
 
-    expect(await app.api.webhooks.delete.mutate({ id: created.id })).toEqual({ id: created.id });
-    expect(await app.api.webhooks.list.query({})).toEqual([]);
+    expect(await suite.app.api.webhooks.delete.mutate({ id: created.id })).toEqual({ id: created.id });
+    expect(await suite.app.api.webhooks.list.query({})).toEqual([]);
     expect(await refusal("webhooks.delete", { id: created.id })).toMatchObject({ code: "NOT_FOUND" });
     expect(await refusal("webhooks.update", { id: created.id, enabled: true })).toMatchObject({ code: "NOT_FOUND" });
   });
@@ -85,20 +66,20 @@ describe("webhooks.create / list / update / delete", () => {
 
 describe("delivery", () => {
   it("sends every event type, signed so the library's verifier accepts it, with the event's id as webhook-id", async () => {
-    const target = await receiver();
-    const webhook = await app.api.webhooks.create.mutate({ url: target.url, events: [...EVENT_TYPES] });
+    const target = await suite.receiver();
+    const webhook = await suite.app.api.webhooks.create.mutate({ url: target.url, events: [...EVENT_TYPES] });
     // Another endpoint, gone (410), is switched off at its first delivery: webhook.disabled.
-    const gone = await receiver(() => ({ status: 410 }));
-    const goneHook = await app.api.webhooks.create.mutate({ url: gone.url, events: ["product.created"] });
+    const gone = await suite.receiver(() => ({ status: 410 }));
+    const goneHook = await suite.app.api.webhooks.create.mutate({ url: gone.url, events: ["product.created"] });
 
-    const product = await app.api.products.create.mutate({ sku: "hook-1", name: "Hooked" });
-    await app.api.products.update.mutate({ id: product.id, name: "Hooked again" });
-    await app.api.products.delete.mutate({ id: product.id });
-    const imported = await importCsv(app, "sku,name\nhook-2,Two\n", "hooks.csv");
-    await app.api.products.deleteAll.mutate({});
-    expect((await app.uploadCsv('sku,name\nx,"never closed\n', "broken.csv")).status).toBe(400);
+    const product = await suite.app.api.products.create.mutate({ sku: "hook-1", name: "Hooked" });
+    await suite.app.api.products.update.mutate({ id: product.id, name: "Hooked again" });
+    await suite.app.api.products.delete.mutate({ id: product.id });
+    const imported = await importCsv(suite.app, "sku,name\nhook-2,Two\n", "hooks.csv");
+    await suite.app.api.products.deleteAll.mutate({});
+    expect((await suite.app.uploadCsv('sku,name\nx,"never closed\n', "broken.csv")).status).toBe(400);
     // Its product is gone already: the undo has nothing left to remove, and says so.
-    await app.api.imports.revert.mutate({ id: imported.id });
+    await suite.app.api.imports.revert.mutate({ id: imported.id });
 
     const requests = await target.waitFor(EVENT_TYPES.length);
     const messages = requests.map((request) => verified(webhook.secret, request));
@@ -122,13 +103,13 @@ describe("delivery", () => {
     const tampered = { ...requests[0]!, body: requests[0]!.body.replace('"type":"', '"type":"x') };
     expect(tampered.body).not.toBe(requests[0]!.body);
     expect(() => verified(webhook.secret, tampered)).toThrow();
-    await expect.poll(async () => (await app.api.webhooks.get.query({ id: webhook.id })).lastStatusCode).toBe(200);
+    await expect.poll(async () => (await suite.app.api.webhooks.get.query({ id: webhook.id })).lastStatusCode).toBe(200);
   });
 
   it("retries a failed delivery with the same id and logs every attempt", async () => {
-    const target = await receiver((_request, index) => (index === 0 ? { status: 503, body: "busy, come back later" } : { status: 204 }));
-    const webhook = await app.api.webhooks.create.mutate({ url: target.url, events: ["product.created"] });
-    await app.api.products.create.mutate({ sku: "retry-1", name: "Retry" });
+    const target = await suite.receiver((_request, index) => (index === 0 ? { status: 503, body: "busy, come back later" } : { status: 204 }));
+    const webhook = await suite.app.api.webhooks.create.mutate({ url: target.url, events: ["product.created"] });
+    await suite.app.api.products.create.mutate({ sku: "retry-1", name: "Retry" });
 
     const [first, second] = await target.waitFor(2);
     expect(second!.headers["webhook-id"]).toBe(first!.headers["webhook-id"]);
@@ -147,28 +128,28 @@ describe("delivery", () => {
   });
 
   it("switches an endpoint off after its last retry fails, says why, and sends it nothing more", async () => {
-    const target = await receiver(() => ({ status: 500 }));
-    const webhook = await app.api.webhooks.create.mutate({ url: target.url, events: ["product.created"] });
-    await app.api.products.create.mutate({ sku: "doomed-1", name: "Doomed" });
+    const target = await suite.receiver(() => ({ status: 500 }));
+    const webhook = await suite.app.api.webhooks.create.mutate({ url: target.url, events: ["product.created"] });
+    await suite.app.api.products.create.mutate({ sku: "doomed-1", name: "Doomed" });
     await target.waitFor(3);
-    await expect.poll(async () => (await app.api.webhooks.get.query({ id: webhook.id })).enabled, { timeout: 10_000 }).toBe(false);
-    expect((await app.api.webhooks.get.query({ id: webhook.id })).disabledReason).toMatch(/3 attempts .* all failed \(last: HTTP 500\)/);
+    await expect.poll(async () => (await suite.app.api.webhooks.get.query({ id: webhook.id })).enabled, { timeout: 10_000 }).toBe(false);
+    expect((await suite.app.api.webhooks.get.query({ id: webhook.id })).disabledReason).toMatch(/3 attempts .* all failed \(last: HTTP 500\)/);
 
-    await app.api.products.create.mutate({ sku: "doomed-2", name: "Unheard" });
+    await suite.app.api.products.create.mutate({ sku: "doomed-2", name: "Unheard" });
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(target.received).toHaveLength(3);
-    const again = await app.api.webhooks.update.mutate({ id: webhook.id, enabled: true });
+    const again = await suite.app.api.webhooks.update.mutate({ id: webhook.id, enabled: true });
     expect(again).toMatchObject({ enabled: true, disabledReason: null });
   });
 
   it("sends nothing to a disabled endpoint or one not subscribed to the event", async () => {
-    const off = await receiver();
-    const other = await receiver();
-    const listening = await receiver();
-    await app.api.webhooks.create.mutate({ url: off.url, events: ["product.created"], enabled: false });
-    await app.api.webhooks.create.mutate({ url: other.url, events: ["product.deleted"] });
-    await app.api.webhooks.create.mutate({ url: listening.url, events: ["product.created"] });
-    await app.api.products.create.mutate({ sku: "quiet-1", name: "Quiet" });
+    const off = await suite.receiver();
+    const other = await suite.receiver();
+    const listening = await suite.receiver();
+    await suite.app.api.webhooks.create.mutate({ url: off.url, events: ["product.created"], enabled: false });
+    await suite.app.api.webhooks.create.mutate({ url: other.url, events: ["product.deleted"] });
+    await suite.app.api.webhooks.create.mutate({ url: listening.url, events: ["product.created"] });
+    await suite.app.api.products.create.mutate({ sku: "quiet-1", name: "Quiet" });
     await listening.waitFor(1);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(off.received).toHaveLength(0);
@@ -176,16 +157,16 @@ describe("delivery", () => {
   });
 
   it("sends nothing for a change that rolled back", async () => {
-    const target = await receiver();
-    await app.api.webhooks.create.mutate({ url: target.url, events: ["product.created"] });
-    await app.database.db
+    const target = await suite.receiver();
+    await suite.app.api.webhooks.create.mutate({ url: target.url, events: ["product.created"] });
+    await suite.app.database.db
       .transaction()
       .execute(async (tx) => {
         await recordEvent(tx, "product.created", { ...examplePayload("product.created"), sku: "ghost" });
         throw new Error("the change fails after its event was written");
       })
       .catch(() => {});
-    await app.api.products.create.mutate({ sku: "real-1", name: "Real" });
+    await suite.app.api.products.create.mutate({ sku: "real-1", name: "Real" });
     const [only] = await target.waitFor(1);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(target.received).toHaveLength(1);
@@ -193,13 +174,13 @@ describe("delivery", () => {
   });
 
   it("sends a logged delivery again on Resend, as the next attempt of the same event", async () => {
-    const target = await receiver();
-    const webhook = await app.api.webhooks.create.mutate({ url: target.url, events: ["product.created"] });
-    await app.api.products.create.mutate({ sku: "again-1", name: "Again" });
+    const target = await suite.receiver();
+    const webhook = await suite.app.api.webhooks.create.mutate({ url: target.url, events: ["product.created"] });
+    await suite.app.api.products.create.mutate({ sku: "again-1", name: "Again" });
     const [first] = await target.waitFor(1);
     await expect.poll(async () => (await deliveries(webhook.id)).length).toBe(1);
     const [delivery] = await deliveries(webhook.id);
-    expect(await app.api.webhooks.resend.mutate({ deliveryId: delivery!.id })).toMatchObject({ queued: true });
+    expect(await suite.app.api.webhooks.resend.mutate({ deliveryId: delivery!.id })).toMatchObject({ queued: true });
     const [, second] = await target.waitFor(2);
     expect(second!.headers["webhook-id"]).toBe(first!.headers["webhook-id"]);
     await expect.poll(async () => (await deliveries(webhook.id))[0]?.attempt).toBe(2);
@@ -208,34 +189,40 @@ describe("delivery", () => {
 
 describe("the Test button", () => {
   it("reports the status code and latency of a receiver that answers", async () => {
-    const ok = await receiver(() => ({ status: 200, delayMs: 50 }));
-    const failing = await receiver(() => ({ status: 500 }));
-    const good = await app.api.webhooks.create.mutate({ url: ok.url, events: ["product.created"] });
-    const bad = await app.api.webhooks.create.mutate({ url: failing.url, events: ["product.created"] });
+    const ok = await suite.receiver(() => ({ status: 200, delayMs: 50 }));
+    const failing = await suite.receiver(() => ({ status: 500 }));
+    const good = await suite.app.api.webhooks.create.mutate({ url: ok.url, events: ["product.created"] });
+    const bad = await suite.app.api.webhooks.create.mutate({ url: failing.url, events: ["product.created"] });
 
-    const result = await app.api.webhooks.test.mutate({ id: good.id });
+    const result = await suite.app.api.webhooks.test.mutate({ id: good.id });
     expect(result).toMatchObject({ ok: true, statusCode: 200, error: null });
     expect(result.latencyMs).toBeGreaterThanOrEqual(45);
     expect(verified(good.secret, ok.received[0]!)).toMatchObject({ type: "webhook.test" });
-    expect(await app.api.webhooks.test.mutate({ id: bad.id })).toMatchObject({ ok: false, statusCode: 500, error: "HTTP 500" });
+    expect(await suite.app.api.webhooks.test.mutate({ id: bad.id })).toMatchObject({ ok: false, statusCode: 500, error: "HTTP 500" });
     expect((await deliveries(good.id))[0]).toMatchObject({ eventType: "webhook.test", attempt: 1, statusCode: 200 });
-    expect((await app.api.webhooks.get.query({ id: bad.id })).lastStatusCode).toBe(500);
+    expect((await suite.app.api.webhooks.get.query({ id: bad.id })).lastStatusCode).toBe(500);
   });
 
   it("reports a timeout, a refused connection and a dropped one", async () => {
-    const slow = await receiver(() => ({ status: 200, delayMs: 3_000 }));
-    const rude = await receiver(() => "hang-up");
+    const slow = await suite.receiver(() => ({ status: 200, delayMs: 3_000 }));
+    const rude = await suite.receiver(() => "hang-up");
     const closedPort = await freePort();
     const [timesOut, refused, dropped] = await Promise.all(
-      [slow.url, `http://127.0.0.1:${closedPort}/hooks`, rude.url].map((url) => app.api.webhooks.create.mutate({ url, events: ["product.created"] })),
+      [slow.url, `http://127.0.0.1:${closedPort}/hooks`, rude.url].map((url) =>
+        suite.app.api.webhooks.create.mutate({ url, events: ["product.created"] }),
+      ),
     );
-    expect(await app.api.webhooks.test.mutate({ id: timesOut!.id })).toMatchObject({ ok: false, statusCode: null, error: "Timed out after 1 s" });
-    expect(await app.api.webhooks.test.mutate({ id: refused!.id })).toMatchObject({
+    expect(await suite.app.api.webhooks.test.mutate({ id: timesOut!.id })).toMatchObject({
+      ok: false,
+      statusCode: null,
+      error: "Timed out after 1 s",
+    });
+    expect(await suite.app.api.webhooks.test.mutate({ id: refused!.id })).toMatchObject({
       ok: false,
       statusCode: null,
       error: `Connection refused by 127.0.0.1:${closedPort}`,
     });
-    expect(await app.api.webhooks.test.mutate({ id: dropped!.id })).toMatchObject({
+    expect(await suite.app.api.webhooks.test.mutate({ id: dropped!.id })).toMatchObject({
       ok: false,
       statusCode: null,
       error: expect.stringMatching(/closed the connection|socket hang up/),
