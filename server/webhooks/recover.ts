@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
 import { Refusal } from "../refusal.js";
 import type { DeliveryJob } from "./delivery-queue.js";
+import { retentionCutoff } from "./retention.js";
 import type { WebhookSettings } from "./webhook-settings.js";
 import { WebhookNotFound } from "./webhook-errors.js";
 import type { RecoverInput } from "./webhook.schema.js";
@@ -9,8 +10,6 @@ import { eventsToRecover, findWebhook } from "./webhooks.table.js";
 
 /** Events one recovery resends at most; a longer outage is recovered in steps, from where the last one reached. */
 export const RECOVER_LIMIT = 100_000;
-
-const DAY_MS = 86_400_000;
 
 /**
  * "Resend everything that failed since …": every event of the endpoint's types since then whose
@@ -31,11 +30,11 @@ export async function recoverDeliveries(
   }
   const since = new Date(input.since);
   if (since.getTime() > Date.now()) throw new Refusal("invalid", "since is in the future: choose a moment in the past.", { field: "since" });
-  const oldest = Date.now() - deps.webhookSettings.retentionDays * DAY_MS;
-  if (since.getTime() < oldest) {
+  const oldest = retentionCutoff(deps.webhookSettings.retentionDays);
+  if (since < oldest) {
     throw new Refusal(
       "invalid",
-      `since is before the retention window: events older than ${deps.webhookSettings.retentionDays} days have been pruned. Choose ${new Date(oldest).toISOString()} or later.`,
+      `since is before the retention window: events older than ${deps.webhookSettings.retentionDays} days have been pruned. Choose ${oldest.toISOString()} or later.`,
       { field: "since" },
     );
   }

@@ -27,12 +27,15 @@ async function pruneBatch(db: Kysely<Database>, table: "webhook_deliveries" | "e
   return Number(result.numAffectedRows ?? 0);
 }
 
+/** The oldest moment still kept: events and attempts from before it are pruned (and cannot be recovered). */
+export const retentionCutoff = (retentionDays: number, now = Date.now()) => new Date(now - retentionDays * 86_400_000);
+
 /**
  * Events and delivery attempts older than the retention, in small batches until none are left
  * (or `stop` fires). Returns how many rows went.
  */
 export async function pruneWebhookHistory(db: Kysely<Database>, log: Logger, retentionDays: number, stop?: AbortSignal): Promise<number> {
-  const cutoff = new Date(Date.now() - retentionDays * 86_400_000);
+  const cutoff = retentionCutoff(retentionDays);
   let pruned = 0;
   for (const table of ["webhook_deliveries", "events"] as const) {
     for (;;) {
