@@ -112,6 +112,11 @@ it("recovers from the deliveries page what was recorded while the endpoint was o
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ sku: "while-off", name: "Recorded while off" }),
   });
+  // Switched on before the dispatcher saw the event, the endpoint would simply get it: wait until it has.
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  await expect.poll(async () => (await db.query("SELECT count(*)::int AS waiting FROM events WHERE dispatched_at IS NULL")).rows[0].waiting).toBe(0);
+  await db.end();
   await page.goto(`${server.url}/webhooks`);
   await page.getByRole("switch").click();
   await expect.poll(() => page.getByRole("switch").getAttribute("aria-busy")).toBe("false");
