@@ -43,13 +43,31 @@ const FETCH_AT_LEAST = 8;
 const RECORD_EVERY_MS = 50;
 const RECORD_BATCH = 50;
 /**
- * An attempt for an endpoint already at its in-flight cap is put off: briefly while that endpoint
- * answers quickly (its slots free up at once), by the whole timeout once one of its attempts has
- * waited longer than SLOW_AFTER_MS (its slots free up at that pace at worst), so an endpoint that
- * hangs does not have its backlog fetched and put off again and again.
+ * An attempt for an endpoint already at its in-flight cap waits in that endpoint's line here,
+ * holding a lane, while the endpoint answers quickly (its last answer and its oldest attempt in
+ * flight both under SLOW_AFTER_MS: a slot frees up within moments) and its line is shorter than
+ * LINE_LENGTH. Otherwise it is put off: briefly while the endpoint is quick, by
+ * the whole timeout once one of its attempts has waited longer than SLOW_AFTER_MS (its slots free
+ * up at that pace at worst), so an endpoint that hangs neither holds more lanes than its cap nor
+ * has its backlog fetched and put off again and again.
  */
 const PUT_OFF_MS = 1_000;
 const SLOW_AFTER_MS = 1_000;
+/** Attempts one quick endpoint may have waiting: a cap of 1 still takes a fetched batch's share without put-offs. */
+const LINE_LENGTH = 16;
+
+interface Message {
+  id: string;
+  type: string;
+  createdAt: Date;
+  data: unknown;
+}
+
+interface Waiting {
+  job: QueuedDelivery;
+  webhook: Webhook;
+  message: Message;
+}
 
 type Webhook = Selectable<WebhooksTable>;
 
@@ -61,9 +79,14 @@ type Webhook = Selectable<WebhooksTable>;
  * again (the receiver de-duplicates on webhook-id).
  */
 export class DeliveryLanes {
-  private inFlight = 0;
+  /** Lanes taken: attempts in flight and attempts waiting in an endpoint's line. */
+  private held = 0;
   /** When each attempt in flight to an endpoint began. */
   private readonly perEndpoint = new Map<string, number[]>();
+  /** How long each endpoint took over its last answer (or failure). */
+  private readonly lastLatencyMs = new Map<string, number>();
+  /** Attempts fetched for an endpoint at its cap, started as its attempts finish. */
+  private readonly lines = new Map<string, Waiting[]>();
   private readonly finished: { job: QueuedDelivery; attempt: DeliveryAttempt; result: PostResult }[] = [];
   private flushing: Promise<void> = Promise.resolve();
   private flushTimer: NodeJS.Timeout | undefined;
@@ -89,15 +112,19 @@ export class DeliveryLanes {
     this.wakeUp();
     this.laneFreed();
     await this.loop;
+    // Handed back to the queue rather than made now: another process (or this one's successor) takes them.
+    const waiting = [...this.lines.values()].flat();
+    this.lines.clear();
+    for (const { job } of waiting) await this.putOff(job, 0);
     await Promise.all(this.running);
     await this.flush();
   }
 
   private async run(): Promise<void> {
     while (!this.stopped) {
-      const free = LANES - this.inFlight;
+      const free = LANES - this.held;
       // One fetch per few freed lanes, not per freed lane: each fetch is a round trip and a locking query.
-      if (free <= 0 || (free < FETCH_AT_LEAST && this.inFlight > 0)) {
+      if (free <= 0 || (free < FETCH_AT_LEAST && this.held > 0)) {
         await new Promise<void>((resolve) => (this.laneFreed = resolve));
         continue;
       }
@@ -146,12 +173,22 @@ export class DeliveryLanes {
         nothingToDo.push(job.id);
         continue;
       }
+      const message = { id: event.id, type: event.type, createdAt: event.created_at, data: event.data };
       const inFlight = this.perEndpoint.get(webhook.id) ?? [];
-      if (inFlight.length >= webhook.max_in_flight) {
-        await this.putOff(job, Date.now() - Math.min(...inFlight) > SLOW_AFTER_MS ? this.deps.settings.timeoutMs : PUT_OFF_MS);
+      if (inFlight.length < webhook.max_in_flight) {
+        this.held += 1;
+        this.track(this.attempt(job, webhook, message));
         continue;
       }
-      this.track(this.attempt(job, webhook, { id: event.id, type: event.type, createdAt: event.created_at, data: event.data }));
+      const slow = Date.now() - Math.min(...inFlight) > SLOW_AFTER_MS;
+      const quick = !slow && (this.lastLatencyMs.get(webhook.id) ?? SLOW_AFTER_MS) < SLOW_AFTER_MS;
+      const line = this.lines.get(webhook.id) ?? [];
+      if (quick && line.length < LINE_LENGTH) {
+        this.held += 1;
+        this.lines.set(webhook.id, [...line, { job, webhook, message }]);
+        continue;
+      }
+      await this.putOff(job, slow ? this.deps.settings.timeoutMs : PUT_OFF_MS);
     }
     if (nothingToDo.length > 0) await this.deps.queue.complete(nothingToDo);
   }
@@ -167,8 +204,8 @@ export class DeliveryLanes {
     await this.deps.queue.complete([job.id]);
   }
 
-  private async attempt(job: QueuedDelivery, webhook: Webhook, message: { id: string; type: string; createdAt: Date; data: unknown }): Promise<void> {
-    this.inFlight += 1;
+  /** Makes one attempt in the lane the caller took for it; then starts the next in the endpoint's line, if any. */
+  private async attempt(job: QueuedDelivery, webhook: Webhook, message: Message): Promise<void> {
     const began = Date.now();
     this.perEndpoint.set(webhook.id, [...(this.perEndpoint.get(webhook.id) ?? []), began]);
     try {
@@ -177,10 +214,15 @@ export class DeliveryLanes {
       if (this.finished.length >= RECORD_BATCH) void this.flush();
       else this.flushTimer ??= setTimeout(() => void this.flush(), RECORD_EVERY_MS);
     } finally {
-      this.inFlight -= 1;
+      this.lastLatencyMs.set(webhook.id, Date.now() - began);
       const left = (this.perEndpoint.get(webhook.id) ?? []).filter((start, index, all) => index !== all.indexOf(began));
       if (left.length === 0) this.perEndpoint.delete(webhook.id);
       else this.perEndpoint.set(webhook.id, left);
+      // While stopping, stop() hands the line back to the queue.
+      const next = this.stopped ? undefined : this.lines.get(webhook.id)?.shift();
+      if (this.lines.get(webhook.id)?.length === 0) this.lines.delete(webhook.id);
+      if (next) this.track(this.attempt(next.job, next.webhook, next.message));
+      this.held -= 1;
       this.laneFreed();
     }
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { sql } from "kysely";
 import { webhookSuite } from "../support/webhook-suite.js";
 
 /** One endpoint that never answers must not hold up the others, and gets no more than its cap at once. */
@@ -28,5 +29,26 @@ describe("an endpoint that never answers", () => {
     );
     expect(body.error.data.code).toBe("BAD_REQUEST");
     expect(body.error.message).toMatch(/maxInFlight: Requests at once must be between 1 and 32/);
+  });
+});
+
+describe("an endpoint at its in-flight cap that answers quickly", () => {
+  it("gets a burst one at a time, without waiting between attempts", async () => {
+    const receiver = await suite.receiver(() => ({ status: 200, delayMs: 10 }));
+    await suite.app.api.webhooks.create.mutate({ url: receiver.url, events: ["product.created"], maxInFlight: 1 });
+
+    const started = Date.now();
+    // One transaction: the whole burst is queued together and fetched in one batch.
+    await sql`
+      INSERT INTO events (type, data)
+      SELECT 'product.created', jsonb_build_object('id', n::text, 'sku', 'line-' || n, 'name', 'Line ' || n, 'description', '', 'active', true,
+        'createdAt', now(), 'updatedAt', now(), 'lastChange', jsonb_build_object('kind', 'edit', 'importId', null, 'at', now()))
+      FROM generate_series(1, 12) AS n`.execute(suite.app.database.db);
+    const received = await receiver.waitFor(12, 10_000);
+    // Attempts beyond the cap used to be put off a second each: twelve took over ten seconds.
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(received.map((request) => JSON.parse(request.body).data.sku).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `line-${i + 1}`).sort());
+    const overlapping = received.slice(1).filter((request, index) => request.at < received[index]!.at + 10);
+    expect(overlapping).toEqual([]);
   });
 });
