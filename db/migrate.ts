@@ -13,6 +13,7 @@ import * as webhookRecovery from "./migrations/0009_webhook_recovery.js";
 import * as webhookAlerts from "./migrations/0010_webhook_alerts.js";
 import * as apiTokens from "./migrations/0011_api_tokens.js";
 import * as webhookInFlight from "./migrations/0012_webhook_in_flight.js";
+import * as catalogForDailyWork from "./migrations/0013_catalog_for_daily_work.js";
 
 // Listed here rather than discovered on disk, so a bundler or a read-only image cannot lose one.
 const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   "0010_webhook_alerts": webhookAlerts,
   "0011_api_tokens": apiTokens,
   "0012_webhook_in_flight": webhookInFlight,
+  "0013_catalog_for_daily_work": catalogForDailyWork,
 };
 
 /** Brings the schema up to date; safe to call from many processes starting at once. */

@@ -124,6 +124,8 @@ export const EVENT_TYPES = [
   "product.updated",
   "product.deleted",
   "products.deleted_all",
+  "products.bulk_updated",
+  "products.bulk_deleted",
   "import.completed",
   "import.failed",
   "import.reverted",

@@ -39,11 +39,22 @@ const ENTRIES: { [T in EventType]: { description: string; example: EventPayload<
     example: EXAMPLE_PRODUCT,
   },
   "product.updated": {
-    description: "A product was edited in the UI or through the API.",
+    description: "A product was edited in the UI or through the API, or changed by a bulk action touching at most 1,000 products.",
     example: { ...EXAMPLE_PRODUCT, lastChange: { kind: "edit", importId: null, at: EXAMPLE_PRODUCT.updatedAt } },
   },
-  "product.deleted": { description: "A product was deleted; data is the product as it was.", example: EXAMPLE_PRODUCT },
+  "product.deleted": {
+    description: "A product was deleted (one by one, or by a bulk delete of at most 1,000); data is the product as it was.",
+    example: EXAMPLE_PRODUCT,
+  },
   "products.deleted_all": { description: "Every product was deleted at once (Delete all).", example: { deleted: 466_693 } },
+  "products.bulk_updated": {
+    description: "More than 1,000 products were activated or deactivated at once (a bulk action); up to 1,000 send one product.updated each instead.",
+    example: { filter: { name: "winter" }, set: { active: false }, count: 12_408 },
+  },
+  "products.bulk_deleted": {
+    description: "More than 1,000 products were deleted at once (a bulk action); up to 1,000 send one product.deleted each instead.",
+    example: { filter: { active: false }, count: 46_669 },
+  },
   "import.completed": { description: "An import was applied: one event per import, with its counts, never one per row.", example: EXAMPLE_IMPORT },
   "import.failed": {
     description: "An import stopped without changing the catalog; error says why.",

@@ -43,11 +43,22 @@ const importOutcome = z.strictObject({
   durationMs: z.number().int().nonnegative().nullable(),
 });
 
+const bulkFilter = z
+  .strictObject({ sku: z.string().optional(), name: z.string().optional(), description: z.string().optional(), active: z.boolean().optional() })
+  .describe("The list filter the action applied to; {} is the whole catalog");
+const bulkTarget = {
+  filter: bulkFilter.optional(),
+  ids: z.array(id).optional().describe("The ids the action was given (one of filter and ids is present)"),
+  count: count.describe("Products changed"),
+};
+
 export const EVENT_PAYLOADS = {
   "product.created": product,
   "product.updated": product,
   "product.deleted": product.describe("The product as it was"),
   "products.deleted_all": z.strictObject({ deleted: count }),
+  "products.bulk_updated": z.strictObject({ ...bulkTarget, set: z.strictObject({ active: z.boolean() }) }),
+  "products.bulk_deleted": z.strictObject(bulkTarget),
   "import.completed": importOutcome,
   "import.failed": importOutcome,
   "import.reverted": importOutcome.extend({ restored: count, removed: count, kept: count }),

@@ -51,3 +51,13 @@ export function findEvents(db: Kysely<Database>, ids: string[]) {
   if (ids.length === 0) return Promise.resolve([]);
   return db.selectFrom("events").select(["id", "type", "data", "created_at"]).where("id", "in", ids).execute();
 }
+
+/** Records one event of `type` per payload, in the order given, in one statement. */
+export async function recordEvents<T extends EventType>(db: Kysely<Database>, type: T, payloads: EventPayload<T>[]): Promise<void> {
+  if (payloads.length === 0) return;
+  const schema = EVENT_PAYLOADS[type];
+  await db
+    .insertInto("events")
+    .values(payloads.map((data) => ({ type, data: JSON.stringify(schema.parse(data)) })))
+    .execute();
+}

@@ -23,7 +23,7 @@ export class CatalogBusy extends Refusal {
   constructor() {
     super(
       "conflict",
-      "The catalog is busy (an import is being applied, its search indexes are being rebuilt, or a long export is running); nothing was deleted. Try again once it has finished.",
+      "The catalog is busy (an import is being applied, its search indexes are being rebuilt, or a long export is running); nothing was changed. Try again once it has finished.",
     );
   }
 }

@@ -10,14 +10,68 @@ export const productIdInput = z.object({ id: idSchema });
 
 const filterText = (max: number) => storableText().pipe(z.string().max(max)).optional();
 
-export const productListInput = z.object({
+/** What the list can be sorted by; without a sort it comes in the order products were added. */
+export const PRODUCT_SORTS = ["sku", "name", "createdAt", "updatedAt"] as const;
+export type ProductSort = (typeof PRODUCT_SORTS)[number];
+export const SORT_ORDERS = ["asc", "desc"] as const;
+export type SortOrder = (typeof SORT_ORDERS)[number];
+
+export const productFilters = z.object({
   sku: filterText(FIELD_LIMITS.sku),
   name: filterText(FIELD_LIMITS.name),
   description: filterText(1000),
   active: z.boolean().optional(),
+});
+export type ProductFilters = z.infer<typeof productFilters>;
+
+/** Whether the filters narrow the catalog at all (blank text does not). */
+export const hasFilter = (filters: ProductFilters) =>
+  Boolean(filters.sku?.trim() || filters.name?.trim() || filters.description?.trim() || filters.active !== undefined);
+
+export const productListInput = productFilters.extend({
+  sort: z.enum(PRODUCT_SORTS, { error: () => `sort must be one of ${PRODUCT_SORTS.join(", ")}` }).optional(),
+  order: z.enum(SORT_ORDERS, { error: () => `order must be asc or desc` }).optional(),
   ...pageInput.shape,
 });
 export type ProductListInput = z.infer<typeof productListInput>;
+
+/** A bulk action's ids at most; more than that is what a filter is for. */
+export const BULK_IDS_LIMIT = 10_000;
+
+/**
+ * Which products a bulk action touches: listed ids, or every product matching a filter. A filter
+ * that narrows nothing is the whole catalog, which has to be asked for in so many words.
+ */
+const bulkTargetShape = {
+  ids: z
+    .array(idSchema)
+    .min(1, "ids must name at least one product")
+    .max(BULK_IDS_LIMIT, `ids: at most ${BULK_IDS_LIMIT.toLocaleString("en-US")} at once; use a filter for more`)
+    .optional(),
+  filter: productFilters.optional(),
+  all: z.literal(true, { error: () => "all can only be true" }).optional(),
+};
+
+const checkTarget = (target: { ids?: string[]; filter?: ProductFilters; all?: true }, context: z.RefinementCtx) => {
+  const problem = bulkTargetProblem(target);
+  if (problem) context.addIssue({ code: "custom", message: problem, path: [] });
+};
+
+export const bulkDeleteInput = z.object(bulkTargetShape).superRefine(checkTarget);
+export type BulkTarget = z.infer<typeof bulkDeleteInput>;
+
+function bulkTargetProblem({ ids, filter, all }: { ids?: string[]; filter?: ProductFilters; all?: true }): string | null {
+  if (ids && filter) return "Give either ids or filter, not both";
+  if (ids && all) return "all: true goes with an empty filter (the whole catalog), not with ids";
+  if (!ids && !filter && !all) return "Say which products: ids, or a filter (all: true for the whole catalog)";
+  if (!ids && !hasFilter(filter ?? {}) && !all) return "An empty filter means the whole catalog: send all: true to confirm";
+  return null;
+}
+
+export const bulkUpdateInput = z
+  .object({ ...bulkTargetShape, set: z.strictObject({ active: z.boolean() }, { error: () => "set must be { active: true | false }" }) })
+  .superRefine(checkTarget);
+export type BulkUpdateInput = z.infer<typeof bulkUpdateInput>;
 
 const withinLimit = (label: string, limit: number) =>
   z.string().refine((value) => lengthOver(value, limit) === null, `${label} must be at most ${limit.toLocaleString("en-US")} characters`);
@@ -46,9 +100,6 @@ export const productUpdateInput = productIdInput.extend({
   active: z.boolean().optional(),
 });
 export type ProductUpdateInput = z.infer<typeof productUpdateInput>;
-
-export const productFilters = productListInput.omit({ page: true, pageSize: true });
-export type ProductFilters = z.infer<typeof productFilters>;
 
 export function toProductJson(row: Selectable<ProductsTable>) {
   return {

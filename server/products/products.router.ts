@@ -1,8 +1,17 @@
 import { z } from "zod";
 import { publicProcedure, router } from "../trpc/trpc.js";
+import { bulkDeleteProducts, bulkUpdateProducts } from "./bulk-actions.js";
 import { createProduct, deleteAllProducts, deleteProduct, updateProduct } from "./catalog.js";
 import { ProductNotFound } from "./product-errors.js";
-import { productCreateInput, productIdInput, productListInput, productUpdateInput, toProductJson } from "./product.schema.js";
+import {
+  bulkDeleteInput,
+  bulkUpdateInput,
+  productCreateInput,
+  productIdInput,
+  productListInput,
+  productUpdateInput,
+  toProductJson,
+} from "./product.schema.js";
 import { findProduct, listProducts } from "./products.table.js";
 
 export const productsRouter = router({
@@ -18,5 +27,7 @@ export const productsRouter = router({
   create: publicProcedure.input(productCreateInput).mutation(({ ctx, input }) => createProduct(ctx.db, input)),
   update: publicProcedure.input(productUpdateInput).mutation(({ ctx, input }) => updateProduct(ctx.db, input)),
   delete: publicProcedure.input(productIdInput).mutation(({ ctx, input }) => deleteProduct(ctx.db, input.id)),
+  bulkUpdate: publicProcedure.input(bulkUpdateInput).mutation(({ ctx, input }) => bulkUpdateProducts(ctx, input)),
+  bulkDelete: publicProcedure.input(bulkDeleteInput).mutation(({ ctx, input }) => bulkDeleteProducts(ctx, input)),
   deleteAll: publicProcedure.input(z.object({}).passthrough().default({})).mutation(({ ctx }) => deleteAllProducts(ctx.db)),
 });

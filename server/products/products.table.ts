@@ -1,6 +1,14 @@
-import { sql, type Kysely, type SelectQueryBuilder } from "kysely";
+import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder } from "kysely";
 import type { Database } from "../../db/schema.js";
-import type { ProductCreateInput, ProductFilters, ProductListInput, ProductUpdateInput } from "./product.schema.js";
+import type {
+  BulkTarget,
+  ProductCreateInput,
+  ProductFilters,
+  ProductListInput,
+  ProductSort,
+  ProductUpdateInput,
+  SortOrder,
+} from "./product.schema.js";
 import { productCount } from "./catalog-counts.table.js";
 
 /** `%` and `_` typed by a person are literal characters, not wildcards. */
@@ -73,15 +81,36 @@ async function countMatching(db: Kysely<Database>, filters: ProductListInput, al
 }
 
 /**
+ * Each sort's key, as its index (migration 0013) has it: text in the catalog_order collation
+ * (numbers inside compared as numbers), ties broken by id so paging never repeats or skips.
+ * Without a sort the list is in the order products were added.
+ */
+const SORT_KEYS: Record<ProductSort | "added", RawBuilder<unknown>> = {
+  added: sql`id`,
+  sku: sql`sku COLLATE catalog_order`,
+  name: sql`name COLLATE catalog_order`,
+  createdAt: sql`created_at`,
+  updatedAt: sql`updated_at`,
+};
+const DIRECTIONS: Record<SortOrder, RawBuilder<unknown>> = { asc: sql`ASC`, desc: sql`DESC` };
+
+function ordering(input: Pick<ProductListInput, "sort" | "order">) {
+  const key = SORT_KEYS[input.sort ?? "added"];
+  const direction = DIRECTIONS[input.order ?? "asc"];
+  return input.sort ? sql`${key} ${direction}, id ${direction}` : sql`id ${direction}`;
+}
+
+/**
  * The page's ids first, from the narrowest index, then only those rows: skipping 250,000 rows
  * for page 5,000 is then an index-only walk instead of reading every skipped row.
  */
-function pageOf(db: Kysely<Database>, filters: ProductListInput) {
-  const pageIds = filtered(db.selectFrom("products").select("id"), filters)
-    .orderBy("id")
-    .limit(filters.pageSize)
-    .offset((filters.page - 1) * filters.pageSize);
-  return db.selectFrom("products").selectAll().where("id", "in", pageIds).orderBy("id").execute();
+function pageOf(db: Kysely<Database>, input: ProductListInput) {
+  const order = ordering(input);
+  const pageIds = filtered(db.selectFrom("products").select("id"), input)
+    .orderBy(order)
+    .limit(input.pageSize)
+    .offset((input.page - 1) * input.pageSize);
+  return db.selectFrom("products").selectAll().where("id", "in", pageIds).orderBy(order).execute();
 }
 
 export function findProduct(db: Kysely<Database>, id: string) {
@@ -126,4 +155,62 @@ export function deleteProductRow(db: Kysely<Database>, id: string) {
 
 export async function truncateProducts(db: Kysely<Database>): Promise<void> {
   await sql`TRUNCATE products`.execute(db);
+}
+
+/** The products a bulk action is aimed at: its ids, or every product its filter matches. */
+function targetCondition(target: BulkTarget) {
+  if (target.ids) return sql<boolean>`id = ANY(${target.ids}::bigint[])`;
+  const filters = target.filter ?? {};
+  const conditions = [...textFilters(filters), ...(filters.active === undefined ? [] : [sql<boolean>`active = ${filters.active}`])];
+  return conditions.length > 0 ? sql<boolean>`${sql.join(conditions, sql` AND `)}` : sql<boolean>`true`;
+}
+
+/** How many products the target names, and how many of those do not have `active` already. */
+export async function countTargeted(db: Kysely<Database>, target: BulkTarget, active?: boolean) {
+  const row = await db
+    .selectFrom("products")
+    .select((eb) => [
+      eb.fn.countAll<string>().as("matched"),
+      sql<string>`count(*) FILTER (WHERE active IS DISTINCT FROM ${active ?? null}::boolean)`.as("differing"),
+    ])
+    .where(targetCondition(target))
+    .executeTakeFirstOrThrow();
+  return { matched: Number(row.matched), differing: Number(row.differing) };
+}
+
+/**
+ * Sets `active` on the targeted products that differ: a bulk change (no import's values any
+ * more). With `rows`, the changed products come back (for one event each); otherwise their count.
+ */
+export async function updateTargeted(db: Kysely<Database>, target: BulkTarget, active: boolean, rows: boolean) {
+  const update = db
+    .updateTable("products")
+    .set({ active, updated_at: sql`now()`, last_change_kind: "bulk", last_change_import_id: null, values_import_id: null })
+    .where(targetCondition(target))
+    .where("active", "<>", active);
+  if (rows) {
+    const changed = await update.returningAll().execute();
+    return { count: changed.length, rows: changed };
+  }
+  const { count } = await db
+    .with("changed", () => update.returning("id"))
+    .selectFrom("changed")
+    .select((eb) => eb.fn.countAll<string>().as("count"))
+    .executeTakeFirstOrThrow();
+  return { count: Number(count), rows: null };
+}
+
+/** Deletes the targeted products; with `rows` they come back as they were, otherwise their count. */
+export async function deleteTargeted(db: Kysely<Database>, target: BulkTarget, rows: boolean) {
+  const remove = db.deleteFrom("products").where(targetCondition(target));
+  if (rows) {
+    const gone = await remove.returningAll().execute();
+    return { count: gone.length, rows: gone };
+  }
+  const { count } = await db
+    .with("gone", () => remove.returning("id"))
+    .selectFrom("gone")
+    .select((eb) => eb.fn.countAll<string>().as("count"))
+    .executeTakeFirstOrThrow();
+  return { count: Number(count), rows: null };
 }

@@ -8,15 +8,19 @@ import type { Database } from "../../db/schema.js";
 import type { Logger } from "../logger.js";
 
 /**
- * The trigram indexes behind the text filters (created by migration 0003). Keeping them current
- * row by row makes a 466,693-row import write 24 s instead of 2 s, so large imports drop them
- * and rebuild them once afterwards, concurrently, without blocking readers or writers. Until the
- * rebuild finishes text filters still answer correctly, only by reading the table.
+ * The indexes behind the list's text filters (trigram, migration 0003) and its sorts (migration
+ * 0013). Keeping them current row by row makes a 466,693-row import write 24 s instead of 2 s,
+ * so large writes drop them and rebuild them once afterwards. Until the rebuild finishes, text
+ * filters and sorts still answer correctly, only by reading the table.
  */
 export const SEARCH_INDEXES = [
-  { name: "products_sku_search", column: "sku" },
-  { name: "products_name_search", column: "name" },
-  { name: "products_description_search", column: "description" },
+  { name: "products_sku_search", definition: "USING gin (sku gin_trgm_ops)" },
+  { name: "products_name_search", definition: "USING gin (name gin_trgm_ops)" },
+  { name: "products_description_search", definition: "USING gin (description gin_trgm_ops)" },
+  { name: "products_by_sku", definition: "(sku COLLATE catalog_order, id) INCLUDE (active)" },
+  { name: "products_by_name", definition: "(name COLLATE catalog_order, id) INCLUDE (active)" },
+  { name: "products_by_created", definition: "(created_at, id) INCLUDE (active)" },
+  { name: "products_by_updated", definition: "(updated_at, id) INCLUDE (active)" },
 ] as const;
 
 /**
@@ -64,25 +68,29 @@ export async function withoutSearchIndexes<T>(
   shutdown?: { finishing: AbortSignal; handBack: AbortSignal },
   options: { rebuild: "after" } | { rebuild: "later"; db: Kysely<Database> } = { rebuild: "after" },
 ): Promise<T | undefined> {
-  const result = await holdingSearchIndexLock(
-    pool,
-    "wait",
-    async (client) => {
-      for (const { name } of SEARCH_INDEXES) await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
-      try {
-        return { value: await work() };
-      } finally {
-        if (options.rebuild === "after") await rebuild(pool, client, log, shutdown?.handBack);
-      }
-    },
-    shutdown?.finishing,
-  );
-  if (options.rebuild === "later") {
-    void repairSearchIndexes(pool, options.db, log).catch((error: unknown) =>
-      log.warn({ error: (error as Error).message }, "rebuilding the search indexes failed; a worker's sweeper tries again"),
+  try {
+    const result = await holdingSearchIndexLock(
+      pool,
+      "wait",
+      async (client) => {
+        for (const { name } of SEARCH_INDEXES) await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
+        try {
+          return { value: await work() };
+        } finally {
+          if (options.rebuild === "after") await rebuild(pool, client, log, shutdown?.handBack);
+        }
+      },
+      shutdown?.finishing,
     );
+    return result?.value;
+  } finally {
+    // Also when `work` threw: the indexes were dropped all the same.
+    if (options.rebuild === "later") {
+      void repairSearchIndexes(pool, options.db, log).catch((error: unknown) =>
+        log.warn({ error: (error as Error).message }, "rebuilding the search indexes failed; a worker's sweeper tries again"),
+      );
+    }
   }
-  return result?.value;
 }
 
 /** Rebuilds what a crash mid-import left missing or invalid; skips if another process is at it. */
@@ -103,10 +111,10 @@ async function rebuild(pool: pg.Pool, client: pg.PoolClient, log: Logger, stop?:
   await client.query("SET maintenance_work_mem = '256MB'");
   try {
     for (const name of await unusableSearchIndexes(kyselyOn(client))) {
-      const { column } = SEARCH_INDEXES.find((index) => index.name === name)!;
+      const { definition } = SEARCH_INDEXES.find((index) => index.name === name)!;
       // An interrupted concurrent build leaves an INVALID index behind; it has to go first.
       await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
-      await buildSearchIndex(client, name, column);
+      await buildSearchIndex(client, name, `ON products ${definition}`);
     }
   } catch (error) {
     if (!stop?.aborted) throw error;
@@ -128,8 +136,7 @@ const BUILD_LOCK_WAIT = "1s";
  * table and index doubles the time text filters read the table (docs/decisions/0013). Writes that
  * still running after BUILD_LOCK_WAIT get the concurrent build instead, which lets them go on.
  */
-async function buildSearchIndex(client: pg.PoolClient, name: string, column: string): Promise<void> {
-  const definition = `ON products USING gin (${column} gin_trgm_ops)`;
+async function buildSearchIndex(client: pg.PoolClient, name: string, definition: string): Promise<void> {
   await client.query(`SET lock_timeout = '${BUILD_LOCK_WAIT}'`);
   let built: boolean;
   try {

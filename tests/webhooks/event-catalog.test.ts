@@ -38,7 +38,11 @@ describe("webhooks.eventTypes", () => {
     await app.api.products.delete.mutate({ id: created.id });
     const imported = await importCsv(app, "sku,name,active\ncat-2,Imported,yes\ncat-3,Also,no\n");
     await app.api.imports.revert.mutate({ id: imported.id });
-    await importCsv(app, "sku,name\ncat-4,Last\n");
+    await importCsv(app, `sku,name\ncat-4,Last\n${Array.from({ length: 1_001 }, (_, i) => `many-${i},Many ${i}`).join("\n")}\n`);
+    // Bulk actions over more than 1,000 products, and over a few (one product event each).
+    await app.api.products.bulkUpdate.mutate({ filter: { sku: "many-" }, set: { active: false } });
+    await app.api.products.bulkUpdate.mutate({ filter: { sku: "many-1" }, set: { active: true } });
+    await app.api.products.bulkDelete.mutate({ filter: { sku: "many-" } });
     // A sync that would remove the whole catalog, applied straight away without the confirmation, fails.
     const sync = await app.uploadCsv("sku,name\ncat-5,Other\n", "sync.csv", { mode: "sync" });
     expect((await app.waitForImport(sync.body.id)).status).toBe("failed");

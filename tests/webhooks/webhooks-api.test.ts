@@ -75,7 +75,11 @@ describe("delivery", () => {
     const product = await suite.app.api.products.create.mutate({ sku: "hook-1", name: "Hooked" });
     await suite.app.api.products.update.mutate({ id: product.id, name: "Hooked again" });
     await suite.app.api.products.delete.mutate({ id: product.id });
-    const imported = await importCsv(suite.app, "sku,name\nhook-2,Two\n", "hooks.csv");
+    const many = Array.from({ length: 1_001 }, (_, i) => `bulk-${i},Bulk ${i}`).join("\n");
+    const imported = await importCsv(suite.app, `sku,name\nhook-2,Two\n${many}\n`, "hooks.csv");
+    // Over 1,000 products at once: one bulk event each, not 1,001.
+    await suite.app.api.products.bulkUpdate.mutate({ filter: { sku: "bulk-" }, set: { active: false } });
+    await suite.app.api.products.bulkDelete.mutate({ filter: { sku: "bulk-" } });
     await suite.app.api.products.deleteAll.mutate({});
     expect((await suite.app.uploadCsv('sku,name\nx,"never closed\n', "broken.csv")).status).toBe(400);
     // Its product is gone already: the undo has nothing left to remove, and says so.
@@ -95,7 +99,9 @@ describe("delivery", () => {
     expect(byType["product.deleted"]).toMatchObject({ id: product.id, sku: "hook-1" });
     expect(byType["products.deleted_all"]).toEqual({ deleted: 1 });
     expect(byType["import.reverted"]).toMatchObject({ id: imported.id, status: "reverted", restored: 0, removed: 0, kept: 0 });
-    expect(byType["import.completed"]).toMatchObject({ filename: "hooks.csv", createdCount: 1, updatedCount: 0, errorCount: 0 });
+    expect(byType["import.completed"]).toMatchObject({ filename: "hooks.csv", createdCount: 1_002, updatedCount: 0, errorCount: 0 });
+    expect(byType["products.bulk_updated"]).toEqual({ filter: { sku: "bulk-" }, set: { active: false }, count: 1_001 });
+    expect(byType["products.bulk_deleted"]).toEqual({ filter: { sku: "bulk-" }, count: 1_001 });
     expect(byType["import.failed"]).toMatchObject({ filename: "broken.csv", error: expect.stringMatching(/^Line 2/) });
     expect(byType["webhook.disabled"]).toMatchObject({ id: goneHook.id, url: gone.url, reason: expect.stringMatching(/410 Gone/) });
 
