@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "kysely";
-import { importCsv, startTestApp, type TestApp } from "../support/test-app.js";
+import { importCsv, recordedEvents, refusalOf, startTestApp, type TestApp } from "../support/test-app.js";
 import { holdCatalogLock } from "../support/catalog-lock.js";
 
 let app: TestApp;
@@ -13,15 +13,8 @@ beforeEach(async () => {
   await sql`TRUNCATE events`.execute(app.database.db);
 });
 
-async function events() {
-  const { rows } = await sql<{ type: string; data: any }>`SELECT type, data FROM events ORDER BY position`.execute(app.database.db);
-  return rows;
-}
-
-async function refusal(procedure: string, input: unknown) {
-  const { body } = await app.trpcRaw(procedure, input, "POST");
-  return { code: body.error?.data?.code as string, message: body.error?.message as string };
-}
+const events = () => recordedEvents(app);
+const refusal = (procedure: string, input: unknown) => refusalOf(app, procedure, input);
 
 describe("products.create / get / update / delete", () => {
   it("creates a product, trimmed, active by default, and records product.created with it", async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "kysely";
-import { importCsv, startTestApp, type TestApp } from "../support/test-app.js";
+import { importCsv, recordedEvents, refusalOf, startTestApp, type TestApp } from "../support/test-app.js";
 import { holdCatalogLock } from "../support/catalog-lock.js";
 import { messageSchemaOf } from "../../server/events/event-catalog.js";
 import { unusableSearchIndexes } from "../../server/products/search-indexes.js";
@@ -15,16 +15,14 @@ beforeEach(async () => {
   await sql`TRUNCATE events`.execute(app.database.db);
 });
 
+/** The outbox, each event checked against the schema the event catalog publishes. */
 async function events() {
-  const { rows } = await sql<{ type: string; data: any }>`SELECT type, data FROM events ORDER BY position`.execute(app.database.db);
+  const rows = await recordedEvents(app);
   for (const { type, data } of rows) messageSchemaOf(type).parse({ id: crypto.randomUUID(), type, createdAt: new Date().toISOString(), data });
   return rows;
 }
 
-async function refusal(procedure: string, input: unknown, method: "GET" | "POST" = "POST") {
-  const { body } = await app.trpcRaw(procedure, input, method);
-  return { code: body.error?.data?.code as string, message: body.error?.message as string };
-}
+const refusal = (procedure: string, input: unknown, method: "GET" | "POST" = "POST") => refusalOf(app, procedure, input, method);
 
 const skus = (list: { items: { sku: string }[] }) => list.items.map((item) => item.sku);
 

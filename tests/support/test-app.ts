@@ -101,3 +101,15 @@ export async function importCsv(app: TestApp, csv: string | Buffer, filename?: s
   if (upload.status !== 202) throw new Error(`upload answered ${upload.status}: ${JSON.stringify(upload.body)}`);
   return app.waitForImport(upload.body.id);
 }
+
+/** The outbox, in the order the events were recorded. */
+export async function recordedEvents(app: TestApp) {
+  const { rows } = await sql<{ type: string; data: any }>`SELECT type, data FROM events ORDER BY position`.execute(app.database.db);
+  return rows;
+}
+
+/** How the API turned a call down: its tRPC code and message. */
+export async function refusalOf(app: TestApp, procedure: string, input: unknown, method: "GET" | "POST" = "POST") {
+  const { body } = await app.trpcRaw(procedure, input, method);
+  return { code: body.error?.data?.code as string, message: body.error?.message as string };
+}

@@ -4,15 +4,12 @@ import { EVENT_TYPES } from "../../db/schema.js";
 import { examplePayload } from "../../server/events/event-catalog.js";
 import { recordEvent } from "../../server/events/events.table.js";
 import { freePort } from "../support/app-process.js";
-import { importCsv } from "../support/test-app.js";
+import { importCsv, refusalOf } from "../support/test-app.js";
 import { webhookSuite } from "../support/webhook-suite.js";
 
 const suite = webhookSuite({ WEBHOOK_TIMEOUT_MS: "1000", WEBHOOK_RETRY_DELAYS: "1,1" });
 
-async function refusal(procedure: string, input: unknown) {
-  const { body } = await suite.app.trpcRaw(procedure, input, "POST");
-  return { code: body.error?.data?.code as string, message: body.error?.message as string };
-}
+const refusal = (procedure: string, input: unknown) => refusalOf(suite.app, procedure, input);
 
 const verified = (secret: string, request: { headers: Record<string, unknown>; body: string }) =>
   new Webhook(secret).verify(request.body, request.headers as Record<string, string>) as { id: string; type: string; createdAt: string; data: any };
