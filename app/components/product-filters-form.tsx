@@ -1,10 +1,18 @@
 import { Form, useSubmit } from "@remix-run/react";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, type KeyboardEvent } from "react";
 import type { ListState } from "~/lib/product-filters";
+import { PRODUCT_SORTS, type ProductSort } from "../../server/products/product.schema";
+
+const SORT_LABELS: Record<ProductSort, string> = { sku: "SKU", name: "Name", createdAt: "Created", updatedAt: "Last change" };
+
+/** Whether a key press belongs to something being typed in, not to the page's shortcuts. */
+const typingIn = (target: EventTarget | null) =>
+  target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
 
 /**
- * Filters submit as a GET form: typing is debounced, each settled filter is a history entry (Back
- * returns to the previous one), and the first page is shown again.
+ * Filters submit as a GET form: typing is debounced (Enter applies at once), each settled filter
+ * is a history entry (Back returns to the previous one), and the first page is shown again. `/`
+ * anywhere on the page focuses the first filter.
  */
 export function ProductFiltersForm({ state }: { state: ListState }) {
   const submit = useSubmit();
@@ -24,17 +32,34 @@ export function ProductFiltersForm({ state }: { state: ListState }) {
       description: state.description ?? "",
       active: state.active === undefined ? "" : String(state.active),
     };
-    for (const [field, value] of Object.entries(wanted)) {
+    const sorting = { sort: state.sort ?? "", order: state.order ?? "asc" };
+    for (const [field, value] of Object.entries({ ...wanted, ...sorting })) {
       const input = form.elements.namedItem(field) as HTMLInputElement | HTMLSelectElement | null;
       if (input && input !== document.activeElement && input.value !== value) input.value = value;
     }
-  }, [state.sku, state.name, state.description, state.active]);
+  }, [state.sku, state.name, state.description, state.active, state.sort, state.order]);
+  useEffect(() => {
+    const focusFirstFilter = (event: globalThis.KeyboardEvent) => {
+      if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || typingIn(event.target)) return;
+      if (document.querySelector("dialog[open]")) return;
+      event.preventDefault();
+      formRef.current?.querySelector<HTMLInputElement>("input[type=search]")?.focus();
+    };
+    document.addEventListener("keydown", focusFirstFilter);
+    return () => document.removeEventListener("keydown", focusFirstFilter);
+  }, []);
+  const applyOnEnter = (event: KeyboardEvent<HTMLFormElement>) => {
+    if (event.key !== "Enter" || !(event.target instanceof HTMLInputElement)) return;
+    event.preventDefault();
+    send(0);
+  };
   return (
     <Form
       method="get"
       className="panel filters"
       ref={formRef}
       onChange={(event) => send((event.target as HTMLElement).tagName === "SELECT" ? 0 : 300)}
+      onKeyDown={applyOnEnter}
     >
       <label>
         SKU
@@ -56,6 +81,25 @@ export function ProductFiltersForm({ state }: { state: ListState }) {
           <option value="false">Inactive</option>
         </select>
       </label>
+      {/* Labelled by id, not by wrapping: a wrapping label's name would include every option ("Name", "SKU"…). */}
+      <div className="filter-field">
+        <label htmlFor="list-sort">Sort by</label>
+        <select id="list-sort" name="sort" defaultValue={state.sort ?? ""}>
+          <option value="">As added</option>
+          {PRODUCT_SORTS.map((sort) => (
+            <option key={sort} value={sort}>
+              {SORT_LABELS[sort]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="filter-field">
+        <label htmlFor="list-order">Order</label>
+        <select id="list-order" name="order" defaultValue={state.order ?? "asc"}>
+          <option value="asc">Ascending</option>
+          <option value="desc">Descending</option>
+        </select>
+      </div>
       <input type="hidden" name="size" value={state.pageSize} />
       <noscript>
         <button type="submit" className="button">

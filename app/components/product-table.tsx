@@ -1,57 +1,125 @@
-import { Link, useFetcher } from "@remix-run/react";
-import { formatDateTime } from "~/lib/format";
-import { productDialogHref } from "~/lib/product-filters";
-import type { ProductJson } from "../../server/products/product.schema";
+import { Link, useFetcher, useNavigation } from "@remix-run/react";
+import { useEffect, type MouseEvent } from "react";
+import { BulkToolbar, BULK_FORM } from "~/components/bulk-toolbar";
+import { LastChange } from "~/components/last-change";
+import { listQuery, productDialogHref, productsHref, type ListState } from "~/lib/product-filters";
+import { useRowSelection } from "~/lib/use-row-selection";
+import { PAGES } from "../../server/page-paths";
+import type { ProductJson, ProductSort } from "../../server/products/product.schema";
 
-/** The products of one page, each with its active switch, Edit and Delete. */
-export function ProductTable({ items, search }: { items: ProductJson[]; search: string }) {
+export interface ProductTableProps {
+  items: ProductJson[];
+  /** The file of each import that last wrote a listed product. */
+  filenames: Record<string, string>;
+  state: ListState;
+  search: string;
+  /** How many products match the filters (a lower bound when not exact). */
+  total: number;
+  totalExact: boolean;
+}
+
+/**
+ * The products of one page: sortable headers, a checkbox per row for the bulk actions, each row's
+ * active switch, last change, Edit and Delete. Below 640 px each row is a card (app.css).
+ */
+export function ProductTable({ items, filenames, state, search, total, totalExact }: ProductTableProps) {
+  const ids = items.map((product) => product.id);
+  const selection = useRowSelection(ids, listQuery(state));
+  // Once the bulk dialog submits, the rows it acted on are done with.
+  const navigation = useNavigation();
+  const bulkSubmitted = navigation.state === "submitting" && navigation.formAction?.startsWith(`${PAGES.products}/bulk`) === true;
+  useEffect(() => {
+    if (bulkSubmitted) selection.clear();
+  }, [bulkSubmitted, selection.clear]);
   return (
-    <div className="table-scroll">
-      <table className="products">
-        <thead>
-          <tr>
-            <th scope="col">SKU</th>
-            <th scope="col">Name</th>
-            <th scope="col">Description</th>
-            <th scope="col">Active</th>
-            <th scope="col">Updated</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((product) => (
-            <tr key={product.id}>
-              <td className="sku">{product.sku}</td>
-              <td>{product.name}</td>
-              <td className="description">
-                <Description text={product.description} />
-              </td>
-              <td>
-                <ActiveToggle id={product.id} sku={product.sku} active={product.active} search={search} />
-              </td>
-              <td className="nowrap">{formatDateTime(product.updatedAt)}</td>
-              <td>
-                <div className="row-actions">
-                  <Link to={productDialogHref(`${product.id}/edit`, search)} preventScrollReset aria-label={`Edit ${product.sku}`}>
-                    Edit
-                  </Link>
-                  <Link
-                    to={productDialogHref(`${product.id}/delete`, search)}
-                    preventScrollReset
-                    aria-label={`Delete ${product.sku}`}
-                    className="danger-link"
-                  >
-                    Delete
-                  </Link>
-                </div>
-              </td>
+    <div onKeyDown={selection.onKeys} onKeyUp={selection.onKeys}>
+      <BulkToolbar selection={selection} state={state} pageCount={items.length} total={total} totalExact={totalExact} />
+      <div className="table-scroll">
+        <table className="products">
+          <thead>
+            <tr>
+              <th scope="col" className="select">
+                <span className="visually-hidden">Selected</span>
+              </th>
+              <SortHeader label="SKU" sort="sku" state={state} />
+              <SortHeader label="Name" sort="name" state={state} />
+              <th scope="col">Description</th>
+              <th scope="col">Active</th>
+              <SortHeader label="Last change" sort="updatedAt" state={state} />
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {items.map((product) => (
+              <tr key={product.id} className={selection.selected.has(product.id) ? "selected" : undefined}>
+                <td className="select">
+                  <input
+                    type="checkbox"
+                    name="id"
+                    value={product.id}
+                    form={BULK_FORM}
+                    data-row-select=""
+                    checked={selection.selected.has(product.id)}
+                    onChange={() => {}}
+                    onClick={(event: MouseEvent<HTMLInputElement>) => selection.toggle(product.id, event)}
+                    aria-label={`Select ${product.sku}`}
+                  />
+                </td>
+                <td className="sku">{product.sku}</td>
+                <td className="name">{product.name}</td>
+                <td className="description">
+                  <Description text={product.description} />
+                </td>
+                <td className="active">
+                  <ActiveToggle id={product.id} sku={product.sku} active={product.active} search={search} />
+                </td>
+                <td className="changed">
+                  <LastChange change={product.lastChange} filename={filenames[product.lastChange.importId ?? ""]} />
+                </td>
+                <td className="row-menu">
+                  <div className="row-actions">
+                    <Link to={productDialogHref(`${product.id}/edit`, search)} preventScrollReset aria-label={`Edit ${product.sku}`}>
+                      Edit
+                    </Link>
+                    <Link
+                      to={productDialogHref(`${product.id}/delete`, search)}
+                      preventScrollReset
+                      aria-label={`Delete ${product.sku}`}
+                      className="danger-link"
+                    >
+                      Delete
+                    </Link>
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </div>
+  );
+}
+
+/** The sorted column says so (aria-sort); its link turns the order around, any other starts ascending. */
+function SortHeader({ label, sort, state }: { label: string; sort: ProductSort; state: ListState }) {
+  const current = state.sort === sort ? state.order : undefined;
+  const next = current === "asc" ? "desc" : "asc";
+  return (
+    <th scope="col" aria-sort={current === "asc" ? "ascending" : current === "desc" ? "descending" : undefined}>
+      <Link
+        to={productsHref(listQuery(state, { sort, order: next, page: 1 }))}
+        preventScrollReset
+        className="sort-link"
+        aria-label={`${label}, sort ${next === "asc" ? "ascending" : "descending"}`}
+      >
+        {label}
+        <span aria-hidden="true" className="sort-mark">
+          {current === "asc" ? "▲" : current === "desc" ? "▼" : "↕"}
+        </span>
+      </Link>
+    </th>
   );
 }
 

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { ProductForm, productFromForm } from "~/components/product-form";
+import { LastChange } from "~/components/last-change";
 import { RouteDialog } from "~/components/route-dialog";
 import { formRefusal } from "~/lib/form-refusal";
 import { pageData } from "~/lib/page-errors.server";
@@ -8,7 +9,10 @@ import { productsHref } from "~/lib/product-filters";
 import { redirectWithToast } from "~/lib/toast.server";
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
-  return pageData(() => context.trpc.products.get({ id: params.id ?? "" }));
+  const product = await pageData(() => context.trpc.products.get({ id: params.id ?? "" }));
+  const { importId } = product.lastChange;
+  const [source] = importId ? await context.trpc.imports.filenames({ ids: [importId] }) : [];
+  return { product, filename: source?.filename };
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
@@ -22,11 +26,14 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
 }
 
 export default function EditProduct() {
-  const product = useLoaderData<typeof loader>();
+  const { product, filename } = useLoaderData<typeof loader>();
   const refused = useActionData<typeof action>();
   const back = productsHref(useLocation().search);
   return (
     <RouteDialog title={`Edit ${product.sku}`} backTo={back}>
+      <p className="dialog-note">
+        Last change: <LastChange change={product.lastChange} filename={filename} />
+      </p>
       <ProductForm product={product} errors={refused?.errors} values={refused?.values} cancelHref={back} />
     </RouteDialog>
   );

@@ -17,14 +17,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     Promise.all([
       context.trpc.products.list(state),
       // Unfiltered, the list's own total is the catalog's.
-      filtered ? context.trpc.products.list({ page: 1, pageSize: 1 }).then((catalog) => catalog.total) : null,
+      filtered ? context.trpc.products.count({}).then(({ count }) => count) : null,
     ]),
   );
-  return { list, state, filtered, catalogTotal: catalogTotal ?? list.total };
+  const importIds = list.items.flatMap((product) => (product.lastChange.importId ? [product.lastChange.importId] : []));
+  const imports = await context.trpc.imports.filenames({ ids: [...new Set(importIds)] });
+  const filenames = Object.fromEntries(imports.map(({ id, filename }) => [id, filename]));
+  return { list, state, filtered, catalogTotal: catalogTotal ?? list.total, filenames };
 }
 
 export default function ProductsPage() {
-  const { list, state, filtered, catalogTotal } = useLoaderData<typeof loader>();
+  const { list, state, filtered, catalogTotal, filenames } = useLoaderData<typeof loader>();
   const { search } = useLocation();
   return (
     <>
@@ -46,7 +49,11 @@ export default function ProductsPage() {
             ? `${list.totalExact ? "" : "More than "}${formatCount(list.total)} of ${formatCount(catalogTotal)} products match`
             : `${formatCount(list.total)} products`}
         </p>
-        {list.items.length === 0 ? <EmptyState filtered={filtered} /> : <ProductTable items={list.items} search={search} />}
+        {list.items.length === 0 ? (
+          <EmptyState filtered={filtered} />
+        ) : (
+          <ProductTable items={list.items} filenames={filenames} state={state} search={search} total={list.total} totalExact={list.totalExact} />
+        )}
         <Pagination
           total={list.total}
           totalExact={list.totalExact}

@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { idSchema } from "../ids.js";
 import { Refusal } from "../refusal.js";
 import { publicProcedure } from "../trpc/trpc.js";
 import { ImportNotFound } from "./import-errors.js";
@@ -19,7 +21,7 @@ import { revertImport } from "../undo/revert-import.js";
 import { inspectFile } from "./inspect-file.js";
 import { parseUploadOptions } from "./upload-options.js";
 import { listRejectedRows } from "./import-errors.table.js";
-import { findImport, listImports, markCancelled, requeue } from "./imports.table.js";
+import { findImport, importFilenames, listImports, markCancelled, requeue } from "./imports.table.js";
 import { stagingTableExists } from "./staging.js";
 import { TRANSITIONS } from "./import-status.js";
 
@@ -49,6 +51,11 @@ export const importsRouter = {
   }),
 
   get: publicProcedure.input(importIdInput).query(async ({ ctx, input }) => toImportJson(await existingImport(ctx, input.id))),
+
+  /** The file each named import read (products' `lastChange` names imports by id); unknown ids are left out. */
+  filenames: publicProcedure
+    .input(z.object({ ids: z.array(idSchema).max(1_000, "ids: at most 1,000 at once") }))
+    .query(({ ctx, input }) => importFilenames(ctx.db, [...new Set(input.ids)])),
 
   list: publicProcedure.input(pageInput.default({ page: 1, pageSize: 50 })).query(async ({ ctx, input }) => {
     const { items, total } = await listImports(ctx.db, input.page, input.pageSize);

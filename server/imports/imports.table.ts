@@ -99,6 +99,16 @@ export function findImport(db: Kysely<Database>, id: string) {
   return db.selectFrom("imports").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
+/** The file each import read, for the imports named (products say which import last wrote them). */
+export async function importFilenames(db: Kysely<Database>, ids: readonly string[]): Promise<{ id: string; filename: string }[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom("imports")
+    .select(["id", "filename"])
+    .where("id", "in", [...ids])
+    .execute();
+}
+
 export interface UploadTotals {
   totalRows: number;
   errorCount: number;

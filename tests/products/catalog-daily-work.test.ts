@@ -259,4 +259,24 @@ describe("products.bulkUpdate / bulkDelete", () => {
     expect(edited!.lastChange).toEqual({ kind: "edit", importId: null, at: edited!.updatedAt });
     expect(bulked!.lastChange).toEqual({ kind: "bulk", importId: null, at: bulked!.updatedAt });
   });
+
+  it("names the file of each import a product's last change points to (imports.filenames), unknown ids left out", async () => {
+    const imported = await importCsv(app, "sku,name\nsrc-1,One\n", "summer-feed.csv");
+    expect(await app.api.imports.filenames.query({ ids: [imported.id, imported.id, "999999"] })).toEqual([
+      { id: imported.id, filename: "summer-feed.csv" },
+    ]);
+    expect((await refusal("imports.filenames", { ids: ["x"] }, "GET")).code).toBe("BAD_REQUEST");
+  });
+});
+
+describe("products.count", () => {
+  it("counts every match exactly, past the list's 10,000 bound, and the whole catalog without filters", async () => {
+    await importNumbered(10_050, "bulk", 10);
+    const list = await app.api.products.list.query({ sku: "bulk" });
+    expect(list).toMatchObject({ total: 10_000, totalExact: false });
+    expect(await app.api.products.count.query({ sku: "bulk" })).toEqual({ count: 10_050 });
+    expect(await app.api.products.count.query({ sku: "bulk", active: false })).toEqual({ count: 1_005 });
+    expect(await app.api.products.count.query({})).toEqual({ count: 10_050 });
+    expect(await app.api.products.count.query({ name: "   " })).toEqual({ count: 10_050 });
+  });
 });

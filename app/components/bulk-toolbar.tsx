@@ -1,0 +1,77 @@
+import { Form } from "@remix-run/react";
+import { BULK_INTENTS, MATCHING_SCOPE, type BulkIntent } from "~/lib/bulk-actions";
+import { formatCount } from "~/lib/format";
+import { listQuery, type ListState } from "~/lib/product-filters";
+import { useHydrated } from "~/lib/use-hydrated";
+import type { RowSelection } from "~/lib/use-row-selection";
+import { PAGES } from "../../server/page-paths";
+
+/** The form the rows' checkboxes belong to (their `form` attribute), wherever they are on the page. */
+export const BULK_FORM = "bulk-selection";
+
+interface BulkToolbarProps {
+  selection: RowSelection;
+  state: ListState;
+  pageCount: number;
+  total: number;
+  totalExact: boolean;
+}
+
+/**
+ * Acts on the selected rows, or on every product matching the filters. It opens the bulk dialog
+ * (app/routes/products.bulk.tsx, a GET with the list's query) which names the count before
+ * anything changes; without scripts it submits whatever boxes are ticked.
+ */
+export function BulkToolbar({ selection, state, pageCount, total, totalExact }: BulkToolbarProps) {
+  const hydrated = useHydrated();
+  const count = selection.selected.size;
+  const wholePage = pageCount > 0 && count === pageCount;
+  const more = totalExact ? total > pageCount : true;
+  const matchingLabel = totalExact ? `all ${formatCount(total)} matching` : `all matching (more than ${formatCount(total)})`;
+  return (
+    <Form method="get" action={`${PAGES.products}/bulk`} id={BULK_FORM} className="bulk-toolbar" preventScrollReset>
+      {[...new URLSearchParams(listQuery(state))].map(([key, value]) => (
+        <input key={key} type="hidden" name={key} value={value} />
+      ))}
+      {selection.matching ? <input type="hidden" name="scope" value={MATCHING_SCOPE} /> : null}
+      <label className="select-page">
+        <input
+          type="checkbox"
+          checked={wholePage}
+          disabled={!hydrated || pageCount === 0}
+          onChange={(event) => selection.setPage(event.currentTarget.checked)}
+        />
+        Select page
+      </label>
+      <p className="selection-status" aria-live="polite">
+        {selection.matching ? `${capitalized(matchingLabel)} selected` : count > 0 ? `${formatCount(count)} selected` : "None selected"}
+        {hydrated && wholePage && more && !selection.matching ? (
+          <button type="button" className="button-link" onClick={selection.selectMatching}>
+            Select {matchingLabel}
+          </button>
+        ) : null}
+        {count > 0 ? (
+          <button type="button" className="button-link" onClick={selection.clear}>
+            Clear
+          </button>
+        ) : null}
+      </p>
+      <div className="bulk-actions">
+        {(Object.keys(BULK_INTENTS) as BulkIntent[]).map((intent) => (
+          <button
+            key={intent}
+            type="submit"
+            name="intent"
+            value={intent}
+            className={`button${intent === "delete" ? " danger" : ""}`}
+            disabled={hydrated && count === 0}
+          >
+            {BULK_INTENTS[intent].verb}…
+          </button>
+        ))}
+      </div>
+    </Form>
+  );
+}
+
+const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { apiClient, type ApiClient } from "../support/api-client.js";
+import { startAppProcess, type AppProcess } from "../support/app-process.js";
+import { createTestDatabase } from "../support/test-database.js";
+import { cspViolations, launchBrowser } from "../support/browser.js";
+
+let server: AppProcess;
+let api: ApiClient;
+let browser: Browser;
+let page: Page;
+let seedImportId: string;
+
+// SKU-key order puts wc-item-10 before wc-item-2; the sort compares the numbers as numbers.
+const SKUS = Array.from({ length: 12 }, (_, i) => `wc-item-${i + 1}`);
+
+beforeAll(async () => {
+  server = await startAppProcess({ DATABASE_URL: await createTestDatabase() });
+  api = apiClient(server.url);
+  const hats = Array.from({ length: 60 }, (_, i) => `hat-${String(i).padStart(2, "0")},Wool hat ${i},Warm,yes`);
+  const items = SKUS.map((sku, i) => `${sku},Item ${String.fromCharCode(97 + ((i * 5) % 12))},Plain,yes`);
+  const { body } = await api.uploadCsv(`sku,name,description,active\n${[...items, ...hats].join("\n")}\n`, "spring-catalog.csv");
+  seedImportId = body.id;
+  expect((await api.waitForImport(seedImportId)).status).toBe("completed");
+  browser = await launchBrowser();
+  page = await browser.newPage();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const total = () => page.locator(".total").textContent();
+const dialog = () => page.getByRole("dialog");
+const skus = () => page.locator("table.products td.sku").allTextContents();
+const toast = () => page.getByRole("status").textContent();
+
+it("sorts by clicking a header, in the URL (Back returns to the previous order)", async () => {
+  await page.goto(`${server.url}/products?sku=wc-item`);
+  expect((await skus()).slice(0, 4)).toEqual(["wc-item-1", "wc-item-10", "wc-item-11", "wc-item-12"]);
+  await page.getByRole("link", { name: "SKU, sort ascending" }).click();
+  await expect.poll(() => page.url()).toContain("sort=sku&order=asc");
+  await expect.poll(async () => (await skus()).slice(0, 4)).toEqual(["wc-item-1", "wc-item-2", "wc-item-3", "wc-item-4"]);
+  expect(await page.locator("th[aria-sort=ascending]").textContent()).toContain("SKU");
+  await page.getByRole("link", { name: "SKU, sort descending" }).click();
+  await expect.poll(async () => (await skus()).slice(0, 3)).toEqual(["wc-item-12", "wc-item-11", "wc-item-10"]);
+  expect(await page.getByLabel("Sort by").inputValue()).toBe("sku");
+  expect(await page.getByLabel("Order", { exact: true }).inputValue()).toBe("desc");
+  await page.goBack();
+  await expect.poll(async () => (await skus()).slice(0, 2)).toEqual(["wc-item-1", "wc-item-2"]);
+  // The filter form's own sort control (the one a phone has) says the same and changes it.
+  await page.getByLabel("Sort by").selectOption("name");
+  await expect.poll(() => page.url()).toContain("sort=name");
+  await expect.poll(async () => (await page.locator("table.products td.name").allTextContents()).slice(0, 2)).toEqual(["Item a", "Item b"]);
+});
+
+it("says what last changed each product: the import, linked by its file name, then an edit", async () => {
+  await page.goto(`${server.url}/products?sku=wc-item-1&sort=sku`);
+  const row = page.locator("table.products tbody tr").first();
+  const link = row.getByRole("link", { name: "spring-catalog.csv" });
+  expect(await row.locator(".last-change").textContent()).toMatch(/^Import spring-catalog\.csv/);
+  expect(await link.getAttribute("href")).toBe(`/imports/${seedImportId}`);
+  await page.getByRole("link", { name: "Edit wc-item-1", exact: true }).click();
+  expect(await dialog().locator(".dialog-note").textContent()).toContain("Last change: Import spring-catalog.csv");
+  await dialog().getByLabel("Name").fill("Item renamed");
+  await dialog().getByRole("button", { name: "Save changes" }).click();
+  await expect.poll(toast).toContain("Saved wc-item-1.");
+  await expect.poll(() => row.locator(".last-change").textContent()).toMatch(/^Edited /);
+});
+
+it("selects three rows (click, then Shift+click) and deactivates them after a confirmation naming the count", async () => {
+  await page.goto(`${server.url}/products?sku=wc-item&sort=sku`);
+  await page.getByLabel("Select wc-item-2", { exact: true }).click();
+  await page.getByLabel("Select wc-item-4", { exact: true }).click({ modifiers: ["Shift"] });
+  expect(await page.locator(".selection-status").textContent()).toContain("3 selected");
+  await page.getByRole("button", { name: "Deactivate…" }).click();
+  expect(await dialog().getByRole("heading").textContent()).toBe("Deactivate 3 products?");
+  await dialog().getByRole("button", { name: "Deactivate 3 products" }).click();
+  await expect.poll(toast).toContain("Deactivated 3 products.");
+  expect(await page.locator(".selection-status").textContent()).toContain("None selected");
+  for (const sku of ["wc-item-2", "wc-item-3", "wc-item-4"]) {
+    expect(await page.getByRole("switch", { name: `${sku} active` }).getAttribute("aria-checked")).toBe("false");
+  }
+  expect(await page.getByRole("switch", { name: "wc-item-5 active" }).getAttribute("aria-checked")).toBe("true");
+  const changed = await api.api.products.list.query({ sku: "wc-item-3" });
+  expect(changed.items[0]!.lastChange.kind).toBe("bulk");
+});
+
+it("works from the keyboard: / focuses the filter, Enter applies it, Space and Shift+Space select", async () => {
+  await page.goto(`${server.url}/products?sort=sku`);
+  await page.locator("body").click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press("/");
+  expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).name)).toBe("sku");
+  await page.keyboard.type("wc-item-1");
+  await page.keyboard.press("Enter");
+  await expect.poll(() => page.url(), { timeout: 250, interval: 25 }).toContain("sku=wc-item-1");
+  await expect.poll(total).toBe("4 of 72 products match");
+  await page.getByLabel("Select wc-item-1", { exact: true }).focus();
+  await page.keyboard.press("Space");
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Shift+Space");
+  expect(await page.locator(".selection-status").textContent()).toContain("3 selected");
+  expect(await page.getByLabel("Select wc-item-12", { exact: true }).isChecked()).toBe(false);
+  await page.keyboard.press("Escape");
+});
+
+it("selects every product matching the filters, beyond the page, and deletes them", async () => {
+  await page.goto(`${server.url}/products?sku=hat&size=25`);
+  expect(await total()).toBe("60 of 72 products match");
+  await page.getByLabel("Select page").check();
+  expect(await page.locator(".selection-status").textContent()).toContain("25 selected");
+  await page.getByRole("button", { name: "Select all 60 matching" }).click();
+  expect(await page.locator(".selection-status").textContent()).toContain("All 60 matching selected");
+  await page.getByRole("button", { name: "Delete…" }).click();
+  expect(await dialog().getByRole("heading").textContent()).toBe("Delete 60 products?");
+  await page.keyboard.press("Escape");
+  await expect.poll(() => dialog().count()).toBe(0);
+  expect(await page.locator(".selection-status").textContent()).toContain("All 60 matching selected");
+  await page.getByRole("button", { name: "Delete…" }).click();
+  await dialog().getByRole("button", { name: "Delete 60 products" }).click();
+  await expect.poll(toast).toContain("Deleted 60 products.");
+  expect(await total()).toBe("0 of 12 products match");
+  expect((await api.api.products.list.query({})).total).toBe(12);
+});
+
+it("runs under the Content-Security-Policy without a single refusal", () => {
+  expect(cspViolations(browser)).toEqual([]);
+});
