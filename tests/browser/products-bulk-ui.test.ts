@@ -124,6 +124,22 @@ it("selects every product matching the filters, beyond the page, and deletes the
   expect((await api.api.products.list.query({})).total).toBe(12);
 });
 
+it("acts on ticked rows before JavaScript loads: the dialog is a page of its own and the form posts", async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const plain = await context.newPage();
+  await plain.goto(`${server.url}/products?sku=wc-item&sort=sku`);
+  await plain.getByLabel("Select wc-item-5", { exact: true }).check();
+  await plain.getByLabel("Select wc-item-6", { exact: true }).check();
+  await plain.getByRole("button", { name: "Activate…", exact: true }).click();
+  await plain.waitForURL(/\/products\/bulk\?/);
+  expect(await plain.locator("dialog[open] h2").textContent()).toBe("Activate 2 products?");
+  await plain.getByRole("button", { name: "Activate 2 products" }).click();
+  await plain.waitForURL((url) => url.pathname === "/products");
+  expect(await plain.getByRole("status").textContent()).toContain("Activated 0 products. 2 were already active.");
+  expect(new URL(plain.url()).search).toBe("?sku=wc-item&sort=sku&order=asc");
+  await context.close();
+});
+
 it("runs under the Content-Security-Policy without a single refusal", () => {
   expect(cspViolations(browser)).toEqual([]);
 });
