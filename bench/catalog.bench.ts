@@ -1,20 +1,38 @@
 /**
- * `npm run bench:catalog`: products.list at 500,000 imported products (466,693 distinct; `BENCH_ROWS` for another size), median and
- * p95 over CALLS calls per variant, measured over loopback HTTP against the real server process;
- * then products.deleteAll of the whole catalog.
+ * `npm run bench:catalog`: the catalog's API at 500,000 imported products (466,693 distinct;
+ * `BENCH_ROWS` for another size), over loopback HTTP against the real server process:
+ *
+ * 1. products.list by filter, then products.list sorted (each sort × order, first page and page
+ *    5,000, with no filter, `active: false` and `name: "john"`): total, median and p95 over
+ *    `BENCH_CALLS` calls per variant (default 50), then the worst p95 and how many are under 50 ms.
+ * 2. products.bulkUpdate by 10,000 ids and by a filter, there and back; then the whole catalog
+ *    deactivated (`all: true`) `BENCH_BULK_RUNS` times (default 3), each from every product active,
+ *    the search indexes built and the table vacuumed: its time (the headline, target < 2 s), the
+ *    median, and how long after it returned the search indexes were back.
+ * 3. products.bulkDelete by a rare name, then products.deleteAll of the whole catalog.
  */
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { ensureDatabase, startEmbeddedPostgres } from "../db/embedded.js";
+import { PRODUCT_SORTS, SORT_ORDERS, type ProductListInput } from "../server/products/product.schema.js";
+import { SEARCH_INDEXES } from "../server/products/search-indexes.js";
 import { startAppProcess } from "../tests/support/app-process.js";
-import { BENCH_CATALOG, writeCatalogFile } from "./catalog-file.js";
+import { BENCH_CATALOG, REAL_CATALOG, writeCatalogFile } from "./catalog-file.js";
 import { waitForSearchIndexes } from "./search-ready.js";
-import { CATALOG_FILE, WORK_DIR, percentile, apiOf, uploadFile } from "./support.js";
+import { CATALOG_FILE, WORK_DIR, median, percentile, apiOf, uploadFile } from "./support.js";
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 50);
+const BULK_RUNS = Number(process.env.BENCH_BULK_RUNS ?? 3);
+if (!Number.isInteger(CALLS) || CALLS < 1) throw new Error(`BENCH_CALLS must be a whole number of at least 1, not "${process.env.BENCH_CALLS}"`);
+if (!Number.isInteger(BULK_RUNS) || BULK_RUNS < 1) {
+  throw new Error(`BENCH_BULK_RUNS must be a whole number of at least 1, not "${process.env.BENCH_BULK_RUNS}"`);
+}
 
-const VARIANTS: [string, Record<string, unknown>][] = [
+type ListInput = Partial<ProductListInput>;
+type Variant = [label: string, input: ListInput];
+
+const FILTER_VARIANTS: Variant[] = [
   ["no filter", {}],
   ['sku, common substring ("re")', { sku: "re" }],
   ['sku, rare substring ("wise-wire")', { sku: "wise-wire" }],
@@ -32,48 +50,174 @@ const VARIANTS: [string, Record<string, unknown>][] = [
   ['name, two letters, rare ("zq")', { name: "zq" }],
 ];
 
+/** Every sort × order × page × filter. A filtered page 5,000 lies past the last match: the cost is walking every match. */
+const SORTED_PAGES: Variant[] = [
+  ["page 1", { page: 1, pageSize: 50 }],
+  ["page 5,000", { page: 5000, pageSize: 50 }],
+];
+const SORTED_FILTERS: Variant[] = [
+  ["no filter", {}],
+  ["active = false", { active: false }],
+  ['name "john"', { name: "john" }],
+];
+const SORTED_VARIANTS: Variant[] = PRODUCT_SORTS.flatMap((sort) =>
+  SORT_ORDERS.flatMap((order) =>
+    SORTED_PAGES.flatMap(([pageLabel, paging]) =>
+      SORTED_FILTERS.map(([filterLabel, filter]): Variant => [
+        `${sort} ${order}, ${pageLabel}, ${filterLabel}`,
+        { ...filter, ...paging, sort, order },
+      ]),
+    ),
+  ),
+);
+
+/** A bulk action's filter matching about 5% of products ("John …" and "… Johnson"), and one matching a few hundred. */
+const COMMON_NAME = "john";
+const RARE_NAME = "kimberly hill";
+const BULK_IDS = 10_000;
+
+const count = (value: number) => value.toLocaleString("en-US");
+const ms = (value: number) => `${value.toFixed(0)} ms`;
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const result = await work();
+  return [result, performance.now() - started];
+}
+
+/** Prints one table row per variant; returns each variant's p95. */
+async function listTable(baseUrl: string, title: string, variants: Variant[]): Promise<number[]> {
+  console.log(`| ${title} | total | median ms | p95 ms |`);
+  console.log("| --- | --- | --- | --- |");
+  const p95s: number[] = [];
+  for (const [label, input] of variants) {
+    const times: number[] = [];
+    let total = "";
+    for (let i = 0; i < CALLS; i += 1) {
+      const [page, took] = await timed(() => apiOf(baseUrl).products.list.query(input));
+      times.push(took);
+      total = `${page.totalExact ? "" : "more than "}${count(page.total)}`;
+    }
+    p95s.push(percentile(times, 95));
+    console.log(`| ${label} | ${total} | ${percentile(times, 50).toFixed(1)} | ${percentile(times, 95).toFixed(1)} |`);
+  }
+  return p95s;
+}
+
 async function main() {
   mkdirSync(WORK_DIR, { recursive: true });
-  if (!existsSync(CATALOG_FILE)) await writeCatalogFile(CATALOG_FILE, BENCH_CATALOG);
-  const clusterDir = path.join(WORK_DIR, "postgres-catalog");
+  if (!existsSync(CATALOG_FILE)) {
+    // Written aside and renamed: a run stopped half-way must not leave a truncated file that later runs take for the catalog.
+    const partial = `${CATALOG_FILE}.partial`;
+    await writeCatalogFile(partial, BENCH_CATALOG);
+    renameSync(partial, CATALOG_FILE);
+  }
+  // Each size its own cluster, so a smaller run does not wipe the data directory of a full one.
+  const clusterDir = path.join(WORK_DIR, BENCH_CATALOG === REAL_CATALOG ? "postgres-catalog" : `postgres-catalog-${BENCH_CATALOG.rows}`);
   rmSync(clusterDir, { recursive: true, force: true });
   const cluster = await startEmbeddedPostgres({ dataDir: clusterDir, persistent: false });
   try {
     await ensureDatabase(cluster.adminUrl, "catalog_bench");
     const databaseUrl = cluster.urlFor("catalog_bench");
     const app = await startAppProcess({ DATABASE_URL: databaseUrl });
+    const db = new pg.Client({ connectionString: databaseUrl });
     try {
+      const api = apiOf(app.url);
       const uploadStarted = performance.now();
       const id = (await uploadFile(app.url, CATALOG_FILE)).body.id;
-      while ((await apiOf(app.url).imports.get.query({ id })).status !== "completed") await new Promise((r) => setTimeout(r, 200));
+      while ((await api.imports.get.query({ id })).status !== "completed") await new Promise((r) => setTimeout(r, 200));
       const importMs = performance.now() - uploadStarted;
       const searchReadyMs = await waitForSearchIndexes(databaseUrl);
       console.log(`import ${(importMs / 1000).toFixed(1)} s; search indexes rebuilt ${(searchReadyMs / 1000).toFixed(1)} s after it completed`);
-      const db = new pg.Client({ connectionString: databaseUrl });
       await db.connect();
       // The generated file has no `active` column; one product in ten is made inactive for the filter.
       await db.query("UPDATE products SET active = false WHERE id % 10 = 0");
       await db.query("VACUUM (ANALYZE) products");
-      await db.end();
 
-      console.log(`${(await apiOf(app.url).products.list.query({})).total} products; ${CALLS} calls per variant\n`);
-      console.log("| products.list | total | median ms | p95 ms |");
-      console.log("| --- | --- | --- | --- |");
-      for (const [label, input] of VARIANTS) {
-        const times: number[] = [];
-        let total = "";
-        for (let i = 0; i < CALLS; i += 1) {
-          const started = performance.now();
-          const page = await apiOf(app.url).products.list.query(input);
-          times.push(performance.now() - started);
-          total = `${page.totalExact ? "" : "more than "}${page.total.toLocaleString("en-US")}`;
-        }
-        console.log(`| ${label} | ${total} | ${percentile(times, 50).toFixed(1)} | ${percentile(times, 95).toFixed(1)} |`);
+      const catalogSize = (await api.products.list.query({})).total;
+      console.log(`${count(catalogSize)} products; ${CALLS} calls per variant\n`);
+      await listTable(app.url, "products.list", FILTER_VARIANTS);
+      console.log("");
+      const sortedP95s = await listTable(app.url, "products.list, sorted", SORTED_VARIANTS);
+      const under50 = sortedP95s.filter((p95) => p95 < 50).length;
+      console.log(`\nsorted: worst p95 ${Math.max(...sortedP95s).toFixed(1)} ms; ${under50} of ${sortedP95s.length} variants with p95 under 50 ms`);
+
+      // Bulk actions, timed around the mutate call (the request, the statement and its transaction).
+      console.log("");
+      const { rows: idRows } = await db.query<{ id: string }>("SELECT id FROM products ORDER BY id LIMIT $1", [BULK_IDS]);
+      const ids = idRows.map((row) => row.id);
+      for (const active of [false, true]) {
+        const [outcome, took] = await timed(() => api.products.bulkUpdate.mutate({ ids, set: { active } }));
+        console.log(
+          `products.bulkUpdate, ${count(ids.length)} ids → active ${active}: ${count(outcome.updated)} updated, ` +
+            `${count(outcome.unchanged)} unchanged, ${count(outcome.unknown)} unknown in ${ms(took)}`,
+        );
       }
-      const started = performance.now();
-      const { deleted } = await apiOf(app.url).products.deleteAll.mutate({});
-      console.log(`\nproducts.deleteAll: ${deleted.toLocaleString("en-US")} products in ${(performance.now() - started).toFixed(0)} ms`);
+      for (const active of [false, true]) {
+        const [outcome, took] = await timed(() => api.products.bulkUpdate.mutate({ filter: { name: COMMON_NAME }, set: { active } }));
+        console.log(
+          `products.bulkUpdate, name "${COMMON_NAME}" → active ${active}: ${count(outcome.updated)} updated, ` +
+            `${count(outcome.unchanged)} unchanged in ${ms(took)}`,
+        );
+      }
+
+      /** Every product active, the search indexes built and the table vacuumed: where each whole-catalog run starts. */
+      const activateAll = async () => {
+        const [outcome, took] = await timed(() => api.products.bulkUpdate.mutate({ all: true, set: { active: true } }));
+        await waitForSearchIndexes(databaseUrl);
+        await db.query("VACUUM (ANALYZE) products");
+        return { updated: outcome.updated, took };
+      };
+      const first = await activateAll();
+      console.log(`products.bulkUpdate, all → active true (setup): ${count(first.updated)} updated in ${ms(first.took)}`);
+
+      // The raw Postgres floor, measured in the same runs: the same rows in a plain table with only
+      // its primary key, deactivated by one bare UPDATE (no lock, no count, no event, no index to drop).
+      await db.query("DROP TABLE IF EXISTS bulk_floor");
+      await db.query("CREATE TABLE bulk_floor AS SELECT * FROM products");
+      await db.query("ALTER TABLE bulk_floor ADD PRIMARY KEY (id)");
+      const floorRun = async () => {
+        await db.query("UPDATE bulk_floor SET active = true");
+        await db.query("VACUUM (ANALYZE) bulk_floor");
+        return (await timed(() => db.query("UPDATE bulk_floor SET active = false, updated_at = now() WHERE active")))[1];
+      };
+
+      console.log(
+        `\n| products.bulkUpdate all → active false | updated | ms | raw UPDATE floor ms | ratio | indexes dropped | search indexes back after |`,
+      );
+      console.log("| --- | --- | --- | --- | --- | --- | --- |");
+      const runTimes: number[] = [];
+      const floorTimes: number[] = [];
+      for (let run = 1; run <= BULK_RUNS; run += 1) {
+        if (run > 1) await activateAll();
+        const [outcome, took] = await timed(() => api.products.bulkUpdate.mutate({ all: true, set: { active: false } }));
+        const returnedAt = performance.now();
+        const { rows } = await db.query<{ missing: number }>(
+          "SELECT count(*)::int AS missing FROM unnest($1::text[]) AS name WHERE to_regclass(name) IS NULL",
+          [SEARCH_INDEXES.map((index) => index.name)],
+        );
+        await waitForSearchIndexes(databaseUrl);
+        const indexesBackMs = performance.now() - returnedAt;
+        const floorMs = await floorRun();
+        runTimes.push(took);
+        floorTimes.push(floorMs);
+        console.log(
+          `| run ${run} | ${count(outcome.updated)} | ${took.toFixed(0)} | ${floorMs.toFixed(0)} | ${(took / floorMs).toFixed(2)}× | ` +
+            `${rows[0]!.missing} of ${SEARCH_INDEXES.length} | ${(indexesBackMs / 1000).toFixed(1)} s |`,
+        );
+      }
+      await db.query("DROP TABLE bulk_floor");
+      console.log(
+        `\nproducts.bulkUpdate all → active false, ${count(catalogSize)} products: median ${ms(median(runTimes))} over ${BULK_RUNS} runs ` +
+          `(target < 2,000 ms); raw UPDATE floor median ${ms(median(floorTimes))}; ratio ${(median(runTimes) / median(floorTimes)).toFixed(2)}×`,
+      );
+
+      const [removed, removeMs] = await timed(() => api.products.bulkDelete.mutate({ filter: { name: RARE_NAME } }));
+      console.log(`products.bulkDelete, name "${RARE_NAME}": ${count(removed.deleted)} products in ${ms(removeMs)}`);
+      const [{ deleted }, deleteMs] = await timed(() => api.products.deleteAll.mutate({}));
+      console.log(`products.deleteAll: ${count(deleted)} products in ${ms(deleteMs)}`);
     } finally {
+      await db.end().catch(() => {});
       await app.stop();
     }
   } finally {
