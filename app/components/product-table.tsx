@@ -34,7 +34,7 @@ export function ProductTable({ items, filenames, state, search, total, totalExac
   return (
     <div onKeyDown={selection.onKeys} onKeyUp={selection.onKeys}>
       <BulkToolbar selection={selection} state={state} pageCount={items.length} total={total} totalExact={totalExact} />
-      <div className="table-scroll">
+      <div className="table-scroll product-cards">
         <table className="products">
           <thead>
             <tr>

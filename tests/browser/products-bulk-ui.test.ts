@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { apiClient, type ApiClient } from "../support/api-client.js";
 import { startAppProcess, type AppProcess } from "../support/app-process.js";
@@ -138,6 +139,15 @@ it("acts on ticked rows before JavaScript loads: the dialog is a page of its own
   expect(await plain.getByRole("status").textContent()).toContain("Activated 0 products. 2 were already active.");
   expect(new URL(plain.url()).search).toBe("?sku=wc-item&sort=sku&order=asc");
   await context.close();
+});
+
+it.runIf(process.env.UPDATE_SCREENSHOTS === "1")("photographs the page with a selection for the README (docs/images/products.png)", async () => {
+  const wide = await browser.newPage({ viewport: { width: 1280, height: 820 } });
+  await wide.goto(`${server.url}/products?sku=wc-item&sort=sku`);
+  await wide.getByLabel("Select wc-item-6", { exact: true }).click();
+  await wide.getByLabel("Select wc-item-8", { exact: true }).click({ modifiers: ["Shift"] });
+  await wide.screenshot({ path: path.resolve(import.meta.dirname, "../../docs/images/products.png") });
+  await wide.close();
 });
 
 it("runs under the Content-Security-Policy without a single refusal", () => {
