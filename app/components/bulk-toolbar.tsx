@@ -1,10 +1,10 @@
 import { Form } from "@remix-run/react";
-import { BULK_INTENTS, MATCHING_SCOPE, type BulkIntent } from "~/lib/bulk-actions";
+import { useEffect, useRef } from "react";
+import { BULK_DIALOG, BULK_INTENTS, MATCHING_SCOPE, type BulkIntent } from "~/lib/bulk-actions";
 import { formatCount } from "~/lib/format";
-import { listQuery, type ListState } from "~/lib/product-filters";
+import { listQuery, productDialogHref, type ListState } from "~/lib/product-filters";
 import { useHydrated } from "~/lib/use-hydrated";
 import type { RowSelection } from "~/lib/use-row-selection";
-import { PAGES } from "../../server/page-paths";
 
 /** The form the rows' checkboxes belong to (their `form` attribute), wherever they are on the page. */
 export const BULK_FORM = "bulk-selection";
@@ -20,42 +20,54 @@ interface BulkToolbarProps {
 /**
  * Acts on the selected rows, or on every product matching the filters. It opens the bulk dialog
  * (app/routes/products.bulk.tsx, a GET with the list's query) which names the count before
- * anything changes; without scripts it submits whatever boxes are ticked.
+ * anything changes; without scripts it submits whatever boxes are ticked. With nothing selected
+ * the buttons still answer (the dialog says to select first) rather than vanish from the Tab order.
  */
 export function BulkToolbar({ selection, state, pageCount, total, totalExact }: BulkToolbarProps) {
   const hydrated = useHydrated();
+  const pageBox = useRef<HTMLInputElement>(null);
   const count = selection.selected.size;
-  const wholePage = pageCount > 0 && count === pageCount;
   const more = totalExact ? total > pageCount : true;
   const matchingLabel = totalExact ? `all ${formatCount(total)} matching` : `all matching (more than ${formatCount(total)})`;
+  useEffect(() => {
+    if (pageBox.current) pageBox.current.indeterminate = count > 0 && !selection.wholePage;
+  }, [count, selection.wholePage]);
+  // The buttons below unmount once used; focus goes back to the page's box instead of the document.
+  const thenFocusPageBox = (act: () => void) => () => {
+    act();
+    pageBox.current?.focus();
+  };
   return (
-    <Form method="get" action={`${PAGES.products}/bulk`} id={BULK_FORM} className="bulk-toolbar" preventScrollReset>
+    <Form method="get" action={productDialogHref(BULK_DIALOG, "")} id={BULK_FORM} className="bulk-toolbar" preventScrollReset>
       {[...new URLSearchParams(listQuery(state))].map(([key, value]) => (
         <input key={key} type="hidden" name={key} value={value} />
       ))}
       {selection.matching ? <input type="hidden" name="scope" value={MATCHING_SCOPE} /> : null}
       <label className="select-page">
         <input
+          ref={pageBox}
           type="checkbox"
-          checked={wholePage}
+          checked={selection.wholePage}
           disabled={!hydrated || pageCount === 0}
           onChange={(event) => selection.setPage(event.currentTarget.checked)}
         />
         Select page
       </label>
-      <p className="selection-status" aria-live="polite">
-        {selection.matching ? `${capitalized(matchingLabel)} selected` : count > 0 ? `${formatCount(count)} selected` : "None selected"}
-        {hydrated && wholePage && more && !selection.matching ? (
-          <button type="button" className="button-link" onClick={selection.selectMatching}>
+      <div className="selection-status">
+        <p aria-live="polite">
+          {selection.matching ? `${capitalized(matchingLabel)} selected` : count > 0 ? `${formatCount(count)} selected` : "None selected"}
+        </p>
+        {hydrated && selection.wholePage && more && !selection.matching ? (
+          <button type="button" className="button-link" onClick={thenFocusPageBox(selection.selectMatching)}>
             Select {matchingLabel}
           </button>
         ) : null}
         {count > 0 ? (
-          <button type="button" className="button-link" onClick={selection.clear}>
+          <button type="button" className="button-link" onClick={thenFocusPageBox(selection.clear)}>
             Clear
           </button>
         ) : null}
-      </p>
+      </div>
       <div className="bulk-actions">
         {(Object.keys(BULK_INTENTS) as BulkIntent[]).map((intent) => (
           <button
@@ -63,8 +75,7 @@ export function BulkToolbar({ selection, state, pageCount, total, totalExact }: 
             type="submit"
             name="intent"
             value={intent}
-            className={`button${intent === "delete" ? " danger" : ""}`}
-            disabled={hydrated && count === 0}
+            className={`button${intent === "delete" ? " danger" : ""}${hydrated && count === 0 ? " idle" : ""}`}
           >
             {BULK_INTENTS[intent].verb}…
           </button>

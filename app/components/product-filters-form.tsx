@@ -1,13 +1,18 @@
 import { Form, useSubmit } from "@remix-run/react";
 import { useEffect, useRef, type KeyboardEvent } from "react";
-import type { ListState } from "~/lib/product-filters";
-import { PRODUCT_SORTS, type ProductSort } from "../../server/products/product.schema";
+import { SORT_LABELS, type ListState } from "~/lib/product-filters";
+import { PRODUCT_SORTS } from "../../server/products/product.schema";
 
-const SORT_LABELS: Record<ProductSort, string> = { sku: "SKU", name: "Name", createdAt: "Created", updatedAt: "Last change" };
+/** Inputs that take typed text; a checkbox or button with focus leaves `/` to the page. */
+const TEXT_INPUTS = new Set(["text", "search", "email", "url", "password", "number", "tel"]);
 
 /** Whether a key press belongs to something being typed in, not to the page's shortcuts. */
 const typingIn = (target: EventTarget | null) =>
-  target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
+  target instanceof HTMLElement &&
+  (target.isContentEditable ||
+    target.tagName === "TEXTAREA" ||
+    target.tagName === "SELECT" ||
+    (target instanceof HTMLInputElement && TEXT_INPUTS.has(target.type)));
 
 /**
  * Filters submit as a GET form: typing is debounced (Enter applies at once), each settled filter
@@ -49,7 +54,8 @@ export function ProductFiltersForm({ state }: { state: ListState }) {
     return () => document.removeEventListener("keydown", focusFirstFilter);
   }, []);
   const applyOnEnter = (event: KeyboardEvent<HTMLFormElement>) => {
-    if (event.key !== "Enter" || !(event.target instanceof HTMLInputElement)) return;
+    // Enter that ends an IME composition picks the word; it does not apply the filter.
+    if (event.key !== "Enter" || event.nativeEvent.isComposing || !(event.target instanceof HTMLInputElement)) return;
     event.preventDefault();
     send(0);
   };
@@ -63,7 +69,7 @@ export function ProductFiltersForm({ state }: { state: ListState }) {
     >
       <label>
         SKU
-        <input type="search" name="sku" defaultValue={state.sku ?? ""} autoComplete="off" />
+        <input type="search" name="sku" defaultValue={state.sku ?? ""} autoComplete="off" aria-keyshortcuts="/" />
       </label>
       <label>
         Name

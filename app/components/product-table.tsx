@@ -2,9 +2,9 @@ import { Link, useFetcher, useNavigation } from "@remix-run/react";
 import { useEffect, type MouseEvent } from "react";
 import { BulkToolbar, BULK_FORM } from "~/components/bulk-toolbar";
 import { LastChange } from "~/components/last-change";
-import { listQuery, productDialogHref, productsHref, type ListState } from "~/lib/product-filters";
+import { BULK_DIALOG } from "~/lib/bulk-actions";
+import { listQuery, productDialogHref, productsHref, SORT_LABELS, type ListState } from "~/lib/product-filters";
 import { useRowSelection } from "~/lib/use-row-selection";
-import { PAGES } from "../../server/page-paths";
 import type { ProductJson, ProductSort } from "../../server/products/product.schema";
 
 export interface ProductTableProps {
@@ -27,7 +27,10 @@ export function ProductTable({ items, filenames, state, search, total, totalExac
   const selection = useRowSelection(ids, listQuery(state));
   // Once the bulk dialog submits, the rows it acted on are done with.
   const navigation = useNavigation();
-  const bulkSubmitted = navigation.state === "submitting" && navigation.formAction?.startsWith(`${PAGES.products}/bulk`) === true;
+  const bulkSubmitted =
+    navigation.state === "submitting" &&
+    navigation.formMethod === "POST" &&
+    navigation.formAction?.startsWith(productDialogHref(BULK_DIALOG, "")) === true;
   useEffect(() => {
     if (bulkSubmitted) selection.clear();
   }, [bulkSubmitted, selection.clear]);
@@ -41,11 +44,11 @@ export function ProductTable({ items, filenames, state, search, total, totalExac
               <th scope="col" className="select">
                 <span className="visually-hidden">Selected</span>
               </th>
-              <SortHeader label="SKU" sort="sku" state={state} />
-              <SortHeader label="Name" sort="name" state={state} />
+              <SortHeader sort="sku" state={state} />
+              <SortHeader sort="name" state={state} />
               <th scope="col">Description</th>
               <th scope="col">Active</th>
-              <SortHeader label="Last change" sort="updatedAt" state={state} />
+              <SortHeader sort="updatedAt" state={state} />
               <th scope="col">
                 <span className="visually-hidden">Actions</span>
               </th>
@@ -59,7 +62,8 @@ export function ProductTable({ items, filenames, state, search, total, totalExac
                     type="checkbox"
                     name="id"
                     value={product.id}
-                    form={BULK_FORM}
+                    // Every match is selected: the rows' ids would only lengthen the dialog's URL.
+                    form={selection.matching ? undefined : BULK_FORM}
                     data-row-select=""
                     checked={selection.selected.has(product.id)}
                     onChange={() => {}}
@@ -103,8 +107,9 @@ export function ProductTable({ items, filenames, state, search, total, totalExac
 }
 
 /** The sorted column says so (aria-sort); its link turns the order around, any other starts ascending. */
-function SortHeader({ label, sort, state }: { label: string; sort: ProductSort; state: ListState }) {
-  const current = state.sort === sort ? state.order : undefined;
+function SortHeader({ sort, state }: { sort: ProductSort; state: ListState }) {
+  const label = SORT_LABELS[sort];
+  const current = state.sort === sort ? (state.order ?? "asc") : undefined;
   const next = current === "asc" ? "desc" : "asc";
   return (
     <th scope="col" aria-sort={current === "asc" ? "ascending" : current === "desc" ? "descending" : undefined}>

@@ -1,8 +1,10 @@
-/** What the products page can do to many products at once; the bulk dialog names each. */
+import { formatCount } from "~/lib/format";
+
+/** What the products page can do to many products at once; the bulk dialog and its toast name each. */
 export const BULK_INTENTS = {
-  activate: { verb: "Activate", done: "Activated", set: { active: true } },
-  deactivate: { verb: "Deactivate", done: "Deactivated", set: { active: false } },
-  delete: { verb: "Delete", done: "Deleted", set: null },
+  activate: { verb: "Activate", done: "Activated", set: { active: true }, already: "active" },
+  deactivate: { verb: "Deactivate", done: "Deactivated", set: { active: false }, already: "inactive" },
+  delete: { verb: "Delete", done: "Deleted", set: null, already: null },
 } as const;
 export type BulkIntent = keyof typeof BULK_INTENTS;
 
@@ -11,4 +13,8 @@ export const isBulkIntent = (value: unknown): value is BulkIntent => typeof valu
 /** The selection's scope: the rows' ids, or every product matching the list's filters. */
 export const MATCHING_SCOPE = "matching";
 
-export const productCount = (count: number, formatted: string) => `${formatted} product${count === 1 ? "" : "s"}`;
+/** The bulk dialog's route under the products page. */
+export const BULK_DIALOG = "bulk";
+
+/** "1 product", "12,408 products". */
+export const productsLabel = (count: number) => `${formatCount(count)} product${count === 1 ? "" : "s"}`;

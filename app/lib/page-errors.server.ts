@@ -1,6 +1,7 @@
 import { STATUS_CODES } from "node:http";
 import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
+import { refusalText } from "../../server/trpc/refusal-text";
 
 /**
  * Runs a loader's procedure calls; a refusal (a page number out of range, a filter too long, an
@@ -13,7 +14,7 @@ export async function pageData<T>(work: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (error instanceof TRPCError && error.code !== "INTERNAL_SERVER_ERROR") {
       const status = getHTTPStatusCodeFromError(error);
-      throw new Response(error.message, { status, statusText: STATUS_CODES[status] });
+      throw new Response(refusalText(error), { status, statusText: STATUS_CODES[status] });
     }
     throw error;
   }

@@ -1,5 +1,8 @@
 import { PAGES } from "../../server/page-paths";
-import { PRODUCT_SORTS, SORT_ORDERS, type ProductSort, type SortOrder } from "../../server/products/product.schema";
+import { hasFilter, PRODUCT_SORTS, SORT_ORDERS, type ProductSort, type SortOrder } from "../../server/products/product.schema";
+
+/** What each sort is called, in the column headers and the Sort by control alike. */
+export const SORT_LABELS: Record<ProductSort, string> = { sku: "SKU", name: "Name", createdAt: "Created", updatedAt: "Last change" };
 
 export const PAGE_SIZES = [25, 50, 100, 200] as const;
 const DEFAULT_PAGE_SIZE = 50;
@@ -22,14 +25,14 @@ export function listStateFromUrl(url: URL): ListState {
   const active = params.get("active");
   const size = Number(params.get("size"));
   const page = Number(params.get("page"));
-  const sort = oneOf(PRODUCT_SORTS, params.get("sort"));
   return {
     sku: text("sku"),
     name: text("name"),
     description: text("description"),
     active: active === "true" ? true : active === "false" ? false : undefined,
-    sort,
-    order: sort ? (oneOf(SORT_ORDERS, params.get("order")) ?? "asc") : undefined,
+    sort: oneOf(PRODUCT_SORTS, params.get("sort")),
+    // Without a sort the order still applies: newest added first is `order=desc` alone.
+    order: oneOf(SORT_ORDERS, params.get("order")),
     page: Number.isInteger(page) && page > 0 ? page : 1,
     pageSize: (PAGE_SIZES as readonly number[]).includes(size) ? size : DEFAULT_PAGE_SIZE,
   };
@@ -38,7 +41,7 @@ export function listStateFromUrl(url: URL): ListState {
 const oneOf = <T extends string>(values: readonly T[], value: string | null): T | undefined =>
   (values as readonly string[]).includes(value ?? "") ? (value as T) : undefined;
 
-export const isFiltered = (state: ListState) => Boolean(state.sku || state.name || state.description || state.active !== undefined);
+export const isFiltered = (state: ListState) => hasFilter(filtersOf(state));
 
 /**
  * The products page with the same filters and page: a dialog's URL (`/products/new?name=cap`)
@@ -46,7 +49,7 @@ export const isFiltered = (state: ListState) => Boolean(state.sku || state.name 
  */
 export const productsHref = (search: string) => `${PAGES.products}${search}`;
 
-/** A dialog over the list (`new`, `12/edit`, `delete-all`), keeping the list's query. */
+/** A dialog over the list (`new`, `12/edit`, `delete-all`, `bulk`), keeping the list's query. */
 export const productDialogHref = (dialog: string, search: string) => `${PAGES.products}/${dialog}${search}`;
 
 /** The list's filters alone, as the API takes them (a bulk action's filter). */
@@ -60,7 +63,7 @@ export function listQuery(state: ListState, change: Partial<ListState> = {}, onl
   if (next.active !== undefined) params.set("active", String(next.active));
   if (only === "all") {
     if (next.sort) params.set("sort", next.sort);
-    if (next.sort && next.order) params.set("order", next.order);
+    if (next.order && (next.sort || next.order !== "asc")) params.set("order", next.order);
     if (next.page > 1) params.set("page", String(next.page));
     if (next.pageSize !== DEFAULT_PAGE_SIZE) params.set("size", String(next.pageSize));
   }

@@ -1,24 +1,28 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { RouteDialog } from "~/components/route-dialog";
 import { refusalMessage } from "~/lib/action-result";
-import { BULK_INTENTS, isBulkIntent, MATCHING_SCOPE, productCount, type BulkIntent } from "~/lib/bulk-actions";
+import { BULK_INTENTS, isBulkIntent, MATCHING_SCOPE, productsLabel, type BulkIntent } from "~/lib/bulk-actions";
 import { formatCount } from "~/lib/format";
 import { pageData } from "~/lib/page-errors.server";
-import { filtersOf, isFiltered, listQuery, listStateFromUrl, productsHref } from "~/lib/product-filters";
+import { filtersOf, isFiltered, listQuery, listStateFromUrl, productDialogHref, productsHref } from "~/lib/product-filters";
 import { redirectWithToast } from "~/lib/toast.server";
+import { isId } from "../../server/ids";
 import { BULK_IDS_LIMIT } from "../../server/products/product.schema";
 
-/** What the bulk toolbar asked for: an action, and the ticked rows or every product the filters match. */
+/**
+ * What the bulk toolbar asked for: an action, and the ticked rows (each id once; what is not an id
+ * is left out, and more than the API takes is refused with the limit named) or every product the
+ * filters match.
+ */
 function requestedBulk(params: URLSearchParams | FormData) {
   const intent = params.get("intent");
+  const ids = [...new Set(params.getAll("id").map(String).filter(isId))];
   return {
     intent: isBulkIntent(intent) ? intent : null,
     matching: params.get("scope") === MATCHING_SCOPE,
-    ids: params
-      .getAll("id")
-      .map(String)
-      .slice(0, BULK_IDS_LIMIT + 1),
+    ids: ids.slice(0, BULK_IDS_LIMIT),
+    tooMany: ids.length > BULK_IDS_LIMIT,
   };
 }
 
@@ -26,16 +30,22 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const state = listStateFromUrl(url);
   const bulk = requestedBulk(url.searchParams);
+  const wholeCatalog = bulk.matching && !isFiltered(state);
+  // Deleting every product asks for DELETE to be typed, wherever it is asked from.
+  if (wholeCatalog && bulk.intent === "delete") throw redirect(productDialogHref("delete-all", listQuery(state)));
   const count = bulk.matching ? (await pageData(() => context.trpc.products.count(filtersOf(state)))).count : bulk.ids.length;
-  return { ...bulk, count, wholeCatalog: bulk.matching && !isFiltered(state), back: productsHref(listQuery(state)) };
+  return { ...bulk, count, wholeCatalog, back: productsHref(listQuery(state)) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const state = listStateFromUrl(new URL(request.url));
   const back = productsHref(listQuery(state));
-  const { intent, matching, ids } = requestedBulk(await request.formData());
-  if (!intent || (!matching && ids.length === 0)) {
-    return redirectWithToast(back, { message: "Nothing was changed: select products and an action first.", tone: "error" });
+  const { intent, matching, ids, tooMany } = requestedBulk(await request.formData());
+  if (!intent || (!matching && ids.length === 0) || tooMany) {
+    const message = tooMany
+      ? `Nothing was changed: at most ${formatCount(BULK_IDS_LIMIT)} ticked products at once; select all matching for more.`
+      : "Nothing was changed: select products and an action first.";
+    return redirectWithToast(back, { message, tone: "error" });
   }
   const filters = filtersOf(state);
   const target = matching ? (isFiltered(state) ? { filter: filters } : { filter: {}, all: true as const }) : { ids };
@@ -53,15 +63,27 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 function outcome(intent: BulkIntent, count: number, rest: { unchanged?: number; unknown: number }) {
-  const parts = [`${BULK_INTENTS[intent].done} ${productCount(count, formatCount(count))}.`];
-  if (rest.unchanged)
-    parts.push(`${formatCount(rest.unchanged)} ${rest.unchanged === 1 ? "was" : "were"} already ${intent === "activate" ? "active" : "inactive"}.`);
+  const { done, already } = BULK_INTENTS[intent];
+  const parts = [`${done} ${productsLabel(count)}.`];
+  if (rest.unchanged) parts.push(`${formatCount(rest.unchanged)} ${rest.unchanged === 1 ? "was" : "were"} already ${already}.`);
   if (rest.unknown) parts.push(`${formatCount(rest.unknown)} no longer existed.`);
   return parts.join(" ");
 }
 
 export default function BulkAction() {
-  const { intent, matching, ids, count, wholeCatalog, back } = useLoaderData<typeof loader>();
+  const { intent, matching, ids, tooMany, count, wholeCatalog, back } = useLoaderData<typeof loader>();
+  if (tooMany) {
+    return (
+      <RouteDialog title="Too many ticked" backTo={back}>
+        <p>At most {formatCount(BULK_IDS_LIMIT)} ticked products at once: select all matching the filters instead.</p>
+        <div className="dialog-actions">
+          <Link to={back} className="button" replace>
+            Close
+          </Link>
+        </div>
+      </RouteDialog>
+    );
+  }
   if (!intent || count === 0) {
     return (
       <RouteDialog title="Nothing selected" backTo={back}>
@@ -78,15 +100,15 @@ export default function BulkAction() {
       </RouteDialog>
     );
   }
-  const { verb } = BULK_INTENTS[intent];
-  const named = productCount(count, formatCount(count));
+  const { verb, already } = BULK_INTENTS[intent];
+  const named = productsLabel(count);
   return (
     <RouteDialog title={`${verb} ${named}?`} backTo={back}>
       <p>
         {matching ? (wholeCatalog ? "This is every product in the catalog. " : "Every product matching the current filters. ") : null}
         {intent === "delete"
           ? "They are removed from the catalog. This cannot be undone."
-          : `Products that are ${intent === "activate" ? "active" : "inactive"} already are left as they are.`}
+          : `Products that are ${already} already are left as they are.`}
       </p>
       <Form method="post" replace preventScrollReset>
         <input type="hidden" name="intent" value={intent} />

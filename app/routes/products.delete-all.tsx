@@ -10,8 +10,8 @@ import { redirectWithToast } from "~/lib/toast.server";
 const CONFIRMATION = "DELETE";
 
 export async function loader({ context }: LoaderFunctionArgs) {
-  const { total } = await context.trpc.products.list({ page: 1, pageSize: 1 });
-  return { total };
+  const { count } = await context.trpc.products.count({});
+  return { total: count };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

@@ -1,11 +1,11 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, Outlet, useLoaderData, useLocation } from "@remix-run/react";
 import { Pagination } from "~/components/pagination";
 import { ProductFiltersForm } from "~/components/product-filters-form";
 import { ProductTable } from "~/components/product-table";
 import { formatCount } from "~/lib/format";
 import { pageData } from "~/lib/page-errors.server";
-import { exportQuery, isFiltered, listStateFromUrl, PAGE_SIZES, productDialogHref } from "~/lib/product-filters";
+import { exportQuery, isFiltered, listQuery, listStateFromUrl, PAGE_SIZES, productDialogHref, productsHref } from "~/lib/product-filters";
 
 export const meta: MetaFunction = () => [{ title: "Products · Product Importer" }];
 
@@ -20,6 +20,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       filtered ? context.trpc.products.count({}).then(({ count }) => count) : null,
     ]),
   );
+  // A page emptied by a delete (or past the end of a shared link) shows the last page there is.
+  const lastPage = Math.max(1, Math.ceil(list.total / state.pageSize));
+  if (list.items.length === 0 && list.totalExact && state.page > lastPage) {
+    throw redirect(productsHref(listQuery(state, { page: lastPage })));
+  }
   const importIds = list.items.flatMap((product) => (product.lastChange.importId ? [product.lastChange.importId] : []));
   const imports = await context.trpc.imports.filenames({ ids: [...new Set(importIds)] });
   const filenames = Object.fromEntries(imports.map(({ id, filename }) => [id, filename]));

@@ -5,6 +5,7 @@ import type { Database } from "../../db/schema.js";
 import type { ImportScheduler } from "../imports/import-queue.js";
 import type { Logger } from "../logger.js";
 import { Refusal, REFUSALS, SERVER_FAULT_MESSAGE } from "../refusal.js";
+import { refusalText } from "./refusal-text.js";
 import type { Caller } from "../auth/caller.js";
 import type { DeliveryJob } from "../webhooks/delivery-queue.js";
 import type { WebhookSettings } from "../webhooks/webhook-settings.js";
@@ -23,8 +24,6 @@ export interface ApiContext {
   caller: Caller;
 }
 
-type Issue = { path: PropertyKey[]; message: string };
-
 const t = initTRPC.context<ApiContext>().create({
   // Error answers carry the message, never a stack trace.
   isDev: false,
@@ -34,15 +33,7 @@ const t = initTRPC.context<ApiContext>().create({
     const cause = error.cause;
     const field = cause instanceof Refusal ? cause.field : undefined;
     const data = field ? { ...shape.data, field } : shape.data;
-    // zod issues become one readable sentence naming the field.
-    const issues = (cause as { issues?: Issue[] } | undefined)?.issues;
-    if (error.code === "BAD_REQUEST" && issues?.length) {
-      const message = issues.map((issue) => `${issue.path.map(String).join(".") || "input"}: ${issue.message}`).join("; ");
-      return { ...shape, data, message };
-    }
-    // A refused field is named the way zod issues name theirs.
-    if (error.code === "BAD_REQUEST" && field) return { ...shape, data, message: `${field}: ${error.message}` };
-    return { ...shape, data };
+    return { ...shape, data, message: refusalText(error) };
   },
 });
 

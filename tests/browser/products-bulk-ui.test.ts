@@ -106,6 +106,32 @@ it("works from the keyboard: / focuses the filter, Enter applies it, Space and S
   await page.keyboard.press("Escape");
 });
 
+it("asks for DELETE to be typed before deleting every product, and says to select first when nothing is", async () => {
+  await page.goto(`${server.url}/products?size=25`);
+  await page.getByRole("button", { name: "Deactivate…" }).click();
+  expect(await dialog().getByRole("heading").textContent()).toBe("Nothing selected");
+  await page.keyboard.press("Escape");
+  await expect.poll(() => dialog().count()).toBe(0);
+  // Focus goes back to the button that opened the dialog.
+  expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Deactivate…");
+
+  await page.getByLabel("Select page").check();
+  await page.getByRole("button", { name: /^Select all \d+ matching$/ }).click();
+  await page.getByRole("button", { name: "Delete…" }).click();
+  await expect.poll(() => page.url()).toContain("/products/delete-all");
+  expect(await dialog().getByRole("heading").textContent()).toBe("Delete all products?");
+  await page.keyboard.press("Escape");
+
+  // A page past the end (a shared link, or the last page emptied by a delete) shows the last one there is.
+  await page.goto(`${server.url}/products?size=25&page=99`);
+  await expect.poll(() => page.url()).toMatch(/[?&]page=3(&|$)/);
+  expect(await page.getByText("Page 3 of 3").count()).toBe(1);
+
+  // Ids that are not ids, or repeated, are not counted.
+  await page.goto(`${server.url}/products/bulk?intent=delete&id=abc&id=-1`);
+  expect(await dialog().getByRole("heading").textContent()).toBe("Nothing selected");
+});
+
 it("selects every product matching the filters, beyond the page, and deletes them", async () => {
   await page.goto(`${server.url}/products?sku=hat&size=25`);
   expect(await total()).toBe("60 of 72 products match");
@@ -137,7 +163,7 @@ it("acts on ticked rows before JavaScript loads: the dialog is a page of its own
   await plain.getByRole("button", { name: "Activate 2 products" }).click();
   await plain.waitForURL((url) => url.pathname === "/products");
   expect(await plain.getByRole("status").textContent()).toContain("Activated 0 products. 2 were already active.");
-  expect(new URL(plain.url()).search).toBe("?sku=wc-item&sort=sku&order=asc");
+  expect(new URL(plain.url()).search).toBe("?sku=wc-item&sort=sku");
   await context.close();
 });
 
