@@ -1,4 +1,4 @@
-import { createWriteStream } from "node:fs";
+import { createWriteStream, renameSync } from "node:fs";
 import { once } from "node:events";
 
 /**
@@ -109,7 +109,9 @@ export async function writeCatalogFile(path: string, shape: CatalogShape): Promi
     return `${text[0]!.toUpperCase()}${text.slice(1)}.`;
   };
 
-  const out = createWriteStream(path);
+  // Written aside and renamed: a run stopped half-way must not leave a truncated file that later runs take for the catalog.
+  const partial = `${path}.partial`;
+  const out = createWriteStream(partial);
   let buffer = "name,sku,description\n";
   for (let row = 0; row < shape.rows; row += 1) {
     let sku: string;
@@ -131,4 +133,5 @@ export async function writeCatalogFile(path: string, shape: CatalogShape): Promi
   }
   out.end(buffer);
   await once(out, "finish");
+  renameSync(partial, path);
 }

@@ -11,7 +11,7 @@
  *    median, and how long after it returned the search indexes were back.
  * 3. products.bulkDelete by a rare name, then products.deleteAll of the whole catalog.
  */
-import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { ensureDatabase, startEmbeddedPostgres } from "../db/embedded.js";
@@ -106,12 +106,7 @@ async function listTable(baseUrl: string, title: string, variants: Variant[]): P
 
 async function main() {
   mkdirSync(WORK_DIR, { recursive: true });
-  if (!existsSync(CATALOG_FILE)) {
-    // Written aside and renamed: a run stopped half-way must not leave a truncated file that later runs take for the catalog.
-    const partial = `${CATALOG_FILE}.partial`;
-    await writeCatalogFile(partial, BENCH_CATALOG);
-    renameSync(partial, CATALOG_FILE);
-  }
+  if (!existsSync(CATALOG_FILE)) await writeCatalogFile(CATALOG_FILE, BENCH_CATALOG);
   // Each size its own cluster, so a smaller run does not wipe the data directory of a full one.
   const clusterDir = path.join(WORK_DIR, BENCH_CATALOG === REAL_CATALOG ? "postgres-catalog" : `postgres-catalog-${BENCH_CATALOG.rows}`);
   rmSync(clusterDir, { recursive: true, force: true });
