@@ -1,8 +1,8 @@
 import { Form } from "@remix-run/react";
 import { useEffect, useRef } from "react";
-import { BULK_DIALOG, BULK_INTENTS, MATCHING_SCOPE, type BulkIntent } from "~/lib/bulk-actions";
+import { BULK_DIALOG_PATH, BULK_INTENTS, MATCHING_SCOPE, type BulkIntent } from "~/lib/bulk-actions";
 import { formatCount } from "~/lib/format";
-import { listQuery, productDialogHref, type ListState } from "~/lib/product-filters";
+import { listQuery, type ListState } from "~/lib/product-filters";
 import { useHydrated } from "~/lib/use-hydrated";
 import type { RowSelection } from "~/lib/use-row-selection";
 
@@ -38,7 +38,7 @@ export function BulkToolbar({ selection, state, pageCount, total, totalExact }: 
     pageBox.current?.focus();
   };
   return (
-    <Form method="get" action={productDialogHref(BULK_DIALOG, "")} id={BULK_FORM} className="bulk-toolbar" preventScrollReset>
+    <Form method="get" action={BULK_DIALOG_PATH} id={BULK_FORM} className="bulk-toolbar" preventScrollReset>
       {[...new URLSearchParams(listQuery(state))].map(([key, value]) => (
         <input key={key} type="hidden" name={key} value={value} />
       ))}

@@ -2,7 +2,7 @@ import { Link, useFetcher, useNavigation } from "@remix-run/react";
 import { useEffect, type MouseEvent } from "react";
 import { BulkToolbar, BULK_FORM } from "~/components/bulk-toolbar";
 import { LastChange } from "~/components/last-change";
-import { BULK_DIALOG } from "~/lib/bulk-actions";
+import { BULK_DIALOG_PATH } from "~/lib/bulk-actions";
 import { listQuery, productDialogHref, productsHref, SORT_LABELS, type ListState } from "~/lib/product-filters";
 import { useRowSelection } from "~/lib/use-row-selection";
 import type { ProductJson, ProductSort } from "../../server/products/product.schema";
@@ -28,9 +28,7 @@ export function ProductTable({ items, filenames, state, search, total, totalExac
   // Once the bulk dialog submits, the rows it acted on are done with.
   const navigation = useNavigation();
   const bulkSubmitted =
-    navigation.state === "submitting" &&
-    navigation.formMethod === "POST" &&
-    navigation.formAction?.startsWith(productDialogHref(BULK_DIALOG, "")) === true;
+    navigation.state === "submitting" && navigation.formMethod === "POST" && navigation.formAction?.startsWith(BULK_DIALOG_PATH) === true;
   useEffect(() => {
     if (bulkSubmitted) selection.clear();
   }, [bulkSubmitted, selection.clear]);

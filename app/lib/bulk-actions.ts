@@ -1,4 +1,5 @@
 import { formatCount } from "~/lib/format";
+import { productDialogHref } from "~/lib/product-filters";
 
 /** What the products page can do to many products at once; the bulk dialog and its toast name each. */
 export const BULK_INTENTS = {
@@ -13,8 +14,8 @@ export const isBulkIntent = (value: unknown): value is BulkIntent => typeof valu
 /** The selection's scope: the rows' ids, or every product matching the list's filters. */
 export const MATCHING_SCOPE = "matching";
 
-/** The bulk dialog's route under the products page. */
-export const BULK_DIALOG = "bulk";
+/** The bulk dialog's route under the products page (app/routes/products.bulk.tsx). */
+export const BULK_DIALOG_PATH = productDialogHref("bulk", "");
 
 /** "1 product", "12,408 products". */
 export const productsLabel = (count: number) => `${formatCount(count)} product${count === 1 ? "" : "s"}`;

@@ -74,31 +74,18 @@ export default function BulkAction() {
   const { intent, matching, ids, tooMany, count, wholeCatalog, back } = useLoaderData<typeof loader>();
   if (tooMany) {
     return (
-      <RouteDialog title="Too many ticked" backTo={back}>
-        <p>At most {formatCount(BULK_IDS_LIMIT)} ticked products at once: select all matching the filters instead.</p>
-        <div className="dialog-actions">
-          <Link to={back} className="button" replace>
-            Close
-          </Link>
-        </div>
-      </RouteDialog>
+      <NoticeDialog
+        title="Too many ticked"
+        back={back}
+        text={`At most ${formatCount(BULK_IDS_LIMIT)} ticked products at once: select all matching the filters instead.`}
+      />
     );
   }
   if (!intent || count === 0) {
-    return (
-      <RouteDialog title="Nothing selected" backTo={back}>
-        <p>
-          {intent
-            ? "Select products first: tick their rows, or every product matching the filters."
-            : "Choose what to do with the selected products."}
-        </p>
-        <div className="dialog-actions">
-          <Link to={back} className="button" replace>
-            Close
-          </Link>
-        </div>
-      </RouteDialog>
-    );
+    const text = intent
+      ? "Select products first: tick their rows, or every product matching the filters."
+      : "Choose what to do with the selected products.";
+    return <NoticeDialog title="Nothing selected" back={back} text={text} />;
   }
   const { verb, already } = BULK_INTENTS[intent];
   const named = productsLabel(count);
@@ -126,6 +113,20 @@ export default function BulkAction() {
           </button>
         </div>
       </Form>
+    </RouteDialog>
+  );
+}
+
+/** Why there is nothing to confirm, with the one way back. */
+function NoticeDialog({ title, back, text }: { title: string; back: string; text: string }) {
+  return (
+    <RouteDialog title={title} backTo={back}>
+      <p>{text}</p>
+      <div className="dialog-actions">
+        <Link to={back} className="button" replace>
+          Close
+        </Link>
+      </div>
     </RouteDialog>
   );
 }
