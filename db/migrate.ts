@@ -14,6 +14,7 @@ import * as webhookAlerts from "./migrations/0010_webhook_alerts.js";
 import * as apiTokens from "./migrations/0011_api_tokens.js";
 import * as webhookInFlight from "./migrations/0012_webhook_in_flight.js";
 import * as catalogForDailyWork from "./migrations/0013_catalog_for_daily_work.js";
+import * as inactiveSorts from "./migrations/0014_inactive_sorts.js";
 
 // Listed here rather than discovered on disk, so a bundler or a read-only image cannot lose one.
 const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   "0011_api_tokens": apiTokens,
   "0012_webhook_in_flight": webhookInFlight,
   "0013_catalog_for_daily_work": catalogForDailyWork,
+  "0014_inactive_sorts": inactiveSorts,
 };
 
 /** Brings the schema up to date; safe to call from many processes starting at once. */

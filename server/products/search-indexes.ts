@@ -8,10 +8,11 @@ import type { Database } from "../../db/schema.js";
 import type { Logger } from "../logger.js";
 
 /**
- * The indexes behind the list's text filters (trigram, migration 0003) and its sorts (migration
- * 0013). Keeping them current row by row makes a 466,693-row import write 24 s instead of 2 s,
- * so large writes drop them and rebuild them once afterwards. Until the rebuild finishes, text
- * filters and sorts still answer correctly, only by reading the table.
+ * The indexes behind the list's text filters (trigram, migration 0003), its sorts (migration 0013)
+ * and its `active = false` filter, sorted or not (migrations 0003 and 0014). Keeping them current
+ * row by row makes a 466,693-row import write 24 s instead of 2 s, and deactivating the whole
+ * catalog 3.3 s instead of 2.5 s, so large writes drop them and rebuild them once afterwards.
+ * Until the rebuild finishes, filters and sorts still answer correctly, only by reading the table.
  */
 export const SEARCH_INDEXES = [
   { name: "products_sku_search", definition: "USING gin (sku gin_trgm_ops)" },
@@ -21,6 +22,11 @@ export const SEARCH_INDEXES = [
   { name: "products_by_name", definition: "(name COLLATE catalog_order, id) INCLUDE (active)" },
   { name: "products_by_created", definition: "(created_at, id) INCLUDE (active)" },
   { name: "products_by_updated", definition: "(updated_at, id) INCLUDE (active)" },
+  { name: "products_inactive", definition: "(id) WHERE NOT active" },
+  { name: "products_inactive_by_sku", definition: "(sku COLLATE catalog_order, id) WHERE NOT active" },
+  { name: "products_inactive_by_name", definition: "(name COLLATE catalog_order, id) WHERE NOT active" },
+  { name: "products_inactive_by_created", definition: "(created_at, id) WHERE NOT active" },
+  { name: "products_inactive_by_updated", definition: "(updated_at, id) WHERE NOT active" },
 ] as const;
 
 /**
