@@ -116,6 +116,10 @@ async function rebuild(pool: pg.Pool, client: pg.PoolClient, log: Logger, stop?:
   stop?.addEventListener("abort", cancel, { once: true });
   await client.query("SET maintenance_work_mem = '256MB'");
   try {
+    // A write this large leaves the planner's picture of the table behind (none at all after a
+    // first import) until autovacuum comes round, a minute or more later; meanwhile a filter most
+    // products match is read through the trigram index instead of the first ids (9 ms, not 0.2).
+    await client.query("ANALYZE products");
     for (const name of await unusableSearchIndexes(kyselyOn(client))) {
       const { definition } = SEARCH_INDEXES.find((index) => index.name === name)!;
       // An interrupted concurrent build leaves an INVALID index behind; it has to go first.
