@@ -6,7 +6,6 @@ import { ProductNotFound } from "./product-errors.js";
 import {
   bulkDeleteInput,
   bulkUpdateInput,
-  hasFilter,
   productFilters,
   productCreateInput,
   productIdInput,
@@ -14,8 +13,7 @@ import {
   productUpdateInput,
   toProductJson,
 } from "./product.schema.js";
-import { countTargeted, findProduct, listProducts } from "./products.table.js";
-import { productCount } from "./catalog-counts.table.js";
+import { countProducts, findProduct, listProducts } from "./products.table.js";
 
 export const productsRouter = router({
   list: publicProcedure.input(productListInput.default({ page: 1, pageSize: 50 })).query(async ({ ctx, input }) => {
@@ -23,9 +21,7 @@ export const productsRouter = router({
     return { items: items.map(toProductJson), total, totalExact, page: input.page, pageSize: input.pageSize };
   }),
   /** How many products the filters match, exactly (the list's total stops counting at 10,000). */
-  count: publicProcedure.input(productFilters.default({})).query(async ({ ctx, input }) => ({
-    count: hasFilter(input) ? (await countTargeted(ctx.db, { filter: input })).matched : await productCount(ctx.db),
-  })),
+  count: publicProcedure.input(productFilters.default({})).query(async ({ ctx, input }) => ({ count: await countProducts(ctx.db, input) })),
   get: publicProcedure.input(productIdInput).query(async ({ ctx, input }) => {
     const row = await findProduct(ctx.db, input.id);
     if (!row) throw new ProductNotFound(input.id);

@@ -71,13 +71,24 @@ async function countMatching(db: Kysely<Database>, filters: ProductListInput, al
     return count > COUNT_BOUND ? { total: COUNT_BOUND, totalExact: false } : { total: count, totalExact: true };
   }
   if (filters.active === undefined) return { total: all, totalExact: true };
-  // Inactive products are few and have their own index; the active ones are all the others.
+  return { total: await countWithFlag(db, filters.active, all), totalExact: true };
+}
+
+/** Inactive products are few and have their own index; the active ones are all the others. */
+async function countWithFlag(db: Kysely<Database>, active: boolean, all: number): Promise<number> {
   const { count } = await db
     .selectFrom("products")
     .select((eb) => eb.fn.countAll<string>().as("count"))
     .where("active", "=", false)
     .executeTakeFirstOrThrow();
-  return { total: filters.active ? all - Number(count) : Number(count), totalExact: true };
+  return active ? all - Number(count) : Number(count);
+}
+
+/** How many products the filters match, exactly: past the list's COUNT_BOUND too. */
+export async function countProducts(db: Kysely<Database>, filters: ProductFilters): Promise<number> {
+  if (textFilters(filters).length > 0) return (await countTargeted(db, { filter: filters })).matched;
+  const all = await productCount(db);
+  return filters.active === undefined ? all : countWithFlag(db, filters.active, all);
 }
 
 /**

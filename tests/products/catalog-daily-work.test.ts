@@ -286,6 +286,8 @@ describe("products.count", () => {
     expect(list).toMatchObject({ total: 10_000, totalExact: false });
     expect(await app.api.products.count.query({ sku: "bulk" })).toEqual({ count: 10_050 });
     expect(await app.api.products.count.query({ sku: "bulk", active: false })).toEqual({ count: 1_005 });
+    expect(await app.api.products.count.query({ active: false })).toEqual({ count: 1_005 });
+    expect(await app.api.products.count.query({ active: true })).toEqual({ count: 9_045 });
     expect(await app.api.products.count.query({})).toEqual({ count: 10_050 });
     expect(await app.api.products.count.query({ name: "   " })).toEqual({ count: 10_050 });
   });
