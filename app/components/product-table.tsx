@@ -1,9 +1,9 @@
-import { Link, useFetcher, useNavigation } from "@remix-run/react";
-import { useEffect, type MouseEvent } from "react";
+import { Link, useFetcher } from "@remix-run/react";
+import type { MouseEvent } from "react";
 import { BulkToolbar, BULK_FORM } from "~/components/bulk-toolbar";
 import { LastChange } from "~/components/last-change";
-import { BULK_DIALOG_PATH } from "~/lib/bulk-actions";
 import { listQuery, productDialogHref, productsHref, SORT_LABELS, type ListState } from "~/lib/product-filters";
+import { useClearAfterBulk } from "~/lib/use-clear-after-bulk";
 import { useRowSelection } from "~/lib/use-row-selection";
 import type { ProductJson, ProductSort } from "../../server/products/product.schema";
 
@@ -25,13 +25,7 @@ export interface ProductTableProps {
 export function ProductTable({ items, filenames, state, search, total, totalExact }: ProductTableProps) {
   const ids = items.map((product) => product.id);
   const selection = useRowSelection(ids, listQuery(state));
-  // Once the bulk dialog submits, the rows it acted on are done with.
-  const navigation = useNavigation();
-  const bulkSubmitted =
-    navigation.state === "submitting" && navigation.formMethod === "POST" && navigation.formAction?.startsWith(BULK_DIALOG_PATH) === true;
-  useEffect(() => {
-    if (bulkSubmitted) selection.clear();
-  }, [bulkSubmitted, selection.clear]);
+  useClearAfterBulk(selection.clear);
   return (
     <div onKeyDown={selection.onKeys} onKeyUp={selection.onKeys}>
       <BulkToolbar selection={selection} state={state} pageCount={items.length} total={total} totalExact={totalExact} />

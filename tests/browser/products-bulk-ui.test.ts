@@ -4,6 +4,7 @@ import type { Browser, Page } from "playwright-core";
 import { apiClient, type ApiClient } from "../support/api-client.js";
 import { startAppProcess, type AppProcess } from "../support/app-process.js";
 import { createTestDatabase } from "../support/test-database.js";
+import { holdCatalogLock } from "../support/catalog-lock.js";
 import { cspViolations, launchBrowser } from "../support/browser.js";
 
 let server: AppProcess;
@@ -11,12 +12,14 @@ let api: ApiClient;
 let browser: Browser;
 let page: Page;
 let seedImportId: string;
+let databaseUrl: string;
 
 // SKU-key order puts wc-item-10 before wc-item-2; the sort compares the numbers as numbers.
 const SKUS = Array.from({ length: 12 }, (_, i) => `wc-item-${i + 1}`);
 
 beforeAll(async () => {
-  server = await startAppProcess({ DATABASE_URL: await createTestDatabase() });
+  databaseUrl = await createTestDatabase();
+  server = await startAppProcess({ DATABASE_URL: databaseUrl });
   api = apiClient(server.url);
   const hats = Array.from({ length: 60 }, (_, i) => `hat-${String(i).padStart(2, "0")},Wool hat ${i},Warm,yes`);
   const items = SKUS.map((sku, i) => `${sku},Item ${String.fromCharCode(97 + ((i * 5) % 12))},Plain,yes`);
@@ -85,6 +88,32 @@ it("selects three rows (click, then Shift+click) and deactivates them after a co
   expect(await page.getByRole("switch", { name: "wc-item-5 active" }).getAttribute("aria-checked")).toBe("true");
   const changed = await api.api.products.list.query({ sku: "wc-item-3" });
   expect(changed.items[0]!.lastChange.kind).toBe("bulk");
+});
+
+it("keeps the rows ticked when the action is refused, to try again, and clears them once it is done", { timeout: 60_000 }, async () => {
+  await page.goto(`${server.url}/products?sku=wc-item&sort=sku`);
+  await page.getByLabel("Select wc-item-6", { exact: true }).click();
+  await page.getByLabel("Select wc-item-7", { exact: true }).click();
+  // An import being applied holds the catalog longer than a bulk action waits for it (15 s).
+  const importApplying = await holdCatalogLock(databaseUrl);
+  try {
+    await page.getByRole("button", { name: "Deactivate…" }).click();
+    await dialog().getByRole("button", { name: "Deactivate 2 products" }).click();
+    await expect.poll(toast, { timeout: 30_000 }).toContain("The catalog is busy");
+    expect(await page.locator(".selection-status").textContent()).toContain("2 selected");
+    expect(await page.getByRole("switch", { name: "wc-item-6 active" }).getAttribute("aria-checked")).toBe("true");
+  } finally {
+    await importApplying.release();
+  }
+  await page.getByRole("button", { name: "Deactivate…" }).click();
+  await dialog().getByRole("button", { name: "Deactivate 2 products" }).click();
+  await expect.poll(toast).toContain("Deactivated 2 products.");
+  expect(await page.locator(".selection-status").textContent()).toContain("None selected");
+  expect(await page.getByRole("switch", { name: "wc-item-6 active" }).getAttribute("aria-checked")).toBe("false");
+  // The tests below expect these two active.
+  const changed = await api.api.products.list.query({ sku: "wc-item-", active: false, sort: "sku" });
+  const ids = changed.items.filter((item) => ["wc-item-6", "wc-item-7"].includes(item.sku)).map((item) => item.id);
+  await api.api.products.bulkUpdate.mutate({ ids, set: { active: true } });
 });
 
 it("works from the keyboard: / focuses the filter, Enter applies it, Space and Shift+Space select", async () => {
