@@ -86,7 +86,13 @@ async function countWithFlag(db: Kysely<Database>, active: boolean, all: number)
 
 /** How many products the filters match, exactly: past the list's COUNT_BOUND too. */
 export async function countProducts(db: Kysely<Database>, filters: ProductFilters): Promise<number> {
-  if (textFilters(filters).length > 0) return (await countTargeted(db, { filter: filters })).matched;
+  if (textFilters(filters).length > 0) {
+    const { count } = await filtered(
+      db.selectFrom("products").select((eb) => eb.fn.countAll<string>().as("count")),
+      filters,
+    ).executeTakeFirstOrThrow();
+    return Number(count);
+  }
   const all = await productCount(db);
   return filters.active === undefined ? all : countWithFlag(db, filters.active, all);
 }
