@@ -10,6 +10,18 @@ export const meta: MetaFunction = () => [{ title: "Imports · Product Importer" 
 
 const PAGE_SIZE = 25;
 
+/** The history's column headings; on a phone each row is a card that repeats them beside its values. */
+const HISTORY_COLUMNS = {
+  file: "File",
+  size: "Size",
+  status: "Status",
+  created: "Created",
+  updated: "Updated",
+  rejected: "Rejected",
+  started: "Started",
+  duration: "Duration",
+} as const;
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const page = pageFromUrl(request.url);
   const [history, mappings] = await pageData(() =>
@@ -30,40 +42,46 @@ export default function ImportsPage() {
           <p className="empty">No imports yet. Upload a CSV above to bring your catalog in.</p>
         ) : (
           <div className="table-scroll">
-            <table>
+            <table className="stack-on-phone">
               <thead>
                 <tr>
-                  <th scope="col">File</th>
-                  <th scope="col">Size</th>
-                  <th scope="col">Status</th>
+                  <th scope="col">{HISTORY_COLUMNS.file}</th>
+                  <th scope="col">{HISTORY_COLUMNS.size}</th>
+                  <th scope="col">{HISTORY_COLUMNS.status}</th>
                   <th scope="col" className="num">
-                    Created
+                    {HISTORY_COLUMNS.created}
                   </th>
                   <th scope="col" className="num">
-                    Updated
+                    {HISTORY_COLUMNS.updated}
                   </th>
                   <th scope="col" className="num">
-                    Rejected
+                    {HISTORY_COLUMNS.rejected}
                   </th>
-                  <th scope="col">Started</th>
-                  <th scope="col">Duration</th>
+                  <th scope="col">{HISTORY_COLUMNS.started}</th>
+                  <th scope="col">{HISTORY_COLUMNS.duration}</th>
                 </tr>
               </thead>
               <tbody>
                 {history.items.map((item) => (
                   <tr key={item.id}>
-                    <td>
+                    <td className="wide" data-label={HISTORY_COLUMNS.file}>
                       <Link to={`/imports/${item.id}`}>{item.filename}</Link>
                     </td>
-                    <td>{formatBytes(item.sizeBytes)}</td>
-                    <td>
+                    <td data-label={HISTORY_COLUMNS.size}>{formatBytes(item.sizeBytes)}</td>
+                    <td data-label={HISTORY_COLUMNS.status}>
                       <StatusBadge status={item.status} />
                     </td>
-                    <td className="num">{formatCount(item.createdCount)}</td>
-                    <td className="num">{formatCount(item.updatedCount)}</td>
-                    <td className="num">{formatCount(item.errorCount)}</td>
-                    <td>{formatDateTime(item.startedAt ?? item.createdAt)}</td>
-                    <td>{durationBetween(item.createdAt, item.finishedAt)}</td>
+                    <td className="num" data-label={HISTORY_COLUMNS.created}>
+                      {formatCount(item.createdCount)}
+                    </td>
+                    <td className="num" data-label={HISTORY_COLUMNS.updated}>
+                      {formatCount(item.updatedCount)}
+                    </td>
+                    <td className="num" data-label={HISTORY_COLUMNS.rejected}>
+                      {formatCount(item.errorCount)}
+                    </td>
+                    <td data-label={HISTORY_COLUMNS.started}>{formatDateTime(item.startedAt ?? item.createdAt)}</td>
+                    <td data-label={HISTORY_COLUMNS.duration}>{durationBetween(item.createdAt, item.finishedAt)}</td>
                   </tr>
                 ))}
               </tbody>

@@ -11,6 +11,16 @@ export const meta: MetaFunction = () => [{ title: "Deliveries · Webhooks · Pro
 
 const PAGE_SIZE = 50;
 
+/** The delivery log's column headings; on a phone each attempt is a card that repeats them beside its values. */
+const DELIVERY_COLUMNS = {
+  event: "Event",
+  time: "Time",
+  attempt: "Attempt",
+  status: "Status",
+  latency: "Latency",
+  answer: "Error / response",
+} as const;
+
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const id = params.id ?? "";
   if (!isId(id)) throw new Response(`There is no webhook ${id}.`, { status: 404, statusText: "Not Found" });
@@ -84,16 +94,16 @@ export default function DeliveriesPage() {
           <p className="empty">Nothing has been sent to this endpoint yet. Press Test on the webhooks page to send a test event.</p>
         ) : (
           <div className="table-scroll">
-            <table>
+            <table className="stack-on-phone">
               <caption className="visually-hidden">Delivery attempts, newest first</caption>
               <thead>
                 <tr>
-                  <th scope="col">Event</th>
-                  <th scope="col">Time</th>
-                  <th scope="col">Attempt</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Latency</th>
-                  <th scope="col">Error / response</th>
+                  <th scope="col">{DELIVERY_COLUMNS.event}</th>
+                  <th scope="col">{DELIVERY_COLUMNS.time}</th>
+                  <th scope="col">{DELIVERY_COLUMNS.attempt}</th>
+                  <th scope="col">{DELIVERY_COLUMNS.status}</th>
+                  <th scope="col">{DELIVERY_COLUMNS.latency}</th>
+                  <th scope="col">{DELIVERY_COLUMNS.answer}</th>
                   <th scope="col">
                     <span className="visually-hidden">Actions</span>
                   </th>
@@ -102,19 +112,19 @@ export default function DeliveriesPage() {
               <tbody>
                 {deliveries.items.map((delivery) => (
                   <tr key={delivery.id}>
-                    <td>
+                    <td className="wide" data-label={DELIVERY_COLUMNS.event}>
                       <code>{delivery.eventType}</code>
                       <div className="hint">{delivery.eventId}</div>
                     </td>
-                    <td>{formatDateTime(delivery.createdAt)}</td>
-                    <td>{delivery.attempt}</td>
-                    <td>
+                    <td data-label={DELIVERY_COLUMNS.time}>{formatDateTime(delivery.createdAt)}</td>
+                    <td data-label={DELIVERY_COLUMNS.attempt}>{delivery.attempt}</td>
+                    <td data-label={DELIVERY_COLUMNS.status}>
                       <span className={`badge ${delivery.statusCode !== null && delivery.statusCode < 300 ? "badge-completed" : "badge-failed"}`}>
                         {delivery.statusCode ?? "—"}
                       </span>
                     </td>
-                    <td>{delivery.latencyMs !== null ? `${delivery.latencyMs} ms` : "—"}</td>
-                    <td className="full-text">
+                    <td data-label={DELIVERY_COLUMNS.latency}>{delivery.latencyMs !== null ? `${delivery.latencyMs} ms` : "—"}</td>
+                    <td className="full-text wide" data-label={DELIVERY_COLUMNS.answer}>
                       {delivery.error ? <span className="error">{delivery.error}</span> : null}
                       {delivery.responseBody ? <pre className="response-body">{delivery.responseBody}</pre> : null}
                       {delivery.requestHeaders ? (
@@ -125,7 +135,7 @@ export default function DeliveriesPage() {
                         </details>
                       ) : null}
                     </td>
-                    <td>
+                    <td className="wide">
                       <Form method="post">
                         <input type="hidden" name="deliveryId" value={delivery.id} />
                         <button type="submit" className="button">

@@ -14,7 +14,8 @@ import { createTestDatabase } from "../support/test-database.js";
 /**
  * Every page usable on a 390 px phone without sideways scrolling: each page of app/routes is loaded
  * at 390 × 844 with realistic data (long SKUs, names, URLs) and fails, naming the elements, when
- * anything reaches past the screen's edge. /products is photographed for the README.
+ * anything reaches past the screen's edge, or when a list scrolls sideways inside its box (only the
+ * mapping step's preview of the file's columns may). /products is photographed for the README.
  */
 
 const PHONE = { width: 390, height: 844 };
@@ -217,7 +218,7 @@ interface Overflow {
   offenders: { element: string; right: number; left: number; width: number; text: string; inDialog: boolean; widestInside: string | null }[];
   /** A modal dialog whose own content scrolls sideways. */
   dialogs: { element: string; scrollWidth: number; clientWidth: number }[];
-  /** Boxes that scroll sideways inside the page (a wide table in its scroller): allowed, reported. */
+  /** Boxes that scroll sideways inside the page (a wide table in its scroller): only SCROLLS_BY_NATURE may. */
   scrollers: { element: string; scrollWidth: number; clientWidth: number }[];
 }
 
@@ -312,6 +313,12 @@ function problemsOf(page: string, overflow: Overflow): string[] {
   }
   return problems;
 }
+
+/**
+ * The boxes that may scroll sideways inside the page: the mapping step's preview shows the file's own
+ * columns, as many as the file has. Every other list must fit the screen (cards on a phone).
+ */
+const SCROLLS_BY_NATURE = ["div.table-scroll.preview"];
 
 interface PhonePage {
   /** The route file and what the page shows, for the failure message. */
@@ -411,10 +418,13 @@ it.each(PAGES)("$name: fits 390 px without sideways scrolling", async ({ name, p
       await settle(page);
     }
     const overflow = await page.evaluate(measureOverflow, PHONE.width);
-    for (const scroller of overflow.scrollers) {
-      console.info(`${pathOf()}: ${scroller.element} scrolls sideways inside the page (${scroller.scrollWidth} px in ${scroller.clientWidth} px)`);
-    }
-    expect(problemsOf(`${pathOf()} (${name})`, overflow)).toEqual([]);
+    const scrolling = overflow.scrollers
+      .filter((scroller) => !SCROLLS_BY_NATURE.some((allowed) => scroller.element.includes(allowed)))
+      .map(
+        (scroller) =>
+          `${pathOf()} (${name}): ${scroller.element} scrolls sideways inside the page (${scroller.scrollWidth} px in ${scroller.clientWidth} px)`,
+      );
+    expect([...problemsOf(`${pathOf()} (${name})`, overflow), ...scrolling]).toEqual([]);
   } finally {
     await page.close();
   }
