@@ -167,9 +167,9 @@ async function main() {
       const first = await activateAll();
       console.log(`products.bulkUpdate, all → active true (setup): ${count(first.updated)} updated in ${ms(first.took)}`);
 
-      // Each timed whole-catalog write starts after a CHECKPOINT, ours and the floors alike: otherwise
-      // it also pays for flushing the pages its setup dirtied (the floor copies, the reactivation),
-      // and the first run took 3.7–4.2 s where the others took 2.4–3.0 s.
+      // Each timed whole-catalog write starts after a CHECKPOINT, ours and the floors alike, so none
+      // pays for flushing the pages its setup dirtied (the floor copies, the reactivation). The first
+      // run stays the slow one with it too (3.3–3.5 s against 2.4–2.7 s, 2026-12-03).
       // Two raw Postgres floors, measured in the same runs: the same rows in a plain table,
       // deactivated by one bare UPDATE (no lock, no count, no event, no index to drop). The first
       // has only its primary key; the second also the SKU-uniqueness index, which every product's
