@@ -30,7 +30,7 @@ export function ProductTable({ items, filenames, state, search, total, totalExac
     <div onKeyDown={selection.onKeys} onKeyUp={selection.onKeys}>
       <BulkToolbar selection={selection} state={state} pageCount={items.length} total={total} totalExact={totalExact} />
       <div className="table-scroll product-cards">
-        <table className="products">
+        <table className="products stack-on-phone">
           <thead>
             <tr>
               <th scope="col" className="select">
