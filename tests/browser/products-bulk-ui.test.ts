@@ -170,6 +170,8 @@ it("selects every product matching the filters, beyond the page, and deletes the
   expect(await page.locator(".selection-status").textContent()).toContain("All 60 matching selected");
   await page.getByRole("button", { name: "Delete…" }).click();
   expect(await dialog().getByRole("heading").textContent()).toBe("Delete 60 products?");
+  // Escape closes a dialog once it is shown modally (after hydration), not while it is still the server's markup.
+  await expect.poll(() => dialog().evaluate((element) => element.matches(":modal"))).toBe(true);
   await page.keyboard.press("Escape");
   await expect.poll(() => dialog().count()).toBe(0);
   expect(await page.locator(".selection-status").textContent()).toContain("All 60 matching selected");
