@@ -182,6 +182,32 @@ it("selects every product matching the filters, beyond the page, and deletes the
   expect((await api.api.products.list.query({})).total).toBe(12);
 });
 
+it("opens the dialog again when asked while the one just closed is still going back to the list", async () => {
+  await page.goto(`${server.url}/products?sku=wc-item&size=25`);
+  await page.getByLabel("Select wc-item-3", { exact: true }).check();
+  await page.getByRole("button", { name: "Deactivate…" }).click();
+  await expect.poll(() => dialog().evaluate((element) => element.matches(":modal"))).toBe(true);
+  // Hold the list's data so the way back is still under way when the button is pressed again.
+  let releaseList = () => {};
+  const listHeld = new Promise<void>((resolve) => (releaseList = resolve));
+  await page.route(
+    (url) => url.pathname === "/products.data",
+    async (route) => {
+      await listHeld;
+      await route.continue();
+    },
+  );
+  await page.keyboard.press("Escape");
+  await page.getByRole("button", { name: "Deactivate…" }).click();
+  await expect.poll(() => dialog().getByRole("heading").textContent()).toBe("Deactivate 1 product?");
+  await expect.poll(() => dialog().evaluate((element) => element.matches(":modal"))).toBe(true);
+  // The held request was given up when the dialog opened again; nothing is left to answer it.
+  await page.unrouteAll({ behavior: "ignoreErrors" });
+  releaseList();
+  await page.keyboard.press("Escape");
+  await expect.poll(() => dialog().count()).toBe(0);
+});
+
 it("acts on ticked rows before JavaScript loads: the dialog is a page of its own and the form posts", async () => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const plain = await context.newPage();
