@@ -18,22 +18,28 @@ export interface PaginationProps {
   param?: string;
   /** Offers these page sizes (the `size` parameter) when given. */
   pageSizes?: readonly number[];
+  /**
+   * The page (path and query) the links lead to; the current URL when not given. A list under one
+   * of its dialogs (`/products/bulk?…`) pages the list, not the dialog.
+   */
+  base?: string;
 }
 
 /** Previous / next links (and the page size, when offered) that keep every other query parameter. */
-export function Pagination({ total, page, pageSize, totalExact = true, fullPage = false, param = "page", pageSizes }: PaginationProps) {
+export function Pagination({ total, page, pageSize, totalExact = true, fullPage = false, param = "page", pageSizes, base }: PaginationProps) {
   const location = useLocation();
+  const [pathname, search = ""] = (base ?? `${location.pathname}${location.search}`).split("?");
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const hasNext = totalExact ? page < pages : fullPage;
   if (!pageSizes && page <= 1 && !hasNext) return null;
   const hrefFor = (target: number) => {
-    const params = new URLSearchParams(location.search);
+    const params = new URLSearchParams(search);
     params.set(param, String(target));
-    return `${location.pathname}?${params}`;
+    return `${pathname}?${params}`;
   };
   return (
     <nav className="pagination" aria-label="Pages">
-      {pageSizes ? <PageSize sizes={pageSizes} current={pageSize} param={param} /> : null}
+      {pageSizes ? <PageSize sizes={pageSizes} current={pageSize} param={param} action={pathname!} search={search} /> : null}
       {page > 1 ? <Link to={hrefFor(page - 1)}>← Previous</Link> : <span aria-hidden="true">← Previous</span>}
       <span>
         Page {formatCount(page)}
@@ -44,11 +50,22 @@ export function Pagination({ total, page, pageSize, totalExact = true, fullPage 
   );
 }
 
-function PageSize({ sizes, current, param }: { sizes: readonly number[]; current: number; param: string }) {
-  const location = useLocation();
-  const kept = [...new URLSearchParams(location.search)].filter(([key]) => key !== "size" && key !== param);
+function PageSize({
+  sizes,
+  current,
+  param,
+  action,
+  search,
+}: {
+  sizes: readonly number[];
+  current: number;
+  param: string;
+  action: string;
+  search: string;
+}) {
+  const kept = [...new URLSearchParams(search)].filter(([key]) => key !== "size" && key !== param);
   return (
-    <Form method="get" className="page-size">
+    <Form method="get" action={action} className="page-size">
       {kept.map(([key, value]) => (
         <input key={key} type="hidden" name={key} value={value} />
       ))}

@@ -1,5 +1,5 @@
 import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, Outlet, useLoaderData, useLocation } from "@remix-run/react";
+import { Link, Outlet, useLoaderData } from "@remix-run/react";
 import { Pagination } from "~/components/pagination";
 import { ProductFiltersForm } from "~/components/product-filters-form";
 import { ProductTable } from "~/components/product-table";
@@ -33,7 +33,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export default function ProductsPage() {
   const { list, state, filtered, catalogTotal, filenames } = useLoaderData<typeof loader>();
-  const { search } = useLocation();
+  // The list's own query, not the URL's: under the bulk dialog (`/products/bulk?intent=…&id=…`)
+  // the links still lead to the list and its other dialogs, without the dialog's parameters.
+  const search = listQuery(state);
   return (
     <>
       <div className="page-head">
@@ -66,6 +68,7 @@ export default function ProductsPage() {
           page={state.page}
           pageSize={state.pageSize}
           pageSizes={PAGE_SIZES}
+          base={productsHref(search)}
         />
       </section>
       <section className="panel danger-zone">

@@ -161,6 +161,26 @@ it("asks for DELETE to be typed before deleting every product, and says to selec
   expect(await dialog().getByRole("heading").textContent()).toBe("Nothing selected");
 });
 
+it("pages the list, not the dialog, from under a bulk dialog shown before JavaScript loads", async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const plain = await context.newPage();
+  const [first] = (await api.api.products.list.query({ sku: "hat" })).items;
+  await plain.goto(`${server.url}/products/bulk?sku=hat&size=25&intent=deactivate&id=${first!.id}`);
+  expect(await plain.locator("dialog[open] h2").textContent()).toBe("Deactivate 1 product?");
+  // The dialog is not modal without scripts: the list around it stays usable, and leads to the list.
+  await plain.getByRole("link", { name: "Next →" }).click();
+  await plain.waitForURL((url) => url.pathname === "/products");
+  expect(new URL(plain.url()).search).toBe("?sku=hat&size=25&page=2");
+  expect(await plain.locator("dialog[open]").count()).toBe(0);
+  await plain.goto(`${server.url}/products/bulk?sku=hat&size=25&intent=deactivate&id=${first!.id}`);
+  expect(await plain.getByRole("link", { name: "Add product" }).getAttribute("href")).toBe("/products/new?sku=hat&size=25");
+  await plain.getByLabel("Per page").selectOption("50");
+  await plain.getByRole("button", { name: "Show" }).click();
+  await plain.waitForURL((url) => url.pathname === "/products");
+  expect(new URL(plain.url()).search).toBe("?sku=hat&size=50");
+  await context.close();
+});
+
 it("selects every product matching the filters, beyond the page, and deletes them", async () => {
   await page.goto(`${server.url}/products?sku=hat&size=25`);
   expect(await total()).toBe("60 of 72 products match");
