@@ -33,10 +33,15 @@ const textFilters = (filters: ProductFilters) =>
     return text ? [contains(column, text)] : [];
   });
 
+/** The filters as conditions, for the list, the counts and the bulk actions alike. */
+const filterConditions = (filters: ProductFilters) => [
+  ...textFilters(filters),
+  ...(filters.active === undefined ? [] : [sql<boolean>`active = ${filters.active}`]),
+];
+
 export function filtered<O>(query: SelectQueryBuilder<Database, "products", O>, filters: ProductFilters) {
   let result = query;
-  for (const condition of textFilters(filters)) result = result.where(condition);
-  if (filters.active !== undefined) result = result.where("active", "=", filters.active);
+  for (const condition of filterConditions(filters)) result = result.where(condition);
   return result;
 }
 
@@ -177,8 +182,7 @@ export async function truncateProducts(db: Kysely<Database>): Promise<void> {
 /** The products a bulk action is aimed at: its ids, or every product its filter matches. */
 function targetCondition(target: BulkTarget) {
   if (target.ids) return sql<boolean>`id = ANY(${target.ids}::bigint[])`;
-  const filters = target.filter ?? {};
-  const conditions = [...textFilters(filters), ...(filters.active === undefined ? [] : [sql<boolean>`active = ${filters.active}`])];
+  const conditions = filterConditions(target.filter ?? {});
   return conditions.length > 0 ? sql<boolean>`${sql.join(conditions, sql` AND `)}` : sql<boolean>`true`;
 }
 
