@@ -1,4 +1,4 @@
-import { Form, Link, useLocation } from "@remix-run/react";
+import { Form, Link, useLocation, useResolvedPath } from "@remix-run/react";
 import { formatCount } from "~/lib/format";
 
 export function pageFromUrl(url: string, param = "page"): number {
@@ -19,8 +19,8 @@ export interface PaginationProps {
   /** Offers these page sizes (the `size` parameter) when given. */
   pageSizes?: readonly number[];
   /**
-   * The page (path and query) the links lead to; the current URL when not given. A list under one
-   * of its dialogs (`/products/bulk?…`) pages the list, not the dialog.
+   * The page (path and query) the links lead to. Without it, the path of the route rendering the
+   * list (not of a dialog open over it, `/imports/5/undo`) with the current query.
    */
   base?: string;
 }
@@ -28,7 +28,9 @@ export interface PaginationProps {
 /** Previous / next links (and the page size, when offered) that keep every other query parameter. */
 export function Pagination({ total, page, pageSize, totalExact = true, fullPage = false, param = "page", pageSizes, base }: PaginationProps) {
   const location = useLocation();
-  const [pathname, search = ""] = (base ?? `${location.pathname}${location.search}`).split("?");
+  // "." is the route this list belongs to: a dialog open over it (a child route) is not paged.
+  const listPath = useResolvedPath(".").pathname;
+  const { pathname, search } = base ? new URL(base, "http://list") : { pathname: listPath, search: location.search };
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const hasNext = totalExact ? page < pages : fullPage;
   if (!pageSizes && page <= 1 && !hasNext) return null;
@@ -39,7 +41,7 @@ export function Pagination({ total, page, pageSize, totalExact = true, fullPage 
   };
   return (
     <nav className="pagination" aria-label="Pages">
-      {pageSizes ? <PageSize sizes={pageSizes} current={pageSize} param={param} action={pathname!} search={search} /> : null}
+      {pageSizes ? <PageSize sizes={pageSizes} current={pageSize} param={param} action={pathname} search={search} /> : null}
       {page > 1 ? <Link to={hrefFor(page - 1)}>← Previous</Link> : <span aria-hidden="true">← Previous</span>}
       <span>
         Page {formatCount(page)}

@@ -118,6 +118,23 @@ it("fits a 390 px phone: the review page does not scroll sideways", async () => 
   await page.close();
 });
 
+it("pages the rejected rows, not the undo dialog, from under that dialog shown before JavaScript loads", async () => {
+  const api = apiClient(server.url);
+  // One row to undo and 60 the import rejects (no name): two pages of rejected rows.
+  const nameless = Array.from({ length: 60 }, (_, i) => `nameless-${i},,No name,yes`);
+  const { body } = await api.uploadCsv(`sku,name,description,active\nu-1,Undo me,Fine,yes\n${nameless.join("\n")}\n`, "with-rejects.csv");
+  expect((await api.waitForImport(body.id)).errorCount).toBe(60);
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const plain = await context.newPage();
+  await plain.goto(`${server.url}/imports/${body.id}/undo`);
+  expect(await plain.locator("dialog[open] h2").textContent()).toBe("Undo the import of with-rejects.csv?");
+  await plain.getByRole("link", { name: "Next →" }).click();
+  await plain.waitForURL((url) => url.pathname === `/imports/${body.id}`);
+  expect(new URL(plain.url()).search).toBe("?errorsPage=2");
+  expect(await plain.locator("dialog[open]").count()).toBe(0);
+  await context.close();
+});
+
 it("runs under the Content-Security-Policy without a single refusal", () => {
   expect(cspViolations(browser)).toEqual([]);
 });
