@@ -189,7 +189,10 @@ export interface WebhookDeliveriesTable {
 export interface ColumnMappingsTable {
   id: Generated<string>;
   header: string[];
+  /** The header as compared (its normalized names, in order); not indexed: a wide header is longer than an index entry may be. */
   header_key: string;
+  /** SHA-256 of `header_key` (UTF-8): the unique key, one mapping per header. */
+  header_hash: Buffer;
   mapping: ColumnType<Record<string, string>, string, string>;
   profile: string | null;
   created_at: ColumnType<Date, never, never>;

@@ -1,3 +1,4 @@
+import { HeaderColumns } from "./header-columns.js";
 import { normalizeHeaderName, TARGET_FIELDS, type ColumnMapping, type TargetField } from "./target-fields.js";
 
 /**
@@ -67,22 +68,27 @@ const BY_SYNONYM = new Map<string, TargetField>(
   TARGET_FIELDS.flatMap((field) => SYNONYMS[field].map((name) => [normalizeHeaderName(name), field] as const)),
 );
 
+/** Each field's synonyms as compared, each once: looked up in the header rather than the header scanned for them. */
+const SYNONYMS_AS_COMPARED = Object.fromEntries(
+  TARGET_FIELDS.map((field) => [field, [...BY_SYNONYM].filter(([, meant]) => meant === field).map(([name]) => name)]),
+) as Record<TargetField, string[]>;
+
 /**
  * Each field's column by name: a column named exactly like the field first, else one unambiguous
  * synonym. A field two columns could equally be is left out (and named in `ambiguous`).
  */
-export function matchHeaderNames(header: string[]): { mapping: ColumnMapping; ambiguous: TargetField[] } {
+export function matchHeaderNames(header: HeaderColumns | readonly string[]): { mapping: ColumnMapping; ambiguous: TargetField[] } {
+  const columns = HeaderColumns.of(header);
   const mapping: ColumnMapping = {};
   const ambiguous: TargetField[] = [];
-  const names = header.map(normalizeHeaderName);
   for (const field of TARGET_FIELDS) {
-    const exact = header.filter((_, i) => names[i] === field);
-    if (exact.length) {
-      mapping[field] = exact[0];
+    const [exact] = columns.named(field);
+    if (exact !== undefined) {
+      mapping[field] = columns.header[exact];
       continue;
     }
-    const synonyms = header.filter((_, i) => BY_SYNONYM.get(names[i]!) === field);
-    if (synonyms.length === 1) mapping[field] = synonyms[0];
+    const synonyms = SYNONYMS_AS_COMPARED[field].flatMap((name) => columns.named(name));
+    if (synonyms.length === 1) mapping[field] = columns.header[synonyms[0]!];
     else if (synonyms.length > 1) ambiguous.push(field);
   }
   return { mapping, ambiguous };

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
 import type { ProfileId } from "./profiles.js";
@@ -5,23 +6,39 @@ import type { SavedMapping } from "./resolve-columns.js";
 import { normalizeHeaderName, type ColumnMapping } from "./target-fields.js";
 
 /** The header as compared: its normalized names, in order. */
-export const headerKey = (header: string[]) => header.map(normalizeHeaderName).join("\u001f");
+export const headerKey = (header: readonly string[]) => header.map(normalizeHeaderName).join("\u001f");
+
+/**
+ * A header's key and the key's SHA-256, which is what saved mappings are unique on: an index entry
+ * holds at most about 2.7 KB, less than the key of a header a few hundred columns wide.
+ */
+function keyed(header: readonly string[]) {
+  const key = headerKey(header);
+  return { header_key: key, header_hash: createHash("sha256").update(key, "utf8").digest() };
+}
 
 export async function findSavedMapping(db: Kysely<Database>, header: string[]): Promise<(SavedMapping & { id: string }) | undefined> {
+  const { header_key, header_hash } = keyed(header);
   const row = await db
     .selectFrom("column_mappings")
     .select(["id", "mapping", "profile"])
-    .where("header_key", "=", headerKey(header))
+    .where("header_hash", "=", header_hash)
+    .where("header_key", "=", header_key)
     .executeTakeFirst();
   return row ? { id: row.id, mapping: row.mapping as ColumnMapping, profile: row.profile as ProfileId | null } : undefined;
 }
 
-/** Remembers (or replaces) the mapping for this header. */
+/** Remembers (or replaces) the mapping for this header, however wide. */
 export async function saveMapping(db: Kysely<Database>, header: string[], mapping: ColumnMapping, profile: ProfileId | null): Promise<void> {
+  const key = keyed(header);
   await db
     .insertInto("column_mappings")
-    .values({ header, header_key: headerKey(header), mapping: JSON.stringify(mapping), profile })
-    .onConflict((oc) => oc.column("header_key").doUpdateSet({ header, mapping: JSON.stringify(mapping), profile, last_used_at: sql`now()` }))
+    .values({ header, ...key, mapping: JSON.stringify(mapping), profile })
+    .onConflict((oc) =>
+      oc
+        .column("header_hash")
+        .doUpdateSet({ header, header_key: key.header_key, mapping: JSON.stringify(mapping), profile, last_used_at: sql`now()` }),
+    )
     .execute();
 }
 
@@ -34,7 +51,12 @@ export async function touchMapping(db: Kysely<Database>, id: string): Promise<vo
 }
 
 export function listMappings(db: Kysely<Database>) {
-  return db.selectFrom("column_mappings").selectAll().orderBy("last_used_at", "desc").orderBy("id", "desc").execute();
+  return db
+    .selectFrom("column_mappings")
+    .select(["id", "header", "mapping", "profile", "created_at", "last_used_at"])
+    .orderBy("last_used_at", "desc")
+    .orderBy("id", "desc")
+    .execute();
 }
 
 export function deleteMappingRow(db: Kysely<Database>, id: string) {

@@ -1,4 +1,5 @@
-import { normalizeHeaderName, type TargetField } from "./target-fields.js";
+import { HeaderColumns } from "./header-columns.js";
+import type { TargetField } from "./target-fields.js";
 
 /**
  * The product exports people bring, as their platforms write them today (headers and values from
@@ -147,15 +148,16 @@ export function isProfileId(value: string): value is ProfileId {
 }
 
 /** The shape of `profile` this header is written in, if any. */
-export function shapeOf(profile: Profile, header: string[]): ProfileShape | undefined {
-  const names = new Set(header.map(normalizeHeaderName));
-  return profile.shapes.find((shape) => shape.required.every((name) => names.has(normalizeHeaderName(name))));
+export function shapeOf(profile: Profile, header: HeaderColumns | readonly string[]): ProfileShape | undefined {
+  const columns = HeaderColumns.of(header);
+  return profile.shapes.find((shape) => shape.required.every((name) => columns.has(name)));
 }
 
 /** The built-in profile (and shape) whose header this is. */
-export function detectProfile(header: string[]): { profile: Profile; shape: ProfileShape } | undefined {
+export function detectProfile(header: HeaderColumns | readonly string[]): { profile: Profile; shape: ProfileShape } | undefined {
+  const columns = HeaderColumns.of(header);
   for (const profile of Object.values(PROFILES)) {
-    const shape = shapeOf(profile, header);
+    const shape = shapeOf(profile, columns);
     if (shape) return { profile, shape };
   }
   return undefined;

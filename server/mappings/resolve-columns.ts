@@ -1,5 +1,6 @@
 import { ACTIVE_SPELLINGS, parseActive } from "../products/product-rules.js";
 import { Refusal } from "../refusal.js";
+import { HeaderColumns } from "./header-columns.js";
 import { matchHeaderNames } from "./header-matching.js";
 import {
   detectProfile,
@@ -49,22 +50,16 @@ export interface ResolvedColumns {
   /** Columns that tie several rows to one product (a platform's groups), when the profile has them. */
   groupBy: number | null;
   rowKind: { index: number; kinds: NonNullable<ProfileShape["rowKind"]>["kinds"]; variantName?: ProfileShape["variantName"] } | null;
-}
-
-/** The column the file has under `name`: exactly so, else the one whose name differs only in case and spacing. */
-function columnIndex(header: string[], name: string): number {
-  const exact = header.indexOf(name);
-  if (exact !== -1) return exact;
-  const wanted = normalizeHeaderName(name);
-  return header.findIndex((column) => normalizeHeaderName(column) === wanted);
+  /** The column under a name (a profile's `rejectRow` asks by name on every row): found as a mapping's columns are, or null. */
+  columnOf: (name: string) => number | null;
 }
 
 /** A mapping from a profile's shape: each field's first column the header has. */
-function profileMapping(shape: ProfileShape, header: string[]): ColumnMapping {
+function profileMapping(shape: ProfileShape, columns: HeaderColumns): ColumnMapping {
   const mapping: ColumnMapping = {};
   for (const field of TARGET_FIELDS) {
-    const found = shape.columns[field]?.map((name) => columnIndex(header, name)).find((index) => index !== -1);
-    if (found !== undefined) mapping[field] = header[found];
+    const found = shape.columns[field]?.map((name) => columns.indexOf(name)).find((index) => index !== -1);
+    if (found !== undefined) mapping[field] = columns.header[found];
   }
   return mapping;
 }
@@ -82,15 +77,24 @@ export interface Suggestion {
  * The mapping to use when the upload names none: a saved one for the same header, else a
  * built-in profile whose header this is, else the header's names and unambiguous synonyms.
  */
-export function suggestMapping(header: string[], saved: SavedMapping | undefined, choice: MappingChoice = {}): Suggestion {
+export function suggestMapping(header: HeaderColumns | readonly string[], saved: SavedMapping | undefined, choice: MappingChoice = {}): Suggestion {
+  const columns = HeaderColumns.of(header);
+  return suggest(columns, detectedUnlessChosen(columns, choice), saved, choice);
+}
+
+type Detected = ReturnType<typeof detectProfile>;
+
+/** The profile the header is written for, unless the upload named one (then it is not looked for). */
+const detectedUnlessChosen = (columns: HeaderColumns, choice: MappingChoice): Detected => (choice.profile ? undefined : detectProfile(columns));
+
+function suggest(columns: HeaderColumns, detected: Detected, saved: SavedMapping | undefined, choice: MappingChoice): Suggestion {
   const missing = (mapping: ColumnMapping) => REQUIRED_FIELDS.filter((field) => !mapping[field]);
   if (choice.profile) {
     const profile = PROFILES[choice.profile];
-    const shape = shapeOf(profile, header) ?? profile.shapes[0]!;
-    const mapping = choice.mapping ?? profileMapping(shape, header);
+    const shape = shapeOf(profile, columns) ?? profile.shapes[0]!;
+    const mapping = choice.mapping ?? profileMapping(shape, columns);
     return { mapping, source: choice.mapping ? "chosen" : "profile", profile, shape, missing: missing(mapping) };
   }
-  const detected = detectProfile(header);
   if (choice.mapping) {
     return {
       mapping: choice.mapping,
@@ -100,21 +104,21 @@ export function suggestMapping(header: string[], saved: SavedMapping | undefined
       missing: missing(choice.mapping),
     };
   }
-  if (saved && Object.values(saved.mapping).every((name) => name !== undefined && columnIndex(header, name) !== -1)) {
+  if (saved && Object.values(saved.mapping).every((name) => name !== undefined && columns.indexOf(name) !== -1)) {
     const profile = saved.profile ? PROFILES[saved.profile] : null;
     return {
       mapping: saved.mapping,
       source: "saved",
       profile,
-      shape: profile ? (shapeOf(profile, header) ?? null) : null,
+      shape: profile ? (shapeOf(profile, columns) ?? null) : null,
       missing: missing(saved.mapping),
     };
   }
   if (detected) {
-    const mapping = profileMapping(detected.shape, header);
+    const mapping = profileMapping(detected.shape, columns);
     return { mapping, source: "profile", ...detected, missing: missing(mapping) };
   }
-  const { mapping } = matchHeaderNames(header);
+  const { mapping } = matchHeaderNames(columns);
   return { mapping, source: "names", profile: null, shape: null, missing: missing(mapping) };
 }
 
@@ -170,29 +174,31 @@ const listed = (header: string[]) => header.map((name) => `"${name}"`).join(", "
  * column twice. The refusal carries the suggested mapping, so a caller can correct and retry.
  */
 export function resolveColumns(header: string[], choice: MappingChoice, saved: SavedMapping | undefined): ResolvedColumns {
-  const suggestion = suggestMapping(header, saved, choice);
+  // Each name normalised once and the profile looked for once: this runs on the request thread.
+  const columns = new HeaderColumns(header);
+  const detected = detectedUnlessChosen(columns, choice);
+  const suggestion = suggest(columns, detected, saved, choice);
   const { mapping, profile, shape } = suggestion;
   const refuse = (message: string) =>
     new Refusal("invalid", message, {
       field: "mapping",
-      extra: { suggestedMapping: suggestMapping(header, saved, { profile: choice.profile }).mapping, header },
+      extra: { suggestedMapping: suggest(columns, detected, saved, { profile: choice.profile }).mapping, header },
     });
   const index: Partial<Record<TargetField, number>> = {};
   const used = new Map<number, TargetField>();
   for (const field of TARGET_FIELDS) {
     const name = mapping[field];
     if (name === undefined) continue;
-    const at = columnIndex(header, name);
+    const at = columns.indexOf(name);
     if (at === -1) throw refuse(`mapping: ${field} names the column "${name}", which the file does not have (its columns: ${listed(header)}).`);
-    const twice = header.filter((column) => normalizeHeaderName(column) === normalizeHeaderName(header[at]!)).length > 1;
-    if (twice) throw refuse(`The header names the column "${header[at]!.trim().toLowerCase()}" twice.`);
+    if (columns.isNamedTwice(at)) throw refuse(`The header names the column "${header[at]!.trim().toLowerCase()}" twice.`);
     const other = used.get(at);
     if (other) throw refuse(`mapping: ${other} and ${field} both name the column "${header[at]}"; each field needs a column of its own.`);
     used.set(at, field);
     index[field] = at;
   }
   if (suggestion.missing.length) {
-    const found = header.map(normalizeHeaderName).join(", ") || "nothing";
+    const found = columns.normalized.join(", ") || "nothing";
     const missing = suggestion.missing;
     throw refuse(
       suggestion.source === "names"
@@ -207,6 +213,8 @@ export function resolveColumns(header: string[], choice: MappingChoice, saved: S
     }),
   ) as Record<TargetField, string>;
   const active = profile?.active ?? GENERIC_ACTIVE;
+  const columnOf = (name: string) => nonNegative(columns.indexOf(name));
+  const rowKindIndex = shape?.rowKind ? columnOf(shape.rowKind.column) : null;
   return {
     header,
     index: { sku: index.sku!, name: index.name!, description: index.description ?? null, active: index.active ?? null },
@@ -217,11 +225,9 @@ export function resolveColumns(header: string[], choice: MappingChoice, saved: S
     shape,
     readActive: profile ? (raw) => readWord(active, raw) : (raw) => parseActive(raw),
     activeSpellings: active.spellings,
-    groupBy: shape?.groupBy ? nonNegative(columnIndex(header, shape.groupBy)) : null,
-    rowKind:
-      shape?.rowKind && columnIndex(header, shape.rowKind.column) !== -1
-        ? { index: columnIndex(header, shape.rowKind.column), kinds: shape.rowKind.kinds, variantName: shape.variantName }
-        : null,
+    groupBy: shape?.groupBy ? columnOf(shape.groupBy) : null,
+    rowKind: shape?.rowKind && rowKindIndex !== null ? { index: rowKindIndex, kinds: shape.rowKind.kinds, variantName: shape.variantName } : null,
+    columnOf,
   };
 }
 
