@@ -3,6 +3,7 @@ import iconv from "iconv-lite";
 import { Readable, type Transform, type TransformCallback } from "node:stream";
 import type { Dialect } from "./dialect.js";
 import type { Refusal } from "../refusal.js";
+import { MAX_RECORD_CHARS } from "./file-limits.js";
 import { inBatches } from "./record-batches.js";
 import { unusableFile } from "./unusable-file.js";
 
@@ -11,9 +12,6 @@ export interface SourceRecord {
   line: number;
   fields: string[];
 }
-
-// Far above any valid row (the limits add up to ~400 KB of UTF-8), far below a memory problem.
-const MAX_RECORD_CHARS = 8 * 1024 * 1024;
 
 /** Travels down the stream after the last good record, so the consumer knows where it broke. */
 export class CsvParseFailure {
@@ -72,7 +70,7 @@ export class LineCounter {
       case "CSV_QUOTE_NOT_CLOSED":
         return unusableFile("a quoted field starts here and is never closed, so the file cannot be read", line);
       case "CSV_MAX_RECORD_SIZE":
-        return unusableFile("a record is longer than 8 MB; is this a CSV file?", line);
+        return unusableFile(`a record is longer than ${MAX_RECORD_CHARS / 1024 / 1024} MB; is this a CSV file?`, line);
       default:
         return unusableFile(`the CSV cannot be read (${failure.error.message})`, line);
     }

@@ -22,12 +22,14 @@ export interface OpenedFile {
   format: FileFormat;
   /** How a CSV file was read (null for a spreadsheet). */
   dialect: Dialect | null;
-  /** The spreadsheet's sheet that was read (null for CSV). */
-  sheet: SheetInfo | null;
-  /** The file's records with their line numbers, in batches. */
+  /** The spreadsheet's sheet being read (null for CSV, and for a workbook until `records` is read). */
+  sheet(): SheetInfo | null;
+  /** The file's records with their line numbers, in batches, read on this thread. */
   records: AsyncIterable<SourceRecord[]>;
   /** A CSV file's bytes (the sample included), for reading elsewhere instead of through `records`. */
   csv: { bytes: Readable; sample: Buffer; wholeFile: boolean } | null;
+  /** A workbook's temporary copy and the sheet asked for, for reading elsewhere instead of through `records`. */
+  workbook: { file: string; wantedSheet: string | undefined } | null;
   /** Stops reading and frees what the file holds (streams, a temporary copy); safe to call twice. */
   close(): Promise<void>;
 }
@@ -101,25 +103,33 @@ export async function openFile(bytes: Readable, file: { filename: string; conten
   };
   // Parsed here only when iterated: a large file may instead be handed to a worker thread as bytes.
   const records: AsyncIterable<SourceRecord[]> = { [Symbol.asyncIterator]: () => read().records[Symbol.asyncIterator]() };
-  return { format, dialect, sheet: null, records, csv: { bytes: all, sample, wholeFile }, close };
+  return { format, dialect, sheet: () => null, records, csv: { bytes: all, sample, wholeFile }, workbook: null, close };
 }
 
+/**
+ * A workbook is only stored here: its parts are read where its records are (on this thread through
+ * `records`, or in a worker thread from `workbook.file`), so a hostile one is never read unasked.
+ */
 async function openWorkbook(bytes: Readable, wanted: string | undefined): Promise<OpenedFile> {
   const folder = await mkdtemp(path.join(os.tmpdir(), "product-importer-xlsx-"));
   const file = path.join(folder, "upload.xlsx");
   const removeFolder = () => rm(folder, { recursive: true, force: true });
   try {
     await pipeline(bytes, createWriteStream(file));
-    const workbook = await openWorkbookParts(file);
-    const sheet = chooseSheet(workbook.sheets, wanted);
-    const records = xlsxRecords(workbook, sheet);
-    const close = async () => {
-      await records.return(undefined);
-      await removeFolder();
-    };
-    return { format: "xlsx", dialect: null, sheet, records, csv: null, close };
   } catch (error) {
     await removeFolder();
     throw error;
   }
+  let chosen: SheetInfo | null = null;
+  async function* readHere(): AsyncGenerator<SourceRecord[]> {
+    const workbook = await openWorkbookParts(file);
+    chosen = chooseSheet(workbook.sheets, wanted);
+    yield* xlsxRecords(workbook, chosen);
+  }
+  const records = readHere();
+  const close = async () => {
+    await records.return(undefined);
+    await removeFolder();
+  };
+  return { format: "xlsx", dialect: null, sheet: () => chosen, records, csv: null, workbook: { file, wantedSheet: wanted }, close };
 }

@@ -2,6 +2,8 @@ import numfmt from "numfmt";
 import { SaxesParser, type SaxesTagPlain } from "saxes";
 import unzipper from "unzipper";
 import type { SourceRecord } from "./csv-records.js";
+import { MAX_CELL_CHARS, MAX_COLUMNS, MAX_RECORD_CHARS, MAX_SHEET_ROWS, MAX_WORKBOOK_PART_CHARS } from "./file-limits.js";
+import { SharedStrings } from "./shared-strings.js";
 import { unusableFile } from "./unusable-file.js";
 
 /**
@@ -33,11 +35,48 @@ const local = (name: string) => name.slice(name.indexOf(":") + 1);
 
 type PartHandlers = { open?: (tag: SaxesTagPlain) => void; text?: (text: string) => void; close?: (name: string) => void };
 
+/** What saxes holds while it reads one name, attribute, text run or comment (its own fields, not its API). */
+interface SaxesBuffers {
+  text: string;
+  name: string;
+  piTarget: string;
+  entity: string;
+  openWakaBang: string;
+  attribList: unknown[];
+  tags: unknown[];
+}
+
+/** Far more than a workbook's markup ever needs at once, far less than a memory problem. */
+const MAX_PENDING_CHARS = 8 * MAX_CELL_CHARS;
+const MAX_ATTRIBUTES = 1_000;
+const MAX_DEPTH = 1_000;
+/**
+ * saxes is fed this much at a time, so what it holds is checked before it can grow large, and the
+ * rows one slice makes stay few: a cell of twenty characters can name a shared text of 128 K.
+ */
+const SLICE_CHARS = 8 * 1024;
+
+const tooLarge = (what: string) =>
+  unusableFile(`${what}, more than a workbook made by Excel or a shop's export ever holds. Save the sheet again as .xlsx, or as CSV.`);
+
+/**
+ * A hostile workbook can hold one value (a text, a name, an attribute) of hundreds of megabytes
+ * that inflates from a few kilobytes; saxes would gather it whole before any handler saw it.
+ */
+function assertBounded(parser: SaxesParser): void {
+  const held = parser as unknown as SaxesBuffers;
+  const pending = held.text.length + held.name.length + held.piTarget.length + held.entity.length + held.openWakaBang.length;
+  if (pending > MAX_PENDING_CHARS) throw tooLarge(`One value in the workbook is longer than ${MAX_PENDING_CHARS.toLocaleString("en-US")} characters`);
+  if (held.attribList.length > MAX_ATTRIBUTES) throw tooLarge(`An element of the workbook has more than ${MAX_ATTRIBUTES} attributes`);
+  if (held.tags.length > MAX_DEPTH) throw tooLarge(`The workbook's elements are nested more than ${MAX_DEPTH} deep`);
+}
+
 /**
  * Runs saxes over a part of the workbook, decoding its UTF-8 across chunk boundaries; yields after
- * each chunk, so a caller can hand on what the handlers gathered before more is read.
+ * each chunk, so a caller can hand on what the handlers gathered before more is read. A part may
+ * be given a size limit (in characters of XML), checked as it inflates, not by what the zip claims.
  */
-async function* partChunks(entry: unzipper.File, handlers: PartHandlers): AsyncGenerator<void> {
+async function* partChunks(entry: unzipper.File, handlers: PartHandlers, maxChars = Infinity): AsyncGenerator<void> {
   const parser = new SaxesParser();
   let failure: Error | null = null;
   parser.on("error", (error) => (failure ??= error));
@@ -45,10 +84,16 @@ async function* partChunks(entry: unzipper.File, handlers: PartHandlers): AsyncG
   if (handlers.text) parser.on("text", handlers.text);
   if (handlers.close) parser.on("closetag", (tag) => handlers.close!(local(tag.name)));
   const text = entry.stream().setEncoding("utf8");
+  let read = 0;
   try {
     for await (const chunk of text as AsyncIterable<string>) {
-      parser.write(chunk);
-      if (failure) throw failure;
+      read += chunk.length;
+      if (read > maxChars) throw tooLarge(`The workbook's part ${entry.path} is larger than ${(maxChars / 1024 / 1024).toFixed(0)} MB`);
+      for (let at = 0; at < chunk.length; at += SLICE_CHARS) {
+        parser.write(chunk.length > SLICE_CHARS ? chunk.slice(at, at + SLICE_CHARS) : chunk);
+        if (failure) throw failure;
+        assertBounded(parser);
+      }
       yield;
     }
     parser.close();
@@ -58,8 +103,8 @@ async function* partChunks(entry: unzipper.File, handlers: PartHandlers): AsyncG
   }
 }
 
-async function parsePart(entry: unzipper.File, handlers: PartHandlers): Promise<void> {
-  for await (const _chunk of partChunks(entry, handlers)) {
+async function parsePart(entry: unzipper.File, handlers: PartHandlers, maxChars = MAX_WORKBOOK_PART_CHARS): Promise<void> {
+  for await (const _chunk of partChunks(entry, handlers, maxChars)) {
     // Everything happens in the handlers.
   }
 }
@@ -124,35 +169,49 @@ export function chooseSheet(sheets: SheetInfo[], wanted: string | undefined): Sh
   return sheet;
 }
 
-/** The workbook's shared strings (text cells point into it), rich text runs joined, phonetic guides left out. */
-async function sharedStrings(workbook: Workbook): Promise<string[]> {
+/**
+ * The workbook's shared strings (text cells point into it), rich text runs joined, phonetic guides
+ * left out. Held whole while the sheet is read, so its size is capped as it is read.
+ */
+async function sharedStrings(workbook: Workbook): Promise<SharedStrings> {
+  const strings = new SharedStrings();
   const entry = entryOf(workbook, "xl/sharedStrings.xml");
-  if (!entry) return [];
-  const strings: string[] = [];
+  if (!entry) return strings;
   let current: string | null = null;
   let inText = false;
   let inPhonetic = false;
-  await parsePart(entry, {
-    open: (tag) => {
-      const name = local(tag.name);
-      if (name === "si") current = "";
-      else if (name === "t") inText = !inPhonetic;
-      else if (name === "rPh") inPhonetic = true;
+  await parsePart(
+    entry,
+    {
+      open: (tag) => {
+        const name = local(tag.name);
+        if (name === "si") current = "";
+        else if (name === "t") inText = !inPhonetic;
+        else if (name === "rPh") inPhonetic = true;
+      },
+      text: (text) => {
+        if (!inText || current === null) return;
+        if (current.length + text.length > MAX_CELL_CHARS) throw cellTooLong(`The workbook's text number ${strings.size + 1}`);
+        current += text;
+      },
+      close: (name) => {
+        if (name === "t") inText = false;
+        else if (name === "rPh") inPhonetic = false;
+        else if (name === "si") {
+          strings.add(current ?? "");
+          current = null;
+        }
+      },
     },
-    text: (text) => {
-      if (inText && current !== null) current += text;
-    },
-    close: (name) => {
-      if (name === "t") inText = false;
-      else if (name === "rPh") inPhonetic = false;
-      else if (name === "si") {
-        strings.push(current ?? "");
-        current = null;
-      }
-    },
-  });
+    Infinity,
+  );
   return strings;
 }
+
+const cellTooLong = (where: string) =>
+  unusableFile(
+    `${where} is longer than ${MAX_CELL_CHARS.toLocaleString("en-US")} characters, more than any field takes (Excel itself holds at most 32,767 in a cell). Shorten it, or save the sheet as CSV.`,
+  );
 
 /**
  * A built-in number format (one a workbook uses by id without declaring it). The locale's short
@@ -200,7 +259,29 @@ function columnOf(reference: string | undefined): number | null {
   return column ? column - 1 : null;
 }
 
+/** Column 16,384 → "XFD", as the sheet's tabs name it. */
+function columnName(index: number): string {
+  let name = "";
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) name = String.fromCharCode(65 + ((n - 1) % 26)) + name;
+  return name;
+}
+
+const LAST_COLUMN = columnName(MAX_COLUMNS - 1);
+
+/** A row's number as the sheet writes it (`r`), or the next one when it leaves it out. */
+function rowNumberOf(given: string | undefined, previous: number): number {
+  if (given === undefined) return previous + 1;
+  const number = /^\d{1,8}$/.test(given) ? Number(given) : NaN;
+  if (!(number >= 1 && number <= MAX_SHEET_ROWS)) {
+    throw unusableFile(`A row of the sheet is numbered "${given.slice(0, 20)}"; rows are numbered 1 to ${MAX_SHEET_ROWS.toLocaleString("en-US")}.`);
+  }
+  return number;
+}
+
+/** Rows are handed on in batches of at most this many, or of this many fields or characters for a wide sheet. */
 const BATCH = 500;
+const BATCH_FIELDS = 256 * 1024;
+const BATCH_CHARS = 8 * 1024 * 1024;
 
 /**
  * One sheet's rows, streamed, as records whose line is the spreadsheet's row number and whose
@@ -214,6 +295,9 @@ export async function* xlsxRecords(workbook: Workbook, sheet: SheetInfo): AsyncG
   const dateOffset = workbook.date1904 ? 1462 : 0;
   let width = 0;
   let batch: SourceRecord[] = [];
+  let batchFields = 0;
+  let batchChars = 0;
+  let rowChars = 0;
   const ready: SourceRecord[][] = [];
   // The row being read, and the cell in it.
   let rowNumber = 0;
@@ -225,7 +309,7 @@ export async function* xlsxRecords(workbook: Workbook, sheet: SheetInfo): AsyncG
   const cellText = (found: NonNullable<typeof cell>): string => {
     switch (found.type) {
       case "s":
-        return strings[Number(found.value)] ?? "";
+        return strings.get(Number(found.value));
       case "inlineStr":
         return found.inline;
       case "b":
@@ -248,11 +332,19 @@ export async function* xlsxRecords(workbook: Workbook, sheet: SheetInfo): AsyncG
     open: (tag) => {
       const name = local(tag.name);
       if (name === "row") {
-        rowNumber = Number(tag.attributes.r ?? rowNumber + 1);
+        rowNumber = rowNumberOf(tag.attributes.r, rowNumber);
         cells = [];
         nextColumn = 0;
+        rowChars = 0;
       } else if (name === "c") {
         const column = columnOf(tag.attributes.r) ?? nextColumn;
+        if (column >= MAX_COLUMNS) {
+          const at = tag.attributes.r ?? columnName(column);
+          throw unusableFile(
+            `cell ${at.slice(0, 20)} lies beyond column ${LAST_COLUMN}, the last of the ${MAX_COLUMNS.toLocaleString("en-US")} columns a sheet may have.`,
+            rowNumber,
+          );
+        }
         cell = { column, type: tag.attributes.t ?? "n", style: Number(tag.attributes.s ?? 0), value: "", inline: "" };
         nextColumn = column + 1;
       } else if (cell && name === "v") reading = "v";
@@ -260,21 +352,30 @@ export async function* xlsxRecords(workbook: Workbook, sheet: SheetInfo): AsyncG
     },
     text: (text) => {
       if (!cell || !reading) return;
+      if (cell.value.length + cell.inline.length + text.length > MAX_CELL_CHARS)
+        throw cellTooLong(`Row ${rowNumber}: cell ${columnName(cell.column)}${rowNumber}`);
       if (reading === "v") cell.value += text;
       else cell.inline += text;
     },
     close: (name) => {
       if (name === "v" || name === "t") reading = null;
       else if (name === "c" && cell) {
-        cells[cell.column] = cellText(cell);
+        const text = cellText(cell);
+        rowChars += text.length;
+        if (rowChars > MAX_RECORD_CHARS) throw unusableFile(`the row holds more than ${MAX_RECORD_CHARS / 1024 / 1024} M characters.`, rowNumber);
+        cells[cell.column] = text;
         cell = null;
       } else if (name === "row") {
         if (!cells.some((value) => value !== undefined && value.trim() !== "")) return;
         if (width === 0) width = cells.length;
         batch.push({ line: rowNumber, fields: Array.from({ length: width }, (_, i) => cells[i] ?? "") });
-        if (batch.length >= BATCH) {
+        batchFields += width;
+        batchChars += rowChars;
+        if (batch.length >= BATCH || batchFields >= BATCH_FIELDS || batchChars >= BATCH_CHARS) {
           ready.push(batch);
           batch = [];
+          batchFields = 0;
+          batchChars = 0;
         }
       }
     },

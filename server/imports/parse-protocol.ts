@@ -1,4 +1,7 @@
 import type { Dialect } from "../files/dialect.js";
+import type { FileSample } from "../files/file-sample.js";
+import type { FileChoice } from "../files/open-file.js";
+import type { SheetInfo } from "../files/xlsx-records.js";
 import type { ColumnInputs, RowsForCopy } from "./row-encoder.js";
 
 /** How the upload a worker reads is written. */
@@ -6,9 +9,14 @@ export interface ParseWorkerData {
   dialect: Pick<Dialect, "encoding" | "delimiter" | "quote">;
 }
 
-/** The request thread to the worker: a new upload, its bytes as they arrive, the columns once known, acks. */
+/**
+ * The request thread to the worker: a new upload (a CSV's bytes as they arrive, or a workbook's
+ * temporary file), the columns once known, acks; or a file's first bytes to read for inspection.
+ */
 export type ToParseWorker =
   | { type: "start"; dialect: ParseWorkerData["dialect"] }
+  | { type: "start-workbook"; file: string; sheet: string | undefined }
+  | { type: "sample"; bytes: Uint8Array; filename: string; reading: FileChoice; wholeFile: boolean; rows: number }
   | { type: "bytes"; chunk: Uint8Array }
   | { type: "input-end" }
   /** The upload broke off: the worker reads what it has, then stops. */
@@ -21,7 +29,10 @@ export type ToParseWorker =
 export type FromParseWorker =
   /** Bytes handed to the parser: the request thread may send that many more. */
   | { type: "took"; bytes: number }
+  /** The workbook's sheet being read, before its header. */
+  | { type: "sheet"; sheet: SheetInfo }
   | { type: "header"; fields: string[] }
+  | { type: "sample"; sample: FileSample }
   | { type: "rows"; rows: RowsForCopy & { copyText: Uint8Array } }
   | { type: "end" }
   /** The file cannot be read from here on (a refusal's message, naming the line). */

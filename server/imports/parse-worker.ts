@@ -1,12 +1,17 @@
 /**
- * A worker thread that reads CSV uploads, one at a time: bytes in, COPY text and rejected rows out
- * (the other side is worker-rows.ts). Parsing and validating half a million rows takes seconds of
- * CPU; here they never hold up the thread that answers requests. A worker is kept for the next
- * upload once one ends cleanly (starting one costs about a second: tsx compiles its modules).
+ * A worker thread that reads uploads, one at a time: a CSV's bytes or a workbook's file in, COPY
+ * text and rejected rows out (the other side is worker-rows.ts). Parsing and validating half a
+ * million rows takes seconds of CPU; here they never hold up the thread that answers requests, and
+ * a file that would take more memory than the worker's heap limit ends the worker, not the server.
+ * A worker is kept for the next upload once one ends cleanly (starting one costs about a second:
+ * tsx compiles its modules).
  */
 import { Readable } from "node:stream";
 import { parentPort } from "node:worker_threads";
-import { readCsv } from "../files/csv-records.js";
+import { readCsv, type SourceRecord } from "../files/csv-records.js";
+import { readFileSample } from "../files/file-sample.js";
+import { assertUsableHeader } from "../files/unusable-file.js";
+import { chooseSheet, openWorkbook, xlsxRecords, type SheetInfo } from "../files/xlsx-records.js";
 import { Refusal } from "../refusal.js";
 import { BATCH_COPY_CHARS, BATCHES_AHEAD, type FromParseWorker, type ParseWorkerData, type ToParseWorker } from "./parse-protocol.js";
 import { emptyEncodedRows, RowEncoder, type ColumnInputs, type EncodedRows } from "./row-encoder.js";
@@ -18,7 +23,22 @@ const utf8 = new TextEncoder();
 
 class InputFailed extends Error {}
 
-/** One upload being read: its bytes as they arrive, the columns once known, the credit for sending rows. */
+/** A workbook's chosen sheet, told to the other side before its rows. */
+async function openSheet(file: string, wanted: string | undefined): Promise<{ sheet: SheetInfo; records: AsyncGenerator<SourceRecord[]> }> {
+  const workbook = await openWorkbook(file);
+  const sheet = chooseSheet(workbook.sheets, wanted);
+  return { sheet, records: xlsxRecords(workbook, sheet) };
+}
+
+/** A file's first bytes read as its upload would read them, for inspection. */
+async function sample(message: Extract<ToParseWorker, { type: "sample" }>): Promise<void> {
+  const { bytes, ...input } = message;
+  send({ type: "sample", sample: await readFileSample(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), input) });
+}
+
+type Source = { kind: "csv"; dialect: ParseWorkerData["dialect"] } | { kind: "workbook"; file: string; sheet: string | undefined };
+
+/** One upload being read: a CSV's bytes as they arrive (or a workbook's file), the columns once known, the credit for sending rows. */
 class Reading {
   private readonly queued: Buffer[] = [];
   private inputEnded = false;
@@ -34,9 +54,9 @@ class Reading {
     },
   });
 
-  constructor(private readonly dialect: ParseWorkerData["dialect"]) {}
+  constructor(private readonly source: Source) {}
 
-  receive(message: Exclude<ToParseWorker, { type: "start" }>): void {
+  receive(message: ToParseWorker): void {
     switch (message.type) {
       case "bytes":
         this.queued.push(Buffer.from(message.chunk.buffer, message.chunk.byteOffset, message.chunk.byteLength));
@@ -54,6 +74,8 @@ class Reading {
         this.credits += 1;
         this.creditWaiter?.();
         this.creditWaiter = null;
+        return;
+      default:
         return;
     }
   }
@@ -79,14 +101,23 @@ class Reading {
     send({ type: "rows", rows: { ...rows, copyText } }, [copyText.buffer as ArrayBuffer]);
   }
 
+  private async records(): Promise<AsyncIterable<SourceRecord[]>> {
+    if (this.source.kind === "csv") return readCsv(this.input, this.source.dialect).records;
+    const { sheet, records } = await openSheet(this.source.file, this.source.sheet);
+    send({ type: "sheet", sheet });
+    return records;
+  }
+
   async run(): Promise<void> {
-    const { records } = readCsv(this.input, this.dialect);
+    const records = await this.records();
     let encoder: RowEncoder | null = null;
     let pending = emptyEncodedRows();
     try {
       for await (const batch of records) {
         let rest = batch;
         if (!encoder) {
+          // Checked here too, so a header of a million columns never crosses to the request thread.
+          assertUsableHeader(batch[0]!.fields);
           send({ type: "header", fields: batch[0]!.fields });
           const inputs = await new Promise<ColumnInputs>((resolve) => (this.columnsWaiter = resolve));
           encoder = RowEncoder.from(inputs);
@@ -107,10 +138,8 @@ class Reading {
 
 let current: Reading | null = null;
 
-port.on("message", (message: ToParseWorker) => {
-  if (message.type !== "start") return current?.receive(message);
-  const reading = (current = new Reading(message.dialect));
-  reading.run().then(
+const finish = (work: Promise<void>) =>
+  work.then(
     () => send({ type: "end" }),
     (error: unknown) => {
       if (error instanceof InputFailed) send({ type: "input-failed" });
@@ -118,4 +147,19 @@ port.on("message", (message: ToParseWorker) => {
       else send({ type: "crashed", message: error instanceof Error ? error.message : String(error) });
     },
   );
+
+port.on("message", (message: ToParseWorker) => {
+  switch (message.type) {
+    case "start":
+      current = new Reading({ kind: "csv", dialect: message.dialect });
+      return finish(current.run());
+    case "start-workbook":
+      current = new Reading({ kind: "workbook", file: message.file, sheet: message.sheet });
+      return finish(current.run());
+    case "sample":
+      current = null;
+      return finish(sample(message));
+    default:
+      return current?.receive(message);
+  }
 });

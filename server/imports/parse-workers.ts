@@ -13,51 +13,60 @@ const LOADER = typeof import.meta.resolve === "function" ? import.meta.resolve("
 const ENTRY = new URL("./parse-worker.ts", import.meta.url).href;
 
 /**
- * Far above what reading needs (records are at most 8 MB), far below what would crowd the server.
+ * A CSV reader's heap: far above what reading needs (records are at most 8 MB), far below what
+ * would crowd the server. A workbook's reader gets more: a slice of its sheet's XML can name
+ * shared texts many times its own size (the table itself lives outside the heap, capped in
+ * file-limits.ts); past its limit the worker ends and the import fails, never the server.
  * The young generation is where parsing's short-lived strings die: too small (8 MB) and collecting
  * them slows parsing, unbounded and the process holds tens of megabytes more.
  */
-const WORKER_HEAP_MB = 48;
-const WORKER_YOUNG_MB = 24;
+export type ParseWorkerKind = "csv" | "workbook";
+const HEAP_LIMITS: Record<ParseWorkerKind, { maxOldGenerationSizeMb: number; maxYoungGenerationSizeMb: number }> = {
+  csv: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 24 },
+  workbook: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 24 },
+};
 
-/** Workers kept for the next upload: starting one costs about a second (tsx compiles its modules). */
+/**
+ * Workers kept for the next file: starting one costs about a second (tsx compiles its modules).
+ * Whoever releases a worker says whether it may be kept: a workbook's reader is not, since it may
+ * end holding hundreds of megabytes that an idle worker would never collect.
+ */
 const MAX_IDLE = Math.max(1, availableParallelism() - 1);
-const idle: Worker[] = [];
+const idle: Record<ParseWorkerKind, Worker[]> = { csv: [], workbook: [] };
+const kindOf = new WeakMap<Worker, ParseWorkerKind>();
 
 /** Workers reading an upload right now, so a test can stop one the way a crash would. */
 export const readingParseWorkers = new Set<Worker>();
 
-function startWorker(): Worker {
-  const worker = new Worker(BOOT, {
-    eval: true,
-    workerData: { loader: LOADER, entry: ENTRY },
-    // It holds a few megabytes of bytes and rows at a time; a tight heap keeps it collecting early.
-    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
-  });
+function startWorker(kind: ParseWorkerKind): Worker {
+  const worker = new Worker(BOOT, { eval: true, workerData: { loader: LOADER, entry: ENTRY }, resourceLimits: HEAP_LIMITS[kind] });
+  kindOf.set(worker, kind);
   worker.on("error", () => {});
   worker.once("exit", () => {
-    const at = idle.indexOf(worker);
-    if (at !== -1) idle.splice(at, 1);
+    const kept = idle[kind];
+    const at = kept.indexOf(worker);
+    if (at !== -1) kept.splice(at, 1);
     readingParseWorkers.delete(worker);
   });
   return worker;
 }
 
-/** A worker for one upload: a kept one, or a new one. */
-export function takeParseWorker(): Worker {
-  const worker = idle.pop() ?? startWorker();
+/** A worker for one file: a kept one, or a new one. */
+export function takeParseWorker(kind: ParseWorkerKind = "csv"): Worker {
+  const worker = idle[kind].pop() ?? startWorker(kind);
   worker.ref();
   readingParseWorkers.add(worker);
   return worker;
 }
 
-/** A worker whose upload ended cleanly waits for the next; one in an unknown state is stopped. */
+/** A worker whose file ended cleanly may wait for the next; one in an unknown state is stopped. */
 export async function releaseParseWorker(worker: Worker, reusable: boolean): Promise<void> {
   readingParseWorkers.delete(worker);
-  if (reusable && idle.length < MAX_IDLE) {
+  const kept = idle[kindOf.get(worker) ?? "csv"];
+  if (reusable && kept.length < MAX_IDLE) {
     // A kept worker must not hold the process open.
     worker.unref();
-    idle.push(worker);
+    kept.push(worker);
     return;
   }
   await worker.terminate();
@@ -65,13 +74,13 @@ export async function releaseParseWorker(worker: Worker, reusable: boolean): Pro
 
 /** Starts one worker ahead of the first large upload, so it does not wait for the compile. */
 export function warmUpParseWorker(): void {
-  if (idle.length) return;
-  const worker = startWorker();
+  if (idle.csv.length) return;
+  const worker = startWorker("csv");
   worker.unref();
-  idle.push(worker);
+  idle.csv.push(worker);
 }
 
 /** Stops the kept workers (at shutdown). */
 export async function stopParseWorkers(): Promise<void> {
-  await Promise.all(idle.splice(0).map((worker) => worker.terminate()));
+  await Promise.all([...idle.csv.splice(0), ...idle.workbook.splice(0)].map((worker) => worker.terminate()));
 }

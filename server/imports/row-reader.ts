@@ -47,9 +47,12 @@ export class RowReader {
       active: this.active === null ? null : withoutFormulaMark(fields[this.active]!),
     };
     if (!this.shaped) return validateRow(values, this.columns, line, fields);
-    const { profile, header } = this.columns;
+    const { profile, columnOf } = this.columns;
     if (profile?.rejectRow) {
-      const reason = profile.rejectRow((name) => (header.includes(name) ? withoutFormulaMark(fields[header.indexOf(name)]!) : ""));
+      const reason = profile.rejectRow((name) => {
+        const at = columnOf(name);
+        return at === null ? "" : withoutFormulaMark(fields[at]!);
+      });
       if (reason) return rejection(line, `skipped: ${reason}`, fields);
     }
     if (profile?.description) values.description = profile.description(values.description);

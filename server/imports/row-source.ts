@@ -1,12 +1,15 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
 import type { SourceRecord } from "../files/csv-records.js";
 import { unusableFile } from "../files/unusable-file.js";
+import type { SheetInfo } from "../files/xlsx-records.js";
 import { emptyEncodedRows, RowEncoder, type ColumnInputs, type RowsForCopy } from "./row-encoder.js";
 
 /** A file's header, then its rows encoded for the staging COPY: read on this thread or in a worker. */
 export interface RowSource {
   header(): Promise<string[]>;
   rows(inputs: ColumnInputs): AsyncIterable<RowsForCopy>;
+  /** A workbook's sheet once its header was read (null for a CSV). */
+  sheet(): SheetInfo | null;
   close(): Promise<void>;
 }
 
@@ -20,7 +23,11 @@ export const emptyFile = () => unusableFile("The file is empty; it needs a heade
 const YIELD_AFTER_MS = 25;
 
 /** Records read on this thread (a workbook's sheet, or a CSV file small enough to arrive whole). */
-export function rowsOnThisThread(records: AsyncIterable<SourceRecord[]>, close: () => Promise<void>): RowSource {
+export function rowsOnThisThread(
+  records: AsyncIterable<SourceRecord[]>,
+  close: () => Promise<void>,
+  sheet: () => SheetInfo | null = () => null,
+): RowSource {
   const batches = records[Symbol.asyncIterator]();
   let rest: SourceRecord[] = [];
   return {
@@ -47,6 +54,7 @@ export function rowsOnThisThread(records: AsyncIterable<SourceRecord[]>, close: 
         if (next.done) return;
       }
     },
+    sheet,
     close,
   };
 }

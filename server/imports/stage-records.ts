@@ -1,10 +1,11 @@
 import type { Kysely } from "kysely";
 import type pg from "pg";
 import type { Database } from "../../db/schema.js";
-import { withTransaction } from "../../db/transaction.js";
+import { isLostConnection } from "../../db/postgres-errors.js";
+import { withTransaction, type Transaction } from "../../db/transaction.js";
 import { Refusal } from "../refusal.js";
 import type { OpenedFile } from "../files/open-file.js";
-import { assertTextHeader } from "../files/unusable-file.js";
+import { assertUsableHeader } from "../files/unusable-file.js";
 import { findSavedMapping, saveMapping, touchMapping } from "../mappings/mappings.table.js";
 import { resolveColumns, type MappingChoice, type ResolvedColumns } from "../mappings/resolve-columns.js";
 import type { RejectedRow } from "./csv-row.js";
@@ -15,7 +16,7 @@ import { createStagingTable, openStagingCopy, stageKeptSkus } from "./staging.js
 import { StagingCopy } from "./staging-copy.js";
 import type { ApplyChoice } from "./upload-options.js";
 import { UploadProgress } from "./upload-progress.js";
-import { rowsFromWorker } from "./worker-rows.js";
+import { rowsFromWorkbookWorker, rowsFromWorker } from "./worker-rows.js";
 
 export interface StagingDeps {
   db: Kysely<Database>;
@@ -24,12 +25,13 @@ export interface StagingDeps {
   parseInWorker?: boolean;
 }
 
-/** Where the file's records are parsed and validated: a worker for a large CSV, else here. */
+/** Where the file's records are parsed and validated: a worker for a workbook or a large CSV, else here. */
 function rowSourceFor(deps: StagingDeps, file: OpenedFile): RowSource {
-  if (file.csv && file.dialect && !file.csv.wholeFile && deps.parseInWorker !== false) {
-    return rowsFromWorker(file.csv.bytes, file.dialect, file.csv.sample);
+  if (deps.parseInWorker !== false) {
+    if (file.workbook) return rowsFromWorkbookWorker(file.workbook.file, file.workbook.wantedSheet);
+    if (file.csv && file.dialect && !file.csv.wholeFile) return rowsFromWorker(file.csv.bytes, file.dialect, file.csv.sample);
   }
-  return rowsOnThisThread(file.records, async () => {});
+  return rowsOnThisThread(file.records, async () => {}, file.sheet);
 }
 
 /** What the caller learns while the upload runs: the import it created, and how to stop it. */
@@ -50,14 +52,14 @@ export const CANCELLED_WHILE_UPLOADING = () => new Refusal("conflict", "The impo
 const REJECTED_BATCH = 500;
 
 /** How the file was read, for the import's record and page. */
-function readAs(file: OpenedFile, columns: ResolvedColumns): ReadAs {
+function readAs(file: OpenedFile, source: RowSource, columns: ResolvedColumns): ReadAs {
   return {
     format: file.format,
     encoding: file.dialect?.encoding ?? null,
     delimiter: file.dialect?.delimiter ?? null,
     quote: file.dialect?.quote ?? null,
     lineEnding: file.dialect?.lineEnding ?? null,
-    sheet: file.sheet?.name ?? null,
+    sheet: source.sheet()?.name ?? null,
     mapping: columns.mapping as Record<string, string>,
     profile: columns.profile?.id ?? null,
     mappingSource: columns.source,
@@ -90,14 +92,14 @@ async function stageFile(deps: StagingDeps, file: OpenedFile, upload: UploadInPr
 
 async function stageRows(deps: StagingDeps, file: OpenedFile, source: RowSource, upload: UploadInProgress): Promise<ImportRow> {
   const header = await source.header();
-  assertTextHeader(header);
+  assertUsableHeader(header);
   const saved = upload.mapping.mapping ? undefined : await findSavedMapping(deps.db, header);
   const columns = resolveColumns(header, upload.mapping, saved);
   const created = await createImport(deps.db, {
     filename: upload.filename,
     header,
     hasActiveColumn: columns.index.active !== null,
-    readAs: readAs(file, columns),
+    readAs: readAs(file, source, columns),
     applying: upload.applying,
   });
   const importId = created.id;
@@ -141,8 +143,8 @@ async function stageRows(deps: StagingDeps, file: OpenedFile, source: RowSource,
       const queued = await markStaged(tx.db, importId, totals, { hold: upload.applying.review });
       if (!queued) throw CANCELLED_WHILE_UPLOADING();
       // A mapping the person chose is remembered for this header; a remembered one was used again.
-      if (upload.mapping.mapping) await saveMapping(tx.db, header, columns.mapping, columns.profile?.id ?? null);
-      else if (saved && columns.source === "saved") await touchMapping(tx.db, saved.id);
+      if (upload.mapping.mapping) await rememberMapping(tx, () => saveMapping(tx.db, header, columns.mapping, columns.profile?.id ?? null));
+      else if (saved && columns.source === "saved") await rememberMapping(tx, () => touchMapping(tx.db, saved.id));
       return queued;
     });
   } catch (error) {
@@ -151,5 +153,20 @@ async function stageRows(deps: StagingDeps, file: OpenedFile, source: RowSource,
     throw error;
   } finally {
     await progress.stop();
+  }
+}
+
+/**
+ * Remembering the mapping is a convenience for the next file: whatever goes wrong with it (a
+ * constraint, a timeout) rolls back to a savepoint and the staged import goes on without it.
+ */
+async function rememberMapping(tx: Transaction, remember: () => Promise<unknown>): Promise<void> {
+  await tx.client.query("SAVEPOINT remember_mapping");
+  try {
+    await remember();
+    await tx.client.query("RELEASE SAVEPOINT remember_mapping");
+  } catch (error) {
+    if (isLostConnection(error)) throw error;
+    await tx.client.query("ROLLBACK TO SAVEPOINT remember_mapping");
   }
 }
