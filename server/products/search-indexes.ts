@@ -66,24 +66,31 @@ export async function unusableSearchIndexes(db: Kysely<Database>): Promise<strin
  * Shutting down, it gives up waiting for the lock once `finishing` fires (returns undefined), and
  * skips or cuts the rebuild short once `handBack` does: a worker's sweeper finishes it. With
  * `rebuild: "later"` it returns as soon as `work` is done and rebuilds them in the background.
+ * With `drop: "by work"` nothing is dropped until `work` calls `dropIndexes`: a write that checks
+ * first (under this lock) and is refused leaves the indexes as they were, and nothing is rebuilt.
  */
 export async function withoutSearchIndexes<T>(
   pool: pg.Pool,
   log: Logger,
-  work: () => Promise<T>,
+  work: (dropIndexes: () => Promise<void>) => Promise<T>,
   shutdown?: { finishing: AbortSignal; handBack: AbortSignal },
-  options: { rebuild: "after" } | { rebuild: "later"; db: Kysely<Database> } = { rebuild: "after" },
+  options: ({ rebuild: "after" } | { rebuild: "later"; db: Kysely<Database> }) & { drop?: "first" | "by work" } = { rebuild: "after" },
 ): Promise<T | undefined> {
+  let dropped = false;
   try {
     const result = await holdingSearchIndexLock(
       pool,
       "wait",
       async (client) => {
-        for (const { name } of SEARCH_INDEXES) await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
+        const dropIndexes = async () => {
+          dropped = true;
+          for (const { name } of SEARCH_INDEXES) await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
+        };
+        if (options.drop !== "by work") await dropIndexes();
         try {
-          return { value: await work() };
+          return { value: await work(dropIndexes) };
         } finally {
-          if (options.rebuild === "after") await rebuild(pool, client, log, shutdown?.handBack);
+          if (dropped && options.rebuild === "after") await rebuild(pool, client, log, shutdown?.handBack);
         }
       },
       shutdown?.finishing,
@@ -91,7 +98,7 @@ export async function withoutSearchIndexes<T>(
     return result?.value;
   } finally {
     // Also when `work` threw: the indexes were dropped all the same.
-    if (options.rebuild === "later") {
+    if (dropped && options.rebuild === "later") {
       void repairSearchIndexes(pool, options.db, log).catch((error: unknown) =>
         log.warn({ error: (error as Error).message }, "rebuilding the search indexes failed; a worker's sweeper tries again"),
       );

@@ -2,6 +2,8 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { dropExpiredStaging } from "../../server/imports/staging-retention.js";
 import { createLogger } from "../../server/logger.js";
+import { isBulkWrite, SEARCH_INDEXES, unusableSearchIndexes } from "../../server/products/search-indexes.js";
+import { holdCatalogLock } from "../support/catalog-lock.js";
 import { importCsv, startTestApp, type TestApp } from "../support/test-app.js";
 
 /**
@@ -159,6 +161,16 @@ async function stagingTables(id: string) {
     app.database.db,
   );
   return rows.map((row) => row.name.replace(`import_${id}`, "rows"));
+}
+
+/** Each search index's name and identity (its OID: a dropped and rebuilt index has a new one), valid or not. */
+async function searchIndexIdentities() {
+  const names = SEARCH_INDEXES.map((index) => index.name);
+  const { rows } = await sql<{ name: string; oid: string; valid: boolean }>`
+    SELECT c.relname AS name, c.oid::text AS oid, i.indisvalid AS valid
+    FROM pg_class AS c JOIN pg_index AS i ON i.indexrelid = c.oid
+    WHERE c.relname = ANY(${names}::text[]) ORDER BY c.relname`.execute(app.database.db);
+  return rows;
 }
 
 describe("every mode, against the model", () => {
@@ -485,6 +497,59 @@ describe("undo", () => {
     expect((await app.products()).every((p) => p.name === "Changed")).toBe(true);
 
     expect(await errorOf(app.api.imports.revert.mutate({ id: "999999" }))).toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  // Large enough (the whole catalog, at least BULK_ROWS) that an undo that runs drops the search indexes.
+  const LARGE = 20_000;
+
+  it("refused for products changed since, drops no search index even when it is large enough to rebuild them", async () => {
+    expect(isBulkWrite(LARGE, LARGE)).toBe(true);
+    const done = await importCsv(app, csv(seedCatalog(LARGE)));
+    await app.searchIndexesSettled();
+    const [edited] = (await app.api.products.list.query({ sku: "p-1234" })).items.filter((p) => p.sku === "p-1234");
+    await app.api.products.update.mutate({ id: edited!.id, name: "Edited by hand" });
+    const indexesBefore = await searchIndexIdentities();
+    const catalogBefore = await app.productsBySku();
+
+    const refused = await errorOf(app.api.imports.revert.mutate({ id: done.id }));
+    expect(refused).toMatchObject({
+      code: "CONFLICT",
+      message: expect.stringMatching(/^1 of the products import \d+ wrote changed after it \(p-1234\)/),
+    });
+    expect(await searchIndexIdentities(), "the same indexes, never dropped and built again").toEqual(indexesBefore);
+    expect(await app.productsBySku()).toEqual(catalogBefore);
+    expect((await app.api.products.list.query({ name: "edited by" })).items.map((p) => p.sku)).toEqual(["p-1234"]);
+
+    // An undo that runs still drops them (each comes back as a new index) and rebuilds them.
+    expect(await app.api.imports.revert.mutate({ id: done.id, partial: true })).toMatchObject({ removed: LARGE - 1, kept: 1 });
+    await expect.poll(() => unusableSearchIndexes(app.database.db), { timeout: 30_000 }).toEqual([]);
+    const rebuilt = await searchIndexIdentities();
+    expect(rebuilt.map((index) => index.name)).toEqual(indexesBefore.map((index) => index.name));
+    for (const [n, index] of rebuilt.entries()) expect(index.oid, index.name).not.toBe(indexesBefore[n]!.oid);
+    expect(await app.products()).toEqual([{ sku: "p-1234", name: "Edited by hand", description: "About 1234", active: true }]);
+  });
+
+  it("drops no search index while it waits for an import being applied, and runs once that is done", async () => {
+    const done = await importCsv(app, csv(seedCatalog(LARGE)));
+    await app.searchIndexesSettled();
+    const indexesBefore = await searchIndexIdentities();
+    const importApplying = await holdCatalogLock(app.database.connectionString);
+    let undo: Promise<unknown>;
+    try {
+      undo = app.api.imports.revert.mutate({ id: done.id });
+      undo.catch(() => {});
+      // Until the undo holds the catalog, it cannot know it will run: nothing may be dropped yet.
+      const watchUntil = Date.now() + 2_000;
+      while (Date.now() < watchUntil) {
+        expect(await searchIndexIdentities(), "the search indexes while the undo waits").toEqual(indexesBefore);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } finally {
+      await importApplying.release();
+    }
+    expect(await undo).toMatchObject({ removed: LARGE, kept: 0 });
+    expect(await app.products()).toEqual([]);
+    await expect.poll(() => unusableSearchIndexes(app.database.db), { timeout: 30_000 }).toEqual([]);
   });
 });
 
