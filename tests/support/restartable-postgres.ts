@@ -1,10 +1,10 @@
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { freePort, letPostgresUserReach, loadEmbeddedPostgres, postgresBinaryDir } from "../../db/embedded.js";
 
 const USER = "postgres";
-const PASSWORD = "postgres";
 
 /**
  * A Postgres cluster of its own that a test can stop and start again on the SAME port (the app's
@@ -33,12 +33,15 @@ export async function startRestartablePostgres(): Promise<RestartablePostgres> {
   const EmbeddedPostgres = await loadEmbeddedPostgres();
 
   const port = await freePort();
+  // Never the well-known postgres / postgres: any local process could log in while a test runs.
+  const password = randomBytes(24).toString("base64url");
   let output = "";
   const cluster = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
     user: USER,
-    password: PASSWORD,
+    password,
+    authMethod: "scram-sha-256",
     persistent: true,
     createPostgresUser: true,
     postgresFlags: ["listen_addresses=127.0.0.1", "shared_buffers=128MB", "max_wal_size=4GB", "max_connections=100"].flatMap((setting) => [
@@ -50,7 +53,7 @@ export async function startRestartablePostgres(): Promise<RestartablePostgres> {
   });
   await cluster.initialise();
   let running = false;
-  const urlFor = (database: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+  const urlFor = (database: string) => `postgres://${USER}:${password}@127.0.0.1:${port}/${database}`;
   const handle: RestartablePostgres = {
     port,
     adminUrl: urlFor("postgres"),
