@@ -17,6 +17,8 @@ export const ADVISORY_LOCKS = {
   jobQueueSetup: 7_302_300,
   /** Pruning webhook history past its retention: one process at a time, the others skip. */
   webhookRetention: 7_302_400,
+  /** Resending an endpoint's failed deliveries: recoveries take turns, so none queues what another just did. */
+  webhookRecovery: 7_302_500,
 } as const;
 
 export type AdvisoryLock = keyof typeof ADVISORY_LOCKS;

@@ -12,6 +12,12 @@ export interface DeliveryJob {
 export const WEBHOOK_QUEUE = "webhooks.deliver";
 
 /**
+ * Where pg-boss (its schema "pgboss", set in jobs/job-queue.ts) keeps jobs until it archives them:
+ * a recovery reads it to see which deliveries are still queued. pg-boss is pinned to one version.
+ */
+export const DELIVERY_JOB_TABLE = "pgboss.job";
+
+/**
  * pg-boss retries a job only when its worker died mid-attempt (the job expired); failed
  * deliveries are retried on our schedule as new jobs with the next attempt number.
  */

@@ -1,4 +1,5 @@
-import { sql, type Kysely } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
+import { transactionLock } from "../../db/advisory-locks.js";
 import type { Database, EventType } from "../../db/schema.js";
 import { recordEvent } from "../events/events.table.js";
 import type { WebhookCreateInput, WebhookUpdateInput } from "./webhook.schema.js";
@@ -212,6 +213,15 @@ export async function latestAttempt(db: Kysely<Database>, webhookId: string, eve
     .where("event_id", "=", eventId)
     .executeTakeFirst();
   return Number(row?.attempt ?? 0);
+}
+
+/**
+ * The endpoint, once no other recovery runs: recoveries take turns until the caller's transaction
+ * ends (an advisory lock, not the endpoint's row, which logging every delivery attempt updates).
+ */
+export async function lockWebhookForRecovery(tx: Transaction<Database>, id: string) {
+  await transactionLock(tx, "webhookRecovery");
+  return tx.selectFrom("webhooks").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
 /**

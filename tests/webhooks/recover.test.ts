@@ -1,10 +1,20 @@
 import { describe, expect, it } from "vitest";
+import { sql } from "kysely";
 import { webhookSuite } from "../support/webhook-suite.js";
 
 const suite = webhookSuite({ WEBHOOK_TIMEOUT_MS: "1000", WEBHOOK_RETRY_DELAYS: "1,1" });
 
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
 const skuOf = (request: { body: string }) => (JSON.parse(request.body) as { data: { sku: string } }).data.sku;
+
+/** Every recorded event has been turned into deliveries (none, for an endpoint that is off). */
+const everythingDispatched = () =>
+  expect
+    .poll(async () => {
+      const undispatched = sql<{ waiting: number }>`SELECT count(*)::int AS waiting FROM events WHERE dispatched_at IS NULL`;
+      return (await undispatched.execute(suite.app.database.db)).rows[0]!.waiting;
+    })
+    .toBe(0);
 
 async function refusal(input: unknown) {
   const { body } = await suite.app.trpcRaw("webhooks.recover", input, "POST");
@@ -48,12 +58,34 @@ describe("webhooks.recover", () => {
 
   it("leaves out what came before `since`, and what came before the endpoint existed", async () => {
     await suite.app.api.products.create.mutate({ sku: "before-1", name: "Before the endpoint" });
-    const target = await suite.receiver(() => ({ status: 503 }));
-    const webhook = await suite.app.api.webhooks.create.mutate({ url: target.url, events: ["product.created"] });
+    const target = await suite.receiver(() => ({ status: 200 }));
+    const webhook = await suite.app.api.webhooks.create.mutate({ url: target.url, events: ["product.created"], enabled: false });
     await suite.app.api.products.create.mutate({ sku: "after-1", name: "After it" });
-    await target.waitFor(1);
-    expect(await suite.app.api.webhooks.recover.mutate({ id: webhook.id, since: hoursAgo(2) })).toEqual({ queued: 1 });
+    await everythingDispatched();
+    await suite.app.api.webhooks.update.mutate({ id: webhook.id, enabled: true });
     expect(await suite.app.api.webhooks.recover.mutate({ id: webhook.id, since: new Date(Date.now() - 50).toISOString() })).toEqual({ queued: 0 });
+    expect(await suite.app.api.webhooks.recover.mutate({ id: webhook.id, since: hoursAgo(2) })).toEqual({ queued: 1 });
+    expect((await target.waitFor(1)).map(skuOf)).toEqual(["after-1"]);
+  });
+
+  it("queues an event once however often it is asked, several at once included: each arrives once, and a repeat queues nothing", async () => {
+    // Slow answers keep the first recovery's deliveries queued or in flight while the others ask.
+    const target = await suite.receiver(() => ({ status: 200, delayMs: 300 }));
+    const webhook = await suite.app.api.webhooks.create.mutate({ url: target.url, events: ["product.created"], enabled: false, maxInFlight: 1 });
+    for (const sku of ["twice-1", "twice-2", "twice-3"]) await suite.app.api.products.create.mutate({ sku, name: "Recorded while off" });
+    await everythingDispatched();
+    await suite.app.api.webhooks.update.mutate({ id: webhook.id, enabled: true });
+
+    const recover = () => suite.app.api.webhooks.recover.mutate({ id: webhook.id, since: hoursAgo(1) });
+    const atOnce = await Promise.all([recover(), recover(), recover(), recover()]);
+    expect(atOnce.map(({ queued }) => queued).sort()).toEqual([0, 0, 0, 3]);
+    expect(await recover()).toEqual({ queued: 0 });
+
+    await target.waitFor(3);
+    // Long enough for any second copy to follow (three more at 300 ms each, one at a time).
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(target.received.map(skuOf).sort()).toEqual(["twice-1", "twice-2", "twice-3"]);
+    expect(await recover()).toEqual({ queued: 0 });
   });
 
   it("refuses a since in the future, before the retention window or not a date, and an endpoint that is gone", async () => {
@@ -72,5 +104,29 @@ describe("webhooks.recover", () => {
     });
     await suite.app.api.webhooks.delete.mutate({ id: webhook.id });
     expect(await refusal({ id: webhook.id, since: hoursAgo(1) })).toMatchObject({ code: "NOT_FOUND" });
+  });
+});
+
+describe("webhooks.recover while a retry waits", () => {
+  const WAITING_RETRY_SECONDS = 4;
+  const waiting = webhookSuite({ WEBHOOK_TIMEOUT_MS: "1000", WEBHOOK_RETRY_DELAYS: String(WAITING_RETRY_SECONDS) });
+
+  it("brings a retry that waits for later forward instead of adding a second one", async () => {
+    let answered = 0;
+    const target = await waiting.receiver(() => ({ status: answered++ === 0 ? 500 : 200 }));
+    const webhook = await waiting.app.api.webhooks.create.mutate({ url: target.url, events: ["product.created"] });
+    await waiting.app.api.products.create.mutate({ sku: "waiting-1", name: "Failed once" });
+    await target.waitFor(1);
+    // The failure is logged and its retry scheduled for WAITING_RETRY_SECONDS from now.
+    await expect
+      .poll(async () => (await waiting.app.api.webhooks.recover.mutate({ id: webhook.id, since: hoursAgo(1) })).queued, { interval: 50 })
+      .toBe(1);
+    const recoveredAt = Date.now();
+    const [, resent] = await target.waitFor(2);
+    expect(resent!.at - recoveredAt).toBeLessThan((WAITING_RETRY_SECONDS * 1000) / 2);
+    expect(resent!.headers["webhook-id"]).toBe(target.received[0]!.headers["webhook-id"]);
+    // Past the time the retry was due: it was replaced, not kept beside the resent one.
+    await new Promise((resolve) => setTimeout(resolve, WAITING_RETRY_SECONDS * 1000 * 1.2));
+    expect(target.received).toHaveLength(2);
   });
 });
