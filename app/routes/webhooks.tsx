@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, Outlet, useFetcher, useLoaderData } from "@remix-run/react";
-import { useState } from "react";
+import { RevealedSecret, type RevealAnswer } from "~/components/webhook-secret";
 import { formatDateTime } from "~/lib/format";
+import { secretHint } from "../../server/webhooks/secret-hint";
 import type { WebhookJson } from "../../server/webhooks/webhook.schema";
 
 export const meta: MetaFunction = () => [{ title: "Webhooks · Product Importer" }];
@@ -28,7 +29,7 @@ export default function WebhooksPage() {
         </div>
       </div>
       <p className="hint">
-        Each endpoint receives a signed JSON POST (Standard Webhooks) for the events it subscribes to. Failed deliveries are retried for {retryWindow}
+        Each endpoint receives a signed JSON POST (Standard Webhooks) for the events it subscribes to. Failed deliveries are retried for {retryWindow}{" "}
         before an endpoint is switched off; you are told here and at the top of every page once one has failed for an hour.
       </p>
       <section className="panel">
@@ -113,16 +114,34 @@ function WebhookRow({ webhook }: { webhook: WebhookJson }) {
   );
 }
 
-/** Revealed on demand (a native disclosure, so it works before JavaScript), copyable, rotatable. */
+/**
+ * The secret's hint; the secret itself only when asked for (Reveal posts to webhooks.revealSecret:
+ * inline here, or before JavaScript on the Reveal route's dialog), copyable, rotatable.
+ */
 function SigningSecret({ webhook }: { webhook: WebhookJson }) {
-  const [copied, setCopied] = useState(false);
+  const reveal = useFetcher<RevealAnswer>();
+  const answer = reveal.state === "idle" ? reveal.data : undefined;
+  // Rotated since it was revealed (in another tab, through the API): not this endpoint's secret any more.
+  const revealed = answer?.secret && secretHint(answer.secret) === webhook.secretHint ? answer.secret : null;
   return (
     <details className="secret">
-      <summary>Signing secret</summary>
-      <code>{webhook.secret}</code>{" "}
-      <button type="button" className="button" onClick={() => navigator.clipboard?.writeText(webhook.secret).then(() => setCopied(true))}>
-        {copied ? "Copied" : "Copy"}
-      </button>
+      <summary>
+        Signing secret <code>{webhook.secretHint}</code>
+      </summary>
+      {revealed ? (
+        <RevealedSecret secret={revealed} takeFocus />
+      ) : (
+        <reveal.Form method="post" action={`/webhooks/${webhook.id}/reveal`} className="inline-form">
+          <button type="submit" className="button" aria-busy={reveal.state !== "idle"} aria-label={`Reveal the signing secret of ${webhook.url}`}>
+            Reveal
+          </button>
+        </reveal.Form>
+      )}
+      {answer?.error ? (
+        <p className="error" role="alert">
+          {answer.error}
+        </p>
+      ) : null}
       {webhook.previousSecretExpiresAt ? (
         <p className="hint">The secret before the last rotation also signs until {formatDateTime(webhook.previousSecretExpiresAt)}.</p>
       ) : null}

@@ -7,7 +7,13 @@ import { postSigned } from "./signed-message.js";
 import { newSigningSecret } from "./signing.js";
 import type { WebhookSettings } from "./webhook-settings.js";
 import { WebhookNotFound, WebhookUrlRefused } from "./webhook-errors.js";
-import { toWebhookJson, type RotateSecretInput, type WebhookCreateInput, type WebhookUpdateInput } from "./webhook.schema.js";
+import {
+  toWebhookJson,
+  toWebhookJsonWithSecret,
+  type RotateSecretInput,
+  type WebhookCreateInput,
+  type WebhookUpdateInput,
+} from "./webhook.schema.js";
 import { deleteWebhookRow, findWebhook, insertWebhook, recordAttempts, rotateSecretRow, updateWebhookRow } from "./webhooks.table.js";
 
 /** Checked when saved and again before every delivery (DNS can change in between). */
@@ -23,7 +29,7 @@ async function assertCallable(url: string, settings: WebhookSettings): Promise<v
 
 export async function createWebhook(db: Kysely<Database>, settings: WebhookSettings, input: WebhookCreateInput) {
   await assertCallable(input.url, settings);
-  return toWebhookJson(await insertWebhook(db, input, newSigningSecret()));
+  return toWebhookJsonWithSecret(await insertWebhook(db, input, newSigningSecret()));
 }
 
 export async function updateWebhook(db: Kysely<Database>, settings: WebhookSettings, input: WebhookUpdateInput) {
@@ -40,7 +46,17 @@ export async function updateWebhook(db: Kysely<Database>, settings: WebhookSetti
 export async function rotateWebhookSecret(db: Kysely<Database>, input: RotateSecretInput) {
   const row = await rotateSecretRow(db, input.id, newSigningSecret(), input.overlapHours);
   if (!row) throw new WebhookNotFound(input.id);
-  return toWebhookJson(row);
+  return toWebhookJsonWithSecret(row);
+}
+
+/**
+ * The secret, asked for on purpose (the page's Reveal): a mutation, so a read token is refused
+ * and a browser on another site cannot ask on someone's behalf.
+ */
+export async function revealWebhookSecret(db: Kysely<Database>, id: string) {
+  const webhook = await findWebhook(db, id);
+  if (!webhook) throw new WebhookNotFound(id);
+  return { id: webhook.id, secret: webhook.secret };
 }
 
 export async function deleteWebhook(db: Kysely<Database>, id: string) {

@@ -7,6 +7,7 @@ import { pageInput } from "../paging.js";
 import { DEFAULT_OVERLAP_HOURS, MAX_OVERLAP_HOURS, signingSecrets } from "./signing.js";
 import { alertOf } from "./webhook-alerts.js";
 import { IN_FLIGHT_LIMITS } from "./in-flight-limits.js";
+import { secretHint } from "./secret-hint.js";
 
 export const webhookIdInput = z.object({ id: idSchema });
 
@@ -64,6 +65,10 @@ export type RecoverInput = z.infer<typeof recoverInput>;
 
 export const resendInput = z.object({ deliveryId: idSchema });
 
+/**
+ * An endpoint as lists and lookups show it, to any caller (read tokens included): the secret is
+ * left out (null, the key kept for older clients), since whoever holds it can forge deliveries.
+ */
 export function toWebhookJson(row: Selectable<WebhooksTable>) {
   return {
     id: row.id,
@@ -71,7 +76,8 @@ export function toWebhookJson(row: Selectable<WebhooksTable>) {
     events: row.events,
     enabled: row.enabled,
     maxInFlight: row.max_in_flight,
-    secret: row.secret,
+    secret: null,
+    secretHint: secretHint(row.secret),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     lastStatusCode: row.last_status_code,
@@ -84,11 +90,16 @@ export function toWebhookJson(row: Selectable<WebhooksTable>) {
     failingSince: row.failing_since?.toISOString() ?? null,
     /** Failing for over an hour, or switched off automatically: what the header and the page say. */
     alert: alertOf(row),
-    /** Until when the secret before the last rotation still signs beside `secret` (null: it does not). */
+    /** Until when the secret before the last rotation still signs beside the current one (null: it does not). */
     previousSecretExpiresAt: signingSecrets(row).length > 1 ? row.previous_secret_expires_at!.toISOString() : null,
   };
 }
 export type WebhookJson = ReturnType<typeof toWebhookJson>;
+
+/** With the secret: only what a mutation answers (create, rotateSecret), which a read token cannot call. */
+export function toWebhookJsonWithSecret(row: Selectable<WebhooksTable>) {
+  return { ...toWebhookJson(row), secret: row.secret };
+}
 
 export function toDeliveryJson(row: Selectable<WebhookDeliveriesTable>) {
   return {

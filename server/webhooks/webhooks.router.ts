@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { publicProcedure, router } from "../trpc/trpc.js";
-import { createWebhook, deleteWebhook, rotateWebhookSecret, testWebhook, updateWebhook } from "./endpoints.js";
+import { createWebhook, deleteWebhook, revealWebhookSecret, rotateWebhookSecret, testWebhook, updateWebhook } from "./endpoints.js";
 import { EVENT_CATALOG } from "../events/event-catalog.js";
 import { recoverDeliveries } from "./recover.js";
 import { describeSchedule } from "./webhook-settings.js";
@@ -28,6 +28,8 @@ export const webhooksRouter = router({
   create: publicProcedure.input(webhookCreateInput).mutation(({ ctx, input }) => createWebhook(ctx.db, ctx.webhookSettings, input)),
   update: publicProcedure.input(webhookUpdateInput).mutation(({ ctx, input }) => updateWebhook(ctx.db, ctx.webhookSettings, input)),
   rotateSecret: publicProcedure.input(rotateSecretInput).mutation(({ ctx, input }) => rotateWebhookSecret(ctx.db, input)),
+  /** A mutation although it changes nothing: read tokens may not sign, and reading it is a deliberate act. */
+  revealSecret: publicProcedure.input(webhookIdInput).mutation(({ ctx, input }) => revealWebhookSecret(ctx.db, input.id)),
   delete: publicProcedure.input(webhookIdInput).mutation(({ ctx, input }) => deleteWebhook(ctx.db, input.id)),
   test: publicProcedure.input(webhookIdInput).mutation(({ ctx, input }) => testWebhook(ctx.db, ctx.webhookSettings, input.id)),
   /** Endpoints needing attention (the header shows them on every page), and how long retries go on. */

@@ -28,6 +28,32 @@ afterAll(async () => {
 
 const dialog = () => page.getByRole("dialog");
 
+const SECRET = /whsec_[A-Za-z0-9+/]{32}/;
+
+/** The secret as the API reveals it to the person (the app is open: no password). */
+async function secretOf(id: string): Promise<string> {
+  const response = await fetch(`${server.url}/api/trpc/webhooks.revealSecret`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ id }),
+  });
+  return ((await response.json()) as { result: { data: { secret: string } } }).result.data.secret;
+}
+
+/** Opened "Signing secret" shows only the hint until Reveal is pressed; then the secret, with focus on Copy. */
+async function revealSecret(on: Page): Promise<string> {
+  const hint = (await on.locator(".secret summary code").textContent())!;
+  expect(hint).toMatch(/^whsec_….{4}$/);
+  expect(await on.content()).not.toMatch(SECRET);
+  await on.getByRole("button", { name: /^Reveal the signing secret of / }).click();
+  await expect.poll(() => on.locator(".secret .secret-value").count()).toBe(1);
+  const secret = (await on.locator(".secret .secret-value").textContent())!;
+  expect(secret).toMatch(SECRET);
+  expect(secret.slice(-4)).toBe(hint.slice(-4));
+  expect(await on.evaluate(() => document.activeElement?.textContent)).toBe("Copy");
+  return secret;
+}
+
 it("adds an endpoint, tests it (status code and latency inline), and switches it off", async () => {
   await page.goto(`${server.url}/webhooks`);
   await page.getByRole("link", { name: "Add endpoint" }).click();
@@ -75,12 +101,12 @@ it("shows a delivery's headers, rotates the secret with an overlap, offers recov
 
   await page.goto(`${server.url}/webhooks`);
   await page.locator(".secret summary").click();
-  const before = await page.locator(".secret code").textContent();
+  const before = await revealSecret(page);
   await page.getByLabel("Old secret keeps signing for").selectOption("72");
   await page.getByRole("button", { name: "Rotate secret" }).click();
   await expect.poll(() => page.getByRole("status").allTextContents()).toContainEqual(expect.stringMatching(/The old one also signs until/));
   await page.locator(".secret summary").click();
-  expect(await page.locator(".secret code").textContent()).not.toBe(before);
+  expect(await revealSecret(page)).not.toBe(before);
   expect(await page.locator(".secret").textContent()).toContain("The secret before the last rotation also signs until");
 
   await page.getByRole("link", { name: "Event types" }).click();
@@ -88,6 +114,38 @@ it("shows a delivery's headers, rotates the secret with an overlap, offers recov
   const completed = page.locator('[id="import.completed"]');
   await completed.getByText("JSON Schema").click();
   expect(await completed.locator("pre").last().textContent()).toContain('"createdCount"');
+});
+
+it("reveals the signing secret only when asked, also before JavaScript, as the API has it", async () => {
+  await page.goto(`${server.url}/webhooks`);
+  const id = (await page.getByRole("link", { name: "Deliveries" }).getAttribute("href"))!.split("/").pop()!;
+  await page.locator(".secret summary").click();
+  expect(await revealSecret(page)).toBe(await secretOf(id));
+  // The dialog a link can open (what the form lands on before JavaScript), with JavaScript.
+  await page.goto(`${server.url}/webhooks/${id}/reveal`);
+  const asked = page.getByRole("dialog", { name: "Signing secret" });
+  expect(await asked.textContent()).not.toMatch(SECRET);
+  await asked.getByRole("button", { name: "Reveal" }).click();
+  await expect.poll(() => asked.locator(".secret-value").textContent()).toBe(await secretOf(id));
+  await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe("Copy");
+
+  const noScript = await browser.newPage({ javaScriptEnabled: false });
+  try {
+    await noScript.goto(`${server.url}/webhooks`);
+    expect(await noScript.content()).not.toMatch(SECRET);
+    await noScript.locator(".secret summary").click();
+    await noScript.getByRole("button", { name: /^Reveal the signing secret of / }).click();
+    await noScript.waitForURL(`${server.url}/webhooks/${id}/reveal`);
+    const shown = noScript.getByRole("dialog", { name: "Signing secret" });
+    expect(await shown.locator(".secret-value").textContent()).toBe(await secretOf(id));
+    // Copying needs a script: before one runs there is no button that would do nothing.
+    expect(await shown.getByRole("button", { name: "Copy" }).count()).toBe(0);
+    await shown.getByRole("link", { name: "Close" }).click();
+    await noScript.waitForURL(`${server.url}/webhooks`);
+    expect(await noScript.content()).not.toMatch(SECRET);
+  } finally {
+    await noScript.close();
+  }
 });
 
 it("fits a 390 px phone: the webhooks, deliveries and event types pages do not scroll sideways", async () => {
@@ -100,6 +158,10 @@ it("fits a 390 px phone: the webhooks, deliveries and event types pages do not s
       await phone.locator("details").evaluateAll((all) => all.forEach((element) => ((element as HTMLDetailsElement).open = true)));
       expect(await phone.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(390);
     }
+    await phone.goto(`${server.url}/webhooks`);
+    await phone.locator(".secret summary").click();
+    await revealSecret(phone);
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth), "a revealed secret").toBeLessThanOrEqual(390);
   } finally {
     await phone.close();
   }

@@ -7,8 +7,9 @@ import { startTestApp, type TestApp } from "./test-app.js";
 /**
  * What every webhook test file sets up: one server with these settings (loopback receivers
  * allowed), an empty catalog and no endpoints before each test, and its receivers closed after it.
+ * `pages` serves the Remix pages too (the login form, the Webhooks page's actions).
  */
-export function webhookSuite(overrides: Partial<Record<keyof Config, string>>) {
+export function webhookSuite(overrides: Partial<Record<keyof Config, string>>, options: { pages?: boolean } = {}) {
   let app: TestApp | undefined;
   const opened: { close(): Promise<void> }[] = [];
   const opening = async <T extends { close(): Promise<void> }>(receiver: Promise<T>) => {
@@ -17,7 +18,7 @@ export function webhookSuite(overrides: Partial<Record<keyof Config, string>>) {
     return started;
   };
   beforeAll(async () => {
-    app = await startTestApp({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: "1", ...overrides });
+    app = await startTestApp({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: "1", ...overrides }, options);
   });
   afterAll(() => app?.stop());
   beforeEach(async () => {

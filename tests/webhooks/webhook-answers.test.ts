@@ -57,7 +57,7 @@ describe("rotating a secret", () => {
       expect(body.error.data.code).toBe("BAD_REQUEST");
       expect(body.error.message).toMatch(/overlapHours must be/);
     }
-    expect((await suite.app.api.webhooks.get.query({ id: created.id })).secret).toBe(rotated.secret);
+    expect((await suite.app.api.webhooks.revealSecret.mutate({ id: created.id })).secret).toBe(rotated.secret);
   });
 });
 

@@ -29,10 +29,13 @@ describe("webhooks.create / list / update / delete", () => {
       lastStatusCode: null,
     });
     expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
-    expect(await suite.app.api.webhooks.list.query({})).toEqual([created]);
+    // Listed with a hint to tell secrets apart; the secret itself only on purpose (revealSecret).
+    const hint = `whsec_…${created.secret.slice(-4)}`;
+    expect(await suite.app.api.webhooks.list.query({})).toEqual([{ ...created, secret: null, secretHint: hint }]);
 
     const updated = await suite.app.api.webhooks.update.mutate({ id: created.id, enabled: false, events: ["import.failed"] });
-    expect(updated).toMatchObject({ enabled: false, events: ["import.failed"], secret: created.secret });
+    expect(updated).toMatchObject({ enabled: false, events: ["import.failed"], secret: null, secretHint: hint });
+    expect(await suite.app.api.webhooks.revealSecret.mutate({ id: created.id })).toEqual({ id: created.id, secret: created.secret });
     const rotated = await suite.app.api.webhooks.rotateSecret.mutate({ id: created.id });
     expect(rotated.secret).not.toBe(created.secret);
 
@@ -40,6 +43,7 @@ describe("webhooks.create / list / update / delete", () => {
     expect(await suite.app.api.webhooks.list.query({})).toEqual([]);
     expect(await refusal("webhooks.delete", { id: created.id })).toMatchObject({ code: "NOT_FOUND" });
     expect(await refusal("webhooks.update", { id: created.id, enabled: true })).toMatchObject({ code: "NOT_FOUND" });
+    expect(await refusal("webhooks.revealSecret", { id: created.id })).toMatchObject({ code: "NOT_FOUND" });
   });
 
   it("refuses a URL that is not http(s), and an empty or unknown event list, naming the field", async () => {
