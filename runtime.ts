@@ -21,6 +21,7 @@ import { createAccess, type Access } from "./server/auth/access.js";
 import { installationSecret } from "./server/auth/app-secrets.table.js";
 import { checkAccessConfig, type Config } from "./server/config.js";
 import { createHttpApp, loadContextFor, type PageSettings } from "./server/http/http-app.js";
+import { createHttpServer } from "./server/http/http-server.js";
 import { ProgressHub } from "./server/imports/progress-hub.js";
 import { createLogger, type Logger } from "./server/logger.js";
 import { PERSON } from "./server/auth/caller.js";
@@ -112,10 +113,13 @@ export async function startApp(config: Config, options: { pages?: boolean } = {}
     access,
     trustProxy: config.TRUST_PROXY,
     allowedHosts: config.ALLOWED_HOSTS,
+    requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
     maxUploadBytes: config.MAX_UPLOAD_BYTES,
     maxConcurrentUploads: config.MAX_CONCURRENT_UPLOADS,
     parseInWorker: config.PARSE_IN_WORKER,
     uploadIdleTimeoutMs: config.UPLOAD_IDLE_TIMEOUT_MS,
+    uploadMinBytesPerSecond: config.UPLOAD_MIN_BYTES_PER_SECOND,
+    uploadRateWindowMs: config.UPLOAD_RATE_WINDOW_MS,
     maxConcurrentExports: config.MAX_CONCURRENT_EXPORTS,
     exportStallTimeoutMs: config.EXPORT_STALL_TIMEOUT_MS,
     isReady: async () => {
@@ -126,13 +130,12 @@ export async function startApp(config: Config, options: { pages?: boolean } = {}
     pages: serveWeb && options.pages !== false ? await loadPages(api, { maxUploadBytes: config.MAX_UPLOAD_BYTES }, access) : undefined,
     serveApi: serveWeb,
   });
-  const server: Server = await new Promise((resolve, reject) => {
-    const listening = app.listen(config.PORT, config.HOST, () => resolve(listening));
-    listening.on("error", reject);
+  // Every request but an upload must arrive within REQUEST_TIMEOUT_MS; an upload's pace is watched instead.
+  const server: Server = createHttpServer(app, { requestTimeoutMs: config.REQUEST_TIMEOUT_MS });
+  await new Promise<void>((resolve, reject) => {
+    server.listen(config.PORT, config.HOST, resolve);
+    server.on("error", reject);
   });
-  // Uploads of a gigabyte over a slow link must not be cut off by Node's default request timeout;
-  // an upload that goes silent is failed by its own idle timeout instead.
-  server.requestTimeout = 0;
   const port = (server.address() as { port: number }).port;
   const host = config.HOST === "0.0.0.0" || config.HOST === "::" ? "127.0.0.1" : config.HOST;
   log.info({ port, role: config.ROLE, auth: access.enabled ? "password" : "open" }, "ready");

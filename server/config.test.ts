@@ -29,6 +29,14 @@ describe("the configuration", () => {
     });
   });
 
+  it("times every request but uploads, and asks uploads for a minimum pace that can be turned off", () => {
+    expect(loadConfig({})).toMatchObject({ REQUEST_TIMEOUT_MS: 30_000, UPLOAD_MIN_BYTES_PER_SECOND: 10_240, UPLOAD_RATE_WINDOW_MS: 30_000 });
+    expect(loadConfig({ UPLOAD_MIN_BYTES_PER_SECOND: "0" }).UPLOAD_MIN_BYTES_PER_SECOND).toBe(0);
+    expect(() => loadConfig({ REQUEST_TIMEOUT_MS: "0" }), "requests cannot be left untimed").toThrow(/REQUEST_TIMEOUT_MS: /);
+    expect(() => loadConfig({ UPLOAD_MIN_BYTES_PER_SECOND: "fast" })).toThrow(/UPLOAD_MIN_BYTES_PER_SECOND: /);
+    expect(() => loadConfig({ UPLOAD_RATE_WINDOW_MS: "-1" })).toThrow(/UPLOAD_RATE_WINDOW_MS: /);
+  });
+
   it("trusts no proxy unless one is named", () => {
     expect(loadConfig({}).TRUST_PROXY).toBe(false);
     expect(loadConfig({ TRUST_PROXY: "loopback" }).TRUST_PROXY).toBe("loopback");

@@ -26,6 +26,23 @@ const configSchema = z.object({
   MAX_CONCURRENT_UPLOADS: z.coerce.number().int().positive().optional(),
   /** An upload that sends nothing for this long is failed, and its slot and connection freed. */
   UPLOAD_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  /**
+   * An upload that averages less than this over UPLOAD_RATE_WINDOW_MS is failed, and its slot and
+   * connection freed: a byte now and then is not silence, yet holds the slot as long. 0: no minimum.
+   */
+  UPLOAD_MIN_BYTES_PER_SECOND: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(10 * 1024),
+  /** The span an upload's rate is averaged over; no upload is judged before its first one has passed. */
+  UPLOAD_RATE_WINDOW_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /**
+   * Every request but an upload must have arrived whole (its headers, and then its body) within this
+   * long, or it is answered 408 and its connection closed. Answers are not timed: progress streams
+   * and exports run as long as they need.
+   */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   /** Exports one process streams at once; each holds a connection. Default: a quarter of the pool. */
   MAX_CONCURRENT_EXPORTS: z.coerce.number().int().positive().optional(),
   /** A large CSV upload is parsed and validated in a worker thread; 0 parses it on the request thread. */

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 
-const checkEvery = (ms: number) => Math.max(50, Math.min(1_000, Math.floor(ms / 4)));
+/** How often a watch on a client looks: often enough for a timeout of `ms` to mean what it says, at most once a second. */
+export const checkEvery = (ms: number) => Math.max(50, Math.min(1_000, Math.floor(ms / 4)));
 
 /**
  * Calls `onSilent` once the client has sent no byte for `idleMs` while this side was ready to read

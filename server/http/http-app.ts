@@ -18,6 +18,7 @@ import { verifyApiToken } from "../tokens/api-tokens.js";
 import { canonicalPath } from "./canonical-path.js";
 import { crossSiteGuard } from "./cross-site-guard.js";
 import { openHostGuard } from "./open-host-guard.js";
+import { requestDeadline } from "./request-deadline.js";
 import { requestLog } from "./request-log.js";
 import { cspNonce, securityHeaders } from "./security-headers.js";
 
@@ -30,11 +31,16 @@ export interface HttpAppDeps {
   trustProxy: boolean | number | string;
   /** Host names an app without a password answers to, besides localhost and IP addresses. */
   allowedHosts: string[];
+  /** Every request but an upload must have arrived whole within this long (REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs: number;
   maxUploadBytes: number;
   maxConcurrentUploads: number;
   /** Large CSV uploads are read in a worker thread (PARSE_IN_WORKER). */
   parseInWorker: boolean;
   uploadIdleTimeoutMs: number;
+  /** Slower than this on average over the window, an upload is failed (UPLOAD_MIN_BYTES_PER_SECOND). */
+  uploadMinBytesPerSecond: number;
+  uploadRateWindowMs: number;
   maxConcurrentExports: number;
   exportStallTimeoutMs: number;
   isReady: () => Promise<boolean>;
@@ -53,6 +59,7 @@ export function createHttpApp(deps: HttpAppDeps) {
   app.disable("x-powered-by");
   app.set("trust proxy", deps.trustProxy);
   app.use(requestLog(deps.log));
+  app.use(requestDeadline(deps.requestTimeoutMs));
   app.use(canonicalPath());
   app.use(securityHeaders());
 
@@ -76,6 +83,7 @@ export function createHttpApp(deps: HttpAppDeps) {
       maxUploadBytes: deps.maxUploadBytes,
       maxConcurrentUploads: deps.maxConcurrentUploads,
       idleTimeoutMs: deps.uploadIdleTimeoutMs,
+      minRate: { bytesPerSecond: deps.uploadMinBytesPerSecond, windowMs: deps.uploadRateWindowMs },
       imports: deps.api.imports,
     }),
   );

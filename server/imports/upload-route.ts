@@ -2,7 +2,10 @@ import busboy from "busboy";
 import type { Request, RequestHandler, Response } from "express";
 import type { Readable } from "node:stream";
 import { formatBytes } from "../format-bytes.js";
+import { whenClientSendsTooSlowly, type MinimumRate } from "../http/client-pace.js";
 import { whenClientStopsSending } from "../http/client-silence.js";
+import { formatDuration } from "../http/format-duration.js";
+import { liftRequestDeadline } from "../http/request-deadline.js";
 import { Refusal, sendRefusal } from "../refusal.js";
 import type { ImportScheduler } from "./import-queue.js";
 import { toImportJson } from "./import.schema.js";
@@ -16,6 +19,8 @@ export interface UploadRouteDeps extends UploadDeps {
   maxConcurrentUploads: number;
   /** An upload whose client sends nothing for this long is failed (UPLOAD_IDLE_TIMEOUT_MS). */
   idleTimeoutMs: number;
+  /** An upload slower than this on average is failed too (UPLOAD_MIN_BYTES_PER_SECOND over UPLOAD_RATE_WINDOW_MS). */
+  minRate: MinimumRate;
   /** Gets a worker onto an import once it is queued. */
   imports: ImportScheduler;
 }
@@ -23,8 +28,6 @@ export interface UploadRouteDeps extends UploadDeps {
 function wantsHtml(req: Request): boolean {
   return (req.get("accept") ?? "").includes("text/html");
 }
-
-const describeMs = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`);
 
 /**
  * `POST /api/imports`: the CSV as multipart field `file` or as the raw body. Answers once the file
@@ -52,15 +55,26 @@ export function uploadRoute(deps: UploadRouteDeps): RequestHandler {
     }
     receiving += 1;
     let upload: ReturnType<typeof receiveUpload> | undefined;
-    // A client that goes quiet must not hold a slot, a pooled connection and an open COPY forever.
-    const stopWatching = whenClientStopsSending(req, deps.idleTimeoutMs, () => {
-      const silence = new Refusal(
-        "timeout",
-        `Nothing arrived for ${describeMs(deps.idleTimeoutMs)}, so the upload was stopped and nothing was imported. Upload the file again.`,
-      );
-      if (upload) upload.abort(silence);
-      else reply(req, res, silence);
-    });
+    // A gigabyte over a slow link takes minutes: the pace is watched instead of the whole request's time.
+    liftRequestDeadline(req);
+    // A client that goes quiet, or sends a byte now and then, must not hold a slot, a pooled
+    // connection and an open COPY for as long as it likes.
+    const stop = (why: string) => {
+      stopWatching();
+      const refusal = new Refusal("timeout", `${why}, so the upload was stopped and nothing was imported. Upload the file again.`);
+      if (upload) upload.abort(refusal);
+      else reply(req, res, refusal);
+    };
+    const watches = [
+      whenClientStopsSending(req, deps.idleTimeoutMs, () => stop(`Nothing arrived for ${formatDuration(deps.idleTimeoutMs)}`)),
+      whenClientSendsTooSlowly(req, deps.minRate, (bytesPerSecond) =>
+        stop(
+          `The file arrived at ${formatBytes(Math.round(bytesPerSecond))}/s over the last ${formatDuration(deps.minRate.windowMs)}, ` +
+            `below the minimum of ${formatBytes(deps.minRate.bytesPerSecond)}/s`,
+        ),
+      ),
+    ];
+    const stopWatching = () => watches.forEach((stopWatch) => stopWatch());
     res.once("close", () => {
       receiving -= 1;
       stopWatching();

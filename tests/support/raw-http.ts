@@ -54,15 +54,71 @@ export async function silentClient(base: string, head: string): Promise<SilentCl
     readTheRest: () =>
       new Promise<string>((resolve) => {
         const chunks: Buffer[] = [];
+        let tail = Buffer.alloc(0);
         // A chunked answer is complete at its zero-length chunk; the socket may stay open after it.
-        const complete = () => Buffer.concat(chunks).subarray(-5).toString("latin1") === "0\r\n\r\n";
+        // (Only the last bytes are looked at: joining every chunk each time is quadratic in the answer.)
+        const complete = () => tail.toString("latin1") === "0\r\n\r\n";
         socket.on("data", (chunk: Buffer) => {
           chunks.push(chunk);
+          tail = Buffer.concat([tail, chunk]).subarray(-5);
           if (complete()) resolve(Buffer.concat(chunks).toString("utf8"));
         });
         socket.on("close", () => resolve(Buffer.concat(chunks).toString("utf8")));
         socket.resume();
       }),
+    destroy: () => socket.destroy(),
+  };
+}
+
+/**
+ * A client on a socket of its own that sends `head` and then one byte every `everyMs`, for as
+ * long as the server keeps the connection open (a slowloris) or until told to stop (and fall
+ * silent). It reads whatever the server answers.
+ */
+export interface TricklingClient {
+  /** The answer's status code once its status line arrived, else null. */
+  status: () => number | null;
+  /** Everything the server sent, as text. */
+  answer: () => string;
+  /** Resolves with the milliseconds from connecting until the server closed the connection. */
+  closed: Promise<number>;
+  /** Bytes written after `head`. */
+  trickled: () => number;
+  /** Sends nothing more, keeping the connection open. */
+  fallSilent(): void;
+  destroy(): void;
+}
+
+export async function tricklingClient(base: string, head: string, everyMs: number, byte = "a"): Promise<TricklingClient> {
+  const { port } = new URL(base);
+  const socket = net.connect(Number(port), "127.0.0.1");
+  await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
+  const startedAt = performance.now();
+  let answer = "";
+  let trickled = 0;
+  socket.on("error", () => {});
+  socket.on("data", (chunk: Buffer) => (answer += chunk.toString("latin1")));
+  socket.write(head);
+  const timer = setInterval(() => {
+    if (!socket.writable) return;
+    socket.write(byte);
+    trickled += 1;
+  }, everyMs);
+  const closed = new Promise<number>((resolve) =>
+    socket.once("close", () => {
+      clearInterval(timer);
+      resolve(performance.now() - startedAt);
+    }),
+  );
+  return {
+    status: () => {
+      const match = /^HTTP\/1\.1 (\d{3})/.exec(answer);
+      return match ? Number(match[1]) : null;
+    },
+    answer: () => answer,
+    closed,
+    trickled: () => trickled,
+    fallSilent: () => clearInterval(timer),
     destroy: () => socket.destroy(),
   };
 }
