@@ -4,7 +4,7 @@ import net from "node:net";
 import { sql } from "kysely";
 import { sleep, waitUntil } from "../support/crash-helpers.js";
 import { silentClient, tricklingClient, type TricklingClient } from "../support/raw-http.js";
-import { startTestApp, type TestApp } from "../support/test-app.js";
+import { startTestApp, uploadingImports, type TestApp } from "../support/test-app.js";
 import { createProductImporterClient } from "../../server/trpc/client.js";
 
 const PASSWORD = "correct horse battery staple";
@@ -157,15 +157,7 @@ describe("uploads", () => {
         "x",
       );
     const trickles = [await trickle("trickle-a"), await trickle("trickle-b")];
-    const uploading = await waitUntil(
-      "both trickles to be staging",
-      async () => {
-        const { items } = await app.api.imports.list.query({});
-        const found = items.filter((item: { status: string }) => item.status === "uploading");
-        return found.length === 2 ? found : undefined;
-      },
-      5_000,
-    );
+    const uploading = await uploadingImports(app, 2);
     const blocked = await app.uploadCsv("sku,name\nwaiting-1,Turned away\n", "while-full.csv");
     expect(blocked.status, "every upload slot is held by a trickle").toBe(503);
 

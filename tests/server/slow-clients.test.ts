@@ -3,7 +3,7 @@ import http from "node:http";
 import { sql } from "kysely";
 import { waitUntil } from "../support/crash-helpers.js";
 import { silentClient, tricklingClient, type SilentClient, type TricklingClient } from "../support/raw-http.js";
-import { startTestApp, type TestApp } from "../support/test-app.js";
+import { startTestApp, uploadingImports, type TestApp } from "../support/test-app.js";
 
 const IDLE_MS = 1_000;
 const STALL_MS = 3_000;
@@ -56,15 +56,7 @@ describe("uploads that stop sending", () => {
       await multipartHead(app, `--${BOUNDARY}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello`),
     ];
     // The two raw uploads and the multipart file have begun staging: three imports are uploading.
-    const uploading = await waitUntil(
-      "three silent uploads to be staging",
-      async () => {
-        const { items } = await app.api.imports.list.query({});
-        const found = items.filter((item: { status: string }) => item.status === "uploading");
-        return found.length === 3 ? found : undefined;
-      },
-      5_000,
-    );
+    const uploading = await uploadingImports(app, 3);
     const blocked = await app.uploadCsv("sku,name\nwaiting-1,Turned away\n", "while-full.csv");
     expect(blocked.status, "every upload slot is held by a silent client").toBe(503);
     silent.forEach((client) => client.fallSilent());

@@ -1,3 +1,4 @@
+import { waitUntil } from "./crash-helpers.js";
 import { sql } from "kysely";
 import { loadConfig, type Config } from "../../server/config.js";
 import { startApp, type RunningApp } from "../../runtime.js";
@@ -112,4 +113,17 @@ export async function recordedEvents(app: TestApp) {
 export async function refusalOf(app: TestApp, procedure: string, input: unknown, method: "GET" | "POST" = "POST") {
   const { body } = await app.trpcRaw(procedure, input, method);
   return { code: body.error?.data?.code as string, message: body.error?.message as string };
+}
+
+/** Waits until exactly `count` imports are uploading (their files are being staged), and returns them. */
+export function uploadingImports(app: TestApp, count: number, timeoutMs = 5_000) {
+  return waitUntil(
+    `${count} uploads to be staging`,
+    async () => {
+      const { items } = await app.api.imports.list.query({});
+      const found = items.filter((item: { status: string }) => item.status === "uploading");
+      return found.length === count ? found : undefined;
+    },
+    timeoutMs,
+  );
 }
