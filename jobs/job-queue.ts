@@ -2,7 +2,7 @@ import pg from "pg";
 import PgBoss from "pg-boss";
 import { sessionLock } from "../db/advisory-locks.js";
 import { IMPORT_QUEUE } from "../server/imports/import-queue.js";
-import { DELIVERY_JOB_OPTIONS, WEBHOOK_QUEUE } from "../server/webhooks/delivery-queue.js";
+import { DELIVERY_JOB_OPTIONS, JOB_QUEUE_SCHEMA, WEBHOOK_QUEUE } from "../server/webhooks/delivery-queue.js";
 
 export type JobQueue = PgBoss;
 
@@ -24,7 +24,7 @@ async function oneAtATime<T>(connectionString: string, work: () => Promise<T>): 
 
 /** pg-boss in its own schema of the app's database: Postgres is the only infrastructure. */
 export async function startJobQueue(connectionString: string, options: { onError: (error: Error) => void }): Promise<JobQueue> {
-  const boss = new PgBoss({ connectionString, schema: "pgboss", application_name: "product-importer:jobs", max: 4 });
+  const boss = new PgBoss({ connectionString, schema: JOB_QUEUE_SCHEMA, application_name: "product-importer:jobs", max: 4 });
   boss.on("error", options.onError);
   await oneAtATime(connectionString, () => createQueues(boss));
   return boss;

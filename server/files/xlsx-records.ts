@@ -210,9 +210,10 @@ async function sharedStrings(workbook: Workbook): Promise<SharedStrings> {
   return strings;
 }
 
-const cellTooLong = (where: string) =>
+const cellTooLong = (where: string, line: number | null = null) =>
   unusableFile(
     `${where} is longer than ${MAX_CELL_CHARS.toLocaleString("en-US")} characters, more than any field takes (Excel itself holds at most 32,767 in a cell). Shorten it, or save the sheet as CSV.`,
+    line,
   );
 
 /**
@@ -272,10 +273,10 @@ const LAST_COLUMN = columnName(MAX_COLUMNS - 1);
 
 /** A row's number as the sheet writes it (`r`), or the next one when it leaves it out. */
 function rowNumberOf(given: string | undefined, previous: number): number {
-  if (given === undefined) return previous + 1;
-  const number = /^\d{1,8}$/.test(given) ? Number(given) : NaN;
+  const number = given === undefined ? previous + 1 : /^\d{1,8}$/.test(given) ? Number(given) : NaN;
   if (!(number >= 1 && number <= MAX_SHEET_ROWS)) {
-    throw unusableFile(`A row of the sheet is numbered "${given.slice(0, 20)}"; rows are numbered 1 to ${MAX_SHEET_ROWS.toLocaleString("en-US")}.`);
+    const shown = given === undefined ? String(number) : given.slice(0, 20);
+    throw unusableFile(`A row of the sheet is numbered "${shown}"; rows are numbered 1 to ${MAX_SHEET_ROWS.toLocaleString("en-US")}.`);
   }
   return number;
 }
@@ -355,7 +356,7 @@ export async function* xlsxRecords(workbook: Workbook, sheet: SheetInfo): AsyncG
     text: (text) => {
       if (!cell || !reading) return;
       if (cell.value.length + cell.inline.length + text.length > MAX_CELL_CHARS)
-        throw cellTooLong(`Row ${rowNumber}: cell ${columnName(cell.column)}${rowNumber}`);
+        throw cellTooLong(`cell ${columnName(cell.column)}${rowNumber}`, rowNumber);
       if (reading === "v") cell.value += text;
       else cell.inline += text;
     },

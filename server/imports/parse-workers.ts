@@ -27,25 +27,24 @@ const HEAP_LIMITS: Record<ParseWorkerKind, { maxOldGenerationSizeMb: number; max
 };
 
 /**
- * Workers kept for the next file: starting one costs about a second (tsx compiles its modules).
- * Whoever releases a worker says whether it may be kept: a workbook's reader is not, since it may
- * end holding hundreds of megabytes that an idle worker would never collect.
+ * CSV readers kept for the next file: starting one costs about a second (tsx compiles its
+ * modules). A workbook's reader is never kept: it may end holding hundreds of megabytes that an
+ * idle worker would never collect.
  */
 const MAX_IDLE = Math.max(1, availableParallelism() - 1);
-const idle: Record<ParseWorkerKind, Worker[]> = { csv: [], workbook: [] };
-const kindOf = new WeakMap<Worker, ParseWorkerKind>();
+const idle: Worker[] = [];
+const workbookReaders = new WeakSet<Worker>();
 
 /** Workers reading an upload right now, so a test can stop one the way a crash would. */
 export const readingParseWorkers = new Set<Worker>();
 
 function startWorker(kind: ParseWorkerKind): Worker {
   const worker = new Worker(BOOT, { eval: true, workerData: { loader: LOADER, entry: ENTRY }, resourceLimits: HEAP_LIMITS[kind] });
-  kindOf.set(worker, kind);
+  if (kind === "workbook") workbookReaders.add(worker);
   worker.on("error", () => {});
   worker.once("exit", () => {
-    const kept = idle[kind];
-    const at = kept.indexOf(worker);
-    if (at !== -1) kept.splice(at, 1);
+    const at = idle.indexOf(worker);
+    if (at !== -1) idle.splice(at, 1);
     readingParseWorkers.delete(worker);
   });
   return worker;
@@ -53,7 +52,7 @@ function startWorker(kind: ParseWorkerKind): Worker {
 
 /** A worker for one file: a kept one, or a new one. */
 export function takeParseWorker(kind: ParseWorkerKind = "csv"): Worker {
-  const worker = idle[kind].pop() ?? startWorker(kind);
+  const worker = (kind === "csv" && idle.pop()) || startWorker(kind);
   worker.ref();
   readingParseWorkers.add(worker);
   return worker;
@@ -62,11 +61,10 @@ export function takeParseWorker(kind: ParseWorkerKind = "csv"): Worker {
 /** A worker whose file ended cleanly may wait for the next; one in an unknown state is stopped. */
 export async function releaseParseWorker(worker: Worker, reusable: boolean): Promise<void> {
   readingParseWorkers.delete(worker);
-  const kept = idle[kindOf.get(worker) ?? "csv"];
-  if (reusable && kept.length < MAX_IDLE) {
+  if (reusable && !workbookReaders.has(worker) && idle.length < MAX_IDLE) {
     // A kept worker must not hold the process open.
     worker.unref();
-    kept.push(worker);
+    idle.push(worker);
     return;
   }
   await worker.terminate();
@@ -74,13 +72,13 @@ export async function releaseParseWorker(worker: Worker, reusable: boolean): Pro
 
 /** Starts one worker ahead of the first large upload, so it does not wait for the compile. */
 export function warmUpParseWorker(): void {
-  if (idle.csv.length) return;
+  if (idle.length) return;
   const worker = startWorker("csv");
   worker.unref();
-  idle.csv.push(worker);
+  idle.push(worker);
 }
 
 /** Stops the kept workers (at shutdown). */
 export async function stopParseWorkers(): Promise<void> {
-  await Promise.all([...idle.csv.splice(0), ...idle.workbook.splice(0)].map((worker) => worker.terminate()));
+  await Promise.all(idle.splice(0).map((worker) => worker.terminate()));
 }

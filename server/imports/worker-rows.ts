@@ -181,7 +181,7 @@ export function rowsFromWorkbookWorker(file: string, wantedSheet: string | undef
       return talk.next();
     },
   });
-  return { header: headerFromWorker, rows, sheet: () => sheet, close: () => talk.release(false) };
+  return { header: headerFromWorker, rows, sheet: () => sheet, close: () => talk.release() };
 }
 
 function readsAsCsv(bytes: Buffer, filename: string): boolean {

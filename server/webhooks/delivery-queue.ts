@@ -11,11 +11,14 @@ export interface DeliveryJob {
 
 export const WEBHOOK_QUEUE = "webhooks.deliver";
 
+/** The schema pg-boss keeps its tables in (jobs/job-queue.ts starts it there). */
+export const JOB_QUEUE_SCHEMA = "pgboss";
+
 /**
- * Where pg-boss (its schema "pgboss", set in jobs/job-queue.ts) keeps jobs until it archives them:
- * a recovery reads it to see which deliveries are still queued. pg-boss is pinned to one version.
+ * Where pg-boss keeps jobs until it archives them: a recovery reads it to see which deliveries are
+ * still queued. pg-boss is pinned to one version.
  */
-export const DELIVERY_JOB_TABLE = "pgboss.job";
+export const DELIVERY_JOB_TABLE = `${JOB_QUEUE_SCHEMA}.job`;
 
 /**
  * pg-boss retries a job only when its worker died mid-attempt (the job expired); failed

@@ -7,6 +7,7 @@ import { scratchDir, writeCsvFile, type FileRow } from "../support/catalog-plan.
 import { importEvents, sleep, tail, testConnection, waitUntil, whileAlive } from "../support/crash-helpers.js";
 import { readEventStream } from "../support/sse.js";
 import { createTestDatabase } from "../support/test-database.js";
+import { JOB_QUEUE_SCHEMA } from "../../server/webhooks/delivery-queue.js";
 
 /**
  * Many processes on one database, as the README deploys them: two `ROLE=web` processes behind a
@@ -259,7 +260,7 @@ describe("processes started at the same moment on a fresh database", () => {
     const url = await createTestDatabase();
     // pg-boss's schema without any queue, as the first start of a deploy finds it (installing it is
     // already serialised by pg-boss's own advisory lock).
-    const installer = new PgBoss({ connectionString: url, schema: "pgboss", supervise: false, schedule: false });
+    const installer = new PgBoss({ connectionString: url, schema: JOB_QUEUE_SCHEMA, supervise: false, schedule: false });
     installer.on("error", () => {});
     await installer.start();
     await installer.stop({ graceful: false, wait: true });
