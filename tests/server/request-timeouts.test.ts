@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import http from "node:http";
 import net from "node:net";
 import { sql } from "kysely";
 import { sleep, waitUntil } from "../support/crash-helpers.js";
-import { silentClient, tricklingClient, type TricklingClient } from "../support/raw-http.js";
+import { silentClient, tricklingClient, uploadInPieces, type TricklingClient } from "../support/raw-http.js";
 import { startTestApp, uploadingImports, type TestApp } from "../support/test-app.js";
 import { createProductImporterClient } from "../../server/trpc/client.js";
 
@@ -185,26 +184,7 @@ describe("uploads", () => {
     // 30 rows of ~1 KB, one every 100 ms: ~10 KB/s for 3 s, three times the request timeout.
     const body = ["sku,name,description\n", ...Array.from({ length: 30 }, (_, i) => `steady-${i},Row ${i},${"Steady ".repeat(140)}\n`)];
     const startedAt = performance.now();
-    const response = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const request = http.request(
-        `${app.url}/api/imports?filename=steady.csv`,
-        { method: "POST", headers: { "Content-Type": "text/csv", "Content-Length": Buffer.byteLength(body.join("")) } },
-        (answer) => {
-          let text = "";
-          answer.on("data", (chunk) => (text += chunk));
-          answer.on("end", () => resolve({ status: answer.statusCode!, text }));
-        },
-      );
-      request.on("error", reject);
-      let next = 0;
-      const timer = setInterval(() => {
-        request.write(body[next++]);
-        if (next === body.length) {
-          clearInterval(timer);
-          request.end();
-        }
-      }, 100);
-    });
+    const response = await uploadInPieces(app.url, "steady.csv", body, 100);
     expect(response.status, response.text).toBe(202);
     expect(performance.now() - startedAt, "the upload took longer than the request timeout").toBeGreaterThan(REQUEST_TIMEOUT_MS * 2);
     expect(await app.waitForImport(JSON.parse(response.text).id)).toMatchObject({ status: "completed", createdCount: 30 });

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import http from "node:http";
 import { sql } from "kysely";
 import { waitUntil } from "../support/crash-helpers.js";
-import { silentClient, tricklingClient, type SilentClient, type TricklingClient } from "../support/raw-http.js";
+import { silentClient, tricklingClient, uploadInPieces, type SilentClient, type TricklingClient } from "../support/raw-http.js";
 import { startTestApp, uploadingImports, type TestApp } from "../support/test-app.js";
 
 const IDLE_MS = 1_000;
@@ -88,29 +87,10 @@ describe("uploads that stop sending", () => {
   it("still work when slow, as long as something keeps arriving", async () => {
     const rows = Array.from({ length: 12 }, (_, i) => `slow-${i},Row ${i}\n`);
     const body = ["sku,name\n", ...rows];
-    const response = await new Promise<{ status: number; body: any }>((resolve, reject) => {
-      const request = http.request(
-        `${app.url}/api/imports?filename=slow.csv`,
-        { method: "POST", headers: { "Content-Type": "text/csv", "Content-Length": Buffer.byteLength(body.join("")) } },
-        (answer) => {
-          let text = "";
-          answer.on("data", (chunk) => (text += chunk));
-          answer.on("end", () => resolve({ status: answer.statusCode!, body: JSON.parse(text) }));
-        },
-      );
-      request.on("error", reject);
-      // A chunk every 40% of the idle timeout: 3.6 s in all, well past the timeout.
-      let next = 0;
-      const timer = setInterval(() => {
-        request.write(body[next++]);
-        if (next === body.length) {
-          clearInterval(timer);
-          request.end();
-        }
-      }, IDLE_MS * 0.3);
-    });
+    // A chunk every 30% of the idle timeout: 3.6 s in all, well past the timeout.
+    const response = await uploadInPieces(app.url, "slow.csv", body, IDLE_MS * 0.3);
     expect(response.status).toBe(202);
-    expect(await app.waitForImport(response.body.id)).toMatchObject({ status: "completed", createdCount: 12 });
+    expect(await app.waitForImport(JSON.parse(response.text).id)).toMatchObject({ status: "completed", createdCount: 12 });
   });
 });
 

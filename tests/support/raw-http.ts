@@ -122,3 +122,27 @@ export async function tricklingClient(base: string, head: string, everyMs: numbe
     destroy: () => socket.destroy(),
   };
 }
+
+/** Uploads a CSV as a raw body, one piece every `everyMs` (a slow link that keeps sending); the answer's status and text. */
+export function uploadInPieces(base: string, filename: string, pieces: string[], everyMs: number): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      `${base}/api/imports?filename=${encodeURIComponent(filename)}`,
+      { method: "POST", headers: { "Content-Type": "text/csv", "Content-Length": Buffer.byteLength(pieces.join("")) } },
+      (answer) => {
+        let text = "";
+        answer.on("data", (chunk) => (text += chunk));
+        answer.on("end", () => resolve({ status: answer.statusCode!, text }));
+      },
+    );
+    request.on("error", reject);
+    let next = 0;
+    const timer = setInterval(() => {
+      request.write(pieces[next++]);
+      if (next === pieces.length) {
+        clearInterval(timer);
+        request.end();
+      }
+    }, everyMs);
+  });
+}
