@@ -16,6 +16,7 @@ import * as webhookInFlight from "./migrations/0012_webhook_in_flight.js";
 import * as catalogForDailyWork from "./migrations/0013_catalog_for_daily_work.js";
 import * as inactiveSorts from "./migrations/0014_inactive_sorts.js";
 import * as mappingHeaderHash from "./migrations/0015_mapping_header_hash.js";
+import * as skippedRows from "./migrations/0016_skipped_rows.js";
 
 // Listed here rather than discovered on disk, so a bundler or a read-only image cannot lose one.
 const migrations: Record<string, Migration> = {
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   "0013_catalog_for_daily_work": catalogForDailyWork,
   "0014_inactive_sorts": inactiveSorts,
   "0015_mapping_header_hash": mappingHeaderHash,
+  "0016_skipped_rows": skippedRows,
 };
 
 /** Brings the schema up to date; safe to call from many processes starting at once. */

@@ -72,6 +72,10 @@ export interface ImportsTable {
   mapping: ColumnType<Record<string, string> | null, string | null, string | null>;
   profile: string | null;
   mapping_source: string | null;
+  /** Rows the file's platform writes that are not products (an image row, a store view): skipped, not rejected. */
+  skipped_rows: ColumnType<number, number | undefined, number>;
+  /** What reading the rows is worth saying once: why rows were skipped, SKUs made from handles (server/imports/row-notes.ts). */
+  row_notes: ColumnType<unknown, string | null | undefined, string | null>;
   /** Accepted rows whose active cell was empty: their products keep the flag they have. */
   unspecified_active_rows: ColumnType<number, number | undefined, number>;
   mode: ColumnType<ImportMode, ImportMode | undefined, ImportMode>;
@@ -89,7 +93,7 @@ export interface ImportsTable {
   catalog_changed_after_review: ColumnType<boolean, boolean | undefined, boolean>;
   /** Of the products it updated, those whose values were already the file's. */
   unchanged_count: ColumnType<number, number | undefined, number>;
-  /** SKUs its mode left alone (existing ones in create-only, new ones in update-only). */
+  /** SKUs its mode left alone (existing ones in create-only, new ones in update-only), and its skipped rows. */
   skipped_count: ColumnType<number, number | undefined, number>;
   /** Products a sync deactivated or deleted. */
   removed_count: ColumnType<number, number | undefined, number>;

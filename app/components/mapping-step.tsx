@@ -161,10 +161,18 @@ function PreviewTable({ inspection }: { inspection: Inspection }) {
                 <td className="num">{row.line}</td>
                 <td colSpan={4}>Rejected: {row.problem}</td>
               </tr>
+            ) : row.skipped ? (
+              <tr key={row.line} className="skipped">
+                <td className="num">{row.line}</td>
+                <td colSpan={4}>Skipped: {row.skipped}</td>
+              </tr>
             ) : (
               <tr key={row.line}>
                 <td className="num">{row.line}</td>
-                <td className="sku">{row.sku}</td>
+                <td className="sku">
+                  {row.sku}
+                  {row.madeSku ? <span className="hint"> (made from its handle)</span> : null}
+                </td>
                 <td>{row.name}</td>
                 <td className="description">{row.description.length > 80 ? `${row.description.slice(0, 80)}…` : row.description}</td>
                 <td>{row.active === null ? "unchanged" : row.active ? "yes" : "no"}</td>

@@ -5,12 +5,20 @@ import { SAMPLE_BYTES } from "../files/dialect.js";
 import { storableText } from "../text-input.js";
 import type { ImportRow } from "./imports.table.js";
 import { RETRYABLE_STATUSES } from "./import-status.js";
+import { describeRowNotes, type RowNotes } from "./row-notes.js";
 import { CHANGE_KINDS } from "../review/change-kinds.js";
 
 export const importIdInput = z.object({ id: idSchema });
 export const importErrorsInput = importIdInput.extend(pageInput.shape);
 export const importChangesInput = importIdInput.extend({ kind: z.enum(CHANGE_KINDS).optional(), ...pageInput.shape });
-export const importApplyInput = importIdInput.extend({ confirmLargeSync: z.boolean().optional() });
+export const importApplyInput = importIdInput.extend({
+  confirmLargeSync: z.boolean().optional(),
+  /** The review's `catalogVersion` the caller looked at: given, an apply against a catalog changed since is refused. */
+  reviewedCatalogVersion: z
+    .string()
+    .regex(/^\d{1,20}$/, "must be a catalogVersion from imports.review")
+    .optional(),
+});
 export const importRevertInput = importIdInput.extend({ partial: z.boolean().optional() });
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -70,6 +78,10 @@ export function toImportJson(row: ImportRow) {
     skippedCount: row.skipped_count,
     removedCount: row.removed_count,
     repeatedCount: row.repeated_count,
+    // Rows the platform writes that are not products (in skippedCount once applied), and what reading the file is worth saying.
+    skippedRowCount: row.skipped_rows,
+    skippedReasons: (row.row_notes as RowNotes | null)?.skipped ?? [],
+    notices: describeRowNotes(row.row_notes as RowNotes | null),
     reviewRequested: row.review_requested,
     reviewedAt: iso(row.reviewed_at),
     catalogChangedAfterReview: row.catalog_changed_after_review,

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Selectable, type UpdateObject } from "kysely";
 import type { Database, ImportsTable } from "../../db/schema.js";
 import { RETRYABLE_STATUSES, TRANSITIONS, WAITING_TO_APPLY, type ImportStatus, type Transition } from "./import-status.js";
 import type { ApplyChoice } from "./upload-options.js";
+import type { RowNotes } from "./row-notes.js";
 
 export type ImportRow = Selectable<ImportsTable>;
 export const PROGRESS_CHANNEL = "import_progress";
@@ -117,6 +118,16 @@ export interface UploadTotals {
   unspecifiedActive?: number;
 }
 
+/** Once the file is read: its platform rows that are not products, and what reading it is worth saying. */
+export interface StagedTotals extends UploadTotals {
+  skippedRows: number;
+  notes: RowNotes | null;
+}
+
+/** The file's rows that name a product: neither rejected nor skipped (staged, or left out as repeated). */
+export const productRows = (row: Pick<ImportRow, "total_rows" | "error_count" | "skipped_rows">) =>
+  row.total_rows - row.error_count - row.skipped_rows;
+
 export function reportUploadProgress(db: Kysely<Database>, id: string, totals: UploadTotals) {
   return changeImport(
     db,
@@ -136,10 +147,12 @@ export function reportUploadProgress(db: Kysely<Database>, id: string, totals: U
  * One the uploader wants to review first waits in `review` and gets its place in the queue only
  * when it is applied.
  */
-export function markStaged(db: Kysely<Database>, id: string, totals: UploadTotals, options: { hold: boolean }) {
+export function markStaged(db: Kysely<Database>, id: string, totals: StagedTotals, options: { hold: boolean }) {
   return moveImport(db, id, options.hold ? "hold" : "queue", {
     total_rows: totals.totalRows,
     error_count: totals.errorCount,
+    skipped_rows: totals.skippedRows,
+    row_notes: totals.notes ? JSON.stringify(totals.notes) : null,
     size_bytes: totals.sizeBytes,
     unspecified_active_rows: totals.unspecifiedActive ?? 0,
     queue_position: options.hold ? null : sql`nextval('import_queue_position')`,

@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
 import { describeDialect, SAMPLE_BYTES } from "../files/dialect.js";
 import type { FileChoice } from "../files/open-file.js";
-import { findSavedMapping } from "../mappings/mappings.table.js";
+import { findMappingFor } from "../mappings/saved-mapping.js";
 import { resolveColumns, suggestMapping, type MappingChoice } from "../mappings/resolve-columns.js";
 import { Refusal } from "../refusal.js";
 import { RowReader } from "./row-reader.js";
@@ -19,6 +19,10 @@ export interface PreviewRow {
   /** true / false, or null for "not said" (the product keeps its flag). */
   active: boolean | null;
   problem: string | null;
+  /** Why the row is skipped (a platform's row that is not a product), or null. */
+  skipped: string | null;
+  /** Its SKU was made from its handle (it had none). */
+  madeSku: boolean;
 }
 
 /** What the first bytes of a file say about it, before it is uploaded (imports.inspect). */
@@ -67,7 +71,7 @@ export async function inspectFile(
   const [first, ...rest] = records;
   const header = first?.fields ?? [];
   const readAs = dialect ? describeDialect(dialect) : sheet ? `a workbook, sheet "${sheet.name}"` : "a workbook";
-  const saved = input.mapping.mapping || !first ? undefined : await findSavedMapping(db, header);
+  const saved = input.mapping.mapping || !first ? undefined : await findMappingFor(db, header);
   const suggestion = suggestMapping(header, saved, input.mapping);
   let problem: string | null = null;
   let preview: PreviewRow[] = [];
@@ -76,9 +80,11 @@ export async function inspectFile(
       const reader = new RowReader(resolveColumns(header, input.mapping, saved));
       preview = rest.slice(0, SAMPLE_ROWS).map(({ fields, line }) => {
         const outcome = reader.read(fields, line);
-        if ("rejected" in outcome) return { line, sku: "", name: "", description: "", active: null, problem: outcome.rejected.message };
+        const empty = { line, sku: "", name: "", description: "", active: null, problem: null, skipped: null, madeSku: false };
+        if ("rejected" in outcome) return { ...empty, problem: outcome.rejected.message };
+        if ("skipped" in outcome) return { ...empty, skipped: outcome.skipped.reason };
         const { sku, name, description, active } = outcome.accepted;
-        return { line, sku, name, description, active, problem: null };
+        return { ...empty, sku, name, description, active, madeSku: outcome.madeSku === true };
       });
     } catch (error) {
       if (!(error instanceof Refusal)) throw error;

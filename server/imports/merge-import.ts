@@ -7,7 +7,7 @@ import { addToProductCount, productCount } from "../products/catalog-counts.tabl
 import { countNotInFile, mergeIntoCatalog, type MergeCounts, type MergePlan } from "../products/catalog-merge.js";
 import { catalogVersion } from "../products/catalog-version.js";
 import { completeImport, failImport } from "./import-outcome.js";
-import { markProcessing, type ImportCounts, type ImportRow } from "./imports.table.js";
+import { markProcessing, productRows, type ImportCounts, type ImportRow } from "./imports.table.js";
 import { describeSyncRemoval, isLargeSync } from "./large-sync.js";
 import { MergeWatch, type MergeStop } from "./merge-watch.js";
 import {
@@ -47,9 +47,13 @@ export function mergePlanFor(row: ImportRow, capture: MergePlan["capture"]): Mer
   };
 }
 
-/** Every row of the file accounted for: created + updated + skipped = distinct SKUs, + repeated + rejected = rows. */
+/**
+ * Every row of the file accounted for: created + updated + skipped by the mode = distinct SKUs;
+ * + repeated + rejected + skipped rows (a platform's rows that are not products) = rows.
+ */
 export function countsFor(row: ImportRow, merged: MergeCounts, distinct: number): ImportCounts {
-  const repeatedCount = row.total_rows - row.error_count - distinct;
+  const repeatedCount = productRows(row) - distinct;
+  const skippedRows = row.skipped_rows;
   const removedCount = merged.removed;
   switch (row.mode) {
     case "create-only":
@@ -57,7 +61,7 @@ export function countsFor(row: ImportRow, merged: MergeCounts, distinct: number)
         createdCount: merged.created,
         updatedCount: 0,
         unchangedCount: 0,
-        skippedCount: distinct - merged.created,
+        skippedCount: distinct - merged.created + skippedRows,
         removedCount,
         repeatedCount,
       };
@@ -66,7 +70,7 @@ export function countsFor(row: ImportRow, merged: MergeCounts, distinct: number)
         createdCount: 0,
         updatedCount: merged.existing,
         unchangedCount: merged.existing - merged.changed,
-        skippedCount: distinct - merged.existing,
+        skippedCount: distinct - merged.existing + skippedRows,
         removedCount,
         repeatedCount,
       };
@@ -77,7 +81,7 @@ export function countsFor(row: ImportRow, merged: MergeCounts, distinct: number)
         createdCount: merged.created,
         updatedCount,
         unchangedCount: updatedCount - merged.changed,
-        skippedCount: 0,
+        skippedCount: skippedRows,
         removedCount,
         repeatedCount,
       };
@@ -114,7 +118,7 @@ export async function mergeImport(deps: MergeDeps, tx: Kysely<Database>, row: Im
   const watch = new MergeWatch(deps.db, row.id, rows[0]!.pid, async () => {
     const fed = await readMergeCounter(deps.db, row.id);
     // Rows fed are distinct SKUs; scale to the file's rows, which is what the page counts.
-    const distinct = await distinctSkus.catch(() => row.total_rows);
+    const distinct = await distinctSkus.catch(() => productRows(row));
     return Math.min(row.total_rows - 1, Math.round((fed / Math.max(1, distinct)) * row.total_rows));
   }).start();
   const handBack = () => void watch.handBack().catch(() => {});

@@ -124,7 +124,7 @@ class Reading {
           rest = batch.slice(1);
         }
         encoder.encode(rest, pending);
-        if (pending.copyText.length >= BATCH_COPY_CHARS || pending.rejected.length >= REJECTED_PER_MESSAGE) {
+        if (pending.copyText.length >= BATCH_COPY_CHARS || pending.rejected.length + pending.notes.skipped.length >= REJECTED_PER_MESSAGE) {
           await this.sendRows(pending);
           pending = emptyEncodedRows();
         }

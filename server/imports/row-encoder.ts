@@ -3,6 +3,7 @@ import { resolveColumns, type MappingChoice, type ResolvedColumns, type SavedMap
 import type { RejectedRow } from "./csv-row.js";
 import { RowReader } from "./row-reader.js";
 import { copyLine } from "./copy-line.js";
+import { emptyRowNotesPart, noteMadeSku, type RowNotesPart } from "./row-notes.js";
 
 /**
  * What decides how records become rows, in a form that crosses to a worker thread: the same
@@ -16,21 +17,29 @@ export interface ColumnInputs {
   keepRejectedSkus: boolean;
 }
 
-/** A stretch of the file turned into the staging table's COPY text and the rows it rejected. */
+/** A stretch of the file turned into the staging table's COPY text, the rows it rejected, and what is worth saying about it. */
 export interface EncodedRows {
   copyText: string;
   rejected: RejectedRow[];
   rejectedSkus: string[];
-  /** Records read (accepted and rejected). */
+  /** Records read (accepted, rejected and skipped). */
   rows: number;
   /** Accepted rows whose active cell was empty (a platform's "not said"). */
   unspecifiedActive: number;
+  notes: RowNotesPart;
 }
 
 /** Encoded rows as a row source hands them over: a worker's COPY text arrives as UTF-8 bytes (moved, not copied). */
 export type RowsForCopy = Omit<EncodedRows, "copyText"> & { copyText: string | Uint8Array };
 
-export const emptyEncodedRows = (): EncodedRows => ({ copyText: "", rejected: [], rejectedSkus: [], rows: 0, unspecifiedActive: 0 });
+export const emptyEncodedRows = (): EncodedRows => ({
+  copyText: "",
+  rejected: [],
+  rejectedSkus: [],
+  rows: 0,
+  unspecifiedActive: 0,
+  notes: emptyRowNotesPart(),
+});
 
 /**
  * Records → mapped, validated rows → COPY text, one batch at a time and in file order (a platform's
@@ -65,7 +74,10 @@ export class RowEncoder {
           const sku = this.reader.skuOf(fields);
           if (sku) into.rejectedSkus.push(sku);
         }
+      } else if ("skipped" in outcome) {
+        into.notes.skipped.push(outcome.skipped);
       } else {
+        if (outcome.madeSku) noteMadeSku(into.notes, outcome.accepted.sku);
         if (this.activeMapped && outcome.accepted.active === null) into.unspecifiedActive += 1;
         lines.push(copyLine(outcome.accepted));
       }

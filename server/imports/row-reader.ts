@@ -1,7 +1,10 @@
 import { withoutFormulaMark } from "../files/formula-cells.js";
 import { normalizeSku } from "../products/product-rules.js";
-import type { ResolvedColumns } from "../mappings/resolve-columns.js";
+import { IMAGE_ROW } from "../mappings/profiles.js";
+import type { MadeSkuIndexes, ResolvedColumns } from "../mappings/resolve-columns.js";
 import { rejection, validateRow, type AcceptedRow, type RejectedRow, type RowValues } from "./csv-row.js";
+import type { SkippedRow } from "./row-notes.js";
+import { madeSku } from "./made-sku.js";
 
 /** The fields a product's first row gives the rows after it (Shopify's variant rows leave them blank). */
 interface Group {
@@ -9,7 +12,14 @@ interface Group {
   name: string;
   description: string;
   active: string | null;
+  /** The SKUs made for its variants so far: two whose option values read alike still get one each. */
+  made: Set<string>;
 }
+
+/** What one record of the file became. `madeSku`: its SKU was made from its handle (it had none). */
+export type RowOutcome = { accepted: AcceptedRow; madeSku?: boolean } | { rejected: RejectedRow } | { skipped: SkippedRow };
+
+const skip = (line: number, reason: string) => ({ skipped: { line, reason } });
 
 /**
  * One record of the file → one row of the catalog: the mapped columns' values (formula marks off),
@@ -38,7 +48,7 @@ export class RowReader {
     return cell === undefined ? "" : normalizeSku(withoutFormulaMark(cell));
   }
 
-  read(fields: string[], line: number): { accepted: AcceptedRow } | { rejected: RejectedRow } {
+  read(fields: string[], line: number): RowOutcome {
     if (fields.length !== this.width) return rejection(line, `expected ${this.width} fields but found ${fields.length}`, fields);
     const values: RowValues = {
       sku: withoutFormulaMark(fields[this.sku]!),
@@ -48,26 +58,31 @@ export class RowReader {
     };
     if (!this.shaped) return validateRow(values, this.columns, line, fields);
     const { profile, columnOf } = this.columns;
-    if (profile?.rejectRow) {
-      const reason = profile.rejectRow((name) => {
+    if (profile?.skipRow) {
+      const reason = profile.skipRow((name) => {
         const at = columnOf(name);
         return at === null ? "" : withoutFormulaMark(fields[at]!);
       });
-      if (reason) return rejection(line, `skipped: ${reason}`, fields);
+      if (reason) return skip(line, reason);
     }
     if (profile?.description) values.description = profile.description(values.description);
     const carried = this.carry(fields, values, line);
-    if ("rejected" in carried) return carried;
-    return validateRow(carried.values, this.columns, line, fields);
+    if (!("values" in carried)) return carried;
+    const outcome = validateRow(carried.values, this.columns, line, fields);
+    return carried.madeSku && "accepted" in outcome ? { ...outcome, madeSku: true } : outcome;
   }
 
-  /** Blank fields of a product's later rows, from its first row. */
-  private carry(fields: string[], values: RowValues, line: number): { values: RowValues } | { rejected: RejectedRow } {
-    const { groupBy, rowKind, labels } = this.columns;
+  /** Blank fields of a product's later rows, from its first row; a SKU made from its handle when it has none. */
+  private carry(
+    fields: string[],
+    values: RowValues,
+    line: number,
+  ): { values: RowValues; madeSku?: boolean } | Exclude<RowOutcome, { accepted: AcceptedRow }> {
+    const { groupBy, rowKind, labels, madeSkus } = this.columns;
     if (rowKind) {
       const kind = rowKind.kinds[fields[rowKind.index]!.trim().toLowerCase()];
-      if (kind && typeof kind === "object") return rejection(line, `skipped: ${kind.reject}`, fields);
-      if (kind === "product") this.group = { key: String(line), name: values.name, description: values.description, active: values.active };
+      if (kind && typeof kind === "object") return skip(line, kind.skip);
+      if (kind === "product") this.group = this.newGroup(String(line), values);
       if (kind !== "variant") return { values };
       const named =
         this.group && rowKind.variantName && values.name.trim() ? { ...values, name: rowKind.variantName(this.group.name, values.name) } : values;
@@ -75,19 +90,35 @@ export class RowReader {
     }
     if (groupBy === null) return { values };
     const key = fields[groupBy]!.trim();
-    if (!key || this.group?.key !== key) {
-      this.group = { key, name: values.name, description: values.description, active: values.active };
-    } else {
-      values = this.fromGroup(values);
+    if (!key || this.group?.key !== key) this.group = this.newGroup(key, values);
+    else values = this.fromGroup(values);
+    if (values.sku.trim() && !madeSkus?.skuIsGroupKey) return { values };
+    const handle = `the handle ("${this.columns.header[groupBy]}")`;
+    if (!key) return rejection(line, `${labels.sku} is empty and so is ${handle}: a row needs its own SKU or its product's handle`, fields);
+    if (!madeSkus) return rejection(line, `${labels.sku} is empty: this row of "${key}" has no SKU of its own`, fields);
+    return this.makeSku(fields, values, line, madeSkus);
+  }
+
+  /** A variant's SKU from its handle and option values; an image row is skipped; a row with neither is rejected, saying so. */
+  private makeSku(fields: string[], values: RowValues, line: number, columns: MadeSkuIndexes) {
+    const group = this.group!;
+    const filled = (at: number) => withoutFormulaMark(fields[at]!).trim() !== "";
+    if (!columns.optionValues.some(filled) && !columns.variantColumns.some(filled)) {
+      if (columns.imageColumns.some(filled)) return skip(line, IMAGE_ROW);
+      const looked = [...(columns.skuIsGroupKey ? [] : [this.sku]), ...columns.optionValues.slice(0, 1), ...columns.variantColumns.slice(0, 1)];
+      const named = looked.map((at) => `"${this.columns.header[at]}"`).join(", ");
+      return rejection(line, `this row of "${group.key}" is neither a variant nor an image: ${named} and the image are all empty`, fields);
     }
-    if (!values.sku.trim() && key) {
-      return rejection(
-        line,
-        `${labels.sku} is empty: this row of "${key}" holds no variant (an image or an option only), so there is nothing to import`,
-        fields,
-      );
-    }
-    return { values };
+    const sku = madeSku(
+      group.key,
+      columns.optionValues.map((at) => withoutFormulaMark(fields[at]!)),
+      group.made,
+    );
+    return { values: { ...values, sku }, madeSku: true };
+  }
+
+  private newGroup(key: string, values: RowValues): Group {
+    return { key, name: values.name, description: values.description, active: values.active, made: new Set() };
   }
 
   private fromGroup(values: RowValues): RowValues {

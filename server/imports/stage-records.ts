@@ -6,11 +6,13 @@ import { withTransaction, type Transaction } from "../../db/transaction.js";
 import { Refusal } from "../refusal.js";
 import type { OpenedFile } from "../files/open-file.js";
 import { assertUsableHeader } from "../files/unusable-file.js";
-import { findSavedMapping, saveMapping, touchMapping } from "../mappings/mappings.table.js";
+import { saveMapping, touchMapping } from "../mappings/mappings.table.js";
+import { findMappingFor } from "../mappings/saved-mapping.js";
 import { resolveColumns, type MappingChoice, type ResolvedColumns } from "../mappings/resolve-columns.js";
 import type { RejectedRow } from "./csv-row.js";
 import { insertRejectedRows } from "./import-errors.table.js";
 import { createImport, markStaged, type ImportRow, type ReadAs, type UploadTotals } from "./imports.table.js";
+import { RowNotesTally } from "./row-notes.js";
 import { rowsOnThisThread, type RowSource } from "./row-source.js";
 import { createStagingTable, openStagingCopy, stageKeptSkus } from "./staging.js";
 import { StagingCopy } from "./staging-copy.js";
@@ -93,7 +95,7 @@ async function stageFile(deps: StagingDeps, file: OpenedFile, upload: UploadInPr
 async function stageRows(deps: StagingDeps, file: OpenedFile, source: RowSource, upload: UploadInProgress): Promise<ImportRow> {
   const header = await source.header();
   assertUsableHeader(header);
-  const saved = upload.mapping.mapping ? undefined : await findSavedMapping(deps.db, header);
+  const saved = upload.mapping.mapping ? undefined : await findMappingFor(deps.db, header);
   const columns = resolveColumns(header, upload.mapping, saved);
   const created = await createImport(deps.db, {
     filename: upload.filename,
@@ -105,6 +107,7 @@ async function stageRows(deps: StagingDeps, file: OpenedFile, source: RowSource,
   const importId = created.id;
   upload.importId = importId;
   const totals: UploadTotals = { totalRows: 0, errorCount: 0, sizeBytes: 0, unspecifiedActive: 0 };
+  const notes = new RowNotesTally();
   const progress = new UploadProgress(deps.db, importId, totals, upload.bytesRead, () => upload.stop(CANCELLED_WHILE_UPLOADING()));
   let rejected: RejectedRow[] = [];
   const rejectedSkus: string[] = [];
@@ -123,6 +126,7 @@ async function stageRows(deps: StagingDeps, file: OpenedFile, source: RowSource,
           totals.totalRows += rows.rows;
           totals.errorCount += rows.rejected.length;
           totals.unspecifiedActive! += rows.unspecifiedActive;
+          notes.add(rows.notes);
           rejectedSkus.push(...rows.rejectedSkus);
           if (rows.rejected.length) {
             rejected.push(...rows.rejected);
@@ -140,7 +144,12 @@ async function stageRows(deps: StagingDeps, file: OpenedFile, source: RowSource,
       await progress.stop();
       totals.sizeBytes = upload.bytesRead();
       await stageKeptSkus(tx.db, importId, rejectedSkus);
-      const queued = await markStaged(tx.db, importId, totals, { hold: upload.applying.review });
+      const queued = await markStaged(
+        tx.db,
+        importId,
+        { ...totals, skippedRows: notes.skippedRows, notes: notes.notes() },
+        { hold: upload.applying.review },
+      );
       if (!queued) throw CANCELLED_WHILE_UPLOADING();
       // A mapping the person chose is remembered for this header; a remembered one was used again.
       if (upload.mapping.mapping) await rememberMapping(tx, () => saveMapping(tx.db, header, columns.mapping, columns.profile?.id ?? null));

@@ -2,6 +2,7 @@ import { sql, type Kysely } from "kysely";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import type { Database } from "../../db/schema.js";
+import { productRows } from "./imports.table.js";
 
 /**
  * Accepted rows wait in one unlogged table per import (docs/decisions/0001-staging-table-per-import.md):
@@ -82,9 +83,9 @@ export async function stagingTableExists(db: Kysely<Database>, importId: string)
  * Whether the import's accepted rows are no longer there to apply: its table is gone, or empty
  * although rows were accepted (crash recovery empties unlogged tables; a clean restart keeps them).
  */
-export async function stagedRowsLost(db: Kysely<Database>, row: { id: string; total_rows: number; error_count: number }): Promise<boolean> {
+export async function stagedRowsLost(db: Kysely<Database>, row: { id: string } & Parameters<typeof productRows>[0]): Promise<boolean> {
   if (!(await stagingTableExists(db, row.id))) return true;
-  if (row.total_rows - row.error_count <= 0) return false;
+  if (productRows(row) <= 0) return false;
   const { rows } = await sql<{ empty: boolean }>`SELECT NOT EXISTS (SELECT FROM ${stagingTable(row.id)}) AS empty`.execute(db);
   return rows[0]!.empty;
 }

@@ -17,15 +17,49 @@ function keyed(header: readonly string[]) {
   return { header_key: key, header_hash: createHash("sha256").update(key, "utf8").digest() };
 }
 
-export async function findSavedMapping(db: Kysely<Database>, header: string[]): Promise<(SavedMapping & { id: string }) | undefined> {
+/** A saved mapping as read back: which row it is, and the header it was saved for. */
+export type StoredMapping = SavedMapping & { id: string; header: string[] };
+
+export async function findSavedMapping(db: Kysely<Database>, header: string[]): Promise<StoredMapping | undefined> {
   const { header_key, header_hash } = keyed(header);
   const row = await db
     .selectFrom("column_mappings")
-    .select(["id", "mapping", "profile"])
+    .select(["id", "header", "mapping", "profile"])
     .where("header_hash", "=", header_hash)
     .where("header_key", "=", header_key)
     .executeTakeFirst();
-  return row ? { id: row.id, mapping: row.mapping as ColumnMapping, profile: row.profile as ProfileId | null } : undefined;
+  return row ? stored(row) : undefined;
+}
+
+const stored = (row: { id: string; header: string[]; mapping: Record<string, string>; profile: string | null }): StoredMapping => ({
+  id: row.id,
+  header: row.header,
+  mapping: row.mapping as ColumnMapping,
+  profile: row.profile as ProfileId | null,
+});
+
+/** How many saved mappings a near match looks through: the most recently used ones. */
+const NEAR_CANDIDATES = 50;
+
+/**
+ * Saved mappings that may fit a header they were not saved for, most recently used first: those
+ * of the same platform, or (`profile: null`) of no platform with a header at most `apart` columns
+ * wider or narrower.
+ */
+export async function savedMappingsNear(
+  db: Kysely<Database>,
+  near: { profile: ProfileId } | { profile: null; width: number; apart: number },
+): Promise<StoredMapping[]> {
+  let query = db.selectFrom("column_mappings").select(["id", "header", "mapping", "profile"]);
+  query =
+    near.profile === null
+      ? query
+          .where("profile", "is", null)
+          .where(sql<number>`cardinality(header)`, ">=", near.width - near.apart)
+          .where(sql<number>`cardinality(header)`, "<=", near.width + near.apart)
+      : query.where("profile", "=", near.profile);
+  const rows = await query.orderBy("last_used_at", "desc").orderBy("id", "desc").limit(NEAR_CANDIDATES).execute();
+  return rows.map(stored);
 }
 
 /** Remembers (or replaces) the mapping for this header, however wide. */

@@ -18,14 +18,28 @@ export interface ProfileShape {
   columns: Partial<Record<TargetField, string[]>>;
   /** Rows of one product share this column (Shopify's handle): blank fields are taken from its first row. */
   groupBy?: string;
+  /** A variant without a SKU gets one made from its group's key (Shopify's handle) and option values. */
+  madeSkus?: MadeSkuColumns;
   /** The column saying what a row is (BigCommerce's `Item Type`): rows of kind `product` start a group. */
   rowKind?: { column: string; kinds: Record<string, RowKind> };
   /** A variant row's name from its product's and its own (BigCommerce's legacy SKU rows hold only the option). */
   variantName?: (productName: string, rowName: string) => string;
 }
 
-/** What a row of a multi-row export stands for. */
-export type RowKind = "product" | "variant" | { reject: string };
+/** What a row of a multi-row export stands for; a row of neither kind is skipped, saying why. */
+export type RowKind = "product" | "variant" | { skip: string };
+
+/** The columns that tell a variant row from an image row, and give a made SKU its option values. */
+export interface MadeSkuColumns {
+  optionValues: string[];
+  /** Any of these (or an option value, or a SKU) filled: the row is a variant. */
+  variantColumns: string[];
+  /** Filled while no variant column is: the row only adds an image to its product. */
+  imageColumns: string[];
+}
+
+/** Why Shopify's image rows are skipped (the same words for every such row, so they are counted together). */
+export const IMAGE_ROW = "an extra image of a product (Shopify writes one row for each image after the first)";
 
 export interface ActiveValues {
   /** Lower-cased value → active. */
@@ -41,8 +55,8 @@ export interface Profile {
   label: string;
   shapes: ProfileShape[];
   active: ActiveValues;
-  /** A row this platform writes that is not a product (a store view, a price rule): why it is skipped. */
-  rejectRow?: (cell: (column: string) => string) => string | null;
+  /** A row this platform writes that is not a product (a store view): why it is skipped. */
+  skipRow?: (cell: (column: string) => string) => string | null;
   /** The text of a description as the platform escapes it. */
   description?: (text: string) => string;
 }
@@ -59,12 +73,22 @@ export const PROFILES: Record<ProfileId, Profile> = {
         required: ["Title", "URL handle", "SKU", "Published on online store"],
         columns: { sku: ["SKU"], name: ["Title"], description: ["Description"], active: ["Status", "Published on online store"] },
         groupBy: "URL handle",
+        madeSkus: {
+          optionValues: ["Option1 value", "Option2 value", "Option3 value"],
+          variantColumns: ["Price", "Compare-at price", "Barcode", "Inventory quantity"],
+          imageColumns: ["Product image URL"],
+        },
       },
       {
         // The classic export (products_export.csv, 2021–2024).
         required: ["Handle", "Title", "Body (HTML)", "Variant SKU"],
         columns: { sku: ["Variant SKU"], name: ["Title"], description: ["Body (HTML)"], active: ["Status", "Published"] },
         groupBy: "Handle",
+        madeSkus: {
+          optionValues: ["Option1 Value", "Option2 Value", "Option3 Value"],
+          variantColumns: ["Variant Price", "Variant Compare At Price", "Variant Barcode", "Variant Inventory Qty"],
+          imageColumns: ["Image Src"],
+        },
       },
     ],
     // Status: active (and unlisted: sold, only left out of search) or draft / archived; Published: TRUE / FALSE.
@@ -103,7 +127,7 @@ export const PROFILES: Record<ProfileId, Profile> = {
     ],
     // product_online is the status attribute's id: 1 enabled, 2 disabled.
     active: { words: { "1": true, "2": false, "0": false, enabled: true, disabled: false }, empty: null, spellings: "1 (enabled) or 2 (disabled)" },
-    rejectRow: (cell) => {
+    skipRow: (cell) => {
       const storeView = cell("store_view_code");
       return storeView ? `a store-view row (store_view_code "${storeView}"): only each product's default row is imported` : null;
     },
@@ -121,8 +145,8 @@ export const PROFILES: Record<ProfileId, Profile> = {
           kinds: {
             product: "product",
             variant: "variant",
-            image: { reject: "an image row, not a product" },
-            video: { reject: "a video row, not a product" },
+            image: { skip: "an image row, not a product" },
+            video: { skip: "a video row, not a product" },
           },
         },
       },
@@ -130,7 +154,7 @@ export const PROFILES: Record<ProfileId, Profile> = {
         // The legacy Bulk Edit export: Product, SKU and Rule rows.
         required: ["Item Type", "Product Name", "Product Code/SKU"],
         columns: { sku: ["Product Code/SKU"], name: ["Product Name"], description: ["Product Description"], active: ["Product Visible?"] },
-        rowKind: { column: "Item Type", kinds: { product: "product", sku: "variant", rule: { reject: "a pricing rule row, not a product" } } },
+        rowKind: { column: "Item Type", kinds: { product: "product", sku: "variant", rule: { skip: "a pricing rule row, not a product" } } },
         // "[S]Size=Small" under "T-Shirt" is "T-Shirt (Size: Small)".
         variantName: (product, option) =>
           `${product} (${option

@@ -50,8 +50,19 @@ export interface ResolvedColumns {
   /** Columns that tie several rows to one product (a platform's groups), when the profile has them. */
   groupBy: number | null;
   rowKind: { index: number; kinds: NonNullable<ProfileShape["rowKind"]>["kinds"]; variantName?: ProfileShape["variantName"] } | null;
-  /** The column under a name (a profile's `rejectRow` asks by name on every row): found as a mapping's columns are, or null. */
+  /** Where a variant without a SKU finds what its SKU is made of (the profile's `madeSkus`, as column indexes). */
+  madeSkus: MadeSkuIndexes | null;
+  /** The column under a name (a profile's `skipRow` asks by name on every row): found as a mapping's columns are, or null. */
   columnOf: (name: string) => number | null;
+}
+
+/** A profile's `madeSkus` columns as the file has them (a column it lacks is left out). */
+export interface MadeSkuIndexes {
+  optionValues: number[];
+  variantColumns: number[];
+  imageColumns: number[];
+  /** The SKU is mapped to the group's own column (sku ← Handle): every variant's SKU is made. */
+  skuIsGroupKey: boolean;
 }
 
 /** A mapping from a profile's shape: each field's first column the header has. */
@@ -215,6 +226,8 @@ export function resolveColumns(header: string[], choice: MappingChoice, saved: S
   const active = profile?.active ?? GENERIC_ACTIVE;
   const columnOf = (name: string) => nonNegative(columns.indexOf(name));
   const rowKindIndex = shape?.rowKind ? columnOf(shape.rowKind.column) : null;
+  const groupBy = shape?.groupBy ? columnOf(shape.groupBy) : null;
+  const indexesOf = (names: string[]) => names.map(columnOf).filter((at): at is number => at !== null);
   return {
     header,
     index: { sku: index.sku!, name: index.name!, description: index.description ?? null, active: index.active ?? null },
@@ -225,8 +238,17 @@ export function resolveColumns(header: string[], choice: MappingChoice, saved: S
     shape,
     readActive: profile ? (raw) => readWord(active, raw) : (raw) => parseActive(raw),
     activeSpellings: active.spellings,
-    groupBy: shape?.groupBy ? columnOf(shape.groupBy) : null,
+    groupBy,
     rowKind: shape?.rowKind && rowKindIndex !== null ? { index: rowKindIndex, kinds: shape.rowKind.kinds, variantName: shape.variantName } : null,
+    madeSkus:
+      shape?.madeSkus && groupBy !== null
+        ? {
+            optionValues: indexesOf(shape.madeSkus.optionValues),
+            variantColumns: indexesOf(shape.madeSkus.variantColumns),
+            imageColumns: indexesOf(shape.madeSkus.imageColumns),
+            skuIsGroupKey: index.sku === groupBy,
+          }
+        : null,
     columnOf,
   };
 }

@@ -1,4 +1,4 @@
-import type { ImportRow } from "../imports/imports.table.js";
+import { productRows, type ImportRow } from "../imports/imports.table.js";
 import { describeSyncRemoval, isLargeSync } from "../imports/large-sync.js";
 import type { DiffCounts } from "./review-diff.js";
 
@@ -10,7 +10,7 @@ export interface ReviewSummary {
   /** Existing products the file names with the values they already have. */
   unchanged: number;
   rejected: number;
-  /** SKUs the mode leaves alone (existing ones in create-only, new ones in update-only). */
+  /** SKUs the mode leaves alone (existing ones in create-only, new ones in update-only), and rows that are not products. */
   skipped: number;
   /** Products a sync would deactivate or delete. */
   removed: number;
@@ -36,12 +36,13 @@ export function summarize(row: ImportRow, diff: DiffCounts, catalog: { size: num
     "create-only": { created: diff.fresh, updated: 0, unchanged: 0, skipped: existing },
     "update-only": { created: 0, updated: diff.changing, unchanged: diff.same, skipped: diff.fresh },
   }[row.mode];
+  counts.skipped += row.skipped_rows;
   const writesUpdates = row.mode !== "create-only";
   return {
     ...counts,
     rejected: row.error_count,
     removed: diff.removing,
-    repeated: row.total_rows - row.error_count - diff.distinct,
+    repeated: productRows(row) - diff.distinct,
     changed: writesUpdates ? diff.changed : { sku: 0, name: 0, description: 0, active: 0 },
     descriptionsEmptied: writesUpdates ? diff.descriptionsEmptied : 0,
     deactivated: writesUpdates ? diff.deactivated : 0,
@@ -89,11 +90,12 @@ export function reviewWarnings(row: ImportRow, summary: ReviewSummary): string[]
       `${count(summary.repeated, "row repeats a SKU", "rows repeat a SKU")} that comes again later in the file; the last row of each SKU is used.`,
     );
   }
-  if (summary.skipped > 0) {
+  const skippedByMode = summary.skipped - row.skipped_rows;
+  if (skippedByMode > 0) {
     warnings.push(
       row.mode === "create-only"
-        ? `${count(summary.skipped, "SKU is", "SKUs are")} already in the catalog and left as they are (create only).`
-        : `${count(summary.skipped, "SKU is", "SKUs are")} not in the catalog and left out (update only).`,
+        ? `${count(skippedByMode, "SKU is", "SKUs are")} already in the catalog and left as they are (create only).`
+        : `${count(skippedByMode, "SKU is", "SKUs are")} not in the catalog and left out (update only).`,
     );
   }
   return warnings;

@@ -60,15 +60,14 @@ describe("a platform's product export", () => {
     ["2024", shopifyExport],
   ])("from Shopify (%s columns) makes a product of every variant, named, described and activated from its product's first row", async (_, make) => {
     const { item, rejected } = await upload(make(PRODUCTS));
-    expect(item).toMatchObject({ status: "completed", profile: "shopify", createdCount: 5, errorCount: 1 });
+    expect(item).toMatchObject({ status: "completed", profile: "shopify", createdCount: 5, errorCount: 0, skippedCount: 1 });
     const catalog = await bySku();
     for (const sku of ["TEE-1", "TEE-1-M", "TEE-1-L"])
       expect(catalog[sku]).toEqual({ sku, name: TEE.name, description: TEE.description, active: true });
     expect(catalog["CAP-1"]).toMatchObject({ name: "Wool cap", active: false });
     expect(catalog["-BAG-1"]).toMatchObject({ name: "Tote", active: true });
-    expect(rejected).toEqual([
-      expect.objectContaining({ message: expect.stringMatching(/^sku( \("Variant SKU"\))? is empty: this row of "organic-tee" holds no variant/) }),
-    ]);
+    expect(rejected, "its image-only row is skipped, not rejected").toEqual([]);
+    expect(item.skippedReasons).toEqual([expect.objectContaining({ reason: expect.stringMatching(/^an extra image of a product/), count: 1 })]);
   });
 
   it("from WooCommerce reads Published 1 / 0 / -1 (also written '-1), its BOM, and its escaped line breaks", async () => {
@@ -83,30 +82,35 @@ describe("a platform's product export", () => {
 
   it("from Magento reads product_online 1 / 2 and skips store-view rows, saying so", async () => {
     const { item, rejected } = await upload(magentoExport(PRODUCTS));
-    expect(item).toMatchObject({ status: "completed", profile: "magento", createdCount: 5, errorCount: 1 });
+    expect(item).toMatchObject({ status: "completed", profile: "magento", createdCount: 5, errorCount: 0, skippedCount: 1 });
     const catalog = await bySku();
     expect(catalog["TEE-1"]).toMatchObject({ name: TEE.name, description: TEE.description, active: true });
     expect(catalog["TEE-1-L"]).toMatchObject({ name: "Organic tee-L", active: true });
     expect(catalog["CAP-1"]).toMatchObject({ active: false });
-    expect(rejected[0]!.message).toBe('skipped: a store-view row (store_view_code "de"): only each product\'s default row is imported');
+    expect(rejected).toEqual([]);
+    expect(item.skippedReasons).toEqual([
+      expect.objectContaining({ reason: 'a store-view row (store_view_code "de"): only each product\'s default row is imported', count: 1 }),
+    ]);
   });
 
   it("from BigCommerce (current export) carries a product's name to its variants and skips image rows", async () => {
     const { item, rejected } = await upload(bigCommerceExport(PRODUCTS));
-    expect(item).toMatchObject({ status: "completed", profile: "bigcommerce", createdCount: 5, errorCount: 3 });
+    expect(item).toMatchObject({ status: "completed", profile: "bigcommerce", createdCount: 5, errorCount: 0, skippedCount: 3 });
     const catalog = await bySku();
     expect(catalog["TEE-1-M"]).toEqual({ sku: "TEE-1-M", name: TEE.name, description: TEE.description, active: true });
     expect(catalog["CAP-1"]).toMatchObject({ active: false });
-    expect(rejected.map((row: { message: string }) => row.message)).toEqual(Array(3).fill("skipped: an image row, not a product"));
+    expect(rejected).toEqual([]);
+    expect(item.skippedReasons).toEqual([expect.objectContaining({ reason: "an image row, not a product", count: 3 })]);
   });
 
   it("from BigCommerce (legacy Bulk Edit) names SKU rows after their product and skips rule rows", async () => {
     const { item, rejected } = await upload(bigCommerceLegacyExport(PRODUCTS));
-    expect(item).toMatchObject({ status: "completed", profile: "bigcommerce", createdCount: 5, errorCount: 1 });
+    expect(item).toMatchObject({ status: "completed", profile: "bigcommerce", createdCount: 5, errorCount: 0, skippedCount: 1 });
     const catalog = await bySku();
     expect(catalog["TEE-1-M"]).toMatchObject({ name: "Organic tee (Size: M)", description: TEE.description, active: true });
     expect(catalog["CAP-1"]).toMatchObject({ active: false });
-    expect(rejected[0]!.message).toBe("skipped: a pricing rule row, not a product");
+    expect(rejected).toEqual([]);
+    expect(item.skippedReasons).toEqual([expect.objectContaining({ reason: "a pricing rule row, not a product", count: 1 })]);
   });
 
   it("keeps the flag of a product whose row leaves its status empty", async () => {
@@ -223,9 +227,9 @@ describe("imports.inspect", () => {
     });
     expect(inspection.mapping).toEqual({ sku: "Variant SKU", name: "Title", description: "Body (HTML)", active: "Status" });
     expect(inspection.preview.slice(0, 3)).toEqual([
-      { line: 2, sku: "TEE-1", name: TEE.name, description: TEE.description, active: true, problem: null },
-      { line: 4, sku: "TEE-1-M", name: TEE.name, description: TEE.description, active: true, problem: null },
-      { line: 5, sku: "TEE-1-L", name: TEE.name, description: TEE.description, active: true, problem: null },
+      { line: 2, sku: "TEE-1", name: TEE.name, description: TEE.description, active: true, problem: null, skipped: null, madeSku: false },
+      { line: 4, sku: "TEE-1-M", name: TEE.name, description: TEE.description, active: true, problem: null, skipped: null, madeSku: false },
+      { line: 5, sku: "TEE-1-L", name: TEE.name, description: TEE.description, active: true, problem: null, skipped: null, madeSku: false },
     ]);
     const changed = await app.api.imports.inspect.query({
       sample: Buffer.from(file.content).toString("base64"),

@@ -96,13 +96,37 @@ const SHOPIFY_2024_NAMES: Record<string, string> = {
   ...{ "Variant Compare At Price": "Compare-at price", "Variant Requires Shipping": "Requires shipping", "Variant Taxable": "Charge tax" },
   ...{ "Variant Weight Unit": "Weight unit for display", "Image Src": "Product image URL", "Image Position": "Image position" },
   ...{ "Gift Card": "Gift card", "Included / New Zealand": "", "Included / International": "" },
+  ...{ "Option2 Name": "Option2 name", "Option2 Value": "Option2 value", "Option3 Name": "Option3 name", "Option3 Value": "Option3 value" },
+  ...{ "Variant Barcode": "Barcode", "Image Alt Text": "Image alt text", "Variant Image": "Variant image URL" },
 };
+
+/** A row under its classic Shopify column name, written under the 2024+ name when `format` is 1. */
+const shopifyCells = (cells: Row, format: 0 | 1): Row =>
+  Object.fromEntries(
+    Object.entries(cells)
+      .map(([name, value]) => [format ? (SHOPIFY_2024_NAMES[name] ?? name) : name, value])
+      .filter(([name]) => name !== ""),
+  );
+
+/**
+ * Rows given under the classic Shopify column names, written as Shopify's admin exports them in either format
+ * (CRLF, RFC quoting). For files shaped like Shopify's published samples (no `Variant SKU`, image-only rows).
+ */
+export function shopifyRows(rows: Row[], format: "classic" | "2024", filename = "products_export_1.csv"): SupplierFile {
+  const f = format === "2024" ? 1 : 0;
+  const content = csvTable(
+    f ? SHOPIFY_HEADER : SHOPIFY_CLASSIC_HEADER,
+    rows.map((cells) => shopifyCells(cells, f)),
+    rfcField(),
+    "\r\n",
+  );
+  return { content, filename, notes: `${rows.length} data rows in Shopify's ${format} columns.` };
+}
 
 function shopifyFile(products: SupplierProduct[], format: 0 | 1): SupplierFile {
   const rows: Row[] = [];
   const add = (...parts: Row[]): void => {
-    const cells = Object.entries(row(...parts)).map(([name, value]) => [format ? (SHOPIFY_2024_NAMES[name] ?? name) : name, value]);
-    rows.push(Object.fromEntries(cells.filter(([name]) => name !== "")));
+    rows.push(shopifyCells(row(...parts), format));
   };
   let actives = 0;
   let inactives = 0;

@@ -1,0 +1,88 @@
+/** A row the file's platform writes that is not a product, and why it was left out. */
+export interface SkippedRow {
+  line: number;
+  reason: string;
+}
+
+/** What reading one stretch of the file is worth saying once (it crosses from a worker thread). */
+export interface RowNotesPart {
+  skipped: SkippedRow[];
+  /** Variants that had no SKU of their own and got one made from their handle. */
+  madeSkus: number;
+  madeSkuExamples: string[];
+}
+
+/** Why rows were skipped, how many, and the first lines of each reason. */
+export interface SkippedReason {
+  reason: string;
+  count: number;
+  lines: number[];
+}
+
+/** What is kept on the import (imports.row_notes). */
+export interface RowNotes {
+  skipped: SkippedReason[];
+  madeSkus: { count: number; examples: string[] } | null;
+}
+
+/** Enough to find them in the file; the count says how many there were. */
+const LINES_PER_REASON = 10;
+const SKU_EXAMPLES = 3;
+/** Store codes and row kinds: a handful in any real file. Past this, further reasons share one line. */
+const REASONS_KEPT = 20;
+const OTHER_REASONS = "other rows that are not products";
+
+export const emptyRowNotesPart = (): RowNotesPart => ({ skipped: [], madeSkus: 0, madeSkuExamples: [] });
+
+/** Adds a made SKU to a part, keeping a few examples to show. */
+export function noteMadeSku(part: RowNotesPart, sku: string): void {
+  part.madeSkus += 1;
+  if (part.madeSkuExamples.length < SKU_EXAMPLES) part.madeSkuExamples.push(sku);
+}
+
+/** The parts of a file, gathered in file order into what the import keeps. */
+export class RowNotesTally {
+  skippedRows = 0;
+  private readonly reasons = new Map<string, SkippedReason>();
+  private madeSkus = 0;
+  private readonly examples: string[] = [];
+
+  add(part: RowNotesPart): void {
+    this.skippedRows += part.skipped.length;
+    for (const { line, reason } of part.skipped) {
+      const kept = this.reasons.has(reason) || this.reasons.size < REASONS_KEPT ? reason : OTHER_REASONS;
+      let entry = this.reasons.get(kept);
+      if (!entry) this.reasons.set(kept, (entry = { reason: kept, count: 0, lines: [] }));
+      entry.count += 1;
+      if (entry.lines.length < LINES_PER_REASON) entry.lines.push(line);
+    }
+    this.madeSkus += part.madeSkus;
+    for (const sku of part.madeSkuExamples) if (this.examples.length < SKU_EXAMPLES && !this.examples.includes(sku)) this.examples.push(sku);
+  }
+
+  notes(): RowNotes | null {
+    if (!this.reasons.size && !this.madeSkus) return null;
+    return { skipped: [...this.reasons.values()], madeSkus: this.madeSkus ? { count: this.madeSkus, examples: this.examples } : null };
+  }
+}
+
+const count = (n: number, one: string, many: string) => `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+
+/** What the import says once, in words, about how its rows were read. */
+export function describeRowNotes(notes: RowNotes | null): string[] {
+  if (!notes) return [];
+  const said: string[] = [];
+  if (notes.madeSkus) {
+    const { count: made, examples } = notes.madeSkus;
+    said.push(
+      `SKUs were made from handles: ${count(made, "variant had", "variants had")} no SKU of ${made === 1 ? "its" : "their"} own, so ` +
+        `${made === 1 ? "it" : "each"} got its product's handle, followed by its option values when the product has several ` +
+        `(${examples.join(", ")}${made > examples.length ? ", …" : ""}). Importing the same file again updates the same products.`,
+    );
+  }
+  for (const { reason, count: rows, lines } of notes.skipped) {
+    const where = `line${lines.length === 1 ? "" : "s"} ${lines.join(", ")}${rows > lines.length ? ", …" : ""}`;
+    said.push(`${count(rows, "row", "rows")} skipped: ${reason}; ${where}.`);
+  }
+  return said;
+}
