@@ -55,7 +55,11 @@ const ENTRIES: { [T in EventType]: { description: string; example: EventPayload<
     description: "More than 1,000 products were deleted at once (a bulk action); up to 1,000 send one product.deleted each instead.",
     example: { filter: { active: false }, count: 46_669 },
   },
-  "import.completed": { description: "An import was applied: one event per import, with its counts, never one per row.", example: EXAMPLE_IMPORT },
+  "import.completed": {
+    description:
+      "An import was applied: one event per import, with its counts, never one per row. updatedCount counts every existing product the file named, changed or not; unchangedCount is the part of it already as in the file, so updatedCount - unchangedCount products changed.",
+    example: EXAMPLE_IMPORT,
+  },
   "import.failed": {
     description: "An import stopped without changing the catalog; error says why.",
     example: {
