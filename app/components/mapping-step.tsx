@@ -1,15 +1,16 @@
 import { useId } from "react";
 import { DELIMITER_LABELS, DELIMITERS, ENCODING_LABELS, ENCODINGS } from "../../server/files/dialect-names";
-import { PROFILE_IDS } from "../../server/mappings/profiles";
+import { PROFILE_IDS, PROFILES } from "../../server/mappings/profiles";
 import { TARGET_FIELDS, type ColumnMapping, type TargetField } from "../../server/mappings/target-fields";
 import type { Inspection } from "../../server/imports/inspect-file";
 
 const FIELD_LABELS: Record<TargetField, string> = { sku: "SKU", name: "Name", description: "Description", active: "Active" };
-const PROFILE_LABELS: Record<string, string> = {
-  shopify: "Shopify",
-  woocommerce: "WooCommerce",
-  magento: "Magento / Adobe Commerce",
-  bigcommerce: "BigCommerce",
+const PROFILE_LABELS: Record<string, string> = Object.fromEntries(PROFILE_IDS.map((id) => [id, PROFILES[id].label]));
+/** Where a saved mapping offered for this file was saved (server/mappings/saved-mapping.ts). */
+const SAVED_FOR: Record<NonNullable<Inspection["savedFor"]>, string> = {
+  header: "this header",
+  platform: "another export of this platform",
+  near: "a file with a column more or less",
 };
 
 export interface ReadingChoice {
@@ -46,7 +47,7 @@ export function MappingStep({
       <p className="read-as" aria-live="polite">
         Read as {inspection.readAs}
         {inspection.profile ? ` · looks like a ${PROFILE_LABELS[inspection.profile] ?? inspection.profile} export` : ""}
-        {inspection.mappingSource === "saved" ? " · using the mapping saved for this header" : ""}
+        {inspection.mappingSource === "saved" ? ` · using the mapping saved for ${SAVED_FOR[inspection.savedFor ?? "header"]}` : ""}
       </p>
       <div className="reading-choices">
         {csv ? (

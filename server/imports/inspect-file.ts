@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
 import { describeDialect, SAMPLE_BYTES } from "../files/dialect.js";
 import type { FileChoice } from "../files/open-file.js";
-import { findMappingFor } from "../mappings/saved-mapping.js";
+import { findMappingFor, type SavedMatch } from "../mappings/saved-mapping.js";
 import { resolveColumns, suggestMapping, type MappingChoice } from "../mappings/resolve-columns.js";
 import { Refusal } from "../refusal.js";
 import { RowReader } from "./row-reader.js";
@@ -40,6 +40,8 @@ export interface Inspection {
   profile: string | null;
   /** Where the mapping came from: the choice sent, a saved mapping, a profile, or the header's names. */
   mappingSource: string;
+  /** A saved mapping's: saved for this header, for another file of the platform, or for a header a column apart. */
+  savedFor: SavedMatch | null;
   /** Required fields without a column: the upload would be refused until they have one. */
   missing: string[];
   /** Why the mapping would be refused as it is, if it would be. */
@@ -103,6 +105,7 @@ export async function inspectFile(
     mapping: suggestion.mapping as Record<string, string>,
     profile: suggestion.profile?.id ?? null,
     mappingSource: suggestion.source,
+    savedFor: suggestion.source === "saved" && saved ? saved.match : null,
     missing: suggestion.missing,
     problem,
     rows: rest.slice(0, SAMPLE_ROWS).map((record) => record.fields),

@@ -4,6 +4,10 @@ import { HeaderColumns } from "./header-columns.js";
 import { findSavedMapping, savedMappingsNear, type StoredMapping } from "./mappings.table.js";
 import { detectProfile } from "./profiles.js";
 
+/** What a saved mapping was saved for: this very header, a file of the same platform, or a header a column apart. */
+export type SavedMatch = "header" | "platform" | "near";
+export type FoundMapping = StoredMapping & { match: SavedMatch };
+
 /** A file of no platform whose header differs from a saved one by this many names (added or left out) is the same kind of file. */
 const NAMES_APART = 1;
 
@@ -27,15 +31,16 @@ function namesApart(a: readonly string[], b: readonly string[]): number {
  * versions and apps), else for a file of no platform whose header has a column more or less. A
  * candidate is taken only when the header has every column it maps.
  */
-export async function findMappingFor(db: Kysely<Database>, header: string[]): Promise<StoredMapping | undefined> {
+export async function findMappingFor(db: Kysely<Database>, header: string[]): Promise<FoundMapping | undefined> {
   const exact = await findSavedMapping(db, header);
-  if (exact) return exact;
+  if (exact) return { ...exact, match: "header" };
   const columns = new HeaderColumns(header);
   const profile = detectProfile(columns)?.profile.id ?? null;
   const candidates = await savedMappingsNear(db, profile ? { profile } : { profile: null, width: header.length, apart: NAMES_APART });
-  return candidates.find(
+  const near = candidates.find(
     (saved) =>
       Object.values(saved.mapping).every((column) => column === undefined || columns.has(column)) &&
       (profile !== null || namesApart(columns.normalized, new HeaderColumns(saved.header).normalized) <= NAMES_APART),
   );
+  return near && { ...near, match: profile ? "platform" : "near" };
 }

@@ -194,7 +194,7 @@ describe("a saved mapping", () => {
 
     const next = shopifyFile(true);
     const inspection = await app.api.imports.inspect.query({ sample: Buffer.from(String(next.content)).toString("base64"), wholeFile: true });
-    expect(inspection).toMatchObject({ mappingSource: "saved", mapping, profile: "shopify" });
+    expect(inspection).toMatchObject({ mappingSource: "saved", savedFor: "platform", mapping, profile: "shopify" });
     await app.resetCatalog();
     const again = await upload(next);
     expect(again.item).toMatchObject({ mappingSource: "saved", mapping, createdCount: 4 });

@@ -181,7 +181,7 @@ describe("column mappings", () => {
     expect(saved).toEqual([expect.objectContaining({ header: ["Code", "Label", "Text", "Online"], mapping })]);
 
     const inspection = await app.api.imports.inspect.query({ sample: Buffer.from(FILE.content).toString("base64"), filename: "again.csv" });
-    expect(inspection).toMatchObject({ mappingSource: "saved", mapping, readAs: "UTF-8, semicolon-separated" });
+    expect(inspection).toMatchObject({ mappingSource: "saved", savedFor: "header", mapping, readAs: "UTF-8, semicolon-separated" });
 
     const again = await upload({ ...FILE, content: "Code;Label;Text;Online\nm-3;Third;Three;yes\n" });
     expect(again.item).toMatchObject({ status: "completed", createdCount: 1, mappingSource: "saved" });
