@@ -1,28 +1,62 @@
-import { Form, Link, useNavigation } from "@remix-run/react";
+import { Form, Link, useFetcher, useNavigation } from "@remix-run/react";
+import { useEffect, useId, useRef, useState, type ChangeEvent } from "react";
 import { FieldError, FormError, invalidProps } from "~/components/field-errors";
 import type { FieldErrors } from "~/lib/field-errors";
+import type { DescriptionPreview } from "../../server/products/description-html";
+import { FIELD_LIMITS } from "../../server/products/product-rules";
 import type { ProductJson } from "../../server/products/product.schema";
+
+/** The form's own route answers this intent with a preview of the posted description, saving nothing. */
+export const DESCRIPTION_PREVIEW_INTENT = "preview-description";
+
+/** How long typing pauses before the preview is asked for. */
+const PREVIEW_DELAY_MS = 300;
 
 /** A product as the form posts it. */
 export const productFromForm = (form: FormData) => ({
   sku: String(form.get("sku") ?? ""),
   name: String(form.get("name") ?? ""),
-  description: String(form.get("description") ?? ""),
+  description: withLineBreaks(String(form.get("description") ?? ""), form.get("lineBreaks")),
   active: form.get("active") === "on",
 });
+
+/**
+ * How a stored description writes its line breaks. A browser posts a textarea's line breaks as CR LF
+ * when it submits the form itself and as LF through a script, so a save that left the description
+ * alone would rewrite what the file said; the form says how they were written, and they are put back so.
+ */
+function lineBreaksOf(text: string): "lf" | "crlf" | "mixed" {
+  if (!text.includes("\r")) return "lf";
+  return /\r(?!\n)|(?<!\r)\n/.test(text) ? "mixed" : "crlf";
+}
+
+// Mixed ones cannot be put back as they were: they stay as posted. Without a stored description, LF.
+function withLineBreaks(posted: string, stored: FormDataEntryValue | null): string {
+  if (stored === "mixed") return posted;
+  return posted.replace(/\r\n?|\n/g, stored === "crlf" ? "\r\n" : "\n");
+}
 
 export function ProductForm({
   product,
   errors,
   values,
   cancelHref,
+  savedPreview,
 }: {
   product?: ProductJson;
   errors?: FieldErrors;
   values?: Record<string, string>;
   cancelHref: string;
+  /**
+   * Given, the form previews its description (its route's action answers DESCRIPTION_PREVIEW_INTENT):
+   * the saved description's safe markup when it holds HTML, else null.
+   */
+  savedPreview?: string | null;
 }) {
   const busy = useNavigation().state === "submitting";
+  const preview = useDescriptionPreview(savedPreview ?? null);
+  // Beside the source only when it opens with a preview: one appearing later goes below, without a jump.
+  const sideBySide = typeof savedPreview === "string";
   const value = (field: "sku" | "name" | "description") => values?.[field] ?? product?.[field] ?? "";
   const invalid = (field: string) => invalidProps(errors, field);
   return (
@@ -30,18 +64,29 @@ export function ProductForm({
       <FormError errors={errors} />
       <label>
         SKU
-        <input name="sku" defaultValue={value("sku")} required maxLength={255} autoComplete="off" {...invalid("sku")} />
+        <input name="sku" defaultValue={value("sku")} required maxLength={FIELD_LIMITS.sku} autoComplete="off" {...invalid("sku")} />
       </label>
       <FieldError errors={errors} field="sku" />
       <label>
         Name
-        <input name="name" defaultValue={value("name")} required maxLength={1000} {...invalid("name")} />
+        <input name="name" defaultValue={value("name")} required maxLength={FIELD_LIMITS.name} {...invalid("name")} />
       </label>
       <FieldError errors={errors} field="name" />
-      <label>
-        Description
-        <textarea name="description" defaultValue={value("description")} rows={4} maxLength={100_000} {...invalid("description")} />
-      </label>
+      <div className={sideBySide ? "description-field side-by-side" : "description-field"}>
+        <label>
+          Description
+          <textarea
+            name="description"
+            defaultValue={value("description")}
+            rows={sideBySide ? 8 : 4}
+            maxLength={FIELD_LIMITS.description}
+            onChange={savedPreview === undefined ? undefined : preview.follow}
+            {...invalid("description")}
+          />
+        </label>
+        {preview.shown ? <RenderedDescription html={preview.html} live={preview.live} busy={preview.busy} /> : null}
+      </div>
+      {product ? <input type="hidden" name="lineBreaks" value={lineBreaksOf(product.description)} /> : null}
       <FieldError errors={errors} field="description" />
       <label className="checkbox">
         <input type="checkbox" name="active" defaultChecked={values ? values.active === "on" : (product?.active ?? true)} /> Active
@@ -55,5 +100,45 @@ export function ProductForm({
         </button>
       </div>
     </Form>
+  );
+}
+
+/**
+ * The description as a storefront would render it, beside its source: the saved one as the page
+ * loads, then, once scripts run, what is typed (each pause sends it to the route's action, which
+ * sanitizes it with the server's library: nothing of it ships to the browser).
+ */
+function useDescriptionPreview(saved: string | null) {
+  const fetcher = useFetcher<{ preview?: DescriptionPreview }>();
+  const [live, setLive] = useState(false);
+  const [everHtml, setEverHtml] = useState(false);
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  useEffect(() => {
+    setLive(true);
+    return () => clearTimeout(timer.current);
+  }, []);
+  const answer = fetcher.data?.preview;
+  useEffect(() => {
+    if (answer?.isHtml) setEverHtml(true);
+  }, [answer]);
+  const follow = (event: ChangeEvent<HTMLTextAreaElement>) => {
+    const description = event.currentTarget.value;
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => fetcher.submit({ intent: DESCRIPTION_PREVIEW_INTENT, description }, { method: "post" }), PREVIEW_DELAY_MS);
+  };
+  // Once shown it stays, so taking a tag apart while typing does not make the dialog jump.
+  return { shown: saved !== null || everHtml, html: answer?.html ?? saved ?? "", live, busy: fetcher.state !== "idle", follow };
+}
+
+function RenderedDescription({ html, live, busy }: { html: string; live: boolean; busy: boolean }) {
+  const titleId = useId();
+  return (
+    <div className="description-preview" role="region" aria-labelledby={titleId} aria-busy={busy}>
+      <p className="preview-title" id={titleId}>
+        {live ? "Preview" : "Preview of the saved description"}
+      </p>
+      {/* Sanitized on the server (server/products/description-html.ts): formatting only, no scripts, styles or images. */}
+      <div className="rendered-description" dangerouslySetInnerHTML={{ __html: html }} />
+    </div>
   );
 }

@@ -7,8 +7,11 @@ import { useClearAfterBulk } from "~/lib/use-clear-after-bulk";
 import { useRowSelection } from "~/lib/use-row-selection";
 import type { ProductJson, ProductSort } from "../../server/products/product.schema";
 
+/** A product as the list shows it: its description's text (app/routes/products.tsx), never its markup. */
+export type ListedProduct = Omit<ProductJson, "description"> & { descriptionText: string };
+
 export interface ProductTableProps {
-  items: ProductJson[];
+  items: ListedProduct[];
   /** The file of each import that last wrote a listed product. */
   filenames: Record<string, string>;
   state: ListState;
@@ -66,7 +69,7 @@ export function ProductTable({ items, filenames, state, search, total, totalExac
                 <td className="sku">{product.sku}</td>
                 <td className="name">{product.name}</td>
                 <td className="description">
-                  <Description text={product.description} />
+                  <Description text={product.descriptionText} />
                 </td>
                 <td className="active">
                   <ActiveToggle id={product.id} sku={product.sku} active={product.active} search={search} />

@@ -1,11 +1,14 @@
 import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, Outlet, useLoaderData } from "@remix-run/react";
+import { Link, Outlet, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { Pagination } from "~/components/pagination";
 import { ProductFiltersForm } from "~/components/product-filters-form";
-import { ProductTable } from "~/components/product-table";
+import { DESCRIPTION_PREVIEW_INTENT } from "~/components/product-form";
+import { ProductTable, type ListedProduct } from "~/components/product-table";
 import { formatCount } from "~/lib/format";
 import { pageData } from "~/lib/page-errors.server";
 import { exportQuery, isFiltered, listQuery, listStateFromUrl, PAGE_SIZES, productDialogHref, productsHref } from "~/lib/product-filters";
+import { descriptionExcerpt } from "../../server/products/description-html";
+import type { ProductJson } from "../../server/products/product.schema";
 
 export const meta: MetaFunction = () => [{ title: "Products · Product Importer" }];
 
@@ -28,8 +31,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const importIds = list.items.flatMap((product) => (product.lastChange.importId ? [product.lastChange.importId] : []));
   const imports = await context.trpc.imports.filenames({ ids: [...new Set(importIds)] });
   const filenames = Object.fromEntries(imports.map(({ id, filename }) => [id, filename]));
-  return { list, state, filtered, catalogTotal: catalogTotal ?? list.total, filenames };
+  return { list: { ...list, items: list.items.map(listed) }, state, filtered, catalogTotal: catalogTotal ?? list.total, filenames };
 }
+
+// Descriptions are HTML in every platform's export: the list shows their text, computed here so the
+// sanitizer stays on the server, and sends no markup the page does not show.
+const listed = ({ description, ...product }: ProductJson): ListedProduct => ({ ...product, descriptionText: descriptionExcerpt(description) });
+
+// The edit dialog's live preview posts to its own action: the list under it has not changed.
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
+  formData?.get("intent") === DESCRIPTION_PREVIEW_INTENT ? false : defaultShouldRevalidate;
 
 export default function ProductsPage() {
   const { list, state, filtered, catalogTotal, filenames } = useLoaderData<typeof loader>();
