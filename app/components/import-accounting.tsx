@@ -1,7 +1,8 @@
 import { Link } from "@remix-run/react";
 import { CountStat } from "~/components/count-stat";
 import { Pagination } from "~/components/pagination";
-import { durationBetween, formatCount } from "~/lib/format";
+import { formatCount } from "~/lib/format";
+import { describeImportTiming } from "~/lib/import-timing";
 import type { ImportJson } from "~/lib/import-status";
 import type { ReviewJson } from "../../server/review/review-import";
 
@@ -19,6 +20,9 @@ export interface RepeatedPage {
 export function ImportAccounting({ item, review }: { item: ImportJson; review: ReviewJson | null }) {
   const changed = item.updatedCount - item.unchangedCount;
   const removedVerb = item.syncAction === "delete" ? "deleted" : "deactivated";
+  // The waits (in review, in the queue) apart from the import's own work: an apply of 83 ms after
+  // a day in review is not a day-long import.
+  const timing = describeImportTiming(item);
   return (
     <>
       <div className="summary" aria-live="polite">
@@ -36,11 +40,8 @@ export function ImportAccounting({ item, review }: { item: ImportJson; review: R
         <CountStat label="Repeated" value={item.repeatedCount} explain="a later row of the SKU won" />
         <CountStat label="Rows in the file" value={item.totalRows} explain="all of the above" />
         {item.mode === "sync" ? <CountStat label="Removed" value={item.removedCount} explain={`${removedVerb}: not in the file`} /> : null}
-        <div className="stat">
-          <span className="stat-value">{durationBetween(item.createdAt, item.finishedAt)}</span>
-          <span className="stat-label">Duration</span>
-        </div>
       </div>
+      {timing ? <p className="meta">{timing}.</p> : null}
       {item.catalogChangedAfterReview && review ? (
         <p className="callout" role="status">
           The catalog changed between the review and the apply, so these are the counts as applied. The review had shown {formatCount(review.created)}{" "}

@@ -27,7 +27,40 @@ const KIND_TABS: { kind: ChangeKind | null; label: string; count: (review: Revie
 ];
 
 const FIELD_LABELS = { sku: "SKU spelling", name: "Name", description: "Description", active: "Active" } as const;
-const FIELD_COUNTS = { sku: "SKU spellings", name: "names", description: "descriptions", active: "active flags" } as const;
+/** "a, b and c" */
+const listInWords = (parts: string[]) => (parts.length < 2 ? parts.join("") : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`);
+const counted = (n: number, one: string, many: string) => `${formatCount(n)} ${n === 1 ? one : many}`;
+
+/** "Of the updates, 1 changes its name and 3 become inactive": what the updates do, field by field. */
+function describeUpdates(review: ReviewJson): string | null {
+  const { changed } = review;
+  const parts = [
+    changed.name ? counted(changed.name, "changes its name", "change their names") : "",
+    changed.description ? counted(changed.description, "changes its description", "change their descriptions") : "",
+    changed.sku ? counted(changed.sku, "changes the spelling of its SKU", "change the spelling of their SKUs") : "",
+    review.activated ? counted(review.activated, "becomes active", "become active") : "",
+    review.deactivated ? counted(review.deactivated, "becomes inactive", "become inactive") : "",
+  ].filter(Boolean);
+  return parts.length ? `Of the updates, ${listInWords(parts)}.` : null;
+}
+
+/**
+ * Why applying would change nothing (no product created, updated or removed), in words; null when
+ * it would change something. Every row of the file is in one count, so the non-zero ones say why.
+ */
+function whyNothingWouldChange(review: ReviewJson): string | null {
+  if (review.created + review.updated + review.removed > 0) return null;
+  if (review.totalRows === 0) return "the file holds no rows";
+  if (review.rejected === review.totalRows) return "every row was rejected";
+  const reasons = [
+    review.unchanged ? counted(review.unchanged, "product is already as in the file", "products are already as in the file") : "",
+    review.skipped ? counted(review.skipped, "SKU is left alone by the mode", "SKUs are left alone by the mode") : "",
+    review.rejected ? counted(review.rejected, "row was rejected", "rows were rejected") : "",
+  ].filter(Boolean);
+  if (reasons.length === 1 && review.unchanged) return "every product is already as in the file";
+  if (reasons.length === 1 && review.skipped) return `the mode leaves every SKU of the file alone (it ${describeApplying(review)})`;
+  return listInWords(reasons);
+}
 
 const show = (field: keyof typeof FIELD_LABELS, value: string | boolean | undefined) =>
   field === "active" ? (value ? "active" : "inactive") : value === "" ? "(empty)" : String(value ?? "");
@@ -46,6 +79,7 @@ export function ImportReview({
   kind: ChangeKind | null;
   busy: boolean;
 }) {
+  const nothingToApply = whyNothingWouldChange(review);
   return (
     <section className="panel review" aria-labelledby="review-heading">
       <div className="panel-head">
@@ -66,21 +100,32 @@ export function ImportReview({
           ))}
         </ul>
       ) : null}
+      {nothingToApply ? (
+        <p className="callout" role="status">
+          Applying would change nothing: {nothingToApply}. Discard it to close the review; the catalog stays as it is.
+        </p>
+      ) : null}
       <Form method="post" className="actions review-actions">
-        {review.needsSyncConfirmation ? (
-          <label className="checkbox confirm">
-            <input type="checkbox" name="confirmLargeSync" value="1" required />I understand that this sync{" "}
-            {item.syncAction === "delete" ? "deletes" : "deactivates"} {formatCount(review.removed)} of the catalog&apos;s{" "}
-            {formatCount(review.catalogSize)} products
-          </label>
-        ) : null}
-        <button className="button primary" name="intent" value="apply" disabled={busy}>
-          Apply import
-        </button>
-        <button className="button" name="intent" value="discard" disabled={busy} formNoValidate>
+        {nothingToApply ? null : (
+          <>
+            {/* The counts shown were computed against this catalog: an apply after it changed asks first. */}
+            <input type="hidden" name="reviewedCatalogVersion" value={review.catalogVersion} />
+            {review.needsSyncConfirmation ? (
+              <label className="checkbox confirm">
+                <input type="checkbox" name="confirmLargeSync" value="1" required />I understand that this sync{" "}
+                {item.syncAction === "delete" ? "deletes" : "deactivates"} {formatCount(review.removed)} of the catalog&apos;s{" "}
+                {formatCount(review.catalogSize)} products
+              </label>
+            ) : null}
+            <button className="button primary" name="intent" value="apply" disabled={busy}>
+              Apply import
+            </button>
+          </>
+        )}
+        <button className={nothingToApply ? "button primary" : "button"} name="intent" value="discard" disabled={busy} formNoValidate>
           Discard
         </button>
-        <span className="hint">Applying recounts against the catalog as it is then; a completed import can be undone.</span>
+        {nothingToApply ? null : <span className="hint">Applying recounts against the catalog as it is then; a completed import can be undone.</span>}
       </Form>
       <ChangesTable review={review} changes={changes} kind={kind} />
     </section>
@@ -88,8 +133,7 @@ export function ImportReview({
 }
 
 function ReviewCounts({ review }: { review: ReviewJson }) {
-  const { changed } = review;
-  const fields = (Object.keys(FIELD_LABELS) as (keyof typeof FIELD_LABELS)[]).filter((field) => changed[field] > 0);
+  const updates = describeUpdates(review);
   return (
     <>
       <div className="summary" aria-label="Counts">
@@ -104,9 +148,7 @@ function ReviewCounts({ review }: { review: ReviewJson }) {
         <CountStat label="Repeated" value={review.repeated} explain="a later row of the SKU wins" />
         <CountStat label="Rows in the file" value={review.totalRows} explain="all of the above" />
       </div>
-      {fields.length ? (
-        <p className="meta">Of the updates: {fields.map((field) => `${formatCount(changed[field])} ${FIELD_COUNTS[field]}`).join(", ")} change.</p>
-      ) : null}
+      {updates ? <p className="meta">{updates}</p> : null}
     </>
   );
 }

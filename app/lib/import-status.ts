@@ -1,5 +1,6 @@
 import { DELIMITER_LABELS, ENCODING_LABELS, type Delimiter, type Encoding } from "../../server/files/dialect-names";
 import type { ImportJson } from "../../server/imports/import.schema";
+import { TARGET_FIELDS } from "../../server/mappings/target-fields";
 
 export type { ImportJson };
 export { isTerminal } from "../../server/imports/import-status";
@@ -31,11 +32,20 @@ export function describeReadAs(item: Pick<ImportJson, "format" | "encoding" | "d
   return `read as ${how}${item.profile ? `; ${PROFILE_NAMES[item.profile] ?? item.profile}` : ""}`;
 }
 
-/** The columns the fields came from, where they were named otherwise (`sku ← "Variant SKU"`). */
-export function describeMapping(mapping: Record<string, string> | null): string | null {
-  if (!mapping) return null;
-  const renamed = Object.entries(mapping).filter(([field, column]) => column.trim().toLowerCase() !== field);
-  return renamed.length ? renamed.map(([field, column]) => `${field} ← "${column}"`).join(", ") : null;
+/**
+ * The column every field came from (`sku ← "Variant SKU", name ← "Title"`), the ones named like
+ * their field too: which of several similar columns was read is what a person checks.
+ */
+export function describeMapping(mapping: Record<string, string | null> | null): string | null {
+  // In the product's field order, whatever order the mapping was stored in; any other field after them.
+  const rank = (field: string) => {
+    const at = (TARGET_FIELDS as readonly string[]).indexOf(field);
+    return at === -1 ? TARGET_FIELDS.length : at;
+  };
+  const used = Object.entries(mapping ?? {})
+    .filter((entry): entry is [string, string] => Boolean(entry[1]))
+    .sort(([a], [b]) => rank(a) - rank(b));
+  return used.length ? used.map(([field, column]) => `${field} ← "${column}"`).join(", ") : null;
 }
 
 /** How an import applies, in words (the values are CONTRACT.md's `mode`, `syncAction`, `emptyDescription`). */

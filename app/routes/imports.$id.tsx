@@ -1,7 +1,8 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, Outlet, useLoaderData, useNavigation } from "@remix-run/react";
 import { ImportAccounting, RepeatedSkus, UndoPanel } from "~/components/import-accounting";
 import { ImportReview } from "~/components/import-review";
+import { APPLY_QUEUED, applyInput, isStaleReview, staleReviewDialogPath } from "~/lib/apply-review";
 import { useEffect, useRef } from "react";
 import { StatusBadge } from "~/components/status-badge";
 import { useToast } from "~/components/toasts";
@@ -60,16 +61,18 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     else if (intent === "retry") await context.trpc.imports.retry({ id });
     // The server-side caller is a proxy that reads `.apply(…)` as Function.prototype.apply; `.call`
     // with a `this` first reaches the procedure named apply (CONTRACT.md's imports.apply).
-    else if (intent === "apply") await context.trpc.imports.apply.call(null, { id, confirmLargeSync: form.get("confirmLargeSync") === "1" });
+    else if (intent === "apply") await context.trpc.imports.apply.call(null, applyInput(id, form));
     else if (intent === "discard") await context.trpc.imports.discard({ id });
     else return redirectWithToast(back, { message: "Unknown action.", tone: "error" });
   } catch (error) {
+    // The counts the person looked at are out of date: ask before applying (imports.$id.apply.tsx).
+    if (intent === "apply" && isStaleReview(error)) return redirect(staleReviewDialogPath(id, form));
     return redirectWithToast(back, { message: refusalMessage(error), tone: "error" });
   }
   const messages: Record<string, string> = {
     cancel: "Import cancelled; the catalog is unchanged.",
     retry: "Import queued again.",
-    apply: "Applying the import: it is queued.",
+    apply: APPLY_QUEUED,
     discard: "Import discarded; the catalog is unchanged.",
   };
   return redirectWithToast(back, { message: messages[String(intent)]!, tone: "success" });
@@ -128,7 +131,7 @@ export default function ImportPage() {
       {item.status === "review" && review && changes ? <ImportReview item={item} review={review} changes={changes} kind={kind} busy={busy} /> : null}
       <RejectedRows item={item} rejected={rejected} />
       <RepeatedSkus repeated={repeated} />
-      {item.status === "review" && !repeated && item.totalRows > 0 ? (
+      {item.status === "review" && !repeated && review && review.repeated > 0 ? (
         <p>
           <Link to="?repeated=1" preventScrollReset>
             List the SKUs the file repeats
