@@ -3,7 +3,7 @@ import { CountStat } from "~/components/count-stat";
 import { Pagination } from "~/components/pagination";
 import { formatCount } from "~/lib/format";
 import { describeImportTiming } from "~/lib/import-timing";
-import type { ImportJson } from "~/lib/import-status";
+import { explainSkipped, type ImportJson } from "~/lib/import-status";
 import type { ReviewJson } from "../../server/review/review-import";
 
 export interface RepeatedPage {
@@ -30,11 +30,7 @@ export function ImportAccounting({ item, review }: { item: ImportJson; review: R
         <CountStat label="Updated" value={changed} explain="values changed" />
         <CountStat label="Unchanged" value={item.unchangedCount} explain="already as in the file" />
         {item.skippedCount || item.mode === "create-only" || item.mode === "update-only" ? (
-          <CountStat
-            label="Skipped"
-            value={item.skippedCount}
-            explain={item.mode === "create-only" ? "already in the catalog" : "not in the catalog"}
-          />
+          <CountStat label="Skipped" value={item.skippedCount} explain={explainSkipped(item.mode, item.skippedCount, item.skippedRowCount)} />
         ) : null}
         <CountStat label="Rejected" value={item.errorCount} explain="see the rejected rows" warn={item.errorCount > 0} />
         <CountStat label="Repeated" value={item.repeatedCount} explain="a later row of the SKU won" />

@@ -2,7 +2,7 @@ import { Form, Link, useLocation } from "@remix-run/react";
 import { CountStat } from "~/components/count-stat";
 import { Pagination } from "~/components/pagination";
 import { formatCount, formatDateTime } from "~/lib/format";
-import { describeApplying, type ImportJson } from "~/lib/import-status";
+import { explainSkipped, describeApplying, type ImportJson } from "~/lib/import-status";
 import type { ReviewJson } from "../../server/review/review-import";
 import type { ChangeKind } from "../../server/review/change-kinds";
 
@@ -140,7 +140,9 @@ function ReviewCounts({ review }: { review: ReviewJson }) {
         <CountStat label="Created" value={review.created} explain="new SKUs" />
         <CountStat label="Updated" value={review.updated} explain="values change" />
         <CountStat label="Unchanged" value={review.unchanged} explain="already as in the file" />
-        {review.skipped ? <CountStat label="Skipped" value={review.skipped} explain="left alone by the mode" /> : null}
+        {review.skipped ? (
+          <CountStat label="Skipped" value={review.skipped} explain={explainSkipped(review.mode, review.skipped, review.skippedRows)} />
+        ) : null}
         {review.removed || review.mode === "sync" ? (
           <CountStat label="Removed" value={review.removed} explain="not in the file" warn={review.removed > 0} />
         ) : null}

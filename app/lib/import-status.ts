@@ -72,3 +72,12 @@ export function describeApplying(item: Pick<ImportJson, "mode" | "syncAction" | 
       : { upsert: "adds and updates", "create-only": "only adds new SKUs", "update-only": "only updates existing SKUs" }[item.mode];
   return `${mode}${item.emptyDescription === "keep" ? "; an empty description keeps the stored one" : ""}`;
 }
+
+/** What a Skipped count holds: SKUs the mode left alone, rows of the file that are not products, or both. */
+export function explainSkipped(mode: ImportJson["mode"], skipped: number, notProducts: number): string {
+  const byMode = skipped - notProducts;
+  const modeWords = mode === "create-only" ? "already in the catalog" : mode === "update-only" ? "not in the catalog" : "left alone by the mode";
+  if (!notProducts) return modeWords;
+  if (!byMode) return "rows that are not products";
+  return `${byMode.toLocaleString("en-US")} ${modeWords}, ${notProducts.toLocaleString("en-US")} rows not products`;
+}

@@ -12,6 +12,7 @@ import { redirectWithToast } from "~/lib/toast.server";
 import { PAGES } from "../../server/page-paths";
 import { pageData } from "~/lib/page-errors.server";
 import { isId } from "../../server/ids";
+import { descriptionExcerpt } from "../../server/products/description-html";
 import { formatBytes, formatCount, formatDateTime, formatDuration } from "~/lib/format";
 import { describeApplying, describeMapping, describeReadAs, isTerminal, type ImportJson } from "~/lib/import-status";
 import { CHANGE_KINDS, type ChangeKind } from "../../server/review/change-kinds";
@@ -48,7 +49,14 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
         : null,
     ]),
   );
-  return { item, rejected, review, changes, kind, repeated };
+  return { item, rejected, review, changes: changes && { ...changes, items: changes.items.map(withDescriptionText) }, kind, repeated };
+}
+
+/** Platform descriptions are HTML: the changes list shows their text (the sanitizer stays on the server). */
+function withDescriptionText<T extends { before: { description: string } | null; after: { description: string } | null }>(change: T): T {
+  const text = <P extends { description: string } | null>(product: P): P =>
+    product && { ...product, description: descriptionExcerpt(product.description) };
+  return { ...change, before: text(change.before), after: text(change.after) };
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
@@ -128,6 +136,7 @@ export default function ImportPage() {
         ) : null}
         {item.status === "completed" || item.status === "reverted" ? <UndoPanel item={item} /> : null}
       </section>
+      <ImportNotices item={item} />
       {item.status === "review" && review && changes ? <ImportReview item={item} review={review} changes={changes} kind={kind} busy={busy} /> : null}
       <RejectedRows item={item} rejected={rejected} />
       <RepeatedSkus repeated={repeated} />
@@ -142,6 +151,9 @@ export default function ImportPage() {
     </>
   );
 }
+
+const describeLeftOut = (item: ImportJson) =>
+  `${formatCount(item.errorCount)} rejected${item.skippedRowCount ? `, ${formatCount(item.skippedRowCount)} skipped as not products` : ""}`;
 
 function ImportProgress({ item, review }: { item: ImportJson; review: Parameters<typeof ImportAccounting>[0]["review"] }) {
   const timeLeft = useTimeLeft(item);
@@ -160,8 +172,8 @@ function ImportProgress({ item, review }: { item: ImportJson; review: Parameters
         <div className="phase" aria-live="polite">
           <progress aria-label="Waiting" />
           <p>
-            {formatCount(item.totalRows)} rows checked ({formatCount(item.errorCount)} rejected). Queued: imports apply one at a time, in the order
-            their uploads finished.
+            {formatCount(item.totalRows)} rows checked ({describeLeftOut(item)}). Queued: imports apply one at a time, in the order their uploads
+            finished.
           </p>
         </div>
       );
@@ -181,8 +193,8 @@ function ImportProgress({ item, review }: { item: ImportJson; review: Parameters
       return (
         <div className="phase" aria-live="polite">
           <p>
-            {formatCount(item.totalRows)} rows checked ({formatCount(item.errorCount)} rejected) and compared with the catalog. Nothing has changed
-            yet: look through what it would do, then apply or discard it.
+            {formatCount(item.totalRows)} rows checked ({describeLeftOut(item)}) and compared with the catalog. Nothing has changed yet: look through
+            what it would do, then apply or discard it.
           </p>
         </div>
       );
@@ -204,6 +216,21 @@ function ImportProgress({ item, review }: { item: ImportJson; review: Parameters
         </div>
       );
   }
+}
+
+/** What reading the file is worth saying once: SKUs made from handles, rows skipped as not products. */
+function ImportNotices({ item }: { item: ImportJson }) {
+  if (!item.notices.length) return null;
+  return (
+    <section className="panel" aria-labelledby="notices-heading">
+      <h2 id="notices-heading">How the file was read</h2>
+      <ul className="notices">
+        {item.notices.map((notice) => (
+          <li key={notice}>{notice}</li>
+        ))}
+      </ul>
+    </section>
+  );
 }
 
 function RejectedRows({

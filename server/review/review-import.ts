@@ -86,6 +86,8 @@ export function toReviewJson({ row, summary, catalogChangedSince }: Review) {
     unchanged: summary.unchanged,
     rejected: summary.rejected,
     skipped: summary.skipped,
+    /** Of `skipped`, the file's rows that are not products (a Shopify image row, a Magento store view). */
+    skippedRows: row.skipped_rows,
     removed: summary.removed,
     repeated: summary.repeated,
     changed: summary.changed,
