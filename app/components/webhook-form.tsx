@@ -53,7 +53,12 @@ export function WebhookForm({
         <legend>Send these events</legend>
         {EVENT_TYPES.map((type) => (
           <label key={type} className="checkbox">
-            <input type="checkbox" name="events" value={type} defaultChecked={chosen.includes(type)} /> {EVENT_LABELS[type]} <code>{type}</code>
+            <input type="checkbox" name="events" value={type} defaultChecked={chosen.includes(type)} />
+            {/* One box beside the checkbox, so the words and the type's name wrap together on a phone. */}
+            <span>
+              {`${EVENT_LABELS[type]} `}
+              <code>{type}</code>
+            </span>
           </label>
         ))}
       </fieldset>
@@ -67,15 +72,16 @@ export function WebhookForm({
           min={IN_FLIGHT_LIMITS.min}
           max={IN_FLIGHT_LIMITS.max}
           defaultValue={values?.maxInFlight ?? webhook?.maxInFlight ?? IN_FLIGHT_LIMITS.default}
-          aria-describedby="maxInFlight-hint"
           {...invalidProps(errors, "maxInFlight")}
+          // Described by its error (when it has one) and, always, by what the number means.
+          aria-describedby={errors?.maxInFlight ? "maxInFlight-error maxInFlight-hint" : "maxInFlight-hint"}
         />
       </label>
-      <p className="hint" id="maxInFlight-hint">
+      <FieldError errors={errors} field="maxInFlight" />
+      <p className="hint field-hint" id="maxInFlight-hint">
         At most this many deliveries to this endpoint wait for an answer at once (per server process); the rest wait their turn without holding up
         other endpoints.
       </p>
-      <FieldError errors={errors} field="maxInFlight" />
       <div className="dialog-actions">
         <Link to={cancelHref} className="button" replace>
           Cancel

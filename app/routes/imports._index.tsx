@@ -5,22 +5,12 @@ import { StatusBadge } from "~/components/status-badge";
 import { durationBetween, formatBytes, formatCount, formatDateTime } from "~/lib/format";
 import { Pagination, pageFromUrl } from "~/components/pagination";
 import { pageData } from "~/lib/page-errors.server";
+import type { ImportJson } from "~/lib/import-status";
+import { PROFILES, isProfileId } from "../../server/mappings/profiles";
 
 export const meta: MetaFunction = () => [{ title: "Imports · Product Importer" }];
 
 const PAGE_SIZE = 25;
-
-/** The history's column headings; on a phone each row is a card that repeats them beside its values. */
-const HISTORY_COLUMNS = {
-  file: "File",
-  size: "Size",
-  status: "Status",
-  created: "Created",
-  updated: "Updated",
-  rejected: "Rejected",
-  started: "Started",
-  duration: "Duration",
-} as const;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const page = pageFromUrl(request.url);
@@ -41,52 +31,7 @@ export default function ImportsPage() {
         {history.items.length === 0 ? (
           <p className="empty">No imports yet. Upload a CSV above to bring your catalog in.</p>
         ) : (
-          <div className="table-scroll">
-            <table className="stack-on-phone">
-              <thead>
-                <tr>
-                  <th scope="col">{HISTORY_COLUMNS.file}</th>
-                  <th scope="col">{HISTORY_COLUMNS.size}</th>
-                  <th scope="col">{HISTORY_COLUMNS.status}</th>
-                  <th scope="col" className="num">
-                    {HISTORY_COLUMNS.created}
-                  </th>
-                  <th scope="col" className="num">
-                    {HISTORY_COLUMNS.updated}
-                  </th>
-                  <th scope="col" className="num">
-                    {HISTORY_COLUMNS.rejected}
-                  </th>
-                  <th scope="col">{HISTORY_COLUMNS.started}</th>
-                  <th scope="col">{HISTORY_COLUMNS.duration}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {history.items.map((item) => (
-                  <tr key={item.id}>
-                    <td className="wide" data-label={HISTORY_COLUMNS.file}>
-                      <Link to={`/imports/${item.id}`}>{item.filename}</Link>
-                    </td>
-                    <td data-label={HISTORY_COLUMNS.size}>{formatBytes(item.sizeBytes)}</td>
-                    <td data-label={HISTORY_COLUMNS.status}>
-                      <StatusBadge status={item.status} />
-                    </td>
-                    <td className="num" data-label={HISTORY_COLUMNS.created}>
-                      {formatCount(item.createdCount)}
-                    </td>
-                    <td className="num" data-label={HISTORY_COLUMNS.updated}>
-                      {formatCount(item.updatedCount)}
-                    </td>
-                    <td className="num" data-label={HISTORY_COLUMNS.rejected}>
-                      {formatCount(item.errorCount)}
-                    </td>
-                    <td data-label={HISTORY_COLUMNS.started}>{formatDateTime(item.startedAt ?? item.createdAt)}</td>
-                    <td data-label={HISTORY_COLUMNS.duration}>{durationBetween(item.createdAt, item.finishedAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ImportHistory items={history.items} />
         )}
         <Pagination total={history.total} page={history.page} pageSize={PAGE_SIZE} />
       </section>
@@ -95,28 +40,131 @@ export default function ImportsPage() {
   );
 }
 
-/** Column mappings confirmed on earlier uploads: a file with the same header is read the same way. */
+/** The apply's own time, from its start to its end: the wait in review before it is not part of it. */
+const applyDuration = (item: ImportJson): string | null =>
+  item.startedAt && item.finishedAt ? durationBetween(item.startedAt, item.finishedAt) : null;
+
+/** "20 created · 1 updated · 0 rejected · 83 ms": a phone card's one line for the table's counts and duration. */
+function outcomeSummary(item: ImportJson): string {
+  const counts = [
+    `${formatCount(item.createdCount)} created`,
+    `${formatCount(item.updatedCount)} updated`,
+    `${formatCount(item.errorCount)} rejected`,
+  ];
+  const duration = applyDuration(item);
+  return (duration ? [...counts, duration] : counts).join(" · ");
+}
+
+/** The characters a file name keeps at its end when a phone shortens it: its date or number, and its extension. */
+const FILE_NAME_TAIL = 12;
+
+/**
+ * A file name in two pieces, so that a phone (app.css) can shorten it in the middle to one line,
+ * "warehouse-rotterdam-st…2025-03-14.csv": the end of a name is what tells a supplier's files apart.
+ */
+function FileName({ name }: { name: string }) {
+  const cut = Math.max(0, name.length - FILE_NAME_TAIL);
+  return (
+    <>
+      <span className="file-head">{name.slice(0, cut)}</span>
+      <span className="file-tail">{name.slice(cut)}</span>
+    </>
+  );
+}
+
+/**
+ * A table on a laptop; on a phone each import is a compact card (file and status; the outcome in one
+ * line), laid out by app.css from the same cells, so there is one list to read and to test.
+ */
+function ImportHistory({ items }: { items: ImportJson[] }) {
+  return (
+    <div className="table-scroll">
+      <table className="import-history stack-on-phone">
+        <thead>
+          <tr>
+            <th scope="col">File</th>
+            <th scope="col">Size</th>
+            <th scope="col">Status</th>
+            <th scope="col" className="num">
+              Created
+            </th>
+            <th scope="col" className="num">
+              Updated
+            </th>
+            <th scope="col" className="num">
+              Rejected
+            </th>
+            <th scope="col">Started</th>
+            <th scope="col">Duration</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((item) => (
+            <tr key={item.id}>
+              <td className="file">
+                <Link to={`/imports/${item.id}`} aria-label={item.filename}>
+                  <FileName name={item.filename} />
+                </Link>
+              </td>
+              <td className="size">{formatBytes(item.sizeBytes)}</td>
+              <td className="status">
+                <StatusBadge status={item.status} />
+              </td>
+              <td className="num count">{formatCount(item.createdCount)}</td>
+              <td className="num count">{formatCount(item.updatedCount)}</td>
+              <td className="num count">{formatCount(item.errorCount)}</td>
+              <td className="started">{formatDateTime(item.startedAt ?? item.createdAt)}</td>
+              <td className="duration">{applyDuration(item) ?? "—"}</td>
+              <td className="outcome">{outcomeSummary(item)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** The platform a saved mapping was made for, in words ("Shopify export"); none: the columns were a file's own. */
+function platformLabel(profile: string | null): string {
+  if (!profile) return "Your own columns";
+  return `${isProfileId(profile) ? PROFILES[profile].label : profile} export`;
+}
+
+/** "Handle, Title, Body (HTML), Vendor, Type, Tags and 47 more": enough of a header to recognise it. */
+const headerSample = (header: string[]) => `${header.slice(0, 6).join(", ")}${header.length > 6 ? ` and ${header.length - 6} more` : ""}`;
+
+/**
+ * Column mappings confirmed on earlier uploads: a file with the same header is read the same way, and
+ * so is a file of the same platform whose header has a column more or less.
+ */
 function SavedMappings({
   mappings,
 }: {
   mappings: { id: string; header: string[]; mapping: Record<string, string>; profile: string | null; lastUsedAt: string }[];
 }) {
   return (
-    <section className="panel" aria-labelledby="mappings-heading">
-      <h2 id="mappings-heading">Saved column mappings</h2>
-      <p className="hint">Offered again for a file with the same header. Delete one to have its files matched afresh.</p>
+    // Folded: they are looked up by themselves; the list is for the odd clean-up.
+    <details className="panel saved-mappings">
+      <summary>
+        <h2 id="mappings-heading">Saved column mappings ({mappings.length})</h2>
+      </summary>
+      <p className="hint">
+        Offered again for a file with the same header, another export of the same platform, or a file with a column more or less. Delete one to have
+        its files matched afresh.
+      </p>
       <ul className="mapping-list">
         {mappings.map((saved) => (
           <li key={saved.id}>
             <div>
+              <p className="mapping-platform">{platformLabel(saved.profile)}</p>
               <p className="mapping-fields">
                 {Object.entries(saved.mapping)
                   .map(([field, column]) => `${field} ← "${column}"`)
                   .join(", ")}
               </p>
               <p className="hint">
-                Header: {saved.header.slice(0, 6).join(", ")}
-                {saved.header.length > 6 ? ` and ${saved.header.length - 6} more` : ""} · last used {formatDateTime(saved.lastUsedAt)}
+                Last used {formatDateTime(saved.lastUsedAt)}
+                <span className="mapping-header">{` · header: ${headerSample(saved.header)}`}</span>
               </p>
             </div>
             <Form method="post" action={`/imports/mappings/${saved.id}/delete`}>
@@ -127,6 +175,6 @@ function SavedMappings({
           </li>
         ))}
       </ul>
-    </section>
+    </details>
   );
 }

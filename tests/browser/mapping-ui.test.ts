@@ -50,7 +50,7 @@ it("shows a Shopify file's suggested columns and first rows before uploading it,
   await page.getByRole("button", { name: "Upload and import" }).click();
   await page.waitForURL(/\/imports\/\d+$/);
   await expect.poll(() => page.locator(".badge").textContent(), { timeout: 30_000 }).toBe("Completed");
-  expect(await page.locator(".meta").textContent()).toContain("read as UTF-8, comma-separated; a Shopify export");
+  expect(await page.locator("h1 + p.meta").textContent()).toContain("read as UTF-8, comma-separated; a Shopify export");
   const stat = (label: string) => page.locator(".stat", { hasText: label }).locator(".stat-value").textContent();
   expect(await stat("Created")).toBe("3");
 

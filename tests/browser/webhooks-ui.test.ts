@@ -204,6 +204,79 @@ it("says at the top of every page when an endpoint has been failing for over an 
   await expect.poll(() => page.locator(".webhook .error").first().textContent()).toMatch(/Deliveries have been failing since/);
 });
 
+/**
+ * Where a space sits in a text node of its own between two pieces of text (`{retryWindow}{" "}` in
+ * JSX): React marks it off with comments, and readers that skip blank text nodes run the words
+ * together ("retried for 72 hbefore"). Each hit is shown with what is around it.
+ */
+const loneSpaces = (html: string) => [...html.matchAll(/.{0,40}(<!-- -->\s+(<!-- -->|<[a-z])|>\s+<!-- -->).{0,40}/g)].map((hit) => hit[0]);
+
+it("sends the retry window, the last delivery and each event's name as words with their spaces, in the HTML itself", async () => {
+  const id = (await page.goto(`${server.url}/webhooks`), await page.getByRole("link", { name: "Deliveries" }).getAttribute("href"))!.split("/").pop();
+  const html = Object.fromEntries(
+    await Promise.all(
+      ["/webhooks", "/webhooks/new", `/webhooks/${id}/edit`].map(async (path) => [path, await (await fetch(`${server.url}${path}`)).text()] as const),
+    ),
+  );
+  expect(html["/webhooks"]).toContain("Failed deliveries are retried for 72 h before an endpoint is switched off");
+  expect(html["/webhooks"]).toMatch(/Last delivery: \d{3} · \d+ ms · [^<]+ UTC<\/p>/);
+  expect(html["/webhooks/new"]).toContain("A product is created <code>product.created</code>");
+  for (const [path, text] of Object.entries(html)) expect(loneSpaces(text), path).toEqual([]);
+});
+
+it("styles the endpoint dialogs' fields as the product dialog's, errors beside them, and fits them on a 390 px phone", async () => {
+  const FIELD_LOOK = [
+    "borderTopWidth",
+    "borderTopStyle",
+    "borderTopColor",
+    "borderRadius",
+    "paddingTop",
+    "paddingLeft",
+    "fontSize",
+    "fontFamily",
+    "backgroundColor",
+  ] as const;
+  const look = (locator: ReturnType<Page["locator"]>) =>
+    locator.evaluate((element, properties) => {
+      const style = getComputedStyle(element);
+      return Object.fromEntries(properties.map((property) => [property, style[property]]));
+    }, FIELD_LOOK);
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  try {
+    await phone.goto(`${server.url}/products/new`);
+    const productField = await look(phone.getByRole("dialog").getByLabel("SKU"));
+    expect(productField.borderTopColor, "the product dialog's fields have the app's border").toBe("rgb(197, 202, 212)");
+
+    await phone.goto(`${server.url}/webhooks`);
+    const id = (await phone.getByRole("link", { name: "Deliveries" }).getAttribute("href"))!.split("/").pop();
+    for (const path of ["/webhooks/new", `/webhooks/${id}/edit`]) {
+      await phone.goto(`${server.url}${path}`);
+      const form = phone.getByRole("dialog");
+      await phone.waitForFunction(() => document.querySelector("dialog.modal")?.matches(":modal"));
+      expect(await look(form.getByLabel("Endpoint URL")), `${path}: the URL field`).toEqual(productField);
+      expect(await look(form.getByLabel("Requests at once")), `${path}: the requests-at-once field`).toEqual(productField);
+      expect(
+        await phone.evaluate(() => document.querySelector("dialog.modal")!.scrollWidth <= document.querySelector("dialog.modal")!.clientWidth),
+        path,
+      ).toBe(true);
+    }
+    // A refused URL: the message under the field, the field marked.
+    await phone.goto(`${server.url}/webhooks/new`);
+    const form = phone.getByRole("dialog");
+    await form.getByLabel("Endpoint URL").fill("ftp://nowhere.test/");
+    await form.getByRole("button", { name: "Add endpoint" }).click();
+    const error = form.locator("#url-error");
+    await expect.poll(() => error.textContent()).toContain("URL must start with http:// or https://");
+    const field = form.getByLabel("Endpoint URL");
+    expect(await field.getAttribute("aria-describedby")).toBe("url-error");
+    expect((await look(field)).borderTopColor, "the refused field's border is the danger colour").toBe("rgb(180, 35, 24)");
+    const [fieldBox, errorBox] = [(await field.boundingBox())!, (await error.boundingBox())!];
+    expect(errorBox.y - (fieldBox.y + fieldBox.height), "the message sits right under the field").toBeLessThan(16);
+  } finally {
+    await phone.close();
+  }
+});
+
 it("runs under the Content-Security-Policy without a single refusal", () => {
   expect(cspViolations(browser)).toEqual([]);
 });
