@@ -16,8 +16,3 @@ export function formatDuration(ms: number): string {
 
 /** Rendered in UTC on server and browser alike, so hydration never disagrees. */
 export const formatDateTime = (iso: string | null) => (iso ? `${dateTime.format(new Date(iso))} UTC` : "—");
-
-export function durationBetween(startIso: string | null, endIso: string | null): string {
-  if (!startIso || !endIso) return "—";
-  return formatDuration(new Date(endIso).getTime() - new Date(startIso).getTime());
-}

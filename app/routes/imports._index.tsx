@@ -2,7 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { UploadPanel } from "~/components/upload-panel";
 import { StatusBadge } from "~/components/status-badge";
-import { durationBetween, formatBytes, formatCount, formatDateTime } from "~/lib/format";
+import { formatBytes, formatCount, formatDateTime } from "~/lib/format";
+import { describeImportTiming, importWorkDuration } from "~/lib/import-timing";
 import { Pagination, pageFromUrl } from "~/components/pagination";
 import { pageData } from "~/lib/page-errors.server";
 import type { ImportJson } from "~/lib/import-status";
@@ -40,9 +41,8 @@ export default function ImportsPage() {
   );
 }
 
-/** The apply's own time, from its start to its end: the wait in review before it is not part of it. */
-const applyDuration = (item: ImportJson): string | null =>
-  item.startedAt && item.finishedAt ? durationBetween(item.startedAt, item.finishedAt) : null;
+/** The import's own time (reading and applying): a wait in review or in the queue is not part of it. */
+const workDuration = (item: ImportJson): string | null => (item.finishedAt ? importWorkDuration(item) : null);
 
 /** "20 created · 1 updated · 0 rejected · 83 ms": a phone card's one line for the table's counts and duration. */
 function outcomeSummary(item: ImportJson): string {
@@ -51,7 +51,7 @@ function outcomeSummary(item: ImportJson): string {
     `${formatCount(item.updatedCount)} updated`,
     `${formatCount(item.errorCount)} rejected`,
   ];
-  const duration = applyDuration(item);
+  const duration = workDuration(item);
   return (duration ? [...counts, duration] : counts).join(" · ");
 }
 
@@ -114,7 +114,9 @@ function ImportHistory({ items }: { items: ImportJson[] }) {
               <td className="num count">{formatCount(item.updatedCount)}</td>
               <td className="num count">{formatCount(item.errorCount)}</td>
               <td className="started">{formatDateTime(item.startedAt ?? item.createdAt)}</td>
-              <td className="duration">{applyDuration(item) ?? "—"}</td>
+              <td className="duration" title={describeImportTiming(item) ?? undefined}>
+                {workDuration(item) ?? "—"}
+              </td>
               <td className="outcome">{outcomeSummary(item)}</td>
             </tr>
           ))}

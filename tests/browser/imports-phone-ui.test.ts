@@ -94,7 +94,9 @@ async function seed() {
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   try {
-    await db.query("UPDATE imports SET created_at = created_at - interval '1 hour' WHERE id = $1", [reviewedForAnHourId]);
+    await db.query("UPDATE imports SET created_at = created_at - interval '1 hour', uploaded_at = uploaded_at - interval '1 hour' WHERE id = $1", [
+      reviewedForAnHourId,
+    ]);
   } finally {
     await db.end();
   }
