@@ -3,7 +3,7 @@ import { CountStat } from "~/components/count-stat";
 import { Pagination } from "~/components/pagination";
 import { formatCount } from "~/lib/format";
 import { describeImportTiming } from "~/lib/import-timing";
-import { explainSkipped, type ImportJson } from "~/lib/import-status";
+import { changedCount, explainSkipped, type ImportJson } from "~/lib/import-status";
 import type { ReviewJson } from "../../server/review/review-import";
 
 export interface RepeatedPage {
@@ -18,7 +18,7 @@ export interface RepeatedPage {
  * + rejected + repeated = rows in the file (CONTRACT.md's counts), each with what it means.
  */
 export function ImportAccounting({ item, review }: { item: ImportJson; review: ReviewJson | null }) {
-  const changed = item.updatedCount - item.unchangedCount;
+  const changed = changedCount(item);
   const removedVerb = item.syncAction === "delete" ? "deleted" : "deactivated";
   // The waits (in review, in the queue) apart from the import's own work: an apply of 83 ms after
   // a day in review is not a day-long import.

@@ -51,14 +51,18 @@ function describeUpdates(review: ReviewJson): string | null {
 function whyNothingWouldChange(review: ReviewJson): string | null {
   if (review.created + review.updated + review.removed > 0) return null;
   if (review.totalRows === 0) return "the file holds no rows";
-  if (review.rejected === review.totalRows) return "every row was rejected";
+  const notProducts = review.skippedRowCount;
+  const byMode = review.skipped - notProducts;
+  if (review.rejected + notProducts === review.totalRows)
+    return notProducts ? "every row was rejected or is not a product" : "every row was rejected";
   const reasons = [
     review.unchanged ? counted(review.unchanged, "product is already as in the file", "products are already as in the file") : "",
-    review.skipped ? counted(review.skipped, "SKU is left alone by the mode", "SKUs are left alone by the mode") : "",
+    byMode ? counted(byMode, "SKU is left alone by the mode", "SKUs are left alone by the mode") : "",
     review.rejected ? counted(review.rejected, "row was rejected", "rows were rejected") : "",
+    notProducts ? counted(notProducts, "row is not a product", "rows are not products") : "",
   ].filter(Boolean);
   if (reasons.length === 1 && review.unchanged) return "every product is already as in the file";
-  if (reasons.length === 1 && review.skipped) return `the mode leaves every SKU of the file alone (it ${describeApplying(review)})`;
+  if (reasons.length === 1 && byMode) return `the mode leaves every SKU of the file alone (it ${describeApplying(review)})`;
   return listInWords(reasons);
 }
 
@@ -141,7 +145,7 @@ function ReviewCounts({ review }: { review: ReviewJson }) {
         <CountStat label="Updated" value={review.updated} explain="values change" />
         <CountStat label="Unchanged" value={review.unchanged} explain="already as in the file" />
         {review.skipped ? (
-          <CountStat label="Skipped" value={review.skipped} explain={explainSkipped(review.mode, review.skipped, review.skippedRows)} />
+          <CountStat label="Skipped" value={review.skipped} explain={explainSkipped(review.mode, review.skipped, review.skippedRowCount)} />
         ) : null}
         {review.removed || review.mode === "sync" ? (
           <CountStat label="Removed" value={review.removed} explain="not in the file" warn={review.removed > 0} />
@@ -226,6 +230,8 @@ function ChangeDetail({ change }: { change: ChangesPage["items"][number] }) {
         <li key={field}>
           <span className="field-name">{FIELD_LABELS[field]}:</span> <del>{show(field, change.before?.[field]).slice(0, 160)}</del> →{" "}
           <ins>{show(field, change.after?.[field]).slice(0, 160)}</ins>
+          {/* Descriptions are shown as their text: a change to the markup alone reads the same on both sides. */}
+          {field === "description" && change.before?.description === change.after?.description ? " (the markup changes)" : null}
         </li>
       ))}
     </ul>

@@ -175,7 +175,7 @@ function PreviewTable({ inspection }: { inspection: Inspection }) {
                   {row.madeSku ? <span className="hint"> (made from its handle)</span> : null}
                 </td>
                 <td>{row.name}</td>
-                <td className="description">{row.description.length > 80 ? `${row.description.slice(0, 80)}…` : row.description}</td>
+                <td className="description">{row.descriptionText.length > 80 ? `${row.descriptionText.slice(0, 80)}…` : row.descriptionText}</td>
                 <td>{row.active === null ? "unchanged" : row.active ? "yes" : "no"}</td>
               </tr>
             ),

@@ -1,5 +1,6 @@
 import { DELIMITER_LABELS, ENCODING_LABELS, type Delimiter, type Encoding } from "../../server/files/dialect-names";
 import type { ImportJson } from "../../server/imports/import.schema";
+import { isProfileId, PROFILES } from "../../server/mappings/profiles";
 import { TARGET_FIELDS } from "../../server/mappings/target-fields";
 
 export type { ImportJson };
@@ -16,12 +17,8 @@ export const statusLabel: Record<ImportJson["status"], string> = {
   reverted: "Undone",
 };
 
-const PROFILE_NAMES: Record<string, string> = {
-  shopify: "a Shopify export",
-  woocommerce: "a WooCommerce export",
-  magento: "a Magento export",
-  bigcommerce: "a BigCommerce export",
-};
+/** "Shopify export": a platform's name as the pages say it (the profiles' labels), for a profile id as stored. */
+export const exportName = (profile: string) => `${isProfileId(profile) ? PROFILES[profile].label : profile} export`;
 
 /** "Read as Windows-1252, semicolon-separated; a Shopify export": how the file was read, in words. */
 export function describeReadAs(item: Pick<ImportJson, "format" | "encoding" | "delimiter" | "sheet" | "profile">): string {
@@ -29,7 +26,7 @@ export function describeReadAs(item: Pick<ImportJson, "format" | "encoding" | "d
     item.format === "xlsx"
       ? `a workbook${item.sheet ? `, sheet "${item.sheet}"` : ""}`
       : `${ENCODING_LABELS[item.encoding as Encoding] ?? item.encoding ?? "UTF-8"}, ${DELIMITER_LABELS[item.delimiter as Delimiter] ?? "comma"}-separated`;
-  return `read as ${how}${item.profile ? `; ${PROFILE_NAMES[item.profile] ?? item.profile}` : ""}`;
+  return `read as ${how}${item.profile ? `; a ${exportName(item.profile)}` : ""}`;
 }
 
 /**
@@ -81,3 +78,6 @@ export function explainSkipped(mode: ImportJson["mode"], skipped: number, notPro
   if (!byMode) return "rows that are not products";
   return `${byMode.toLocaleString("en-US")} ${modeWords}, ${notProducts.toLocaleString("en-US")} rows not products`;
 }
+
+/** "Updated" as the pages say it: products whose values changed (the API's updatedCount counts the unchanged ones too). */
+export const changedCount = (item: Pick<ImportJson, "updatedCount" | "unchangedCount">) => item.updatedCount - item.unchangedCount;

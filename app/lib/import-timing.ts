@@ -6,7 +6,7 @@ type Times = Pick<ImportJson, "createdAt" | "uploadedAt" | "reviewedAt" | "start
 /** A wait in the queue shorter than this is the queue's own bookkeeping, not worth a word. */
 const QUEUE_WAIT_WORTH_SAYING_MS = 1_000;
 
-export interface ImportPhase {
+interface ImportPhase {
   /** What the import was doing: its own work (reading, applying) or waiting (in review, in the queue). */
   kind: "read" | "review" | "queue" | "apply";
   ms: number;
@@ -19,7 +19,7 @@ const between = (start: string | null, end: string | null) => (start && end ? Ma
  * review (staged to applied), the wait in the queue, applying it (its last attempt). A phase whose
  * times are missing (a review never asked for, an import never applied) is left out.
  */
-export function importPhases(item: Times): ImportPhase[] {
+function importPhases(item: Times): ImportPhase[] {
   const phases: ImportPhase[] = [];
   // An upload that failed or was cancelled while it was read ends without being staged.
   const read = between(item.createdAt, item.uploadedAt ?? (item.startedAt ? null : item.finishedAt));

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { RouteDialog } from "~/components/route-dialog";
 import { refusalMessage } from "~/lib/action-result";
-import { APPLY_QUEUED, applyInput } from "~/lib/apply-review";
+import { APPLY_QUEUED, applyInput } from "~/lib/apply-review.server";
 import { formatCount } from "~/lib/format";
 import { pageData } from "~/lib/page-errors.server";
 import { redirectWithToast } from "~/lib/toast.server";

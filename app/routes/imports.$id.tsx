@@ -2,7 +2,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, Link, Outlet, useLoaderData, useNavigation } from "@remix-run/react";
 import { ImportAccounting, RepeatedSkus, UndoPanel } from "~/components/import-accounting";
 import { ImportReview } from "~/components/import-review";
-import { APPLY_QUEUED, applyInput, isStaleReview, staleReviewDialogPath } from "~/lib/apply-review";
+import { APPLY_QUEUED, applyInput, isStaleReview, staleReviewDialogPath } from "~/lib/apply-review.server";
 import { useEffect, useRef } from "react";
 import { StatusBadge } from "~/components/status-badge";
 import { useToast } from "~/components/toasts";

@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { RouteDialog } from "~/components/route-dialog";
 import { refusalMessage } from "~/lib/action-result";
 import { formatCount } from "~/lib/format";
+import { changedCount } from "~/lib/import-status";
 import { pageData } from "~/lib/page-errors.server";
 import { redirectWithToast } from "~/lib/toast.server";
 import { PAGES } from "../../server/page-paths";
@@ -34,7 +35,7 @@ export default function UndoImport() {
   const refused = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const back = `${PAGES.imports}/${item.id}`;
-  const changed = item.updatedCount - item.unchangedCount;
+  const changed = changedCount(item);
   const removedWord = item.syncAction === "delete" ? "deleted" : "deactivated";
   return (
     <RouteDialog title={`Undo the import of ${item.filename}?`} backTo={back}>

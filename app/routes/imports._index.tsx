@@ -6,8 +6,7 @@ import { formatBytes, formatCount, formatDateTime } from "~/lib/format";
 import { describeImportTiming, importWorkDuration } from "~/lib/import-timing";
 import { Pagination, pageFromUrl } from "~/components/pagination";
 import { pageData } from "~/lib/page-errors.server";
-import type { ImportJson } from "~/lib/import-status";
-import { PROFILES, isProfileId } from "../../server/mappings/profiles";
+import { changedCount, exportName, type ImportJson } from "~/lib/import-status";
 
 export const meta: MetaFunction = () => [{ title: "Imports · Product Importer" }];
 
@@ -48,7 +47,7 @@ const workDuration = (item: ImportJson): string | null => (item.finishedAt ? imp
 function outcomeSummary(item: ImportJson): string {
   const counts = [
     `${formatCount(item.createdCount)} created`,
-    `${formatCount(item.updatedCount)} updated`,
+    `${formatCount(changedCount(item))} updated`,
     `${formatCount(item.errorCount)} rejected`,
   ];
   const duration = workDuration(item);
@@ -111,7 +110,7 @@ function ImportHistory({ items }: { items: ImportJson[] }) {
                 <StatusBadge status={item.status} />
               </td>
               <td className="num count">{formatCount(item.createdCount)}</td>
-              <td className="num count">{formatCount(item.updatedCount)}</td>
+              <td className="num count">{formatCount(changedCount(item))}</td>
               <td className="num count">{formatCount(item.errorCount)}</td>
               <td className="started">{formatDateTime(item.startedAt ?? item.createdAt)}</td>
               <td className="duration" title={describeImportTiming(item) ?? undefined}>
@@ -127,10 +126,7 @@ function ImportHistory({ items }: { items: ImportJson[] }) {
 }
 
 /** The platform a saved mapping was made for, in words ("Shopify export"); none: the columns were a file's own. */
-function platformLabel(profile: string | null): string {
-  if (!profile) return "Your own columns";
-  return `${isProfileId(profile) ? PROFILES[profile].label : profile} export`;
-}
+const platformLabel = (profile: string | null): string => (profile ? exportName(profile) : "Your own columns");
 
 /** "Handle, Title, Body (HTML), Vendor, Type, Tags and 47 more": enough of a header to recognise it. */
 const headerSample = (header: string[]) => `${header.slice(0, 6).join(", ")}${header.length > 6 ? ` and ${header.length - 6} more` : ""}`;

@@ -46,7 +46,12 @@ const importOutcome = z.strictObject({
   error: z.string().nullable(),
   startedAt: timestamp.nullable(),
   finishedAt: timestamp.nullable(),
-  durationMs: z.number().int().nonnegative().nullable(),
+  durationMs: z
+    .number()
+    .int()
+    .nonnegative()
+    .nullable()
+    .describe("From the upload's start to finishedAt, a wait in review or in the queue included; startedAt to finishedAt is the apply's own time"),
 });
 
 const bulkFilter = z

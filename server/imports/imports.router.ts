@@ -16,7 +16,7 @@ import {
 import { listRepeatedSkus } from "./repeated-skus.js";
 import { listChanges } from "../review/import-changes.js";
 import { applyReviewed, discardReviewed } from "../review/review-decision.js";
-import { refuseStaleReview, reviewImport, toReviewJson } from "../review/review-import.js";
+import { reviewImport, toReviewJson } from "../review/review-import.js";
 import { revertImport } from "../undo/revert-import.js";
 import { inspectFile } from "./inspect-file.js";
 import { parseUploadOptions } from "./upload-options.js";
@@ -94,10 +94,14 @@ export const importsRouter = {
   }),
 
   /** Queues a held import; with `reviewedCatalogVersion`, only if the catalog is still the one its review counted against. */
-  apply: publicProcedure.input(importApplyInput).mutation(async ({ ctx, input }) => {
-    if (input.reviewedCatalogVersion !== undefined) await refuseStaleReview(ctx.db, input.id, input.reviewedCatalogVersion);
-    return toImportJson(await applyReviewed(ctx, input.id, { confirmLargeSync: input.confirmLargeSync ?? false }));
-  }),
+  apply: publicProcedure.input(importApplyInput).mutation(async ({ ctx, input }) =>
+    toImportJson(
+      await applyReviewed(ctx, input.id, {
+        confirmLargeSync: input.confirmLargeSync ?? false,
+        reviewedCatalogVersion: input.reviewedCatalogVersion,
+      }),
+    ),
+  ),
 
   discard: publicProcedure.input(importIdInput).mutation(async ({ ctx, input }) => toImportJson(await discardReviewed(ctx.db, input.id))),
 

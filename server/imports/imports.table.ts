@@ -124,10 +124,6 @@ export interface StagedTotals extends UploadTotals {
   notes: RowNotes | null;
 }
 
-/** The file's rows that name a product: neither rejected nor skipped (staged, or left out as repeated). */
-export const productRows = (row: Pick<ImportRow, "total_rows" | "error_count" | "skipped_rows">) =>
-  row.total_rows - row.error_count - row.skipped_rows;
-
 export function reportUploadProgress(db: Kysely<Database>, id: string, totals: UploadTotals) {
   return changeImport(
     db,

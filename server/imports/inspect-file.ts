@@ -3,6 +3,7 @@ import type { Database } from "../../db/schema.js";
 import { describeDialect, SAMPLE_BYTES } from "../files/dialect.js";
 import type { FileChoice } from "../files/open-file.js";
 import { findMappingFor, type SavedMatch } from "../mappings/saved-mapping.js";
+import { descriptionExcerpt } from "../products/description-html.js";
 import { resolveColumns, suggestMapping, type MappingChoice } from "../mappings/resolve-columns.js";
 import { Refusal } from "../refusal.js";
 import { RowReader } from "./row-reader.js";
@@ -19,6 +20,8 @@ export interface PreviewRow {
   /** true / false, or null for "not said" (the product keeps its flag). */
   active: boolean | null;
   problem: string | null;
+  /** The description's text, as the products list will show it (platform descriptions are HTML). */
+  descriptionText: string;
   /** Why the row is skipped (a platform's row that is not a product), or null. */
   skipped: string | null;
   /** Its SKU was made from its handle (it had none). */
@@ -82,11 +85,11 @@ export async function inspectFile(
       const reader = new RowReader(resolveColumns(header, input.mapping, saved));
       preview = rest.slice(0, SAMPLE_ROWS).map(({ fields, line }) => {
         const outcome = reader.read(fields, line);
-        const empty = { line, sku: "", name: "", description: "", active: null, problem: null, skipped: null, madeSku: false };
+        const empty = { line, sku: "", name: "", description: "", descriptionText: "", active: null, problem: null, skipped: null, madeSku: false };
         if ("rejected" in outcome) return { ...empty, problem: outcome.rejected.message };
         if ("skipped" in outcome) return { ...empty, skipped: outcome.skipped.reason };
         const { sku, name, description, active } = outcome.accepted;
-        return { ...empty, sku, name, description, active, madeSku: outcome.madeSku === true };
+        return { ...empty, sku, name, description, descriptionText: descriptionExcerpt(description), active, madeSku: outcome.madeSku === true };
       });
     } catch (error) {
       if (!(error instanceof Refusal)) throw error;

@@ -7,7 +7,8 @@ import { addToProductCount, productCount } from "../products/catalog-counts.tabl
 import { countNotInFile, mergeIntoCatalog, type MergeCounts, type MergePlan } from "../products/catalog-merge.js";
 import { catalogVersion } from "../products/catalog-version.js";
 import { completeImport, failImport } from "./import-outcome.js";
-import { markProcessing, productRows, type ImportCounts, type ImportRow } from "./imports.table.js";
+import { markProcessing, type ImportCounts, type ImportRow } from "./imports.table.js";
+import { productRows } from "./product-rows.js";
 import { describeSyncRemoval, isLargeSync } from "./large-sync.js";
 import { MergeWatch, type MergeStop } from "./merge-watch.js";
 import {

@@ -16,7 +16,8 @@ import { Refusal } from "../refusal.js";
 import { BATCH_COPY_CHARS, BATCHES_AHEAD, type FromParseWorker, type ParseWorkerData, type ToParseWorker } from "./parse-protocol.js";
 import { emptyEncodedRows, RowEncoder, type ColumnInputs, type EncodedRows } from "./row-encoder.js";
 
-const REJECTED_PER_MESSAGE = 500;
+/** Rejected and skipped rows are listed one by one: a message carries at most this many, however little COPY text. */
+const ROWS_LISTED_PER_MESSAGE = 500;
 const port = parentPort!;
 const send = (message: FromParseWorker, transfer?: ArrayBuffer[]) => port.postMessage(message, transfer);
 const utf8 = new TextEncoder();
@@ -124,7 +125,7 @@ class Reading {
           rest = batch.slice(1);
         }
         encoder.encode(rest, pending);
-        if (pending.copyText.length >= BATCH_COPY_CHARS || pending.rejected.length + pending.notes.skipped.length >= REJECTED_PER_MESSAGE) {
+        if (pending.copyText.length >= BATCH_COPY_CHARS || pending.rejected.length + pending.notes.skipped.length >= ROWS_LISTED_PER_MESSAGE) {
           await this.sendRows(pending);
           pending = emptyEncodedRows();
         }

@@ -71,7 +71,7 @@ export class RowEncoder {
       if ("rejected" in outcome) {
         into.rejected.push(outcome.rejected);
         if (this.keepRejectedSkus) {
-          const sku = this.reader.skuOf(fields);
+          const sku = outcome.madeSku ?? this.reader.skuOf(fields);
           if (sku) into.rejectedSkus.push(sku);
         }
       } else if ("skipped" in outcome) {

@@ -17,7 +17,7 @@ interface Group {
 }
 
 /** What one record of the file became. `madeSku`: its SKU was made from its handle (it had none). */
-export type RowOutcome = { accepted: AcceptedRow; madeSku?: boolean } | { rejected: RejectedRow } | { skipped: SkippedRow };
+export type RowOutcome = { accepted: AcceptedRow; madeSku?: boolean } | { rejected: RejectedRow; madeSku?: string } | { skipped: SkippedRow };
 
 const skip = (line: number, reason: string) => ({ skipped: { line, reason } });
 
@@ -69,7 +69,12 @@ export class RowReader {
     const carried = this.carry(fields, values, line);
     if (!("values" in carried)) return carried;
     const outcome = validateRow(carried.values, this.columns, line, fields);
-    return carried.madeSku && "accepted" in outcome ? { ...outcome, madeSku: true } : outcome;
+    if (!carried.madeSku) return outcome;
+    if ("accepted" in outcome) return { ...outcome, madeSku: true };
+    // Said, since the row had no SKU of its own; and kept, so that a sync keeps the product it names.
+    const { sku } = carried.values;
+    const rejected = { ...outcome.rejected, message: `${outcome.rejected.message} (its SKU "${sku}" was made from its handle and options)` };
+    return { rejected, madeSku: normalizeSku(sku) };
   }
 
   /** Blank fields of a product's later rows, from its first row; a SKU made from its handle when it has none. */
@@ -93,6 +98,9 @@ export class RowReader {
     if (!key || this.group?.key !== key) this.group = this.newGroup(key, values);
     else values = this.fromGroup(values);
     if (values.sku.trim() && !madeSkus?.skuIsGroupKey) return { values };
+    // Mapped to the handle (sku ← Handle, perhaps a mapping saved for an export without SKUs): a variant's own SKU still wins.
+    const own = madeSkus?.ownSku == null ? "" : withoutFormulaMark(fields[madeSkus.ownSku]!);
+    if (own.trim()) return { values: { ...values, sku: own } };
     const handle = `the handle ("${this.columns.header[groupBy]}")`;
     if (!key) return rejection(line, `${labels.sku} is empty and so is ${handle}: a row needs its own SKU or its product's handle`, fields);
     if (!madeSkus) return rejection(line, `${labels.sku} is empty: this row of "${key}" has no SKU of its own`, fields);

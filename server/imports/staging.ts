@@ -2,7 +2,7 @@ import { sql, type Kysely } from "kysely";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import type { Database } from "../../db/schema.js";
-import { productRows } from "./imports.table.js";
+import { productRows } from "./product-rows.js";
 
 /**
  * Accepted rows wait in one unlogged table per import (docs/decisions/0001-staging-table-per-import.md):

@@ -61,8 +61,10 @@ export interface MadeSkuIndexes {
   optionValues: number[];
   variantColumns: number[];
   imageColumns: number[];
-  /** The SKU is mapped to the group's own column (sku ← Handle): every variant's SKU is made. */
+  /** The SKU is mapped to the group's own column (sku ← Handle): a variant's SKU is made unless it has its own. */
   skuIsGroupKey: boolean;
+  /** The profile's own SKU column (`Variant SKU`), when the SKU is mapped to the group's column instead. */
+  ownSku: number | null;
 }
 
 /** A mapping from a profile's shape: each field's first column the header has. */
@@ -247,6 +249,7 @@ export function resolveColumns(header: string[], choice: MappingChoice, saved: S
             variantColumns: indexesOf(shape.madeSkus.variantColumns),
             imageColumns: indexesOf(shape.madeSkus.imageColumns),
             skuIsGroupKey: index.sku === groupBy,
+            ownSku: index.sku === groupBy ? (shape.columns.sku?.map(columnOf).find((at) => at !== null) ?? null) : null,
           }
         : null,
     columnOf,

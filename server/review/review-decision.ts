@@ -8,6 +8,7 @@ import { mergePlanFor } from "../imports/merge-import.js";
 import { dropStagingTable } from "../imports/staging.js";
 import { productCount } from "../products/catalog-counts.table.js";
 import { countNotInFile } from "../products/catalog-merge.js";
+import { catalogVersion } from "../products/catalog-version.js";
 import { Refusal } from "../refusal.js";
 
 export interface DecisionDeps {
@@ -33,9 +34,28 @@ async function lockedReview(tx: Kysely<Database>, id: string, verb: string): Pro
  * afresh. A sync that would take away more than a fifth of the catalog, counted now, needs
  * `confirmLargeSync`.
  */
-export async function applyReviewed(deps: DecisionDeps, id: string, options: { confirmLargeSync: boolean }): Promise<ImportRow> {
+/**
+ * Queues a held import. With `reviewedCatalogVersion` (the version the counts the person looked at
+ * were computed against), only if the catalog is still that one: otherwise CONFLICT, nothing queued,
+ * so the page can ask before applying counts that are out of date.
+ */
+export async function applyReviewed(
+  deps: DecisionDeps,
+  id: string,
+  options: { confirmLargeSync: boolean; reviewedCatalogVersion?: string },
+): Promise<ImportRow> {
   const applied = await deps.db.transaction().execute(async (tx) => {
     const row = await lockedReview(tx, id, "applied");
+    if (options.reviewedCatalogVersion !== undefined) {
+      const now = await catalogVersion(tx);
+      if (now !== options.reviewedCatalogVersion) {
+        throw new Refusal(
+          "conflict",
+          `The catalog changed since the review of import ${id} you looked at (catalog version ${options.reviewedCatalogVersion}, now ${now}), so it was not queued. Look at its review again (imports.review) and apply with the new catalogVersion, or apply without reviewedCatalogVersion.`,
+          { field: "reviewedCatalogVersion" },
+        );
+      }
+    }
     if (row.mode === "sync" && !options.confirmLargeSync && !row.confirm_large_sync) {
       const [removing, catalogSize] = await Promise.all([countNotInFile(tx, mergePlanFor(row, "returning-old")), productCount(tx)]);
       if (isLargeSync(removing, catalogSize)) {
@@ -48,7 +68,7 @@ export async function applyReviewed(deps: DecisionDeps, id: string, options: { c
         );
       }
     }
-    const queued = await markApplied(tx, id, options);
+    const queued = await markApplied(tx, id, { confirmLargeSync: options.confirmLargeSync });
     if (!queued) throw notInReview(row, "applied");
     return queued;
   });

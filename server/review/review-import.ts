@@ -55,23 +55,6 @@ export async function reviewImport(db: Kysely<Database>, id: string): Promise<Re
   });
 }
 
-/**
- * Refuses to apply a review whose counts were computed against another catalog than today's: the
- * person who looked at them is asked first (CONFLICT, nothing queued). An import that is not in
- * review is left to the apply, which says why it cannot go ahead.
- */
-export async function refuseStaleReview(db: Kysely<Database>, id: string, reviewedVersion: string): Promise<void> {
-  const row = await findImport(db, id);
-  if (row?.status !== "review") return;
-  const now = await catalogVersion(db);
-  if (now === reviewedVersion) return;
-  throw new Refusal(
-    "conflict",
-    `The catalog changed since the review of import ${id} you looked at (catalog version ${reviewedVersion}, now ${now}), so it was not queued. Look at its review again (imports.review) and apply with the new catalogVersion, or apply without reviewedCatalogVersion.`,
-    { field: "reviewedCatalogVersion" },
-  );
-}
-
 /** The public shape of imports.review (CONTRACT.md), with what the page shows besides. */
 export function toReviewJson({ row, summary, catalogChangedSince }: Review) {
   return {
@@ -87,7 +70,7 @@ export function toReviewJson({ row, summary, catalogChangedSince }: Review) {
     rejected: summary.rejected,
     skipped: summary.skipped,
     /** Of `skipped`, the file's rows that are not products (a Shopify image row, a Magento store view). */
-    skippedRows: row.skipped_rows,
+    skippedRowCount: row.skipped_rows,
     removed: summary.removed,
     repeated: summary.repeated,
     changed: summary.changed,

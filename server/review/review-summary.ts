@@ -1,4 +1,5 @@
-import { productRows, type ImportRow } from "../imports/imports.table.js";
+import type { ImportRow } from "../imports/imports.table.js";
+import { productRows } from "../imports/product-rows.js";
 import { describeSyncRemoval, isLargeSync } from "../imports/large-sync.js";
 import type { DiffCounts } from "./review-diff.js";
 

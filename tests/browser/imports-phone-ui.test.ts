@@ -144,7 +144,9 @@ it("shows twelve imports on a 390 px phone as compact cards: file, status and co
       // innerText: what is shown, not what is hidden on a phone.
       const shown = await card.innerText();
       expect(shown).toContain(STATUS_WORDS[item.status]);
-      expect(shown.replace(/\s+/g, " ")).toContain(`${item.createdCount} created · ${item.updatedCount} updated · ${item.errorCount} rejected`);
+      expect(shown.replace(/\s+/g, " ")).toContain(
+        `${item.createdCount} created · ${item.updatedCount - item.unchangedCount} updated · ${item.errorCount} rejected`,
+      );
       const box = (await card.boundingBox())!;
       expect(box.x + box.width, `${item.filename}'s card reaches past the screen`).toBeLessThanOrEqual(PHONE.width);
       expect(box.height, `${item.filename}'s card is two lines, not a stack of labelled cells`).toBeLessThan(CARD_HEIGHT_LIMIT);

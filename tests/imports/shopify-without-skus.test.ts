@@ -35,7 +35,10 @@ async function upload(file: SupplierFile, options: Record<string, string> = {}) 
   const response = await fetch(`${app.url}/api/imports`, { method: "POST", body: form });
   const body = (await response.json()) as { id: string; error?: string };
   expect(response.status, body.error).toBe(202);
-  const item = await app.waitForImport(body.id);
+  const held = options.review === "1";
+  const item = await app.waitForImport(body.id, (it: { status: string }) =>
+    held ? it.status === "review" : ["completed", "failed"].includes(it.status),
+  );
   const { items: rejected } = await app.api.imports.errors.query({ id: body.id, pageSize: 200 });
   return { item, rejected };
 }
@@ -95,6 +98,30 @@ describe("a Shopify export whose variants have no SKU", () => {
     expect((await app.productsBySku()).map((p) => p.sku)).toEqual(MADE_SKUS);
   });
 
+  it("in a review counts its image rows as skipped, and applied as a sync keeps the product of a rejected variant", async () => {
+    await upload(shopifyRows(SAMPLE, "classic"));
+    const rows = SAMPLE.map((row) => (optionOf(row) === "medium" ? { ...row, Status: "maybe" } : row));
+    const form = { review: "1", mode: "sync", confirmLargeSync: "1" };
+    const { item, rejected } = await upload(shopifyRows(rows, "classic"), form);
+    expect(item).toMatchObject({ status: "review", skippedRowCount: 3, errorCount: 1 });
+    expect(rejected[0]!.message).toContain('(its SKU "classic-varsity-top-medium" was made from its handle and options)');
+    const review = await app.api.imports.review.query({ id: item.id });
+    expect(review).toMatchObject({ created: 0, updated: 0, unchanged: 7, skipped: 3, skippedRowCount: 3, rejected: 1, removed: 0, repeated: 0 });
+    await app.api.imports.apply.mutate({ id: item.id });
+    const applied = await app.waitForImport(item.id);
+    expect(applied).toMatchObject({ status: "completed", removedCount: 0, skippedCount: 3 });
+    expect((await app.productsBySku()).find((p) => p.sku === "classic-varsity-top-medium")?.active, "the rejected row's product is kept").toBe(true);
+  });
+
+  it("a saved sku ← Handle mapping still takes the SKUs of a Shopify file that has them", async () => {
+    await upload(shopifyRows(SAMPLE, "classic"), { mapping: JSON.stringify({ sku: "Handle", name: "Title" }) });
+    await app.resetCatalog();
+    const withSkus = SAMPLE.map((row, i) => ("Variant Price" in row ? { ...row, "Variant SKU": `SKU-${i}` } : row));
+    const { item } = await upload(shopifyRows(withSkus, "classic"));
+    expect(item).toMatchObject({ mappingSource: "saved", createdCount: 8, errorCount: 0 });
+    expect((await app.productsBySku()).map((p) => p.sku)).toEqual(["SKU-0", "SKU-1", "SKU-10", "SKU-2", "SKU-3", "SKU-5", "SKU-8", "SKU-9"]);
+  });
+
   it("two variants whose options read alike each get a product, numbered in file order", async () => {
     const rows = [product("mug", "Mug", "", "9.00", size("1/2 l"), "mug.jpg"), variant("mug", "9.00", { "Option1 Value": "1 2 L" })];
     const { item } = await upload(shopifyRows(rows, "classic"));
@@ -111,7 +138,7 @@ describe("a Shopify export whose variants have no SKU", () => {
     const { item, rejected } = await upload(shopifyRows(rows, "classic"));
     expect(item).toMatchObject({ createdCount: 0, errorCount: 3, skippedCount: 0 });
     expect(rejected.map((row: { line: number; message: string }) => [row.line, row.message])).toEqual([
-      [2, 'name ("Title") is empty'],
+      [2, 'name ("Title") is empty (its SKU "no-title" was made from its handle and options)'],
       [3, 'this row of "lost" is neither a variant nor an image: "Variant SKU", "Option1 Value", "Variant Price" and the image are all empty'],
       [4, 'sku ("Variant SKU") is empty and so is the handle ("Handle"): a row needs its own SKU or its product\'s handle'],
     ]);

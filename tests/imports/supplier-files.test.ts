@@ -38,6 +38,8 @@ const PRODUCTS: SupplierProduct[] = [
   { sku: "-BAG-1", name: "Tote", description: "Canvas", active: true },
 ];
 const TEE = PRODUCTS[0]!;
+/** Its description as the list shows it: the HTML's text. */
+const TEE_TEXT = 'Soft, "combed" cotton with HTML – café €';
 
 /** Uploads a file (multipart, with options before the file) and waits for it to settle. */
 async function upload(file: SupplierFile | { content: string | Buffer; filename: string }, options: Record<string, string> = {}) {
@@ -227,9 +229,39 @@ describe("imports.inspect", () => {
     });
     expect(inspection.mapping).toEqual({ sku: "Variant SKU", name: "Title", description: "Body (HTML)", active: "Status" });
     expect(inspection.preview.slice(0, 3)).toEqual([
-      { line: 2, sku: "TEE-1", name: TEE.name, description: TEE.description, active: true, problem: null, skipped: null, madeSku: false },
-      { line: 4, sku: "TEE-1-M", name: TEE.name, description: TEE.description, active: true, problem: null, skipped: null, madeSku: false },
-      { line: 5, sku: "TEE-1-L", name: TEE.name, description: TEE.description, active: true, problem: null, skipped: null, madeSku: false },
+      {
+        line: 2,
+        sku: "TEE-1",
+        name: TEE.name,
+        description: TEE.description,
+        descriptionText: TEE_TEXT,
+        active: true,
+        problem: null,
+        skipped: null,
+        madeSku: false,
+      },
+      {
+        line: 4,
+        sku: "TEE-1-M",
+        name: TEE.name,
+        description: TEE.description,
+        descriptionText: TEE_TEXT,
+        active: true,
+        problem: null,
+        skipped: null,
+        madeSku: false,
+      },
+      {
+        line: 5,
+        sku: "TEE-1-L",
+        name: TEE.name,
+        description: TEE.description,
+        descriptionText: TEE_TEXT,
+        active: true,
+        problem: null,
+        skipped: null,
+        madeSku: false,
+      },
     ]);
     const changed = await app.api.imports.inspect.query({
       sample: Buffer.from(file.content).toString("base64"),

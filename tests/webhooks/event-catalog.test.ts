@@ -27,6 +27,17 @@ describe("webhooks.eventTypes", () => {
     }
   });
 
+  it("says what an import's counts mean, so a receiver need not guess that updatedCount includes the unchanged", async () => {
+    const catalog = await app.api.webhooks.eventTypes.query({});
+    const completed = catalog.find((entry) => entry.type === "import.completed")!;
+    expect(completed.description).toContain("updatedCount - unchangedCount products changed");
+    const data = (completed.schema as { properties: { data: { properties: Record<string, { description?: string }> } } }).properties.data.properties;
+    expect(data.updatedCount!.description).toMatch(/changed or not \(includes unchangedCount\)/);
+    expect(data.unchangedCount!.description).toMatch(/already exactly as in the file/);
+    expect(data.skippedCount!.description).toMatch(/rows that are not products/);
+    expect(data.durationMs!.description).toMatch(/wait in review/);
+  });
+
   it("describes every real message: each event the app records, and the Test button's", async () => {
     await app.resetCatalog();
     await sql`DELETE FROM events`.execute(app.database.db);
