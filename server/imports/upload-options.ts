@@ -61,7 +61,7 @@ function parseOneOf<T extends string>(name: UploadOptionName, value: string | un
   throw new Refusal("invalid", `${name} must be one of ${allowed.join(", ")}, not "${given.slice(0, 40)}".`, { field: name });
 }
 
-/** The apply options alone (also what imports.apply and the review form take). */
+/** How the upload's rows are to be applied: a review first or not, mode, sync action, empty descriptions, a large sync confirmed. */
 export function parseApplyChoice(text: Partial<Record<UploadOptionName, string>>): ApplyChoice {
   return {
     review: parseFlag("review", text.review, DEFAULT_APPLY_CHOICE.review),

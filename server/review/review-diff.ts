@@ -6,7 +6,6 @@ import { stagingTable } from "../imports/staging.js";
 import { CHANGE_KINDS, type ChangeKind } from "./change-kinds.js";
 
 const ORDINAL: Record<ChangeKind, number> = { update: 1, create: 2, remove: 3 };
-export const ordinalOf = (kind: ChangeKind) => ORDINAL[kind];
 export const kindOf = (ordinal: number) => CHANGE_KINDS[ordinal - 1]!;
 
 /** Which of the file's rows each mode writes: new SKUs, existing ones, or both. */

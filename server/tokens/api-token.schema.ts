@@ -7,4 +7,3 @@ export const apiTokenCreateInput = z.object({
   name: storableText("Name").trim().min(1, "Name is required").max(100, "Name must be at most 100 characters"),
   scope: z.enum(API_TOKEN_SCOPES, { message: "Scope must be read or write" }),
 });
-export type ApiTokenCreateInput = z.infer<typeof apiTokenCreateInput>;

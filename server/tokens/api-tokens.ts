@@ -21,7 +21,6 @@ const toJson = (row: { id: string; name: string; scope: ApiTokenScope; created_a
   createdAt: row.created_at.toISOString(),
   lastUsedAt: row.last_used_at?.toISOString() ?? null,
 });
-export type ApiTokenJson = ReturnType<typeof toJson>;
 
 /** A new token; its secret is in the answer only, never stored. */
 export async function createApiToken(db: Kysely<Database>, input: { name: string; scope: ApiTokenScope }) {

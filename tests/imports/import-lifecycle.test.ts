@@ -138,7 +138,7 @@ describe("several imports", () => {
     const [a, b] = [await app.waitForImport(first), await app.waitForImport(second)];
     expect(a.status).toBe("completed");
     expect(b.status).toBe("completed");
-    expect(new Date(a.finishedAt).getTime()).toBeLessThanOrEqual(new Date(b.startedAt).getTime());
+    expect(new Date(a.finishedAt!).getTime()).toBeLessThanOrEqual(new Date(b.startedAt!).getTime());
     expect((await app.api.products.list.query({ sku: "shared-1" })).items[0]!.name).toBe("From second");
   });
 
@@ -148,8 +148,8 @@ describe("several imports", () => {
       app.uploadCsv(`sku,name\n${rows("both", 20_000, "Two")}\n`),
     ]);
     const [a, b] = [await app.waitForImport(one.body.id), await app.waitForImport(two.body.id)];
-    const [earlier, later] = new Date(a.startedAt) < new Date(b.startedAt) ? [a, b] : [b, a];
-    expect(new Date(earlier.finishedAt).getTime()).toBeLessThanOrEqual(new Date(later.startedAt).getTime());
+    const [earlier, later] = new Date(a.startedAt!) < new Date(b.startedAt!) ? [a, b] : [b, a];
+    expect(new Date(earlier.finishedAt!).getTime()).toBeLessThanOrEqual(new Date(later.startedAt!).getTime());
     expect(earlier.createdCount + later.createdCount).toBe(20_000);
     expect(later.updatedCount).toBe(20_000);
     const laterName = later.id === one.body.id ? "One" : "Two";

@@ -69,7 +69,7 @@ describe("a platform's product export", () => {
     expect(catalog["CAP-1"]).toMatchObject({ name: "Wool cap", active: false });
     expect(catalog["-BAG-1"]).toMatchObject({ name: "Tote", active: true });
     expect(rejected, "its image-only row is skipped, not rejected").toEqual([]);
-    expect(item.skippedReasons).toEqual([expect.objectContaining({ reason: expect.stringMatching(/^an extra image of a product/), count: 1 })]);
+    expect(item!.skippedReasons).toEqual([expect.objectContaining({ reason: expect.stringMatching(/^an extra image of a product/), count: 1 })]);
   });
 
   it("from WooCommerce reads Published 1 / 0 / -1 (also written '-1), its BOM, and its escaped line breaks", async () => {
@@ -90,7 +90,7 @@ describe("a platform's product export", () => {
     expect(catalog["TEE-1-L"]).toMatchObject({ name: "Organic tee-L", active: true });
     expect(catalog["CAP-1"]).toMatchObject({ active: false });
     expect(rejected).toEqual([]);
-    expect(item.skippedReasons).toEqual([
+    expect(item!.skippedReasons).toEqual([
       expect.objectContaining({ reason: 'a store-view row (store_view_code "de"): only each product\'s default row is imported', count: 1 }),
     ]);
   });
@@ -102,7 +102,7 @@ describe("a platform's product export", () => {
     expect(catalog["TEE-1-M"]).toEqual({ sku: "TEE-1-M", name: TEE.name, description: TEE.description, active: true });
     expect(catalog["CAP-1"]).toMatchObject({ active: false });
     expect(rejected).toEqual([]);
-    expect(item.skippedReasons).toEqual([expect.objectContaining({ reason: "an image row, not a product", count: 3 })]);
+    expect(item!.skippedReasons).toEqual([expect.objectContaining({ reason: "an image row, not a product", count: 3 })]);
   });
 
   it("from BigCommerce (legacy Bulk Edit) names SKU rows after their product and skips rule rows", async () => {
@@ -112,7 +112,7 @@ describe("a platform's product export", () => {
     expect(catalog["TEE-1-M"]).toMatchObject({ name: "Organic tee (Size: M)", description: TEE.description, active: true });
     expect(catalog["CAP-1"]).toMatchObject({ active: false });
     expect(rejected).toEqual([]);
-    expect(item.skippedReasons).toEqual([expect.objectContaining({ reason: "a pricing rule row, not a product", count: 1 })]);
+    expect(item!.skippedReasons).toEqual([expect.objectContaining({ reason: "a pricing rule row, not a product", count: 1 })]);
   });
 
   it("keeps the flag of a product whose row leaves its status empty", async () => {

@@ -6,6 +6,7 @@ import { createProductImporterClient, type ProductImporterClient } from "../../s
 import { createTestDatabase } from "./test-database.js";
 import { transactionLock } from "../../db/advisory-locks.js";
 import { pause, trySearchIndexLock } from "../../server/products/search-indexes.js";
+import type { ImportJson } from "../../server/imports/import.schema.js";
 
 export interface TestApp extends RunningApp {
   /** The typed API client another service would use (product-importer/client). */
@@ -14,7 +15,7 @@ export interface TestApp extends RunningApp {
   trpcRaw(procedure: string, input: unknown, method?: "GET" | "POST"): Promise<{ status: number; body: any }>;
   /** Uploads as the Imports page does: the options as form fields before the file. */
   uploadCsv(csv: string | Buffer, filename?: string, options?: Record<string, string>): Promise<{ status: number; body: any }>;
-  waitForImport(id: string, until?: (item: any) => boolean, timeoutMs?: number): Promise<any>;
+  waitForImport(id: string, until?: (item: ImportJson) => boolean, timeoutMs?: number): Promise<ImportJson>;
   products(): Promise<{ sku: string; name: string; description: string; active: boolean }[]>;
   /** Empties the catalog (and its count) so a test starts from nothing. */
   resetCatalog(): Promise<void>;
