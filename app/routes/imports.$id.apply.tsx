@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { RouteDialog } from "~/components/route-dialog";
 import { refusalMessage } from "~/lib/action-result";
-import { APPLY_QUEUED, applyInput } from "~/lib/apply-review.server";
+import { APPLY_QUEUED, applyImport, parseApplyForm } from "~/lib/apply-review.server";
 import { formatCount } from "~/lib/format";
 import { pageData } from "~/lib/page-errors.server";
 import { redirectWithToast } from "~/lib/toast.server";
@@ -22,8 +22,8 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const id = params.id ?? "";
   try {
-    // Without reviewedCatalogVersion: applied against the catalog as it is, whatever changed.
-    await context.trpc.imports.apply.call(null, applyInput(id, await request.formData()));
+    // The dialog's form has no reviewedCatalogVersion: applied against the catalog as it is, whatever changed.
+    await applyImport(context.trpc, id, parseApplyForm(await request.formData()));
   } catch (error) {
     return { error: refusalMessage(error) };
   }

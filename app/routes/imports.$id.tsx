@@ -2,7 +2,15 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, Link, Outlet, useLoaderData, useNavigation } from "@remix-run/react";
 import { ImportAccounting, RepeatedSkus, UndoPanel } from "~/components/import-accounting";
 import { ImportReview } from "~/components/import-review";
-import { APPLY_QUEUED, applyInput, isStaleReview, staleReviewDialogPath } from "~/lib/apply-review.server";
+import {
+  APPLY_QUEUED,
+  applyImport,
+  formFields,
+  importPageIntent,
+  isStaleReview,
+  staleReviewDialogPath,
+  type ImportPageIntent,
+} from "~/lib/apply-review.server";
 import { useEffect, useRef } from "react";
 import { StatusBadge } from "~/components/status-badge";
 import { useToast } from "~/components/toasts";
@@ -59,31 +67,30 @@ function withDescriptionText<T extends { before: { description: string } | null;
   return { ...change, before: text(change.before), after: text(change.after) };
 }
 
+const DONE: Record<ImportPageIntent["intent"], string> = {
+  cancel: "Import cancelled; the catalog is unchanged.",
+  retry: "Import queued again.",
+  apply: APPLY_QUEUED,
+  discard: "Import discarded; the catalog is unchanged.",
+};
+
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const id = params.id ?? "";
   const back = `${PAGES.imports}/${id}`;
-  const form = await request.formData();
-  const intent = form.get("intent");
+  const posted = importPageIntent.safeParse(formFields(await request.formData()));
+  if (!posted.success) return redirectWithToast(back, { message: "Unknown action.", tone: "error" });
+  const intent = posted.data;
   try {
-    if (intent === "cancel") await context.trpc.imports.cancel({ id });
-    else if (intent === "retry") await context.trpc.imports.retry({ id });
-    // The server-side caller is a proxy that reads `.apply(…)` as Function.prototype.apply; `.call`
-    // with a `this` first reaches the procedure named apply (CONTRACT.md's imports.apply).
-    else if (intent === "apply") await context.trpc.imports.apply.call(null, applyInput(id, form));
-    else if (intent === "discard") await context.trpc.imports.discard({ id });
-    else return redirectWithToast(back, { message: "Unknown action.", tone: "error" });
+    if (intent.intent === "cancel") await context.trpc.imports.cancel({ id });
+    else if (intent.intent === "retry") await context.trpc.imports.retry({ id });
+    else if (intent.intent === "apply") await applyImport(context.trpc, id, intent);
+    else await context.trpc.imports.discard({ id });
   } catch (error) {
     // The counts the person looked at are out of date: ask before applying (imports.$id.apply.tsx).
-    if (intent === "apply" && isStaleReview(error)) return redirect(staleReviewDialogPath(id, form));
+    if (intent.intent === "apply" && isStaleReview(error)) return redirect(staleReviewDialogPath(id, intent));
     return redirectWithToast(back, { message: refusalMessage(error), tone: "error" });
   }
-  const messages: Record<string, string> = {
-    cancel: "Import cancelled; the catalog is unchanged.",
-    retry: "Import queued again.",
-    apply: APPLY_QUEUED,
-    discard: "Import discarded; the catalog is unchanged.",
-  };
-  return redirectWithToast(back, { message: messages[String(intent)]!, tone: "success" });
+  return redirectWithToast(back, { message: DONE[intent.intent], tone: "success" });
 }
 
 export default function ImportPage() {
