@@ -5,6 +5,7 @@ import type { SourceRecord } from "./csv-records.js";
 import { MAX_CELL_CHARS, MAX_COLUMNS, MAX_RECORD_CHARS, MAX_SHEET_ROWS, MAX_WORKBOOK_PART_CHARS } from "./file-limits.js";
 import { SharedStrings } from "./shared-strings.js";
 import { unusableFile } from "./unusable-file.js";
+import { BATCH_CHARS, BATCH_ROWS } from "./batch-sizes.js";
 
 /**
  * A workbook's rows, read straight from its zip (unzipper) with a streaming XML parser (saxes).
@@ -282,9 +283,10 @@ function rowNumberOf(given: string | undefined, previous: number): number {
 }
 
 /** Rows are handed on in batches of at most this many, or of this many fields or characters for a wide sheet. */
-const BATCH = 500;
-const BATCH_FIELDS = 256 * 1024;
-const BATCH_CHARS = 8 * 1024 * 1024;
+const BATCH = BATCH_ROWS;
+const BATCH_FIELDS = BATCH_CHARS;
+/** A sheet of long cells: 8 MB of text is one batch, however few its rows. */
+const BATCH_TEXT = 8 * 1024 * 1024;
 
 /**
  * One sheet's rows, streamed, as records whose line is the spreadsheet's row number and whose
@@ -374,7 +376,7 @@ export async function* xlsxRecords(workbook: Workbook, sheet: SheetInfo): AsyncG
         batch.push({ line: rowNumber, fields: Array.from({ length: width }, (_, i) => cells[i] ?? "") });
         batchFields += width;
         batchChars += rowChars;
-        if (batch.length >= BATCH || batchFields >= BATCH_FIELDS || batchChars >= BATCH_CHARS) {
+        if (batch.length >= BATCH || batchFields >= BATCH_FIELDS || batchChars >= BATCH_TEXT) {
           ready.push(batch);
           batch = [];
           batchFields = 0;

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
+import { SERVER_FAULT_MESSAGE } from "../refusal.js";
 
 /**
  * Express 4 ignores a rejected promise from a handler, and an unhandled rejection ends the process:
@@ -8,7 +9,7 @@ export function asyncRoute(handler: (req: Request, res: Response, next: NextFunc
   return (req, res, next) => {
     handler(req, res, next).catch((error: unknown) => {
       req.log?.error({ err: error }, "request failed");
-      if (!res.headersSent) res.status(500).json({ error: "Something went wrong on our side; try again." });
+      if (!res.headersSent) res.status(500).json({ error: SERVER_FAULT_MESSAGE });
       else res.destroy();
     });
   };

@@ -5,7 +5,7 @@ import type { Logger } from "../logger.js";
 import { appRouter, createCaller } from "../trpc/app-router.js";
 import { TRPCError } from "@trpc/server";
 import type { ApiContext } from "../trpc/trpc.js";
-import { REFUSALS } from "../refusal.js";
+import { REFUSALS, SERVER_FAULT_MESSAGE } from "../refusal.js";
 import { uploadRoute } from "../imports/upload-route.js";
 import { progressRoute } from "../imports/progress-route.js";
 import { errorsCsvRoute } from "../imports/errors-csv-route.js";
@@ -139,7 +139,7 @@ const errorAnswer: ErrorRequestHandler = (error: { status?: number; statusCode?:
   const status = error.status ?? error.statusCode ?? 500;
   if (status >= 500) req.log.error({ err: error }, "request failed");
   if (res.headersSent) return void res.destroy();
-  const message = status === 404 ? "Not found." : status < 500 && error.expose ? error.message : "Something went wrong on our side; try again.";
+  const message = status === 404 ? "Not found." : status < 500 && error.expose ? error.message : SERVER_FAULT_MESSAGE;
   res.status(status).json({ error: message });
 };
 

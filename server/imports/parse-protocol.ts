@@ -47,5 +47,3 @@ export type FromParseWorker =
  */
 export const BYTES_AHEAD = 4 * 1024 * 1024;
 export const BATCHES_AHEAD = 4;
-/** A `rows` message carries about this much COPY text (fewer messages cost less than smaller ones). */
-export const BATCH_COPY_CHARS = 256 * 1024;

@@ -13,11 +13,10 @@ import { readFileSample } from "../files/file-sample.js";
 import { assertUsableHeader } from "../files/unusable-file.js";
 import { chooseSheet, openWorkbook, xlsxRecords, type SheetInfo } from "../files/xlsx-records.js";
 import { Refusal } from "../refusal.js";
-import { BATCH_COPY_CHARS, BATCHES_AHEAD, type FromParseWorker, type ParseWorkerData, type ToParseWorker } from "./parse-protocol.js";
+import { BATCHES_AHEAD, type FromParseWorker, type ParseWorkerData, type ToParseWorker } from "./parse-protocol.js";
 import { emptyEncodedRows, RowEncoder, type ColumnInputs, type EncodedRows } from "./row-encoder.js";
+import { BATCH_CHARS, BATCH_ROWS } from "../files/batch-sizes.js";
 
-/** Rejected and skipped rows are listed one by one: a message carries at most this many, however little COPY text. */
-const ROWS_LISTED_PER_MESSAGE = 500;
 const port = parentPort!;
 const send = (message: FromParseWorker, transfer?: ArrayBuffer[]) => port.postMessage(message, transfer);
 const utf8 = new TextEncoder();
@@ -125,7 +124,7 @@ class Reading {
           rest = batch.slice(1);
         }
         encoder.encode(rest, pending);
-        if (pending.copyText.length >= BATCH_COPY_CHARS || pending.rejected.length + pending.notes.skipped.length >= ROWS_LISTED_PER_MESSAGE) {
+        if (pending.copyText.length >= BATCH_CHARS || pending.rejected.length + pending.notes.skipped.length >= BATCH_ROWS) {
           await this.sendRows(pending);
           pending = emptyEncodedRows();
         }

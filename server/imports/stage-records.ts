@@ -4,6 +4,7 @@ import type { Database } from "../../db/schema.js";
 import { isLostConnection } from "../../db/postgres-errors.js";
 import { withTransaction, type Transaction } from "../../db/transaction.js";
 import { Refusal } from "../refusal.js";
+import { BATCH_ROWS } from "../files/batch-sizes.js";
 import type { OpenedFile } from "../files/open-file.js";
 import { assertUsableHeader } from "../files/unusable-file.js";
 import { saveMapping, touchMapping } from "../mappings/mappings.table.js";
@@ -50,8 +51,6 @@ export interface UploadInProgress {
 }
 
 export const CANCELLED_WHILE_UPLOADING = () => new Refusal("conflict", "The import was cancelled while it uploaded.");
-
-const REJECTED_BATCH = 500;
 
 /** How the file was read, for the import's record and page. */
 function readAs(file: OpenedFile, source: RowSource, columns: ResolvedColumns): ReadAs {
@@ -130,7 +129,7 @@ async function stageRows(deps: StagingDeps, file: OpenedFile, source: RowSource,
           rejectedSkus.push(...rows.rejectedSkus);
           if (rows.rejected.length) {
             rejected.push(...rows.rejected);
-            if (rejected.length >= REJECTED_BATCH) await flushRejected();
+            if (rejected.length >= BATCH_ROWS) await flushRejected();
           }
           const drained = staging.add(rows.copyText);
           if (drained) await drained;

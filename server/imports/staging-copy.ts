@@ -1,6 +1,5 @@
 import type { Writable } from "node:stream";
-
-const BATCH_CHARS = 256 * 1024;
+import { BATCH_CHARS } from "../files/batch-sizes.js";
 
 /**
  * Accepted rows, as COPY text, into the staging table's COPY, in batches of a few hundred kilobytes (a write per
