@@ -12,6 +12,7 @@ import { markHandedBack, nextImportToApply, waitingImportIds, waitingRowCount, t
 import { mergeImport } from "./merge-import.js";
 import { settleStagedRows } from "./repeated-skus.js";
 import { stagedRowsLost } from "./staging.js";
+import { asLockHolder, type CatalogLockHolder } from "./catalog-lock-holder.js";
 
 export interface ApplyDeps {
   db: Kysely<Database>;
@@ -79,10 +80,10 @@ export async function applyWaitingImports(deps: ApplyDeps): Promise<number> {
  * Takes the catalog lock for the transaction, polling rather than waiting inside a statement: a
  * process shutting down must not sit behind another process's merge.
  */
-async function takeCatalogLock(tx: Kysely<Database>, finishing: AbortSignal | undefined): Promise<boolean> {
+async function takeCatalogLock(tx: Kysely<Database>, finishing: AbortSignal | undefined): Promise<CatalogLockHolder | null> {
   for (;;) {
-    if (await tryTransactionLock(tx, "catalogWrite")) return !finishing?.aborted;
-    if (finishing?.aborted) return false;
+    if (await tryTransactionLock(tx, "catalogWrite")) return finishing?.aborted ? null : asLockHolder(tx);
+    if (finishing?.aborted) return null;
     await pause();
   }
 }
@@ -112,17 +113,18 @@ async function applyNextImport(deps: ApplyDeps, clashes: Map<string, number>): P
   try {
     step = await withTransaction(deps.pool, async (tx): Promise<Step> => {
       // Holding the lock, anything still `processing` belongs to a process that died mid-merge.
-      current = (await takeCatalogLock(tx.db, deps.shutdown?.finishing)) ? await nextImportToApply(tx.db) : undefined;
+      const locked = await takeCatalogLock(tx.db, deps.shutdown?.finishing);
+      current = locked ? await nextImportToApply(locked) : undefined;
       if (!current) return "idle";
       // Every line about this import carries its id.
       log = deps.log.child({ importId: current.id });
-      const refusal = await reasonNotToApply(tx.db, current);
+      const refusal = await reasonNotToApply(locked!, current);
       if (refusal) {
         await failImport(deps.db, current.id, { transition: "failApply", ...refusal });
         return "refused";
       }
       const startedAt = performance.now();
-      const outcome = await mergeImport({ db: deps.db, log, handBack: deps.shutdown?.handBack }, tx.db, current);
+      const outcome = await mergeImport({ outside: deps.db, log, handBack: deps.shutdown?.handBack }, locked!, current);
       if (outcome !== "completed") tx.rollbackAtEnd();
       // Queued again (on another connection) while this one still holds the lock: no other worker
       // can take it up half handed back.

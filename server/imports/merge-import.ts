@@ -1,4 +1,4 @@
-import { sql, type Kysely } from "kysely";
+import { sql } from "kysely";
 import { isPgError } from "../../db/postgres-errors.js";
 import type { Database } from "../../db/schema.js";
 import { returnsOldRows } from "../../db/server-version.js";
@@ -11,6 +11,7 @@ import { markProcessing, type ImportCounts, type ImportRow } from "./imports.tab
 import { productRows } from "./product-rows.js";
 import { describeSyncRemoval, isLargeSync } from "./large-sync.js";
 import { MergeWatch, type MergeStop } from "./merge-watch.js";
+import type { CatalogLockHolder, OutsideTheLock } from "./catalog-lock-holder.js";
 import {
   beforeImagesTable,
   countDistinctStagedSkus,
@@ -25,7 +26,8 @@ import {
 export type MergeOutcome = "completed" | "refused" | MergeStop;
 
 export interface MergeDeps {
-  db: Kysely<Database>;
+  /** The pool: the merge's progress, status and failure, which must show before it commits. */
+  outside: OutsideTheLock;
   log: Logger;
   /** Fires when a shutdown wants the merge stopped and the import handed back. */
   handBack?: AbortSignal;
@@ -96,28 +98,28 @@ export function countsFor(row: ImportRow, merged: MergeCounts, distinct: number)
  * the event. Progress is written on other connections so the browser sees it before `tx` commits.
  * A cancel or a shutdown stops the statement; the caller then rolls `tx` back.
  */
-export async function mergeImport(deps: MergeDeps, tx: Kysely<Database>, row: ImportRow): Promise<MergeOutcome> {
-  if (!(await markProcessing(deps.db, row.id))) return "cancelled";
-  await resetMergeCounter(deps.db, row.id);
+export async function mergeImport(deps: MergeDeps, tx: CatalogLockHolder, row: ImportRow): Promise<MergeOutcome> {
+  if (!(await markProcessing(deps.outside, row.id))) return "cancelled";
+  await resetMergeCounter(deps.outside, row.id);
   // A killed process must not leave its merge running unseen for long.
   await sql`SET LOCAL client_connection_check_interval = '1s'`.execute(tx);
   await sql`SET LOCAL work_mem = '64MB'`.execute(tx);
-  const plan = mergePlanFor(row, (await returnsOldRows(tx)) ? "returning-old" : "copy-first");
+  const plan = mergePlanFor(row, (await returnsOldRows<Database>(tx)) ? "returning-old" : "copy-first");
   const catalogSize = await productCount(tx);
   if (row.mode === "sync" && !row.confirm_large_sync && catalogSize > 0) {
     const removing = await countNotInFile(tx, plan);
     if (isLargeSync(removing, catalogSize)) {
       const error = `${describeSyncRemoval(removing, catalogSize, row.sync_action)}; nothing was changed. Upload it again with confirmLargeSync=1, or with review=1 and confirm it in the review.`;
-      await failImport(deps.db, row.id, { transition: "failApply", error, retryable: false });
+      await failImport(deps.outside, row.id, { transition: "failApply", error, retryable: false });
       return "refused";
     }
   }
   const versionBefore = await catalogVersion(tx);
   const { rows } = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(tx);
-  const distinctSkus = countDistinctStagedSkus(deps.db, row.id);
+  const distinctSkus = countDistinctStagedSkus(deps.outside, row.id);
   distinctSkus.catch(() => {});
-  const watch = new MergeWatch(deps.db, row.id, rows[0]!.pid, async () => {
-    const fed = await readMergeCounter(deps.db, row.id);
+  const watch = new MergeWatch(deps.outside, row.id, rows[0]!.pid, async () => {
+    const fed = await readMergeCounter(deps.outside, row.id);
     // Rows fed are distinct SKUs; scale to the file's rows, which is what the page counts.
     const distinct = await distinctSkus.catch(() => productRows(row));
     return Math.min(row.total_rows - 1, Math.round((fed / Math.max(1, distinct)) * row.total_rows));
