@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { idSchema } from "../ids.js";
 import { pageInput } from "../paging.js";
-import { SAMPLE_BYTES } from "../files/dialect.js";
+import { SAMPLE_BYTES } from "../files/dialect-names.js";
 import { storableText } from "../text-input.js";
 import type { ImportRow } from "./imports.table.js";
 import { RETRYABLE_STATUSES } from "./import-status.js";
