@@ -41,6 +41,8 @@ it("a Shopify export without SKUs shows its made SKUs before the upload, says ho
   const skipped = page.locator(".stat", { has: page.locator(".stat-label", { hasText: /^Skipped$/ }) });
   expect(await skipped.textContent()).toContain("rows that are not products");
   expect(await page.getByRole("heading", { name: /Rejected rows/ }).count()).toBe(0);
+  // `SCREENSHOTS=1` refreshes the README's picture of this page.
+  if (process.env.SCREENSHOTS === "1") await page.screenshot({ path: "docs/images/shopify-review.png", fullPage: true });
 
   await page.getByRole("button", { name: "Apply import" }).click();
   await expect.poll(() => page.locator("h1 .badge").textContent(), { timeout: 20_000 }).toBe("Completed");
