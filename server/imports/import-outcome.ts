@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
+import type { BuildsPayload } from "../events/event-payloads.js";
 import { recordEvent } from "../events/events.table.js";
 import { markCompleted, markFailed, type ImportCounts, type ImportRow } from "./imports.table.js";
 
@@ -24,6 +25,10 @@ export function importEventData(row: ImportRow) {
     durationMs: row.finished_at ? row.finished_at.getTime() - row.created_at.getTime() : null,
   };
 }
+
+// The function and the event's schema describe the same shape (checked by the compiler).
+const builtAsSchema: BuildsPayload<"import.completed", ReturnType<typeof importEventData>> = true;
+void builtAsSchema;
 
 /** Call inside the merge transaction: the outcome, its event and the catalog change commit together. */
 export async function completeImport(tx: Kysely<Database>, id: string, counts: ImportCounts, outcome: Parameters<typeof markCompleted>[3]) {

@@ -5,6 +5,7 @@ import { pageInput } from "../paging.js";
 import { FIELD_LIMITS, lengthOver, normalizeName, normalizeSku } from "./product-rules.js";
 import type { Selectable } from "kysely";
 import type { ProductsTable } from "../../db/schema.js";
+import type { BuildsPayload } from "../events/event-payloads.js";
 
 export const productIdInput = z.object({ id: idSchema });
 
@@ -115,3 +116,7 @@ export function toProductJson(row: Selectable<ProductsTable>) {
   };
 }
 export type ProductJson = ReturnType<typeof toProductJson>;
+
+// What product events carry is this shape (checked by the compiler against their schema).
+const builtAsSchema: BuildsPayload<"product.created", ProductJson> = true;
+void builtAsSchema;

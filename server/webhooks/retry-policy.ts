@@ -1,4 +1,9 @@
-import type { PostResult } from "./post-webhook.js";
+/** What the next step reads of an attempt's outcome (post-webhook.ts's PostResult has these and more). */
+interface AttemptOutcome {
+  ok: boolean;
+  statusCode: number | null;
+  retryAfterSeconds: number | null;
+}
 
 /** What happens after an attempt: nothing more, another attempt later, or the endpoint switched off. */
 export type NextStep = { kind: "done" } | { kind: "retry"; delaySeconds: number } | { kind: "give-up" } | { kind: "gone" };
@@ -22,7 +27,7 @@ export function retryAfterSeconds(header: string | undefined, now = Date.now()):
 }
 
 /** After attempt `attempt` (1-based) of a delivery with this retry schedule. */
-export function nextStep(result: PostResult, attempt: number, delays: number[], random = Math.random): NextStep {
+export function nextStep(result: AttemptOutcome, attempt: number, delays: number[], random = Math.random): NextStep {
   if (result.ok) return { kind: "done" };
   if (result.statusCode === 410) return { kind: "gone" };
   if (attempt > delays.length) return { kind: "give-up" };
