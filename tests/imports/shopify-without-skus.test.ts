@@ -157,20 +157,26 @@ describe("a saved mapping", () => {
     return { ...file, content: lines.join("\r\n") };
   };
 
-  it("chosen for one Shopify file is used for the next one of that platform with a column less, and listed with its platform", async () => {
-    const mapping = { sku: "Variant Barcode", name: "Title" };
-    const first = await upload(shopifyFile(false), { mapping: JSON.stringify(mapping) });
-    expect(first.item).toMatchObject({ mappingSource: "chosen", createdCount: 4 });
-    expect(await app.api.mappings.list.query({})).toEqual([expect.objectContaining({ mapping, profile: "shopify" })]);
+  it.each([
+    ["a column less", false, true],
+    ["a column more", true, false],
+  ])(
+    "chosen for one Shopify file is used for the next one of that platform with %s, and listed with its platform",
+    async (_, firstDropped, nextDropped) => {
+      const mapping = { sku: "Variant Barcode", name: "Title" };
+      const first = await upload(shopifyFile(firstDropped), { mapping: JSON.stringify(mapping) });
+      expect(first.item).toMatchObject({ mappingSource: "chosen", createdCount: 4 });
+      expect(await app.api.mappings.list.query({})).toEqual([expect.objectContaining({ mapping, profile: "shopify" })]);
 
-    const next = shopifyFile(true);
-    const inspection = await app.api.imports.inspect.query({ sample: Buffer.from(String(next.content)).toString("base64"), wholeFile: true });
-    expect(inspection).toMatchObject({ mappingSource: "saved", savedFor: "platform", mapping, profile: "shopify" });
-    await app.resetCatalog();
-    const again = await upload(next);
-    expect(again.item).toMatchObject({ mappingSource: "saved", mapping, createdCount: 4 });
-    expect((await app.productsBySku()).map((p) => p.sku)).toContain("BC-classic-varsity-top-small");
-  });
+      const next = shopifyFile(nextDropped);
+      const inspection = await app.api.imports.inspect.query({ sample: Buffer.from(String(next.content)).toString("base64"), wholeFile: true });
+      expect(inspection).toMatchObject({ mappingSource: "saved", savedFor: "platform", mapping, profile: "shopify" });
+      await app.resetCatalog();
+      const again = await upload(next);
+      expect(again.item).toMatchObject({ mappingSource: "saved", mapping, createdCount: 4 });
+      expect((await app.productsBySku()).map((p) => p.sku)).toContain("BC-classic-varsity-top-small");
+    },
+  );
 
   it("for a file of no platform is used for the same columns with one more, not for a different file", async () => {
     const mapping = { sku: "Code", name: "Label" };
