@@ -11,11 +11,19 @@ export function Modal({ title, onClose, children }: { title: string; onClose: ()
     if (!dialog) return;
     // Server-rendered open (usable without JavaScript); reopen it modally. Removing the attribute
     // closes it without a `close` event, which would otherwise dismiss the dialog.
-    const opener = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : null;
+    const active = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : null;
+    // Someone already typing in the server-rendered dialog keeps their place when scripts arrive.
+    const typingInside = active !== null && dialog.contains(active) ? active : null;
+    const opener = typingInside ? null : active;
+    const caret = typingInside ? caretOf(typingInside) : null;
     dialog.removeAttribute("open");
     dialog.showModal();
-    const firstField = dialog.querySelector<HTMLElement>("input, select, textarea, button");
-    firstField?.focus();
+    if (typingInside) {
+      typingInside.focus({ preventScroll: true });
+      if (caret) caret.restore();
+    } else {
+      dialog.querySelector<HTMLElement>("input, select, textarea, button")?.focus();
+    }
     // A route dialog closes by unmounting, which does not hand focus back the way close() does.
     return () => {
       if (opener?.isConnected) opener.focus({ preventScroll: true });
@@ -27,4 +35,13 @@ export function Modal({ title, onClose, children }: { title: string; onClose: ()
       {children}
     </dialog>
   );
+}
+
+/** Where the caret is in a text field, to put it back after the dialog reopens modally. */
+function caretOf(element: HTMLElement): { restore(): void } | null {
+  if (!(element instanceof HTMLInputElement || element instanceof HTMLTextAreaElement)) return null;
+  const { selectionStart, selectionEnd } = element;
+  // Checkboxes and the like have no caret.
+  if (selectionStart === null || selectionEnd === null) return null;
+  return { restore: () => element.setSelectionRange(selectionStart, selectionEnd) };
 }

@@ -92,6 +92,35 @@ it("deletes one product after a confirmation, then all of them after typing DELE
   expect(await page.getByText("The catalog is empty.").count()).toBe(1);
 });
 
+it("keeps what someone typed into an edit dialog before its scripts arrived", async () => {
+  const res = await fetch(`${server.url}/api/trpc/products.create`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ sku: "shawl-1", name: "Silk shawl" }),
+  });
+  const { id } = ((await res.json()) as { result: { data: { id: string } } }).result.data;
+  const early = await browser.newPage();
+  let release!: () => void;
+  const scriptsHeld = new Promise<void>((resolve) => (release = resolve));
+  // The page's scripts arrive only once the person has started typing (a slow connection).
+  await early.route("**/build/**", async (route) => {
+    await scriptsHeld;
+    await route.continue();
+  });
+  // Module scripts hold DOMContentLoaded back: the server-rendered form is there long before.
+  await early.goto(`${server.url}/products/${id}/edit`, { waitUntil: "commit" });
+  const name = early.getByRole("dialog").getByLabel("Name");
+  await name.fill("Silk shawl, long");
+  release();
+  await expect
+    .poll(() => early.evaluate(() => document.querySelector("dialog")?.matches(":modal") ?? false), { message: "the dialog reopens modally" })
+    .toBe(true);
+  await early.keyboard.type(" and warm");
+  expect(await name.inputValue()).toBe("Silk shawl, long and warm");
+  expect(await early.getByRole("dialog").getByLabel("SKU").inputValue()).toBe("shawl-1");
+  await early.close();
+});
+
 it("runs under the Content-Security-Policy without a single refusal", () => {
   expect(cspViolations(browser)).toEqual([]);
 });
