@@ -5,6 +5,7 @@ import { formatCount, formatDateTime } from "~/lib/format";
 import { explainSkipped, describeApplying, type ImportJson } from "~/lib/import-status";
 import type { ReviewJson } from "../../server/review/review-import";
 import type { ChangeKind } from "../../server/review/change-kinds";
+import { countWords } from "../../server/count-words";
 
 export interface ChangesPage {
   items: {
@@ -29,17 +30,16 @@ const KIND_TABS: { kind: ChangeKind | null; label: string; count: (review: Revie
 const FIELD_LABELS = { sku: "SKU spelling", name: "Name", description: "Description", active: "Active" } as const;
 /** "a, b and c" */
 const listInWords = (parts: string[]) => (parts.length < 2 ? parts.join("") : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`);
-const counted = (n: number, one: string, many: string) => `${formatCount(n)} ${n === 1 ? one : many}`;
 
 /** "Of the updates, 1 changes its name and 3 become inactive": what the updates do, field by field. */
 function describeUpdates(review: ReviewJson): string | null {
   const { changed } = review;
   const parts = [
-    changed.name ? counted(changed.name, "changes its name", "change their names") : "",
-    changed.description ? counted(changed.description, "changes its description", "change their descriptions") : "",
-    changed.sku ? counted(changed.sku, "changes the spelling of its SKU", "change the spelling of their SKUs") : "",
-    review.activated ? counted(review.activated, "becomes active", "become active") : "",
-    review.deactivated ? counted(review.deactivated, "becomes inactive", "become inactive") : "",
+    changed.name ? countWords(changed.name, "changes its name", "change their names") : "",
+    changed.description ? countWords(changed.description, "changes its description", "change their descriptions") : "",
+    changed.sku ? countWords(changed.sku, "changes the spelling of its SKU", "change the spelling of their SKUs") : "",
+    review.activated ? countWords(review.activated, "becomes active", "become active") : "",
+    review.deactivated ? countWords(review.deactivated, "becomes inactive", "become inactive") : "",
   ].filter(Boolean);
   return parts.length ? `Of the updates, ${listInWords(parts)}.` : null;
 }
@@ -56,10 +56,10 @@ function whyNothingWouldChange(review: ReviewJson): string | null {
   if (review.rejected + notProducts === review.totalRows)
     return notProducts ? "every row was rejected or is not a product" : "every row was rejected";
   const reasons = [
-    review.unchanged ? counted(review.unchanged, "product is already as in the file", "products are already as in the file") : "",
-    byMode ? counted(byMode, "SKU is left alone by the mode", "SKUs are left alone by the mode") : "",
-    review.rejected ? counted(review.rejected, "row was rejected", "rows were rejected") : "",
-    notProducts ? counted(notProducts, "row is not a product", "rows are not products") : "",
+    review.unchanged ? countWords(review.unchanged, "product is already as in the file", "products are already as in the file") : "",
+    byMode ? countWords(byMode, "SKU is left alone by the mode", "SKUs are left alone by the mode") : "",
+    review.rejected ? countWords(review.rejected, "row was rejected", "rows were rejected") : "",
+    notProducts ? countWords(notProducts, "row is not a product", "rows are not products") : "",
   ].filter(Boolean);
   if (reasons.length === 1 && review.unchanged) return "every product is already as in the file";
   if (reasons.length === 1 && byMode) return `the mode leaves every SKU of the file alone (it ${describeApplying(review)})`;

@@ -1,3 +1,5 @@
+import { countWords } from "../count-words.js";
+
 /** A row the file's platform writes that is not a product, and why it was left out. */
 export interface SkippedRow {
   line: number;
@@ -66,8 +68,6 @@ export class RowNotesTally {
   }
 }
 
-const count = (n: number, one: string, many: string) => `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
-
 /** What the import says once, in words, about how its rows were read. */
 export function describeRowNotes(notes: RowNotes | null): string[] {
   if (!notes) return [];
@@ -75,14 +75,14 @@ export function describeRowNotes(notes: RowNotes | null): string[] {
   if (notes.madeSkus) {
     const { count: made, examples } = notes.madeSkus;
     said.push(
-      `SKUs were made from handles: ${count(made, "variant had", "variants had")} no SKU of ${made === 1 ? "its" : "their"} own, so ` +
+      `SKUs were made from handles: ${countWords(made, "variant had", "variants had")} no SKU of ${made === 1 ? "its" : "their"} own, so ` +
         `${made === 1 ? "it" : "each"} got its product's handle, followed by its option values when the product has several ` +
         `(${examples.join(", ")}${made > examples.length ? ", …" : ""}). Importing the same file again updates the same products.`,
     );
   }
   for (const { reason, count: rows, lines } of notes.skipped) {
     const where = `line${lines.length === 1 ? "" : "s"} ${lines.join(", ")}${rows > lines.length ? ", …" : ""}`;
-    said.push(`${count(rows, "row", "rows")} skipped: ${reason}; ${where}.`);
+    said.push(`${countWords(rows, "row", "rows")} skipped: ${reason}; ${where}.`);
   }
   return said;
 }

@@ -2,6 +2,7 @@ import type { ImportRow } from "../imports/imports.table.js";
 import { productRows } from "../imports/product-rows.js";
 import { describeSyncRemoval, isLargeSync } from "../imports/large-sync.js";
 import type { DiffCounts } from "./review-diff.js";
+import { countWords } from "../count-words.js";
 
 /** What applying an import would do, as stored on the import (imports.review_summary). */
 export interface ReviewSummary {
@@ -59,8 +60,6 @@ export function summarize(row: ImportRow, diff: DiffCounts, catalog: { size: num
 export const needsSyncConfirmation = (row: ImportRow, summary: ReviewSummary) =>
   row.mode === "sync" && !row.confirm_large_sync && isLargeSync(summary.removed, summary.catalogSize);
 
-const count = (n: number, one: string, many: string) => `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
-
 /** What a careful person would want pointed out before applying. */
 export function reviewWarnings(row: ImportRow, summary: ReviewSummary): string[] {
   const warnings: string[] = [];
@@ -68,35 +67,38 @@ export function reviewWarnings(row: ImportRow, summary: ReviewSummary): string[]
     warnings.push(`${describeSyncRemoval(summary.removed, summary.catalogSize, row.sync_action)}: applying it needs a confirmation.`);
   } else if (summary.removed > 0) {
     const verb = row.sync_action === "delete" ? "deleted" : "deactivated";
-    warnings.push(`${count(summary.removed, "product the file does not name would be", "products the file does not name would be")} ${verb}.`);
+    warnings.push(`${countWords(summary.removed, "product the file does not name would be", "products the file does not name would be")} ${verb}.`);
   }
   if (summary.descriptionsEmptied > 0) {
     warnings.push(
-      `${count(summary.descriptionsEmptied, "description would become empty", "descriptions would become empty")} (the file's cells are empty; choose "keep the stored one" to leave them).`,
+      `${countWords(summary.descriptionsEmptied, "description would become empty", "descriptions would become empty")} (the file's cells are empty; choose "keep the stored one" to leave them).`,
     );
   }
   if (!row.has_active_column) warnings.push("The file has no active column: flags stay as they are (new products are active).");
   else if (row.unspecified_active_rows > 0) {
-    warnings.push(`${count(row.unspecified_active_rows, "row leaves", "rows leave")} active empty: those products keep their flag.`);
+    warnings.push(`${countWords(row.unspecified_active_rows, "row leaves", "rows leave")} active empty: those products keep their flag.`);
   }
-  if (summary.deactivated > 0) warnings.push(`${count(summary.deactivated, "active product would be", "active products would be")} made inactive.`);
+  if (summary.deactivated > 0)
+    warnings.push(`${countWords(summary.deactivated, "active product would be", "active products would be")} made inactive.`);
   if (summary.createdInactive > 0)
-    warnings.push(`${count(summary.createdInactive, "new product would be", "new products would be")} created inactive.`);
+    warnings.push(`${countWords(summary.createdInactive, "new product would be", "new products would be")} created inactive.`);
   if (summary.rejected > 0) {
     const kept = row.mode === "sync" ? "; the products they name are kept" : "";
-    warnings.push(`${count(summary.rejected, "row was rejected and is", "rows were rejected and are")} left out (see the rejected rows)${kept}.`);
+    warnings.push(
+      `${countWords(summary.rejected, "row was rejected and is", "rows were rejected and are")} left out (see the rejected rows)${kept}.`,
+    );
   }
   if (summary.repeated > 0) {
     warnings.push(
-      `${count(summary.repeated, "row repeats a SKU", "rows repeat a SKU")} that comes again later in the file; the last row of each SKU is used.`,
+      `${countWords(summary.repeated, "row repeats a SKU", "rows repeat a SKU")} that comes again later in the file; the last row of each SKU is used.`,
     );
   }
   const skippedByMode = summary.skipped - row.skipped_rows;
   if (skippedByMode > 0) {
     warnings.push(
       row.mode === "create-only"
-        ? `${count(skippedByMode, "SKU is", "SKUs are")} already in the catalog and left as they are (create only).`
-        : `${count(skippedByMode, "SKU is", "SKUs are")} not in the catalog and left out (update only).`,
+        ? `${countWords(skippedByMode, "SKU is", "SKUs are")} already in the catalog and left as they are (create only).`
+        : `${countWords(skippedByMode, "SKU is", "SKUs are")} not in the catalog and left out (update only).`,
     );
   }
   return warnings;
