@@ -375,6 +375,7 @@ const PAGES: PhonePage[] = [
   { name: "imports.$id.tsx: an import held for review (its changes)", path: () => `/imports/${seeded.reviewImportId}` },
   { name: "imports.$id.tsx: the review's repeated SKUs link followed", path: () => `/imports/${seeded.reviewImportId}?repeated=1` },
   { name: "imports.$id.undo.tsx: the undo dialog", path: () => `/imports/${seeded.revertibleImportId}/undo` },
+  { name: "imports.$id.apply.tsx: the stale-review question", path: () => `/imports/${seeded.reviewImportId}/apply` },
   { name: "root ErrorBoundary: an import that does not exist", path: () => "/imports/999999", status: 404 },
   { name: "webhooks.tsx: two endpoints with long URLs, secrets shown", path: () => "/webhooks" },
   { name: "webhooks.new.tsx: the add-endpoint dialog", path: () => "/webhooks/new" },

@@ -228,41 +228,19 @@ describe("imports.inspect", () => {
       problem: null,
     });
     expect(inspection.mapping).toEqual({ sku: "Variant SKU", name: "Title", description: "Body (HTML)", active: "Status" });
-    expect(inspection.preview.slice(0, 3)).toEqual([
-      {
-        line: 2,
-        sku: "TEE-1",
-        name: TEE.name,
-        description: TEE.description,
-        descriptionText: TEE_TEXT,
-        active: true,
-        problem: null,
-        skipped: null,
-        madeSku: false,
-      },
-      {
-        line: 4,
-        sku: "TEE-1-M",
-        name: TEE.name,
-        description: TEE.description,
-        descriptionText: TEE_TEXT,
-        active: true,
-        problem: null,
-        skipped: null,
-        madeSku: false,
-      },
-      {
-        line: 5,
-        sku: "TEE-1-L",
-        name: TEE.name,
-        description: TEE.description,
-        descriptionText: TEE_TEXT,
-        active: true,
-        problem: null,
-        skipped: null,
-        madeSku: false,
-      },
-    ]);
+    // Each variant as it will be imported: named and described from its product's first row.
+    const variantRow = (line: number, sku: string) => ({
+      line,
+      sku,
+      name: TEE.name,
+      description: TEE.description,
+      descriptionText: TEE_TEXT,
+      active: true,
+      problem: null,
+      skipped: null,
+      madeSku: false,
+    });
+    expect(inspection.preview.slice(0, 3)).toEqual([variantRow(2, "TEE-1"), variantRow(4, "TEE-1-M"), variantRow(5, "TEE-1-L")]);
     const changed = await app.api.imports.inspect.query({
       sample: Buffer.from(file.content).toString("base64"),
       mapping: { sku: "Variant SKU", name: "Handle" },
