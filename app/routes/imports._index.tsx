@@ -40,9 +40,6 @@ export default function ImportsPage() {
   );
 }
 
-/** The import's own time (reading and applying): a wait in review or in the queue is not part of it. */
-const workDuration = (item: ImportJson): string | null => (item.finishedAt ? importWorkDuration(item) : null);
-
 /** "20 created · 1 updated · 0 rejected · 83 ms": a phone card's one line for the table's counts and duration. */
 function outcomeSummary(item: ImportJson): string {
   const counts = [
@@ -50,8 +47,8 @@ function outcomeSummary(item: ImportJson): string {
     `${formatCount(changedCount(item))} updated`,
     `${formatCount(item.errorCount)} rejected`,
   ];
-  const duration = workDuration(item);
-  return (duration ? [...counts, duration] : counts).join(" · ");
+  // The import's own time (reading and applying), once it has finished.
+  return (item.finishedAt ? [...counts, importWorkDuration(item)] : counts).join(" · ");
 }
 
 /** The characters a file name keeps at its end when a phone shortens it: its date or number, and its extension. */
@@ -114,7 +111,7 @@ function ImportHistory({ items }: { items: ImportJson[] }) {
               <td className="num count">{formatCount(item.errorCount)}</td>
               <td className="started">{formatDateTime(item.startedAt ?? item.createdAt)}</td>
               <td className="duration" title={describeImportTiming(item) ?? undefined}>
-                {workDuration(item) ?? "—"}
+                {importWorkDuration(item)}
               </td>
               <td className="outcome">{outcomeSummary(item)}</td>
             </tr>
