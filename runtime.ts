@@ -3,7 +3,7 @@
  * Every other module receives what it needs from here, so `server/` never reaches into `jobs/` and
  * `db/` knows nothing of either.
  */
-import { stopParseWorkers, warmUpParseWorker } from "./server/imports/parse-workers.js";
+import { stopParseWorkers, warmUpParseWorker } from "./server/imports/rows/parse-worker-pool.js";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import { existsSync } from "node:fs";
@@ -19,10 +19,10 @@ import { startJobQueue } from "./jobs/job-queue.js";
 import { deliveryQueue, startWebhookWorker, type WebhookWorker } from "./jobs/webhook-worker.js";
 import { createAccess, type Access } from "./server/auth/access.js";
 import { installationSecret } from "./server/auth/app-secrets.table.js";
-import { checkAccessConfig, type Config } from "./server/config.js";
-import { createHttpApp, loadContextFor, type PageSettings } from "./server/http/http-app.js";
-import { createHttpServer } from "./server/http/http-server.js";
-import { ProgressHub } from "./server/imports/progress-hub.js";
+import { checkAccessConfig, type Config } from "./server/config/config.js";
+import { createHttpApp, loadContextFor, type PageSettings } from "./server/web/http-app.js";
+import { createHttpServer } from "./server/web/http-server.js";
+import { ProgressHub } from "./server/imports/progress/progress-hub.js";
 import { createLogger, type Logger } from "./server/logger.js";
 import { PERSON } from "./server/auth/caller.js";
 import type { ApiContext } from "./server/trpc/trpc.js";

@@ -1,5 +1,5 @@
-import type { createCaller } from "../server/trpc/app-router.js";
-import type { PageSettings } from "../server/http/http-app.js";
+import type { createCaller } from "../server/web/app-router.js";
+import type { PageSettings } from "../server/web/http-app.js";
 import type { PageAccess } from "../server/auth/page-access.js";
 import type { Logger } from "../server/logger.js";
 

@@ -1,7 +1,7 @@
 import { createReadStream, statSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
-import { createProductImporterClient, type ProductImporterClient } from "../server/trpc/client.js";
+import { createProductImporterClient, type ProductImporterClient } from "../server/web/client.js";
 import { BENCH_CATALOG } from "./catalog-file.js";
 
 /** Scratch space for generated files and benchmark clusters (gitignored). */

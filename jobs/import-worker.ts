@@ -1,8 +1,8 @@
 import type { JobQueue } from "./job-queue.js";
-import { applyWaitingImports, type ApplyDeps } from "../server/imports/apply-imports.js";
+import { applyWaitingImports, type ApplyDeps } from "../server/imports/apply/apply-imports.js";
 import { IMPORT_QUEUE, importsLackAWorker, type ImportScheduler } from "../server/imports/import-queue.js";
-import { failStalledUploads } from "../server/imports/stalled-uploads.js";
-import { dropExpiredStaging } from "../server/imports/staging-retention.js";
+import { failStalledUploads } from "../server/imports/upload/stalled-uploads.js";
+import { dropExpiredStaging } from "../server/imports/staging/staging-retention.js";
 import { repairSearchIndexes } from "../server/products/search-indexes.js";
 
 const SWEEP_EVERY_MS = 10_000;

@@ -4,7 +4,7 @@ import { Pagination } from "~/components/pagination";
 import { formatCount } from "~/lib/format";
 import { describeImportTiming } from "~/lib/import-timing";
 import { changedCount, explainSkipped, type ImportJson } from "~/lib/import-status";
-import type { ReviewJson } from "../../server/review/review-import";
+import type { ReviewJson } from "../../server/imports/review/review-import";
 
 export interface RepeatedPage {
   items: { sku: string; rows: number; lines: number[] }[];

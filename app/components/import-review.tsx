@@ -3,8 +3,8 @@ import { CountStat } from "~/components/count-stat";
 import { Pagination } from "~/components/pagination";
 import { formatCount, formatDateTime } from "~/lib/format";
 import { explainSkipped, describeApplying, type ImportJson } from "~/lib/import-status";
-import type { ReviewJson } from "../../server/review/review-import";
-import type { ChangeKind } from "../../server/review/change-kinds";
+import type { ReviewJson } from "../../server/imports/review/review-import";
+import type { ChangeKind } from "../../server/imports/review/change-kinds";
 import { countWords } from "../../server/count-words";
 
 export interface ChangesPage {

@@ -2,7 +2,7 @@ import { useId } from "react";
 import { DELIMITER_LABELS, DELIMITERS, ENCODING_LABELS, ENCODINGS } from "../../server/files/dialect-names";
 import { PROFILE_IDS, PROFILES } from "../../server/mappings/profiles";
 import { TARGET_FIELDS, type ColumnMapping, type TargetField } from "../../server/mappings/target-fields";
-import type { Inspection } from "../../server/imports/inspect-file";
+import type { Inspection } from "../../server/imports/upload/inspect-file";
 
 const FIELD_LABELS: Record<TargetField, string> = { sku: "SKU", name: "Name", description: "Description", active: "Active" };
 const PROFILE_LABELS: Record<string, string> = Object.fromEntries(PROFILE_IDS.map((id) => [id, PROFILES[id].label]));

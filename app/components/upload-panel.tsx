@@ -4,7 +4,7 @@ import { ApplyOptions, useReviewPreference } from "~/components/apply-options";
 import { MappingStep, type ReadingChoice } from "~/components/mapping-step";
 import { formatBytes } from "~/lib/format";
 import { SAMPLE_BYTES } from "../../server/files/dialect-names";
-import type { Inspection } from "../../server/imports/inspect-file";
+import type { Inspection } from "../../server/imports/upload/inspect-file";
 import type { ColumnMapping } from "../../server/mappings/target-fields";
 
 type UploadState =

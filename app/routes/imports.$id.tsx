@@ -23,7 +23,7 @@ import { isId } from "../../server/ids";
 import { descriptionExcerpt } from "../../server/products/description-html";
 import { formatBytes, formatCount, formatDateTime, formatDuration } from "~/lib/format";
 import { describeApplying, describeMapping, describeReadAs, isTerminal, type ImportJson } from "~/lib/import-status";
-import { CHANGE_KINDS, type ChangeKind } from "../../server/review/change-kinds";
+import { CHANGE_KINDS, type ChangeKind } from "../../server/imports/review/change-kinds";
 import { useImportProgress, useTimeLeft } from "~/lib/use-import-progress";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
-import type { RejectedRow } from "./csv-row.js";
+import type { RejectedRow } from "./rows/validate-row.js";
 
 // Postgres text cannot hold NUL; the stored copy shows where it was.
 const storable = (value: string) => (value.includes("\0") ? value.replaceAll("\0", "\uFFFD") : value);

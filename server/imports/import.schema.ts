@@ -6,7 +6,7 @@ import { storableText } from "../text-input.js";
 import type { ImportRow } from "./imports.table.js";
 import { RETRYABLE_STATUSES } from "./import-status.js";
 import { describeRowNotes, type RowNotes } from "./row-notes.js";
-import { CHANGE_KINDS } from "../review/change-kinds.js";
+import { CHANGE_KINDS } from "./review/change-kinds.js";
 
 export const importIdInput = z.object({ id: idSchema });
 export const importErrorsInput = importIdInput.extend(pageInput.shape);

@@ -13,16 +13,16 @@ import {
   inspectInput,
   toImportJson,
 } from "./import.schema.js";
-import { listRepeatedSkus } from "./repeated-skus.js";
-import { listChanges } from "../review/import-changes.js";
-import { applyReviewed, discardReviewed } from "../review/review-decision.js";
-import { reviewImport, toReviewJson } from "../review/review-import.js";
-import { revertImport } from "../undo/revert-import.js";
-import { inspectFile } from "./inspect-file.js";
-import { parseUploadOptions } from "./upload-options.js";
+import { listRepeatedSkus } from "./staging/repeated-skus.js";
+import { listChanges } from "./review/import-changes.js";
+import { applyReviewed, discardReviewed } from "./review/review-decision.js";
+import { reviewImport, toReviewJson } from "./review/review-import.js";
+import { revertImport } from "./undo/revert-import.js";
+import { inspectFile } from "./upload/inspect-file.js";
+import { parseUploadOptions } from "./upload/upload-options.js";
 import { listRejectedRows } from "./import-errors.table.js";
 import { findImport, importFilenames, listImports, markCancelled, requeue } from "./imports.table.js";
-import { stagingTableExists } from "./staging.js";
+import { stagingTableExists } from "./staging/staging-table.js";
 import { TRANSITIONS } from "./import-status.js";
 
 async function existingImport(ctx: { db: Parameters<typeof findImport>[0] }, id: string) {

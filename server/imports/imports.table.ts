@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable, type UpdateObject } from "kysely";
 import type { Database, ImportsTable } from "../../db/schema.js";
 import { RETRYABLE_STATUSES, TRANSITIONS, WAITING_TO_APPLY, type ImportStatus, type Transition } from "./import-status.js";
-import type { ApplyChoice } from "./upload-options.js";
+import type { ApplyChoice } from "./upload/upload-options.js";
 import type { RowNotes } from "./row-notes.js";
 
 export type ImportRow = Selectable<ImportsTable>;

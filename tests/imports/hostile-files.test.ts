@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { XLSX_CONTENT_TYPE } from "../../server/files/file-format.js";
-import { createProductImporterClient } from "../../server/trpc/client.js";
+import { createProductImporterClient } from "../../server/web/client.js";
 import { startAppProcess, type AppProcess } from "../support/app-process.js";
 import { inlineRow, rawWorkbook, repeated } from "../support/raw-workbook.js";
 import { createTestDatabase } from "../support/test-database.js";

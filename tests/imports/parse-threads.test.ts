@@ -3,10 +3,10 @@ import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readCsv } from "../../server/files/csv-records.js";
 import { detectDialect } from "../../server/files/dialect.js";
-import { emptyEncodedRows, type ColumnInputs, type EncodedRows } from "../../server/imports/row-encoder.js";
-import { rowsOnThisThread, type RowSource } from "../../server/imports/row-source.js";
-import { readingParseWorkers } from "../../server/imports/parse-workers.js";
-import { rowsFromWorker } from "../../server/imports/worker-rows.js";
+import { emptyEncodedRows, type ColumnInputs, type EncodedRows } from "../../server/imports/rows/row-encoder.js";
+import { rowsOnThisThread, type RowSource } from "../../server/imports/rows/row-source.js";
+import { readingParseWorkers } from "../../server/imports/rows/parse-worker-pool.js";
+import { rowsFromWorker } from "../../server/imports/rows/worker-row-source.js";
 import { importCsv, startTestApp, type TestApp } from "../support/test-app.js";
 
 /** A seeded generator: the same files on every run, so a failure can be replayed. */

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { dropExpiredStaging } from "../../server/imports/staging-retention.js";
+import { dropExpiredStaging } from "../../server/imports/staging/staging-retention.js";
 import { createLogger } from "../../server/logger.js";
 import { isBulkWrite, SEARCH_INDEXES, unusableSearchIndexes } from "../../server/products/search-indexes.js";
 import { holdCatalogLock } from "../support/catalog-lock.js";

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
 import path from "node:path";
 import type { TRPCClientError } from "@trpc/client";
-import type { AppRouter } from "../../server/trpc/client.js";
+import type { AppRouter } from "../../server/web/client.js";
 import { rawRequest } from "../support/raw-http.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 

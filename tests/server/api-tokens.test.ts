@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "kysely";
-import { appRouter } from "../../server/trpc/app-router.js";
-import { createProductImporterClient } from "../../server/trpc/client.js";
+import { appRouter } from "../../server/web/app-router.js";
+import { createProductImporterClient } from "../../server/web/client.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 
 const PASSWORD = "correct horse battery staple";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_BATCH_CALLS } from "../../server/http/http-app.js";
+import { MAX_BATCH_CALLS } from "../../server/web/http-app.js";
 import { rawRequest } from "../support/raw-http.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 

@@ -4,7 +4,7 @@ import { sql } from "kysely";
 import { sleep, waitUntil } from "../support/crash-helpers.js";
 import { silentClient, tricklingClient, uploadInPieces, type TricklingClient } from "../support/raw-http.js";
 import { startTestApp, uploadingImports, type TestApp } from "../support/test-app.js";
-import { createProductImporterClient } from "../../server/trpc/client.js";
+import { createProductImporterClient } from "../../server/web/client.js";
 
 const PASSWORD = "correct horse battery staple";
 const REQUEST_TIMEOUT_MS = 1_000;

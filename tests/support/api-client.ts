@@ -1,6 +1,6 @@
 import { createReadStream, statSync } from "node:fs";
 import http from "node:http";
-import { createProductImporterClient } from "../../server/trpc/client.js";
+import { createProductImporterClient } from "../../server/web/client.js";
 
 /**
  * The contract's HTTP surface as an outside client uses it, for servers running as their own

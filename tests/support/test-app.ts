@@ -1,8 +1,8 @@
 import { waitUntil } from "./crash-helpers.js";
 import { sql } from "kysely";
-import { loadConfig, type Config } from "../../server/config.js";
+import { loadConfig, type Config } from "../../server/config/config.js";
 import { startApp, type RunningApp } from "../../runtime.js";
-import { createProductImporterClient, type ProductImporterClient } from "../../server/trpc/client.js";
+import { createProductImporterClient, type ProductImporterClient } from "../../server/web/client.js";
 import { createTestDatabase } from "./test-database.js";
 import { transactionLock } from "../../db/advisory-locks.js";
 import { pause, trySearchIndexLock } from "../../server/products/search-indexes.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { sql } from "kysely";
 import { Webhook } from "standardwebhooks";
-import { createProductImporterClient } from "../../server/trpc/client.js";
+import { createProductImporterClient } from "../../server/web/client.js";
 import { webhookSuite } from "../support/webhook-suite.js";
 
 /** Who may see an endpoint's signing secret: whoever holds it can sign messages its receivers accept. */

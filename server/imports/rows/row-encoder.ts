@@ -1,0 +1,88 @@
+import type { SourceRecord } from "../../files/csv-records.js";
+import { resolveColumns, type MappingChoice, type ResolvedColumns, type SavedMapping } from "../../mappings/resolve-columns.js";
+import type { RejectedRow } from "./validate-row.js";
+import { RowReader } from "./row-reader.js";
+import { copyLine } from "../staging/staged-row.js";
+import { emptyRowNotesPart, noteMadeSku, type RowNotesPart } from "../row-notes.js";
+
+/**
+ * What decides how records become rows, in a form that crosses to a worker thread: the same
+ * inputs give the same columns (resolveColumns is pure), so both threads read a file alike.
+ */
+export interface ColumnInputs {
+  header: string[];
+  choice: MappingChoice;
+  saved: SavedMapping | undefined;
+  /** A sync keeps the products its rejected rows name: their SKUs count as present. */
+  keepRejectedSkus: boolean;
+}
+
+/** A stretch of the file turned into the staging table's COPY text, the rows it rejected, and what is worth saying about it. */
+export interface EncodedRows {
+  copyText: string;
+  rejected: RejectedRow[];
+  rejectedSkus: string[];
+  /** Records read (accepted, rejected and skipped). */
+  rows: number;
+  /** Accepted rows whose active cell was empty (a platform's "not said"). */
+  unspecifiedActive: number;
+  notes: RowNotesPart;
+}
+
+/** Encoded rows as a row source hands them over: a worker's COPY text arrives as UTF-8 bytes (moved, not copied). */
+export type RowsForCopy = Omit<EncodedRows, "copyText"> & { copyText: string | Uint8Array };
+
+export const emptyEncodedRows = (): EncodedRows => ({
+  copyText: "",
+  rejected: [],
+  rejectedSkus: [],
+  rows: 0,
+  unspecifiedActive: 0,
+  notes: emptyRowNotesPart(),
+});
+
+/**
+ * Records → mapped, validated rows → COPY text, one batch at a time and in file order (a platform's
+ * multi-row products carry values from row to row). Pure computation: it runs on the request
+ * thread for a small file and in a worker thread for a large one, with identical results.
+ */
+export class RowEncoder {
+  private readonly reader: RowReader;
+  private readonly activeMapped: boolean;
+
+  constructor(
+    readonly columns: ResolvedColumns,
+    private readonly keepRejectedSkus: boolean,
+  ) {
+    this.reader = new RowReader(columns);
+    this.activeMapped = columns.index.active !== null;
+  }
+
+  static from(inputs: ColumnInputs): RowEncoder {
+    return new RowEncoder(resolveColumns(inputs.header, inputs.choice, inputs.saved), inputs.keepRejectedSkus);
+  }
+
+  /** Adds `records` to `into` (so a caller can gather several batches into one message). */
+  encode(records: SourceRecord[], into: EncodedRows = emptyEncodedRows()): EncodedRows {
+    const lines: string[] = [];
+    for (const { fields, line } of records) {
+      into.rows += 1;
+      const outcome = this.reader.read(fields, line);
+      if ("rejected" in outcome) {
+        into.rejected.push(outcome.rejected);
+        if (this.keepRejectedSkus) {
+          const sku = outcome.madeSku ?? this.reader.skuOf(fields);
+          if (sku) into.rejectedSkus.push(sku);
+        }
+      } else if ("skipped" in outcome) {
+        into.notes.skipped.push(outcome.skipped);
+      } else {
+        if (outcome.madeSku) noteMadeSku(into.notes, outcome.accepted.sku);
+        if (this.activeMapped && outcome.accepted.active === null) into.unspecifiedActive += 1;
+        lines.push(copyLine(outcome.accepted));
+      }
+    }
+    into.copyText += lines.join("");
+    return into;
+  }
+}

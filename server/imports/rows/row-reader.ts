@@ -1,0 +1,142 @@
+import { withoutFormulaMark } from "../../files/formula-cells.js";
+import { normalizeSku } from "../../products/product-rules.js";
+import { IMAGE_ROW } from "../../mappings/profiles.js";
+import type { MadeSkuIndexes, ResolvedColumns } from "../../mappings/resolve-columns.js";
+import { rejection, validateRow, type AcceptedRow, type RejectedRow, type RowValues } from "./validate-row.js";
+import type { SkippedRow } from "../row-notes.js";
+import { madeSku } from "./made-sku.js";
+
+/** The fields a product's first row gives the rows after it (Shopify's variant rows leave them blank). */
+interface Group {
+  key: string;
+  name: string;
+  description: string;
+  active: string | null;
+  /** The SKUs made for its variants so far: two whose option values read alike still get one each. */
+  made: Set<string>;
+}
+
+/** What one record of the file became. `madeSku`: its SKU was made from its handle (it had none). */
+export type RowOutcome = { accepted: AcceptedRow; madeSku?: boolean } | { rejected: RejectedRow; madeSku?: string } | { skipped: SkippedRow };
+
+const skip = (line: number, reason: string) => ({ skipped: { line, reason } });
+
+/**
+ * One record of the file → one row of the catalog: the mapped columns' values (formula marks off),
+ * what a platform's multi-row product carries over from its first row, and the import rules.
+ * Keeps the current product group between calls: feed it the records in file order.
+ */
+export class RowReader {
+  private group: Group | null = null;
+  private readonly width: number;
+  private readonly sku: number;
+  private readonly name: number;
+  private readonly description: number | null;
+  private readonly active: number | null;
+  /** Whether a platform profile shapes rows (skips, carry-over, escaped descriptions): the plain path stays lean. */
+  private readonly shaped: boolean;
+
+  constructor(private readonly columns: ResolvedColumns) {
+    this.width = columns.header.length;
+    ({ sku: this.sku, name: this.name, description: this.description, active: this.active } = columns.index);
+    this.shaped = Boolean(columns.profile || columns.groupBy !== null || columns.rowKind);
+  }
+
+  /** The SKU a record names, even one rejected (a sync keeps that product). */
+  skuOf(fields: string[]): string {
+    const cell = fields[this.sku];
+    return cell === undefined ? "" : normalizeSku(withoutFormulaMark(cell));
+  }
+
+  read(fields: string[], line: number): RowOutcome {
+    if (fields.length !== this.width) return rejection(line, `expected ${this.width} fields but found ${fields.length}`, fields);
+    const values: RowValues = {
+      sku: withoutFormulaMark(fields[this.sku]!),
+      name: withoutFormulaMark(fields[this.name]!),
+      description: this.description === null ? "" : withoutFormulaMark(fields[this.description]!),
+      active: this.active === null ? null : withoutFormulaMark(fields[this.active]!),
+    };
+    if (!this.shaped) return validateRow(values, this.columns, line, fields);
+    const { profile, columnOf } = this.columns;
+    if (profile?.skipRow) {
+      const reason = profile.skipRow((name) => {
+        const at = columnOf(name);
+        return at === null ? "" : withoutFormulaMark(fields[at]!);
+      });
+      if (reason) return skip(line, reason);
+    }
+    if (profile?.description) values.description = profile.description(values.description);
+    const carried = this.carry(fields, values, line);
+    if (!("values" in carried)) return carried;
+    const outcome = validateRow(carried.values, this.columns, line, fields);
+    if (!carried.madeSku) return outcome;
+    if ("accepted" in outcome) return { ...outcome, madeSku: true };
+    // Said, since the row had no SKU of its own; and kept, so that a sync keeps the product it names.
+    const { sku } = carried.values;
+    const rejected = { ...outcome.rejected, message: `${outcome.rejected.message} (its SKU "${sku}" was made from its handle and options)` };
+    return { rejected, madeSku: normalizeSku(sku) };
+  }
+
+  /** Blank fields of a product's later rows, from its first row; a SKU made from its handle when it has none. */
+  private carry(
+    fields: string[],
+    values: RowValues,
+    line: number,
+  ): { values: RowValues; madeSku?: boolean } | Exclude<RowOutcome, { accepted: AcceptedRow }> {
+    const { groupBy, rowKind, labels, madeSkus } = this.columns;
+    if (rowKind) {
+      const kind = rowKind.kinds[fields[rowKind.index]!.trim().toLowerCase()];
+      if (kind && typeof kind === "object") return skip(line, kind.skip);
+      if (kind === "product") this.group = this.newGroup(String(line), values);
+      if (kind !== "variant") return { values };
+      const named =
+        this.group && rowKind.variantName && values.name.trim() ? { ...values, name: rowKind.variantName(this.group.name, values.name) } : values;
+      return { values: this.fromGroup(named) };
+    }
+    if (groupBy === null) return { values };
+    const key = fields[groupBy]!.trim();
+    if (!key || this.group?.key !== key) this.group = this.newGroup(key, values);
+    else values = this.fromGroup(values);
+    if (values.sku.trim() && !madeSkus?.skuIsGroupKey) return { values };
+    // Mapped to the handle (sku ← Handle, perhaps a mapping saved for an export without SKUs): a variant's own SKU still wins.
+    const own = madeSkus?.ownSku == null ? "" : withoutFormulaMark(fields[madeSkus.ownSku]!);
+    if (own.trim()) return { values: { ...values, sku: own } };
+    const handle = `the handle ("${this.columns.header[groupBy]}")`;
+    if (!key) return rejection(line, `${labels.sku} is empty and so is ${handle}: a row needs its own SKU or its product's handle`, fields);
+    if (!madeSkus) return rejection(line, `${labels.sku} is empty: this row of "${key}" has no SKU of its own`, fields);
+    return this.makeSku(fields, values, line, madeSkus);
+  }
+
+  /** A variant's SKU from its handle and option values; an image row is skipped; a row with neither is rejected, saying so. */
+  private makeSku(fields: string[], values: RowValues, line: number, columns: MadeSkuIndexes) {
+    const group = this.group!;
+    const filled = (at: number) => withoutFormulaMark(fields[at]!).trim() !== "";
+    if (!columns.optionValues.some(filled) && !columns.variantColumns.some(filled)) {
+      if (columns.imageColumns.some(filled)) return skip(line, IMAGE_ROW);
+      const looked = [...(columns.skuIsGroupKey ? [] : [this.sku]), ...columns.optionValues.slice(0, 1), ...columns.variantColumns.slice(0, 1)];
+      const named = looked.map((at) => `"${this.columns.header[at]}"`).join(", ");
+      return rejection(line, `this row of "${group.key}" is neither a variant nor an image: ${named} and the image are all empty`, fields);
+    }
+    const sku = madeSku(
+      group.key,
+      columns.optionValues.map((at) => withoutFormulaMark(fields[at]!)),
+      group.made,
+    );
+    return { values: { ...values, sku }, madeSku: true };
+  }
+
+  private newGroup(key: string, values: RowValues): Group {
+    return { key, name: values.name, description: values.description, active: values.active, made: new Set() };
+  }
+
+  private fromGroup(values: RowValues): RowValues {
+    const group = this.group;
+    if (!group) return values;
+    return {
+      sku: values.sku,
+      name: values.name.trim() ? values.name : group.name,
+      description: values.description.trim() ? values.description : group.description,
+      active: values.active !== null && values.active.trim() ? values.active : group.active,
+    };
+  }
+}

@@ -1,0 +1,17 @@
+import { importsRouter } from "../imports/imports.router.js";
+import { mappingsRouter } from "../mappings/mappings.router.js";
+import { productsRouter } from "../products/products.router.js";
+import { webhooksRouter } from "../webhooks/webhooks.router.js";
+import { apiTokensRouter } from "../tokens/api-tokens.router.js";
+import { createCallerFactory, router } from "../trpc/trpc.js";
+
+export const appRouter = router({
+  apiTokens: apiTokensRouter,
+  imports: importsRouter,
+  mappings: mappingsRouter,
+  products: productsRouter,
+  webhooks: webhooksRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);
