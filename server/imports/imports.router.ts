@@ -24,6 +24,14 @@ import { listRejectedRows } from "./import-errors.table.js";
 import { findImport, importFilenames, listImports, markCancelled, requeue } from "./imports.table.js";
 import { stagingTableExists } from "./staging/staging-table.js";
 import { TRANSITIONS } from "./import-status.js";
+import type { ImportScheduler } from "./import-queue.js";
+
+declare module "../trpc/trpc.js" {
+  interface ApiPorts {
+    /** Gets a worker onto the imports waiting to be applied. */
+    imports: ImportScheduler;
+  }
+}
 
 async function existingImport(ctx: { db: Parameters<typeof findImport>[0] }, id: string) {
   const row = await findImport(ctx.db, id);

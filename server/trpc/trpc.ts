@@ -2,23 +2,24 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import type { Kysely } from "kysely";
 import type pg from "pg";
 import type { Database } from "../../db/schema.js";
-import type { ImportScheduler } from "../imports/import-queue.js";
 import type { Logger } from "../logger.js";
 import { Refusal, REFUSALS, SERVER_FAULT_MESSAGE } from "../refusal.js";
 import { refusalText } from "./refusal-text.js";
 import type { Caller } from "../auth/caller.js";
-import type { DeliveryJob } from "../webhooks/delivery-queue.js";
-import type { WebhookSettings } from "../webhooks/webhook-settings.js";
+
+/**
+ * What a capability's procedures need beyond the database (a queue, its settings). Each capability
+ * declares its own ports beside its router (`declare module "../trpc/trpc.js"`), so this file names
+ * none of them and no capability's types point back here; the composition root, which builds the
+ * one ApiContext, has to supply them all.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by declaration merging
+export interface ApiPorts {}
 
 /** What every procedure can reach. Built once per process and shared by HTTP and Remix loaders. */
-export interface ApiContext {
+export interface ApiContext extends ApiPorts {
   db: Kysely<Database>;
   pool: pg.Pool;
-  /** Gets a worker onto the imports waiting to be applied. */
-  imports: ImportScheduler;
-  webhookSettings: WebhookSettings;
-  /** Queues delivery attempts (Resend, recover), to be made in the order given. */
-  enqueueDeliveries: (jobs: DeliveryJob[]) => Promise<void>;
   log: Logger;
   /** Who this request is from (set per request by the HTTP edge; pages act for the signed-in person). */
   caller: Caller;

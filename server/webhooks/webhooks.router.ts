@@ -3,7 +3,8 @@ import { publicProcedure, router } from "../trpc/trpc.js";
 import { createWebhook, deleteWebhook, revealWebhookSecret, rotateWebhookSecret, testWebhook, updateWebhook } from "./endpoints.js";
 import { EVENT_CATALOG } from "../events/event-catalog.js";
 import { recoverDeliveries } from "./recover.js";
-import { describeSchedule } from "./webhook-settings.js";
+import { describeSchedule, type WebhookSettings } from "./webhook-settings.js";
+import type { DeliveryJob } from "./delivery-queue.js";
 import { DeliveryNotFound, WebhookNotFound } from "./webhook-errors.js";
 import {
   deliveriesInput,
@@ -17,6 +18,14 @@ import {
   webhookUpdateInput,
 } from "./webhook.schema.js";
 import { findDelivery, findWebhook, listDeliveries, listWebhooks, latestAttempt } from "./webhooks.table.js";
+
+declare module "../trpc/trpc.js" {
+  interface ApiPorts {
+    webhookSettings: WebhookSettings;
+    /** Queues delivery attempts (Resend, recover), to be made in the order given. */
+    enqueueDeliveries: (jobs: DeliveryJob[]) => Promise<void>;
+  }
+}
 
 export const webhooksRouter = router({
   list: publicProcedure.input(z.object({}).passthrough().default({})).query(async ({ ctx }) => (await listWebhooks(ctx.db)).map(toWebhookJson)),
