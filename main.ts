@@ -1,5 +1,5 @@
 import { isLostConnection } from "./db/postgres-errors.js";
-import { loadConfig, StartupRefused } from "./server/config/config.js";
+import { loadConfig, StartupRefused } from "./server/config.js";
 import { createLogger, type Logger } from "./server/logger.js";
 import { startApp, type RunningApp } from "./runtime.js";
 

@@ -19,7 +19,7 @@ import { startJobQueue } from "./jobs/job-queue.js";
 import { deliveryQueue, startWebhookWorker, type WebhookWorker } from "./jobs/webhook-worker.js";
 import { createAccess, type Access } from "./server/auth/access.js";
 import { installationSecret } from "./server/auth/app-secrets.table.js";
-import { checkAccessConfig, type Config } from "./server/config/config.js";
+import { checkAccessConfig, type Config } from "./server/config.js";
 import { createHttpApp, loadContextFor, type PageSettings } from "./server/web/http-app.js";
 import { createHttpServer } from "./server/web/http-server.js";
 import { ProgressHub } from "./server/imports/progress/progress-hub.js";

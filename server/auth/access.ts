@@ -1,7 +1,7 @@
 import { createCookie } from "@remix-run/node";
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Config } from "../config/config.js";
+import type { Config } from "../config.js";
 import { Refusal } from "../refusal.js";
 import { clientKey, LoginThrottle, WRONG_PASSWORD_DELAY_MS } from "./login-throttle.js";
 

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from "kysely";
 import type { Database, EmptyDescriptionRule, ImportMode, SyncAction } from "../../db/schema.js";
+import { BEFORE_IMAGE, KEPT_PRODUCT_COLUMNS } from "./before-image.js";
 
 /**
  * How the merge keeps what it overwrites. Postgres 18 hands the old row back from the write itself
@@ -74,10 +75,9 @@ function changes(plan: MergePlan, stored: string, row: string) {
     IS DISTINCT FROM (${r}.sku, ${r}.name, ${descriptionAfter(plan.emptyDescription, sql`${r}.description`, sql`${p}.description`)}${active ? sql`, ${r}.active` : sql``})`;
 }
 
-/** A product as an undo needs it back; the before-images table has these columns after `kind`. */
-const BEFORE_COLUMNS = ["id", "sku", "name", "description", "active", "created_at", "created_import_id", "values_import_id"] as const;
-const columnsOf = (alias: string) => sql.raw(BEFORE_COLUMNS.map((column) => `${alias}.${column}`).join(", "));
-const beforeColumns = sql.raw(`kind, ${BEFORE_COLUMNS.map((column) => (column === "id" ? "product_id" : column)).join(", ")}`);
+/** The product's columns a before-image keeps, read from `alias`. */
+const columnsOf = (alias: string) => sql.raw(KEPT_PRODUCT_COLUMNS.map((column) => `${alias}.${column}`).join(", "));
+const beforeColumns = sql.raw(BEFORE_IMAGE.columnList);
 
 /** A CTE writing what the write's RETURNING old.* gave into the before-images, as `kind`. */
 function keepReturned(plan: MergePlan, from: string, kind: BeforeKind, where = sql`true`) {

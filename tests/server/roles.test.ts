@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { loadConfig } from "../../server/config/config.js";
+import { loadConfig } from "../../server/config.js";
 import { startApp, type RunningApp } from "../../runtime.js";
 import { createTestDatabase } from "../support/test-database.js";
 

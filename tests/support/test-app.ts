@@ -1,6 +1,6 @@
 import { waitUntil } from "./crash-helpers.js";
 import { sql } from "kysely";
-import { loadConfig, type Config } from "../../server/config/config.js";
+import { loadConfig, type Config } from "../../server/config.js";
 import { startApp, type RunningApp } from "../../runtime.js";
 import { createProductImporterClient, type ProductImporterClient } from "../../server/web/client.js";
 import { createTestDatabase } from "./test-database.js";

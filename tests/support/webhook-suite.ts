@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { sql } from "kysely";
-import type { Config } from "../../server/config/config.js";
+import type { Config } from "../../server/config.js";
 import { startHangingReceiver, startReceiver } from "./receiver.js";
 import { startTestApp, type TestApp } from "./test-app.js";
 

@@ -2,7 +2,7 @@ import type { SourceRecord } from "../../files/csv-records.js";
 import { resolveColumns, type MappingChoice, type ResolvedColumns, type SavedMapping } from "../../mappings/resolve-columns.js";
 import type { RejectedRow } from "./validate-row.js";
 import { RowReader } from "./row-reader.js";
-import { copyLine } from "../staging/staged-row.js";
+import { STAGED_ROW } from "../staging/staged-row.js";
 import { emptyRowNotesPart, noteMadeSku, type RowNotesPart } from "../row-notes.js";
 
 /**
@@ -79,7 +79,7 @@ export class RowEncoder {
       } else {
         if (outcome.madeSku) noteMadeSku(into.notes, outcome.accepted.sku);
         if (this.activeMapped && outcome.accepted.active === null) into.unspecifiedActive += 1;
-        lines.push(copyLine(outcome.accepted));
+        lines.push(STAGED_ROW.copyLine(outcome.accepted));
       }
     }
     into.copyText += lines.join("");

@@ -2,9 +2,10 @@ import { withoutFormulaMark } from "../../files/formula-cells.js";
 import { normalizeSku } from "../../products/product-rules.js";
 import { IMAGE_ROW } from "../../mappings/profiles.js";
 import type { MadeSkuIndexes, ResolvedColumns } from "../../mappings/resolve-columns.js";
-import { rejection, validateRow, type AcceptedRow, type RejectedRow, type RowValues } from "./validate-row.js";
+import { rejection, validateRow, type RejectedRow, type RowValues } from "./validate-row.js";
 import type { SkippedRow } from "../row-notes.js";
 import { madeSku } from "./made-sku.js";
+import type { StagedRow } from "../staging/staged-row.js";
 
 /** The fields a product's first row gives the rows after it (Shopify's variant rows leave them blank). */
 interface Group {
@@ -17,7 +18,7 @@ interface Group {
 }
 
 /** What one record of the file became. `madeSku`: its SKU was made from its handle (it had none). */
-export type RowOutcome = { accepted: AcceptedRow; madeSku?: boolean } | { rejected: RejectedRow; madeSku?: string } | { skipped: SkippedRow };
+export type RowOutcome = { accepted: StagedRow; madeSku?: boolean } | { rejected: RejectedRow; madeSku?: string } | { skipped: SkippedRow };
 
 const skip = (line: number, reason: string) => ({ skipped: { line, reason } });
 
@@ -82,7 +83,7 @@ export class RowReader {
     fields: string[],
     values: RowValues,
     line: number,
-  ): { values: RowValues; madeSku?: boolean } | Exclude<RowOutcome, { accepted: AcceptedRow }> {
+  ): { values: RowValues; madeSku?: boolean } | Exclude<RowOutcome, { accepted: StagedRow }> {
     const { groupBy, rowKind, labels, madeSkus } = this.columns;
     if (rowKind) {
       const kind = rowKind.kinds[fields[rowKind.index]!.trim().toLowerCase()];

@@ -1,12 +1,5 @@
+import type { StagedRow } from "../staging/staged-row.js";
 import { FIELD_LIMITS, hasNul, lengthOver, normalizeName, normalizeSku } from "../../products/product-rules.js";
-
-export interface AcceptedRow {
-  line: number;
-  sku: string;
-  name: string;
-  description: string;
-  active: boolean | null;
-}
 
 export interface RejectedRow {
   line: number;
@@ -42,12 +35,7 @@ export interface RowRules {
 }
 
 /** Applies the import semantics to one row: an accepted row for staging, or why it was rejected. */
-export function validateRow(
-  values: RowValues,
-  rules: RowRules,
-  line: number,
-  fields: string[],
-): { accepted: AcceptedRow } | { rejected: RejectedRow } {
+export function validateRow(values: RowValues, rules: RowRules, line: number, fields: string[]): { accepted: StagedRow } | { rejected: RejectedRow } {
   const sku = normalizeSku(values.sku);
   const name = normalizeName(values.name);
   const { description } = values;

@@ -1,14 +1,15 @@
-import type { AcceptedRow } from "../rows/validate-row.js";
+import { copyTable, type RowOf } from "../../../db/copy-row.js";
 
-const COPY_SPECIAL = /[\\\t\n\r]/;
-/** A value in COPY's text format: backslash, tab and line breaks escaped. */
-function copyText(value: string): string {
-  if (!COPY_SPECIAL.test(value)) return value;
-  return value.replace(/[\\\t\n\r]/g, (char) => (char === "\\" ? "\\\\" : char === "\t" ? "\\t" : char === "\n" ? "\\n" : "\\r"));
-}
+/**
+ * A row of the file the import accepted, as its staging table holds it: the file's line and the
+ * product's values. `active` is null where the file left it empty (the product keeps its flag).
+ */
+export const STAGED_ROW = copyTable({
+  line: { kind: "integer" },
+  sku: { kind: "text" },
+  name: { kind: "text" },
+  description: { kind: "text" },
+  active: { kind: "boolean", nullable: true },
+});
 
-/** One row in COPY's text format. */
-export function copyLine(row: AcceptedRow): string {
-  const active = row.active === null ? "\\N" : row.active ? "t" : "f";
-  return `${row.line}\t${copyText(row.sku)}\t${copyText(row.name)}\t${copyText(row.description)}\t${active}\n`;
-}
+export type StagedRow = RowOf<typeof STAGED_ROW.columns>;

@@ -3,6 +3,8 @@ import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import type { Database } from "../../../db/schema.js";
 import { productRows } from "../product-rows.js";
+import { BEFORE_IMAGE } from "../../products/before-image.js";
+import { STAGED_ROW } from "./staged-row.js";
 
 /**
  * Accepted rows wait in one unlogged table per import (docs/decisions/0001-staging-table-per-import.md):
@@ -40,37 +42,19 @@ export async function stageKeptSkus(db: Kysely<Database>, importId: string, skus
   if (skus.length) await sql`INSERT INTO ${keptSkusTable(importId)} (sku) SELECT unnest(${skus}::text[])`.execute(db);
 }
 
-/** Columns as catalog-merge.ts writes them: a product as it was, and what the merge did to it. */
+/** Where the merge keeps what it overwrites (server/products/before-image.ts). */
 export async function createBeforeImagesTable(db: Kysely<Database>, importId: string): Promise<void> {
   await sql`DROP TABLE IF EXISTS ${beforeImagesTable(importId)}`.execute(db);
-  await sql`
-    CREATE UNLOGGED TABLE ${beforeImagesTable(importId)} (
-      kind text NOT NULL,
-      product_id bigint NOT NULL,
-      sku text NOT NULL,
-      name text NOT NULL,
-      description text NOT NULL,
-      active boolean NOT NULL,
-      created_at timestamptz NOT NULL,
-      created_import_id bigint,
-      values_import_id bigint
-    )`.execute(db);
+  await sql`CREATE UNLOGGED TABLE ${beforeImagesTable(importId)} ${BEFORE_IMAGE.definition}`.execute(db);
 }
 
 export async function createStagingTable(db: Kysely<Database>, importId: string): Promise<void> {
-  await sql`
-    CREATE UNLOGGED TABLE ${stagingTable(importId)} (
-      line integer NOT NULL,
-      sku text NOT NULL,
-      name text NOT NULL,
-      description text NOT NULL,
-      active boolean
-    )`.execute(db);
+  await sql`CREATE UNLOGGED TABLE ${stagingTable(importId)} ${STAGED_ROW.definition}`.execute(db);
 }
 
 /** COPY FREEZE needs the table created in the same transaction; it skips later hint-bit writes. */
 export function openStagingCopy(client: pg.PoolClient, importId: string) {
-  return client.query(copyFrom(`COPY staging.${stagingName(importId)} (line, sku, name, description, active) FROM STDIN WITH (FREEZE)`));
+  return client.query(copyFrom(`COPY staging.${stagingName(importId)} (${STAGED_ROW.columnList}) FROM STDIN WITH (FREEZE)`));
 }
 
 export async function stagingTableExists(db: Kysely<Database>, importId: string): Promise<boolean> {

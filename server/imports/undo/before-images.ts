@@ -1,6 +1,7 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../../../db/schema.js";
 import type { ImportRow } from "../imports.table.js";
+import { KEPT_COLUMNS, KEPT_PRODUCT_COLUMNS, RESTORED_COLUMNS } from "../../products/before-image.js";
 import { beforeImagesTable, stagingPartExists } from "../staging/staging-table.js";
 
 /** How many before-images the import's merge wrote: one per product it changed or removed. */
@@ -41,13 +42,15 @@ export async function removeCreated(db: Kysely<Database>, row: ImportRow): Promi
   return Number(result.numAffectedRows ?? 0);
 }
 
+const restoredValues = sql.raw(RESTORED_COLUMNS.map((column) => `${column} = b.${column}`).join(", "));
+const keptValues = sql.raw(KEPT_COLUMNS.map((column) => `b.${column}`).join(", "));
 const REVERTED = (row: ImportRow) => sql`last_change_kind = 'revert', last_change_import_id = ${importId(row)}, updated_at = now()`;
 
 /** Gives the products the import changed or deactivated their values back, where they still hold its values. */
 export async function restoreChanged(db: Kysely<Database>, row: ImportRow): Promise<number> {
   const result = await sql`
     UPDATE products AS p
-      SET sku = b.sku, name = b.name, description = b.description, active = b.active, values_import_id = b.values_import_id, ${REVERTED(row)}
+      SET ${restoredValues}, ${REVERTED(row)}
     FROM ${beforeImagesTable(row.id)} AS b
     WHERE b.kind <> 'deleted' AND p.id = b.product_id AND p.values_import_id = ${importId(row)}`.execute(db);
   return Number(result.numAffectedRows ?? 0);
@@ -56,9 +59,9 @@ export async function restoreChanged(db: Kysely<Database>, row: ImportRow): Prom
 /** Brings back the products a sync deleted, with their ids, unless their SKU has been taken since. */
 export async function restoreDeleted(db: Kysely<Database>, row: ImportRow): Promise<number> {
   const result = await sql`
-    INSERT INTO products (id, sku, name, description, active, created_at, created_import_id, values_import_id, last_change_kind, last_change_import_id)
+    INSERT INTO products (${sql.raw(KEPT_PRODUCT_COLUMNS.join(", "))}, last_change_kind, last_change_import_id)
     OVERRIDING SYSTEM VALUE
-    SELECT b.product_id, b.sku, b.name, b.description, b.active, b.created_at, b.created_import_id, b.values_import_id, 'revert', ${importId(row)}
+    SELECT ${keptValues}, 'revert', ${importId(row)}
     FROM ${beforeImagesTable(row.id)} AS b
     WHERE b.kind = 'deleted' AND NOT EXISTS (SELECT 1 FROM products AS p WHERE sku_key(p.sku) = sku_key(b.sku))`.execute(db);
   return Number(result.numAffectedRows ?? 0);

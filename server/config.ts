@@ -1,10 +1,12 @@
 import { z } from "zod";
-import { DEFAULT_RETRY_DELAYS_SECONDS } from "../webhooks/webhook-settings.js";
 
 const flag = z
   .enum(["0", "1", "true", "false", ""])
   .optional()
   .transform((value) => value === "1" || value === "true");
+
+/** 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h, 8 h, then 12 h four times: fourteen attempts over about three days (as Stripe). */
+const DEFAULT_RETRY_DELAYS_SECONDS = [30, 120, 600, 1_800, 3_600, 7_200, 14_400, 28_800, 28_800, 43_200, 43_200, 43_200, 43_200];
 
 const configSchema = z.object({
   NODE_ENV: z.string().default("development"),

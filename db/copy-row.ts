@@ -1,0 +1,60 @@
+import { sql } from "kysely";
+
+/**
+ * One declaration of a table that rows are written into with COPY (a staged row, a before-image):
+ * its columns give the CREATE TABLE, the column list COPY and INSERT name, the line COPY reads and
+ * the row's TypeScript type, so a column added once is added everywhere.
+ */
+
+const COPY_SPECIAL = /[\\\t\n\r]/;
+/** A value in COPY's text format: backslash, tab and line breaks escaped. */
+function copyText(value: string): string {
+  if (!COPY_SPECIAL.test(value)) return value;
+  return value.replace(/[\\\t\n\r]/g, (char) => (char === "\\" ? "\\\\" : char === "\t" ? "\\t" : char === "\n" ? "\\n" : "\\r"));
+}
+
+/** Postgres's type for each kind of column, and how a value of it is written in COPY's text format. */
+const COLUMN_KINDS = {
+  integer: { type: "integer", copy: (value: number) => String(value) },
+  /** Ids as pg hands them back: a bigint is a string. */
+  bigint: { type: "bigint", copy: (value: string) => value },
+  text: { type: "text", copy: copyText },
+  boolean: { type: "boolean", copy: (value: boolean) => (value ? "t" : "f") },
+  timestamptz: { type: "timestamptz", copy: (value: Date) => value.toISOString() },
+} satisfies Record<string, { type: string; copy: (value: never) => string }>;
+
+type ColumnKind = keyof typeof COLUMN_KINDS;
+export interface Column {
+  kind: ColumnKind;
+  nullable?: true;
+}
+type ValueOf<C extends Column> = Parameters<(typeof COLUMN_KINDS)[C["kind"]]["copy"]>[0] | (C["nullable"] extends true ? null : never);
+export type RowOf<Columns extends Record<string, Column>> = { -readonly [Name in keyof Columns]: ValueOf<Columns[Name]> };
+
+const NULL = "\\N";
+
+export function copyTable<const Columns extends Record<string, Column>>(columns: Columns) {
+  const names = Object.keys(columns) as (keyof Columns & string)[];
+  const writers = names.map((name) => [name, COLUMN_KINDS[columns[name]!.kind].copy as (value: unknown) => string] as const);
+  const last = writers.length - 1;
+  return {
+    columns,
+    names,
+    /** `(line integer NOT NULL, sku text NOT NULL, …)`, for CREATE TABLE. */
+    definition: sql.raw(
+      `(${names.map((name) => `${name} ${COLUMN_KINDS[columns[name]!.kind].type}${columns[name]!.nullable ? "" : " NOT NULL"}`).join(", ")})`,
+    ),
+    /** `line, sku, …`, for COPY and INSERT. */
+    columnList: names.join(", "),
+    /** One row as a line of COPY's text format. */
+    copyLine(row: RowOf<Columns>): string {
+      let line = "";
+      for (let index = 0; index <= last; index++) {
+        const [name, write] = writers[index]!;
+        const value = row[name];
+        line += (value === null ? NULL : write(value)) + (index === last ? "\n" : "\t");
+      }
+      return line;
+    },
+  };
+}
