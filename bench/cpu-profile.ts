@@ -12,10 +12,10 @@ interface CpuProfile {
 const AREAS: [string, RegExp][] = [
   ["csv-parse (parsing)", /node_modules\/csv-parse\//],
   ["iconv-lite (decoding)", /node_modules\/iconv-lite\//],
-  ["row mapping and validation", /server\/(imports\/(row-reader|csv-row|row-encoder)|products\/product-rules|files\/formula-cells|mappings\/)/],
-  ["COPY text", /server\/imports\/(copy-line|staging-copy)/],
+  ["row mapping and validation", /server\/(imports\/rows\/(row-reader|validate-row|row-encoder|made-sku)|products\/product-rules|files\/formula-cells|mappings\/)/],
+  ["COPY text", /db\/copy-row|server\/imports\/staging\//],
   ["line numbers and batches", /server\/files\/(csv-records|record-batches)/],
-  ["worker messages", /server\/imports\/(parse-worker|worker-rows)|node:internal\/worker/],
+  ["worker messages", /server\/imports\/rows\/(parse-worker|worker-row-source)|node:internal\/worker/],
   ["pg and COPY stream", /node_modules\/(pg|pg-protocol|pg-copy-streams)\//],
   ["HTTP and multipart (busboy, express)", /node_modules\/(busboy|streamsearch|express|body-parser)\/|node:(_http|http|net)/],
   ["tRPC, Kysely, zod (API calls)", /node_modules\/(@trpc|kysely|zod)\//],
