@@ -66,6 +66,24 @@ export default tseslint.config(
     },
   },
   {
+    // A *.schema.ts file reaches the browser too (app/ imports it): zod, other schemas and db/schema.ts only, types included.
+    files: ["**/*.schema.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              // "!**/" lets the negations reach files under ../ (gitignore cannot re-include a file inside an excluded folder).
+              group: ["**", "!**/", "!zod", "!**/*.schema.js", "!**/db/schema.js"],
+              message: "A *.schema.ts file is imported by the browser too: it may import only zod, other *.schema.ts files and db/schema.ts.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["**/*.cjs"],
     languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly" } },
   },

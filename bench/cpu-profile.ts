@@ -12,7 +12,10 @@ interface CpuProfile {
 const AREAS: [string, RegExp][] = [
   ["csv-parse (parsing)", /node_modules\/csv-parse\//],
   ["iconv-lite (decoding)", /node_modules\/iconv-lite\//],
-  ["row mapping and validation", /server\/(imports\/rows\/(row-reader|validate-row|row-encoder|made-sku)|products\/product-rules|files\/formula-cells|mappings\/)/],
+  [
+    "row mapping and validation",
+    /server\/(imports\/rows\/(row-reader|validate-row|row-encoder|made-sku)|products\/product-rules|files\/formula-cells|mappings\/)/,
+  ],
   ["COPY text", /db\/copy-row|server\/imports\/staging\//],
   ["line numbers and batches", /server\/files\/(csv-records|record-batches)/],
   ["worker messages", /server\/imports\/rows\/(parse-worker|worker-row-source)|node:internal\/worker/],

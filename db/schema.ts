@@ -36,6 +36,35 @@ export const EMPTY_DESCRIPTION_RULES = ["clear", "keep"] as const;
 export type EmptyDescriptionRule = (typeof EMPTY_DESCRIPTION_RULES)[number];
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 
+/**
+ * What applying an import would do, as its review last computed it and keeps it (imports.review_summary;
+ * server/imports/review/review-summary.ts computes it).
+ */
+export interface ReviewSummary {
+  created: number;
+  /** Existing products whose values would change. */
+  updated: number;
+  /** Existing products the file names with the values they already have. */
+  unchanged: number;
+  rejected: number;
+  /** SKUs the mode leaves alone (existing ones in create-only, new ones in update-only), and rows that are not products. */
+  skipped: number;
+  /** Products a sync would deactivate or delete. */
+  removed: number;
+  /** Accepted rows whose SKU comes again later in the file. */
+  repeated: number;
+  /** Of the updated products, how many change each field. */
+  changed: { sku: number; name: number; description: number; active: number };
+  descriptionsEmptied: number;
+  deactivated: number;
+  activated: number;
+  createdInactive: number;
+  catalogSize: number;
+  /** The catalog's version these counts were computed against (server/products/catalog-version.ts). */
+  catalogVersion: string;
+  computedAt: string;
+}
+
 export interface ImportsTable {
   id: Generated<string>;
   filename: string;
@@ -86,7 +115,7 @@ export interface ImportsTable {
   /** Staged, it waits in `review` until someone applies or discards it. */
   review_requested: ColumnType<boolean, boolean | undefined, boolean>;
   /** What applying it would change, as last computed (imports.review), and the catalog version it saw. */
-  review_summary: ColumnType<unknown, string | null | undefined, string | null>;
+  review_summary: ColumnType<ReviewSummary | null, string | null | undefined, string | null>;
   review_catalog_version: ColumnType<string | null, string | number | null | undefined, string | number | null>;
   reviewed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** The catalog changed between its review and its apply: the counts differ from the review's. */
@@ -163,7 +192,7 @@ export interface WebhooksTable {
   last_latency_ms: ColumnType<number | null, never, number | null>;
   last_error: ColumnType<string | null, never, string | null>;
   last_delivery_at: ColumnType<Date | null, never, Date | null>;
-  /** Requests to this endpoint in flight at once, per process (IN_FLIGHT_LIMITS in server/webhooks/in-flight-limits.ts; the migration checks 1..32). */
+  /** Requests to this endpoint in flight at once, per process (IN_FLIGHT_LIMITS in server/webhooks/webhook.schema.ts; the migration checks 1..32). */
   max_in_flight: ColumnType<number, number | undefined, number>;
   /** The first failed attempt since the last success (null while deliveries succeed). */
   failing_since: ColumnType<Date | null, never, Date | null>;

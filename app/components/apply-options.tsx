@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import { EMPTY_DESCRIPTION_LABELS, MODE_LABELS, SYNC_ACTION_LABELS } from "~/lib/import-status";
-import { EMPTY_DESCRIPTION_RULES, IMPORT_MODES, SYNC_ACTIONS } from "../../server/imports/apply-choices";
+import { EMPTY_DESCRIPTION_RULES, IMPORT_MODES, SYNC_ACTIONS } from "../../server/imports/import.schema";
 
 /** The browser remembers whether this person reviews imports first (the default) or applies them straight away. */
 const REVIEW_PREFERENCE = "product-importer.review-first";

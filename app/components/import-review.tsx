@@ -4,7 +4,7 @@ import { Pagination } from "~/components/pagination";
 import { formatCount, formatDateTime } from "~/lib/format";
 import { explainSkipped, describeApplying, type ImportJson } from "~/lib/import-status";
 import type { ReviewJson } from "../../server/imports/review/review-import";
-import type { ChangeKind } from "../../server/imports/review/change-kinds";
+import type { ChangeKind } from "../../server/imports/import.schema";
 import { countWords } from "../../server/count-words";
 
 export interface ChangesPage {

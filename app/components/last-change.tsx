@@ -1,7 +1,7 @@
 import { Link } from "@remix-run/react";
 import { formatDateTime } from "~/lib/format";
 import { PAGES } from "../../server/page-paths";
-import type { ProductJson } from "../../server/products/product.schema";
+import type { ProductJson } from "../../server/products/product-json";
 
 const WRITERS: Record<ProductJson["lastChange"]["kind"], string> = {
   import: "Import",

@@ -1,11 +1,11 @@
 import { useId } from "react";
-import { DELIMITER_LABELS, DELIMITERS, ENCODING_LABELS, ENCODINGS } from "../../server/files/dialect-names";
-import { PROFILE_IDS, PROFILES } from "../../server/mappings/profiles";
-import { TARGET_FIELDS, type ColumnMapping, type TargetField } from "../../server/mappings/target-fields";
+import { DELIMITER_LABELS, DELIMITERS, ENCODING_LABELS, ENCODINGS } from "../../server/files/dialect.schema";
+import { PLATFORM_NAMES, PROFILE_IDS, TARGET_FIELDS, type ColumnMapping, type TargetField } from "../../server/mappings/mapping.schema";
 import type { Inspection } from "../../server/imports/upload/inspect-file";
 
 const FIELD_LABELS: Record<TargetField, string> = { sku: "SKU", name: "Name", description: "Description", active: "Active" };
-const PROFILE_LABELS: Record<string, string> = Object.fromEntries(PROFILE_IDS.map((id) => [id, PROFILES[id].label]));
+/** Platform names, looked up by the profile an inspection names (text, as stored). */
+const PROFILE_LABELS: Record<string, string> = PLATFORM_NAMES;
 /** Where a saved mapping offered for this file was saved (server/mappings/saved-mapping.ts). */
 const SAVED_FOR: Record<NonNullable<Inspection["savedFor"]>, string> = {
   header: "this header",

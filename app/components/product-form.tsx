@@ -3,8 +3,8 @@ import { useEffect, useId, useRef, useState, type ChangeEvent } from "react";
 import { FieldError, FormError, invalidProps } from "~/components/field-errors";
 import type { FieldErrors } from "~/lib/field-errors";
 import type { DescriptionPreview } from "../../server/products/description-html";
-import { FIELD_LIMITS } from "../../server/products/product-rules";
-import type { ProductJson } from "../../server/products/product.schema";
+import { FIELD_LIMITS } from "../../server/products/product-rules.schema";
+import type { ProductJson } from "../../server/products/product-json";
 
 /** The form's own route answers this intent with a preview of the posted description, saving nothing. */
 export const DESCRIPTION_PREVIEW_INTENT = "preview-description";

@@ -5,7 +5,8 @@ import { LastChange } from "~/components/last-change";
 import { listQuery, productDialogHref, productsHref, SORT_LABELS, type ListState } from "~/lib/product-filters";
 import { useClearAfterBulk } from "~/lib/use-clear-after-bulk";
 import { useRowSelection } from "~/lib/use-row-selection";
-import type { ProductJson, ProductSort } from "../../server/products/product.schema";
+import type { ProductJson } from "../../server/products/product-json";
+import type { ProductSort } from "../../server/products/product.schema";
 
 /** A product as the list shows it: its description's text (app/routes/products.tsx), never its markup. */
 export type ListedProduct = Omit<ProductJson, "description"> & { descriptionText: string };

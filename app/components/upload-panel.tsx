@@ -3,15 +3,17 @@ import { useEffect, useRef, useState, type FormEvent } from "react";
 import { ApplyOptions, useReviewPreference } from "~/components/apply-options";
 import { MappingStep, type ReadingChoice } from "~/components/mapping-step";
 import { formatBytes } from "~/lib/format";
-import { SAMPLE_BYTES } from "../../server/files/dialect-names";
+import { SAMPLE_BYTES } from "../../server/files/dialect.schema";
+import { UPLOAD_OPTIONS, type UploadOptionsText } from "../../server/imports/import.schema";
 import type { Inspection } from "../../server/imports/upload/inspect-file";
-import type { ColumnMapping } from "../../server/mappings/target-fields";
+import { PLATFORM_NAMES, type ColumnMapping } from "../../server/mappings/mapping.schema";
 
 type UploadState =
   { phase: "idle" } | { phase: "sending"; loaded: number; total: number } | { phase: "staging"; total: number } | { phase: "error"; message: string };
 
-/** The fields of ApplyOptions, sent as the upload's options. */
-const APPLY_FIELDS = ["review", "mode", "syncAction", "emptyDescription"] as const;
+const platformNames = Object.values(PLATFORM_NAMES);
+/** "Shopify, WooCommerce, … or BigCommerce": the exports read as their platform writes them. */
+const PLATFORMS = `${platformNames.slice(0, -1).join(", ")} or ${platformNames.at(-1)}`;
 
 const NO_CHOICE: ReadingChoice = { encoding: "auto", delimiter: "auto", profile: "", sheet: "" };
 
@@ -103,21 +105,28 @@ export function UploadPanel({ maxUploadBytes }: { maxUploadBytes: number }) {
     xhr.onabort = () => setState({ phase: "idle" });
     // Options go before the file: the server reads them before the file streams in.
     const data = new FormData();
-    const chosen = new FormData(form);
-    for (const name of APPLY_FIELDS) {
-      const value = chosen.get(name);
-      if (typeof value === "string") data.append(name, value);
-    }
-    if (reading.encoding !== "auto") data.append("encoding", reading.encoding);
-    if (reading.delimiter !== "auto") data.append("delimiter", reading.delimiter);
-    if (reading.sheet) data.append("sheet", reading.sheet);
-    const profile = reading.profile || (mappingChosen ? inspection?.profile : "") || "";
-    if (profile) data.append("profile", profile);
-    if (mappingChosen && mapping) data.append("mapping", JSON.stringify(mapping));
+    for (const [name, value] of Object.entries(uploadOptionsOf(form))) if (value !== undefined) data.append(name, value);
     data.append("file", file, file.name);
     xhr.open("POST", "/api/imports");
     xhr.setRequestHeader("Accept", "application/json");
     xhr.send(data);
+  }
+
+  /** The upload's options (import.schema.ts reads them): the form's apply choices, then how to read the file and its columns. */
+  function uploadOptionsOf(form: HTMLFormElement): UploadOptionsText {
+    const fields = new FormData(form);
+    const options: UploadOptionsText = {};
+    for (const name of UPLOAD_OPTIONS) {
+      const value = fields.get(name);
+      if (typeof value === "string") options[name] = value;
+    }
+    if (reading.encoding !== "auto") options.encoding = reading.encoding;
+    if (reading.delimiter !== "auto") options.delimiter = reading.delimiter;
+    if (reading.sheet) options.sheet = reading.sheet;
+    const profile = reading.profile || (mappingChosen ? inspection?.profile : "") || "";
+    if (profile) options.profile = profile;
+    if (mappingChosen && mapping) options.mapping = JSON.stringify(mapping);
+    return options;
   }
 
   const busy = state.phase === "sending" || state.phase === "staging";
@@ -128,9 +137,8 @@ export function UploadPanel({ maxUploadBytes }: { maxUploadBytes: number }) {
     <form className="panel upload" method="post" action="/api/imports" encType="multipart/form-data" onSubmit={submit}>
       <h2>Import a file</h2>
       <p className="hint">
-        A CSV (any separator, UTF-8, UTF-16 or Windows-1252) or an Excel workbook (.xlsx): a product export from Shopify, WooCommerce, Magento or
-        BigCommerce, or your own columns for SKU, name, description and active. A row replaces the product with the same SKU (in any letter case). Up
-        to {formatBytes(maxUploadBytes)}.
+        A CSV (any separator, UTF-8, UTF-16 or Windows-1252) or an Excel workbook (.xlsx): a product export from {PLATFORMS}, or your own columns for
+        SKU, name, description and active. A row replaces the product with the same SKU (in any letter case). Up to {formatBytes(maxUploadBytes)}.
       </p>
       <ApplyOptions disabled={busy} review={review} onReview={setReview} />
       <div className="upload-row">

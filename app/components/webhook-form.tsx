@@ -1,9 +1,8 @@
 import { Form, Link, useNavigation } from "@remix-run/react";
 import { FieldError, FormError, invalidProps } from "~/components/field-errors";
 import type { FieldErrors } from "~/lib/field-errors";
-import { EVENT_TYPES } from "../../server/events/event-types";
-import { IN_FLIGHT_LIMITS } from "../../server/webhooks/in-flight-limits";
-import type { WebhookJson } from "../../server/webhooks/webhook.schema";
+import { EVENT_TYPES, IN_FLIGHT_LIMITS } from "../../server/webhooks/webhook.schema";
+import type { WebhookJson } from "../../server/webhooks/webhook-json";
 
 const EVENT_LABELS: Record<(typeof EVENT_TYPES)[number], string> = {
   "product.created": "A product is created",

@@ -1,7 +1,6 @@
-import { DELIMITER_LABELS, ENCODING_LABELS, type Delimiter, type Encoding } from "../../server/files/dialect-names";
-import type { ImportJson } from "../../server/imports/import.schema";
-import { isProfileId, PROFILES } from "../../server/mappings/profiles";
-import { TARGET_FIELDS } from "../../server/mappings/target-fields";
+import { DELIMITER_LABELS, ENCODING_LABELS, type Delimiter, type Encoding } from "../../server/files/dialect.schema";
+import type { ImportJson } from "../../server/imports/import-json";
+import { isProfileId, PLATFORM_NAMES, TARGET_FIELDS } from "../../server/mappings/mapping.schema";
 
 export type { ImportJson };
 export { isTerminal } from "../../server/imports/import-status";
@@ -17,8 +16,8 @@ export const statusLabel: Record<ImportJson["status"], string> = {
   reverted: "Undone",
 };
 
-/** "Shopify export": a platform's name as the pages say it (the profiles' labels), for a profile id as stored. */
-export const exportName = (profile: string) => `${isProfileId(profile) ? PROFILES[profile].label : profile} export`;
+/** "Shopify export": a platform's name as the pages say it, for a profile id as stored. */
+export const exportName = (profile: string) => `${isProfileId(profile) ? PLATFORM_NAMES[profile] : profile} export`;
 
 /** "Read as Windows-1252, semicolon-separated; a Shopify export": how the file was read, in words. */
 export function describeReadAs(item: Pick<ImportJson, "format" | "encoding" | "delimiter" | "sheet" | "profile">): string {

@@ -19,11 +19,11 @@ import { refusalMessage } from "~/lib/action-result";
 import { redirectWithToast } from "~/lib/toast.server";
 import { PAGES } from "../../server/page-paths";
 import { pageData } from "~/lib/page-errors.server";
-import { isId } from "../../server/ids";
+import { isId } from "../../server/ids.schema";
 import { descriptionExcerpt } from "../../server/products/description-html";
 import { formatBytes, formatCount, formatDateTime, formatDuration } from "~/lib/format";
 import { describeApplying, describeMapping, describeReadAs, isTerminal, type ImportJson } from "~/lib/import-status";
-import { CHANGE_KINDS, type ChangeKind } from "../../server/imports/review/change-kinds";
+import { CHANGE_KINDS, type ChangeKind } from "../../server/imports/import.schema";
 import { useImportProgress, useTimeLeft } from "~/lib/use-import-progress";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

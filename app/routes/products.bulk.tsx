@@ -7,7 +7,7 @@ import { formatCount } from "~/lib/format";
 import { pageData } from "~/lib/page-errors.server";
 import { filtersOf, isFiltered, listQuery, listStateFromUrl, productDialogHref, productsHref } from "~/lib/product-filters";
 import { redirectWithToast } from "~/lib/toast.server";
-import { isId } from "../../server/ids";
+import { isId } from "../../server/ids.schema";
 import { BULK_IDS_LIMIT } from "../../server/products/product.schema";
 
 /**

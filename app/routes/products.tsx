@@ -8,7 +8,7 @@ import { formatCount } from "~/lib/format";
 import { pageData } from "~/lib/page-errors.server";
 import { exportQuery, isFiltered, listQuery, listStateFromUrl, PAGE_SIZES, productDialogHref, productsHref } from "~/lib/product-filters";
 import { descriptionExcerpt } from "../../server/products/description-html";
-import type { ProductJson } from "../../server/products/product.schema";
+import type { ProductJson } from "../../server/products/product-json";
 
 export const meta: MetaFunction = () => [{ title: "Products · Product Importer" }];
 

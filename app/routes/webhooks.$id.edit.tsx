@@ -5,7 +5,7 @@ import { WebhookForm } from "~/components/webhook-form";
 import { pageData } from "~/lib/page-errors.server";
 import { redirectWithToast } from "~/lib/toast.server";
 import { maxInFlightOf, webhookFormRefusal, webhookFromForm } from "~/lib/webhook-form-data";
-import type { EventType } from "../../server/events/event-types";
+import type { EventType } from "../../server/webhooks/webhook.schema";
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
   return pageData(() => context.trpc.webhooks.get({ id: params.id ?? "" }));

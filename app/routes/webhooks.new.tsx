@@ -4,7 +4,7 @@ import { RouteDialog } from "~/components/route-dialog";
 import { WebhookForm } from "~/components/webhook-form";
 import { redirectWithToast } from "~/lib/toast.server";
 import { maxInFlightOf, webhookFormRefusal, webhookFromForm } from "~/lib/webhook-form-data";
-import type { EventType } from "../../server/events/event-types";
+import type { EventType } from "../../server/webhooks/webhook.schema";
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();

@@ -3,7 +3,7 @@ import { Link, Outlet, useFetcher, useLoaderData } from "@remix-run/react";
 import { RevealedSecret, type RevealAnswer } from "~/components/webhook-secret";
 import { formatDateTime } from "~/lib/format";
 import { secretHint } from "../../server/webhooks/secret-hint";
-import type { WebhookJson } from "../../server/webhooks/webhook.schema";
+import type { WebhookJson } from "../../server/webhooks/webhook-json";
 
 export const meta: MetaFunction = () => [{ title: "Webhooks · Product Importer" }];
 

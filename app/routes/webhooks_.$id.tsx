@@ -4,7 +4,7 @@ import { Pagination, pageFromUrl } from "~/components/pagination";
 import { refusalMessage } from "~/lib/action-result";
 import { redirectWithToast } from "~/lib/toast.server";
 import { pageData } from "~/lib/page-errors.server";
-import { isId } from "../../server/ids";
+import { isId } from "../../server/ids.schema";
 import { formatCount, formatDateTime } from "~/lib/format";
 
 export const meta: MetaFunction = () => [{ title: "Deliveries · Webhooks · Product Importer" }];

@@ -1,6 +1,6 @@
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
-import { describeDialect, detectDialect, parseDelimiterChoice, parseEncodingChoice } from "./dialect.js";
+import { describeDialect, detectDialect } from "./dialect.js";
 
 const utf8 = (text: string) => Buffer.from(text, "utf8");
 
@@ -56,12 +56,5 @@ describe("a file's dialect, from its first bytes", () => {
       encoding: "windows-1252",
       encodingFrom: "chosen",
     });
-  });
-
-  it("refuses options it does not know, naming them", () => {
-    expect(parseEncodingChoice("latin1")).toBe("windows-1252");
-    expect(parseDelimiterChoice("tab")).toBe("\t");
-    expect(() => parseEncodingChoice("ebcdic")).toThrow(/encoding "ebcdic" is not one this importer reads/);
-    expect(() => parseDelimiterChoice(":")).toThrow(/delimiter ":" is not one of/);
   });
 });

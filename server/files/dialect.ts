@@ -1,19 +1,6 @@
 import { analyse } from "chardet";
 import iconv from "iconv-lite";
-import { Refusal } from "../refusal.js";
-import {
-  DELIMITER_LABELS,
-  DELIMITERS,
-  ENCODING_LABELS,
-  ENCODINGS,
-  SAMPLE_BYTES,
-  type Delimiter,
-  type Encoding,
-  type LineEnding,
-  type Quote,
-} from "./dialect-names.js";
-
-export { DELIMITER_LABELS, DELIMITERS, ENCODING_LABELS, ENCODINGS, SAMPLE_BYTES, type Delimiter, type Encoding, type LineEnding, type Quote };
+import { DELIMITER_LABELS, DELIMITERS, ENCODING_LABELS, type Delimiter, type Encoding, type LineEnding, type Quote } from "./dialect.schema.js";
 
 /**
  * How a CSV file is written, decided from its first bytes (or given by the person uploading it):
@@ -33,29 +20,6 @@ export interface Dialect {
 export interface DialectChoice {
   encoding?: Encoding | "auto";
   delimiter?: Delimiter | "auto";
-}
-
-/** An upload option's value as a choice, or a 400 naming it. */
-export function parseEncodingChoice(value: string | undefined): Encoding | "auto" {
-  const given = (value ?? "auto").trim().toLowerCase();
-  const aliases: Record<string, Encoding> = {
-    utf8: "utf-8",
-    cp1252: "windows-1252",
-    win1252: "windows-1252",
-    latin1: "windows-1252",
-    "iso-8859-1": "windows-1252",
-  };
-  const encoding = aliases[given] ?? given;
-  if (encoding === "auto" || (ENCODINGS as readonly string[]).includes(encoding)) return encoding as Encoding | "auto";
-  throw new Refusal("invalid", `encoding "${value}" is not one this importer reads; use auto, ${ENCODINGS.join(", ")}.`, { field: "encoding" });
-}
-
-export function parseDelimiterChoice(value: string | undefined): Delimiter | "auto" {
-  const given = value ?? "auto";
-  const named: Record<string, Delimiter> = { comma: ",", semicolon: ";", tab: "\t", "\\t": "\t", pipe: "|" };
-  const delimiter = named[given.toLowerCase()] ?? given;
-  if (delimiter === "auto" || (DELIMITERS as readonly string[]).includes(delimiter)) return delimiter as Delimiter | "auto";
-  throw new Refusal("invalid", `delimiter ${JSON.stringify(value)} is not one of , ; tab | (or auto).`, { field: "delimiter" });
 }
 
 const BOMS: { bytes: number[]; encoding: Encoding }[] = [

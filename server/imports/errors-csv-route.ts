@@ -7,7 +7,7 @@ import type { Database } from "../../db/schema.js";
 import { eachRejectedRow } from "./import-errors.table.js";
 import { findImport } from "./imports.table.js";
 import { asyncRoute } from "../http/async-route.js";
-import { isId } from "../ids.js";
+import { isId } from "../ids.schema.js";
 import { spreadsheetSafe } from "../files/formula-cells.js";
 import { sendRefusal } from "../refusal.js";
 import { ImportNotFound } from "./import-errors.js";

@@ -1,12 +1,17 @@
 import { z } from "zod";
-import { idSchema } from "../ids.js";
-import { pageInput } from "../paging.js";
-import { SAMPLE_BYTES } from "../files/dialect-names.js";
-import { storableText } from "../text-input.js";
-import type { ImportRow } from "./imports.table.js";
-import { RETRYABLE_STATUSES } from "./import-status.js";
-import { describeRowNotes, type RowNotes } from "./row-notes.js";
-import { CHANGE_KINDS } from "./review/change-kinds.js";
+import { EMPTY_DESCRIPTION_RULES, IMPORT_MODES, SYNC_ACTIONS } from "../../db/schema.js";
+import { delimiterChoice, encodingChoice, SAMPLE_BYTES } from "../files/dialect.schema.js";
+import { idSchema } from "../ids.schema.js";
+import { mappingChoice, profileChoice } from "../mappings/mapping.schema.js";
+import { pageInput } from "../paging.schema.js";
+import { storableText } from "../text-input.schema.js";
+
+/** The apply choices an upload offers, for forms and the API alike. */
+export { EMPTY_DESCRIPTION_RULES, IMPORT_MODES, SYNC_ACTIONS };
+
+/** The changes a review lists, in this order: what changes existing products first. */
+export const CHANGE_KINDS = ["update", "create", "remove"] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
 export const importIdInput = z.object({ id: idSchema });
 export const importErrorsInput = importIdInput.extend(pageInput.shape);
@@ -23,7 +28,10 @@ export const importRevertInput = importIdInput.extend({ partial: z.boolean().opt
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-/** imports.inspect: the first bytes of a file (base64), and the same choices an upload can make. */
+/**
+ * imports.inspect: the first bytes of a file (base64), and the reading choices an upload can make,
+ * bounded as JSON; what they mean is uploadOptions' to say, as for an upload.
+ */
 export const inspectInput = z.object({
   sample: z
     .string()
@@ -32,71 +40,85 @@ export const inspectInput = z.object({
   filename: storableText().pipe(z.string().max(255)).optional(),
   /** The sample is the whole file (a workbook can only be inspected whole). */
   wholeFile: z.boolean().optional(),
-  encoding: z.string().max(40).optional(),
-  delimiter: z.string().max(20).optional(),
-  mapping: z.union([z.string().max(10_000), z.record(z.string(), z.string().nullable())]).optional(),
-  profile: z.string().max(40).optional(),
-  sheet: z.string().max(255).optional(),
+  ...({
+    encoding: z.string().max(40).optional(),
+    delimiter: z.string().max(20).optional(),
+    mapping: z.union([z.string().max(10_000), z.record(z.string(), z.string().nullable())]).optional(),
+    profile: z.string().max(40).optional(),
+    sheet: z.string().max(255).optional(),
+  } satisfies Partial<Record<UploadOptionName, z.ZodType>>),
 });
 
-const iso = (value: Date | null) => (value ? value.toISOString() : null);
+const TRUE = ["1", "true", "yes", "on"];
+const FALSE = ["0", "false", "no", "off", ""];
 
-/** The public `Import` shape (CONTRACT.md), plus a few fields the UI uses. */
-export function toImportJson(row: ImportRow) {
-  return {
-    id: row.id,
-    filename: row.filename,
-    status: row.status,
-    totalRows: row.total_rows,
-    processedRows: row.processed_rows,
-    createdCount: row.created_count,
-    updatedCount: row.updated_count,
-    errorCount: row.error_count,
-    error: row.error,
-    createdAt: iso(row.created_at)!,
-    startedAt: iso(row.started_at),
-    finishedAt: iso(row.finished_at),
-    uploadedAt: iso(row.uploaded_at),
-    sizeBytes: Number(row.size_bytes),
-    retryable: row.retryable && (RETRYABLE_STATUSES as readonly string[]).includes(row.status),
-    version: row.version,
-    // How the file was read (CONTRACT.md: format, encoding, delimiter, mapping).
-    format: row.format,
-    encoding: row.encoding,
-    delimiter: row.delimiter,
-    mapping: row.mapping,
-    profile: row.profile,
-    sheet: row.sheet,
-    quote: row.quote,
-    lineEnding: row.line_ending,
-    mappingSource: row.mapping_source,
-    // How it applies, and every row of the file accounted for (CONTRACT.md's counts).
-    mode: row.mode,
-    syncAction: row.sync_action,
-    emptyDescription: row.empty_description,
-    unchangedCount: row.unchanged_count,
-    skippedCount: row.skipped_count,
-    removedCount: row.removed_count,
-    repeatedCount: row.repeated_count,
-    // Rows the platform writes that are not products (in skippedCount once applied), and what reading the file is worth saying.
-    skippedRowCount: row.skipped_rows,
-    skippedReasons: (row.row_notes as RowNotes | null)?.skipped ?? [],
-    notices: describeRowNotes(row.row_notes as RowNotes | null),
-    reviewRequested: row.review_requested,
-    reviewedAt: iso(row.reviewed_at),
-    catalogChangedAfterReview: row.catalog_changed_after_review,
-    revertible: row.revertible && row.status === "completed",
-    revertSummary: row.revert_summary as RevertSummaryJson | null,
-    revertedAt: iso(row.reverted_at),
-  };
-}
+/** A yes-or-no option, absent meaning no: 1 or 0, true or false, yes or no, on or off (a checkbox's "on"), any case. */
+const flag = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined) return false;
+      const given = value.trim().toLowerCase();
+      if (TRUE.includes(given)) return true;
+      if (FALSE.includes(given)) return false;
+      context.addIssue({ code: "custom", message: `${name} must be 1 or 0 (true or false), not "${value.slice(0, 40)}".` });
+      return z.NEVER;
+    });
 
-/** What an undo did, as the import keeps it (server/undo/revert-import.ts). */
-export interface RevertSummaryJson {
-  restored: number;
-  removed: number;
-  kept: number;
-  keptExamples: string[];
-}
+/** One of `allowed` as written (surrounding spaces aside); absent or blank is `fallback`. */
+const oneOf = <const T extends readonly [string, ...string[]]>(name: string, allowed: T, fallback: T[number]) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => value?.trim() || undefined)
+    .pipe(
+      z
+        .enum(allowed, { error: (issue) => `${name} must be one of ${allowed.join(", ")}, not "${String(issue.input).slice(0, 40)}".` })
+        .default(fallback),
+    );
 
-export type ImportJson = ReturnType<typeof toImportJson>;
+/**
+ * What an upload may say besides its file (CONTRACT.md's upload options), each read from text:
+ * multipart fields sent before the file, query parameters, or imports.inspect's reading choices.
+ * Listed in the order their problems are reported: the first one refuses the upload.
+ */
+const uploadOptionValues = z.object({
+  /** A workbook's sheet, by name or 1-based number; blank is the first. */
+  sheet: z
+    .string()
+    .optional()
+    .transform((value) => value?.trim() || undefined)
+    .pipe(z.string().max(255, "sheet must be a sheet's name or number (at most 255 characters).").optional()),
+  encoding: encodingChoice,
+  delimiter: delimiterChoice,
+  profile: profileChoice,
+  mapping: mappingChoice,
+  /** Staged, it waits in review until someone applies or discards it. */
+  review: flag("review"),
+  mode: oneOf("mode", IMPORT_MODES, "upsert"),
+  syncAction: oneOf("syncAction", SYNC_ACTIONS, "deactivate"),
+  emptyDescription: oneOf("emptyDescription", EMPTY_DESCRIPTION_RULES, "clear"),
+  /** The uploader agrees in advance that a sync may remove more than a fifth of the catalog. */
+  confirmLargeSync: flag("confirmLargeSync"),
+});
+export type UploadOptionName = keyof typeof uploadOptionValues.shape;
+export const UPLOAD_OPTIONS = uploadOptionValues.keyof().options;
+
+/** Text, at most once: a repeated field or parameter arrives as a list, a bracketed one (`mode[x]=`) as an object. */
+const sentOnce = (name: UploadOptionName) => z.string({ error: `${name} must be given once, as text.` }).optional();
+
+/** The upload's options as the upload reads them: how to read the file, which columns are which, how it applies. */
+export const uploadOptions = z
+  .object(Object.fromEntries(UPLOAD_OPTIONS.map((name) => [name, sentOnce(name)])) as Record<UploadOptionName, ReturnType<typeof sentOnce>>)
+  .pipe(uploadOptionValues)
+  .transform(({ sheet, encoding, delimiter, profile, mapping, ...applying }) => ({
+    reading: { encoding, delimiter, sheet },
+    mapping: { mapping, profile },
+    applying,
+  }));
+/** The options as sent: what the upload panel fills in. */
+export type UploadOptionsText = z.input<typeof uploadOptions>;
+export type UploadOptions = z.output<typeof uploadOptions>;
+/** How the staged rows are to be applied, and whether someone looks first. */
+export type ApplyChoice = UploadOptions["applying"];

@@ -1,18 +1,11 @@
 import { z } from "zod";
-import { idSchema } from "../ids.js";
+import { idSchema } from "../ids.schema.js";
 import { Refusal } from "../refusal.js";
 import { publicProcedure } from "../trpc/trpc.js";
 import { ImportNotFound } from "./import-errors.js";
-import { pageInput } from "../paging.js";
-import {
-  importApplyInput,
-  importChangesInput,
-  importErrorsInput,
-  importIdInput,
-  importRevertInput,
-  inspectInput,
-  toImportJson,
-} from "./import.schema.js";
+import { pageInput } from "../paging.schema.js";
+import { importApplyInput, importChangesInput, importErrorsInput, importIdInput, importRevertInput, inspectInput } from "./import.schema.js";
+import { toImportJson } from "./import-json.js";
 import { listRepeatedSkus } from "./staging/repeated-skus.js";
 import { listChanges } from "./review/import-changes.js";
 import { applyReviewed, discardReviewed } from "./review/review-decision.js";

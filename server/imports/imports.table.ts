@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable, type UpdateObject } from "kysely";
-import type { Database, ImportsTable } from "../../db/schema.js";
+import type { Database, ImportsTable, ReviewSummary } from "../../db/schema.js";
 import { RETRYABLE_STATUSES, TRANSITIONS, WAITING_TO_APPLY, type ImportStatus, type Transition } from "./import-status.js";
-import type { ApplyChoice } from "./upload/upload-options.js";
+import type { ApplyChoice } from "./import.schema.js";
 import type { RowNotes } from "./row-notes.js";
 
 export type ImportRow = Selectable<ImportsTable>;
@@ -179,7 +179,7 @@ export function markDiscarded(db: Kysely<Database>, id: string, reason: string) 
  * The review's latest counts (imports.review), and the catalog version of the first ones. Not a
  * change of the import's state: no version bump, so open pages do not reload for it.
  */
-export async function saveReviewSummary(db: Kysely<Database>, id: string, summary: unknown, catalogVersion: string): Promise<void> {
+export async function saveReviewSummary(db: Kysely<Database>, id: string, summary: ReviewSummary, catalogVersion: string): Promise<void> {
   await db
     .updateTable("imports")
     .set({ review_summary: JSON.stringify(summary), review_catalog_version: sql`coalesce(review_catalog_version, ${catalogVersion}::bigint)` })

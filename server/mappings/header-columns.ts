@@ -1,4 +1,4 @@
-import { normalizeHeaderName } from "./target-fields.js";
+import { normalizeHeaderName } from "./header-name.js";
 
 /**
  * A file's header with each name normalised once, and its columns grouped by the name as compared.

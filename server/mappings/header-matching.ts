@@ -1,5 +1,6 @@
 import { HeaderColumns } from "./header-columns.js";
-import { normalizeHeaderName, TARGET_FIELDS, type ColumnMapping, type TargetField } from "./target-fields.js";
+import { normalizeHeaderName } from "./header-name.js";
+import { TARGET_FIELDS, type ColumnMapping, type TargetField } from "./mapping.schema.js";
 
 /**
  * Header names that mean one field and nothing else, across the catalog tools people export from

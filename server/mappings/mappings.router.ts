@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { idSchema } from "../ids.js";
+import { idSchema } from "../ids.schema.js";
 import { Refusal } from "../refusal.js";
 import { publicProcedure, router } from "../trpc/trpc.js";
 import { deleteMappingRow, listMappings } from "./mappings.table.js";

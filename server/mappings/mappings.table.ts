@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
-import type { ProfileId } from "./profiles.js";
 import type { SavedMapping } from "./resolve-columns.js";
-import { normalizeHeaderName, type ColumnMapping } from "./target-fields.js";
+import { normalizeHeaderName } from "./header-name.js";
+import type { ColumnMapping, ProfileId } from "./mapping.schema.js";
 
 /** The header as compared: its normalized names, in order. */
 export const headerKey = (header: readonly string[]) => header.map(normalizeHeaderName).join("\u001f");

@@ -1,14 +1,5 @@
 import { HeaderColumns } from "./header-columns.js";
-import type { TargetField } from "./target-fields.js";
-
-/**
- * The product exports people bring, as their platforms write them today (headers and values from
- * each exporter's source or documentation: see docs/decisions/0010-supplier-files.md). A profile
- * says which column is which field, which values mean active, and how the platform spreads one
- * product over several rows.
- */
-export const PROFILE_IDS = ["shopify", "woocommerce", "magento", "bigcommerce"] as const;
-export type ProfileId = (typeof PROFILE_IDS)[number];
+import { PROFILE_IDS, type ProfileId, type TargetField } from "./mapping.schema.js";
 
 /** One header shape of a platform (Shopify's classic and 2024 exports differ, say). */
 export interface ProfileShape {
@@ -52,7 +43,6 @@ export interface ActiveValues {
 
 export interface Profile {
   id: ProfileId;
-  label: string;
   shapes: ProfileShape[];
   active: ActiveValues;
   /** A row this platform writes that is not a product (a store view): why it is skipped. */
@@ -63,10 +53,14 @@ export interface Profile {
 
 const TRUE_FALSE = { true: true, false: false, yes: true, no: false, "1": true, "0": false };
 
-export const PROFILES: Record<ProfileId, Profile> = {
+/**
+ * The product exports people bring, as their platforms write them today (headers and values from
+ * each exporter's source or documentation: see docs/decisions/0010-supplier-files.md). A profile
+ * says which column is which field, which values mean active, and how the platform spreads one
+ * product over several rows.
+ */
+const PLATFORM_EXPORTS: Record<ProfileId, Omit<Profile, "id">> = {
   shopify: {
-    id: "shopify",
-    label: "Shopify",
     shapes: [
       {
         // The export since 2024.
@@ -99,8 +93,6 @@ export const PROFILES: Record<ProfileId, Profile> = {
     },
   },
   woocommerce: {
-    id: "woocommerce",
-    label: "WooCommerce",
     shapes: [
       {
         required: ["ID", "Type", "SKU", "Name", "Published"],
@@ -117,8 +109,6 @@ export const PROFILES: Record<ProfileId, Profile> = {
     description: (text) => text.replace(/\\\\n|\\n/g, (escape) => (escape === "\\n" ? "\n" : "\\n")),
   },
   magento: {
-    id: "magento",
-    label: "Magento / Adobe Commerce",
     shapes: [
       {
         required: ["sku", "store_view_code", "attribute_set_code", "product_type"],
@@ -133,8 +123,6 @@ export const PROFILES: Record<ProfileId, Profile> = {
     },
   },
   bigcommerce: {
-    id: "bigcommerce",
-    label: "BigCommerce",
     shapes: [
       {
         // The current Import/Export: Product, Variant, Image and Video rows.
@@ -167,9 +155,8 @@ export const PROFILES: Record<ProfileId, Profile> = {
   },
 };
 
-export function isProfileId(value: string): value is ProfileId {
-  return (PROFILE_IDS as readonly string[]).includes(value);
-}
+/** Each platform's profile by id, in the order detection tries them (mapping.schema.ts names the platforms). */
+export const PROFILES = Object.fromEntries(PROFILE_IDS.map((id) => [id, { id, ...PLATFORM_EXPORTS[id] }])) as Record<ProfileId, Profile>;
 
 /** The shape of `profile` this header is written in, if any. */
 export function shapeOf(profile: Profile, header: HeaderColumns | readonly string[]): ProfileShape | undefined {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { matchHeaderNames } from "./header-matching.js";
 import { detectProfile } from "./profiles.js";
-import { parseMappingChoice, resolveColumns, suggestMapping } from "./resolve-columns.js";
+import { resolveColumns, suggestMapping } from "./resolve-columns.js";
 
 describe("header names", () => {
   it("match forgivingly: case, spaces, punctuation and common synonyms", () => {
@@ -107,16 +107,6 @@ describe("a mapping", () => {
     const unmatched = refusal(() => resolveColumns(header, {}, undefined));
     expect(unmatched.message).toMatch(/^The header must name the columns sku and name; sku and name are missing/);
     expect(unmatched.extra?.suggestedMapping).toEqual({ active: "Online" });
-  });
-
-  it("as sent is checked for its shape, and an unknown profile named", () => {
-    expect(parseMappingChoice({ mapping: '{"sku":"Code","name":"Label"}', profile: "Shopify" })).toEqual({
-      mapping: { sku: "Code", name: "Label" },
-      profile: "shopify",
-    });
-    expect(() => parseMappingChoice({ mapping: "{not json" })).toThrow(/mapping must be a JSON object/);
-    expect(() => parseMappingChoice({ mapping: '{"price":"Code"}' })).toThrow(/"price" is not a field/);
-    expect(() => parseMappingChoice({ profile: "etsy" })).toThrow(/profile "etsy" is not one this importer knows/);
   });
 
   it("saved for the same header comes before a profile or the names", () => {

@@ -1,19 +1,10 @@
-import { ACTIVE_SPELLINGS, parseActive } from "../products/product-rules.js";
+import { ACTIVE_SPELLINGS, parseActive } from "../products/product-rules.schema.js";
 import { Refusal } from "../refusal.js";
 import { HeaderColumns } from "./header-columns.js";
 import { matchHeaderNames } from "./header-matching.js";
-import {
-  detectProfile,
-  isProfileId,
-  PROFILE_IDS,
-  PROFILES,
-  shapeOf,
-  type ActiveValues,
-  type Profile,
-  type ProfileId,
-  type ProfileShape,
-} from "./profiles.js";
-import { normalizeHeaderName, REQUIRED_FIELDS, TARGET_FIELDS, type ColumnMapping, type TargetField } from "./target-fields.js";
+import { detectProfile, PROFILES, shapeOf, type ActiveValues, type Profile, type ProfileShape } from "./profiles.js";
+import { normalizeHeaderName } from "./header-name.js";
+import { REQUIRED_FIELDS, TARGET_FIELDS, type ColumnMapping, type ProfileId, type TargetField } from "./mapping.schema.js";
 
 /** Where a mapping came from, in the order they are tried when the upload names none. */
 export type MappingSource = "chosen" | "saved" | "profile" | "names";
@@ -133,50 +124,6 @@ function suggest(columns: HeaderColumns, detected: Detected, saved: SavedMapping
   }
   const { mapping } = matchHeaderNames(columns);
   return { mapping, source: "names", profile: null, shape: null, missing: missing(mapping) };
-}
-
-/** A `mapping` or `profile` option as sent (JSON text from a form or a query string), or a 400 naming the problem. */
-export function parseMappingChoice(options: { mapping?: string; profile?: string }): MappingChoice {
-  const choice: MappingChoice = {};
-  if (options.profile !== undefined && options.profile !== "") {
-    const profile = options.profile.trim().toLowerCase();
-    if (!isProfileId(profile))
-      throw new Refusal("invalid", `profile "${options.profile}" is not one this importer knows; use ${PROFILE_IDS.join(", ")}.`, {
-        field: "profile",
-      });
-    choice.profile = profile;
-  }
-  if (options.mapping !== undefined && options.mapping !== "") {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(options.mapping);
-    } catch {
-      throw new Refusal("invalid", 'mapping must be a JSON object from a field to a column of the file, e.g. {"sku":"Variant SKU","name":"Title"}.', {
-        field: "mapping",
-      });
-    }
-    choice.mapping = checkMappingShape(parsed);
-  }
-  return choice;
-}
-
-/** A mapping's shape (fields to column names), before it meets a file. */
-export function checkMappingShape(value: unknown): ColumnMapping {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new Refusal("invalid", 'mapping must be a JSON object from a field to a column of the file, e.g. {"sku":"Variant SKU","name":"Title"}.', {
-      field: "mapping",
-    });
-  }
-  const mapping: ColumnMapping = {};
-  for (const [field, column] of Object.entries(value)) {
-    if (!(TARGET_FIELDS as readonly string[]).includes(field)) {
-      throw new Refusal("invalid", `mapping: "${field}" is not a field; the fields are ${TARGET_FIELDS.join(", ")}.`, { field: "mapping" });
-    }
-    if (column === null || column === "") continue;
-    if (typeof column !== "string") throw new Refusal("invalid", `mapping: ${field} must name a column of the file, as text.`, { field: "mapping" });
-    mapping[field as TargetField] = column;
-  }
-  return mapping;
 }
 
 const listed = (header: string[]) => header.map((name) => `"${name}"`).join(", ") || "nothing";

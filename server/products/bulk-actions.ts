@@ -7,7 +7,8 @@ import { recordEvent, recordEvents } from "../events/events.table.js";
 import type { Logger } from "../logger.js";
 import { addToProductCount, productCount } from "./catalog-counts.table.js";
 import { CatalogBusy } from "./product-errors.js";
-import { hasFilter, toProductJson, type BulkTarget, type BulkUpdateInput, type ProductFilters } from "./product.schema.js";
+import { toProductJson } from "./product-json.js";
+import { hasFilter, type BulkTarget, type BulkUpdateInput, type ProductFilters } from "./product.schema.js";
 import { countTargeted, deleteTargeted, updateTargeted } from "./products.table.js";
 import { isBulkWrite, pause, withoutSearchIndexes } from "./search-indexes.js";
 

@@ -6,7 +6,8 @@ import { recordEvent } from "../events/events.table.js";
 import { pause, trySearchIndexLock } from "./search-indexes.js";
 import { addToProductCount, productCount } from "./catalog-counts.table.js";
 import { CatalogBusy, ProductNotFound, SkuTaken } from "./product-errors.js";
-import { toProductJson, type ProductCreateInput, type ProductUpdateInput } from "./product.schema.js";
+import { toProductJson } from "./product-json.js";
+import type { ProductCreateInput, ProductUpdateInput } from "./product.schema.js";
 import { deleteProductRow, insertProduct, storedSpellingOf, truncateProducts, updateProductRow } from "./products.table.js";
 
 /**

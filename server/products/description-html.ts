@@ -1,5 +1,5 @@
 import sanitizeHtml from "sanitize-html";
-import { FIELD_LIMITS } from "./product-rules.js";
+import { FIELD_LIMITS } from "./product-rules.schema.js";
 
 /**
  * Descriptions arrive as HTML from every platform's export (Shopify's `Body (HTML)`, WooCommerce's

@@ -1,11 +1,8 @@
 import { z } from "zod";
-import { idSchema } from "../ids.js";
-import { storableText } from "../text-input.js";
-import { pageInput } from "../paging.js";
-import { FIELD_LIMITS, lengthOver, normalizeName, normalizeSku } from "./product-rules.js";
-import type { Selectable } from "kysely";
-import type { ProductsTable } from "../../db/schema.js";
-import type { BuildsPayload } from "../events/event-payloads.js";
+import { idSchema } from "../ids.schema.js";
+import { storableText } from "../text-input.schema.js";
+import { pageInput } from "../paging.schema.js";
+import { FIELD_LIMITS, lengthOver, normalizeName, normalizeSku } from "./product-rules.schema.js";
 
 export const productIdInput = z.object({ id: idSchema });
 
@@ -101,22 +98,3 @@ export const productUpdateInput = productIdInput.extend({
   active: z.boolean().optional(),
 });
 export type ProductUpdateInput = z.infer<typeof productUpdateInput>;
-
-export function toProductJson(row: Selectable<ProductsTable>) {
-  return {
-    id: row.id,
-    sku: row.sku,
-    name: row.name,
-    description: row.description,
-    active: row.active,
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
-    /** What last wrote it: an import (which), an edit, a bulk change, an undo (of which import). */
-    lastChange: { kind: row.last_change_kind, importId: row.last_change_import_id, at: row.updated_at.toISOString() },
-  };
-}
-export type ProductJson = ReturnType<typeof toProductJson>;
-
-// What product events carry is this shape (checked by the compiler against their schema).
-const builtAsSchema: BuildsPayload<"product.created", ProductJson> = true;
-void builtAsSchema;

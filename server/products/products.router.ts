@@ -11,8 +11,8 @@ import {
   productIdInput,
   productListInput,
   productUpdateInput,
-  toProductJson,
 } from "./product.schema.js";
+import { toProductJson } from "./product-json.js";
 import { countProducts, findProduct, listProducts } from "./products.table.js";
 
 export const productsRouter = router({

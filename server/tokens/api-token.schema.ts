@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { API_TOKEN_SCOPES } from "../../db/schema.js";
-import { storableText } from "../text-input.js";
+import { storableText } from "../text-input.schema.js";
 
 /** Shared by the tRPC procedures and the Access page's form. */
 export const apiTokenCreateInput = z.object({

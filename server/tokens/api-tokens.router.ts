@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { idSchema } from "../ids.js";
+import { idSchema } from "../ids.schema.js";
 import { personProcedure, router } from "../trpc/trpc.js";
 import { apiTokenCreateInput } from "./api-token.schema.js";
 import { apiTokens, createApiToken, revokeToken } from "./api-tokens.js";

@@ -7,13 +7,8 @@ import { postSigned } from "./signed-message.js";
 import { newSigningSecret } from "./signing.js";
 import type { WebhookSettings } from "./webhook-settings.js";
 import { WebhookNotFound, WebhookUrlRefused } from "./webhook-errors.js";
-import {
-  toWebhookJson,
-  toWebhookJsonWithSecret,
-  type RotateSecretInput,
-  type WebhookCreateInput,
-  type WebhookUpdateInput,
-} from "./webhook.schema.js";
+import type { RotateSecretInput, WebhookCreateInput, WebhookUpdateInput } from "./webhook.schema.js";
+import { toWebhookJson, toWebhookJsonWithSecret } from "./webhook-json.js";
 import { deleteWebhookRow, findWebhook, insertWebhook, recordAttempts, rotateSecretRow, updateWebhookRow } from "./webhooks.table.js";
 
 /** Checked when saved and again before every delivery (DNS can change in between). */

@@ -4,10 +4,6 @@ import { Webhook } from "standardwebhooks";
 /** A new signing secret in the Standard Webhooks form: `whsec_` + base64 of 24 random bytes. */
 export const newSigningSecret = () => `whsec_${randomBytes(24).toString("base64")}`;
 
-/** Overlap hours a rotation may give the old secret: up to a week (CONTRACT.md: 0..168). */
-export const MAX_OVERLAP_HOURS = 168;
-export const DEFAULT_OVERLAP_HOURS = 24;
-
 /** The secrets a message is signed with: the current one, and the one before it until its overlap ends. */
 export function signingSecrets(
   webhook: { secret: string; previous_secret?: string | null; previous_secret_expires_at?: Date | null },

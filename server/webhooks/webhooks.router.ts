@@ -11,12 +11,11 @@ import {
   recoverInput,
   resendInput,
   rotateSecretInput,
-  toDeliveryJson,
-  toWebhookJson,
   webhookCreateInput,
   webhookIdInput,
   webhookUpdateInput,
 } from "./webhook.schema.js";
+import { toDeliveryJson, toWebhookJson } from "./webhook-json.js";
 import { findDelivery, findWebhook, listDeliveries, listWebhooks, latestAttempt } from "./webhooks.table.js";
 
 declare module "../trpc/trpc.js" {

@@ -6,7 +6,7 @@ import { createProductImporterClient, type ProductImporterClient } from "../../s
 import { createTestDatabase } from "./test-database.js";
 import { transactionLock } from "../../db/advisory-locks.js";
 import { pause, trySearchIndexLock } from "../../server/products/search-indexes.js";
-import type { ImportJson } from "../../server/imports/import.schema.js";
+import type { ImportJson } from "../../server/imports/import-json.js";
 
 export interface TestApp extends RunningApp {
   /** The typed API client another service would use (product-importer/client). */

@@ -134,7 +134,7 @@ export async function mergeImport(deps: MergeDeps, tx: CatalogLockHolder, row: I
     await watch.stop();
     if (watch.stoppedFor) return watch.stoppedFor;
     const counts = countsFor(row, merged, distinct);
-    const reviewedVersion = (row.review_summary as { catalogVersion?: string } | null)?.catalogVersion;
+    const reviewedVersion = row.review_summary?.catalogVersion;
     const catalogChangedAfterReview = reviewedVersion !== undefined && reviewedVersion !== versionBefore;
     if (!(await completeImport(tx, row.id, counts, { catalogChangedAfterReview }))) return "cancelled";
     await addToProductCount(tx, merged.created - (row.sync_action === "delete" ? merged.removed : 0));

@@ -2,11 +2,11 @@ import type { Kysely } from "kysely";
 import type { RequestHandler } from "express";
 import type { Database } from "../../../db/schema.js";
 import { findImport, type ImportRow } from "../imports.table.js";
-import { toImportJson } from "../import.schema.js";
+import { toImportJson } from "../import-json.js";
 import { isTerminal } from "../import-status.js";
 import type { ProgressHub } from "./progress-hub.js";
 import { asyncRoute } from "../../http/async-route.js";
-import { isId } from "../../ids.js";
+import { isId } from "../../ids.schema.js";
 import { Refusal, sendRefusal } from "../../refusal.js";
 import { ImportNotFound } from "../import-errors.js";
 

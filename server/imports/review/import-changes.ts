@@ -1,9 +1,9 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../../db/schema.js";
 import { stagingPartExists } from "../staging/staging-table.js";
-import { toProductJson } from "../../products/product.schema.js";
+import { toProductJson } from "../../products/product-json.js";
 import { Refusal } from "../../refusal.js";
-import type { ChangeKind } from "./change-kinds.js";
+import type { ChangeKind } from "../import.schema.js";
 import { readChanges } from "./review-diff.js";
 import { reviewImport } from "./review-import.js";
 

@@ -3,7 +3,7 @@ import type { Database, ImportMode } from "../../../db/schema.js";
 import { descriptionAfter, latestRows, notInFile, type MergePlan } from "../../products/catalog-merge.js";
 import { stagingTable } from "../staging/staging-table.js";
 
-import { CHANGE_KINDS, type ChangeKind } from "./change-kinds.js";
+import { CHANGE_KINDS, type ChangeKind } from "../import.schema.js";
 
 const ORDINAL: Record<ChangeKind, number> = { update: 1, create: 2, remove: 3 };
 export const kindOf = (ordinal: number) => CHANGE_KINDS[ordinal - 1]!;

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { Database } from "../../../db/schema.js";
+import type { Database, ReviewSummary } from "../../../db/schema.js";
 import { ImportNotFound } from "../import-errors.js";
 import { findImport, lockImport, saveReviewSummary, type ImportRow } from "../imports.table.js";
 import { mergePlanFor } from "../apply/merge-import.js";
@@ -8,7 +8,7 @@ import { productCount } from "../../products/catalog-counts.table.js";
 import { catalogVersion } from "../../products/catalog-version.js";
 import { Refusal } from "../../refusal.js";
 import { computeDiff } from "./review-diff.js";
-import { needsSyncConfirmation, reviewWarnings, summarize, type ReviewSummary } from "./review-summary.js";
+import { needsSyncConfirmation, reviewWarnings, summarize } from "./review-summary.js";
 
 export interface Review {
   row: ImportRow;
@@ -32,7 +32,7 @@ export async function reviewImport(db: Kysely<Database>, id: string): Promise<Re
   const row = await findImport(db, id);
   if (!row) throw new ImportNotFound(id);
   if (row.status !== "review") {
-    const summary = row.review_summary as ReviewSummary | null;
+    const summary = row.review_summary;
     if (!summary) throw notReviewable(row);
     const changed = row.status === "completed" ? row.catalog_changed_after_review : summary.catalogVersion !== (await catalogVersion(db));
     return { row, summary, catalogChangedSince: changed };
@@ -42,7 +42,7 @@ export async function reviewImport(db: Kysely<Database>, id: string): Promise<Re
     const locked = await lockImport(tx, id);
     if (!locked || locked.status !== "review") return reviewImport(db, id);
     const version = await catalogVersion(tx);
-    const cached = locked.review_summary as ReviewSummary | null;
+    const cached = locked.review_summary;
     if (cached?.catalogVersion === version) return { row: locked, summary: cached, catalogChangedSince: locked.review_catalog_version !== version };
     if (await stagedRowsLost(tx, locked)) {
       throw new Refusal("conflict", `Import ${id}'s staged rows are gone (the database lost them in a crash); discard it and upload the file again.`);

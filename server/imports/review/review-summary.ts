@@ -1,33 +1,9 @@
+import type { ReviewSummary } from "../../../db/schema.js";
 import type { ImportRow } from "../imports.table.js";
 import { productRows } from "../product-rows.js";
 import { describeSyncRemoval, isLargeSync } from "../large-sync.js";
 import type { DiffCounts } from "./review-diff.js";
 import { countWords } from "../../count-words.js";
-
-/** What applying an import would do, as stored on the import (imports.review_summary). */
-export interface ReviewSummary {
-  created: number;
-  /** Existing products whose values would change. */
-  updated: number;
-  /** Existing products the file names with the values they already have. */
-  unchanged: number;
-  rejected: number;
-  /** SKUs the mode leaves alone (existing ones in create-only, new ones in update-only), and rows that are not products. */
-  skipped: number;
-  /** Products a sync would deactivate or delete. */
-  removed: number;
-  /** Accepted rows whose SKU comes again later in the file. */
-  repeated: number;
-  changed: DiffCounts["changed"];
-  descriptionsEmptied: number;
-  deactivated: number;
-  activated: number;
-  createdInactive: number;
-  catalogSize: number;
-  /** The catalog's version these counts were computed against (server/products/catalog-version.ts). */
-  catalogVersion: string;
-  computedAt: string;
-}
 
 /** The counts as the import's mode reads them: every row of the file lands in exactly one. */
 export function summarize(row: ImportRow, diff: DiffCounts, catalog: { size: number; version: string }): ReviewSummary {

@@ -1,5 +1,5 @@
 import { withoutFormulaMark } from "../../files/formula-cells.js";
-import { normalizeSku } from "../../products/product-rules.js";
+import { normalizeSku } from "../../products/product-rules.schema.js";
 import { IMAGE_ROW } from "../../mappings/profiles.js";
 import type { MadeSkuIndexes, ResolvedColumns } from "../../mappings/resolve-columns.js";
 import { rejection, validateRow, type RejectedRow, type RowValues } from "./validate-row.js";

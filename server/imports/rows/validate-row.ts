@@ -1,5 +1,5 @@
 import type { StagedRow } from "../staging/staged-row.js";
-import { FIELD_LIMITS, hasNul, lengthOver, normalizeName, normalizeSku } from "../../products/product-rules.js";
+import { FIELD_LIMITS, hasNul, lengthOver, normalizeName, normalizeSku } from "../../products/product-rules.schema.js";
 
 export interface RejectedRow {
   line: number;

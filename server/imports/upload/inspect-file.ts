@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../../db/schema.js";
-import { describeDialect, SAMPLE_BYTES } from "../../files/dialect.js";
+import { describeDialect } from "../../files/dialect.js";
+import { SAMPLE_BYTES } from "../../files/dialect.schema.js";
 import type { FileChoice } from "../../files/open-file.js";
 import { findMappingFor, type SavedMatch } from "../../mappings/saved-mapping.js";
 import { descriptionExcerpt } from "../../products/description-html.js";

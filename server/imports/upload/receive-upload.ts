@@ -3,7 +3,7 @@ import { formatBytes } from "../../format-bytes.js";
 import { Refusal } from "../../refusal.js";
 import { openFile, type FileChoice } from "../../files/open-file.js";
 import type { MappingChoice } from "../../mappings/resolve-columns.js";
-import type { ApplyChoice } from "./upload-options.js";
+import type { ApplyChoice } from "../import.schema.js";
 import { failImport } from "../import-outcome.js";
 import type { ImportRow } from "../imports.table.js";
 import { stageRecords, type StagingDeps, type UploadInProgress } from "./stage-records.js";

@@ -17,7 +17,7 @@ import { RowNotesTally } from "../row-notes.js";
 import { rowsOnThisThread, type RowSource } from "../rows/row-source.js";
 import { createStagingTable, openStagingCopy, stageKeptSkus } from "../staging/staging-table.js";
 import { StagingCopy } from "../staging/staging-copy.js";
-import type { ApplyChoice } from "./upload-options.js";
+import type { ApplyChoice } from "../import.schema.js";
 import { UploadProgress } from "./upload-progress.js";
 import { rowsFromWorkbookWorker, rowsFromWorker } from "../rows/worker-row-source.js";
 

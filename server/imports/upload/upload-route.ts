@@ -8,10 +8,11 @@ import { formatDuration } from "../../http/format-duration.js";
 import { liftRequestDeadline } from "../../http/request-deadline.js";
 import { Refusal, sendRefusal } from "../../refusal.js";
 import type { ImportScheduler } from "../import-queue.js";
-import { toImportJson } from "../import.schema.js";
+import { toImportJson } from "../import-json.js";
 import { reviewImport } from "../review/review-import.js";
 import { receiveUpload, SERVER_PROBLEM, type UploadDeps } from "./receive-upload.js";
-import { parseUploadOptions, UPLOAD_OPTIONS, type UploadOptionName } from "./upload-options.js";
+import { UPLOAD_OPTIONS, type UploadOptionName } from "../import.schema.js";
+import { parseUploadOptions } from "./upload-options.js";
 
 export interface UploadRouteDeps extends UploadDeps {
   maxUploadBytes: number;

@@ -1,6 +1,7 @@
 /**
  * What a product's values may be, declared once: the importer's row validation
- * (server/imports/csv-row.ts) and the API's zod schemas (product.schema.ts) both use these.
+ * (server/imports/rows/validate-row.ts), the API's zod schemas (product.schema.ts) and the product
+ * form all use these.
  */
 
 /** Longest values, in characters (code points, as Postgres counts them). */

@@ -1,11 +1,3 @@
-/** What a column of a file can become: the fields of a product. `sku` and `name` are required. */
-export const TARGET_FIELDS = ["sku", "name", "description", "active"] as const;
-export type TargetField = (typeof TARGET_FIELDS)[number];
-export const REQUIRED_FIELDS = ["sku", "name"] as const satisfies readonly TargetField[];
-
-/** Which column of the file (by its header name, as written) each field comes from. */
-export type ColumnMapping = Partial<Record<TargetField, string>>;
-
 /** Punctuation that separates a header name's words as a space does (`Body_HTML`, `Is Active?`). */
 const WORD_BREAKS = String.raw`*#?:_\-./`;
 const BREAK_RUNS = new RegExp(String.raw`[\s${WORD_BREAKS}]+`, "g");

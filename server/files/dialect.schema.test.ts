@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { delimiterChoice, encodingChoice } from "./dialect.schema.js";
+
+const problem = (result: { success: boolean; error?: { issues: { message: string }[] } }) => result.error?.issues[0]?.message;
+
+describe("an upload's encoding and delimiter, as sent", () => {
+  it("take names, aliases and auto, and default to auto", () => {
+    expect(encodingChoice.parse(" Latin1 ")).toBe("windows-1252");
+    expect(encodingChoice.parse("UTF-16LE")).toBe("utf-16le");
+    expect(encodingChoice.parse(undefined)).toBe("auto");
+    expect(delimiterChoice.parse("Tab")).toBe("\t");
+    expect(delimiterChoice.parse("\\t")).toBe("\t");
+    expect(delimiterChoice.parse(";")).toBe(";");
+    expect(delimiterChoice.parse(undefined)).toBe("auto");
+  });
+
+  it("refuse what the importer does not read, naming the value as sent", () => {
+    expect(problem(encodingChoice.safeParse("EBCDIC "))).toBe(
+      'encoding "EBCDIC " is not one this importer reads; use auto, utf-8, utf-16le, utf-16be, windows-1252.',
+    );
+    expect(problem(encodingChoice.safeParse(""))).toMatch(/^encoding "" is not one/);
+    expect(problem(delimiterChoice.safeParse(":"))).toBe('delimiter ":" is not one of , ; tab | (or auto).');
+    // Only the names are case-free: "AUTO" is not auto, and an empty delimiter is none of them.
+    expect(problem(delimiterChoice.safeParse("AUTO"))).toMatch(/^delimiter "AUTO" is not one of/);
+    expect(problem(delimiterChoice.safeParse(""))).toMatch(/^delimiter "" is not one of/);
+  });
+});
