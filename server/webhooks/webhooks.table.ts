@@ -12,6 +12,11 @@ export function findWebhook(db: Kysely<Database>, id: string) {
   return db.selectFrom("webhooks").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
+/** The endpoints with these ids that still exist. `ids` must not be empty. */
+export function findWebhooks(db: Kysely<Database>, ids: string[]) {
+  return db.selectFrom("webhooks").selectAll().where("id", "in", ids).execute();
+}
+
 export function insertWebhook(db: Kysely<Database>, input: WebhookCreateInput, secret: string) {
   return db
     .insertInto("webhooks")
