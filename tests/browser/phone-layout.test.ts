@@ -10,6 +10,7 @@ import { startAppProcess, type AppProcess } from "../support/app-process.js";
 import { cspViolations, launchBrowser } from "../support/browser.js";
 import { startReceiver, type Receiver } from "../support/receiver.js";
 import { createTestDatabase } from "../support/test-database.js";
+import { waitUntil } from "../support/wait.js";
 
 /**
  * Every page usable on a 390 px phone without sideways scrolling: each page of app/routes is loaded
@@ -155,10 +156,12 @@ async function seedOpenApp() {
   await api.apiTokens.create.mutate({ name: "Reporting dashboard", scope: "read" });
 
   // The deliveries page lists the test and the imports' events, with their answers.
-  for (const deadline = Date.now() + 20_000; (await api.webhooks.deliveries.query({ id: seeded.webhookId })).total < 3;) {
-    if (Date.now() > deadline) throw new Error("the endpoint did not get the imports' events in 20 s");
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  await waitUntil(
+    "the endpoint to get the test and the imports' events",
+    async () => (await api.webhooks.deliveries.query({ id: seeded.webhookId })).total >= 3,
+    20_000,
+    200,
+  );
 }
 
 /** The password-protected app: one endpoint failing for two hours, so every page carries the alert banner. */

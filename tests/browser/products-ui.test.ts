@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
+import { apiClient } from "../support/api-client.js";
 import { startAppProcess, type AppProcess } from "../support/app-process.js";
 import { createTestDatabase } from "../support/test-database.js";
 import { cspViolations, launchBrowser } from "../support/browser.js";
@@ -14,11 +15,7 @@ beforeAll(async () => {
   const form = new FormData();
   form.append("file", new Blob([`sku,name,description,active\n${rows.join("\n")}\nscarf-1,Silk scarf,Light,yes\n`]), "seed.csv");
   const { id } = (await (await fetch(`${server.url}/api/imports`, { method: "POST", body: form })).json()) as { id: string };
-  for (;;) {
-    const res = await fetch(`${server.url}/api/trpc/imports.get?input=${encodeURIComponent(JSON.stringify({ id }))}`);
-    if (((await res.json()) as { result: { data: { status: string } } }).result.data.status === "completed") break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await apiClient(server.url).waitForImport(id, (item) => item.status === "completed");
   browser = await launchBrowser();
   page = await browser.newPage();
 });

@@ -4,6 +4,7 @@ import { apiClient, type ApiClient } from "../support/api-client.js";
 import { startAppProcess, type AppProcess } from "../support/app-process.js";
 import { cspViolations, launchBrowser } from "../support/browser.js";
 import { createTestDatabase } from "../support/test-database.js";
+import { sleep } from "../support/wait.js";
 
 /**
  * What the review page offers in each state: no Apply when applying would change nothing, the
@@ -172,7 +173,8 @@ it("shows the apply's own time and the wait in review apart, and only reading an
   const page = await browser.newPage();
   const id = await held(`${HEADER}time-1,Timed again,First,yes\n`);
   await page.goto(`${server.url}/imports/${id}`);
-  await page.waitForTimeout(1_500);
+  // The review stays open a set time: the wait in review it shows is measured below.
+  await sleep(1_500);
   await page.getByRole("button", { name: "Apply import" }).click();
   await expect.poll(() => badge(page), { timeout: 20_000 }).toBe("Completed");
   const reviewed = await page.getByText(/^Read in /).textContent();

@@ -3,6 +3,8 @@ import { sql } from "kysely";
 import { importCsv, startTestApp, type TestApp } from "../support/test-app.js";
 import { blockCatalogWrites, holdCatalogLock } from "../support/catalog-lock.js";
 import { readEventStream } from "../support/sse.js";
+import { applyJobsSettled } from "../support/job-queue.js";
+import { waitUntil } from "../support/wait.js";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -24,8 +26,10 @@ describe("live progress", () => {
   it("streams the import's state at once, then every change, and ends after the outcome", async () => {
     const lock = await holdCatalogLock(app.database.connectionString);
     const id = await upload(`sku,name\n${rows("sse", 200_000)}\n`);
-    const stream = readEventStream(`${app.url}/api/imports/${id}/events`);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    let received = 0;
+    const stream = readEventStream(`${app.url}/api/imports/${id}/events`, { onEvent: () => (received += 1) });
+    // The stream has said where the import stands before anything moves.
+    await waitUntil("the stream's first event", () => received > 0, 10_000);
     await lock.release();
     const { status, contentType, events, ended } = await stream;
     expect(status).toBe(200);
@@ -66,7 +70,7 @@ describe("cancel", () => {
     const cancelled = await app.api.imports.cancel.mutate({ id });
     expect(cancelled.status).toBe("cancelled");
     await lock.release();
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await applyJobsSettled(app.database.pool, "the worker to have taken the queue again");
     expect(await app.api.imports.get.query({ id })).toMatchObject({ status: "cancelled" });
     expect(await app.products()).toEqual([]);
   });
@@ -78,7 +82,7 @@ describe("cancel", () => {
     await app.waitForImport(id, (item) => item.status === "processing");
     expect((await app.api.imports.cancel.mutate({ id })).status).toBe("cancelled");
     await block.release();
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await applyJobsSettled(app.database.pool, "the worker to have finished with the cancelled merge");
     expect(await app.api.imports.get.query({ id })).toMatchObject({ status: "cancelled" });
     expect(await app.products()).toEqual([{ sku: "keep-1", name: "Original", description: "", active: true }]);
   });

@@ -8,6 +8,7 @@ import { rowsOnThisThread, type RowSource } from "../../server/imports/rows/row-
 import { readingParseWorkers } from "../../server/imports/rows/parse-worker-pool.js";
 import { rowsFromWorker } from "../../server/imports/rows/worker-row-source.js";
 import { importCsv, startTestApp, type TestApp } from "../support/test-app.js";
+import { sleep, waitUntil } from "../support/wait.js";
 
 /** A seeded generator: the same files on every run, so a failure can be replayed. */
 function random(seed: number) {
@@ -167,7 +168,7 @@ describe("a parse worker that dies", () => {
       async pull(controller) {
         const chunk = chunks.shift();
         if (chunk === undefined) return controller.close();
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await sleep(50);
         controller.enqueue(new TextEncoder().encode(chunk));
       },
     });
@@ -177,10 +178,14 @@ describe("a parse worker that dies", () => {
       body: slowly,
       duplex: "half",
     } as RequestInit);
-    const deadline = Date.now() + 10_000;
-    while (!readingParseWorkers.size && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitUntil("a parse worker to take the upload", () => readingParseWorkers.size > 0, 10_000, 20);
     expect(readingParseWorkers.size).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The import is made once the worker has read the header, so the failure has an import to land on.
+    await waitUntil(
+      "the worker to have read the header of kill.csv",
+      async () => (await app.api.imports.list.query({})).items.some((item) => item.filename === "kill.csv"),
+      10_000,
+    );
     for (const worker of readingParseWorkers) await worker.terminate();
 
     const response = await answer;

@@ -5,6 +5,7 @@ import { createLogger } from "../../server/logger.js";
 import { isBulkWrite, SEARCH_INDEXES, unusableSearchIndexes } from "../../server/products/search-indexes.js";
 import { holdCatalogLock } from "../support/catalog-lock.js";
 import { importCsv, startTestApp, type TestApp } from "../support/test-app.js";
+import { sleep } from "../support/wait.js";
 
 /**
  * Review, modes and undo (CONTRACT.md "Review, modes, undo") against a real server and Postgres.
@@ -539,10 +540,11 @@ describe("undo", () => {
       undo = app.api.imports.revert.mutate({ id: done.id });
       undo.catch(() => {});
       // Until the undo holds the catalog, it cannot know it will run: nothing may be dropped yet.
+      // Watched for two seconds, a look every 100 ms: the time the undo waits is what is under test.
       const watchUntil = Date.now() + 2_000;
       while (Date.now() < watchUntil) {
         expect(await searchIndexIdentities(), "the search indexes while the undo waits").toEqual(indexesBefore);
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await sleep(100);
       }
     } finally {
       await importApplying.release();

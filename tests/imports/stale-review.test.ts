@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { importCsv, refusalOf, startTestApp, type TestApp } from "../support/test-app.js";
+import { applyJobsSettled } from "../support/job-queue.js";
 
 /**
  * imports.apply with `reviewedCatalogVersion`: an apply of counts computed against a catalog that
@@ -47,8 +48,9 @@ it("refuses with CONFLICT, queues nothing and changes nothing when the catalog c
   const refusal = await refusalOf(app, "imports.apply", { id, reviewedCatalogVersion: seen.catalogVersion });
   expect(refusal.code).toBe("CONFLICT");
   expect(refusal.message).toMatch(/catalog changed since the review of import \d+ you looked at .*not queued/);
-  // Still waiting for a decision, not in the queue, and the catalog as it was.
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  // Still waiting for a decision, not in the queue, and the catalog as it was: had it been queued,
+  // a worker would have applied it by the time the queue is settled.
+  await applyJobsSettled(app.database.pool);
   expect(await app.api.imports.get.query({ id })).toMatchObject({ status: "review", startedAt: null });
   expect(await app.productsBySku()).toEqual(before);
 

@@ -3,6 +3,7 @@ import http from "node:http";
 import { Readable } from "node:stream";
 import { startAppProcess, type AppProcess } from "../support/app-process.js";
 import { createTestDatabase } from "../support/test-database.js";
+import { waitUntil } from "../support/wait.js";
 
 const HEAP_LIMIT_MB = 80;
 const ROWS = 3_200;
@@ -42,15 +43,20 @@ it("stages a file far larger than the memory the server is allowed, without hold
   });
   expect(response.status).toBe(202);
 
-  for (;;) {
-    const res = await fetch(`${server.url}/api/trpc/imports.get?input=${encodeURIComponent(JSON.stringify({ id: response.body.id }))}`);
-    const item = ((await res.json()) as { result: { data: any } }).result.data;
-    if (item.status === "completed") {
-      expect(item).toMatchObject({ createdCount: ROWS, errorCount: 0, sizeBytes: fileBytes });
-      break;
-    }
-    expect(["queued", "processing"]).toContain(item.status);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  await waitUntil(
+    "the import to complete",
+    async () => {
+      const res = await fetch(`${server.url}/api/trpc/imports.get?input=${encodeURIComponent(JSON.stringify({ id: response.body.id }))}`);
+      const item = ((await res.json()) as { result: { data: any } }).result.data;
+      if (item.status === "completed") {
+        expect(item).toMatchObject({ createdCount: ROWS, errorCount: 0, sizeBytes: fileBytes });
+        return true;
+      }
+      expect(["queued", "processing"]).toContain(item.status);
+      return false;
+    },
+    110_000,
+    200,
+  );
   expect(server.peakRss()).toBeLessThan(fileBytes);
 }, 120_000);

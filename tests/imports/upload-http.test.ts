@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import http from "node:http";
 import { startTestApp, type TestApp } from "../support/test-app.js";
+import { sleep, waitUntil } from "../support/wait.js";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -23,7 +24,8 @@ function rawRequest(path: string, options: { headers: Record<string, string>; ch
       for (const chunk of options.chunks) {
         if (request.destroyed) return;
         request.write(chunk);
-        await new Promise((resolve) => setTimeout(resolve, 1));
+        // One chunk at a time, as a network delivers them: the server answers while the body still arrives.
+        await sleep(1);
       }
       request.end();
     })().catch(() => {});
@@ -125,7 +127,14 @@ describe("POST /api/imports", () => {
     });
     request.on("error", () => {});
     request.write(`sku,name\n${rows}`);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitUntil(
+      "the server to have received part of cut.csv",
+      async () => {
+        const [latest] = (await app.api.imports.list.query({ page: 1, pageSize: 1 })).items;
+        return latest?.filename === "cut.csv" && latest.status === "uploading" && latest.sizeBytes > 0;
+      },
+      5_000,
+    );
     request.destroy();
     const { items } = await app.api.imports.list.query({ page: 1, pageSize: 1 });
     expect(items[0]!.filename).toBe("cut.csv");

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "kysely";
 import { importCsv, recordedEvents, refusalOf, startTestApp, type TestApp } from "../support/test-app.js";
 import { holdCatalogLock } from "../support/catalog-lock.js";
+import { sleep } from "../support/wait.js";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -80,7 +81,8 @@ describe("products.deleteAll", () => {
     const lock = await holdCatalogLock(app.database.connectionString);
     const started = Date.now();
     const deleting = app.api.products.deleteAll.mutate({});
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // Held for a set time, so the wait the delete sits out can be measured below.
+    await sleep(1000);
     await lock.release();
     expect(await deleting).toEqual({ deleted: 1 });
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "kysely";
 import { importCsv, recordedEvents, refusalOf, startTestApp, type TestApp } from "../support/test-app.js";
-import { holdCatalogLock } from "../support/catalog-lock.js";
+import { catalogLockAwaited, holdCatalogLock } from "../support/catalog-lock.js";
+import { waitUntil } from "../support/wait.js";
 import { messageSchemaOf } from "../../server/events/event-catalog.js";
 import { SEARCH_INDEXES, unusableSearchIndexes } from "../../server/products/search-indexes.js";
 
@@ -219,7 +220,7 @@ describe("products.bulkUpdate / bulkDelete", () => {
     const lock = await holdCatalogLock(app.database.connectionString);
     try {
       const pending = app.api.products.bulkDelete.mutate({ all: true });
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await catalogLockAwaited(app.database.pool);
       expect((await app.api.products.list.query({})).total).toBe(10);
       await lock.release();
       // It waited for the "import" and then went ahead.
@@ -235,10 +236,7 @@ describe("products.bulkUpdate / bulkDelete", () => {
     await app.searchIndexesSettled();
     expect(await app.api.products.bulkUpdate.mutate({ all: true, set: { active: false } })).toEqual({ updated: 20_000, unchanged: 0, unknown: 0 });
     // Rebuilt in the background, after the answer.
-    for (let tries = 0; (await unusableSearchIndexes(app.database.db)).length > 0; tries += 1) {
-      if (tries > 600) throw new Error("search indexes not rebuilt within a minute");
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitUntil("the search indexes to be rebuilt", async () => (await unusableSearchIndexes(app.database.db)).length === 0, 60_000, 100);
     const { rows: indexes } = await sql<{ name: string }>`
       SELECT indexrelid::regclass::text AS name FROM pg_index WHERE indrelid = 'products'::regclass AND indisvalid`.execute(app.database.db);
     const rebuilt = [...SEARCH_INDEXES.map((index) => index.name), "products_pkey", "products_sku_key"];

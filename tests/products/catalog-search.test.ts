@@ -4,6 +4,7 @@ import { importCsv, startTestApp, type TestApp } from "../support/test-app.js";
 import pg from "pg";
 import { sessionLock } from "../../db/advisory-locks.js";
 import { SEARCH_INDEXES, repairSearchIndexes, unusableSearchIndexes } from "../../server/products/search-indexes.js";
+import { sleep, waitUntil } from "../support/wait.js";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -22,12 +23,14 @@ async function searchIndexes() {
   return rows;
 }
 
-async function untilSearchIndexesUsable(timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while ((await unusableSearchIndexes(app.database.db)).length > 0) {
-    if (Date.now() > deadline) throw new Error(`search indexes still unusable: ${await unusableSearchIndexes(app.database.db)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+function untilSearchIndexesUsable(timeoutMs = 60_000) {
+  let unusable: string[] = [];
+  return waitUntil(
+    () => `the search indexes to be usable (still not: ${unusable})`,
+    async () => (unusable = await unusableSearchIndexes(app.database.db)).length === 0,
+    timeoutMs,
+    100,
+  );
 }
 
 describe("products.list totals", () => {
@@ -102,7 +105,8 @@ describe("search indexes", () => {
     // The plain build cannot start beside the open write: after its lock wait it builds concurrently,
     // which finishes once the writer commits.
     const repairing = repairSearchIndexes(app.database.pool, app.database.db, app.log);
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const building = sql`SELECT 1 FROM pg_stat_activity WHERE query LIKE 'CREATE INDEX CONCURRENTLY products_name_search %' AND state = 'active'`;
+    await waitUntil("the concurrent build to wait for the writer", async () => (await building.execute(app.database.db)).rows.length > 0, 10_000);
     expect(await unusableSearchIndexes(app.database.db)).toContain("products_name_search");
     await writer.query("COMMIT");
     await writer.end();
@@ -118,7 +122,8 @@ describe("search indexes", () => {
     await sessionLock(rebuilder, "searchIndexes");
     const started = Date.now();
     const deleting = app.api.products.deleteAll.mutate({});
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    // Held for a set time, so the wait the delete sits out can be measured below.
+    await sleep(700);
     expect((await list({})).total).toBe(2);
     await rebuilder.end();
     expect(await deleting).toEqual({ deleted: 2 });

@@ -17,13 +17,13 @@ import {
   deliveriesAbout,
   importEvents,
   importState,
-  sleep,
   tail,
   testConnection,
   waitForMergeRunning,
-  waitUntil,
   whileAlive,
 } from "../support/crash-helpers.js";
+import { deliveriesSettled } from "../support/job-queue.js";
+import { sleep, waitUntil } from "../support/wait.js";
 import { startReceiver, type Receiver } from "../support/receiver.js";
 import { startRestartablePostgres, type RestartablePostgres } from "../support/restartable-postgres.js";
 import { createTestDatabase } from "../support/test-database.js";
@@ -132,13 +132,14 @@ async function expectAppliedExactlyOnce(db: pg.Client, receiver: Receiver, impor
     "the outbox holds exactly one import.completed for the import",
   ).toEqual(["import.completed"]);
 
-  // The event reaches the receiver once: wait for it, then a while longer for a duplicate.
+  // The event reaches the receiver once: wait for it, then until nothing more of it is queued or
+  // under way (a duplicate would have arrived by then).
   await waitUntil(
     `the import.completed delivery for import ${importId}`,
     async () => (deliveriesAbout(receiver, importId).length ? true : undefined),
     30_000,
   );
-  await sleep(3_000);
+  await deliveriesSettled(db, { eventIds: [events[0]!.id] }, 30_000);
   const deliveries = deliveriesAbout(receiver, importId);
   expect(
     deliveries.map((delivery) => ({ type: delivery.body.type, webhookId: delivery.webhookId })),
@@ -281,7 +282,7 @@ describe("crash safety", () => {
     if (!undone) expect(await again.api.imports.revert.mutate({ id: importId })).toMatchObject({ kept: 0, restored: SEED_ROWS });
     expect(await catalogChecksum(db)).toEqual({ ...seedChecksum, countedByApp: seedChecksum.count });
     expect((await importEvents(db, importId)).map((event) => event.type)).toEqual(["import.completed", "import.reverted"]);
-  });
+  }, 180_000);
 
   describe("when Postgres restarts mid-merge", () => {
     let postgres: RestartablePostgres;
@@ -311,13 +312,14 @@ describe("crash safety", () => {
         15_000,
         200,
       );
+      // An outage of seconds, which the server must ride out: the time passing is what is under test.
       await sleep(5_000);
       const aliveWhileDown = server.alive();
       const healthStillDown = aliveWhileDown ? await api.healthStatus() : "process gone";
 
       await postgres.start();
       const restartedAt = Date.now();
-      await sleep(1_000);
+      await waitUntil("the server to answer again, or to exit", async () => !server.alive() || (await api.healthStatus()) === 200, 30_000, 200);
       const aliveAfterRestart = server.alive();
       const exit = aliveAfterRestart ? null : await server.exited;
       const downLog = server.output().slice(logBefore);

@@ -4,7 +4,9 @@ import PgBoss from "pg-boss";
 import { apiClient, type ApiClient } from "../support/api-client.js";
 import { startAppProcess, type AppProcess } from "../support/app-process.js";
 import { scratchDir, writeCsvFile, type FileRow } from "../support/catalog-plan.js";
-import { importEvents, sleep, tail, testConnection, waitUntil, whileAlive } from "../support/crash-helpers.js";
+import { importEvents, tail, testConnection, whileAlive } from "../support/crash-helpers.js";
+import { applyJobsSettled } from "../support/job-queue.js";
+import { sleep, waitUntil } from "../support/wait.js";
 import { readEventStream } from "../support/sse.js";
 import { createTestDatabase } from "../support/test-database.js";
 import { JOB_QUEUE_SCHEMA } from "../../server/webhooks/delivery-queue.js";
@@ -45,16 +47,6 @@ afterAll(async () => {
   await db?.end();
   files.remove();
 });
-
-/** Waits until no imports.apply job is still waiting or running. */
-function applyJobsSettled(what: string) {
-  return waitUntil(
-    what,
-    async () => ((await db.query("SELECT 1 FROM pgboss.job WHERE name = 'imports.apply' AND state < 'completed'")).rows.length ? undefined : true),
-    20_000,
-    200,
-  );
-}
 
 /** Every imports.apply job pg-boss holds (pgboss.job, then pgboss.archive), oldest first. */
 async function applyJobs() {
@@ -207,7 +199,7 @@ describe("two web processes and a worker on one database", () => {
     // timestamps cannot show exclusivity: it records a job's completion without awaiting it and
     // fetches the next at once, so consecutive jobs overlap by milliseconds on paper. The imports'
     // own started_at/finished_at above, written while holding the catalog lock, can.)
-    await applyJobsSettled("every imports.apply job to settle");
+    await applyJobsSettled(db);
     const jobs = await applyJobs();
     expect(jobs.length).toBeGreaterThan(0);
     expect(
@@ -227,7 +219,8 @@ describe("two web processes and a worker on one database", () => {
     expect([viaA.status, viaB.status], JSON.stringify([viaA.body, viaB.body])).toEqual([202, 202]);
     const ids = [String(viaA.body.id), String(viaB.body.id)];
 
-    // Web processes poll nothing: far longer than a worker's 1 s poll, and nothing moves.
+    // Web processes poll nothing: far longer than a worker's 1 s poll, and nothing moves (the time
+    // passing is what is under test).
     await sleep(4_000);
     for (const id of ids) expect((await apiA.getImport(id)).status, `import ${id} with no worker running`).toBe("queued");
     const { rows: waiting } = await db.query<{ state: string; count: number }>(
@@ -245,7 +238,7 @@ describe("two web processes and a worker on one database", () => {
       });
     }
     // A job may find its import already applied by an earlier one (jobs carry no import); all settle.
-    await applyJobsSettled("the apply jobs sent while the worker was away to settle").catch(async (error: Error) => {
+    await applyJobsSettled(db, "the apply jobs sent while the worker was away to settle").catch(async (error: Error) => {
       throw new Error(`${error.message}\napply jobs: ${JSON.stringify(await applyJobs())}\nworker:\n${tail(worker.output())}`);
     });
     const { rows: failed } = await db.query(

@@ -3,7 +3,8 @@ import pg from "pg";
 import { startAppProcess, type AppProcess } from "../support/app-process.js";
 import { createTestDatabase } from "../support/test-database.js";
 import { readEventStream } from "../support/sse.js";
-import { waitForMergeRunning, waitUntil } from "../support/crash-helpers.js";
+import { waitForMergeRunning } from "../support/crash-helpers.js";
+import { waitUntil } from "../support/wait.js";
 
 /**
  * SIGTERM on a real server process: streams end, no new work starts, the running import either

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "kysely";
-import { waitUntil } from "../support/crash-helpers.js";
+import { sleep, waitUntil } from "../support/wait.js";
 import { silentClient, tricklingClient, uploadInPieces, type SilentClient, type TricklingClient } from "../support/raw-http.js";
 import { startTestApp, uploadingImports, type TestApp } from "../support/test-app.js";
 
@@ -143,8 +143,8 @@ describe("exports nobody reads", () => {
     expect(performance.now() - startedAt, "pages and the API are not starved of connections").toBeLessThan(3_000);
 
     expect(await copiesRunning(), "the two exports wait on their clients").toBe(2);
-    // One client only pauses (for less than the stall timeout) and then reads on: it gets it all.
-    await new Promise((resolve) => setTimeout(resolve, STALL_MS * 0.6));
+    // One client only pauses (for less than the stall timeout, on purpose) and then reads on: it gets it all.
+    await sleep(STALL_MS * 0.6);
     const rest = await pausing.readTheRest();
     expect(rest.endsWith("0\r\n\r\n"), "the paused export ran to its end").toBe(true);
     expect(rest).toContain("export-30000,Product 30000,");

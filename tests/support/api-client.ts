@@ -1,6 +1,10 @@
 import { createReadStream, statSync } from "node:fs";
 import http from "node:http";
 import { createProductImporterClient } from "../../server/web/client.js";
+import type { ImportJson } from "../../server/imports/import-json.js";
+import { isTerminal } from "../../server/imports/import-status.js";
+import type { UploadAnswer } from "./upload-answer.js";
+import { waitUntil } from "./wait.js";
 
 /**
  * The contract's HTTP surface as an outside client uses it, for servers running as their own
@@ -16,7 +20,7 @@ export function apiClient(baseUrl: string, options: { headers?: Record<string, s
     getImport: (id: string) => api.imports.get.query({ id }),
 
     /** Streams a file from disk to `POST /api/imports` as a raw `text/csv` body. */
-    uploadFile(file: string, filename: string): Promise<{ status: number; body: any }> {
+    uploadFile(file: string, filename: string): Promise<UploadAnswer> {
       return new Promise((resolve, reject) => {
         const request = http.request(
           `${baseUrl}/api/imports?filename=${encodeURIComponent(filename)}`,
@@ -29,7 +33,7 @@ export function apiClient(baseUrl: string, options: { headers?: Record<string, s
               try {
                 resolve({ status: response.statusCode!, body: JSON.parse(text) });
               } catch {
-                resolve({ status: response.statusCode!, body: text });
+                reject(new Error(`POST /api/imports answered ${response.statusCode} with no JSON: ${text.slice(0, 500)}`));
               }
             });
           },
@@ -40,27 +44,32 @@ export function apiClient(baseUrl: string, options: { headers?: Record<string, s
     },
 
     /** Uploads a small CSV held in memory (multipart, as the browser does). */
-    async uploadCsv(csv: string, filename: string): Promise<{ status: number; body: any }> {
+    async uploadCsv(csv: string, filename: string): Promise<UploadAnswer> {
       const form = new FormData();
       form.append("file", new Blob([csv], { type: "text/csv" }), filename);
       const response = await fetch(`${baseUrl}/api/imports`, { method: "POST", body: form, headers });
       return { status: response.status, body: await response.json() };
     },
 
-    /** Polls `imports.get` until `until` holds; the error names the last state seen. */
-    async waitForImport(
-      id: string,
-      until: (item: any) => boolean = (item) => ["completed", "failed", "cancelled"].includes(item.status),
-      timeoutMs = 60_000,
-    ): Promise<any> {
-      const deadline = Date.now() + timeoutMs;
-      let last: any;
-      for (;;) {
-        last = await client.getImport(id).catch((error: Error) => ({ status: `unreadable: ${error.message}` }));
-        if (until(last)) return last;
-        if (Date.now() > deadline) throw new Error(`import ${id} did not get there in ${timeoutMs} ms; last seen: ${JSON.stringify(last)}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+    /**
+     * Polls `imports.get` until `until` holds; a server that does not answer for a moment (a
+     * restart, an outage) is polled on. The error names the last state seen.
+     */
+    waitForImport(id: string, until: (item: ImportJson) => boolean = (item) => isTerminal(item.status), timeoutMs = 60_000): Promise<ImportJson> {
+      let last = "nothing yet";
+      return waitUntil(
+        () => `import ${id} to get there; last seen: ${last}`,
+        async () => {
+          const item = await client.getImport(id).catch((error: Error) => {
+            last = `unreadable: ${error.message}`;
+          });
+          if (!item) return undefined;
+          last = JSON.stringify(item);
+          return until(item) && item;
+        },
+        timeoutMs,
+        100,
+      );
     },
 
     async healthStatus(): Promise<number | string> {

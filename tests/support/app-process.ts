@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { freePort } from "../../db/embedded.js";
+import { waitUntil } from "./wait.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -36,21 +37,24 @@ export async function startAppProcess(env: Record<string, string>, options: { ti
     child.once("exit", (code, signal) => resolve({ code, signal })),
   );
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`The server exited during start-up (code ${child.exitCode}, signal ${child.signalCode}):\n${output}`);
-    }
-    const ready = await fetch(`${url}/healthz`).then(
-      (res) => res.ok,
-      () => false,
+  try {
+    await waitUntil(
+      () => `the server to answer /healthz; its output:\n${output}`,
+      async () => {
+        if (child.exitCode !== null || child.signalCode !== null) {
+          throw new Error(`The server exited during start-up (code ${child.exitCode}, signal ${child.signalCode}):\n${output}`);
+        }
+        return fetch(`${url}/healthz`).then(
+          (res) => res.ok,
+          () => false,
+        );
+      },
+      options.timeoutMs ?? 60_000,
+      100,
     );
-    if (ready) break;
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`The server did not become ready:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  } catch (error) {
+    child.kill("SIGKILL");
+    throw error;
   }
   return {
     url,

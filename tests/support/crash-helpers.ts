@@ -1,18 +1,7 @@
 import pg from "pg";
+import type { EventPayload } from "../../server/events/event-payloads.js";
 import type { Receiver } from "./receiver.js";
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `check` until it returns something other than undefined; the error says what was awaited. */
-export async function waitUntil<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number, everyMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
+import { waitUntil } from "./wait.js";
 
 /**
  * A connection of the test's own (application_name "crash-test", so it is told apart from the
@@ -80,7 +69,7 @@ export function deliveriesAbout(receiver: Receiver, id: string) {
   return receiver.received
     .map((request) => ({
       webhookId: String(request.headers["webhook-id"]),
-      body: JSON.parse(request.body) as { id: string; type: string; data: any },
+      body: JSON.parse(request.body) as { id: string; type: string; data: EventPayload<"import.completed" | "import.failed" | "import.reverted"> },
     }))
     .filter((delivery) => delivery.body.type.startsWith("import.") && String(delivery.body.data?.id) === String(id));
 }

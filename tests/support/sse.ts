@@ -1,12 +1,21 @@
-/** Reads a server-sent event stream until it ends (or the timeout), returning its events. */
+import type { ImportJson } from "../../server/imports/import-json.js";
+
+/** One message of an import's progress stream: the import as it stands. */
+export interface ProgressEvent {
+  id: string;
+  event: string;
+  data: ImportJson;
+}
+
+/** Reads an import's progress stream (server-sent events) until it ends (or the timeout), returning its events. */
 export async function readEventStream(
   url: string,
-  options: { headers?: Record<string, string>; timeoutMs?: number; onEvent?: (event: { id: string; event: string; data: any }) => void } = {},
+  options: { headers?: Record<string, string>; timeoutMs?: number; onEvent?: (event: ProgressEvent) => void } = {},
 ) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeoutMs ?? 30_000);
   const response = await fetch(url, { headers: options.headers, signal: controller.signal });
-  const events: { id: string; event: string; data: any }[] = [];
+  const events: ProgressEvent[] = [];
   let ended = false;
   let buffer = "";
   try {

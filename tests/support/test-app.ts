@@ -1,4 +1,3 @@
-import { waitUntil } from "./crash-helpers.js";
 import { sql } from "kysely";
 import { loadConfig, type Config } from "../../server/config.js";
 import { startApp, type RunningApp } from "../../runtime.js";
@@ -7,6 +6,9 @@ import { createTestDatabase } from "./test-database.js";
 import { transactionLock } from "../../db/advisory-locks.js";
 import { pause, trySearchIndexLock } from "../../server/products/search-indexes.js";
 import type { ImportJson } from "../../server/imports/import-json.js";
+import { isTerminal } from "../../server/imports/import-status.js";
+import type { UploadAnswer } from "./upload-answer.js";
+import { waitUntil } from "./wait.js";
 
 export interface TestApp extends RunningApp {
   /** The typed API client another service would use (product-importer/client). */
@@ -14,7 +16,7 @@ export interface TestApp extends RunningApp {
   /** The raw tRPC answer, for asserting on errors. */
   trpcRaw(procedure: string, input: unknown, method?: "GET" | "POST"): Promise<{ status: number; body: any }>;
   /** Uploads as the Imports page does: the options as form fields before the file. */
-  uploadCsv(csv: string | Buffer, filename?: string, options?: Record<string, string>): Promise<{ status: number; body: any }>;
+  uploadCsv(csv: string | Buffer, filename?: string, options?: Record<string, string>): Promise<UploadAnswer>;
   waitForImport(id: string, until?: (item: ImportJson) => boolean, timeoutMs?: number): Promise<ImportJson>;
   products(): Promise<{ sku: string; name: string; description: string; active: boolean }[]>;
   /** Empties the catalog (and its count) so a test starts from nothing. */
@@ -58,14 +60,17 @@ export async function startTestApp(overrides: Partial<Record<keyof Config, strin
       const response = await fetch(`${app.url}/api/imports`, { method: "POST", body: form });
       return { status: response.status, body: await response.json() };
     },
-    async waitForImport(id, until = (item) => ["completed", "failed", "cancelled", "reverted"].includes(item.status), timeoutMs = 30_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const item = await api.imports.get.query({ id });
-        if (until(item)) return item;
-        if (Date.now() > deadline) throw new Error(`import ${id} is still ${item.status} after ${timeoutMs} ms`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+    waitForImport(id, until = (item) => isTerminal(item.status), timeoutMs = 30_000) {
+      let last = "";
+      return waitUntil(
+        () => `import ${id} (still ${last})`,
+        async () => {
+          const item = await api.imports.get.query({ id });
+          last = item.status;
+          return until(item) && item;
+        },
+        timeoutMs,
+      );
     },
     async products() {
       const { rows } = await sql<{ sku: string; name: string; description: string; active: boolean }>`

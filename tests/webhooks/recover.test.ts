@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { sql } from "kysely";
+import { deliveriesSettled } from "../support/job-queue.js";
+import { waitUntil } from "../support/wait.js";
 import { webhookSuite } from "../support/webhook-suite.js";
 
 const suite = webhookSuite({ WEBHOOK_TIMEOUT_MS: "1000", WEBHOOK_RETRY_DELAYS: "1,1" });
@@ -31,7 +33,7 @@ describe("webhooks.recover", () => {
     await expect.poll(async () => (await suite.app.api.webhooks.get.query({ id: webhook.id })).enabled, { timeout: 10_000 }).toBe(false);
     await suite.app.api.products.create.mutate({ sku: "out-2", name: "Recorded while off" });
     await suite.app.api.products.create.mutate({ sku: "out-3", name: "Also while off" });
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    await deliveriesSettled(suite.app.database.pool, { webhookIds: [webhook.id] });
     expect(target.received).toHaveLength(3);
 
     up = true;
@@ -66,7 +68,8 @@ describe("webhooks.recover", () => {
     const afterIt = new Date(Date.now() + 1).toISOString();
     await everythingDispatched();
     await suite.app.api.webhooks.update.mutate({ id: webhook.id, enabled: true });
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    // `since` must not be in the future when the server reads it.
+    await waitUntil("the clock to pass afterIt", () => Date.now() > Date.parse(afterIt), 1_000, 1);
     expect(await suite.app.api.webhooks.recover.mutate({ id: webhook.id, since: afterIt })).toEqual({ queued: 0 });
     expect(await suite.app.api.webhooks.recover.mutate({ id: webhook.id, since: hoursAgo(2) })).toEqual({ queued: 1 });
     expect((await target.waitFor(1)).map(skuOf)).toEqual(["after-1"]);
@@ -86,8 +89,8 @@ describe("webhooks.recover", () => {
     expect(await recover()).toEqual({ queued: 0 });
 
     await target.waitFor(3);
-    // Long enough for any second copy to follow (three more at 300 ms each, one at a time).
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // Nothing left in the queue for the endpoint: any second copy would have arrived by then.
+    await deliveriesSettled(suite.app.database.pool, { webhookIds: [webhook.id] });
     expect(target.received.map(skuOf).sort()).toEqual(["twice-1", "twice-2", "twice-3"]);
     expect(await recover()).toEqual({ queued: 0 });
   });
@@ -129,8 +132,9 @@ describe("webhooks.recover while a retry waits", () => {
     const [, resent] = await target.waitFor(2);
     expect(resent!.at - recoveredAt).toBeLessThan((WAITING_RETRY_SECONDS * 1000) / 2);
     expect(resent!.headers["webhook-id"]).toBe(target.received[0]!.headers["webhook-id"]);
-    // Past the time the retry was due: it was replaced, not kept beside the resent one.
-    await new Promise((resolve) => setTimeout(resolve, WAITING_RETRY_SECONDS * 1000 * 1.2));
+    // Nothing left in the queue for the endpoint: the retry was replaced, not kept beside the resent one
+    // (kept, it would wait in the queue until it was due, and then arrive).
+    await deliveriesSettled(waiting.app.database.pool, { webhookIds: [webhook.id] });
     expect(target.received).toHaveLength(2);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { sql } from "kysely";
 import { Webhook } from "standardwebhooks";
 import { MASKED } from "../../server/webhooks/logged-headers.js";
+import { deliveriesSettled } from "../support/job-queue.js";
 import { webhookSuite } from "../support/webhook-suite.js";
 
 /** Rotations with overlap, and what a receiver's answers make the sender do. */
@@ -70,7 +71,7 @@ describe("a receiver's answer", () => {
     await expect.poll(async () => (await suite.app.api.webhooks.get.query({ id: webhook.id })).enabled).toBe(false);
     expect((await suite.app.api.webhooks.get.query({ id: webhook.id })).disabledReason).toMatch(/410 Gone/);
     await suite.app.api.products.create.mutate({ sku: "gone-2", name: "Unheard" });
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await deliveriesSettled(suite.app.database.pool, { webhookIds: [webhook.id] });
     expect(target.received).toHaveLength(1);
   });
 

@@ -4,6 +4,7 @@ import { EVENT_TYPES } from "../../db/schema.js";
 import { examplePayload } from "../../server/events/event-catalog.js";
 import { recordEvent } from "../../server/events/events.table.js";
 import { freePort } from "../support/app-process.js";
+import { deliveriesSettled } from "../support/job-queue.js";
 import { importCsv, refusalOf } from "../support/test-app.js";
 import { webhookSuite } from "../support/webhook-suite.js";
 
@@ -143,7 +144,7 @@ describe("delivery", () => {
     expect((await suite.app.api.webhooks.get.query({ id: webhook.id })).disabledReason).toMatch(/3 attempts .* all failed \(last: HTTP 500\)/);
 
     await suite.app.api.products.create.mutate({ sku: "doomed-2", name: "Unheard" });
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await deliveriesSettled(suite.app.database.pool, { webhookIds: [webhook.id] });
     expect(target.received).toHaveLength(3);
     const again = await suite.app.api.webhooks.update.mutate({ id: webhook.id, enabled: true });
     expect(again).toMatchObject({ enabled: true, disabledReason: null });
@@ -153,19 +154,19 @@ describe("delivery", () => {
     const off = await suite.receiver();
     const other = await suite.receiver();
     const listening = await suite.receiver();
-    await suite.app.api.webhooks.create.mutate({ url: off.url, events: ["product.created"], enabled: false });
-    await suite.app.api.webhooks.create.mutate({ url: other.url, events: ["product.deleted"] });
+    const offEndpoint = await suite.app.api.webhooks.create.mutate({ url: off.url, events: ["product.created"], enabled: false });
+    const otherEndpoint = await suite.app.api.webhooks.create.mutate({ url: other.url, events: ["product.deleted"] });
     await suite.app.api.webhooks.create.mutate({ url: listening.url, events: ["product.created"] });
     await suite.app.api.products.create.mutate({ sku: "quiet-1", name: "Quiet" });
     await listening.waitFor(1);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await deliveriesSettled(suite.app.database.pool, { webhookIds: [offEndpoint.id, otherEndpoint.id] });
     expect(off.received).toHaveLength(0);
     expect(other.received).toHaveLength(0);
   });
 
   it("sends nothing for a change that rolled back", async () => {
     const target = await suite.receiver();
-    await suite.app.api.webhooks.create.mutate({ url: target.url, events: ["product.created"] });
+    const webhook = await suite.app.api.webhooks.create.mutate({ url: target.url, events: ["product.created"] });
     await suite.app.database.db
       .transaction()
       .execute(async (tx) => {
@@ -175,7 +176,7 @@ describe("delivery", () => {
       .catch(() => {});
     await suite.app.api.products.create.mutate({ sku: "real-1", name: "Real" });
     const [only] = await target.waitFor(1);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await deliveriesSettled(suite.app.database.pool, { webhookIds: [webhook.id] });
     expect(target.received).toHaveLength(1);
     expect(JSON.parse(only!.body).data.sku).toBe("real-1");
   });
