@@ -1,6 +1,6 @@
 /**
  * A worker thread that reads uploads, one at a time: a CSV's bytes or a workbook's file in, COPY
- * text and rejected rows out (the other side is worker-rows.ts). Parsing and validating half a
+ * text and rejected rows out (the other side is worker-row-source.ts). Parsing and validating half a
  * million rows takes seconds of CPU; here they never hold up the thread that answers requests, and
  * a file that would take more memory than the worker's heap limit ends the worker, not the server.
  * A worker is kept for the next upload once one ends cleanly (starting one costs about a second:

@@ -18,7 +18,7 @@ export const emptyFile = () => unusableFile("The file is empty; it needs a heade
 /**
  * Work on the request thread steps aside after this long: a fast upload never makes parsing wait
  * for I/O, and one turn of the event loop can hand it megabytes, so other requests would queue
- * behind whole seconds of it. (Large CSV files are read in a worker instead: worker-rows.ts.)
+ * behind whole seconds of it. (Large CSV files are read in a worker instead: worker-row-source.ts.)
  */
 const YIELD_AFTER_MS = 25;
 

@@ -15,7 +15,7 @@ export class StagingCopy {
     copy.on("error", (error) => (this.failure ??= error));
   }
 
-  /** Rows already in COPY's text format (copy-line.ts): text gathered into batches, bytes (a worker's, already a batch) written as they are. */
+  /** Rows already in COPY's text format (the staged row, staged-row.ts): text gathered into batches, bytes (a worker's, already a batch) written as they are. */
   add(copyText: string | Uint8Array): Promise<void> | void {
     if (this.failure) throw this.failure;
     if (typeof copyText !== "string") {
