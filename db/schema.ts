@@ -65,6 +65,30 @@ export interface ReviewSummary {
   computedAt: string;
 }
 
+/** Why rows were skipped, how many, and the first lines of each reason. */
+export interface SkippedReason {
+  reason: string;
+  count: number;
+  lines: number[];
+}
+
+/** What reading the file was worth saying once, as the import keeps it (imports.row_notes; server/imports/row-notes.ts). */
+export interface RowNotes {
+  skipped: SkippedReason[];
+  madeSkus: { count: number; examples: string[] } | null;
+}
+
+/** What an undo did, as the import keeps it (imports.revert_summary; server/imports/undo/revert-import.ts). */
+export interface RevertSummary {
+  /** Products given their values back (changed or deactivated by the import) or brought back (deleted by its sync). */
+  restored: number;
+  /** Products the import created, removed. */
+  removed: number;
+  /** Products changed after the import, left as they are. */
+  kept: number;
+  keptExamples: string[];
+}
+
 export interface ImportsTable {
   id: Generated<string>;
   filename: string;
@@ -104,7 +128,7 @@ export interface ImportsTable {
   /** Rows the file's platform writes that are not products (an image row, a store view): skipped, not rejected. */
   skipped_rows: ColumnType<number, number | undefined, number>;
   /** What reading the rows is worth saying once: why rows were skipped, SKUs made from handles (server/imports/row-notes.ts). */
-  row_notes: ColumnType<unknown, string | null | undefined, string | null>;
+  row_notes: ColumnType<RowNotes | null, string | null | undefined, string | null>;
   /** Accepted rows whose active cell was empty: their products keep the flag they have. */
   unspecified_active_rows: ColumnType<number, number | undefined, number>;
   mode: ColumnType<ImportMode, ImportMode | undefined, ImportMode>;
@@ -130,7 +154,7 @@ export interface ImportsTable {
   repeated_count: ColumnType<number, number | undefined, number>;
   /** Its before-images are kept: it can be reverted. */
   revertible: ColumnType<boolean, boolean | undefined, boolean>;
-  revert_summary: ColumnType<unknown, string | null | undefined, string | null>;
+  revert_summary: ColumnType<RevertSummary | null, string | null | undefined, string | null>;
   reverted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_at: ColumnType<Date, never, never>;
   uploaded_at: Date | null;

@@ -1,6 +1,6 @@
 import type { ImportRow } from "./imports.table.js";
 import { RETRYABLE_STATUSES } from "./import-status.js";
-import { describeRowNotes, type RowNotes } from "./row-notes.js";
+import { describeRowNotes } from "./row-notes.js";
 
 const iso = (value: Date | null) => (value ? value.toISOString() : null);
 
@@ -43,23 +43,15 @@ export function toImportJson(row: ImportRow) {
     repeatedCount: row.repeated_count,
     // Rows the platform writes that are not products (in skippedCount once applied), and what reading the file is worth saying.
     skippedRowCount: row.skipped_rows,
-    skippedReasons: (row.row_notes as RowNotes | null)?.skipped ?? [],
-    notices: describeRowNotes(row.row_notes as RowNotes | null),
+    skippedReasons: row.row_notes?.skipped ?? [],
+    notices: describeRowNotes(row.row_notes),
     reviewRequested: row.review_requested,
     reviewedAt: iso(row.reviewed_at),
     catalogChangedAfterReview: row.catalog_changed_after_review,
     revertible: row.revertible && row.status === "completed",
-    revertSummary: row.revert_summary as RevertSummaryJson | null,
+    revertSummary: row.revert_summary,
     revertedAt: iso(row.reverted_at),
   };
-}
-
-/** What an undo did, as the import keeps it (undo/revert-import.ts). */
-export interface RevertSummaryJson {
-  restored: number;
-  removed: number;
-  kept: number;
-  keptExamples: string[];
 }
 
 export type ImportJson = ReturnType<typeof toImportJson>;

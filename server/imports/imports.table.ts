@@ -1,8 +1,7 @@
 import { sql, type Kysely, type Selectable, type UpdateObject } from "kysely";
-import type { Database, ImportsTable, ReviewSummary } from "../../db/schema.js";
+import type { Database, ImportsTable, ReviewSummary, RowNotes } from "../../db/schema.js";
 import { RETRYABLE_STATUSES, TRANSITIONS, WAITING_TO_APPLY, type ImportStatus, type Transition } from "./import-status.js";
 import type { ApplyChoice } from "./import.schema.js";
-import type { RowNotes } from "./row-notes.js";
 
 export type ImportRow = Selectable<ImportsTable>;
 export const PROGRESS_CHANNEL = "import_progress";

@@ -1,3 +1,4 @@
+import type { RowNotes, SkippedReason } from "../../db/schema.js";
 import { countWords } from "../count-words.js";
 
 /** A row the file's platform writes that is not a product, and why it was left out. */
@@ -12,19 +13,6 @@ export interface RowNotesPart {
   /** Variants that had no SKU of their own and got one made from their handle. */
   madeSkus: number;
   madeSkuExamples: string[];
-}
-
-/** Why rows were skipped, how many, and the first lines of each reason. */
-export interface SkippedReason {
-  reason: string;
-  count: number;
-  lines: number[];
-}
-
-/** What is kept on the import (imports.row_notes). */
-export interface RowNotes {
-  skipped: SkippedReason[];
-  madeSkus: { count: number; examples: string[] } | null;
 }
 
 /** Enough to find them in the file; the count says how many there were. */

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import type pg from "pg";
-import type { Database } from "../../../db/schema.js";
+import type { Database, RevertSummary } from "../../../db/schema.js";
 import { withTransaction } from "../../../db/transaction.js";
 import { recordEvent } from "../../events/events.table.js";
 import { ImportNotFound } from "../import-errors.js";
@@ -21,16 +21,6 @@ export interface RevertDeps {
 }
 
 /** What an undo did (CONTRACT.md's imports.revert), also kept on the import as `revertSummary`. */
-export interface RevertSummary {
-  /** Products given their values back (changed or deactivated by the import) or brought back (deleted by its sync). */
-  restored: number;
-  /** Products the import created, removed. */
-  removed: number;
-  /** Products changed after the import, left as they are. */
-  kept: number;
-  keptExamples: string[];
-}
-
 function cannotRevert(row: ImportRow): Refusal | undefined {
   if (row.status === "reverted") return new Refusal("conflict", `Import ${row.id} was undone already.`);
   if (row.status !== "completed") return new Refusal("conflict", `Import ${row.id} is ${row.status}; only a completed import can be undone.`);
