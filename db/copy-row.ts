@@ -1,5 +1,3 @@
-import { sql } from "kysely";
-
 /**
  * One declaration of a table that rows are written into with COPY (a staged row, a before-image):
  * its columns give the CREATE TABLE, the column list COPY and INSERT name, the line COPY reads and
@@ -40,10 +38,8 @@ export function copyTable<const Columns extends Record<string, Column>>(columns:
   return {
     columns,
     names,
-    /** `(line integer NOT NULL, sku text NOT NULL, …)`, for CREATE TABLE. */
-    definition: sql.raw(
-      `(${names.map((name) => `${name} ${COLUMN_KINDS[columns[name]!.kind].type}${columns[name]!.nullable ? "" : " NOT NULL"}`).join(", ")})`,
-    ),
+    /** `(line integer NOT NULL, sku text NOT NULL, …)`, for CREATE TABLE (plain text: the parse worker, which encodes rows, loads no Kysely). */
+    definition: `(${names.map((name) => `${name} ${COLUMN_KINDS[columns[name]!.kind].type}${columns[name]!.nullable ? "" : " NOT NULL"}`).join(", ")})`,
     /** `line, sku, …`, for COPY and INSERT. */
     columnList: names.join(", "),
     /** One row as a line of COPY's text format. */

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { EMPTY_DESCRIPTION_RULES, IMPORT_MODES, SYNC_ACTIONS } from "../../db/schema.js";
-import { delimiterChoice, encodingChoice, SAMPLE_BYTES } from "../files/dialect.schema.js";
+import { SAMPLE_BYTES } from "../files/dialect.schema.js";
 import { idSchema } from "../ids.schema.js";
-import { mappingChoice, profileChoice } from "../mappings/mapping.schema.js";
 import { pageInput } from "../paging.schema.js";
 import { storableText } from "../text-input.schema.js";
+import { delimiterChoice, encodingChoice, mappingChoice, profileChoice } from "./upload-choices.schema.js";
 
 /** The apply choices an upload offers, for forms and the API alike. */
 export { EMPTY_DESCRIPTION_RULES, IMPORT_MODES, SYNC_ACTIONS };

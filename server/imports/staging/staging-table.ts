@@ -45,11 +45,11 @@ export async function stageKeptSkus(db: Kysely<Database>, importId: string, skus
 /** Where the merge keeps what it overwrites (server/products/before-image.ts). */
 export async function createBeforeImagesTable(db: Kysely<Database>, importId: string): Promise<void> {
   await sql`DROP TABLE IF EXISTS ${beforeImagesTable(importId)}`.execute(db);
-  await sql`CREATE UNLOGGED TABLE ${beforeImagesTable(importId)} ${BEFORE_IMAGE.definition}`.execute(db);
+  await sql`CREATE UNLOGGED TABLE ${beforeImagesTable(importId)} ${sql.raw(BEFORE_IMAGE.definition)}`.execute(db);
 }
 
 export async function createStagingTable(db: Kysely<Database>, importId: string): Promise<void> {
-  await sql`CREATE UNLOGGED TABLE ${stagingTable(importId)} ${STAGED_ROW.definition}`.execute(db);
+  await sql`CREATE UNLOGGED TABLE ${stagingTable(importId)} ${sql.raw(STAGED_ROW.definition)}`.execute(db);
 }
 
 /** COPY FREEZE needs the table created in the same transaction; it skips later hint-bit writes. */

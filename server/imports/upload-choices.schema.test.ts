@@ -1,8 +1,30 @@
 import { describe, expect, it } from "vitest";
-import { mappingChoice, profileChoice, PROFILE_IDS } from "./mapping.schema.js";
-import { detectProfile, PROFILES } from "./profiles.js";
+import { delimiterChoice, encodingChoice, mappingChoice, profileChoice } from "./upload-choices.schema.js";
 
 const problem = (result: { success: boolean; error?: { issues: { message: string }[] } }) => result.error?.issues[0]?.message;
+
+describe("an upload's encoding and delimiter, as sent", () => {
+  it("take names, aliases and auto, and default to auto", () => {
+    expect(encodingChoice.parse(" Latin1 ")).toBe("windows-1252");
+    expect(encodingChoice.parse("UTF-16LE")).toBe("utf-16le");
+    expect(encodingChoice.parse(undefined)).toBe("auto");
+    expect(delimiterChoice.parse("Tab")).toBe("\t");
+    expect(delimiterChoice.parse("\\t")).toBe("\t");
+    expect(delimiterChoice.parse(";")).toBe(";");
+    expect(delimiterChoice.parse(undefined)).toBe("auto");
+  });
+
+  it("refuse what the importer does not read, naming the value as sent", () => {
+    expect(problem(encodingChoice.safeParse("EBCDIC "))).toBe(
+      'encoding "EBCDIC " is not one this importer reads; use auto, utf-8, utf-16le, utf-16be, windows-1252.',
+    );
+    expect(problem(encodingChoice.safeParse(""))).toMatch(/^encoding "" is not one/);
+    expect(problem(delimiterChoice.safeParse(":"))).toBe('delimiter ":" is not one of , ; tab | (or auto).');
+    // Only the names are case-free: "AUTO" is not auto, and an empty delimiter is none of them.
+    expect(problem(delimiterChoice.safeParse("AUTO"))).toMatch(/^delimiter "AUTO" is not one of/);
+    expect(problem(delimiterChoice.safeParse(""))).toMatch(/^delimiter "" is not one of/);
+  });
+});
 
 describe("an upload's mapping and profile, as sent", () => {
   it("read a mapping's JSON and a profile in any case; blank is no choice", () => {
@@ -23,13 +45,5 @@ describe("an upload's mapping and profile, as sent", () => {
     expect(problem(profileChoice.safeParse("etsy"))).toBe(
       'profile "etsy" is not one this importer knows; use shopify, woocommerce, magento, bigcommerce.',
     );
-  });
-});
-
-describe("the platforms", () => {
-  it("each have a profile under their id, tried in the order they are named", () => {
-    expect(Object.keys(PROFILES)).toEqual(PROFILE_IDS);
-    for (const id of PROFILE_IDS) expect(PROFILES[id].id).toBe(id);
-    expect(detectProfile(["Handle", "Title", "Body (HTML)", "Variant SKU"])?.profile.id).toBe("shopify");
   });
 });
