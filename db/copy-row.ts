@@ -34,7 +34,6 @@ const NULL = "\\N";
 export function copyTable<const Columns extends Record<string, Column>>(columns: Columns) {
   const names = Object.keys(columns) as (keyof Columns & string)[];
   const writers = names.map((name) => [name, COLUMN_KINDS[columns[name]!.kind].copy as (value: unknown) => string] as const);
-  const last = writers.length - 1;
   return {
     columns,
     names,
@@ -44,13 +43,12 @@ export function copyTable<const Columns extends Record<string, Column>>(columns:
     columnList: names.join(", "),
     /** One row as a line of COPY's text format. */
     copyLine(row: RowOf<Columns>): string {
-      let line = "";
-      for (let index = 0; index <= last; index++) {
-        const [name, write] = writers[index]!;
+      const values: string[] = [];
+      for (const [name, write] of writers) {
         const value = row[name];
-        line += (value === null ? NULL : write(value)) + (index === last ? "\n" : "\t");
+        values.push(value === null ? NULL : write(value));
       }
-      return line;
+      return `${values.join("\t")}\n`;
     },
   };
 }
