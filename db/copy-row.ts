@@ -11,12 +11,18 @@ function copyText(value: string): string {
   return value.replace(/[\\\t\n\r]/g, (char) => (char === "\\" ? "\\\\" : char === "\t" ? "\\t" : char === "\n" ? "\\n" : "\\r"));
 }
 
+/** An array element as a Postgres array literal writes it: quoted, `"` and `\` escaped. */
+const arrayElement = (value: string) => `"${value.replace(/["\\]/g, "\\$&")}"`;
+
 /** Postgres's type for each kind of column, and how a value of it is written in COPY's text format. */
 const COLUMN_KINDS = {
   integer: { type: "integer", copy: (value: number) => String(value) },
   /** Ids as pg hands them back: a bigint is a string. */
   bigint: { type: "bigint", copy: (value: string) => value },
   text: { type: "text", copy: copyText },
+  /** Exact decimals as text (`"12.50"`), never through a binary float. */
+  numeric: { type: "numeric", copy: (value: string) => value },
+  textArray: { type: "text[]", copy: (value: readonly string[]) => copyText(`{${value.map(arrayElement).join(",")}}`) },
   boolean: { type: "boolean", copy: (value: boolean) => (value ? "t" : "f") },
   timestamptz: { type: "timestamptz", copy: (value: Date) => value.toISOString() },
 } satisfies Record<string, { type: string; copy: (value: never) => string }>;

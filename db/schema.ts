@@ -19,6 +19,15 @@ export interface ProductsTable {
    * back only what still holds its import's values (an undo of a later import restores this too).
    */
   values_import_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The typed commerce fields (server/products/commerce-fields.schema.ts); decimals are numeric, read as exact text. */
+  price: ColumnType<string | null, string | null | undefined, string | null>;
+  compare_at_price: ColumnType<string | null, string | null | undefined, string | null>;
+  stock: ColumnType<number | null, number | null | undefined, number | null>;
+  barcode: ColumnType<string | null, string | null | undefined, string | null>;
+  weight_grams: ColumnType<string | null, string | null | undefined, string | null>;
+  brand: ColumnType<string | null, string | null | undefined, string | null>;
+  category: ColumnType<string | null, string | null | undefined, string | null>;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
 }
 
 export const LAST_CHANGE_KINDS = ["import", "edit", "bulk", "revert"] as const;
@@ -34,6 +43,12 @@ export const SYNC_ACTIONS = ["deactivate", "delete"] as const;
 export type SyncAction = (typeof SYNC_ACTIONS)[number];
 export const EMPTY_DESCRIPTION_RULES = ["clear", "keep"] as const;
 export type EmptyDescriptionRule = (typeof EMPTY_DESCRIPTION_RULES)[number];
+/** What an empty cell of a typed column does (CONTRACT.md's `emptyCells`). */
+export const EMPTY_CELL_RULES = ["clear", "keep"] as const;
+export type EmptyCellRule = (typeof EMPTY_CELL_RULES)[number];
+/** How a file writes the decimal point (CONTRACT.md's `decimalSeparator`); `auto` decides from its values. */
+export const DECIMAL_SEPARATORS = [".", ",", "auto"] as const;
+export type DecimalSeparatorChoice = (typeof DECIMAL_SEPARATORS)[number];
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 
 /**
@@ -53,12 +68,16 @@ export interface ReviewSummary {
   removed: number;
   /** Accepted rows whose SKU comes again later in the file. */
   repeated: number;
-  /** Of the updated products, how many change each field. */
-  changed: { sku: number; name: number; description: number; active: number };
+  /** Of the updated products, how many change each field (every field of server/mappings/mapping.schema.ts's TARGET_FIELDS; summaries stored before the commerce fields have only the first four). */
+  changed: Record<string, number>;
   descriptionsEmptied: number;
   deactivated: number;
   activated: number;
   createdInactive: number;
+  /** Existing products whose price would fall below half of it, that would go out of stock, whose barcode would become empty (absent from summaries stored before the commerce fields). */
+  pricesHalved?: number;
+  outOfStock?: number;
+  barcodesEmptied?: number;
   catalogSize: number;
   /** The catalog's version these counts were computed against (server/products/catalog-version.ts). */
   catalogVersion: string;
@@ -134,6 +153,12 @@ export interface ImportsTable {
   mode: ColumnType<ImportMode, ImportMode | undefined, ImportMode>;
   sync_action: ColumnType<SyncAction, SyncAction | undefined, SyncAction>;
   empty_description: ColumnType<EmptyDescriptionRule, EmptyDescriptionRule | undefined, EmptyDescriptionRule>;
+  empty_cells: ColumnType<EmptyCellRule, EmptyCellRule | undefined, EmptyCellRule>;
+  decimal_separator: ColumnType<DecimalSeparatorChoice, DecimalSeparatorChoice | undefined, DecimalSeparatorChoice>;
+  /** The decimal point the file's numbers were read with (chosen, or decided by its values); null when none said. */
+  decimal_separator_read: ColumnType<"." | "," | null, "." | "," | null | undefined, "." | "," | null>;
+  /** The commerce fields its rows write (the merge leaves the others alone on existing products). */
+  commerce_fields: ColumnType<string[], string[] | undefined, string[]>;
   /** The uploader agreed that a sync may remove more than a fifth of the catalog. */
   confirm_large_sync: ColumnType<boolean, boolean | undefined, boolean>;
   /** Staged, it waits in `review` until someone applies or discards it. */

@@ -5,20 +5,11 @@ import { formatCount, formatDateTime } from "~/lib/format";
 import { explainSkipped, describeApplying, type ImportJson } from "~/lib/import-status";
 import type { ReviewJson } from "../../server/imports/review/review-import";
 import type { ChangeKind } from "../../server/imports/import.schema";
+import type { listChanges } from "../../server/imports/review/import-changes";
+import { FIELD_LABELS as FIELD_NAMES, type TargetField } from "../../server/mappings/mapping.schema";
 import { countWords } from "../../server/count-words";
 
-export interface ChangesPage {
-  items: {
-    sku: string;
-    kind: ChangeKind;
-    before: { sku: string; name: string; description: string; active: boolean } | null;
-    after: { sku: string; name: string; description: string; active: boolean } | null;
-    changedFields: ("sku" | "name" | "description" | "active")[];
-  }[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
+export type ChangesPage = Awaited<ReturnType<typeof listChanges>>;
 
 const KIND_TABS: { kind: ChangeKind | null; label: string; count: (review: ReviewJson) => number }[] = [
   { kind: null, label: "All changes", count: (r) => r.created + r.updated + r.removed },
@@ -27,7 +18,8 @@ const KIND_TABS: { kind: ChangeKind | null; label: string; count: (review: Revie
   { kind: "remove", label: "Removed", count: (r) => r.removed },
 ];
 
-const FIELD_LABELS = { sku: "SKU spelling", name: "Name", description: "Description", active: "Active" } as const;
+const FIELD_LABELS: Record<TargetField, string> = { ...FIELD_NAMES, sku: "SKU spelling" };
+const CORE_FIELDS = new Set<string>(["sku", "name", "description", "active"]);
 /** "a, b and c" */
 const listInWords = (parts: string[]) => (parts.length < 2 ? parts.join("") : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`);
 
@@ -40,6 +32,12 @@ function describeUpdates(review: ReviewJson): string | null {
     changed.sku ? countWords(changed.sku, "changes the spelling of its SKU", "change the spelling of their SKUs") : "",
     review.activated ? countWords(review.activated, "becomes active", "become active") : "",
     review.deactivated ? countWords(review.deactivated, "becomes inactive", "become inactive") : "",
+    ...Object.entries(changed)
+      .filter(([field, count]) => count > 0 && !CORE_FIELDS.has(field) && field in FIELD_LABELS)
+      .map(([field, count]) => {
+        const label = FIELD_LABELS[field as TargetField].toLowerCase();
+        return countWords(count, `changes its ${label}`, `change their ${label}`);
+      }),
   ].filter(Boolean);
   return parts.length ? `Of the updates, ${listInWords(parts)}.` : null;
 }
@@ -66,8 +64,11 @@ function whyNothingWouldChange(review: ReviewJson): string | null {
   return listInWords(reasons);
 }
 
-const show = (field: keyof typeof FIELD_LABELS, value: string | boolean | undefined) =>
-  field === "active" ? (value ? "active" : "inactive") : value === "" ? "(empty)" : String(value ?? "");
+function show(field: TargetField, value: string | number | boolean | readonly string[] | null | undefined): string {
+  if (field === "active") return value ? "active" : "inactive";
+  if (Array.isArray(value)) return value.length ? value.join(", ") : "(none)";
+  return value === "" || value === null || value === undefined ? "(empty)" : String(value);
+}
 
 /** What applying a held import would do: counts, warnings, the changes page by page, and Apply / Discard. */
 export function ImportReview({

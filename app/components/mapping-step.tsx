@@ -1,9 +1,8 @@
 import { useId } from "react";
 import { DELIMITER_LABELS, DELIMITERS, ENCODING_LABELS, ENCODINGS } from "../../server/files/dialect.schema";
-import { PLATFORM_NAMES, PROFILE_IDS, TARGET_FIELDS, type ColumnMapping, type TargetField } from "../../server/mappings/mapping.schema";
+import { FIELD_LABELS, PLATFORM_NAMES, PROFILE_IDS, TARGET_FIELDS, type ColumnMapping } from "../../server/mappings/mapping.schema";
 import type { Inspection } from "../../server/imports/upload/inspect-file";
 
-const FIELD_LABELS: Record<TargetField, string> = { sku: "SKU", name: "Name", description: "Description", active: "Active" };
 /** Platform names, looked up by the profile an inspection names (text, as stored). */
 const PROFILE_LABELS: Record<string, string> = PLATFORM_NAMES;
 /** Where a saved mapping offered for this file was saved (server/mappings/saved-mapping.ts). */

@@ -8,6 +8,14 @@ const EXAMPLE_PRODUCT: EventPayload<"product.created"> = {
   name: "Baseball cap, blue, M",
   description: "Washed cotton twill, adjustable strap.",
   active: true,
+  price: "24.90",
+  compareAtPrice: "29.90",
+  stock: 118,
+  barcode: "4006381333931",
+  weightGrams: "85",
+  brand: "Northwind",
+  category: "Apparel > Headwear",
+  tags: ["cotton", "summer"],
   createdAt: "2026-11-23T10:15:02.114Z",
   updatedAt: "2026-12-01T08:02:45.900Z",
   lastChange: { kind: "import", importId: "17", at: "2026-12-01T08:02:45.900Z" },
@@ -40,7 +48,11 @@ const ENTRIES: { [T in EventType]: { description: string; example: EventPayload<
   },
   "product.updated": {
     description: "A product was edited in the UI or through the API, or changed by a bulk action touching at most 1,000 products.",
-    example: { ...EXAMPLE_PRODUCT, lastChange: { kind: "edit", importId: null, at: EXAMPLE_PRODUCT.updatedAt } },
+    example: {
+      ...EXAMPLE_PRODUCT,
+      lastChange: { kind: "edit", importId: null, at: EXAMPLE_PRODUCT.updatedAt },
+      previous: { price: "27.90", stock: 120 },
+    },
   },
   "product.deleted": {
     description: "A product was deleted (one by one, or by a bulk delete of at most 1,000); data is the product as it was.",

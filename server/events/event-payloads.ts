@@ -11,12 +11,30 @@ const timestamp = z.iso.datetime({ offset: true });
 const id = z.string().regex(/^\d+$/).describe("A numeric id, as a string");
 const count = z.number().int().nonnegative();
 
-const product = z.strictObject({
-  id,
+const decimal = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/)
+  .describe('An exact decimal, as text ("12.50")');
+
+/** The product's values: what an edit can change, and what `previous` holds the earlier of. */
+const productValues = {
   sku: z.string(),
   name: z.string(),
   description: z.string(),
   active: z.boolean(),
+  price: decimal.nullable().describe("In the catalog's currency (the CURRENCY setting)"),
+  compareAtPrice: decimal.nullable().describe("The price before a reduction, in the catalog's currency"),
+  stock: z.number().int().nullable(),
+  barcode: z.string().nullable().describe("GTIN, EAN or UPC"),
+  weightGrams: decimal.nullable(),
+  brand: z.string().nullable(),
+  category: z.string().nullable().describe('A path, segments joined by " > "'),
+  tags: z.array(z.string()),
+};
+
+const product = z.strictObject({
+  id,
+  ...productValues,
   createdAt: timestamp,
   updatedAt: timestamp,
   lastChange: z.strictObject({ kind: z.enum(LAST_CHANGE_KINDS), importId: id.nullable(), at: timestamp }).describe("What last wrote the product"),
@@ -63,7 +81,9 @@ const bulkTarget = {
 
 export const EVENT_PAYLOADS = {
   "product.created": product,
-  "product.updated": product,
+  "product.updated": product.extend({
+    previous: z.strictObject(productValues).partial().describe("The earlier values of the fields that changed"),
+  }),
   "product.deleted": product.describe("The product as it was"),
   "products.deleted_all": z.strictObject({ deleted: count }),
   "products.bulk_updated": z.strictObject({ ...bulkTarget, set: z.strictObject({ active: z.boolean() }) }),

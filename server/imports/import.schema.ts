@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EMPTY_DESCRIPTION_RULES, IMPORT_MODES, SYNC_ACTIONS } from "../../db/schema.js";
+import { DECIMAL_SEPARATORS, EMPTY_CELL_RULES, EMPTY_DESCRIPTION_RULES, IMPORT_MODES, SYNC_ACTIONS } from "../../db/schema.js";
 import { SAMPLE_BYTES } from "../files/dialect.schema.js";
 import { idSchema } from "../ids.schema.js";
 import { pageInput } from "../paging.schema.js";
@@ -7,7 +7,7 @@ import { storableText } from "../text-input.schema.js";
 import { delimiterChoice, encodingChoice, mappingChoice, profileChoice } from "./upload-choices.schema.js";
 
 /** The apply choices an upload offers, for forms and the API alike. */
-export { EMPTY_DESCRIPTION_RULES, IMPORT_MODES, SYNC_ACTIONS };
+export { DECIMAL_SEPARATORS, EMPTY_CELL_RULES, EMPTY_DESCRIPTION_RULES, IMPORT_MODES, SYNC_ACTIONS };
 
 /** The changes a review lists, in this order: what changes existing products first. */
 export const CHANGE_KINDS = ["update", "create", "remove"] as const;
@@ -99,6 +99,10 @@ const uploadOptionValues = z.object({
   mode: oneOf("mode", IMPORT_MODES, "upsert"),
   syncAction: oneOf("syncAction", SYNC_ACTIONS, "deactivate"),
   emptyDescription: oneOf("emptyDescription", EMPTY_DESCRIPTION_RULES, "clear"),
+  /** An empty cell of a typed column clears that field, or keeps what the product has. */
+  emptyCells: oneOf("emptyCells", EMPTY_CELL_RULES, "clear"),
+  /** How the file writes a decimal point: `.`, `,`, or decided by its values. */
+  decimalSeparator: oneOf("decimalSeparator", DECIMAL_SEPARATORS, "auto"),
   /** The uploader agrees in advance that a sync may remove more than a fifth of the catalog. */
   confirmLargeSync: flag("confirmLargeSync"),
 });
@@ -112,9 +116,9 @@ const sentOnce = (name: UploadOptionName) => z.string({ error: `${name} must be 
 export const uploadOptions = z
   .object(Object.fromEntries(UPLOAD_OPTIONS.map((name) => [name, sentOnce(name)])) as Record<UploadOptionName, ReturnType<typeof sentOnce>>)
   .pipe(uploadOptionValues)
-  .transform(({ sheet, encoding, delimiter, profile, mapping, ...applying }) => ({
+  .transform(({ sheet, encoding, delimiter, profile, mapping, decimalSeparator, ...applying }) => ({
     reading: { encoding, delimiter, sheet },
-    mapping: { mapping, profile },
+    mapping: { mapping, profile, decimalSeparator },
     applying,
   }));
 /** The options as sent: what the upload panel fills in. */

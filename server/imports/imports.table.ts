@@ -2,6 +2,7 @@ import { sql, type Kysely, type Selectable, type UpdateObject } from "kysely";
 import type { Database, ImportsTable, ReviewSummary, RowNotes } from "../../db/schema.js";
 import { RETRYABLE_STATUSES, TRANSITIONS, WAITING_TO_APPLY, type ImportStatus, type Transition } from "./import-status.js";
 import type { ApplyChoice } from "./import.schema.js";
+import type { DecimalSeparatorChoice } from "../products/commerce-fields.schema.js";
 
 export type ImportRow = Selectable<ImportsTable>;
 export const PROGRESS_CHANNEL = "import_progress";
@@ -61,6 +62,8 @@ export interface ReadAs {
   mapping: Record<string, string>;
   profile: string | null;
   mappingSource: string;
+  decimalSeparator: DecimalSeparatorChoice;
+  commerceFields: readonly string[];
 }
 
 export function createImport(
@@ -85,10 +88,13 @@ export function createImport(
       mapping: JSON.stringify(readAs.mapping),
       profile: readAs.profile,
       mapping_source: readAs.mappingSource,
+      decimal_separator: readAs.decimalSeparator,
+      commerce_fields: [...readAs.commerceFields],
       review_requested: applying.review,
       mode: applying.mode,
       sync_action: applying.syncAction,
       empty_description: applying.emptyDescription,
+      empty_cells: applying.emptyCells,
       confirm_large_sync: applying.confirmLargeSync,
     })
     .returningAll()
@@ -121,6 +127,8 @@ export interface UploadTotals {
 export interface StagedTotals extends UploadTotals {
   skippedRows: number;
   notes: RowNotes | null;
+  /** The decimal point its numbers were read with, when one was chosen or shown. */
+  decimalSeparatorRead: "." | "," | null;
 }
 
 export function reportUploadProgress(db: Kysely<Database>, id: string, totals: UploadTotals) {
@@ -150,6 +158,7 @@ export function markStaged(db: Kysely<Database>, id: string, totals: StagedTotal
     row_notes: totals.notes ? JSON.stringify(totals.notes) : null,
     size_bytes: totals.sizeBytes,
     unspecified_active_rows: totals.unspecifiedActive ?? 0,
+    decimal_separator_read: totals.decimalSeparatorRead,
     queue_position: options.hold ? null : sql`nextval('import_queue_position')`,
     uploaded_at: sql`clock_timestamp()`,
   });

@@ -38,8 +38,8 @@ describe("an upload's mapping and profile, as sent", () => {
     const notAMapping = 'mapping must be a JSON object from a field to a column of the file, e.g. {"sku":"Variant SKU","name":"Title"}.';
     expect(problem(mappingChoice.safeParse("{not json"))).toBe(notAMapping);
     expect(problem(mappingChoice.safeParse("[1]"))).toBe(notAMapping);
-    expect(problem(mappingChoice.safeParse('{"price":"Code"}'))).toBe(
-      'mapping: "price" is not a field; the fields are sku, name, description, active.',
+    expect(problem(mappingChoice.safeParse('{"cost":"Code"}'))).toBe(
+      'mapping: "cost" is not a field; the fields are sku, name, description, active, price, compareAtPrice, stock, barcode, weightGrams, brand, category, tags.',
     );
     expect(problem(mappingChoice.safeParse('{"sku":1}'))).toBe("mapping: sku must name a column of the file, as text.");
     expect(problem(profileChoice.safeParse("etsy"))).toBe(

@@ -1,7 +1,18 @@
+import { COMMERCE_FIELD_SPECS, COMMERCE_FIELDS, type CommerceField } from "../products/commerce-fields.schema.js";
+
 /** What a column of a file can become: the fields of a product. `sku` and `name` are required. */
-export const TARGET_FIELDS = ["sku", "name", "description", "active"] as const;
+export const TARGET_FIELDS = ["sku", "name", "description", "active", ...COMMERCE_FIELDS] as const;
 export type TargetField = (typeof TARGET_FIELDS)[number];
 export const REQUIRED_FIELDS = ["sku", "name"] as const satisfies readonly TargetField[];
+
+/** Each field's name as a person reads it (the mapping step, the review). */
+export const FIELD_LABELS = {
+  sku: "SKU",
+  name: "Name",
+  description: "Description",
+  active: "Active",
+  ...(Object.fromEntries(COMMERCE_FIELDS.map((field) => [field, COMMERCE_FIELD_SPECS[field].label])) as Record<CommerceField, string>),
+} satisfies Record<TargetField, string>;
 
 /** Which column of the file (by its header name, as written) each field comes from. */
 export type ColumnMapping = Partial<Record<TargetField, string>>;

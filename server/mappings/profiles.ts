@@ -15,6 +15,20 @@ export interface ProfileShape {
   rowKind?: { column: string; kinds: Record<string, RowKind> };
   /** A variant row's name from its product's and its own (BigCommerce's legacy SKU rows hold only the option). */
   variantName?: (productName: string, rowName: string) => string;
+  /**
+   * A sale price column: holding a price above zero, it is the price the product sells at, and the
+   * mapped price (the regular one) becomes its compare-at price (WooCommerce, Magento, BigCommerce).
+   */
+  salePrice?: string[];
+  /** How the category column writes paths: several separated by `list` (the first is used), segments by `path`. */
+  categories?: CategoryPaths;
+}
+
+export interface CategoryPaths {
+  list?: string;
+  path: string;
+  /** Segments the platform puts before every path (Magento's root category), left out. */
+  roots?: string[];
 }
 
 /** What a row of a multi-row export stands for; a row of neither kind is skipped, saying why. */
@@ -65,7 +79,20 @@ const PLATFORM_EXPORTS: Record<ProfileId, Omit<Profile, "id">> = {
       {
         // The export since 2024.
         required: ["Title", "URL handle", "SKU", "Published on online store"],
-        columns: { sku: ["SKU"], name: ["Title"], description: ["Description"], active: ["Status", "Published on online store"] },
+        columns: {
+          sku: ["SKU"],
+          name: ["Title"],
+          description: ["Description"],
+          active: ["Status", "Published on online store"],
+          price: ["Price"],
+          compareAtPrice: ["Compare-at price"],
+          stock: ["Inventory quantity"],
+          barcode: ["Barcode"],
+          weightGrams: ["Weight value (grams)"],
+          brand: ["Vendor"],
+          category: ["Product category", "Type"],
+          tags: ["Tags"],
+        },
         groupBy: "URL handle",
         madeSkus: {
           optionValues: ["Option1 value", "Option2 value", "Option3 value"],
@@ -76,7 +103,20 @@ const PLATFORM_EXPORTS: Record<ProfileId, Omit<Profile, "id">> = {
       {
         // The classic export (products_export.csv, 2021–2024).
         required: ["Handle", "Title", "Body (HTML)", "Variant SKU"],
-        columns: { sku: ["Variant SKU"], name: ["Title"], description: ["Body (HTML)"], active: ["Status", "Published"] },
+        columns: {
+          sku: ["Variant SKU"],
+          name: ["Title"],
+          description: ["Body (HTML)"],
+          active: ["Status", "Published"],
+          price: ["Variant Price"],
+          compareAtPrice: ["Variant Compare At Price"],
+          stock: ["Variant Inventory Qty"],
+          barcode: ["Variant Barcode"],
+          weightGrams: ["Variant Grams"],
+          brand: ["Vendor"],
+          category: ["Product Category", "Type"],
+          tags: ["Tags"],
+        },
         groupBy: "Handle",
         madeSkus: {
           optionValues: ["Option1 Value", "Option2 Value", "Option3 Value"],
@@ -96,7 +136,22 @@ const PLATFORM_EXPORTS: Record<ProfileId, Omit<Profile, "id">> = {
     shapes: [
       {
         required: ["ID", "Type", "SKU", "Name", "Published"],
-        columns: { sku: ["SKU"], name: ["Name"], description: ["Description"], active: ["Published"] },
+        columns: {
+          sku: ["SKU"],
+          name: ["Name"],
+          description: ["Description"],
+          active: ["Published"],
+          price: ["Regular price"],
+          stock: ["Stock"],
+          barcode: ["GTIN, UPC, EAN, or ISBN"],
+          // The store's unit is in the header: Weight (kg), (g), (lbs) or (oz).
+          weightGrams: ["Weight (kg)", "Weight (g)", "Weight (lbs)", "Weight (oz)"],
+          brand: ["Brands"],
+          category: ["Categories"],
+          tags: ["Tags"],
+        },
+        salePrice: ["Sale price"],
+        categories: { list: ",", path: ">" },
       },
     ],
     // Published: 1 published, 0 private, -1 draft (written '-1 by older versions), 2 pending review.
@@ -112,7 +167,19 @@ const PLATFORM_EXPORTS: Record<ProfileId, Omit<Profile, "id">> = {
     shapes: [
       {
         required: ["sku", "store_view_code", "attribute_set_code", "product_type"],
-        columns: { sku: ["sku"], name: ["name"], description: ["description"], active: ["product_online"] },
+        // weight is in the store's unit, which the file does not say: it is left for a mapping to choose.
+        columns: {
+          sku: ["sku"],
+          name: ["name"],
+          description: ["description"],
+          active: ["product_online"],
+          price: ["price"],
+          compareAtPrice: ["msrp_price", "msrp"],
+          stock: ["qty"],
+          category: ["categories"],
+        },
+        salePrice: ["special_price"],
+        categories: { list: ",", path: "/", roots: ["Default Category"] },
       },
     ],
     // product_online is the status attribute's id: 1 enabled, 2 disabled.
@@ -127,7 +194,18 @@ const PLATFORM_EXPORTS: Record<ProfileId, Omit<Profile, "id">> = {
       {
         // The current Import/Export: Product, Variant, Image and Video rows.
         required: ["Item", "Name", "SKU", "Options"],
-        columns: { sku: ["SKU"], name: ["Name"], description: ["Description"], active: ["Is Visible"] },
+        // Its brand and categories are ids, and its weight is in the store's unit: left for a mapping to choose.
+        columns: {
+          sku: ["SKU"],
+          name: ["Name"],
+          description: ["Description"],
+          active: ["Is Visible"],
+          price: ["Price"],
+          compareAtPrice: ["Retail Price"],
+          stock: ["Current Stock"],
+          barcode: ["UPC/EAN", "Global Trade Number"],
+        },
+        salePrice: ["Sale Price"],
         rowKind: {
           column: "Item",
           kinds: {
@@ -141,7 +219,20 @@ const PLATFORM_EXPORTS: Record<ProfileId, Omit<Profile, "id">> = {
       {
         // The legacy Bulk Edit export: Product, SKU and Rule rows.
         required: ["Item Type", "Product Name", "Product Code/SKU"],
-        columns: { sku: ["Product Code/SKU"], name: ["Product Name"], description: ["Product Description"], active: ["Product Visible?"] },
+        columns: {
+          sku: ["Product Code/SKU"],
+          name: ["Product Name"],
+          description: ["Product Description"],
+          active: ["Product Visible?"],
+          price: ["Price"],
+          compareAtPrice: ["Retail Price"],
+          stock: ["Current Stock Level"],
+          barcode: ["Product UPC/EAN", "Global Trade Item Number"],
+          brand: ["Brand Name"],
+          category: ["Category"],
+        },
+        salePrice: ["Sale Price"],
+        categories: { list: ";", path: "/" },
         rowKind: { column: "Item Type", kinds: { product: "product", sku: "variant", rule: { skip: "a pricing rule row, not a product" } } },
         // "[S]Size=Small" under "T-Shirt" is "T-Shirt (Size: Small)".
         variantName: (product, option) =>

@@ -2,7 +2,10 @@ import { ACTIVE_SPELLINGS, parseActive } from "../products/product-rules.schema.
 import { Refusal } from "../refusal.js";
 import { HeaderColumns } from "./header-columns.js";
 import { matchHeaderNames } from "./header-matching.js";
-import { detectProfile, PROFILES, shapeOf, type ActiveValues, type Profile, type ProfileShape } from "./profiles.js";
+import { COMMERCE_FIELDS, type CommerceField, type DecimalSeparatorChoice } from "../products/commerce-fields.schema.js";
+import type { WeightUnit } from "../products/read-values.js";
+import { detectProfile, PROFILES, shapeOf, type ActiveValues, type CategoryPaths, type Profile, type ProfileShape } from "./profiles.js";
+import { weightUnitOf } from "./weight-unit.js";
 import { normalizeHeaderName } from "./header-name.js";
 import { REQUIRED_FIELDS, TARGET_FIELDS, type ColumnMapping, type ProfileId, type TargetField } from "./mapping.schema.js";
 
@@ -19,10 +22,22 @@ export interface SavedMapping {
 export interface MappingChoice {
   mapping?: ColumnMapping;
   profile?: ProfileId;
+  /** How the file writes a decimal point (`auto`, the default, decides from its values). */
+  decimalSeparator?: DecimalSeparatorChoice;
 }
 
 /** Today's words, for files of no platform. */
 const GENERIC_ACTIVE: ActiveValues = { words: {}, empty: null, spellings: ACTIVE_SPELLINGS };
+
+/** A commerce field the file maps: its column, and what its header says about reading it. */
+export interface CommerceColumn {
+  field: CommerceField;
+  index: number;
+  /** A weight column's unit, from its header. */
+  weightUnit: WeightUnit;
+  /** How a platform writes category paths (a generic file: segments separated by `>`). */
+  categories: CategoryPaths | null;
+}
 
 /** The file's columns as the import reads them. */
 export interface ResolvedColumns {
@@ -45,6 +60,12 @@ export interface ResolvedColumns {
   madeSkus: MadeSkuIndexes | null;
   /** The column under a name (a profile's `skipRow` asks by name on every row): found as a mapping's columns are, or null. */
   columnOf: (name: string) => number | null;
+  /** The commerce fields the file maps, in COMMERCE_FIELDS order. */
+  commerce: CommerceColumn[];
+  /** The platform's sale price column (profiles.ts's `salePrice`), when the file has it and maps a price. */
+  salePrice: number | null;
+  /** The commerce fields the rows write: the mapped ones, and the compare-at price a sale price column moves the price to. */
+  writes: CommerceField[];
 }
 
 /** A profile's `madeSkus` columns as the file has them (a column it lacks is left out). */
@@ -177,6 +198,13 @@ export function resolveColumns(header: string[], choice: MappingChoice, saved: S
   const rowKindIndex = shape?.rowKind ? columnOf(shape.rowKind.column) : null;
   const groupBy = shape?.groupBy ? columnOf(shape.groupBy) : null;
   const indexesOf = (names: string[]) => names.map(columnOf).filter((at): at is number => at !== null);
+  const commerce = COMMERCE_FIELDS.flatMap((field): CommerceColumn[] =>
+    index[field] === undefined
+      ? []
+      : [{ field, index: index[field], weightUnit: weightUnitOf(header[index[field]]!), categories: shape?.categories ?? null }],
+  );
+  const salePrice = index.price === undefined ? null : (shape?.salePrice?.map(columnOf).find((at) => at !== null) ?? null);
+  const writes = COMMERCE_FIELDS.filter((field) => index[field] !== undefined || (field === "compareAtPrice" && salePrice !== null));
   return {
     header,
     index: { sku: index.sku!, name: index.name!, description: index.description ?? null, active: index.active ?? null },
@@ -200,6 +228,9 @@ export function resolveColumns(header: string[], choice: MappingChoice, saved: S
           }
         : null,
     columnOf,
+    commerce,
+    salePrice,
+    writes,
   };
 }
 

@@ -49,7 +49,12 @@ export async function bulkUpdateProducts(deps: BulkDeps, input: BulkUpdateInput)
     inCatalogTransaction(deps, async (tx) => {
       const { matched } = await countTargeted(tx, target);
       const { count, rows } = await updateTargeted(tx, target, input.set.active, differing <= EVENT_PER_PRODUCT_LIMIT);
-      if (rows && count <= EVENT_PER_PRODUCT_LIMIT) await recordEvents(tx, "product.updated", rows.map(toProductJson));
+      if (rows && count <= EVENT_PER_PRODUCT_LIMIT)
+        await recordEvents(
+          tx,
+          "product.updated",
+          rows.map((row) => ({ ...toProductJson(row), previous: { active: !row.active } })),
+        );
       else await recordEvent(tx, "products.bulk_updated", { ...describeTarget(target), set: input.set, count });
       return { updated: count, unchanged: matched - count, unknown: unknownIds(target, matched) };
     });

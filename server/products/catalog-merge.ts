@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from "kysely";
-import type { Database, EmptyDescriptionRule, ImportMode, SyncAction } from "../../db/schema.js";
+import type { Database, EmptyCellRule, EmptyDescriptionRule, ImportMode, SyncAction } from "../../db/schema.js";
 import { BEFORE_IMAGE, KEPT_PRODUCT_COLUMNS } from "./before-image.js";
+import { COMMERCE_FIELD_SPECS, type CommerceField } from "./commerce-fields.schema.js";
 
 /**
  * How the merge keeps what it overwrites. Postgres 18 hands the old row back from the write itself
@@ -27,6 +28,39 @@ export interface MergePlan {
   mode: ImportMode;
   syncAction: SyncAction;
   emptyDescription: EmptyDescriptionRule;
+  /** The commerce fields the file writes; the others stay as they are on existing products. */
+  commerce: readonly CommerceField[];
+  /** An empty cell of a commerce column clears the field, or keeps the stored value. */
+  emptyCells: EmptyCellRule;
+}
+
+/** The staged (and products) columns of the commerce fields the file writes, after the core ones: `, price, stock`. */
+const commerceColumns = (plan: Pick<MergePlan, "commerce">, alias?: string) =>
+  sql.raw(plan.commerce.map((field) => `, ${alias ? `${alias}.` : ""}${COMMERCE_FIELD_SPECS[field].column}`).join(""));
+
+/**
+ * A commerce field's value after the write: the file's (an empty cell, null, clears it; tags are
+ * then `{}`), or with `emptyCells=keep` the stored one where the cell was empty.
+ */
+export function commerceAfter(
+  plan: Pick<MergePlan, "emptyCells">,
+  field: CommerceField,
+  given: RawBuilder<unknown>,
+  stored: RawBuilder<unknown> | null,
+) {
+  const fallbacks = [...(plan.emptyCells === "keep" && stored ? [stored] : []), ...(field === "tags" ? [sql`'{}'::text[]`] : [])];
+  return fallbacks.length ? sql`coalesce(${given}, ${sql.join(fallbacks)})` : given;
+}
+
+/** `, price = coalesce(excluded.price, p.price), …`: the SET of the commerce fields the file writes. */
+function commerceSets(plan: MergePlan, from: string) {
+  return sql.join(
+    plan.commerce.map((field) => {
+      const column = COMMERCE_FIELD_SPECS[field].column;
+      return sql`, ${sql.raw(column)} = ${commerceAfter(plan, field, sql.raw(`${from}.${column}`), sql.raw(`p.${column}`))}`;
+    }),
+    sql``,
+  );
 }
 
 export interface MergeCounts {
@@ -43,11 +77,12 @@ export interface MergeCounts {
  * The file's last row per SKU (case-insensitively), in key order so the SKU index is filled
  * sequentially. `nextval` in the WHERE ticks as each row reaches the write.
  */
-export function latestRows(plan: Pick<MergePlan, "staged" | "progress">, counted = true) {
+export function latestRows(plan: Pick<MergePlan, "staged" | "progress" | "commerce">, counted = true) {
+  const commerce = commerceColumns(plan);
   return sql`
-    SELECT sku, name, description, active
+    SELECT sku, name, description, active${commerce}
     FROM (
-      SELECT DISTINCT ON (sku_key(sku)) sku, name, description, active
+      SELECT DISTINCT ON (sku_key(sku)) sku, name, description, active${commerce}
       FROM ${plan.staged}
       ORDER BY sku_key(sku), line DESC
     ) AS latest
@@ -56,9 +91,17 @@ export function latestRows(plan: Pick<MergePlan, "staged" | "progress">, counted
 
 /** The rows to write: an empty active cell means the product's current flag, found only when needed. */
 function rowsToWrite(plan: MergePlan) {
-  if (!plan.activeGaps) return sql`SELECT sku, name, description, coalesce(active, true) AS active FROM (${latestRows(plan)}) AS rows`;
+  // Tags are never null, so an upsert's proposed row cannot say "keep them": an empty cell takes the stored tags here.
+  const keepsTags = plan.emptyCells === "keep" && plan.commerce.includes("tags");
+  if (!plan.activeGaps && !keepsTags) {
+    return sql`SELECT sku, name, description, coalesce(active, true) AS active${commerceColumns(plan)} FROM (${latestRows(plan)}) AS rows`;
+  }
+  const commerce = plan.commerce.map((field) => {
+    const column = sql.raw(COMMERCE_FIELD_SPECS[field].column);
+    return field === "tags" && keepsTags ? sql`, coalesce(rows.tags, stored.tags) AS tags` : sql`, rows.${column}`;
+  });
   return sql`
-    SELECT rows.sku, rows.name, rows.description, coalesce(rows.active, stored.active, true) AS active
+    SELECT rows.sku, rows.name, rows.description, coalesce(rows.active, stored.active, true) AS active${sql.join(commerce, sql``)}
     FROM (${latestRows(plan)}) AS rows LEFT JOIN products AS stored ON sku_key(stored.sku) = sku_key(rows.sku)`;
 }
 
@@ -67,12 +110,21 @@ export function descriptionAfter(rule: EmptyDescriptionRule, given: RawBuilder<u
   return rule === "keep" ? sql`CASE WHEN ${given} = '' THEN ${stored} ELSE ${given} END` : given;
 }
 
-/** Whether `row` would change `stored`: the SKU's spelling, the name, the description, and the flag when the file has one. */
+/** Whether `row` would change `stored`: the SKU's spelling, the name, the description, the flag when the file has one, the commerce fields it writes. */
 function changes(plan: MergePlan, stored: string, row: string) {
   const [p, r] = [sql.raw(stored), sql.raw(row)];
   const active = plan.fileHasActive;
-  return sql`(${p}.sku, ${p}.name, ${p}.description${active ? sql`, ${p}.active` : sql``})
-    IS DISTINCT FROM (${r}.sku, ${r}.name, ${descriptionAfter(plan.emptyDescription, sql`${r}.description`, sql`${p}.description`)}${active ? sql`, ${r}.active` : sql``})`;
+  const commerce = plan.commerce.map((field) => COMMERCE_FIELD_SPECS[field].column);
+  const storedCommerce = sql.join(
+    commerce.map((column) => sql`, ${sql.raw(`${stored}.${column}`)}`),
+    sql``,
+  );
+  const givenCommerce = sql.join(
+    plan.commerce.map((field, at) => sql`, ${commerceAfter(plan, field, sql.raw(`${row}.${commerce[at]}`), sql.raw(`${stored}.${commerce[at]}`))}`),
+    sql``,
+  );
+  return sql`(${p}.sku, ${p}.name, ${p}.description${active ? sql`, ${p}.active` : sql``}${storedCommerce})
+    IS DISTINCT FROM (${r}.sku, ${r}.name, ${descriptionAfter(plan.emptyDescription, sql`${r}.description`, sql`${p}.description`)}${active ? sql`, ${r}.active` : sql``}${givenCommerce})`;
 }
 
 /** The product's columns a before-image keeps, read from `alias`. */
@@ -99,8 +151,14 @@ async function copyFirst(db: Kysely<Database>, plan: MergePlan, kind: BeforeKind
 export type BeforeKind = "updated" | "deactivated" | "deleted";
 
 const importId = (plan: MergePlan) => sql`${plan.importId}::bigint`;
-const WRITTEN_COLUMNS = sql.raw("sku, name, description, active, created_import_id, values_import_id, last_change_kind, last_change_import_id");
-const written = (plan: MergePlan) => sql`sku, name, description, active, ${importId(plan)}, ${importId(plan)}, 'import', ${importId(plan)}`;
+const writtenColumns = (plan: MergePlan) =>
+  sql`sku, name, description, active, created_import_id, values_import_id, last_change_kind, last_change_import_id${commerceColumns(plan)}`;
+/** A new product's values, from `rows`: a commerce cell left empty is null (no tags: `{}`). */
+const written = (plan: MergePlan) =>
+  sql`sku, name, description, active, ${importId(plan)}, ${importId(plan)}, 'import', ${importId(plan)}${sql.join(
+    plan.commerce.map((field) => sql`, ${commerceAfter(plan, field, sql.raw(COMMERCE_FIELD_SPECS[field].column), null)}`),
+    sql``,
+  )}`;
 /** What marks a product as written by this import. */
 const stamp = (plan: MergePlan) =>
   sql`updated_at = now(), values_import_id = ${importId(plan)}, last_change_kind = 'import', last_change_import_id = ${importId(plan)}`;
@@ -108,14 +166,14 @@ const stamp = (plan: MergePlan) =>
 /** Into an empty catalog: a plain INSERT, measured ~10% under INSERT … ON CONFLICT of the same rows. */
 async function insertAll(db: Kysely<Database>, plan: MergePlan): Promise<number> {
   const result = await sql`
-    INSERT INTO products (${WRITTEN_COLUMNS}) SELECT ${written(plan)} FROM (${rowsToWrite(plan)}) AS rows`.execute(db);
+    INSERT INTO products (${writtenColumns(plan)}) SELECT ${written(plan)} FROM (${rowsToWrite(plan)}) AS rows`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
 
 /** The catalog's products the file would change (an empty active cell keeps the flag), for copying first. */
 const productsChangedByFile = (plan: MergePlan) => sql`
   products AS p JOIN (${latestRows(plan, false)}) AS latest ON sku_key(p.sku) = sku_key(latest.sku)
-  CROSS JOIN LATERAL (SELECT latest.sku, latest.name, latest.description, coalesce(latest.active, p.active, true) AS active) AS rows
+  CROSS JOIN LATERAL (SELECT latest.sku, latest.name, latest.description, coalesce(latest.active, p.active, true) AS active${commerceColumns(plan, "latest")}) AS rows
   WHERE ${changes(plan, "p", "rows")}`;
 
 /**
@@ -127,10 +185,10 @@ async function upsert(db: Kysely<Database>, plan: MergePlan): Promise<{ created:
   const active = plan.fileHasActive;
   const { rows } = await sql<{ created: string; changed: string }>`
     WITH written AS (
-      INSERT INTO products AS p (${WRITTEN_COLUMNS}) SELECT ${written(plan)} FROM (${rowsToWrite(plan)}) AS rows
+      INSERT INTO products AS p (${writtenColumns(plan)}) SELECT ${written(plan)} FROM (${rowsToWrite(plan)}) AS rows
       ON CONFLICT (sku_key(sku)) DO UPDATE
         SET sku = excluded.sku, name = excluded.name,
-            description = ${descriptionAfter(plan.emptyDescription, sql`excluded.description`, sql`p.description`)}${active ? sql`, active = excluded.active` : sql``},
+            description = ${descriptionAfter(plan.emptyDescription, sql`excluded.description`, sql`p.description`)}${active ? sql`, active = excluded.active` : sql``}${commerceSets(plan, "excluded")},
             ${stamp(plan)}
         WHERE ${changes(plan, "p", "excluded")}
       RETURNING ${plan.capture === "returning-old" ? sql`old.id IS NULL AS created, ${columnsOf("old")}` : sql`xmax = 0 AS created`}
@@ -142,7 +200,7 @@ async function upsert(db: Kysely<Database>, plan: MergePlan): Promise<{ created:
 /** New SKUs only: the catalog's products are left as they are (counted as skipped). */
 async function createOnly(db: Kysely<Database>, plan: MergePlan): Promise<number> {
   const result = await sql`
-    INSERT INTO products (${WRITTEN_COLUMNS}) SELECT ${written(plan)} FROM (${rowsToWrite(plan)}) AS rows
+    INSERT INTO products (${writtenColumns(plan)}) SELECT ${written(plan)} FROM (${rowsToWrite(plan)}) AS rows
     ON CONFLICT (sku_key(sku)) DO NOTHING`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
@@ -155,7 +213,7 @@ async function updateOnly(db: Kysely<Database>, plan: MergePlan): Promise<{ chan
     WITH written AS (
       UPDATE products AS p
         SET sku = rows.sku, name = rows.name,
-            description = ${descriptionAfter(plan.emptyDescription, sql`rows.description`, sql`p.description`)}${active ? sql`, active = rows.active` : sql``},
+            description = ${descriptionAfter(plan.emptyDescription, sql`rows.description`, sql`p.description`)}${active ? sql`, active = rows.active` : sql``}${commerceSets(plan, "rows")},
             ${stamp(plan)}
         FROM (${rowsToWrite(plan)}) AS rows
         WHERE sku_key(p.sku) = sku_key(rows.sku) AND ${changes(plan, "p", "rows")}

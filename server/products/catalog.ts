@@ -6,9 +6,9 @@ import { recordEvent } from "../events/events.table.js";
 import { pause, trySearchIndexLock } from "./search-indexes.js";
 import { addToProductCount, productCount } from "./catalog-counts.table.js";
 import { CatalogBusy, ProductNotFound, SkuTaken } from "./product-errors.js";
-import { toProductJson } from "./product-json.js";
+import { previousValues, toProductJson } from "./product-json.js";
 import type { ProductCreateInput, ProductUpdateInput } from "./product.schema.js";
-import { deleteProductRow, insertProduct, storedSpellingOf, truncateProducts, updateProductRow } from "./products.table.js";
+import { deleteProductRow, findProduct, insertProduct, storedSpellingOf, truncateProducts, updateProductRow } from "./products.table.js";
 
 /**
  * Every change to the catalog made by a person: the row, the count and the event commit together,
@@ -28,10 +28,11 @@ export function createProduct(db: Kysely<Database>, input: ProductCreateInput) {
 export async function updateProduct(db: Kysely<Database>, input: ProductUpdateInput) {
   try {
     return await db.transaction().execute(async (tx) => {
-      const row = await updateProductRow(tx, input);
-      if (!row) throw new ProductNotFound(input.id);
+      const before = await findProduct(tx, input.id, { forUpdate: true });
+      if (!before) throw new ProductNotFound(input.id);
+      const row = (await updateProductRow(tx, input))!;
       const product = toProductJson(row);
-      await recordEvent(tx, "product.updated", product);
+      await recordEvent(tx, "product.updated", { ...product, previous: previousValues(toProductJson(before), product) });
       return product;
     });
   } catch (error) {

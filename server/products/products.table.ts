@@ -135,8 +135,13 @@ function pageOf(db: Kysely<Database>, input: ProductListInput) {
   return db.selectFrom("products").selectAll().where("id", "in", pageIds).orderBy(order).execute();
 }
 
-export function findProduct(db: Kysely<Database>, id: string) {
-  return db.selectFrom("products").selectAll().where("id", "=", id).executeTakeFirst();
+export function findProduct(db: Kysely<Database>, id: string, options: { forUpdate?: boolean } = {}) {
+  return db
+    .selectFrom("products")
+    .selectAll()
+    .where("id", "=", id)
+    .$if(Boolean(options.forUpdate), (query) => query.forUpdate())
+    .executeTakeFirst();
 }
 
 /** Inserts unless the SKU (in any case) exists; undefined means it was taken. */

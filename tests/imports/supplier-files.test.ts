@@ -227,7 +227,20 @@ describe("imports.inspect", () => {
       missing: [],
       problem: null,
     });
-    expect(inspection.mapping).toEqual({ sku: "Variant SKU", name: "Title", description: "Body (HTML)", active: "Status" });
+    expect(inspection.mapping).toEqual({
+      sku: "Variant SKU",
+      name: "Title",
+      description: "Body (HTML)",
+      active: "Status",
+      price: "Variant Price",
+      compareAtPrice: "Variant Compare At Price",
+      stock: "Variant Inventory Qty",
+      barcode: "Variant Barcode",
+      weightGrams: "Variant Grams",
+      brand: "Vendor",
+      category: "Product Category",
+      tags: "Tags",
+    });
     // Each variant as it will be imported: named and described from its product's first row.
     const variantRow = (line: number, sku: string) => ({
       line,

@@ -6,6 +6,7 @@ import type { Logger } from "../../logger.js";
 import { addToProductCount, productCount } from "../../products/catalog-counts.table.js";
 import { countNotInFile, mergeIntoCatalog, type MergeCounts, type MergePlan } from "../../products/catalog-merge.js";
 import { catalogVersion } from "../../products/catalog-version.js";
+import { isCommerceField } from "../../products/commerce-fields.schema.js";
 import { completeImport, failImport } from "../import-outcome.js";
 import { markProcessing, type ImportCounts, type ImportRow } from "../imports.table.js";
 import { productRows } from "../product-rows.js";
@@ -47,6 +48,8 @@ export function mergePlanFor(row: ImportRow, capture: MergePlan["capture"]): Mer
     mode: row.mode,
     syncAction: row.sync_action,
     emptyDescription: row.empty_description,
+    commerce: row.commerce_fields.filter(isCommerceField),
+    emptyCells: row.empty_cells,
   };
 }
 

@@ -1,6 +1,11 @@
-import { sql, type Kysely } from "kysely";
+import { sql, type Kysely, type RawBuilder } from "kysely";
+import { copyTable, type RowOf } from "../../../db/copy-row.js";
 import type { Database, ImportMode } from "../../../db/schema.js";
-import { descriptionAfter, latestRows, notInFile, type MergePlan } from "../../products/catalog-merge.js";
+import { commerceAfter, descriptionAfter, latestRows, notInFile, type MergePlan } from "../../products/catalog-merge.js";
+import { COMMERCE_FIELD_SPECS, isCommerceField, type CommerceField } from "../../products/commerce-fields.schema.js";
+import { toCommerceJson, type CommerceJson } from "../../products/product-json.js";
+import { TARGET_FIELDS, type TargetField } from "../../mappings/mapping.schema.js";
+import { COMMERCE_COLUMNS } from "../staging/staged-row.js";
 import { stagingTable } from "../staging/staging-table.js";
 
 import { CHANGE_KINDS, type ChangeKind } from "../import.schema.js";
@@ -16,6 +21,10 @@ const WRITES: Record<ImportMode, readonly ("create" | "update")[]> = {
   "update-only": ["update"],
 };
 
+/** Every field a review compares, with its column: the product's values (TARGET_FIELDS, in that order). */
+const COMPARED = TARGET_FIELDS.map((field) => ({ field, column: isCommerceField(field) ? COMMERCE_FIELD_SPECS[field].column : field }));
+export type ComparedField = TargetField;
+
 /** What comparing the file with the catalog found, before the mode decides what counts as what. */
 export interface DiffCounts {
   /** SKUs among the accepted rows. */
@@ -26,18 +35,68 @@ export interface DiffCounts {
   changing: number;
   /** SKUs the catalog has with the file's values already. */
   same: number;
-  changed: { sku: number; name: number; description: number; active: number };
+  /** Of the changing products, how many change each field. */
+  changed: Record<ComparedField, number>;
   descriptionsEmptied: number;
   deactivated: number;
   activated: number;
   freshInactive: number;
+  /** Existing products whose price would fall to less than half of what it is. */
+  pricesHalved: number;
+  /** Existing products in stock that would have none. */
+  outOfStock: number;
+  /** Existing products whose barcode would become empty. */
+  barcodesEmptied: number;
   /** Products a sync would deactivate or delete. */
   removing: number;
 }
 
-export type DiffPlan = Pick<MergePlan, "staged" | "kept" | "fileHasActive" | "mode" | "syncAction" | "emptyDescription"> & { importId: string };
+export type DiffPlan = Pick<
+  MergePlan,
+  "staged" | "kept" | "fileHasActive" | "mode" | "syncAction" | "emptyDescription" | "commerce" | "emptyCells"
+> & {
+  importId: string;
+};
 
 const diffTable = (importId: string) => stagingTable(importId, "diff");
+
+/** A change the review lists: the product's values after the import (null for a deletion) and which fields change. */
+const DIFF_ROW = copyTable({
+  ordinal: { kind: "integer" },
+  position: { kind: "bigint" },
+  product_id: { kind: "bigint", nullable: true },
+  sku: { kind: "text" },
+  name: { kind: "text", nullable: true },
+  description: { kind: "text", nullable: true },
+  active: { kind: "boolean", nullable: true },
+  ...COMMERCE_COLUMNS,
+  changed_fields: { kind: "textArray" },
+});
+type DiffRow = RowOf<typeof DIFF_ROW.columns>;
+
+/**
+ * Each field's value after the import, from the file's last row `l` and the product `p` (null for a
+ * new SKU), by the merge's own rules; a commerce field the file does not write keeps the product's.
+ */
+function valueAfter(plan: DiffPlan, field: ComparedField) {
+  switch (field) {
+    case "sku":
+    case "name":
+      return sql.raw(`l.${field}`);
+    case "description":
+      return descriptionAfter(plan.emptyDescription, sql`l.description`, sql`coalesce(p.description, '')`);
+    case "active":
+      return sql`CASE WHEN p.id IS NULL THEN coalesce(l.active, true) ELSE coalesce(l.active, p.active) END`;
+    default: {
+      const column = COMMERCE_FIELD_SPECS[field].column;
+      const stored = field === "tags" ? sql`coalesce(p.tags, '{}')` : sql.raw(`p.${column}`);
+      return plan.commerce.includes(field) ? commerceAfter(plan, field, sql.raw(`l.${column}`), stored) : stored;
+    }
+  }
+}
+
+const each = (make: (entry: (typeof COMPARED)[number]) => RawBuilder<unknown>) => sql.join(COMPARED.map(make), sql`, `);
+const differs = (column: string) => sql.raw(`${column} IS DISTINCT FROM old_${column}`);
 
 /**
  * Compares the staged rows with the catalog in set-based SQL, with the merge's own rules (its last
@@ -47,57 +106,44 @@ const diffTable = (importId: string) => stagingTable(importId, "diff");
 export async function computeDiff(db: Kysely<Database>, plan: DiffPlan): Promise<DiffCounts> {
   const diff = diffTable(plan.importId);
   await sql`DROP TABLE IF EXISTS ${diff}`.execute(db);
-  await sql`
-    CREATE UNLOGGED TABLE ${diff} (
-      ordinal smallint NOT NULL,
-      position bigint NOT NULL,
-      product_id bigint,
-      sku text NOT NULL,
-      name text,
-      description text,
-      active boolean,
-      sku_changed boolean NOT NULL DEFAULT false,
-      name_changed boolean NOT NULL DEFAULT false,
-      description_changed boolean NOT NULL DEFAULT false,
-      active_changed boolean NOT NULL DEFAULT false
-    )`.execute(db);
+  await sql`CREATE UNLOGGED TABLE ${diff} ${sql.raw(DIFF_ROW.definition)}`.execute(db);
   const writes = WRITES[plan.mode];
-  const latest = latestRows({ staged: plan.staged, progress: sql`` }, false);
+  const latest = latestRows({ staged: plan.staged, progress: sql``, commerce: plan.commerce }, false);
+  const changedFields = sql`array_remove(ARRAY[${each(({ field, column }) => sql`CASE WHEN ${differs(column)} THEN ${field} END`)}]::text[], NULL)`;
+  const hasCommerce = (field: CommerceField) => plan.commerce.includes(field);
   const { rows } = await sql<Record<string, string>>`
     WITH compared AS (
-      SELECT sku_key(l.sku) AS key, p.id AS product_id, l.sku, l.name,
-             ${descriptionAfter(plan.emptyDescription, sql`l.description`, sql`coalesce(p.description, '')`)} AS description,
-             CASE WHEN p.id IS NULL THEN coalesce(l.active, true) ELSE coalesce(l.active, p.active) END AS active,
-             p.sku AS old_sku, p.name AS old_name, p.description AS old_description, p.active AS old_active
+      SELECT sku_key(l.sku) AS key, p.id AS product_id,
+             ${each(({ field, column }) => sql`${valueAfter(plan, field)} AS ${sql.raw(column)}`)},
+             ${each(({ column }) => sql.raw(`p.${column} AS old_${column}`))}
       FROM (${latest}) AS l LEFT JOIN products AS p ON sku_key(p.sku) = sku_key(l.sku)
     ),
     classified AS (
       SELECT *, CASE
           WHEN product_id IS NULL THEN 'create'
-          WHEN (sku, name, description, active) IS DISTINCT FROM (old_sku, old_name, old_description, old_active) THEN 'update'
+          WHEN (${each(({ column }) => sql.raw(column))}) IS DISTINCT FROM (${each(({ column }) => sql.raw(`old_${column}`))}) THEN 'update'
           ELSE 'same' END AS kind
       FROM compared
     ),
     stored AS (
-      INSERT INTO ${diff} (ordinal, position, product_id, sku, name, description, active, sku_changed, name_changed, description_changed, active_changed)
+      INSERT INTO ${diff} (ordinal, position, product_id, ${each(({ column }) => sql.raw(column))}, changed_fields)
       SELECT CASE kind WHEN 'update' THEN ${ORDINAL.update}::smallint ELSE ${ORDINAL.create}::smallint END,
-             row_number() OVER (ORDER BY key), product_id, sku, name, description, active,
-             kind = 'update' AND sku <> old_sku, kind = 'update' AND name <> old_name,
-             kind = 'update' AND description <> old_description, kind = 'update' AND active <> old_active
+             row_number() OVER (ORDER BY key), product_id, ${each(({ column }) => sql.raw(column))},
+             CASE WHEN kind = 'update' THEN ${changedFields} ELSE '{}' END
       FROM classified WHERE kind = ANY(${writes as string[]}::text[])
     )
     SELECT count(*) AS distinct,
            count(*) FILTER (WHERE kind = 'create') AS fresh,
            count(*) FILTER (WHERE kind = 'update') AS changing,
            count(*) FILTER (WHERE kind = 'same') AS same,
-           count(*) FILTER (WHERE kind = 'update' AND sku <> old_sku) AS sku_changed,
-           count(*) FILTER (WHERE kind = 'update' AND name <> old_name) AS name_changed,
-           count(*) FILTER (WHERE kind = 'update' AND description <> old_description) AS description_changed,
-           count(*) FILTER (WHERE kind = 'update' AND active <> old_active) AS active_changed,
+           ${each(({ field, column }) => sql`count(*) FILTER (WHERE kind = 'update' AND ${differs(column)}) AS ${sql.id(`changed_${field}`)}`)},
            count(*) FILTER (WHERE kind = 'update' AND description = '' AND old_description <> '') AS descriptions_emptied,
            count(*) FILTER (WHERE kind = 'update' AND old_active AND NOT active) AS deactivated,
            count(*) FILTER (WHERE kind = 'update' AND NOT old_active AND active) AS activated,
-           count(*) FILTER (WHERE kind = 'create' AND NOT active) AS fresh_inactive
+           count(*) FILTER (WHERE kind = 'create' AND NOT active) AS fresh_inactive,
+           ${hasCommerce("price") ? sql`count(*) FILTER (WHERE kind = 'update' AND old_price > 0 AND price < old_price / 2)` : sql`0`} AS prices_halved,
+           ${hasCommerce("stock") ? sql`count(*) FILTER (WHERE kind = 'update' AND old_stock > 0 AND stock <= 0)` : sql`0`} AS out_of_stock,
+           ${hasCommerce("barcode") ? sql`count(*) FILTER (WHERE kind = 'update' AND old_barcode IS NOT NULL AND barcode IS NULL)` : sql`0`} AS barcodes_emptied
     FROM classified`.execute(db);
   const removing = plan.mode === "sync" ? await storeRemovals(db, plan) : 0;
   await sql`CREATE INDEX ON ${diff} (ordinal, position)`.execute(db);
@@ -107,11 +153,14 @@ export async function computeDiff(db: Kysely<Database>, plan: DiffPlan): Promise
     fresh: n("fresh"),
     changing: n("changing"),
     same: n("same"),
-    changed: { sku: n("sku_changed"), name: n("name_changed"), description: n("description_changed"), active: n("active_changed") },
+    changed: Object.fromEntries(TARGET_FIELDS.map((field) => [field, n(`changed_${field}`)])) as Record<ComparedField, number>,
     descriptionsEmptied: n("descriptions_emptied"),
     deactivated: n("deactivated"),
     activated: n("activated"),
     freshInactive: n("fresh_inactive"),
+    pricesHalved: n("prices_halved"),
+    outOfStock: n("out_of_stock"),
+    barcodesEmptied: n("barcodes_emptied"),
     removing,
   };
 }
@@ -120,9 +169,10 @@ export async function computeDiff(db: Kysely<Database>, plan: DiffPlan): Promise
 async function storeRemovals(db: Kysely<Database>, plan: DiffPlan): Promise<number> {
   const deactivates = plan.syncAction === "deactivate";
   const result = await sql`
-    INSERT INTO ${diffTable(plan.importId)} (ordinal, position, product_id, sku, name, description, active, active_changed)
-    SELECT ${ORDINAL.remove}::smallint, row_number() OVER (ORDER BY sku_key(p.sku)), p.id, p.sku,
-           ${deactivates ? sql`p.name, p.description, false, true` : sql`NULL, NULL, NULL, false`}
+    INSERT INTO ${diffTable(plan.importId)} (ordinal, position, product_id, ${each(({ column }) => sql.raw(column))}, changed_fields)
+    SELECT ${ORDINAL.remove}::smallint, row_number() OVER (ORDER BY sku_key(p.sku)), p.id,
+           ${each(({ column }) => (column === "sku" ? sql`p.sku` : !deactivates ? sql`NULL` : column === "active" ? sql`false` : sql.raw(`p.${column}`)))},
+           ${deactivates ? sql`'{active}'` : sql`'{}'`}
     FROM products AS p WHERE ${notInFile(plan)}`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
@@ -130,8 +180,9 @@ async function storeRemovals(db: Kysely<Database>, plan: DiffPlan): Promise<numb
 export interface StoredChange {
   kind: ChangeKind;
   productId: string | null;
-  after: { sku: string; name: string; description: string; active: boolean } | null;
-  changedFields: ("sku" | "name" | "description" | "active")[];
+  /** The product's values after the import; null for one a sync deletes. */
+  after: ({ sku: string; name: string; description: string; active: boolean } & CommerceJson) | null;
+  changedFields: ComparedField[];
 }
 
 /** One page of the stored changes (of one kind, or all of them in review order); undefined once they are gone. */
@@ -143,19 +194,7 @@ export async function readChanges(
   const diff = diffTable(importId);
   const where = options.kind ? sql`WHERE ordinal = ${ORDINAL[options.kind]}` : sql``;
   const [page, total] = await Promise.all([
-    sql<{
-      ordinal: number;
-      position: string;
-      product_id: string | null;
-      sku: string;
-      name: string | null;
-      description: string | null;
-      active: boolean | null;
-      sku_changed: boolean;
-      name_changed: boolean;
-      description_changed: boolean;
-      active_changed: boolean;
-    }>`SELECT * FROM ${diff} ${where} ORDER BY ordinal, position LIMIT ${options.pageSize} OFFSET ${(options.page - 1) * options.pageSize}`.execute(
+    sql<DiffRow>`SELECT * FROM ${diff} ${where} ORDER BY ordinal, position LIMIT ${options.pageSize} OFFSET ${(options.page - 1) * options.pageSize}`.execute(
       db,
     ),
     sql<{ total: string }>`SELECT count(*) AS total FROM ${diff} ${where}`.execute(db),
@@ -166,8 +205,17 @@ export async function readChanges(
       kind: kindOf(row.ordinal),
       position: Number(row.position),
       productId: row.product_id,
-      after: row.name === null ? null : { sku: row.sku, name: row.name, description: row.description ?? "", active: row.active ?? true },
-      changedFields: (["sku", "name", "description", "active"] as const).filter((field) => row[`${field}_changed`]),
+      after:
+        row.name === null
+          ? null
+          : {
+              sku: row.sku,
+              name: row.name,
+              description: row.description ?? "",
+              active: row.active ?? true,
+              ...toCommerceJson({ ...row, tags: row.tags ? [...row.tags] : [] }),
+            },
+      changedFields: row.changed_fields.filter((field: string): field is ComparedField => (TARGET_FIELDS as readonly string[]).includes(field)),
     })),
   };
 }

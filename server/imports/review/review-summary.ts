@@ -21,8 +21,11 @@ export function summarize(row: ImportRow, diff: DiffCounts, catalog: { size: num
     rejected: row.error_count,
     removed: diff.removing,
     repeated: productRows(row) - diff.distinct,
-    changed: writesUpdates ? diff.changed : { sku: 0, name: 0, description: 0, active: 0 },
+    changed: writesUpdates ? diff.changed : Object.fromEntries(Object.keys(diff.changed).map((field) => [field, 0])),
     descriptionsEmptied: writesUpdates ? diff.descriptionsEmptied : 0,
+    pricesHalved: writesUpdates ? diff.pricesHalved : 0,
+    outOfStock: writesUpdates ? diff.outOfStock : 0,
+    barcodesEmptied: writesUpdates ? diff.barcodesEmptied : 0,
     deactivated: writesUpdates ? diff.deactivated : 0,
     activated: writesUpdates ? diff.activated : 0,
     createdInactive: row.mode === "update-only" ? 0 : diff.freshInactive,
@@ -49,6 +52,15 @@ export function reviewWarnings(row: ImportRow, summary: ReviewSummary): string[]
     warnings.push(
       `${countWords(summary.descriptionsEmptied, "description would become empty", "descriptions would become empty")} (the file's cells are empty; choose "keep the stored one" to leave them).`,
     );
+  }
+  if (summary.pricesHalved) {
+    warnings.push(`${countWords(summary.pricesHalved, "price falls", "prices fall")} by more than half.`);
+  }
+  if (summary.outOfStock) {
+    warnings.push(`${countWords(summary.outOfStock, "product goes", "products go")} out of stock.`);
+  }
+  if (summary.barcodesEmptied) {
+    warnings.push(`${countWords(summary.barcodesEmptied, "barcode would become", "barcodes would become")} empty.`);
   }
   if (!row.has_active_column) warnings.push("The file has no active column: flags stay as they are (new products are active).");
   else if (row.unspecified_active_rows > 0) {

@@ -2,7 +2,8 @@ import type { SourceRecord } from "../../files/csv-records.js";
 import { resolveColumns, type MappingChoice, type ResolvedColumns, type SavedMapping } from "../../mappings/resolve-columns.js";
 import type { RejectedRow } from "./validate-row.js";
 import { RowReader } from "./row-reader.js";
-import { STAGED_ROW } from "../staging/staged-row.js";
+import { stagedRowCopy } from "../staging/staged-row.js";
+import type { DecimalSeparatorChoice } from "../../products/commerce-fields.schema.js";
 import { emptyRowNotesPart, noteMadeSku, type RowNotesPart } from "../row-notes.js";
 
 /**
@@ -27,6 +28,8 @@ export interface EncodedRows {
   /** Accepted rows whose active cell was empty (a platform's "not said"). */
   unspecifiedActive: number;
   notes: RowNotesPart;
+  /** The decimal separator the file's numbers are read with, once chosen or shown by a value. */
+  decimalSeparator: "." | "," | null;
 }
 
 /** Encoded rows as a row source hands them over: a worker's COPY text arrives as UTF-8 bytes (moved, not copied). */
@@ -39,6 +42,7 @@ export const emptyEncodedRows = (): EncodedRows => ({
   rows: 0,
   unspecifiedActive: 0,
   notes: emptyRowNotesPart(),
+  decimalSeparator: null,
 });
 
 /**
@@ -49,17 +53,20 @@ export const emptyEncodedRows = (): EncodedRows => ({
 export class RowEncoder {
   private readonly reader: RowReader;
   private readonly activeMapped: boolean;
+  private readonly copyLine: ReturnType<typeof stagedRowCopy>["copyLine"];
 
   constructor(
     readonly columns: ResolvedColumns,
     private readonly keepRejectedSkus: boolean,
+    decimalSeparator: DecimalSeparatorChoice = "auto",
   ) {
-    this.reader = new RowReader(columns);
+    this.reader = new RowReader(columns, decimalSeparator);
     this.activeMapped = columns.index.active !== null;
+    this.copyLine = stagedRowCopy(columns.writes).copyLine;
   }
 
   static from(inputs: ColumnInputs): RowEncoder {
-    return new RowEncoder(resolveColumns(inputs.header, inputs.choice, inputs.saved), inputs.keepRejectedSkus);
+    return new RowEncoder(resolveColumns(inputs.header, inputs.choice, inputs.saved), inputs.keepRejectedSkus, inputs.choice.decimalSeparator);
   }
 
   /** Adds `records` to `into` (so a caller can gather several batches into one message). */
@@ -79,10 +86,11 @@ export class RowEncoder {
       } else {
         if (outcome.madeSku) noteMadeSku(into.notes, outcome.accepted.sku);
         if (this.activeMapped && outcome.accepted.active === null) into.unspecifiedActive += 1;
-        lines.push(STAGED_ROW.copyLine(outcome.accepted));
+        lines.push(this.copyLine(outcome.accepted));
       }
     }
     into.copyText += lines.join("");
+    into.decimalSeparator = this.reader.decimal.decided;
     return into;
   }
 }

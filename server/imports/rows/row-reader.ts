@@ -6,6 +6,9 @@ import { rejection, validateRow, type RejectedRow, type RowValues } from "./vali
 import type { SkippedRow } from "../row-notes.js";
 import { madeSku } from "./made-sku.js";
 import type { StagedRow } from "../staging/staged-row.js";
+import { COMMERCE_FIELD_SPECS } from "../../products/commerce-fields.schema.js";
+import { DecimalSeparator } from "../../products/read-values.js";
+import type { DecimalSeparatorChoice } from "../../products/commerce-fields.schema.js";
 
 /** The fields a product's first row gives the rows after it (Shopify's variant rows leave them blank). */
 interface Group {
@@ -13,6 +16,7 @@ interface Group {
   name: string;
   description: string;
   active: string | null;
+  commerce: string[];
   /** The SKUs made for its variants so far: two whose option values read alike still get one each. */
   made: Set<string>;
 }
@@ -36,9 +40,18 @@ export class RowReader {
   private readonly active: number | null;
   /** Whether a platform profile shapes rows (skips, carry-over, escaped descriptions): the plain path stays lean. */
   private readonly shaped: boolean;
+  /** The file's decimal separator, once chosen or shown by a value: one for the whole file. */
+  readonly decimal: DecimalSeparator;
+  /** Which commerce cells a product's later rows take from its first row when blank (brand, category, tags). */
+  private readonly sharedCommerce: boolean[];
 
-  constructor(private readonly columns: ResolvedColumns) {
+  constructor(
+    private readonly columns: ResolvedColumns,
+    decimalSeparator: DecimalSeparatorChoice = "auto",
+  ) {
     this.width = columns.header.length;
+    this.decimal = DecimalSeparator.of(decimalSeparator);
+    this.sharedCommerce = columns.commerce.map(({ field }) => "shared" in COMMERCE_FIELD_SPECS[field]);
     ({ sku: this.sku, name: this.name, description: this.description, active: this.active } = columns.index);
     this.shaped = Boolean(columns.profile || columns.groupBy !== null || columns.rowKind);
   }
@@ -56,8 +69,10 @@ export class RowReader {
       name: withoutFormulaMark(fields[this.name]!),
       description: this.description === null ? "" : withoutFormulaMark(fields[this.description]!),
       active: this.active === null ? null : withoutFormulaMark(fields[this.active]!),
+      commerce: this.columns.commerce.map(({ index }) => withoutFormulaMark(fields[index]!)),
+      sale: this.columns.salePrice === null ? null : withoutFormulaMark(fields[this.columns.salePrice]!),
     };
-    if (!this.shaped) return validateRow(values, this.columns, line, fields);
+    if (!this.shaped) return validateRow(values, this.columns, this.decimal, line, fields);
     const { profile, columnOf } = this.columns;
     if (profile?.skipRow) {
       const reason = profile.skipRow((name) => {
@@ -69,7 +84,7 @@ export class RowReader {
     if (profile?.description) values.description = profile.description(values.description);
     const carried = this.carry(fields, values, line);
     if (!("values" in carried)) return carried;
-    const outcome = validateRow(carried.values, this.columns, line, fields);
+    const outcome = validateRow(carried.values, this.columns, this.decimal, line, fields);
     if (!carried.madeSku) return outcome;
     if ("accepted" in outcome) return { ...outcome, madeSku: true };
     // Said, since the row had no SKU of its own; and kept, so that a sync keeps the product it names.
@@ -127,7 +142,7 @@ export class RowReader {
   }
 
   private newGroup(key: string, values: RowValues): Group {
-    return { key, name: values.name, description: values.description, active: values.active, made: new Set() };
+    return { key, name: values.name, description: values.description, active: values.active, commerce: values.commerce, made: new Set() };
   }
 
   private fromGroup(values: RowValues): RowValues {
@@ -138,6 +153,8 @@ export class RowReader {
       name: values.name.trim() ? values.name : group.name,
       description: values.description.trim() ? values.description : group.description,
       active: values.active !== null && values.active.trim() ? values.active : group.active,
+      commerce: values.commerce.map((cell, at) => (this.sharedCommerce[at] && !cell.trim() ? group.commerce[at]! : cell)),
+      sale: values.sale,
     };
   }
 }

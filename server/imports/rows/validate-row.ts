@@ -1,5 +1,9 @@
-import type { StagedRow } from "../staging/staged-row.js";
+import { commerceColumnOf, type StagedRow } from "../staging/staged-row.js";
 import { FIELD_LIMITS, hasNul, lengthOver, normalizeName, normalizeSku } from "../../products/product-rules.schema.js";
+import { readCommerceValue } from "../../products/read-field.js";
+import { readMoney, type DecimalSeparator } from "../../products/read-values.js";
+import type { CommerceColumn } from "../../mappings/resolve-columns.js";
+import type { TargetField } from "../../mappings/mapping.schema.js";
 
 export interface RejectedRow {
   line: number;
@@ -25,17 +29,28 @@ export interface RowValues {
   description: string;
   /** The active cell as written, or null when the file has no such column. */
   active: string | null;
+  /** The commerce fields' cells, in the order of the rules' `commerce` columns. */
+  commerce: string[];
+  /** The sale price cell, when the file has a sale price column. */
+  sale: string | null;
 }
 
-/** How a row's values are judged: the field names for messages, and which active values count. */
+/** How a row's values are judged: the field names for messages, which active values count, the commerce columns. */
 export interface RowRules {
-  labels: Record<"sku" | "name" | "description" | "active", string>;
+  labels: Record<TargetField, string>;
   readActive: (raw: string) => boolean | null | undefined;
   activeSpellings: string;
+  commerce: CommerceColumn[];
 }
 
 /** Applies the import semantics to one row: an accepted row for staging, or why it was rejected. */
-export function validateRow(values: RowValues, rules: RowRules, line: number, fields: string[]): { accepted: StagedRow } | { rejected: RejectedRow } {
+export function validateRow(
+  values: RowValues,
+  rules: RowRules,
+  decimal: DecimalSeparator,
+  line: number,
+  fields: string[],
+): { accepted: StagedRow } | { rejected: RejectedRow } {
   const sku = normalizeSku(values.sku);
   const name = normalizeName(values.name);
   const { description } = values;
@@ -54,7 +69,47 @@ export function validateRow(values: RowValues, rules: RowRules, line: number, fi
     if (parsed === undefined) return rejection(line, `${labels.active} must be ${rules.activeSpellings} (found "${values.active}")`, fields);
     active = parsed;
   }
-  return { accepted: { line, sku, name, description, active } };
+  const accepted: StagedRow = { line, sku, name, description, active };
+  if (rules.commerce.length === 0) return { accepted };
+  const unreadable = readCommerce(values, rules, decimal, accepted);
+  return unreadable ? rejection(line, unreadable, fields) : { accepted };
+}
+
+/** `<field> "<value>" <problem>`, a long value cut short. */
+const valueProblem = (label: string, raw: string, problem: string) => `${label} "${raw.length > 60 ? `${raw.slice(0, 57)}...` : raw}" ${problem}`;
+
+/** Reads the row's commerce cells into `accepted` (an empty cell is null); the first problem, if any. */
+function readCommerce(values: RowValues, rules: RowRules, decimal: DecimalSeparator, accepted: StagedRow): string | null {
+  const into = accepted as Record<string, unknown>;
+  for (let at = 0; at < rules.commerce.length; at += 1) {
+    const column = rules.commerce[at]!;
+    const raw = values.commerce[at]!;
+    const label = rules.labels[column.field];
+    if (UNSTORABLE.test(raw)) return problemWith(label, raw, Infinity);
+    let value = null;
+    if (raw.trim() !== "") {
+      const read = readCommerceValue(column.field, raw, { decimal, weightUnit: column.weightUnit, categories: column.categories });
+      if ("problem" in read) return valueProblem(label, raw, read.problem);
+      value = read.value;
+    }
+    into[commerceColumnOf(column.field)] = value;
+  }
+  return values.sale === null ? null : applySalePrice(values.sale, decimal, accepted);
+}
+
+/**
+ * A platform's sale price above zero is the price the product sells at, and its regular price
+ * becomes the compare-at price; without one the compare-at price is the file's own, if any.
+ */
+function applySalePrice(raw: string, decimal: DecimalSeparator, accepted: StagedRow): string | null {
+  accepted.compare_at_price ??= null;
+  if (raw.trim() === "") return null;
+  const sale = readMoney(raw, decimal);
+  if ("problem" in sale) return valueProblem("sale price", raw, sale.problem);
+  if (/^0\.0+$/.test(sale.value)) return null;
+  accepted.compare_at_price = accepted.price ?? null;
+  accepted.price = sale.value;
+  return null;
 }
 
 export function rejection(line: number, message: string, fields: string[]) {

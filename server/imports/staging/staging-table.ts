@@ -4,7 +4,8 @@ import { from as copyFrom } from "pg-copy-streams";
 import type { Database } from "../../../db/schema.js";
 import { productRows } from "../product-rows.js";
 import { BEFORE_IMAGE } from "../../products/before-image.js";
-import { STAGED_ROW } from "./staged-row.js";
+import { STAGED_ROW, stagedRowCopy } from "./staged-row.js";
+import type { CommerceField } from "../../products/commerce-fields.schema.js";
 
 /**
  * Accepted rows wait in one unlogged table per import (docs/decisions/0001-staging-table-per-import.md):
@@ -52,9 +53,12 @@ export async function createStagingTable(db: Kysely<Database>, importId: string)
   await sql`CREATE UNLOGGED TABLE ${stagingTable(importId)} ${sql.raw(STAGED_ROW.definition)}`.execute(db);
 }
 
-/** COPY FREEZE needs the table created in the same transaction; it skips later hint-bit writes. */
-export function openStagingCopy(client: pg.PoolClient, importId: string) {
-  return client.query(copyFrom(`COPY staging.${stagingName(importId)} (${STAGED_ROW.columnList}) FROM STDIN WITH (FREEZE)`));
+/**
+ * COPY FREEZE needs the table created in the same transaction; it skips later hint-bit writes.
+ * Only the commerce columns the file writes are copied (the others stay null).
+ */
+export function openStagingCopy(client: pg.PoolClient, importId: string, commerce: readonly CommerceField[]) {
+  return client.query(copyFrom(`COPY staging.${stagingName(importId)} (${stagedRowCopy(commerce).columnList}) FROM STDIN WITH (FREEZE)`));
 }
 
 export async function stagingTableExists(db: Kysely<Database>, importId: string): Promise<boolean> {

@@ -53,7 +53,7 @@ export interface UploadInProgress {
 export const CANCELLED_WHILE_UPLOADING = () => new Refusal("conflict", "The import was cancelled while it uploaded.");
 
 /** How the file was read, for the import's record and page. */
-function readAs(file: OpenedFile, source: RowSource, columns: ResolvedColumns): ReadAs {
+function readAs(file: OpenedFile, source: RowSource, columns: ResolvedColumns, upload: UploadInProgress): ReadAs {
   return {
     format: file.format,
     encoding: file.dialect?.encoding ?? null,
@@ -64,6 +64,8 @@ function readAs(file: OpenedFile, source: RowSource, columns: ResolvedColumns): 
     mapping: columns.mapping as Record<string, string>,
     profile: columns.profile?.id ?? null,
     mappingSource: columns.source,
+    decimalSeparator: upload.mapping.decimalSeparator ?? "auto",
+    commerceFields: columns.writes,
   };
 }
 
@@ -100,7 +102,7 @@ async function stageRows(deps: StagingDeps, file: OpenedFile, source: RowSource,
     filename: upload.filename,
     header,
     hasActiveColumn: columns.index.active !== null,
-    readAs: readAs(file, source, columns),
+    readAs: readAs(file, source, columns, upload),
     applying: upload.applying,
   });
   const importId = created.id;
@@ -110,6 +112,7 @@ async function stageRows(deps: StagingDeps, file: OpenedFile, source: RowSource,
   const progress = new UploadProgress(deps.db, importId, totals, upload.bytesRead, () => upload.stop(CANCELLED_WHILE_UPLOADING()));
   let rejected: RejectedRow[] = [];
   const rejectedSkus: string[] = [];
+  let decimalSeparatorRead: "." | "," | null = null;
   const flushRejected = async () => {
     const rows = rejected;
     rejected = [];
@@ -119,7 +122,7 @@ async function stageRows(deps: StagingDeps, file: OpenedFile, source: RowSource,
   try {
     return await withTransaction(deps.pool, async (tx) => {
       await createStagingTable(tx.db, importId);
-      const staging = new StagingCopy(openStagingCopy(tx.client, importId));
+      const staging = new StagingCopy(openStagingCopy(tx.client, importId, columns.writes));
       try {
         for await (const rows of source.rows(inputs)) {
           totals.totalRows += rows.rows;
@@ -127,6 +130,7 @@ async function stageRows(deps: StagingDeps, file: OpenedFile, source: RowSource,
           totals.unspecifiedActive! += rows.unspecifiedActive;
           notes.add(rows.notes);
           rejectedSkus.push(...rows.rejectedSkus);
+          decimalSeparatorRead = rows.decimalSeparator ?? decimalSeparatorRead;
           if (rows.rejected.length) {
             rejected.push(...rows.rejected);
             if (rejected.length >= BATCH_ROWS) await flushRejected();
@@ -146,7 +150,7 @@ async function stageRows(deps: StagingDeps, file: OpenedFile, source: RowSource,
       const queued = await markStaged(
         tx.db,
         importId,
-        { ...totals, skippedRows: notes.skippedRows, notes: notes.notes() },
+        { ...totals, skippedRows: notes.skippedRows, notes: notes.notes(), decimalSeparatorRead },
         { hold: upload.applying.review },
       );
       if (!queued) throw CANCELLED_WHILE_UPLOADING();

@@ -16,8 +16,8 @@ describe("an upload's options", () => {
   it("left out, read the file as detected and apply it straight away as an upsert", () => {
     expect(parseUploadOptions({})).toEqual({
       reading: { encoding: "auto", delimiter: "auto", sheet: undefined },
-      mapping: { mapping: undefined, profile: undefined },
-      applying: { review: false, mode: "upsert", syncAction: "deactivate", emptyDescription: "clear", confirmLargeSync: false },
+      mapping: { mapping: undefined, profile: undefined, decimalSeparator: "auto" },
+      applying: { review: false, mode: "upsert", syncAction: "deactivate", emptyDescription: "clear", emptyCells: "clear", confirmLargeSync: false },
     });
   });
 
@@ -32,12 +32,14 @@ describe("an upload's options", () => {
       mode: " sync ",
       syncAction: "delete",
       emptyDescription: "keep",
+      emptyCells: " keep",
+      decimalSeparator: ",",
       confirmLargeSync: "YES",
     });
     expect(options).toEqual({
       reading: { encoding: "windows-1252", delimiter: ";", sheet: "Products" },
-      mapping: { mapping: { sku: "SKU", name: "Name" }, profile: "woocommerce" },
-      applying: { review: true, mode: "sync", syncAction: "delete", emptyDescription: "keep", confirmLargeSync: true },
+      mapping: { mapping: { sku: "SKU", name: "Name" }, profile: "woocommerce", decimalSeparator: "," },
+      applying: { review: true, mode: "sync", syncAction: "delete", emptyDescription: "keep", emptyCells: "keep", confirmLargeSync: true },
     });
     expect(parseUploadOptions({ review: "", sheet: "   " })).toMatchObject({ reading: { sheet: undefined }, applying: { review: false } });
   });

@@ -1,0 +1,54 @@
+import { DECIMAL_SEPARATORS, EMPTY_CELL_RULES, type DecimalSeparatorChoice, type EmptyCellRule } from "../../db/schema.js";
+
+export { DECIMAL_SEPARATORS, EMPTY_CELL_RULES, type DecimalSeparatorChoice, type EmptyCellRule };
+
+/**
+ * The product's typed commerce fields (CONTRACT.md's `Product`), declared once: the importer's
+ * mapping and staging, the merge, the review, the undo, the API, the events and the export all
+ * take their list, columns and limits from here. Zod-free: the parse worker reads these facts.
+ */
+
+/** What a field holds, which decides how a value is read and stored. */
+export type CommerceKind = "money" | "integer" | "weight" | "text" | "category" | "tags";
+
+export interface CommerceFieldSpec {
+  /** The products column (and staging column) that holds it. */
+  column: string;
+  kind: CommerceKind;
+  /** How a person reads its name (the mapping step, the product form, the review). */
+  label: string;
+  /** Longest text, in characters. */
+  max?: number;
+  /** Values of a platform's later rows of one product, when blank, are taken from its first row. */
+  shared?: true;
+}
+
+/** In the order the API, the export and the mapping step list them. */
+export const COMMERCE_FIELDS = ["price", "compareAtPrice", "stock", "barcode", "weightGrams", "brand", "category", "tags"] as const;
+export type CommerceField = (typeof COMMERCE_FIELDS)[number];
+
+export const COMMERCE_FIELD_SPECS = {
+  price: { column: "price", kind: "money", label: "Price" },
+  compareAtPrice: { column: "compare_at_price", kind: "money", label: "Compare-at price" },
+  stock: { column: "stock", kind: "integer", label: "Stock" },
+  barcode: { column: "barcode", kind: "text", label: "Barcode", max: 64 },
+  weightGrams: { column: "weight_grams", kind: "weight", label: "Weight (g)" },
+  brand: { column: "brand", kind: "text", label: "Brand", max: 255, shared: true },
+  category: { column: "category", kind: "category", label: "Category", max: 1000, shared: true },
+  tags: { column: "tags", kind: "tags", label: "Tags", shared: true },
+} as const satisfies Record<CommerceField, CommerceFieldSpec>;
+
+export const isCommerceField = (value: string): value is CommerceField => Object.hasOwn(COMMERCE_FIELD_SPECS, value);
+
+/** A decimal (a price, a weight): at most this many digits after the point, and below 10^12. */
+export const DECIMAL_LIMITS = { scale: 4, integerDigits: 12 } as const;
+/** Stock is a Postgres integer. */
+export const STOCK_LIMITS = { min: -2_147_483_648, max: 2_147_483_647 } as const;
+/** Tags: each at most this long, at most this many on a product. */
+export const TAG_LIMITS = { length: 255, count: 250 } as const;
+/** How a category path's segments are joined, as stored and shown. */
+export const CATEGORY_SEPARATOR = " > ";
+
+/** The ISO 4217 code every price is in (the `CURRENCY` setting). */
+export const DEFAULT_CURRENCY = "USD";
+export const isCurrencyCode = (value: string) => /^[A-Z]{3}$/.test(value);

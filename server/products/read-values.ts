@@ -1,0 +1,189 @@
+import { CATEGORY_SEPARATOR, DECIMAL_LIMITS, STOCK_LIMITS, TAG_LIMITS } from "./commerce-fields.schema.js";
+import { lengthOver } from "./product-rules.schema.js";
+
+/**
+ * How a typed value is read from text, the one rule the importer (a file's cells) and the API
+ * (`products.create` / `update`) share. A reader answers the stored value or what is wrong with the
+ * text, worded to follow `<field> "<value>"`: `price "abc" is not a number`.
+ */
+export type Read<T> = { value: T } | { problem: string };
+
+/** A decimal as stored: digits, at most one point, no exponent (`"12.50"`, `"-3"`). */
+export type DecimalText = string;
+
+/**
+ * The decimal separator of the file being read: chosen, or (auto) decided by the first value that
+ * shows it and kept for the rest of the file. Until then a value that does not show it (`1,234`) reads with a point.
+ */
+export class DecimalSeparator {
+  constructor(private separator: "." | "," | null) {}
+
+  static of(choice: "." | "," | "auto"): DecimalSeparator {
+    return new DecimalSeparator(choice === "auto" ? null : choice);
+  }
+
+  get decided(): "." | "," | null {
+    return this.separator;
+  }
+
+  /** The separator `digits` (only digits, `.` and `,`) is read with, deciding it when the value shows it. */
+  for(digits: string): "." | "," {
+    if (this.separator) return this.separator;
+    const shown = separatorShownBy(digits);
+    if (shown) this.separator = shown;
+    return shown ?? ".";
+  }
+}
+
+/**
+ * Which character a number uses as its decimal point, when it says so: the later of two different
+ * marks (`1.234,56`), a mark written twice is a thousands one (`1.234.567`), and one mark not
+ * followed by exactly three digits is the point (`12,50`). `1,234` says nothing.
+ */
+function separatorShownBy(digits: string): "." | "," | null {
+  const dot = digits.lastIndexOf(".");
+  const comma = digits.lastIndexOf(",");
+  if (dot !== -1 && comma !== -1) return dot > comma ? "." : ",";
+  const at = Math.max(dot, comma);
+  if (at === -1) return null;
+  const mark = digits[at] as "." | ",";
+  if (digits.indexOf(mark) !== at) return mark === "." ? "," : ".";
+  return digits.length - at - 1 === 3 ? null : mark;
+}
+
+/** A currency symbol or ISO code before the number (after its sign, if any) or after it, with optional spaces. */
+const CURRENCY_BEFORE = /^([+-]?)\s*(?:\p{Sc}|[A-Z]{3})\s*/u;
+const CURRENCY_AFTER = /\s*(?:\p{Sc}|[A-Z]{3})$/u;
+/** Spaces and apostrophes between digit groups (`1 234,50`, `1'234.50`, a no-break space). */
+const GROUP_SPACES = /(?<=\d)[\s\u00a0\u202f'’](?=\d)/g;
+const NUMBER_SHAPE = /^[+-]?(?:\d[\d.,]*|[.,]\d+)$/;
+const SCIENTIFIC = /^[+-]?\d+(?:[.,]\d+)?e[+-]?\d+$/i;
+
+/** `raw` as a decimal's sign, integer digits and fraction digits, or undefined when it is not a number. */
+function decimalParts(raw: string, separator: DecimalSeparator): { negative: boolean; whole: string; fraction: string } | undefined {
+  const text = raw.trim().replace(CURRENCY_BEFORE, "$1").replace(CURRENCY_AFTER, "").replace(GROUP_SPACES, "");
+  if (!NUMBER_SHAPE.test(text)) return undefined;
+  const negative = text.startsWith("-");
+  const digits = text.replace(/^[+-]/, "");
+  const point = separator.for(digits);
+  const group = point === "." ? "," : ".";
+  const [whole = "", fraction = "", extra] = digits.split(point);
+  if (extra !== undefined || fraction.includes(group)) return undefined;
+  // Thousands marks only between groups of three: `1,234,567`, never `12,34`.
+  if (whole.includes(group) && !new RegExp(`^\\d{1,3}(?:\\${group}\\d{3})+$`).test(whole)) return undefined;
+  return { negative, whole: whole.replaceAll(group, ""), fraction };
+}
+
+/** The canonical text of a decimal: no leading zeros, no trailing fraction zeros, at least `minScale` decimals. */
+function canonical(parts: { negative: boolean; whole: string; fraction: string }, minScale = 0): DecimalText {
+  const whole = parts.whole.replace(/^0+(?=\d)/, "") || "0";
+  const fraction = parts.fraction.replace(/0+$/, "").padEnd(minScale, "0");
+  const zero = /^0*$/.test(whole + fraction);
+  return `${parts.negative && !zero ? "-" : ""}${whole}${fraction ? `.${fraction}` : ""}`;
+}
+
+const NOT_A_NUMBER = (separator: DecimalSeparator) =>
+  separator.decided === "," ? "is not a number (this file writes decimals with a comma)" : "is not a number";
+
+function limitProblem(parts: { whole: string; fraction: string }, fractionDigits: string): string | null {
+  if (fractionDigits.length > DECIMAL_LIMITS.scale) return `has more than ${DECIMAL_LIMITS.scale} decimals`;
+  if ((parts.whole.replace(/^0+/, "") || "").length > DECIMAL_LIMITS.integerDigits) return "is too large (at most 999,999,999,999.9999)";
+  return null;
+}
+
+/** A price: a non-negative decimal of at most four decimals, shown with at least two (`12.5` → `"12.50"`). */
+export function readMoney(raw: string, separator: DecimalSeparator): Read<DecimalText> {
+  if (SCIENTIFIC.test(raw.trim())) return { problem: "is written in scientific notation; write the number out" };
+  const parts = decimalParts(raw, separator);
+  if (!parts) return { problem: NOT_A_NUMBER(separator) };
+  const fraction = parts.fraction.replace(/0+$/, "");
+  const tooMuch = limitProblem(parts, fraction);
+  if (tooMuch) return { problem: tooMuch };
+  const value = canonical(parts, 2);
+  if (value.startsWith("-")) return { problem: "is negative; a price is 0 or more" };
+  return { value };
+}
+
+/** Stock: a whole number, negative for backorders (`12`, `-3`, `1,200`, `12.0`). */
+export function readInteger(raw: string, separator: DecimalSeparator): Read<number> {
+  const parts = decimalParts(raw, separator);
+  if (!parts) return { problem: SCIENTIFIC.test(raw.trim()) ? "is written in scientific notation; write the number out" : NOT_A_NUMBER(separator) };
+  if (!/^0*$/.test(parts.fraction)) return { problem: "is not a whole number" };
+  const value = Number(canonical(parts));
+  if (value < STOCK_LIMITS.min || value > STOCK_LIMITS.max) return { problem: `is out of range (${STOCK_LIMITS.min} to ${STOCK_LIMITS.max})` };
+  return { value };
+}
+
+/** Grams per unit a weight column's header may name, as exact decimals. */
+export const WEIGHT_UNITS = { g: "1", kg: "1000", lb: "453.59237", oz: "28.349523125" } as const;
+export type WeightUnit = keyof typeof WEIGHT_UNITS;
+
+/** `a × b` of two non-negative decimal texts, exactly, rounded half up to `scale` decimals. */
+function multiply(a: { whole: string; fraction: string }, b: DecimalText, scale: number): { whole: string; fraction: string } {
+  const [bWhole, bFraction = ""] = b.split(".");
+  const product = BigInt(a.whole + a.fraction || "0") * BigInt(bWhole! + bFraction);
+  const shift = a.fraction.length + bFraction.length;
+  const rounded =
+    shift > scale ? (product + 5n * 10n ** BigInt(shift - scale - 1)) / 10n ** BigInt(shift - scale) : product * 10n ** BigInt(scale - shift);
+  const digits = rounded.toString().padStart(scale + 1, "0");
+  return { whole: digits.slice(0, digits.length - scale), fraction: digits.slice(digits.length - scale) };
+}
+
+/** A weight in `unit`, as grams (exact, to the milligram). */
+export function readWeight(raw: string, separator: DecimalSeparator, unit: WeightUnit = "g"): Read<DecimalText> {
+  const parts = decimalParts(raw, separator);
+  if (!parts) return { problem: SCIENTIFIC.test(raw.trim()) ? "is written in scientific notation; write the number out" : NOT_A_NUMBER(separator) };
+  if (parts.negative && !/^0*$/.test(parts.whole + parts.fraction)) return { problem: "is negative; a weight is 0 or more" };
+  const grams = multiply(parts, WEIGHT_UNITS[unit], 3);
+  const tooMuch = limitProblem(grams, grams.fraction.replace(/0+$/, ""));
+  if (tooMuch) return { problem: tooMuch };
+  return { value: canonical({ negative: false, ...grams }) };
+}
+
+/** Text that fits its column: trimmed, at most `max` characters. */
+export function readText(raw: string, max: number): Read<string> {
+  const value = raw.trim();
+  const length = lengthOver(value, max);
+  return length ? { problem: `is ${length} characters long; the limit is ${max}` } : { value };
+}
+
+/** A barcode as a spreadsheet may have mangled it (`4.00638E+12`) is refused: its digits are gone. */
+export function readBarcode(raw: string, max: number): Read<string> {
+  if (SCIENTIFIC.test(raw.trim()))
+    return { problem: "was turned into scientific notation by a spreadsheet; its digits are lost (format the column as text)" };
+  return readText(raw, max);
+}
+
+/**
+ * A category path: its segments trimmed and joined by ` > ` (`Apparel>Shirts` → `Apparel > Shirts`).
+ * `separator` is how the file writes a path (`/` in a Magento export); `roots` are segments the
+ * platform puts before every path (Magento's `Default Category`), left out.
+ */
+export function readCategory(raw: string, max: number, path: { separator?: string; roots?: string[] } = {}): Read<string> {
+  const segments = raw
+    .split(path.separator ?? ">")
+    .map((segment) => segment.trim())
+    .filter(Boolean);
+  while (segments.length > 1 && path.roots?.includes(segments[0]!)) segments.shift();
+  return readText(segments.join(CATEGORY_SEPARATOR), max);
+}
+
+/** Tags: split on commas, trimmed, empty ones and repeats (by case) dropped, the first spelling and order kept. */
+export function readTags(raw: string | readonly string[]): Read<string[]> {
+  const given = typeof raw === "string" ? raw.split(",") : raw;
+  const tags: string[] = [];
+  const seen = new Set<string>();
+  for (const tag of given) {
+    const value = tag.trim();
+    if (!value) continue;
+    if (typeof raw !== "string" && value.includes(",")) return { problem: `has the tag "${value}" with a comma; a tag cannot hold one` };
+    const length = lengthOver(value, TAG_LIMITS.length);
+    if (length) return { problem: `has a tag ${length} characters long; the limit is ${TAG_LIMITS.length}` };
+    const key = value.toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    tags.push(value);
+  }
+  if (tags.length > TAG_LIMITS.count) return { problem: `has ${tags.length} tags; the limit is ${TAG_LIMITS.count}` };
+  return { value: tags };
+}
