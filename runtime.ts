@@ -127,7 +127,10 @@ export async function startApp(config: Config, options: { pages?: boolean } = {}
       await sql`SELECT 1`.execute(database.db);
       return true;
     },
-    pages: serveWeb && options.pages !== false ? await loadPages(api, { maxUploadBytes: config.MAX_UPLOAD_BYTES }, access) : undefined,
+    pages:
+      serveWeb && options.pages !== false
+        ? await loadPages(api, { maxUploadBytes: config.MAX_UPLOAD_BYTES, currency: config.CURRENCY }, access)
+        : undefined,
     serveApi: serveWeb,
   });
   // Every request but an upload must arrive within REQUEST_TIMEOUT_MS; an upload's pace is watched instead.

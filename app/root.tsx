@@ -24,7 +24,10 @@ export const meta: MetaFunction = () => [{ title: "Product Importer" }];
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const { toast, headers } = await takeToast(request);
-  return data({ passwordRequired: context.access.enabled, toast, webhookAlerts: await webhookAlerts(context) }, { headers });
+  return data(
+    { passwordRequired: context.access.enabled, toast, webhookAlerts: await webhookAlerts(context), currency: context.settings.currency },
+    { headers },
+  );
 }
 
 /** Endpoints failing for over an hour or switched off: said on every page, to whoever may see them. */

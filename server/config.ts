@@ -54,6 +54,12 @@ const configSchema = z.object({
     .transform((value) => value !== "0" && value !== "false"),
   /** An export whose client reads nothing for this long is ended, and its connection freed. */
   EXPORT_STALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /** The ISO 4217 code every price in the catalog is in, shown wherever a price is. */
+  CURRENCY: z
+    .string()
+    .default("USD")
+    .transform((value) => value.trim().toUpperCase())
+    .refine((code) => Intl.supportedValuesOf("currency").includes(code), "must be an ISO 4217 currency code, such as USD, EUR or GBP"),
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: flag,
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   /** Events and delivery attempts older than this many days are pruned; a recovery reaches back at most this far. */

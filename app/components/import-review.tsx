@@ -1,7 +1,8 @@
 import { Form, Link, useLocation } from "@remix-run/react";
 import { CountStat } from "~/components/count-stat";
 import { Pagination } from "~/components/pagination";
-import { formatCount, formatDateTime } from "~/lib/format";
+import { formatCount, formatDateTime, formatPrice } from "~/lib/format";
+import { useCurrency } from "~/lib/use-currency";
 import { explainSkipped, describeApplying, type ImportJson } from "~/lib/import-status";
 import type { ReviewJson } from "../../server/imports/review/review-import";
 import type { ChangeKind } from "../../server/imports/import.schema";
@@ -64,8 +65,9 @@ function whyNothingWouldChange(review: ReviewJson): string | null {
   return listInWords(reasons);
 }
 
-function show(field: TargetField, value: string | number | boolean | readonly string[] | null | undefined): string {
+function show(field: TargetField, value: string | number | boolean | readonly string[] | null | undefined, currency?: string): string {
   if (field === "active") return value ? "active" : "inactive";
+  if ((field === "price" || field === "compareAtPrice") && typeof value === "string") return formatPrice(value, currency);
   if (Array.isArray(value)) return value.length ? value.join(", ") : "(none)";
   return value === "" || value === null || value === undefined ? "(empty)" : String(value);
 }
@@ -211,6 +213,7 @@ function ChangesTable({ review, changes, kind }: { review: ReviewJson; changes: 
 }
 
 function ChangeDetail({ change }: { change: ChangesPage["items"][number] }) {
+  const currency = useCurrency();
   if (change.kind === "create" && change.after) {
     return (
       <span>
@@ -229,8 +232,8 @@ function ChangeDetail({ change }: { change: ChangesPage["items"][number] }) {
     <ul className="field-changes">
       {change.changedFields.map((field) => (
         <li key={field}>
-          <span className="field-name">{FIELD_LABELS[field]}:</span> <del>{show(field, change.before?.[field]).slice(0, 160)}</del> →{" "}
-          <ins>{show(field, change.after?.[field]).slice(0, 160)}</ins>
+          <span className="field-name">{FIELD_LABELS[field]}:</span> <del>{show(field, change.before?.[field], currency).slice(0, 160)}</del> →{" "}
+          <ins>{show(field, change.after?.[field], currency).slice(0, 160)}</ins>
           {/* Descriptions are shown as their text: a change to the markup alone reads the same on both sides. */}
           {field === "description" && change.before?.description === change.after?.description ? " (the markup changes)" : null}
         </li>

@@ -1,9 +1,11 @@
 import { Form, Link, useFetcher, useNavigation } from "@remix-run/react";
-import { useEffect, useId, useRef, useState, type ChangeEvent } from "react";
+import { useEffect, useId, useRef, useState, type ChangeEvent, type InputHTMLAttributes } from "react";
+import { useCurrency } from "~/lib/use-currency";
 import { FieldError, FormError, invalidProps } from "~/components/field-errors";
 import type { FieldErrors } from "~/lib/field-errors";
 import type { DescriptionPreview } from "../../server/products/description-html";
 import { FIELD_LIMITS } from "../../server/products/product-rules.schema";
+import { COMMERCE_FIELD_SPECS } from "../../server/products/commerce-fields.schema";
 import type { ProductJson } from "../../server/products/product-json";
 
 /** The form's own route answers this intent with a preview of the posted description, saving nothing. */
@@ -12,12 +14,16 @@ export const DESCRIPTION_PREVIEW_INTENT = "preview-description";
 /** How long typing pauses before the preview is asked for. */
 const PREVIEW_DELAY_MS = 300;
 
-/** A product as the form posts it. */
+const COMMERCE_TEXT_FIELDS = ["price", "compareAtPrice", "stock", "barcode", "weightGrams", "brand", "category"] as const;
+
+/** A product as the form posts it: a blank commerce field is empty, tags are written with commas. */
 export const productFromForm = (form: FormData) => ({
   sku: String(form.get("sku") ?? ""),
   name: String(form.get("name") ?? ""),
   description: withLineBreaks(String(form.get("description") ?? ""), form.get("lineBreaks")),
   active: form.get("active") === "on",
+  ...Object.fromEntries(COMMERCE_TEXT_FIELDS.map((field) => [field, String(form.get(field) ?? "")])),
+  tags: String(form.get("tags") ?? "").split(","),
 });
 
 /**
@@ -91,6 +97,7 @@ export function ProductForm({
       <label className="checkbox">
         <input type="checkbox" name="active" defaultChecked={values ? values.active === "on" : (product?.active ?? true)} /> Active
       </label>
+      <CommerceFields product={product} values={values} errors={errors} />
       <div className="dialog-actions">
         <Link to={cancelHref} className="button" replace>
           Cancel
@@ -100,6 +107,38 @@ export function ProductForm({
         </button>
       </div>
     </Form>
+  );
+}
+
+/** The commerce fields, as a shop sells the product: each with its own inline error. */
+function CommerceFields({ product, values, errors }: { product?: ProductJson; values?: Record<string, string>; errors?: FieldErrors }) {
+  const currency = useCurrency();
+  const inCurrency = currency ? ` (${currency})` : "";
+  const stored = (field: (typeof COMMERCE_TEXT_FIELDS)[number] | "tags") => {
+    const value = product?.[field];
+    return Array.isArray(value) ? value.join(", ") : value == null ? "" : String(value);
+  };
+  const field = (name: (typeof COMMERCE_TEXT_FIELDS)[number] | "tags", label: string, props: InputHTMLAttributes<HTMLInputElement> = {}) => (
+    <div className="form-field">
+      <label>
+        {label}
+        <input name={name} defaultValue={values?.[name] ?? stored(name)} autoComplete="off" {...props} {...invalidProps(errors, name)} />
+      </label>
+      <FieldError errors={errors} field={name} />
+    </div>
+  );
+  return (
+    <fieldset className="commerce-fields">
+      <legend>Selling</legend>
+      {field("price", `Price${inCurrency}`, { inputMode: "decimal" })}
+      {field("compareAtPrice", `Compare-at price${inCurrency}`, { inputMode: "decimal" })}
+      {field("stock", "Stock", { inputMode: "numeric" })}
+      {field("barcode", "Barcode (GTIN, EAN, UPC)", { maxLength: COMMERCE_FIELD_SPECS.barcode.max })}
+      {field("weightGrams", "Weight (g)", { inputMode: "decimal" })}
+      {field("brand", "Brand", { maxLength: COMMERCE_FIELD_SPECS.brand.max })}
+      {field("category", "Category (e.g. Apparel > Shirts)", { maxLength: COMMERCE_FIELD_SPECS.category.max })}
+      {field("tags", "Tags, separated by commas")}
+    </fieldset>
   );
 }
 

@@ -4,6 +4,8 @@ import { BulkToolbar, BULK_FORM } from "~/components/bulk-toolbar";
 import { LastChange } from "~/components/last-change";
 import { listQuery, productDialogHref, productsHref, SORT_LABELS, type ListState } from "~/lib/product-filters";
 import { useClearAfterBulk } from "~/lib/use-clear-after-bulk";
+import { formatCount, formatPrice } from "~/lib/format";
+import { useCurrency } from "~/lib/use-currency";
 import { useRowSelection } from "~/lib/use-row-selection";
 import type { ProductJson } from "../../server/products/product-json";
 import type { ProductSort } from "../../server/products/product.schema";
@@ -23,11 +25,12 @@ export interface ProductTableProps {
 }
 
 /**
- * The products of one page: sortable headers, a checkbox per row for the bulk actions, each row's
- * active switch, last change, Edit and Delete. Below 640 px each row is a card (app.css).
+ * The products of one page: sortable headers, a checkbox per row for the bulk actions, price and
+ * stock, each row's active switch, last change, Edit and Delete. Below 640 px each row is a card (app.css).
  */
 export function ProductTable({ items, filenames, state, search, total, totalExact }: ProductTableProps) {
   const ids = items.map((product) => product.id);
+  const currency = useCurrency();
   const selection = useRowSelection(ids, listQuery(state));
   useClearAfterBulk(selection.clear);
   return (
@@ -42,6 +45,12 @@ export function ProductTable({ items, filenames, state, search, total, totalExac
               </th>
               <SortHeader sort="sku" state={state} />
               <SortHeader sort="name" state={state} />
+              <th scope="col" className="num">
+                Price
+              </th>
+              <th scope="col" className="num">
+                Stock
+              </th>
               <th scope="col">Description</th>
               <th scope="col">Active</th>
               <SortHeader sort="updatedAt" state={state} />
@@ -69,6 +78,12 @@ export function ProductTable({ items, filenames, state, search, total, totalExac
                 </td>
                 <td className="sku">{product.sku}</td>
                 <td className="name">{product.name}</td>
+                <td className="price num" data-label="Price">
+                  {formatPrice(product.price, currency)}
+                </td>
+                <td className="stock num" data-label="Stock">
+                  {product.stock === null ? "—" : formatCount(product.stock)}
+                </td>
                 <td className="description">
                   <Description text={product.descriptionText} />
                 </td>

@@ -16,3 +16,15 @@ export function formatDuration(ms: number): string {
 
 /** Rendered in UTC on server and browser alike, so hydration never disagrees. */
 export const formatDateTime = (iso: string | null) => (iso ? `${dateTime.format(new Date(iso))} UTC` : "—");
+
+/**
+ * A price (exact decimal text) in the catalog's currency: the currency's usual decimals, more when
+ * the price has them (formatted from the text itself, never through a float).
+ */
+export function formatPrice(value: string | null, currency: string | undefined): string {
+  if (value === null) return "—";
+  const decimals = value.split(".")[1]?.length ?? 0;
+  const style = currency ? { style: "currency" as const, currency } : {};
+  const format = new Intl.NumberFormat("en-US", { ...style, minimumFractionDigits: 2, maximumFractionDigits: Math.max(2, decimals) });
+  return format.format(value as `${number}`);
+}

@@ -3,7 +3,7 @@ import { Refusal } from "../refusal.js";
 import { HeaderColumns } from "./header-columns.js";
 import { matchHeaderNames } from "./header-matching.js";
 import { COMMERCE_FIELDS, type CommerceField, type DecimalSeparatorChoice } from "../products/commerce-fields.schema.js";
-import type { WeightUnit } from "../products/read-values.js";
+import type { WeightUnit } from "../products/commerce-values.schema.js";
 import { detectProfile, PROFILES, shapeOf, type ActiveValues, type CategoryPaths, type Profile, type ProfileShape } from "./profiles.js";
 import { weightUnitOf } from "./weight-unit.js";
 import { normalizeHeaderName } from "./header-name.js";

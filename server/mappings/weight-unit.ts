@@ -1,4 +1,4 @@
-import type { WeightUnit } from "../products/read-values.js";
+import type { WeightUnit } from "../products/commerce-values.schema.js";
 import { normalizeHeaderName } from "./header-name.js";
 
 /** Words a header uses for a unit of weight (`Weight (kg)`, `Variant Grams`, `poids_kg`, `Gewicht in Gramm`). */

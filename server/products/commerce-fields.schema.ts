@@ -48,7 +48,3 @@ export const STOCK_LIMITS = { min: -2_147_483_648, max: 2_147_483_647 } as const
 export const TAG_LIMITS = { length: 255, count: 250 } as const;
 /** How a category path's segments are joined, as stored and shown. */
 export const CATEGORY_SEPARATOR = " > ";
-
-/** The ISO 4217 code every price is in (the `CURRENCY` setting). */
-export const DEFAULT_CURRENCY = "USD";
-export const isCurrencyCode = (value: string) => /^[A-Z]{3}$/.test(value);

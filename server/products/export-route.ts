@@ -51,7 +51,8 @@ export interface ExportRouteDeps {
 
 /**
  * `GET /api/products/export`: the catalog (or what the filters select) as CSV
- * `sku,name,description,active`, streamed by Postgres. Importing it back changes nothing; cells
+ * `sku,name,description,active,price,compare_at_price,stock,barcode,weight_grams,brand,category,tags`
+ * (CONTRACT.md), streamed by Postgres. Importing it back changes nothing; cells
  * a spreadsheet would run as formulas are marked (server/csv/formula-cells.ts).
  */
 export function exportRoute(deps: ExportRouteDeps): RequestHandler {
@@ -64,14 +65,21 @@ export function exportRoute(deps: ExportRouteDeps): RequestHandler {
       return sendRefusal(res, new Refusal("busy", busy, { retryAfterSeconds: 10 }));
     }
     const query = filtered(
-      deps.db
-        .selectFrom("products")
-        .select([
-          spreadsheetSafeSql(sql.ref("sku")).as("sku"),
-          spreadsheetSafeSql(sql.ref("name")).as("name"),
-          spreadsheetSafeSql(sql.ref("description")).as("description"),
-          sql<string>`CASE WHEN active THEN 'true' ELSE 'false' END`.as("active"),
-        ]),
+      deps.db.selectFrom("products").select([
+        spreadsheetSafeSql(sql.ref("sku")).as("sku"),
+        spreadsheetSafeSql(sql.ref("name")).as("name"),
+        spreadsheetSafeSql(sql.ref("description")).as("description"),
+        sql<string>`CASE WHEN active THEN 'true' ELSE 'false' END`.as("active"),
+        sql<string>`price::text`.as("price"),
+        sql<string>`compare_at_price::text`.as("compare_at_price"),
+        sql<string>`stock::text`.as("stock"),
+        spreadsheetSafeSql(sql.ref("barcode")).as("barcode"),
+        sql<string>`weight_grams::text`.as("weight_grams"),
+        spreadsheetSafeSql(sql.ref("brand")).as("brand"),
+        spreadsheetSafeSql(sql.ref("category")).as("category"),
+        // Read back by splitting on commas, which no tag holds.
+        spreadsheetSafeSql(sql`nullif(array_to_string(tags, ', '), '')`).as("tags"),
+      ]),
       filters.data,
     )
       .orderBy("id")

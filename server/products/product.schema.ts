@@ -2,7 +2,9 @@ import { z } from "zod";
 import { idSchema } from "../ids.schema.js";
 import { storableText } from "../text-input.schema.js";
 import { pageInput } from "../paging.schema.js";
-import { FIELD_LIMITS, lengthOver, normalizeName, normalizeSku } from "./product-rules.schema.js";
+import { FIELD_LIMITS, hasNul, lengthOver, normalizeName, normalizeSku } from "./product-rules.schema.js";
+import { COMMERCE_FIELDS, type CommerceField } from "./commerce-fields.schema.js";
+import { DecimalSeparator, readCommerceValue, readTags } from "./commerce-values.schema.js";
 
 export const productIdInput = z.object({ id: idSchema });
 
@@ -82,12 +84,54 @@ const nameField = storableText("Name")
   .pipe(withinLimit("Name", FIELD_LIMITS.name).pipe(z.string().min(1, "Name is required")));
 const descriptionField = storableText("Description").pipe(withinLimit("Description", FIELD_LIMITS.description));
 
+/**
+ * A commerce field as the API takes it, read by the importer's own rule (commerce-values.schema.ts) with a
+ * point for decimals: a number or its text; null or blank text clears it.
+ */
+function commerceInput<T>(field: CommerceField, given: z.ZodType<string | number | string[]>) {
+  return given.nullable().transform((value, context): T | null => {
+    if (value === null || (typeof value === "string" && value.trim() === "")) return null;
+    const text = Array.isArray(value) ? value.join("") : String(value);
+    const shown = JSON.stringify(value).slice(0, 80);
+    if (hasNul(text)) {
+      context.addIssue({ code: "custom", message: `${field} contains a NUL character` });
+      return z.NEVER;
+    }
+    const read = Array.isArray(value) ? readTags(value) : readCommerceValue(field, String(value), { decimal: new DecimalSeparator(".") });
+    if ("problem" in read) {
+      context.addIssue({ code: "custom", message: `${field} ${shown} ${read.problem}` });
+      return z.NEVER;
+    }
+    return read.value as T;
+  });
+}
+
+const numberOrText = z.union([z.number(), z.string()], { error: "must be a number, or a number as text" });
+const text = z.string({ error: "must be text" });
+
+/** Each commerce field's input (CONTRACT.md's `products.create` / `update`), keyed as the API names them. */
+export const commerceInputs = {
+  price: commerceInput<string>("price", numberOrText),
+  compareAtPrice: commerceInput<string>("compareAtPrice", numberOrText),
+  stock: commerceInput<number>("stock", numberOrText),
+  barcode: commerceInput<string>("barcode", text),
+  weightGrams: commerceInput<string>("weightGrams", numberOrText),
+  brand: commerceInput<string>("brand", text),
+  category: commerceInput<string>("category", text),
+  tags: commerceInput<string[]>("tags", z.array(z.string(), { error: "must be a list of text" })).transform((tags) => tags ?? []),
+} satisfies Record<CommerceField, z.ZodType>;
+export type CommerceInput = { [F in CommerceField]: z.output<(typeof commerceInputs)[F]> };
+
 /** Shared by the tRPC procedures, the product form and the tests. */
 export const productCreateInput = z.object({
   sku: skuField,
   name: nameField,
   description: descriptionField.default(""),
   active: z.boolean().default(true),
+  // Left out, a field is empty (no tags: []).
+  ...(Object.fromEntries(COMMERCE_FIELDS.map((field) => [field, (commerceInputs[field] as z.ZodType).default(field === "tags" ? [] : null)])) as {
+    [F in CommerceField]: z.ZodDefault<(typeof commerceInputs)[F]>;
+  }),
 });
 export type ProductCreateInput = z.infer<typeof productCreateInput>;
 
@@ -96,5 +140,8 @@ export const productUpdateInput = productIdInput.extend({
   name: nameField.optional(),
   description: descriptionField.optional(),
   active: z.boolean().optional(),
+  ...(Object.fromEntries(COMMERCE_FIELDS.map((field) => [field, commerceInputs[field].optional()])) as {
+    [F in CommerceField]: z.ZodOptional<(typeof commerceInputs)[F]>;
+  }),
 });
 export type ProductUpdateInput = z.infer<typeof productUpdateInput>;

@@ -1,7 +1,9 @@
-import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder } from "kysely";
-import type { Database } from "../../db/schema.js";
+import { sql, type Insertable, type Kysely, type RawBuilder, type SelectQueryBuilder } from "kysely";
+import type { Database, ProductsTable } from "../../db/schema.js";
+import { COMMERCE_FIELD_SPECS, COMMERCE_FIELDS, type CommerceField } from "./commerce-fields.schema.js";
 import type {
   BulkTarget,
+  CommerceInput,
   ProductCreateInput,
   ProductFilters,
   ProductListInput,
@@ -144,11 +146,20 @@ export function findProduct(db: Kysely<Database>, id: string, options: { forUpda
     .executeTakeFirst();
 }
 
+/** The commerce fields given, as products columns. */
+function commerceColumns(input: Partial<CommerceInput>) {
+  const columns: Record<string, unknown> = {};
+  for (const field of COMMERCE_FIELDS) if (input[field] !== undefined) columns[COMMERCE_FIELD_SPECS[field].column] = input[field];
+  return columns as Partial<Record<(typeof COMMERCE_FIELD_SPECS)[CommerceField]["column"], unknown>> as Partial<
+    Omit<Insertable<ProductsTable>, "sku" | "name">
+  >;
+}
+
 /** Inserts unless the SKU (in any case) exists; undefined means it was taken. */
 export function insertProduct(db: Kysely<Database>, input: ProductCreateInput) {
   return db
     .insertInto("products")
-    .values({ sku: input.sku, name: input.name, description: input.description, active: input.active })
+    .values({ sku: input.sku, name: input.name, description: input.description, active: input.active, ...commerceColumns(input) })
     .onConflict((oc) => oc.expression(sql`sku_key(sku)`).doNothing())
     .returningAll()
     .executeTakeFirst();
@@ -164,7 +175,8 @@ export async function storedSpellingOf(db: Kysely<Database>, sku: string): Promi
 }
 
 export function updateProductRow(db: Kysely<Database>, input: ProductUpdateInput) {
-  const { id, ...changes } = input;
+  const { id, sku, name, description, active } = input;
+  const changes = { sku, name, description, active, ...commerceColumns(input) };
   return (
     db
       .updateTable("products")

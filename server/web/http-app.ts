@@ -145,6 +145,8 @@ const errorAnswer: ErrorRequestHandler = (error: { status?: number; statusCode?:
 
 export interface PageSettings {
   maxUploadBytes: number;
+  /** The catalog's currency (the CURRENCY setting). */
+  currency: string;
 }
 
 export function loadContextFor(api: ApiContext, settings: PageSettings, access: Access) {

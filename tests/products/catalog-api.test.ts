@@ -145,9 +145,11 @@ describe("export", () => {
     const all = await fetch(`${app.url}/api/products/export`);
     expect(all.headers.get("content-type")).toMatch(/text\/csv/);
     const csv = await all.text();
-    expect(csv.split("\n")[0]).toBe("sku,name,description,active");
+    expect(csv.split("\n")[0]).toBe("sku,name,description,active,price,compare_at_price,stock,barcode,weight_grams,brand,category,tags");
     const filtered = await (await fetch(`${app.url}/api/products/export?sku=round&active=false`)).text();
-    expect(filtered).toBe('sku,name,description,active\nround-1,"Comma, quote ""q""","two\nlines",false\n');
+    expect(filtered).toBe(
+      'sku,name,description,active,price,compare_at_price,stock,barcode,weight_grams,brand,category,tags\nround-1,"Comma, quote ""q""","two\nlines",false,,,,,,,,\n',
+    );
 
     const again = await importCsv(app, csv, "export.csv");
     expect(again).toMatchObject({ status: "completed", createdCount: 0, updatedCount: 3, errorCount: 0 });

@@ -7,7 +7,7 @@ import type { SkippedRow } from "../row-notes.js";
 import { madeSku } from "./made-sku.js";
 import type { StagedRow } from "../staging/staged-row.js";
 import { COMMERCE_FIELD_SPECS } from "../../products/commerce-fields.schema.js";
-import { DecimalSeparator } from "../../products/read-values.js";
+import { DecimalSeparator } from "../../products/commerce-values.schema.js";
 import type { DecimalSeparatorChoice } from "../../products/commerce-fields.schema.js";
 
 /** The fields a product's first row gives the rows after it (Shopify's variant rows leave them blank). */
@@ -25,6 +25,8 @@ interface Group {
 export type RowOutcome = { accepted: StagedRow; madeSku?: boolean } | { rejected: RejectedRow; madeSku?: string } | { skipped: SkippedRow };
 
 const skip = (line: number, reason: string) => ({ skipped: { line, reason } });
+/** A file without commerce columns: one empty list for every row, not a new one each. */
+const NO_CELLS: string[] = [];
 
 /**
  * One record of the file → one row of the catalog: the mapped columns' values (formula marks off),
@@ -69,7 +71,7 @@ export class RowReader {
       name: withoutFormulaMark(fields[this.name]!),
       description: this.description === null ? "" : withoutFormulaMark(fields[this.description]!),
       active: this.active === null ? null : withoutFormulaMark(fields[this.active]!),
-      commerce: this.columns.commerce.map(({ index }) => withoutFormulaMark(fields[index]!)),
+      commerce: this.columns.commerce.length ? this.columns.commerce.map(({ index }) => withoutFormulaMark(fields[index]!)) : NO_CELLS,
       sale: this.columns.salePrice === null ? null : withoutFormulaMark(fields[this.columns.salePrice]!),
     };
     if (!this.shaped) return validateRow(values, this.columns, this.decimal, line, fields);

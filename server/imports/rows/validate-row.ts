@@ -1,7 +1,6 @@
 import { commerceColumnOf, type StagedRow } from "../staging/staged-row.js";
 import { FIELD_LIMITS, hasNul, lengthOver, normalizeName, normalizeSku } from "../../products/product-rules.schema.js";
-import { readCommerceValue } from "../../products/read-field.js";
-import { readMoney, type DecimalSeparator } from "../../products/read-values.js";
+import { readCommerceValue, readMoney, type DecimalSeparator } from "../../products/commerce-values.schema.js";
 import type { CommerceColumn } from "../../mappings/resolve-columns.js";
 import type { TargetField } from "../../mappings/mapping.schema.js";
 

@@ -1,4 +1,4 @@
-import { CATEGORY_SEPARATOR, DECIMAL_LIMITS, STOCK_LIMITS, TAG_LIMITS } from "./commerce-fields.schema.js";
+import { CATEGORY_SEPARATOR, COMMERCE_FIELD_SPECS, DECIMAL_LIMITS, STOCK_LIMITS, TAG_LIMITS, type CommerceField } from "./commerce-fields.schema.js";
 import { lengthOver } from "./product-rules.schema.js";
 
 /**
@@ -26,12 +26,14 @@ export class DecimalSeparator {
     return this.separator;
   }
 
-  /** The separator `digits` (only digits, `.` and `,`) is read with, deciding it when the value shows it. */
+  /** The separator `digits` (only digits, `.` and `,`) is read with: the file's, else the one the value shows. */
   for(digits: string): "." | "," {
-    if (this.separator) return this.separator;
-    const shown = separatorShownBy(digits);
-    if (shown) this.separator = shown;
-    return shown ?? ".";
+    return this.separator ?? separatorShownBy(digits) ?? ".";
+  }
+
+  /** A value read as a number with `point` decides the file's separator, if nothing has yet (a typo decides nothing). */
+  readWith(point: "." | ",", digits: string): void {
+    if (!this.separator && separatorShownBy(digits)) this.separator = point;
   }
 }
 
@@ -71,6 +73,7 @@ function decimalParts(raw: string, separator: DecimalSeparator): { negative: boo
   if (extra !== undefined || fraction.includes(group)) return undefined;
   // Thousands marks only between groups of three: `1,234,567`, never `12,34`.
   if (whole.includes(group) && !new RegExp(`^\\d{1,3}(?:\\${group}\\d{3})+$`).test(whole)) return undefined;
+  separator.readWith(point, digits);
   return { negative, whole: whole.replaceAll(group, ""), fraction };
 }
 
@@ -186,4 +189,42 @@ export function readTags(raw: string | readonly string[]): Read<string[]> {
   }
   if (tags.length > TAG_LIMITS.count) return { problem: `has ${tags.length} tags; the limit is ${TAG_LIMITS.count}` };
   return { value: tags };
+}
+
+/** What a commerce field's value is stored as. */
+export type CommerceValue = string | number | string[];
+
+/** How the text of a value is written: in a file, what its header and platform say; through the API, plainly. */
+export interface ValueReading {
+  decimal: DecimalSeparator;
+  weightUnit?: WeightUnit;
+  /** How the platform writes category paths: several separated by `list` (the first is kept), segments by `path`. */
+  categories?: { list?: string; path: string; roots?: string[] } | null;
+}
+
+/** The first of several paths a platform writes in one cell (WooCommerce's `A > B, C`). */
+function firstPath(raw: string, list: string | undefined): string {
+  if (!list) return raw;
+  return raw.split(list).find((path) => path.trim()) ?? "";
+}
+
+/** A commerce field's non-empty text read as its stored value, by the one rule the importer and the API share. */
+export function readCommerceValue(field: CommerceField, raw: string, reading: ValueReading): Read<CommerceValue> {
+  const spec: { kind: string; max?: number } = COMMERCE_FIELD_SPECS[field];
+  switch (spec.kind) {
+    case "money":
+      return readMoney(raw, reading.decimal);
+    case "integer":
+      return readInteger(raw, reading.decimal);
+    case "weight":
+      return readWeight(raw, reading.decimal, reading.weightUnit);
+    case "category": {
+      const paths = reading.categories;
+      return readCategory(firstPath(raw, paths?.list), spec.max!, { separator: paths?.path, roots: paths?.roots });
+    }
+    case "tags":
+      return readTags(raw);
+    default:
+      return field === "barcode" ? readBarcode(raw, spec.max!) : readText(raw, spec.max!);
+  }
 }
