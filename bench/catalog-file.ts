@@ -13,7 +13,15 @@ export interface CatalogShape {
   seed: number;
   /** Appended to every name: a "revision" of the same catalog where every product changed. */
   nameSuffix?: string;
+  /**
+   * Every built-in commerce field too (price, compare-at price, stock, barcode, weight, brand,
+   * category, tags), drawn from their own seed: the SKUs, names and descriptions stay the same.
+   */
+  commerce?: boolean;
 }
+
+/** The header of a catalog file with every commerce field (as the export names them). */
+export const COMMERCE_COLUMNS = "price,compare_at_price,stock,barcode,weight_grams,brand,category,tags";
 
 export const REAL_CATALOG: CatalogShape = { rows: 500_000, distinctSkus: 466_693, seed: 20261123 };
 
@@ -75,6 +83,29 @@ const LAST =
     " ",
   );
 
+const BRANDS = Array.from({ length: 200 }, (_, index) => `${FIRST[index % FIRST.length]} & ${LAST[(index * 7) % LAST.length]}`);
+const CATEGORIES = Array.from(
+  { length: 300 },
+  (_, index) => `${WORDS[index % 40]!.toUpperCase()} > ${WORDS[(index * 3) % WORDS.length]} > ${WORDS[(index * 11) % WORDS.length]}`,
+);
+const TAGS = WORDS.slice(100, 200);
+
+/** A row's commerce cells, as a shop's export writes them (prices with two decimals, a few tags). */
+function commerceCells(seed: number) {
+  const random = mulberry32(seed ^ 0x5eed);
+  const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)]!;
+  return () => {
+    const cents = 100 + Math.floor(random() * 50_000);
+    const price = (cents / 100).toFixed(2);
+    const compareAt = random() < 0.3 ? (Math.round(cents * 1.2) / 100).toFixed(2) : "";
+    const stock = String(Math.floor(random() * 505) - 5);
+    const barcode = String(4_000_000_000_000 + Math.floor(random() * 999_999_999_999));
+    const weight = String(50 + Math.floor(random() * 4_950));
+    const tags = Array.from({ length: Math.floor(random() * 5) }, () => pick(TAGS)).join(", ");
+    return `${price},${compareAt},${stock},${barcode},${weight},${pick(BRANDS)},${pick(CATEGORIES)},"${tags}"`;
+  };
+}
+
 export async function writeCatalogFile(path: string, shape: CatalogShape): Promise<void> {
   const random = mulberry32(shape.seed);
   const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)]!;
@@ -112,7 +143,8 @@ export async function writeCatalogFile(path: string, shape: CatalogShape): Promi
   // Written aside and renamed: a run stopped half-way must not leave a truncated file that later runs take for the catalog.
   const partial = `${path}.partial`;
   const out = createWriteStream(partial);
-  let buffer = "name,sku,description\n";
+  const commerce = shape.commerce ? commerceCells(shape.seed) : null;
+  let buffer = `name,sku,description${commerce ? `,${COMMERCE_COLUMNS}` : ""}\n`;
   for (let row = 0; row < shape.rows; row += 1) {
     let sku: string;
     if (isRepeat[row]) {
@@ -125,7 +157,7 @@ export async function writeCatalogFile(path: string, shape: CatalogShape): Promi
     const name = `${pick(FIRST)} ${pick(LAST)}${shape.nameSuffix ?? ""}`;
     const sentences = Array.from({ length: 1 + Math.floor(random() * 4) }, sentence);
     const description = random() < 0.133 && sentences.length > 1 ? `${sentences[0]}\n${sentences.slice(1).join(" ")}` : sentences.join(" ");
-    buffer += `${name},${sku},"${description}"\n`;
+    buffer += `${name},${sku},"${description}"${commerce ? `,${commerce()}` : ""}\n`;
     if (buffer.length > 1 << 20) {
       if (!out.write(buffer)) await once(out, "drain");
       buffer = "";

@@ -10,7 +10,7 @@ import { from as copyFrom } from "pg-copy-streams";
 import { pipeline } from "node:stream/promises";
 import { ensureDatabase, startEmbeddedPostgres } from "../db/embedded.js";
 import { startAppProcess } from "../tests/support/app-process.js";
-import { BENCH_CATALOG, writeCatalogFile } from "./catalog-file.js";
+import { BENCH_CATALOG, COMMERCE_COLUMNS, writeCatalogFile } from "./catalog-file.js";
 import { printProfiles } from "./cpu-profile.js";
 import { waitForSearchIndexes } from "./search-ready.js";
 import { CATALOG_FILE, WORK_DIR, median, percentile, apiOf, uploadFile } from "./support.js";
@@ -23,6 +23,9 @@ const RUNS = PROFILE ? 1 : Number(process.env.BENCH_RUNS ?? 3);
 const REVIEW = process.env.BENCH_REVIEW !== "0";
 const FILE = CATALOG_FILE;
 const CHANGED_FILE = path.join(WORK_DIR, `catalog-${BENCH_CATALOG.rows}-${BENCH_CATALOG.seed}-v2-changed.csv`);
+/** The same catalog with every built-in commerce field (`BENCH_COMMERCE=0` leaves its scenarios out). */
+const COMMERCE_FILE = path.join(WORK_DIR, `catalog-${BENCH_CATALOG.rows}-${BENCH_CATALOG.seed}-v2-commerce.csv`);
+const COMMERCE = process.env.BENCH_COMMERCE !== "0";
 
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
 /** Milliseconds, or a dash for what this run did not measure. */
@@ -267,6 +270,42 @@ async function importThroughBaseline(
   }
 }
 
+/** The raw floor for a file with every commerce field: COPY into typed columns, one upsert of them all (tags split). */
+async function importCommerceThroughBaseline(databaseUrl: string, file: string, fresh: boolean) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const names = ["sku", "name", "description", ...COMMERCE_COLUMNS.split(",")];
+  const columns = names.join(", ");
+  try {
+    if (fresh) await client.query("TRUNCATE baseline_commerce");
+    await client.query("VACUUM (ANALYZE) baseline_commerce");
+    await client.query("CHECKPOINT");
+    await client.query("DROP TABLE IF EXISTS baseline_commerce_staging");
+    await client.query(`CREATE UNLOGGED TABLE baseline_commerce_staging (name text, sku text, description text, price numeric,
+      compare_at_price numeric, stock integer, barcode text, weight_grams numeric, brand text, category text, tags text)`);
+    await client.query("SET work_mem = '64MB'");
+    const started = performance.now();
+    await pipeline(
+      createReadStream(file),
+      client.query(
+        copyFrom(`COPY baseline_commerce_staging (name, sku, description, ${COMMERCE_COLUMNS}) FROM STDIN WITH (FORMAT csv, HEADER true)`),
+      ),
+    );
+    const copied = performance.now();
+    const updates = names.map((column) => `${column} = excluded.${column}`).join(", ");
+    await client.query(`
+      INSERT INTO baseline_commerce (${columns})
+      SELECT DISTINCT ON (lower(sku)) sku, name, description, price, compare_at_price, stock, barcode, weight_grams, brand, category,
+             coalesce(string_to_array(nullif(tags, ''), ', '), '{}')
+      FROM baseline_commerce_staging
+      ON CONFLICT (lower(sku)) DO UPDATE SET ${updates}`);
+    const merged = performance.now();
+    return { copyMs: copied - started, mergeMs: merged - copied, totalMs: merged - started };
+  } finally {
+    await client.end();
+  }
+}
+
 /**
  * Both sides start from a quiet database: the previous step's autovacuum and checkpoint would
  * otherwise run during (and be charged to) whichever step comes next.
@@ -293,6 +332,10 @@ async function main() {
     console.log(`writing ${CHANGED_FILE} …`);
     await writeCatalogFile(CHANGED_FILE, { ...BENCH_CATALOG, nameSuffix: " II" });
   }
+  if (COMMERCE && !existsSync(COMMERCE_FILE)) {
+    console.log(`writing ${COMMERCE_FILE} …`);
+    await writeCatalogFile(COMMERCE_FILE, { ...BENCH_CATALOG, commerce: true });
+  }
   console.log(`file: ${(statSync(FILE).size / 1e6).toFixed(1)} MB, ${BENCH_CATALOG.rows} rows, ${BENCH_CATALOG.distinctSkus} distinct SKUs`);
 
   const clusterDir = path.join(WORK_DIR, "postgres");
@@ -303,6 +346,8 @@ async function main() {
   for (const scenario of scenarios) results[scenario] = { app: [], baseline: [] };
   const peakRss: number[] = [];
   const reviews: ReviewTiming[] = [];
+  const commerceScenarios = ["every field, empty catalog", "every field, re-import, same file"] as const;
+  for (const scenario of commerceScenarios) results[scenario] = { app: [], baseline: [] };
 
   try {
     for (let run = 1; run <= RUNS; run += 1) {
@@ -321,6 +366,12 @@ async function main() {
           description text NOT NULL DEFAULT '', active boolean NOT NULL DEFAULT true,
           created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now())`);
         await setup.query("CREATE UNIQUE INDEX ON baseline_products (lower(sku))");
+        await setup.query(`CREATE TABLE baseline_commerce (
+          id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, sku text NOT NULL, name text NOT NULL,
+          description text NOT NULL DEFAULT '', active boolean NOT NULL DEFAULT true, price numeric, compare_at_price numeric,
+          stock integer, barcode text, weight_grams numeric, brand text, category text, tags text[] NOT NULL DEFAULT '{}',
+          created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now())`);
+        await setup.query("CREATE UNIQUE INDEX ON baseline_commerce (lower(sku))");
         await setup.end();
 
         const files = { "empty catalog": FILE, "re-import, same file": FILE, "re-import, every row changed": CHANGED_FILE };
@@ -344,6 +395,20 @@ async function main() {
             `run ${run} · review: upload ${seconds(review.reviewUploadMs)} s, diff ${seconds(review.diffMs)} s, apply ${seconds(review.applyMs)} s, undo (updates) ${seconds(review.undoUpdateMs)} s, undo (creates) ${seconds(review.undoCreateMs)} s, before-images ${(review.beforeImagesBytes / 1e6).toFixed(1)} MB (staged rows ${(review.stagedBytes / 1e6).toFixed(1)} MB)`,
           );
         }
+        if (COMMERCE) {
+          await waitForSearchIndexes(databaseUrl);
+          await apiOf(app.url).products.deleteAll.mutate();
+          for (const scenario of commerceScenarios) {
+            await settle(databaseUrl);
+            const appTiming = await importThroughApp(app.url, databaseUrl, COMMERCE_FILE);
+            const baseline = await importCommerceThroughBaseline(databaseUrl, COMMERCE_FILE, scenario === commerceScenarios[0]);
+            results[scenario]!.app.push(appTiming);
+            results[scenario]!.baseline.push(baseline);
+            console.log(
+              `run ${run} · ${scenario}: app ${seconds(appTiming.totalMs)} s (staging ${seconds(appTiming.stagingMs)}, merge ${seconds(appTiming.mergeMs)}; created ${appTiming.created}, updated ${appTiming.updated}) · baseline ${seconds(baseline.totalMs)} s · ratio ${(appTiming.totalMs / baseline.totalMs).toFixed(2)}`,
+            );
+          }
+        }
         peakRss.push(app.peakRss());
       } finally {
         await app.stop();
@@ -357,7 +422,7 @@ async function main() {
     printProfiles(PROFILE_DIR);
   }
 
-  const rows = scenarios.map((scenario) => {
+  const rows = [...scenarios, ...(COMMERCE ? commerceScenarios : [])].map((scenario) => {
     const { app, baseline } = results[scenario]!;
     const ratios = app.map((timing, index) => timing.totalMs / baseline[index]!.totalMs);
     return {

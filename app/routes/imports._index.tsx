@@ -6,7 +6,7 @@ import { formatBytes, formatCount, formatDateTime } from "~/lib/format";
 import { describeImportTiming, importWorkDuration } from "~/lib/import-timing";
 import { Pagination, pageFromUrl } from "~/components/pagination";
 import { pageData } from "~/lib/page-errors.server";
-import { changedCount, exportName, type ImportJson } from "~/lib/import-status";
+import { changedCount, describeMapping, exportName, type ImportJson } from "~/lib/import-status";
 
 export const meta: MetaFunction = () => [{ title: "Imports · Product Importer" }];
 
@@ -152,11 +152,7 @@ function SavedMappings({
           <li key={saved.id}>
             <div>
               <p className="mapping-platform">{platformLabel(saved.profile)}</p>
-              <p className="mapping-fields">
-                {Object.entries(saved.mapping)
-                  .map(([field, column]) => `${field} ← "${column}"`)
-                  .join(", ")}
-              </p>
+              <p className="mapping-fields">{describeMapping(saved.mapping)}</p>
               <p className="hint">
                 Last used {formatDateTime(saved.lastUsedAt)}
                 <span className="mapping-header">{` · header: ${headerSample(saved.header)}`}</span>

@@ -85,8 +85,9 @@ const nameField = storableText("Name")
 const descriptionField = storableText("Description").pipe(withinLimit("Description", FIELD_LIMITS.description));
 
 /**
- * A commerce field as the API takes it, read by the importer's own rule (commerce-values.schema.ts) with a
- * point for decimals: a number or its text; null or blank text clears it.
+ * A commerce field as the API and the product form take it, read by the importer's own rule
+ * (commerce-values.schema.ts): a number or its text, whose decimal separator the value itself shows
+ * (`12.50`, `12,50`; `1,234` reads as thousands); null or blank text clears it.
  */
 function commerceInput<T>(field: CommerceField, given: z.ZodType<string | number | string[]>) {
   return given.nullable().transform((value, context): T | null => {
@@ -97,7 +98,7 @@ function commerceInput<T>(field: CommerceField, given: z.ZodType<string | number
       context.addIssue({ code: "custom", message: `${field} contains a NUL character` });
       return z.NEVER;
     }
-    const read = Array.isArray(value) ? readTags(value) : readCommerceValue(field, String(value), { decimal: new DecimalSeparator(".") });
+    const read = Array.isArray(value) ? readTags(value) : readCommerceValue(field, String(value), { decimal: DecimalSeparator.of("auto") });
     if ("problem" in read) {
       context.addIssue({ code: "custom", message: `${field} ${shown} ${read.problem}` });
       return z.NEVER;

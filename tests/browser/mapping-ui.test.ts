@@ -57,7 +57,11 @@ it("shows a Shopify file's suggested columns and first rows before uploading it,
   // The changed mapping is remembered for this header.
   await page.goto(`${server.url}/imports`);
   await expect.poll(() => page.locator(".mapping-list li").count()).toBe(1);
-  expect(await page.locator(".mapping-fields").textContent()).toBe('sku ← "Variant SKU", name ← "Title", active ← "Status"');
+  expect(await page.locator(".mapping-fields").textContent()).toBe(
+    'sku ← "Variant SKU", name ← "Title", active ← "Status", price ← "Variant Price", compareAtPrice ← "Variant Compare At Price", ' +
+      'stock ← "Variant Inventory Qty", barcode ← "Variant Barcode", weightGrams ← "Variant Grams", brand ← "Vendor", ' +
+      'category ← "Product Category", tags ← "Tags"',
+  );
   await page.close();
 });
 
