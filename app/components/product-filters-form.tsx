@@ -1,6 +1,7 @@
 import { Form, useSubmit } from "@remix-run/react";
 import { useEffect, useRef, type KeyboardEvent } from "react";
-import { SORT_LABELS, type ListState } from "~/lib/product-filters";
+import { SORT_LABELS, STOCK_CHOICES, stockChoiceOf, type ListState } from "~/lib/product-filters";
+import { useCurrency } from "~/lib/use-currency";
 import { PRODUCT_SORTS } from "../../server/products/product.schema";
 
 /** Inputs that take typed text; a checkbox or button with focus leaves `/` to the page. */
@@ -36,13 +37,19 @@ export function ProductFiltersForm({ state }: { state: ListState }) {
       name: state.name ?? "",
       description: state.description ?? "",
       active: state.active === undefined ? "" : String(state.active),
+      brand: state.brand ?? "",
+      category: state.category ?? "",
+      tag: state.tag ?? "",
+      priceMin: state.priceMin ?? "",
+      priceMax: state.priceMax ?? "",
+      stock: stockChoiceOf(state),
     };
     const sorting = { sort: state.sort ?? "", order: state.order ?? "asc" };
     for (const [field, value] of Object.entries({ ...wanted, ...sorting })) {
       const input = form.elements.namedItem(field) as HTMLInputElement | HTMLSelectElement | null;
       if (input && input !== document.activeElement && input.value !== value) input.value = value;
     }
-  }, [state.sku, state.name, state.description, state.active, state.sort, state.order]);
+  }, [state]);
   useEffect(() => {
     const focusFirstFilter = (event: globalThis.KeyboardEvent) => {
       if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || typingIn(event.target)) return;
@@ -53,6 +60,8 @@ export function ProductFiltersForm({ state }: { state: ListState }) {
     document.addEventListener("keydown", focusFirstFilter);
     return () => document.removeEventListener("keydown", focusFirstFilter);
   }, []);
+  const currency = useCurrency();
+  const customStock = !stockChoiceOf(state) && (state.stockMin !== undefined || state.stockMax !== undefined);
   const applyOnEnter = (event: KeyboardEvent<HTMLFormElement>) => {
     // Enter that ends an IME composition picks the word; it does not apply the filter.
     if (event.key !== "Enter" || event.nativeEvent.isComposing || !(event.target instanceof HTMLInputElement)) return;
@@ -87,6 +96,40 @@ export function ProductFiltersForm({ state }: { state: ListState }) {
           <option value="false">Inactive</option>
         </select>
       </label>
+      <label>
+        Brand
+        <input type="search" name="brand" defaultValue={state.brand ?? ""} autoComplete="off" />
+      </label>
+      <label>
+        Category
+        <input type="search" name="category" defaultValue={state.category ?? ""} autoComplete="off" placeholder="Apparel > Shirts" />
+      </label>
+      <label>
+        Tag
+        <input type="search" name="tag" defaultValue={state.tag ?? ""} autoComplete="off" />
+      </label>
+      <label>
+        Price from{currency ? ` (${currency})` : ""}
+        <input type="text" name="priceMin" inputMode="decimal" defaultValue={state.priceMin ?? ""} autoComplete="off" />
+      </label>
+      <label>
+        Price to{currency ? ` (${currency})` : ""}
+        <input type="text" name="priceMax" inputMode="decimal" defaultValue={state.priceMax ?? ""} autoComplete="off" />
+      </label>
+      <div className="filter-field">
+        <label htmlFor="list-stock">Stock</label>
+        <select id="list-stock" name="stock" defaultValue={stockChoiceOf(state)}>
+          <option value="">Any</option>
+          {Object.entries(STOCK_CHOICES).map(([value, choice]) => (
+            <option key={value} value={value}>
+              {choice.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      {/* A stock range from a shared link (?stockMax=5) stays until the Stock choice replaces it. */}
+      {customStock && state.stockMin !== undefined ? <input type="hidden" name="stockMin" value={state.stockMin} /> : null}
+      {customStock && state.stockMax !== undefined ? <input type="hidden" name="stockMax" value={state.stockMax} /> : null}
       {/* Labelled by id, not by wrapping: a wrapping label's name would include every option ("Name", "SKU"…). */}
       <div className="filter-field">
         <label htmlFor="list-sort">Sort by</label>

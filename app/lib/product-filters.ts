@@ -1,8 +1,25 @@
 import { PAGES } from "../../server/page-paths";
-import { hasFilter, PRODUCT_SORTS, SORT_ORDERS, type ProductSort, type SortOrder } from "../../server/products/product.schema";
+import {
+  commerceInputs,
+  hasFilter,
+  PRODUCT_SORTS,
+  SORT_ORDERS,
+  TEXT_FILTERS,
+  type ProductSort,
+  type SortOrder,
+} from "../../server/products/product.schema";
 
 /** What each sort is called, in the column headers and the Sort by control alike. */
-export const SORT_LABELS: Record<ProductSort, string> = { sku: "SKU", name: "Name", createdAt: "Created", updatedAt: "Last change" };
+export const SORT_LABELS: Record<ProductSort, string> = {
+  sku: "SKU",
+  name: "Name",
+  price: "Price",
+  stock: "Stock",
+  brand: "Brand",
+  category: "Category",
+  createdAt: "Created",
+  updatedAt: "Last change",
+};
 
 export const PAGE_SIZES = [25, 50, 100, 200] as const;
 const DEFAULT_PAGE_SIZE = 50;
@@ -12,6 +29,15 @@ export interface ListState {
   name?: string;
   description?: string;
   active?: boolean;
+  brand?: string;
+  category?: string;
+  tag?: string;
+  barcode?: string;
+  /** Exact decimals, as the API gives them back (`12.50`). */
+  priceMin?: string;
+  priceMax?: string;
+  stockMin?: number;
+  stockMax?: number;
   sort?: ProductSort;
   order?: SortOrder;
   page: number;
@@ -25,11 +51,20 @@ export function listStateFromUrl(url: URL): ListState {
   const active = params.get("active");
   const size = Number(params.get("size"));
   const page = Number(params.get("page"));
+  // A bound that is no price is left out, as a page size that is none is.
+  const price = (key: string) => {
+    const parsed = commerceInputs.price.safeParse(text(key) ?? null);
+    return parsed.success ? (parsed.data ?? undefined) : undefined;
+  };
+  const whole = (key: string) => (/^-?\d{1,9}$/.test(text(key) ?? "") ? Number(text(key)) : undefined);
+  const stock = STOCK_CHOICES[params.get("stock") ?? ""];
   return {
-    sku: text("sku"),
-    name: text("name"),
-    description: text("description"),
+    ...(Object.fromEntries(TEXT_FILTERS.map((key) => [key, text(key)])) as Pick<ListState, (typeof TEXT_FILTERS)[number]>),
     active: active === "true" ? true : active === "false" ? false : undefined,
+    priceMin: price("priceMin"),
+    priceMax: price("priceMax"),
+    stockMin: stock ? stock.stockMin : whole("stockMin"),
+    stockMax: stock ? stock.stockMax : whole("stockMax"),
     sort: oneOf(PRODUCT_SORTS, params.get("sort")),
     // Without a sort the order still applies: newest added first is `order=desc` alone.
     order: oneOf(SORT_ORDERS, params.get("order")),
@@ -37,6 +72,16 @@ export function listStateFromUrl(url: URL): ListState {
     pageSize: (PAGE_SIZES as readonly number[]).includes(size) ? size : DEFAULT_PAGE_SIZE,
   };
 }
+
+/** The stock choices the filters offer, as the bounds they stand for (`?stock=out` is `stockMax=0`). */
+export const STOCK_CHOICES: Record<string, { label: string; stockMin?: number; stockMax?: number }> = {
+  in: { label: "In stock", stockMin: 1 },
+  out: { label: "Out of stock", stockMax: 0 },
+};
+
+/** Which stock choice the state's bounds are, if any ("" for none). */
+export const stockChoiceOf = (state: Pick<ListState, "stockMin" | "stockMax">) =>
+  Object.entries(STOCK_CHOICES).find(([, bounds]) => bounds.stockMin === state.stockMin && bounds.stockMax === state.stockMax)?.[0] ?? "";
 
 const oneOf = <T extends string>(values: readonly T[], value: string | null): T | undefined =>
   (values as readonly string[]).includes(value ?? "") ? (value as T) : undefined;
@@ -53,14 +98,18 @@ export const productsHref = (search: string) => `${PAGES.products}${search}`;
 export const productDialogHref = (dialog: string, search: string) => `${PAGES.products}/${dialog}${search}`;
 
 /** The list's filters alone, as the API takes them (a bulk action's filter). */
-export const filtersOf = ({ sku, name, description, active }: ListState) => ({ sku, name, description, active });
+export const filtersOf = ({ sort: _sort, order: _order, page: _page, pageSize: _pageSize, ...filters }: ListState) => filters;
 
 /** The URL's query for the list's state; `change` overrides parts of it (a sort resets the page). */
 export function listQuery(state: ListState, change: Partial<ListState> = {}, only: "filters" | "all" = "all") {
   const next = { ...state, ...change };
   const params = new URLSearchParams();
-  for (const key of ["sku", "name", "description"] as const) if (next[key]) params.set(key, next[key]!);
+  for (const key of TEXT_FILTERS) if (next[key]) params.set(key, next[key]!);
   if (next.active !== undefined) params.set("active", String(next.active));
+  for (const key of ["priceMin", "priceMax"] as const) if (next[key] !== undefined) params.set(key, next[key]!);
+  const stock = stockChoiceOf(next);
+  if (stock) params.set("stock", stock);
+  else for (const key of ["stockMin", "stockMax"] as const) if (next[key] !== undefined) params.set(key, String(next[key]));
   if (only === "all") {
     if (next.sort) params.set("sort", next.sort);
     if (next.order && (next.sort || next.order !== "asc")) params.set("order", next.order);

@@ -71,7 +71,20 @@ const importOutcome = z.strictObject({
 });
 
 const bulkFilter = z
-  .strictObject({ sku: z.string().optional(), name: z.string().optional(), description: z.string().optional(), active: z.boolean().optional() })
+  .strictObject({
+    sku: z.string().optional(),
+    name: z.string().optional(),
+    description: z.string().optional(),
+    active: z.boolean().optional(),
+    brand: z.string().optional(),
+    category: z.string().optional(),
+    tag: z.string().optional(),
+    barcode: z.string().optional(),
+    priceMin: decimal.nullable().optional(),
+    priceMax: decimal.nullable().optional(),
+    stockMin: z.number().int().optional(),
+    stockMax: z.number().int().optional(),
+  })
   .describe("The list filter the action applied to; {} is the whole catalog");
 const bulkTarget = {
   filter: bulkFilter.optional(),

@@ -8,7 +8,7 @@ import type { Logger } from "../logger.js";
 import { addToProductCount, productCount } from "./catalog-counts.table.js";
 import { CatalogBusy } from "./product-errors.js";
 import { toProductJson } from "./product-json.js";
-import { hasFilter, type BulkTarget, type BulkUpdateInput, type ProductFilters } from "./product.schema.js";
+import { activeFilters, hasFilter, type BulkTarget, type BulkUpdateInput } from "./product.schema.js";
 import { countTargeted, deleteTargeted, updateTargeted } from "./products.table.js";
 import { isBulkWrite, pause, withoutSearchIndexes } from "./search-indexes.js";
 
@@ -83,10 +83,7 @@ export async function bulkDeleteProducts(deps: BulkDeps, input: BulkTarget): Pro
 /** Ids listed once each; a filter without its blank fields (`all: true` alone is the empty filter). */
 function targetOf(input: BulkTarget): BulkTarget {
   if (input.ids) return { ids: [...new Set(input.ids)] };
-  const filter = input.filter ?? {};
-  const kept: ProductFilters = {};
-  for (const key of ["sku", "name", "description"] as const) if (filter[key]?.trim()) kept[key] = filter[key]!.trim();
-  if (filter.active !== undefined) kept.active = filter.active;
+  const kept = activeFilters(input.filter ?? {});
   return hasFilter(kept) ? { filter: kept } : { filter: {}, all: true };
 }
 

@@ -194,44 +194,44 @@ describe("a category path", () => {
   });
 
   it("of a WooCommerce cell with several paths is the first one", () => {
-    const woo = { decimal: auto(), categories: { list: ",", path: ">" } };
-    expect(value(readCommerceValue("category", "Clothing > Shirts, Sale", woo))).toBe("Clothing > Shirts");
-    expect(value(readCommerceValue("category", "Clothing>Shirts>Tees,Clothing", woo))).toBe("Clothing > Shirts > Tees");
-    expect(value(readCommerceValue("category", " , Sale", woo))).toBe("Sale");
+    const woo = { categories: { list: ",", path: ">" } };
+    expect(value(readCommerceValue("category", "Clothing > Shirts, Sale", auto(), woo))).toBe("Clothing > Shirts");
+    expect(value(readCommerceValue("category", "Clothing>Shirts>Tees,Clothing", auto(), woo))).toBe("Clothing > Shirts > Tees");
+    expect(value(readCommerceValue("category", " , Sale", auto(), woo))).toBe("Sale");
   });
 
   it("of a Magento cell with several paths is the first one, without its root", () => {
-    const magento = { decimal: auto(), categories: { list: ",", path: "/", roots: ["Default Category"] } };
-    expect(value(readCommerceValue("category", "Default Category/Gear,Default Category/Gear/Bags", magento))).toBe("Gear");
+    const magento = { categories: { list: ",", path: "/", roots: ["Default Category"] } };
+    expect(value(readCommerceValue("category", "Default Category/Gear,Default Category/Gear/Bags", auto(), magento))).toBe("Gear");
   });
 });
 
 describe("a barcode", () => {
   it("is kept as written, leading zeros included", () => {
     expect(value(readBarcode(" 0012345678905 ", 64))).toBe("0012345678905");
-    expect(value(readCommerceValue("barcode", "4006381333931", { decimal: auto() }))).toBe("4006381333931");
+    expect(value(readCommerceValue("barcode", "4006381333931", auto()))).toBe("4006381333931");
   });
 
   it("turned into scientific notation by a spreadsheet is refused: its digits are lost", () => {
-    expect(problem(readCommerceValue("barcode", "4.00638E+12", { decimal: auto() }))).toMatch(/scientific notation/);
+    expect(problem(readCommerceValue("barcode", "4.00638E+12", auto()))).toMatch(/scientific notation/);
     expect(problem(readBarcode("4,00638E+12", 64))).toMatch(/scientific notation/);
   });
 
   it("is at most 64 characters", () => {
-    expect(problem(readCommerceValue("barcode", "1".repeat(65), { decimal: auto() }))).toBe("is 65 characters long; the limit is 64");
+    expect(problem(readCommerceValue("barcode", "1".repeat(65), auto()))).toBe("is 65 characters long; the limit is 64");
   });
 });
 
 describe("each field read by the rule the importer and the API share", () => {
   it("takes its kind from the field, and a weight's unit from the reading", () => {
-    const reading = { decimal: auto() };
-    expect(value(readCommerceValue("price", "12,50", reading))).toBe("12.50");
-    expect(value(readCommerceValue("compareAtPrice", "1.234", reading))).toBe("1234.00");
-    expect(value(readCommerceValue("stock", "-3", reading))).toBe(-3);
-    expect(value(readCommerceValue("weightGrams", "1", { decimal: auto(), weightUnit: "lb" }))).toBe("453.592");
-    expect(value(readCommerceValue("brand", "  Acme  ", reading))).toBe("Acme");
-    expect(value(readCommerceValue("category", "A>B", reading))).toBe("A > B");
-    expect(value(readCommerceValue("tags", "a, b, A", reading))).toEqual(["a", "b"]);
-    expect(problem(readCommerceValue("brand", "b".repeat(256), reading))).toBe("is 256 characters long; the limit is 255");
+    const decimal = auto();
+    expect(value(readCommerceValue("price", "12,50", decimal))).toBe("12.50");
+    expect(value(readCommerceValue("compareAtPrice", "1.234", decimal))).toBe("1234.00");
+    expect(value(readCommerceValue("stock", "-3", decimal))).toBe(-3);
+    expect(value(readCommerceValue("weightGrams", "1", auto(), { weightUnit: "lb" }))).toBe("453.592");
+    expect(value(readCommerceValue("brand", "  Acme  ", decimal))).toBe("Acme");
+    expect(value(readCommerceValue("category", "A>B", decimal))).toBe("A > B");
+    expect(value(readCommerceValue("tags", "a, b, A", decimal))).toEqual(["a", "b"]);
+    expect(problem(readCommerceValue("brand", "b".repeat(256), decimal))).toBe("is 256 characters long; the limit is 255");
   });
 });

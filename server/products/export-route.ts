@@ -7,14 +7,14 @@ import { sql } from "kysely";
 import type { Database } from "../../db/schema.js";
 import { spreadsheetSafeSql } from "./spreadsheet-safe-sql.js";
 import { whenClientStopsReading } from "../http/client-silence.js";
-import { productFilters } from "./product.schema.js";
+import { productFilters, RANGE_FILTERS, TEXT_FILTERS } from "./product.schema.js";
 import { filtered } from "./products.table.js";
 import { asyncRoute } from "../http/async-route.js";
 import { Refusal, sendRefusal } from "../refusal.js";
 
-const FILTER_KEYS = ["sku", "name", "description", "active"] as const;
+const FILTER_KEYS = [...TEXT_FILTERS, ...RANGE_FILTERS, "active"] as const;
 
-/** Query-string filters as products.list takes them (`active=true|false`); each given at most once. */
+/** Query-string filters as products.list takes them (`active=true|false`, `stockMax=0`); each given at most once. */
 function filtersFrom(query: Record<string, unknown>) {
   const repeated = FILTER_KEYS.filter((key) => query[key] !== undefined && typeof query[key] !== "string");
   if (repeated.length) {
@@ -22,10 +22,16 @@ function filtersFrom(query: Record<string, unknown>) {
   }
   const text = (key: string) => (typeof query[key] === "string" && query[key] !== "" ? (query[key] as string) : undefined);
   const active = text("active");
+  const whole = (key: string) => {
+    const value = text(key);
+    return value !== undefined && /^-?\d{1,10}$/.test(value.trim()) ? Number(value) : value;
+  };
   const parsed = productFilters.safeParse({
-    sku: text("sku"),
-    name: text("name"),
-    description: text("description"),
+    ...Object.fromEntries(TEXT_FILTERS.map((key) => [key, text(key)])),
+    priceMin: text("priceMin"),
+    priceMax: text("priceMax"),
+    stockMin: whole("stockMin"),
+    stockMax: whole("stockMax"),
     active: active === undefined ? undefined : active === "true" ? true : active === "false" ? false : active,
   });
   if (parsed.success) return { success: true as const, data: parsed.data };

@@ -3,30 +3,94 @@ import { idSchema } from "../ids.schema.js";
 import { storableText } from "../text-input.schema.js";
 import { pageInput } from "../paging.schema.js";
 import { FIELD_LIMITS, hasNul, lengthOver, normalizeName, normalizeSku } from "./product-rules.schema.js";
-import { COMMERCE_FIELDS, type CommerceField } from "./commerce-fields.schema.js";
+import { COMMERCE_FIELD_SPECS, COMMERCE_FIELDS, TAG_LIMITS, type CommerceField } from "./commerce-fields.schema.js";
 import { DecimalSeparator, readCommerceValue, readTags } from "./commerce-values.schema.js";
 
 export const productIdInput = z.object({ id: idSchema });
 
 const filterText = (max: number) => storableText().pipe(z.string().max(max)).optional();
 
+/**
+ * A commerce field as the API and the product form take it, read by the importer's own rule
+ * (commerce-values.schema.ts): a number or its text, whose decimal separator the value itself shows
+ * (`12.50`, `12,50`; `1,234` reads as thousands); null or blank text clears it.
+ */
+function commerceInput<T>(field: CommerceField, given: z.ZodType<string | number | string[]>) {
+  return given.nullable().transform((value, context): T | null => {
+    if (value === null || (typeof value === "string" && value.trim() === "")) return null;
+    const text = Array.isArray(value) ? value.join("") : String(value);
+    const shown = JSON.stringify(value).slice(0, 80);
+    if (hasNul(text)) {
+      context.addIssue({ code: "custom", message: `${field} contains a NUL character` });
+      return z.NEVER;
+    }
+    const read = Array.isArray(value) ? readTags(value) : readCommerceValue(field, String(value), DecimalSeparator.of("auto"));
+    if ("problem" in read) {
+      context.addIssue({ code: "custom", message: `${field} ${shown} ${read.problem}` });
+      return z.NEVER;
+    }
+    return read.value as T;
+  });
+}
+
+const numberOrText = z.union([z.number(), z.string()], { error: "must be a number, or a number as text" });
+const text = z.string({ error: "must be text" });
+
+/** Each commerce field's input (CONTRACT.md's `products.create` / `update`), keyed as the API names them. */
+export const commerceInputs = {
+  price: commerceInput<string>("price", numberOrText),
+  compareAtPrice: commerceInput<string>("compareAtPrice", numberOrText),
+  stock: commerceInput<number>("stock", numberOrText),
+  barcode: commerceInput<string>("barcode", text),
+  weightGrams: commerceInput<string>("weightGrams", numberOrText),
+  brand: commerceInput<string>("brand", text),
+  category: commerceInput<string>("category", text),
+  tags: commerceInput<string[]>("tags", z.array(z.string(), { error: "must be a list of text" })).transform((tags) => tags ?? []),
+} satisfies Record<CommerceField, z.ZodType>;
+export type CommerceInput = { [F in CommerceField]: z.output<(typeof commerceInputs)[F]> };
+
 /** What the list can be sorted by; without a sort it comes in the order products were added. */
-export const PRODUCT_SORTS = ["sku", "name", "createdAt", "updatedAt"] as const;
+export const PRODUCT_SORTS = ["sku", "name", "price", "stock", "brand", "category", "createdAt", "updatedAt"] as const;
 export type ProductSort = (typeof PRODUCT_SORTS)[number];
 export const SORT_ORDERS = ["asc", "desc"] as const;
 export type SortOrder = (typeof SORT_ORDERS)[number];
+
+/** Text filters: trimmed, blank is none. */
+export const TEXT_FILTERS = ["sku", "name", "description", "brand", "category", "tag", "barcode"] as const;
+/** Range filters: a bound left out (or null) is none. */
+export const RANGE_FILTERS = ["priceMin", "priceMax", "stockMin", "stockMax"] as const;
 
 export const productFilters = z.object({
   sku: filterText(FIELD_LIMITS.sku),
   name: filterText(FIELD_LIMITS.name),
   description: filterText(1000),
   active: z.boolean().optional(),
+  /** Case-insensitive "contains". */
+  brand: filterText(COMMERCE_FIELD_SPECS.brand.max),
+  /** That path or any path under it, case-insensitively (`Apparel` finds `Apparel > Shirts`). */
+  category: filterText(COMMERCE_FIELD_SPECS.category.max),
+  /** Has that tag, case-insensitively. */
+  tag: filterText(TAG_LIMITS.length),
+  /** Exactly that barcode. */
+  barcode: filterText(COMMERCE_FIELD_SPECS.barcode.max),
+  priceMin: commerceInputs.price.optional(),
+  priceMax: commerceInputs.price.optional(),
+  stockMin: z.number({ error: "stockMin must be a whole number" }).int("stockMin must be a whole number").optional(),
+  stockMax: z.number({ error: "stockMax must be a whole number" }).int("stockMax must be a whole number").optional(),
 });
 export type ProductFilters = z.infer<typeof productFilters>;
 
+/** The filters that narrow anything: text trimmed, blanks and empty bounds left out. */
+export function activeFilters(filters: ProductFilters): ProductFilters {
+  const kept: ProductFilters = {};
+  for (const key of TEXT_FILTERS) if (filters[key]?.trim()) kept[key] = filters[key]!.trim();
+  for (const key of RANGE_FILTERS) if (filters[key] !== undefined && filters[key] !== null) Object.assign(kept, { [key]: filters[key] });
+  if (filters.active !== undefined) kept.active = filters.active;
+  return kept;
+}
+
 /** Whether the filters narrow the catalog at all (blank text does not). */
-export const hasFilter = (filters: ProductFilters) =>
-  Boolean(filters.sku?.trim() || filters.name?.trim() || filters.description?.trim() || filters.active !== undefined);
+export const hasFilter = (filters: ProductFilters) => Object.keys(activeFilters(filters)).length > 0;
 
 export const productListInput = productFilters.extend({
   sort: z.enum(PRODUCT_SORTS, { error: () => `sort must be one of ${PRODUCT_SORTS.join(", ")}` }).optional(),
@@ -83,45 +147,6 @@ const nameField = storableText("Name")
   .transform(normalizeName)
   .pipe(withinLimit("Name", FIELD_LIMITS.name).pipe(z.string().min(1, "Name is required")));
 const descriptionField = storableText("Description").pipe(withinLimit("Description", FIELD_LIMITS.description));
-
-/**
- * A commerce field as the API and the product form take it, read by the importer's own rule
- * (commerce-values.schema.ts): a number or its text, whose decimal separator the value itself shows
- * (`12.50`, `12,50`; `1,234` reads as thousands); null or blank text clears it.
- */
-function commerceInput<T>(field: CommerceField, given: z.ZodType<string | number | string[]>) {
-  return given.nullable().transform((value, context): T | null => {
-    if (value === null || (typeof value === "string" && value.trim() === "")) return null;
-    const text = Array.isArray(value) ? value.join("") : String(value);
-    const shown = JSON.stringify(value).slice(0, 80);
-    if (hasNul(text)) {
-      context.addIssue({ code: "custom", message: `${field} contains a NUL character` });
-      return z.NEVER;
-    }
-    const read = Array.isArray(value) ? readTags(value) : readCommerceValue(field, String(value), { decimal: DecimalSeparator.of("auto") });
-    if ("problem" in read) {
-      context.addIssue({ code: "custom", message: `${field} ${shown} ${read.problem}` });
-      return z.NEVER;
-    }
-    return read.value as T;
-  });
-}
-
-const numberOrText = z.union([z.number(), z.string()], { error: "must be a number, or a number as text" });
-const text = z.string({ error: "must be text" });
-
-/** Each commerce field's input (CONTRACT.md's `products.create` / `update`), keyed as the API names them. */
-export const commerceInputs = {
-  price: commerceInput<string>("price", numberOrText),
-  compareAtPrice: commerceInput<string>("compareAtPrice", numberOrText),
-  stock: commerceInput<number>("stock", numberOrText),
-  barcode: commerceInput<string>("barcode", text),
-  weightGrams: commerceInput<string>("weightGrams", numberOrText),
-  brand: commerceInput<string>("brand", text),
-  category: commerceInput<string>("category", text),
-  tags: commerceInput<string[]>("tags", z.array(z.string(), { error: "must be a list of text" })).transform((tags) => tags ?? []),
-} satisfies Record<CommerceField, z.ZodType>;
-export type CommerceInput = { [F in CommerceField]: z.output<(typeof commerceInputs)[F]> };
 
 /** Shared by the tRPC procedures, the product form and the tests. */
 export const productCreateInput = z.object({

@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Kysely, type RawBuilder, type SelectQueryBuilder } from "kysely";
 import type { Database, ProductsTable } from "../../db/schema.js";
-import { COMMERCE_FIELD_SPECS, COMMERCE_FIELDS, type CommerceField } from "./commerce-fields.schema.js";
+import { CATEGORY_SEPARATOR, COMMERCE_FIELD_SPECS, COMMERCE_FIELDS, type CommerceField } from "./commerce-fields.schema.js";
 import type {
   BulkTarget,
   CommerceInput,
@@ -12,9 +12,12 @@ import type {
   SortOrder,
 } from "./product.schema.js";
 import { productCount } from "./catalog-counts.table.js";
+import { readCategory } from "./commerce-values.schema.js";
+import { activeFilters } from "./product.schema.js";
 
 /** `%` and `_` typed by a person are literal characters, not wildcards. */
-export const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+const literally = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
+export const containsPattern = (text: string) => `%${literally(text)}%`;
 
 const TRIGRAM = /[\p{L}\p{N}]{3}/u;
 
@@ -24,22 +27,36 @@ const TRIGRAM = /[\p{L}\p{N}]{3}/u;
  * 500,000 rows), so those are written in a form the index does not match and the table is scanned.
  * `lower(x) LIKE lower(p)` is exactly how Postgres evaluates `x ILIKE p`.
  */
-function contains(column: "sku" | "name" | "description", text: string) {
+function contains(column: "sku" | "name" | "description" | "brand", text: string) {
   const pattern = containsPattern(text);
   return TRIGRAM.test(text) ? sql<boolean>`${sql.ref(column)} ILIKE ${pattern}` : sql<boolean>`lower(${sql.ref(column)}) LIKE lower(${pattern})`;
 }
 
-const textFilters = (filters: ProductFilters) =>
-  (["sku", "name", "description"] as const).flatMap((column) => {
-    const text = filters[column]?.trim();
-    return text ? [contains(column, text)] : [];
-  });
+/** A category as stored (`apparel>shirts` is `apparel > shirts`), then that path or any under it. */
+function inCategory(given: string) {
+  const read = readCategory(given, Number.MAX_SAFE_INTEGER);
+  const path = "value" in read ? read.value : given;
+  return sql<boolean>`(lower(category) = lower(${path}) OR lower(category) LIKE lower(${`${literally(path + CATEGORY_SEPARATOR)}%`}))`;
+}
 
-/** The filters as conditions, for the list, the counts and the bulk actions alike. */
-const filterConditions = (filters: ProductFilters) => [
-  ...textFilters(filters),
-  ...(filters.active === undefined ? [] : [sql<boolean>`active = ${filters.active}`]),
-];
+/** The filters as conditions, for the list, the counts, the export and the bulk actions alike. */
+function filterConditions(filters: ProductFilters) {
+  const given = activeFilters(filters);
+  const conditions: RawBuilder<boolean>[] = [];
+  for (const column of ["sku", "name", "description", "brand"] as const) if (given[column]) conditions.push(contains(column, given[column]));
+  if (given.active !== undefined) conditions.push(sql<boolean>`active = ${given.active}`);
+  if (given.category) conditions.push(inCategory(given.category));
+  if (given.tag) conditions.push(sql<boolean>`EXISTS (SELECT 1 FROM unnest(tags) AS tag WHERE lower(tag) = lower(${given.tag}))`);
+  if (given.barcode) conditions.push(sql<boolean>`barcode = ${given.barcode}`);
+  if (given.priceMin != null) conditions.push(sql<boolean>`price >= ${given.priceMin}::numeric`);
+  if (given.priceMax != null) conditions.push(sql<boolean>`price <= ${given.priceMax}::numeric`);
+  if (given.stockMin !== undefined) conditions.push(sql<boolean>`stock >= ${given.stockMin}::integer`);
+  if (given.stockMax !== undefined) conditions.push(sql<boolean>`stock <= ${given.stockMax}::integer`);
+  return conditions;
+}
+
+/** Whether nothing but the active flag narrows the list: its count comes from the catalog's count and the inactive index. */
+const onlyByFlag = (filters: ProductFilters) => Object.keys(activeFilters(filters)).every((key) => key === "active");
 
 export function filtered<O>(query: SelectQueryBuilder<Database, "products", O>, filters: ProductFilters) {
   let result = query;
@@ -69,7 +86,7 @@ export async function listProducts(db: Kysely<Database>, filters: ProductListInp
 }
 
 async function countMatching(db: Kysely<Database>, filters: ProductListInput, all: number): Promise<ProductTotal> {
-  if (textFilters(filters).length > 0) {
+  if (!onlyByFlag(filters)) {
     const { rows } = await sql<{ count: string }>`
       SELECT count(*) AS count FROM (${filtered(db.selectFrom("products").select(sql`1`.as("one")), filters).limit(COUNT_BOUND + 1)}) AS bounded`.execute(
       db,
@@ -93,7 +110,7 @@ async function countWithFlag(db: Kysely<Database>, active: boolean, all: number)
 
 /** How many products the filters match, exactly: past the list's COUNT_BOUND too. */
 export async function countProducts(db: Kysely<Database>, filters: ProductFilters): Promise<number> {
-  if (textFilters(filters).length > 0) {
+  if (!onlyByFlag(filters)) {
     const { count } = await filtered(
       db.selectFrom("products").select((eb) => eb.fn.countAll<string>().as("count")),
       filters,
@@ -113,15 +130,22 @@ const SORT_KEYS: Record<ProductSort | "added", RawBuilder<unknown>> = {
   added: sql`id`,
   sku: sql`sku COLLATE catalog_order`,
   name: sql`name COLLATE catalog_order`,
+  price: sql`price`,
+  stock: sql`stock`,
+  brand: sql`brand COLLATE catalog_order`,
+  category: sql`category COLLATE catalog_order`,
   createdAt: sql`created_at`,
   updatedAt: sql`updated_at`,
 };
+/** Sorts by a field a product may lack: those come last, in both orders. */
+const NULLABLE_SORTS: readonly ProductSort[] = ["price", "stock", "brand", "category"];
 const DIRECTIONS: Record<SortOrder, RawBuilder<unknown>> = { asc: sql`ASC`, desc: sql`DESC` };
 
 function ordering(input: Pick<ProductListInput, "sort" | "order">) {
   const key = SORT_KEYS[input.sort ?? "added"];
   const direction = DIRECTIONS[input.order ?? "asc"];
-  return input.sort ? sql`${key} ${direction}, id ${direction}` : sql`id ${direction}`;
+  if (!input.sort) return sql`id ${direction}`;
+  return NULLABLE_SORTS.includes(input.sort) ? sql`${key} ${direction} NULLS LAST, id ${direction}` : sql`${key} ${direction}, id ${direction}`;
 }
 
 /**

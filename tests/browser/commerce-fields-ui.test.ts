@@ -12,7 +12,14 @@ let page: Page;
 beforeAll(async () => {
   server = await startAppProcess({ DATABASE_URL: await createTestDatabase(), CURRENCY: "eur" });
   const form = new FormData();
-  const file = "sku;name;Preis;Bestand;Tags\ncap-1;Wool cap;12,50;7;winter, wool\nscarf-1;Silk scarf;;;\n";
+  const file = [
+    "sku;name;Preis;Bestand;Tags",
+    "cap-1;Wool cap;12,50;7;winter, wool",
+    "scarf-1;Silk scarf;;;",
+    "boot-1;Rain boot;15;0;winter, leather",
+    "glove-1;Leather glove;30;4;Winter",
+    "belt-1;Belt;18;2;leather",
+  ].join("\n");
   form.append("file", new Blob([file]), "seed.csv");
   const { id } = (await (await fetch(`${server.url}/api/imports`, { method: "POST", body: form })).json()) as { id: string };
   await apiClient(server.url).waitForImport(id, (item) => item.status === "completed");
@@ -32,6 +39,24 @@ it("lists each product's price in the catalog's currency and its stock", async (
   expect(await row("cap-1").locator("td.price").textContent()).toBe("€12.50");
   expect(await row("cap-1").locator("td.stock").textContent()).toBe("7");
   expect(await row("scarf-1").locator("td.price").textContent()).toBe("—");
+});
+
+it("filters by a price range and a tag, from the URL-backed form", async () => {
+  await page.goto(`${server.url}/products`);
+  const total = () => page.locator(".total").textContent();
+  expect(await total()).toBe("5 products");
+  const filters = page.locator("form.filters");
+  await filters.getByLabel("Price from (EUR)").fill("10");
+  await filters.getByLabel("Price to (EUR)").fill("20,00");
+  await expect.poll(() => total()).toBe("3 of 5 products match");
+  await filters.getByLabel("Tag").fill("WINTER");
+  await expect.poll(() => total()).toBe("2 of 5 products match");
+  expect(new URL(page.url()).searchParams.get("tag")).toBe("WINTER");
+  const skus = await page.locator("table.products td.sku").allTextContents();
+  expect(skus.sort()).toEqual(["boot-1", "cap-1"]);
+  await filters.getByLabel("Stock", { exact: true }).selectOption("out");
+  await expect.poll(() => total()).toBe("1 of 5 products match");
+  expect(await page.locator("table.products td.sku").allTextContents()).toEqual(["boot-1"]);
 });
 
 it("edits a product's price: a value that is no price is shown on its field and nothing is saved, a good one is", async () => {

@@ -84,9 +84,9 @@ describe("products.list sort", () => {
   });
 
   it("refuses a sort field or order that does not exist with BAD_REQUEST naming it", async () => {
-    expect(await refusal("products.list", { sort: "price" }, "GET")).toEqual({
+    expect(await refusal("products.list", { sort: "cost" }, "GET")).toEqual({
       code: "BAD_REQUEST",
-      message: "sort: sort must be one of sku, name, createdAt, updatedAt",
+      message: "sort: sort must be one of sku, name, price, stock, brand, category, createdAt, updatedAt",
     });
     expect(await refusal("products.list", { sort: "sku", order: "up" }, "GET")).toEqual({
       code: "BAD_REQUEST",

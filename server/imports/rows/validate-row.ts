@@ -87,7 +87,7 @@ function readCommerce(values: RowValues, rules: RowRules, decimal: DecimalSepara
     if (UNSTORABLE.test(raw)) return problemWith(label, raw, Infinity);
     let value = null;
     if (raw.trim() !== "") {
-      const read = readCommerceValue(column.field, raw, { decimal, weightUnit: column.weightUnit, categories: column.categories });
+      const read = readCommerceValue(column.field, raw, decimal, column);
       if ("problem" in read) return valueProblem(label, raw, read.problem);
       value = read.value;
     }
