@@ -1,4 +1,5 @@
 import { copyTable } from "../../db/copy-row.js";
+import { commerceCopyColumns } from "./commerce-fields.schema.js";
 
 /**
  * A product as an undo needs it back, written by the merge as it overwrites or removes it, with
@@ -12,14 +13,7 @@ export const BEFORE_IMAGE = copyTable({
   name: { kind: "text" },
   description: { kind: "text" },
   active: { kind: "boolean" },
-  price: { kind: "numeric", nullable: true },
-  compare_at_price: { kind: "numeric", nullable: true },
-  stock: { kind: "integer", nullable: true },
-  barcode: { kind: "text", nullable: true },
-  weight_grams: { kind: "numeric", nullable: true },
-  brand: { kind: "text", nullable: true },
-  category: { kind: "text", nullable: true },
-  tags: { kind: "textArray" },
+  ...commerceCopyColumns(["tags"]),
   created_at: { kind: "timestamptz" },
   created_import_id: { kind: "bigint", nullable: true },
   values_import_id: { kind: "bigint", nullable: true },

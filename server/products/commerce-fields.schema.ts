@@ -15,6 +15,8 @@ export interface CommerceFieldSpec {
   /** The products column (and staging column) that holds it. */
   column: string;
   kind: CommerceKind;
+  /** How its column is written with COPY (db/copy-row.ts's kinds). */
+  stored: "numeric" | "integer" | "text" | "textArray";
   /** How a person reads its name (the mapping step, the product form, the review). */
   label: string;
   /** Longest text, in characters. */
@@ -28,15 +30,33 @@ export const COMMERCE_FIELDS = ["price", "compareAtPrice", "stock", "barcode", "
 export type CommerceField = (typeof COMMERCE_FIELDS)[number];
 
 export const COMMERCE_FIELD_SPECS = {
-  price: { column: "price", kind: "money", label: "Price" },
-  compareAtPrice: { column: "compare_at_price", kind: "money", label: "Compare-at price" },
-  stock: { column: "stock", kind: "integer", label: "Stock" },
-  barcode: { column: "barcode", kind: "text", label: "Barcode", max: 64 },
-  weightGrams: { column: "weight_grams", kind: "weight", label: "Weight (g)" },
-  brand: { column: "brand", kind: "text", label: "Brand", max: 255, shared: true },
-  category: { column: "category", kind: "category", label: "Category", max: 1000, shared: true },
-  tags: { column: "tags", kind: "tags", label: "Tags", shared: true },
+  price: { column: "price", kind: "money", stored: "numeric", label: "Price" },
+  compareAtPrice: { column: "compare_at_price", kind: "money", stored: "numeric", label: "Compare-at price" },
+  stock: { column: "stock", kind: "integer", stored: "integer", label: "Stock" },
+  barcode: { column: "barcode", kind: "text", stored: "text", label: "Barcode", max: 64 },
+  weightGrams: { column: "weight_grams", kind: "weight", stored: "numeric", label: "Weight (g)" },
+  brand: { column: "brand", kind: "text", stored: "text", label: "Brand", max: 255, shared: true },
+  category: { column: "category", kind: "category", stored: "text", label: "Category", max: 1000, shared: true },
+  tags: { column: "tags", kind: "tags", stored: "textArray", label: "Tags", shared: true },
 } as const satisfies Record<CommerceField, CommerceFieldSpec>;
+
+type Specs = typeof COMMERCE_FIELD_SPECS;
+/** The commerce columns as a COPY table declares them (db/copy-row.ts), each nullable unless it is one of `notNull`. */
+export type CommerceCopyColumns<NotNull extends string = never> = {
+  [F in CommerceField as Specs[F]["column"]]: Specs[F]["column"] extends NotNull
+    ? { kind: Specs[F]["stored"] }
+    : { kind: Specs[F]["stored"]; nullable: true };
+};
+
+/** The commerce columns for a table written with COPY: a staged row's (all nullable), a before-image's (tags never null). */
+export function commerceCopyColumns<NotNull extends string = never>(notNull: readonly NotNull[] = []): CommerceCopyColumns<NotNull> {
+  return Object.fromEntries(
+    COMMERCE_FIELDS.map((field) => {
+      const { column, stored } = COMMERCE_FIELD_SPECS[field];
+      return [column, (notNull as readonly string[]).includes(column) ? { kind: stored } : { kind: stored, nullable: true }];
+    }),
+  ) as CommerceCopyColumns<NotNull>;
+}
 
 export const isCommerceField = (value: string): value is CommerceField => Object.hasOwn(COMMERCE_FIELD_SPECS, value);
 

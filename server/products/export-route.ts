@@ -104,7 +104,10 @@ export function exportRoute(deps: ExportRouteDeps): RequestHandler {
       const copy = `COPY (${inlineParameters(client, query.sql, query.parameters)}) TO STDOUT WITH (FORMAT csv, HEADER true)`;
       const day = new Date().toISOString().slice(0, 10);
       res.set({ "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="products-${day}.csv"` });
+      // An export runs as long as its client reads: parallel workers would be held from every other query that long.
+      await client.query("SET max_parallel_workers_per_gather = 0");
       await pipeline(client.query(copyTo(copy)), res);
+      await client.query("RESET max_parallel_workers_per_gather");
     } catch (error) {
       // A COPY cut short (the browser went away) leaves the connection mid-protocol: never reuse it.
       broken = true;

@@ -1,17 +1,8 @@
 import { copyTable, type RowOf } from "../../../db/copy-row.js";
-import { COMMERCE_FIELD_SPECS, type CommerceField } from "../../products/commerce-fields.schema.js";
+import { COMMERCE_FIELD_SPECS, commerceCopyColumns, type CommerceField } from "../../products/commerce-fields.schema.js";
 
 /** Each commerce field's staging column: null where the file's cell was empty. */
-export const COMMERCE_COLUMNS = {
-  price: { kind: "numeric", nullable: true },
-  compare_at_price: { kind: "numeric", nullable: true },
-  stock: { kind: "integer", nullable: true },
-  barcode: { kind: "text", nullable: true },
-  weight_grams: { kind: "numeric", nullable: true },
-  brand: { kind: "text", nullable: true },
-  category: { kind: "text", nullable: true },
-  tags: { kind: "textArray", nullable: true },
-} as const satisfies { [F in CommerceField as (typeof COMMERCE_FIELD_SPECS)[F]["column"]]: unknown };
+export const COMMERCE_COLUMNS = commerceCopyColumns();
 
 /**
  * A row of the file the import accepted, as its staging table holds it: the file's line and the
