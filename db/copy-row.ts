@@ -12,7 +12,8 @@ function copyText(value: string): string {
 }
 
 /** An array element as a Postgres array literal writes it: quoted, `"` and `\` escaped. */
-const arrayElement = (value: string) => `"${value.replace(/["\\]/g, "\\$&")}"`;
+const ARRAY_SPECIAL = /["\\]/;
+const arrayElement = (value: string) => (ARRAY_SPECIAL.test(value) ? `"${value.replace(/["\\]/g, "\\$&")}"` : `"${value}"`);
 
 /** Postgres's type for each kind of column, and how a value of it is written in COPY's text format. */
 const COLUMN_KINDS = {

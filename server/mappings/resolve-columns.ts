@@ -2,7 +2,7 @@ import { ACTIVE_SPELLINGS, parseActive } from "../products/product-rules.schema.
 import { Refusal } from "../refusal.js";
 import { HeaderColumns } from "./header-columns.js";
 import { matchHeaderNames } from "./header-matching.js";
-import { COMMERCE_FIELDS, type CommerceField, type DecimalSeparatorChoice } from "../products/commerce-fields.schema.js";
+import { COMMERCE_FIELD_SPECS, COMMERCE_FIELDS, type CommerceField, type DecimalSeparatorChoice } from "../products/commerce-fields.schema.js";
 import type { WeightUnit } from "../products/commerce-values.schema.js";
 import { detectProfile, PROFILES, shapeOf, type ActiveValues, type CategoryPaths, type Profile, type ProfileShape } from "./profiles.js";
 import { weightUnitOf } from "./weight-unit.js";
@@ -37,6 +37,8 @@ export interface CommerceColumn {
   weightUnit: WeightUnit;
   /** How a platform writes category paths (a generic file: segments separated by `>`). */
   categories: CategoryPaths | null;
+  /** Whether its values are text (kept as written, so a NUL or undecodable byte is named), not numbers. */
+  isText: boolean;
 }
 
 /** The file's columns as the import reads them. */
@@ -201,7 +203,15 @@ export function resolveColumns(header: string[], choice: MappingChoice, saved: S
   const commerce = COMMERCE_FIELDS.flatMap((field): CommerceColumn[] =>
     index[field] === undefined
       ? []
-      : [{ field, index: index[field], weightUnit: weightUnitOf(header[index[field]]!), categories: shape?.categories ?? null }],
+      : [
+          {
+            field,
+            index: index[field],
+            weightUnit: weightUnitOf(header[index[field]]!),
+            categories: shape?.categories ?? null,
+            isText: COMMERCE_FIELD_SPECS[field].stored !== "numeric" && COMMERCE_FIELD_SPECS[field].stored !== "integer",
+          },
+        ],
   );
   const salePrice = index.price === undefined ? null : (shape?.salePrice?.map(columnOf).find((at) => at !== null) ?? null);
   const writes = COMMERCE_FIELDS.filter((field) => index[field] !== undefined || (field === "compareAtPrice" && salePrice !== null));

@@ -195,6 +195,8 @@ export function readBarcode(raw: string, max: number): Read<string> {
  * platform puts before every path (Magento's `Default Category`), left out.
  */
 export function readCategory(raw: string, max: number, path: { separator?: string; roots?: string[] } = {}): Read<string> {
+  // Most cells are written as stored already (`Apparel > Shirts`): nothing to take apart.
+  if (!path.separator && !path.roots && raw.length <= max && STORED_PATH.test(raw)) return readText(raw, max);
   const segments = raw
     .split(path.separator ?? ">")
     .map((segment) => segment.trim())
@@ -203,11 +205,15 @@ export function readCategory(raw: string, max: number, path: { separator?: strin
   return readText(segments.join(CATEGORY_SEPARATOR), max);
 }
 
+/** A path as stored: segments without surrounding spaces, joined by ` > `. */
+const STORED_PATH = /^[^>\s](?:[^>]*[^>\s])?(?: > [^>\s](?:[^>]*[^>\s])?)*$/;
+
 /** Tags: split on commas, trimmed, empty ones and repeats (by case) dropped, the first spelling and order kept. */
 export function readTags(raw: string | readonly string[]): Read<string[]> {
   const given = typeof raw === "string" ? raw.split(",") : raw;
   const tags: string[] = [];
-  const seen = new Set<string>();
+  // A handful of tags per product: comparing with the few kept beats hashing each.
+  const seen: string[] = [];
   for (const tag of given) {
     const value = tag.trim();
     if (!value) continue;
@@ -215,8 +221,8 @@ export function readTags(raw: string | readonly string[]): Read<string[]> {
     const length = lengthOver(value, TAG_LIMITS.length);
     if (length) return { problem: `has a tag ${length} characters long; the limit is ${TAG_LIMITS.length}` };
     const key = value.toLowerCase();
-    if (seen.has(key)) continue;
-    seen.add(key);
+    if (seen.includes(key)) continue;
+    seen.push(key);
     tags.push(value);
   }
   if (tags.length > TAG_LIMITS.count) return { problem: `has ${tags.length} tags; the limit is ${TAG_LIMITS.count}` };

@@ -84,7 +84,8 @@ function readCommerce(values: RowValues, rules: RowRules, decimal: DecimalSepara
     const column = rules.commerce[at]!;
     const raw = values.commerce[at]!;
     const label = rules.labels[column.field];
-    if (UNSTORABLE.test(raw)) return problemWith(label, raw, Infinity);
+    // A number with either character in it reads as no number anyway; text must say why.
+    if (column.isText && UNSTORABLE.test(raw)) return problemWith(label, raw, Infinity);
     let value = null;
     if (raw.trim() !== "") {
       const read = readCommerceValue(column.field, raw, decimal, column);
