@@ -5,7 +5,7 @@ import { FieldError, FormError, invalidProps } from "~/components/field-errors";
 import type { FieldErrors } from "~/lib/field-errors";
 import type { DescriptionPreview } from "../../server/products/description-html";
 import { FIELD_LIMITS } from "../../server/products/product-rules.schema";
-import { COMMERCE_FIELD_SPECS } from "../../server/products/commerce-fields.schema";
+import { COMMERCE_FIELD_SPECS, COMMERCE_FIELDS, type CommerceField } from "../../server/products/commerce-fields.schema";
 import type { ProductJson } from "../../server/products/product-json";
 
 /** The form's own route answers this intent with a preview of the posted description, saving nothing. */
@@ -14,7 +14,8 @@ export const DESCRIPTION_PREVIEW_INTENT = "preview-description";
 /** How long typing pauses before the preview is asked for. */
 const PREVIEW_DELAY_MS = 300;
 
-const COMMERCE_TEXT_FIELDS = ["price", "compareAtPrice", "stock", "barcode", "weightGrams", "brand", "category"] as const;
+/** Every commerce field but tags is one text input posted as it was typed. */
+const COMMERCE_TEXT_FIELDS = COMMERCE_FIELDS.filter((field): field is Exclude<CommerceField, "tags"> => field !== "tags");
 
 /** A product as the form posts it: a blank commerce field is empty, tags are written with commas. */
 export const productFromForm = (form: FormData) => ({
@@ -114,11 +115,11 @@ export function ProductForm({
 function CommerceFields({ product, values, errors }: { product?: ProductJson; values?: Record<string, string>; errors?: FieldErrors }) {
   const currency = useCurrency();
   const inCurrency = currency ? ` (${currency})` : "";
-  const stored = (field: (typeof COMMERCE_TEXT_FIELDS)[number] | "tags") => {
+  const stored = (field: CommerceField) => {
     const value = product?.[field];
     return Array.isArray(value) ? value.join(", ") : value == null ? "" : String(value);
   };
-  const field = (name: (typeof COMMERCE_TEXT_FIELDS)[number] | "tags", label: string, props: InputHTMLAttributes<HTMLInputElement> = {}) => (
+  const field = (name: CommerceField, label: string, props: InputHTMLAttributes<HTMLInputElement> = {}) => (
     <div className="form-field">
       <label>
         {label}

@@ -118,8 +118,11 @@ function canonical(parts: { negative: boolean; whole: string; fraction: string }
   return `${parts.negative && !zero ? "-" : ""}${whole}${fraction ? `.${fraction}` : ""}`;
 }
 
-const NOT_A_NUMBER = (separator: DecimalSeparator) =>
-  separator.decided === "," ? "is not a number (this file writes decimals with a comma)" : "is not a number";
+/** Why a cell does not read as a number: a spreadsheet's scientific notation, or the file's separator, said so. */
+function whyNotANumber(raw: string, separator: DecimalSeparator): string {
+  if (SCIENTIFIC.test(raw.trim())) return "is written in scientific notation; write the number out";
+  return separator.decided === "," ? "is not a number (this file writes decimals with a comma)" : "is not a number";
+}
 
 function limitProblem(parts: { whole: string; fraction: string }, fractionDigits: string): string | null {
   if (fractionDigits.length > DECIMAL_LIMITS.scale) return `has more than ${DECIMAL_LIMITS.scale} decimals`;
@@ -130,7 +133,7 @@ function limitProblem(parts: { whole: string; fraction: string }, fractionDigits
 /** A price: a non-negative decimal of at most four decimals, shown with at least two (`12.5` → `"12.50"`). */
 export function readMoney(raw: string, separator: DecimalSeparator): Read<DecimalText> {
   const parts = decimalParts(raw, separator);
-  if (!parts) return { problem: SCIENTIFIC.test(raw.trim()) ? "is written in scientific notation; write the number out" : NOT_A_NUMBER(separator) };
+  if (!parts) return { problem: whyNotANumber(raw, separator) };
   const tooMuch = limitProblem(parts, withoutTrailingZeros(parts.fraction));
   if (tooMuch) return { problem: tooMuch };
   const value = canonical(parts, 2);
@@ -141,7 +144,7 @@ export function readMoney(raw: string, separator: DecimalSeparator): Read<Decima
 /** Stock: a whole number, negative for backorders (`12`, `-3`, `1,200`, `12.0`). */
 export function readInteger(raw: string, separator: DecimalSeparator): Read<number> {
   const parts = decimalParts(raw, separator);
-  if (!parts) return { problem: SCIENTIFIC.test(raw.trim()) ? "is written in scientific notation; write the number out" : NOT_A_NUMBER(separator) };
+  if (!parts) return { problem: whyNotANumber(raw, separator) };
   if (withoutTrailingZeros(parts.fraction)) return { problem: "is not a whole number" };
   const value = Number(canonical(parts));
   if (value < STOCK_LIMITS.min || value > STOCK_LIMITS.max) return { problem: `is out of range (${STOCK_LIMITS.min} to ${STOCK_LIMITS.max})` };
@@ -166,11 +169,11 @@ function multiply(a: { whole: string; fraction: string }, b: DecimalText, scale:
 /** A weight in `unit`, as grams (exact, to the milligram). */
 export function readWeight(raw: string, separator: DecimalSeparator, unit: WeightUnit = "g"): Read<DecimalText> {
   const parts = decimalParts(raw, separator);
-  if (!parts) return { problem: SCIENTIFIC.test(raw.trim()) ? "is written in scientific notation; write the number out" : NOT_A_NUMBER(separator) };
+  if (!parts) return { problem: whyNotANumber(raw, separator) };
   if (parts.negative && !/^0*$/.test(parts.whole + parts.fraction)) return { problem: "is negative; a weight is 0 or more" };
   // Grams to the milligram: only a finer value needs the arithmetic.
   const grams = unit === "g" && parts.fraction.length <= 3 ? parts : multiply(parts, WEIGHT_UNITS[unit], 3);
-  const tooMuch = limitProblem(grams, grams.fraction.replace(/0+$/, ""));
+  const tooMuch = limitProblem(grams, withoutTrailingZeros(grams.fraction));
   if (tooMuch) return { problem: tooMuch };
   return { value: canonical({ negative: false, ...grams }) };
 }
