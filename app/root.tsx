@@ -25,7 +25,13 @@ export const meta: MetaFunction = () => [{ title: "Product Importer" }];
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const { toast, headers } = await takeToast(request);
   return data(
-    { passwordRequired: context.access.enabled, toast, webhookAlerts: await webhookAlerts(context), currency: context.settings.currency },
+    {
+      passwordRequired: context.access.enabled,
+      toast,
+      webhookAlerts: await webhookAlerts(context),
+      currency: context.settings.currency,
+      fields: await customFields(context),
+    },
     { headers },
   );
 }
@@ -35,6 +41,12 @@ async function webhookAlerts(context: LoaderFunctionArgs["context"]) {
   if (context.access.enabled && !(await context.access.hasSession())) return 0;
   // A banner is not worth failing a page for.
   return (await context.trpc.webhooks.alerts({}).catch(() => ({ endpoints: [] }))).endpoints.length;
+}
+
+/** The team's own fields: every page that shows, filters, edits or maps a product's values names them. */
+async function customFields(context: LoaderFunctionArgs["context"]) {
+  if (context.access.enabled && !(await context.access.hasSession())) return [];
+  return context.trpc.fields.list({}).catch(() => []);
 }
 
 // The flash cookie's toast must reach every page, and whichever route set it.

@@ -25,6 +25,8 @@ const COLUMN_KINDS = {
   numeric: { type: "numeric", copy: (value: string) => value },
   textArray: { type: "text[]", copy: (value: readonly string[]) => copyText(`{${value.map(arrayElement).join(",")}}`) },
   boolean: { type: "boolean", copy: (value: boolean) => (value ? "t" : "f") },
+  /** An object as JSON text. */
+  jsonb: { type: "jsonb", copy: copyText },
   timestamptz: { type: "timestamptz", copy: (value: Date) => value.toISOString() },
 } satisfies Record<string, { type: string; copy: (value: never) => string }>;
 

@@ -18,6 +18,7 @@ import * as inactiveSorts from "./migrations/0014_inactive_sorts.js";
 import * as mappingHeaderHash from "./migrations/0015_mapping_header_hash.js";
 import * as skippedRows from "./migrations/0016_skipped_rows.js";
 import * as commerceFields from "./migrations/0017_commerce_fields.js";
+import * as customFields from "./migrations/0018_custom_fields.js";
 
 // Listed here rather than discovered on disk, so a bundler or a read-only image cannot lose one.
 const migrations: Record<string, Migration> = {
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   "0015_mapping_header_hash": mappingHeaderHash,
   "0016_skipped_rows": skippedRows,
   "0017_commerce_fields": commerceFields,
+  "0018_custom_fields": customFields,
 };
 
 /** Brings the schema up to date; safe to call from many processes starting at once. */

@@ -28,6 +28,28 @@ export interface ProductsTable {
   brand: ColumnType<string | null, string | null | undefined, string | null>;
   category: ColumnType<string | null, string | null | undefined, string | null>;
   tags: ColumnType<string[], string[] | undefined, string[]>;
+  /** The values of the team's own fields (server/fields/), by key; a field without a value is absent. Written as JSON text. */
+  attributes: ColumnType<AttributeValues, string | undefined, string>;
+}
+
+/** A custom field's stored value: text, a number, a boolean, a list of text (CONTRACT.md's `attributes`). */
+export type AttributeValue = string | number | boolean | string[];
+export type AttributeValues = Record<string, AttributeValue>;
+
+/** The kinds of field a team can define (CONTRACT.md's `Field.type`). */
+export const FIELD_TYPES = ["text", "number", "integer", "boolean", "date", "url", "choice", "list"] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+export interface FieldsTable {
+  /** Names the field's range index (a key can be 63 characters, too long to build an index name from). */
+  id: Generated<number>;
+  key: string;
+  label: string;
+  type: FieldType;
+  /** A choice field's options, in the order they are offered; null for every other type. */
+  options: string[] | null;
+  required: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: ColumnType<Date, never, never>;
 }
 
 export const LAST_CHANGE_KINDS = ["import", "edit", "bulk", "revert"] as const;
@@ -159,6 +181,8 @@ export interface ImportsTable {
   decimal_separator_read: ColumnType<"." | "," | null, "." | "," | null | undefined, "." | "," | null>;
   /** The commerce fields its rows write (the merge leaves the others alone on existing products). */
   commerce_fields: ColumnType<string[], string[] | undefined, string[]>;
+  /** The keys of the custom fields the file writes (its `attributes.<key>` columns). */
+  attribute_fields: ColumnType<string[], string[] | undefined, string[]>;
   /** The uploader agreed that a sync may remove more than a fifth of the catalog. */
   confirm_large_sync: ColumnType<boolean, boolean | undefined, boolean>;
   /** Staged, it waits in `review` until someone applies or discards it. */
@@ -309,6 +333,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   events: EventsTable;
   catalog_counts: CatalogCountsTable;
+  fields: FieldsTable;
   products: ProductsTable;
   imports: ImportsTable;
   import_errors: ImportErrorsTable;

@@ -7,7 +7,7 @@ import { explainSkipped, describeApplying, type ImportJson } from "~/lib/import-
 import type { ReviewJson } from "../../server/imports/review/review-import";
 import type { ChangeKind } from "../../server/imports/import.schema";
 import type { listChanges } from "../../server/imports/review/import-changes";
-import { FIELD_LABELS as FIELD_NAMES, type TargetField } from "../../server/mappings/mapping.schema";
+import { targetLabel, useFields, valueOfTarget, type CustomField } from "~/lib/use-fields";
 import { countWords } from "../../server/count-words";
 
 export type ChangesPage = Awaited<ReturnType<typeof listChanges>>;
@@ -19,13 +19,14 @@ const KIND_TABS: { kind: ChangeKind | null; label: string; count: (review: Revie
   { kind: "remove", label: "Removed", count: (r) => r.removed },
 ];
 
-const FIELD_LABELS: Record<TargetField, string> = { ...FIELD_NAMES, sku: "SKU spelling" };
+/** A changed field's name in the review (the SKU changes only in how it is spelled). */
+const changedLabel = (field: string, fields: readonly CustomField[]) => (field === "sku" ? "SKU spelling" : targetLabel(field, fields));
 const CORE_FIELDS = new Set<string>(["sku", "name", "description", "active"]);
 /** "a, b and c" */
 const listInWords = (parts: string[]) => (parts.length < 2 ? parts.join("") : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`);
 
 /** "Of the updates, 1 changes its name and 3 become inactive": what the updates do, field by field. */
-function describeUpdates(review: ReviewJson): string | null {
+function describeUpdates(review: ReviewJson, fields: readonly CustomField[]): string | null {
   const { changed } = review;
   const parts = [
     changed.name ? countWords(changed.name, "changes its name", "change their names") : "",
@@ -34,9 +35,9 @@ function describeUpdates(review: ReviewJson): string | null {
     review.activated ? countWords(review.activated, "becomes active", "become active") : "",
     review.deactivated ? countWords(review.deactivated, "becomes inactive", "become inactive") : "",
     ...Object.entries(changed)
-      .filter(([field, count]) => count > 0 && !CORE_FIELDS.has(field) && field in FIELD_LABELS)
+      .filter(([field, count]) => count > 0 && !CORE_FIELDS.has(field) && field !== "active")
       .map(([field, count]) => {
-        const label = FIELD_LABELS[field as TargetField].toLowerCase();
+        const label = changedLabel(field, fields).toLowerCase();
         return countWords(count, `changes its ${label}`, `change their ${label}`);
       }),
   ].filter(Boolean);
@@ -65,7 +66,7 @@ function whyNothingWouldChange(review: ReviewJson): string | null {
   return listInWords(reasons);
 }
 
-function show(field: TargetField, value: string | number | boolean | readonly string[] | null | undefined, currency?: string): string {
+function show(field: string, value: unknown, currency?: string): string {
   if (field === "active") return value ? "active" : "inactive";
   if ((field === "price" || field === "compareAtPrice") && typeof value === "string") return formatPrice(value, currency);
   if (Array.isArray(value)) return value.length ? value.join(", ") : "(none)";
@@ -140,7 +141,7 @@ export function ImportReview({
 }
 
 function ReviewCounts({ review }: { review: ReviewJson }) {
-  const updates = describeUpdates(review);
+  const updates = describeUpdates(review, useFields());
   return (
     <>
       <div className="summary" aria-label="Counts">
@@ -214,6 +215,7 @@ function ChangesTable({ review, changes, kind }: { review: ReviewJson; changes: 
 
 function ChangeDetail({ change }: { change: ChangesPage["items"][number] }) {
   const currency = useCurrency();
+  const fields = useFields();
   if (change.kind === "create" && change.after) {
     return (
       <span>
@@ -232,8 +234,9 @@ function ChangeDetail({ change }: { change: ChangesPage["items"][number] }) {
     <ul className="field-changes">
       {change.changedFields.map((field) => (
         <li key={field}>
-          <span className="field-name">{FIELD_LABELS[field]}:</span> <del>{show(field, change.before?.[field], currency).slice(0, 160)}</del> →{" "}
-          <ins>{show(field, change.after?.[field], currency).slice(0, 160)}</ins>
+          <span className="field-name">{changedLabel(field, fields)}:</span>{" "}
+          <del>{show(field, valueOfTarget(change.before, field), currency).slice(0, 160)}</del> →{" "}
+          <ins>{show(field, valueOfTarget(change.after, field), currency).slice(0, 160)}</ins>
           {/* Descriptions are shown as their text: a change to the markup alone reads the same on both sides. */}
           {field === "description" && change.before?.description === change.after?.description ? " (the markup changes)" : null}
         </li>

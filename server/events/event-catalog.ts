@@ -16,6 +16,7 @@ const EXAMPLE_PRODUCT: EventPayload<"product.created"> = {
   brand: "Northwind",
   category: "Apparel > Headwear",
   tags: ["cotton", "summer"],
+  attributes: { material: "Cotton twill", fit: "Regular" },
   createdAt: "2026-11-23T10:15:02.114Z",
   updatedAt: "2026-12-01T08:02:45.900Z",
   lastChange: { kind: "import", importId: "17", at: "2026-12-01T08:02:45.900Z" },

@@ -30,6 +30,9 @@ const productValues = {
   brand: z.string().nullable(),
   category: z.string().nullable().describe('A path, segments joined by " > "'),
   tags: z.array(z.string()),
+  attributes: z
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]))
+    .describe("The team's own fields (fields.list), by key; a field without a value is absent"),
 };
 
 const product = z.strictObject({

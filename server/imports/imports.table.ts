@@ -64,6 +64,8 @@ export interface ReadAs {
   mappingSource: string;
   decimalSeparator: DecimalSeparatorChoice;
   commerceFields: readonly string[];
+  /** The keys of the custom fields the file maps. */
+  attributeFields: readonly string[];
 }
 
 export function createImport(
@@ -90,6 +92,7 @@ export function createImport(
       mapping_source: readAs.mappingSource,
       decimal_separator: readAs.decimalSeparator,
       commerce_fields: [...readAs.commerceFields],
+      attribute_fields: [...readAs.attributeFields],
       review_requested: applying.review,
       mode: applying.mode,
       sync_action: applying.syncAction,

@@ -1,6 +1,14 @@
 import { z } from "zod";
 import { DELIMITER_NAMES, ENCODING_ALIASES, ENCODINGS, isDelimiter, isEncoding, type Delimiter, type Encoding } from "../files/dialect.schema.js";
-import { isProfileId, isTargetField, PROFILE_IDS, TARGET_FIELDS, type ColumnMapping, type ProfileId } from "../mappings/mapping.schema.js";
+import {
+  isAttributeTarget,
+  isProfileId,
+  isTargetField,
+  PROFILE_IDS,
+  TARGET_FIELDS,
+  type ColumnMapping,
+  type ProfileId,
+} from "../mappings/mapping.schema.js";
 
 /*
  * How an upload's reading and mapping options are read from their text. Zod stays here, out of the
@@ -68,7 +76,10 @@ export const mappingChoice = z
     if (typeof value !== "object" || value === null || Array.isArray(value)) return refuse(NOT_A_MAPPING);
     const mapping: ColumnMapping = {};
     for (const [field, column] of Object.entries(value)) {
-      if (!isTargetField(field)) return refuse(`mapping: "${field}" is not a field; the fields are ${TARGET_FIELDS.join(", ")}.`);
+      // Whether an `attributes.<key>` names a field that exists is known once the fields are read (resolve-columns.ts).
+      if (!isTargetField(field) && !isAttributeTarget(field)) {
+        return refuse(`mapping: "${field}" is not a field; the fields are ${TARGET_FIELDS.join(", ")} and attributes.<key> for a field of your own.`);
+      }
       if (column === null || column === "") continue;
       if (typeof column !== "string") return refuse(`mapping: ${field} must name a column of the file, as text.`);
       mapping[field] = column;

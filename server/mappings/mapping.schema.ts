@@ -1,3 +1,10 @@
+import {
+  ATTRIBUTE_PREFIX,
+  attributeKeyOf,
+  attributeTarget,
+  isAttributeTarget,
+  type AttributeTarget,
+} from "../products/custom-fields/attribute-target.schema.js";
 import { COMMERCE_FIELD_SPECS, COMMERCE_FIELDS, type CommerceField } from "../products/commerce-fields.schema.js";
 
 /** What a column of a file can become: the fields of a product. `sku` and `name` are required. */
@@ -14,8 +21,11 @@ export const FIELD_LABELS = {
   ...(Object.fromEntries(COMMERCE_FIELDS.map((field) => [field, COMMERCE_FIELD_SPECS[field].label])) as Record<CommerceField, string>),
 } satisfies Record<TargetField, string>;
 
+export { ATTRIBUTE_PREFIX, attributeKeyOf, attributeTarget, isAttributeTarget, type AttributeTarget };
+export type MappingTarget = TargetField | AttributeTarget;
+
 /** Which column of the file (by its header name, as written) each field comes from. */
-export type ColumnMapping = Partial<Record<TargetField, string>>;
+export type ColumnMapping = Partial<Record<MappingTarget, string>>;
 
 export const isTargetField = (value: string): value is TargetField => (TARGET_FIELDS as readonly string[]).includes(value);
 

@@ -7,7 +7,9 @@ import type { WeightUnit } from "../products/commerce-values.schema.js";
 import { detectProfile, PROFILES, shapeOf, type ActiveValues, type CategoryPaths, type Profile, type ProfileShape } from "./profiles.js";
 import { weightUnitOf } from "./weight-unit.js";
 import { normalizeHeaderName } from "./header-name.js";
-import { REQUIRED_FIELDS, TARGET_FIELDS, type ColumnMapping, type ProfileId, type TargetField } from "./mapping.schema.js";
+import { REQUIRED_FIELDS, TARGET_FIELDS, attributeTarget, type ColumnMapping, type ProfileId, type TargetField } from "./mapping.schema.js";
+import type { FieldDefinition } from "../products/custom-fields/field-values.schema.js";
+import { attributeTargets, matchFieldColumns, type AttributeColumn } from "./attribute-columns.js";
 
 /** Where a mapping came from, in the order they are tried when the upload names none. */
 export type MappingSource = "chosen" | "saved" | "profile" | "names";
@@ -68,6 +70,8 @@ export interface ResolvedColumns {
   salePrice: number | null;
   /** The commerce fields the rows write: the mapped ones, and the compare-at price a sale price column moves the price to. */
   writes: CommerceField[];
+  /** The team's own fields the file maps, in the fields' order. */
+  attributes: AttributeColumn[];
 }
 
 /** A profile's `madeSkus` columns as the file has them (a column it lacks is left out). */
@@ -104,9 +108,20 @@ export interface Suggestion {
  * The mapping to use when the upload names none: a saved one for the same header, else a
  * built-in profile whose header this is, else the header's names and unambiguous synonyms.
  */
-export function suggestMapping(header: HeaderColumns | readonly string[], saved: SavedMapping | undefined, choice: MappingChoice = {}): Suggestion {
+export function suggestMapping(
+  header: HeaderColumns | readonly string[],
+  saved: SavedMapping | undefined,
+  choice: MappingChoice = {},
+  fields: readonly FieldDefinition[] = [],
+): Suggestion {
   const columns = HeaderColumns.of(header);
-  return suggest(columns, detectedUnlessChosen(columns, choice), saved, choice);
+  return withFieldColumns(suggest(columns, detectedUnlessChosen(columns, choice), saved, choice), columns, fields);
+}
+
+/** A suggestion the header decided (not one chosen) also maps the columns named after the team's own fields. */
+function withFieldColumns(suggestion: Suggestion, columns: HeaderColumns, fields: readonly FieldDefinition[]): Suggestion {
+  if (suggestion.source === "chosen" || !fields.length) return suggestion;
+  return { ...suggestion, mapping: matchFieldColumns(columns, fields, suggestion.mapping) };
 }
 
 type Detected = ReturnType<typeof detectProfile>;
@@ -156,19 +171,30 @@ const listed = (header: string[]) => header.map((name) => `"${name}"`).join(", "
  * column the file lacks, two fields share a column, sku or name has none, or the header names a
  * column twice. The refusal carries the suggested mapping, so a caller can correct and retry.
  */
-export function resolveColumns(header: string[], choice: MappingChoice, saved: SavedMapping | undefined): ResolvedColumns {
+export function resolveColumns(
+  header: string[],
+  choice: MappingChoice,
+  saved: SavedMapping | undefined,
+  fields: readonly FieldDefinition[] = [],
+): ResolvedColumns {
   // Each name normalised once and the profile looked for once: this runs on the request thread.
   const columns = new HeaderColumns(header);
   const detected = detectedUnlessChosen(columns, choice);
-  const suggestion = suggest(columns, detected, saved, choice);
+  const suggestion = withFieldColumns(suggest(columns, detected, saved, choice), columns, fields);
   const { mapping, profile, shape } = suggestion;
   const refuse = (message: string) =>
     new Refusal("invalid", message, {
       field: "mapping",
-      extra: { suggestedMapping: suggest(columns, detected, saved, { profile: choice.profile }).mapping, header },
+      extra: { suggestedMapping: withFieldColumns(suggest(columns, detected, saved, { profile: choice.profile }), columns, fields).mapping, header },
     });
+  const mapped = attributeTargets(mapping, fields);
+  // A remembered mapping may name a field deleted since: only a chosen one is refused for it.
+  if (mapped.unknown.length && suggestion.source === "chosen") {
+    const known = fields.map((field) => attributeTarget(field.key)).join(", ") || "none yet";
+    throw refuse(`mapping: "${mapped.unknown[0]}" is not a field of yours (yours: ${known}); define it on the Fields page first.`);
+  }
   const index: Partial<Record<TargetField, number>> = {};
-  const used = new Map<number, TargetField>();
+  const used = new Map<number, string>();
   for (const field of TARGET_FIELDS) {
     const name = mapping[field];
     if (name === undefined) continue;
@@ -179,6 +205,22 @@ export function resolveColumns(header: string[], choice: MappingChoice, saved: S
     if (other) throw refuse(`mapping: ${other} and ${field} both name the column "${header[at]}"; each field needs a column of its own.`);
     used.set(at, field);
     index[field] = at;
+  }
+  const attributes: AttributeColumn[] = [];
+  for (const field of mapped.fields) {
+    const target = attributeTarget(field.key);
+    const name = mapping[target]!;
+    const at = columns.indexOf(name);
+    if (at === -1) throw refuse(`mapping: ${target} names the column "${name}", which the file does not have (its columns: ${listed(header)}).`);
+    if (columns.isNamedTwice(at)) throw refuse(`The header names the column "${header[at]!.trim().toLowerCase()}" twice.`);
+    const other = used.get(at);
+    if (other) throw refuse(`mapping: ${other} and ${target} both name the column "${header[at]}"; each field needs a column of its own.`);
+    used.set(at, target);
+    attributes.push({
+      field,
+      index: at,
+      label: normalizeHeaderName(name) === normalizeHeaderName(field.label) ? field.label : `${field.label} ("${name}")`,
+    });
   }
   if (suggestion.missing.length) {
     const found = columns.normalized.join(", ") || "nothing";
@@ -241,6 +283,7 @@ export function resolveColumns(header: string[], choice: MappingChoice, saved: S
     commerce,
     salePrice,
     writes,
+    attributes,
   };
 }
 

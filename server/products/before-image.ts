@@ -14,6 +14,7 @@ export const BEFORE_IMAGE = copyTable({
   description: { kind: "text" },
   active: { kind: "boolean" },
   ...commerceCopyColumns(["tags"]),
+  attributes: { kind: "jsonb" },
   created_at: { kind: "timestamptz" },
   created_import_id: { kind: "bigint", nullable: true },
   values_import_id: { kind: "bigint", nullable: true },

@@ -32,6 +32,31 @@ export interface MergePlan {
   commerce: readonly CommerceField[];
   /** An empty cell of a commerce column clears the field, or keeps the stored value. */
   emptyCells: EmptyCellRule;
+  /** The keys of the custom fields the file writes (empty: the file leaves every product's attributes alone). */
+  attributes: readonly string[];
+  /** Keys the file wrote whose fields were deleted since: left out of what is written. */
+  staleAttributes: readonly string[];
+}
+
+/** The staged (and products) attributes column after the commerce ones, when the file writes custom fields. */
+const attributesColumn = (plan: Pick<MergePlan, "attributes">, alias?: string) =>
+  sql.raw(plan.attributes.length ? `, ${alias ? `${alias}.` : ""}attributes` : "");
+
+/**
+ * The attributes after the write: the file's values merged into the stored ones by key; a key the
+ * file maps but a row left empty is cleared (or kept, with `emptyCells=keep`). A new product's are the file's.
+ */
+export function attributesAfter(
+  plan: Pick<MergePlan, "attributes" | "staleAttributes" | "emptyCells">,
+  given: RawBuilder<unknown>,
+  stored: RawBuilder<unknown> | null,
+) {
+  const written = plan.staleAttributes.length
+    ? sql`(coalesce(${given}, '{}') - ${sql.lit(`{${plan.staleAttributes.join(",")}}`)}::text[])`
+    : sql`coalesce(${given}, '{}')`;
+  if (!stored) return written;
+  const kept = plan.emptyCells === "keep" ? stored : sql`(${stored} - ${sql.lit(`{${plan.attributes.join(",")}}`)}::text[])`;
+  return sql`(${kept} || ${written})`;
 }
 
 /** The staged (and products) columns of the commerce fields the file writes, after the core ones: `, price, stock`. */
@@ -52,13 +77,16 @@ export function commerceAfter(
   return fallbacks.length ? sql`coalesce(${given}, ${sql.join(fallbacks)})` : given;
 }
 
-/** `, price = coalesce(excluded.price, p.price), …`: the SET of the commerce fields the file writes. */
+/** `, price = coalesce(excluded.price, p.price), …`: the SET of the commerce fields (and custom fields) the file writes. */
 function commerceSets(plan: MergePlan, from: string) {
   return sql.join(
-    plan.commerce.map((field) => {
-      const column = COMMERCE_FIELD_SPECS[field].column;
-      return sql`, ${sql.raw(column)} = ${commerceAfter(plan, field, sql.raw(`${from}.${column}`), sql.raw(`p.${column}`))}`;
-    }),
+    [
+      ...plan.commerce.map((field) => {
+        const column = COMMERCE_FIELD_SPECS[field].column;
+        return sql`, ${sql.raw(column)} = ${commerceAfter(plan, field, sql.raw(`${from}.${column}`), sql.raw(`p.${column}`))}`;
+      }),
+      ...(plan.attributes.length ? [sql`, attributes = ${attributesAfter(plan, sql.raw(`${from}.attributes`), sql`p.attributes`)}`] : []),
+    ],
     sql``,
   );
 }
@@ -77,8 +105,8 @@ export interface MergeCounts {
  * The file's last row per SKU (case-insensitively), in key order so the SKU index is filled
  * sequentially. `nextval` in the WHERE ticks as each row reaches the write.
  */
-export function latestRows(plan: Pick<MergePlan, "staged" | "progress" | "commerce">, counted = true) {
-  const commerce = commerceColumns(plan);
+export function latestRows(plan: Pick<MergePlan, "staged" | "progress" | "commerce" | "attributes">, counted = true) {
+  const commerce = sql`${commerceColumns(plan)}${attributesColumn(plan)}`;
   return sql`
     SELECT sku, name, description, active${commerce}
     FROM (
@@ -94,14 +122,14 @@ function rowsToWrite(plan: MergePlan) {
   // Tags are never null, so an upsert's proposed row cannot say "keep them": an empty cell takes the stored tags here.
   const keepsTags = plan.emptyCells === "keep" && plan.commerce.includes("tags");
   if (!plan.activeGaps && !keepsTags) {
-    return sql`SELECT sku, name, description, coalesce(active, true) AS active${commerceColumns(plan)} FROM (${latestRows(plan)}) AS rows`;
+    return sql`SELECT sku, name, description, coalesce(active, true) AS active${commerceColumns(plan)}${attributesColumn(plan)} FROM (${latestRows(plan)}) AS rows`;
   }
   const commerce = plan.commerce.map((field) => {
     const column = sql.raw(COMMERCE_FIELD_SPECS[field].column);
     return field === "tags" && keepsTags ? sql`, coalesce(rows.tags, stored.tags) AS tags` : sql`, rows.${column}`;
   });
   return sql`
-    SELECT rows.sku, rows.name, rows.description, coalesce(rows.active, stored.active, true) AS active${sql.join(commerce, sql``)}
+    SELECT rows.sku, rows.name, rows.description, coalesce(rows.active, stored.active, true) AS active${sql.join(commerce, sql``)}${attributesColumn(plan, "rows")}
     FROM (${latestRows(plan)}) AS rows LEFT JOIN products AS stored ON sku_key(stored.sku) = sku_key(rows.sku)`;
 }
 
@@ -123,8 +151,11 @@ function changes(plan: MergePlan, stored: string, row: string) {
     plan.commerce.map((field, at) => sql`, ${commerceAfter(plan, field, sql.raw(`${row}.${commerce[at]}`), sql.raw(`${stored}.${commerce[at]}`))}`),
     sql``,
   );
-  return sql`(${p}.sku, ${p}.name, ${p}.description${active ? sql`, ${p}.active` : sql``}${storedCommerce})
-    IS DISTINCT FROM (${r}.sku, ${r}.name, ${descriptionAfter(plan.emptyDescription, sql`${r}.description`, sql`${p}.description`)}${active ? sql`, ${r}.active` : sql``}${givenCommerce})`;
+  const attributes = plan.attributes.length;
+  const storedAttributes = attributes ? sql`, ${p}.attributes` : sql``;
+  const givenAttributes = attributes ? sql`, ${attributesAfter(plan, sql`${r}.attributes`, sql`${p}.attributes`)}` : sql``;
+  return sql`(${p}.sku, ${p}.name, ${p}.description${active ? sql`, ${p}.active` : sql``}${storedCommerce}${storedAttributes})
+    IS DISTINCT FROM (${r}.sku, ${r}.name, ${descriptionAfter(plan.emptyDescription, sql`${r}.description`, sql`${p}.description`)}${active ? sql`, ${r}.active` : sql``}${givenCommerce}${givenAttributes})`;
 }
 
 /** The product's columns a before-image keeps, read from `alias`. */
@@ -152,13 +183,13 @@ export type BeforeKind = "updated" | "deactivated" | "deleted";
 
 const importId = (plan: MergePlan) => sql`${plan.importId}::bigint`;
 const writtenColumns = (plan: MergePlan) =>
-  sql`sku, name, description, active, created_import_id, values_import_id, last_change_kind, last_change_import_id${commerceColumns(plan)}`;
+  sql`sku, name, description, active, created_import_id, values_import_id, last_change_kind, last_change_import_id${commerceColumns(plan)}${attributesColumn(plan)}`;
 /** A new product's values, from `rows`: a commerce cell left empty is null (no tags: `{}`). */
 const written = (plan: MergePlan) =>
   sql`sku, name, description, active, ${importId(plan)}, ${importId(plan)}, 'import', ${importId(plan)}${sql.join(
     plan.commerce.map((field) => sql`, ${commerceAfter(plan, field, sql.raw(COMMERCE_FIELD_SPECS[field].column), null)}`),
     sql``,
-  )}`;
+  )}${plan.attributes.length ? sql`, ${attributesAfter(plan, sql`attributes`, null)}` : sql``}`;
 /** What marks a product as written by this import. */
 const stamp = (plan: MergePlan) =>
   sql`updated_at = now(), values_import_id = ${importId(plan)}, last_change_kind = 'import', last_change_import_id = ${importId(plan)}`;
@@ -173,7 +204,7 @@ async function insertAll(db: Kysely<Database>, plan: MergePlan): Promise<number>
 /** The catalog's products the file would change (an empty active cell keeps the flag), for copying first. */
 const productsChangedByFile = (plan: MergePlan) => sql`
   products AS p JOIN (${latestRows(plan, false)}) AS latest ON sku_key(p.sku) = sku_key(latest.sku)
-  CROSS JOIN LATERAL (SELECT latest.sku, latest.name, latest.description, coalesce(latest.active, p.active, true) AS active${commerceColumns(plan, "latest")}) AS rows
+  CROSS JOIN LATERAL (SELECT latest.sku, latest.name, latest.description, coalesce(latest.active, p.active, true) AS active${commerceColumns(plan, "latest")}${attributesColumn(plan, "latest")}) AS rows
   WHERE ${changes(plan, "p", "rows")}`;
 
 /**

@@ -7,6 +7,8 @@ import { pause, trySearchIndexLock } from "./search-indexes.js";
 import { addToProductCount, productCount } from "./catalog-counts.table.js";
 import { CatalogBusy, ProductNotFound, SkuTaken } from "./product-errors.js";
 import { previousValues, toProductJson } from "./product-json.js";
+import { fieldDefinitions } from "./custom-fields/custom-fields.js";
+import { readAttributeInput } from "./custom-fields/attribute-input.js";
 import type { ProductCreateInput, ProductUpdateInput } from "./product.schema.js";
 import { deleteProductRow, findProduct, insertProduct, storedSpellingOf, truncateProducts, updateProductRow } from "./products.table.js";
 
@@ -16,7 +18,8 @@ import { deleteProductRow, findProduct, insertProduct, storedSpellingOf, truncat
  */
 export function createProduct(db: Kysely<Database>, input: ProductCreateInput) {
   return db.transaction().execute(async (tx) => {
-    const row = await insertProduct(tx, input);
+    const { set } = readAttributeInput(await fieldDefinitions(tx), input.attributes, true);
+    const row = await insertProduct(tx, input, set);
     if (!row) throw new SkuTaken(input.sku, (await storedSpellingOf(tx, input.sku)) ?? input.sku);
     await addToProductCount(tx, 1);
     const product = toProductJson(row);
@@ -30,7 +33,8 @@ export async function updateProduct(db: Kysely<Database>, input: ProductUpdateIn
     return await db.transaction().execute(async (tx) => {
       const before = await findProduct(tx, input.id, { forUpdate: true });
       if (!before) throw new ProductNotFound(input.id);
-      const row = (await updateProductRow(tx, input))!;
+      const attributes = input.attributes && readAttributeInput(await fieldDefinitions(tx), input.attributes, false);
+      const row = (await updateProductRow(tx, input, attributes))!;
       const product = toProductJson(row);
       await recordEvent(tx, "product.updated", { ...product, previous: previousValues(toProductJson(before), product) });
       return product;

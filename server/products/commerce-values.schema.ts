@@ -141,6 +141,14 @@ export function readMoney(raw: string, separator: DecimalSeparator): Read<Decima
   return { value };
 }
 
+/** A decimal that may be negative (a custom number field), within the same limits as a price. */
+export function readNumber(raw: string, separator: DecimalSeparator): Read<DecimalText> {
+  const parts = decimalParts(raw, separator);
+  if (!parts) return { problem: whyNotANumber(raw, separator) };
+  const tooMuch = limitProblem(parts, withoutTrailingZeros(parts.fraction));
+  return tooMuch ? { problem: tooMuch } : { value: canonical(parts) };
+}
+
 /** Stock: a whole number, negative for backorders (`12`, `-3`, `1,200`, `12.0`). */
 export function readInteger(raw: string, separator: DecimalSeparator): Read<number> {
   const parts = decimalParts(raw, separator);

@@ -10,6 +10,8 @@ import { whenClientStopsReading } from "../http/client-silence.js";
 import { productFilters, RANGE_FILTERS, TEXT_FILTERS } from "./product.schema.js";
 import { filtered } from "./products.table.js";
 import { asyncRoute } from "../http/async-route.js";
+import { listFieldRows, type FieldRow } from "./custom-fields/fields.table.js";
+import { attributeTarget } from "./custom-fields/attribute-target.schema.js";
 import { Refusal, sendRefusal } from "../refusal.js";
 
 const FILTER_KEYS = [...TEXT_FILTERS, ...RANGE_FILTERS, "active"] as const;
@@ -36,6 +38,19 @@ function filtersFrom(query: Record<string, unknown>) {
   });
   if (parsed.success) return { success: true as const, data: parsed.data };
   return { success: false as const, message: parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ") };
+}
+
+/**
+ * A custom field's column, `attributes.<key>`: its value as a file's cell writes it (a list joined
+ * by commas, which no item holds; numbers, yes/no and dates as stored), so importing it back reads the same.
+ */
+function attributeColumn(field: FieldRow) {
+  const value =
+    field.type === "list"
+      ? sql<string>`nullif(array_to_string(ARRAY(SELECT jsonb_array_elements_text(attributes -> ${field.key}::text)), ', '), '')`
+      : sql<string>`(attributes ->> ${field.key}::text)`;
+  const text = ["text", "url", "choice", "list"].includes(field.type) ? spreadsheetSafeSql(value) : value;
+  return text.as(attributeTarget(field.key));
 }
 
 /**
@@ -85,6 +100,7 @@ export function exportRoute(deps: ExportRouteDeps): RequestHandler {
         spreadsheetSafeSql(sql.ref("category")).as("category"),
         // Read back by splitting on commas, which no tag holds.
         spreadsheetSafeSql(sql`nullif(array_to_string(tags, ', '), '')`).as("tags"),
+        ...(await listFieldRows(deps.db)).map(attributeColumn),
       ]),
       filters.data,
     )

@@ -31,6 +31,7 @@ export function toProductJson(row: Selectable<ProductsTable>) {
     description: row.description,
     active: row.active,
     ...toCommerceJson(row),
+    attributes: row.attributes,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     /** What last wrote it: an import (which), an edit, a bulk change, an undo (of which import). */

@@ -148,12 +148,19 @@ const nameField = storableText("Name")
   .pipe(withinLimit("Name", FIELD_LIMITS.name).pipe(z.string().min(1, "Name is required")));
 const descriptionField = storableText("Description").pipe(withinLimit("Description", FIELD_LIMITS.description));
 
+/**
+ * The team's own fields by key. Which keys exist and what each takes is data (fields.list), so the
+ * values are read against the fields where they are written (custom-fields/attribute-input.ts).
+ */
+const attributesInput = z.record(z.string(), z.unknown(), { error: "attributes must be an object from a field's key to its value" });
+
 /** Shared by the tRPC procedures, the product form and the tests. */
 export const productCreateInput = z.object({
   sku: skuField,
   name: nameField,
   description: descriptionField.default(""),
   active: z.boolean().default(true),
+  attributes: attributesInput.default({}),
   // Left out, a field is empty (no tags: []).
   ...(Object.fromEntries(COMMERCE_FIELDS.map((field) => [field, (commerceInputs[field] as z.ZodType).default(field === "tags" ? [] : null)])) as {
     [F in CommerceField]: z.ZodDefault<(typeof commerceInputs)[F]>;
@@ -166,6 +173,8 @@ export const productUpdateInput = productIdInput.extend({
   name: nameField.optional(),
   description: descriptionField.optional(),
   active: z.boolean().optional(),
+  /** Merged by key: a key set to null is cleared, a key left out keeps its value. */
+  attributes: attributesInput.optional(),
   ...(Object.fromEntries(COMMERCE_FIELDS.map((field) => [field, commerceInputs[field].optional()])) as {
     [F in CommerceField]: z.ZodOptional<(typeof commerceInputs)[F]>;
   }),

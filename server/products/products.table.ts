@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Kysely, type RawBuilder, type SelectQueryBuilder } from "kysely";
-import type { Database, ProductsTable } from "../../db/schema.js";
+import type { AttributeValues, Database, ProductsTable } from "../../db/schema.js";
+import type { AttributeChanges } from "./custom-fields/attribute-input.js";
 import { CATEGORY_SEPARATOR, COMMERCE_FIELD_SPECS, COMMERCE_FIELDS, type CommerceField } from "./commerce-fields.schema.js";
 import type {
   BulkTarget,
@@ -95,7 +96,10 @@ async function countMatching(db: Kysely<Database>, filters: ProductListInput, al
     return count > COUNT_BOUND ? { total: COUNT_BOUND, totalExact: false } : { total: count, totalExact: true };
   }
   if (filters.active === undefined) return { total: all, totalExact: true };
-  return { total: await countWithFlag(db, filters.active, all), totalExact: true };
+  return {
+    total: await countWithFlag(db, filters.active, all),
+    totalExact: true,
+  };
 }
 
 /** Inactive products are few and have their own index; the active ones are all the others. */
@@ -139,7 +143,10 @@ const SORT_KEYS: Record<ProductSort | "added", RawBuilder<unknown>> = {
 };
 /** Sorts by a field a product may lack: those come last, in both orders. */
 const NULLABLE_SORTS: readonly ProductSort[] = ["price", "stock", "brand", "category"];
-const DIRECTIONS: Record<SortOrder, RawBuilder<unknown>> = { asc: sql`ASC`, desc: sql`DESC` };
+const DIRECTIONS: Record<SortOrder, RawBuilder<unknown>> = {
+  asc: sql`ASC`,
+  desc: sql`DESC`,
+};
 
 function ordering(input: Pick<ProductListInput, "sort" | "order">) {
   const key = SORT_KEYS[input.sort ?? "added"];
@@ -180,10 +187,17 @@ function commerceColumns(input: Partial<CommerceInput>) {
 }
 
 /** Inserts unless the SKU (in any case) exists; undefined means it was taken. */
-export function insertProduct(db: Kysely<Database>, input: ProductCreateInput) {
+export function insertProduct(db: Kysely<Database>, input: Omit<ProductCreateInput, "attributes">, attributes: AttributeValues) {
   return db
     .insertInto("products")
-    .values({ sku: input.sku, name: input.name, description: input.description, active: input.active, ...commerceColumns(input) })
+    .values({
+      sku: input.sku,
+      name: input.name,
+      description: input.description,
+      active: input.active,
+      ...commerceColumns(input),
+      attributes: JSON.stringify(attributes),
+    })
     .onConflict((oc) => oc.expression(sql`sku_key(sku)`).doNothing())
     .returningAll()
     .executeTakeFirst();
@@ -198,14 +212,30 @@ export async function storedSpellingOf(db: Kysely<Database>, sku: string): Promi
   return row?.sku;
 }
 
-export function updateProductRow(db: Kysely<Database>, input: ProductUpdateInput) {
+/** The attributes after an edit: the given values merged in by key, the cleared keys taken off. */
+const editedAttributes = (changes: AttributeChanges) => sql<string>`(attributes || ${JSON.stringify(changes.set)}::jsonb) - ${changes.clear}::text[]`;
+
+export function updateProductRow(db: Kysely<Database>, input: Omit<ProductUpdateInput, "attributes">, attributes?: AttributeChanges) {
   const { id, sku, name, description, active } = input;
-  const changes = { sku, name, description, active, ...commerceColumns(input) };
+  const changes = {
+    sku,
+    name,
+    description,
+    active,
+    ...commerceColumns(input),
+    ...(attributes ? { attributes: editedAttributes(attributes) } : {}),
+  };
   return (
     db
       .updateTable("products")
       // An edit: the product no longer holds any import's values (an undo leaves it alone).
-      .set({ ...changes, updated_at: sql`now()`, last_change_kind: "edit", last_change_import_id: null, values_import_id: null })
+      .set({
+        ...changes,
+        updated_at: sql`now()`,
+        last_change_kind: "edit",
+        last_change_import_id: null,
+        values_import_id: null,
+      })
       .where("id", "=", id)
       .returningAll()
       .executeTakeFirst()
@@ -247,7 +277,13 @@ export async function countTargeted(db: Kysely<Database>, target: BulkTarget, ac
 export async function updateTargeted(db: Kysely<Database>, target: BulkTarget, active: boolean, rows: boolean) {
   const update = db
     .updateTable("products")
-    .set({ active, updated_at: sql`now()`, last_change_kind: "bulk", last_change_import_id: null, values_import_id: null })
+    .set({
+      active,
+      updated_at: sql`now()`,
+      last_change_kind: "bulk",
+      last_change_import_id: null,
+      values_import_id: null,
+    })
     .where(targetCondition(target))
     .where("active", "<>", active);
   if (rows) {

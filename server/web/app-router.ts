@@ -1,5 +1,6 @@
 import { importsRouter } from "../imports/imports.router.js";
 import { mappingsRouter } from "../mappings/mappings.router.js";
+import { fieldsRouter } from "../products/custom-fields/fields.router.js";
 import { productsRouter } from "../products/products.router.js";
 import { webhooksRouter } from "../webhooks/webhooks.router.js";
 import { apiTokensRouter } from "../tokens/api-tokens.router.js";
@@ -7,6 +8,7 @@ import { createCallerFactory, router } from "../trpc/trpc.js";
 
 export const appRouter = router({
   apiTokens: apiTokensRouter,
+  fields: fieldsRouter,
   imports: importsRouter,
   mappings: mappingsRouter,
   products: productsRouter,

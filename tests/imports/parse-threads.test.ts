@@ -90,7 +90,7 @@ async function readAll(source: RowSource): Promise<Outcome> {
   let header: string[] | null = null;
   try {
     header = await source.header();
-    const inputs: ColumnInputs = { header, choice: {}, saved: undefined, keepRejectedSkus: true };
+    const inputs: ColumnInputs = { header, choice: {}, saved: undefined, fields: [], keepRejectedSkus: true };
     for await (const rows of source.rows(inputs)) {
       all.copyText += typeof rows.copyText === "string" ? rows.copyText : Buffer.from(rows.copyText).toString("utf8");
       all.rejected.push(...rows.rejected);

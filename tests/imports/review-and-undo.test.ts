@@ -295,6 +295,7 @@ describe("the review", () => {
           brand: null,
           category: null,
           tags: [],
+          attributes: {},
         },
         changedFields: ["sku", "active"],
       },

@@ -1,3 +1,4 @@
+import { listFieldKeys } from "../../products/custom-fields/fields.table.js";
 import { sql } from "kysely";
 import { isPgError } from "../../../db/postgres-errors.js";
 import type { Database } from "../../../db/schema.js";
@@ -34,8 +35,11 @@ export interface MergeDeps {
   handBack?: AbortSignal;
 }
 
-/** The import's plan for catalog-merge.ts, from what the upload chose. */
-export function mergePlanFor(row: ImportRow, capture: MergePlan["capture"]): MergePlan {
+/**
+ * The import's plan for catalog-merge.ts, from what the upload chose. `fieldKeys` are the custom
+ * fields that exist now: the values of one deleted since the upload are not written.
+ */
+export function mergePlanFor(row: ImportRow, capture: MergePlan["capture"], fieldKeys: readonly string[] = row.attribute_fields): MergePlan {
   return {
     importId: row.id,
     staged: stagingTable(row.id),
@@ -50,6 +54,8 @@ export function mergePlanFor(row: ImportRow, capture: MergePlan["capture"]): Mer
     emptyDescription: row.empty_description,
     commerce: row.commerce_fields.filter(isCommerceField),
     emptyCells: row.empty_cells,
+    attributes: row.attribute_fields.filter((key) => fieldKeys.includes(key)),
+    staleAttributes: row.attribute_fields.filter((key) => !fieldKeys.includes(key)),
   };
 }
 
@@ -107,7 +113,7 @@ export async function mergeImport(deps: MergeDeps, tx: CatalogLockHolder, row: I
   // A killed process must not leave its merge running unseen for long.
   await sql`SET LOCAL client_connection_check_interval = '1s'`.execute(tx);
   await sql`SET LOCAL work_mem = '64MB'`.execute(tx);
-  const plan = mergePlanFor(row, (await returnsOldRows<Database>(tx)) ? "returning-old" : "copy-first");
+  const plan = mergePlanFor(row, (await returnsOldRows<Database>(tx)) ? "returning-old" : "copy-first", await listFieldKeys(tx));
   const catalogSize = await productCount(tx);
   if (row.mode === "sync" && !row.confirm_large_sync && catalogSize > 0) {
     const removing = await countNotInFile(tx, plan);

@@ -1,7 +1,9 @@
 import { sql, type Kysely, type RawBuilder } from "kysely";
 import { copyTable, type RowOf } from "../../../db/copy-row.js";
 import type { Database, ImportMode } from "../../../db/schema.js";
-import { commerceAfter, descriptionAfter, latestRows, notInFile, type MergePlan } from "../../products/catalog-merge.js";
+import { attributesAfter, commerceAfter, descriptionAfter, latestRows, notInFile, type MergePlan } from "../../products/catalog-merge.js";
+import { attributeTarget } from "../../mappings/mapping.schema.js";
+import type { AttributeValues } from "../../../db/schema.js";
 import { COMMERCE_FIELD_SPECS, isCommerceField, type CommerceField } from "../../products/commerce-fields.schema.js";
 import { toCommerceJson, type CommerceJson } from "../../products/product-json.js";
 import { TARGET_FIELDS, type TargetField } from "../../mappings/mapping.schema.js";
@@ -35,8 +37,8 @@ export interface DiffCounts {
   changing: number;
   /** SKUs the catalog has with the file's values already. */
   same: number;
-  /** Of the changing products, how many change each field. */
-  changed: Record<ComparedField, number>;
+  /** Of the changing products, how many change each field (`attributes.<key>` for a custom field). */
+  changed: Record<string, number>;
   descriptionsEmptied: number;
   deactivated: number;
   activated: number;
@@ -53,7 +55,7 @@ export interface DiffCounts {
 
 export type DiffPlan = Pick<
   MergePlan,
-  "staged" | "kept" | "fileHasActive" | "mode" | "syncAction" | "emptyDescription" | "commerce" | "emptyCells"
+  "staged" | "kept" | "fileHasActive" | "mode" | "syncAction" | "emptyDescription" | "commerce" | "emptyCells" | "attributes" | "staleAttributes"
 > & {
   importId: string;
 };
@@ -70,6 +72,7 @@ const DIFF_ROW = copyTable({
   description: { kind: "text", nullable: true },
   active: { kind: "boolean", nullable: true },
   ...COMMERCE_COLUMNS,
+  attributes: { kind: "jsonb", nullable: true },
   changed_fields: { kind: "textArray" },
 });
 type DiffRow = RowOf<typeof DIFF_ROW.columns>;
@@ -98,6 +101,14 @@ function valueAfter(plan: DiffPlan, field: ComparedField) {
 const each = (make: (entry: (typeof COMPARED)[number]) => RawBuilder<unknown>) => sql.join(COMPARED.map(make), sql`, `);
 const differs = (column: string) => sql.raw(`${column} IS DISTINCT FROM old_${column}`);
 
+/** The attributes after the import (the product's own when the file writes no custom field). */
+function attributesValue(plan: DiffPlan) {
+  if (!plan.attributes.length) return sql`coalesce(p.attributes, '{}')`;
+  return sql`CASE WHEN p.id IS NULL THEN ${attributesAfter(plan, sql`l.attributes`, null)} ELSE ${attributesAfter(plan, sql`l.attributes`, sql`p.attributes`)} END`;
+}
+/** Whether the custom field `key` changes. */
+const attributeDiffers = (key: string) => sql`attributes -> ${key} IS DISTINCT FROM old_attributes -> ${key}`;
+
 /**
  * Compares the staged rows with the catalog in set-based SQL, with the merge's own rules (its last
  * row per SKU, its empty-cell rules), and writes the changes the import would make to the import's
@@ -108,27 +119,32 @@ export async function computeDiff(db: Kysely<Database>, plan: DiffPlan): Promise
   await sql`DROP TABLE IF EXISTS ${diff}`.execute(db);
   await sql`CREATE UNLOGGED TABLE ${diff} ${sql.raw(DIFF_ROW.definition)}`.execute(db);
   const writes = WRITES[plan.mode];
-  const latest = latestRows({ staged: plan.staged, progress: sql``, commerce: plan.commerce }, false);
-  const changedFields = sql`array_remove(ARRAY[${each(({ field, column }) => sql`CASE WHEN ${differs(column)} THEN ${field} END`)}]::text[], NULL)`;
+  const latest = latestRows({ staged: plan.staged, progress: sql``, commerce: plan.commerce, attributes: plan.attributes }, false);
+  const attributeChanges = plan.attributes.map((key) => sql`CASE WHEN ${attributeDiffers(key)} THEN ${attributeTarget(key)} END`);
+  const changedFields = sql`array_remove(ARRAY[${sql.join([
+    ...COMPARED.map(({ field, column }) => sql`CASE WHEN ${differs(column)} THEN ${field} END`),
+    ...attributeChanges,
+  ])}]::text[], NULL)`;
   const hasCommerce = (field: CommerceField) => plan.commerce.includes(field);
   const { rows } = await sql<Record<string, string>>`
     WITH compared AS (
       SELECT sku_key(l.sku) AS key, p.id AS product_id,
              ${each(({ field, column }) => sql`${valueAfter(plan, field)} AS ${sql.raw(column)}`)},
-             ${each(({ column }) => sql.raw(`p.${column} AS old_${column}`))}
+             ${each(({ column }) => sql.raw(`p.${column} AS old_${column}`))},
+             ${attributesValue(plan)} AS attributes, p.attributes AS old_attributes
       FROM (${latest}) AS l LEFT JOIN products AS p ON sku_key(p.sku) = sku_key(l.sku)
     ),
     classified AS (
       SELECT *, CASE
           WHEN product_id IS NULL THEN 'create'
-          WHEN (${each(({ column }) => sql.raw(column))}) IS DISTINCT FROM (${each(({ column }) => sql.raw(`old_${column}`))}) THEN 'update'
+          WHEN (${each(({ column }) => sql.raw(column))}, attributes) IS DISTINCT FROM (${each(({ column }) => sql.raw(`old_${column}`))}, old_attributes) THEN 'update'
           ELSE 'same' END AS kind
       FROM compared
     ),
     stored AS (
-      INSERT INTO ${diff} (ordinal, position, product_id, ${each(({ column }) => sql.raw(column))}, changed_fields)
+      INSERT INTO ${diff} (ordinal, position, product_id, ${each(({ column }) => sql.raw(column))}, attributes, changed_fields)
       SELECT CASE kind WHEN 'update' THEN ${ORDINAL.update}::smallint ELSE ${ORDINAL.create}::smallint END,
-             row_number() OVER (ORDER BY key), product_id, ${each(({ column }) => sql.raw(column))},
+             row_number() OVER (ORDER BY key), product_id, ${each(({ column }) => sql.raw(column))}, attributes,
              CASE WHEN kind = 'update' THEN ${changedFields} ELSE '{}' END
       FROM classified WHERE kind = ANY(${writes as string[]}::text[])
     )
@@ -137,6 +153,12 @@ export async function computeDiff(db: Kysely<Database>, plan: DiffPlan): Promise
            count(*) FILTER (WHERE kind = 'update') AS changing,
            count(*) FILTER (WHERE kind = 'same') AS same,
            ${each(({ field, column }) => sql`count(*) FILTER (WHERE kind = 'update' AND ${differs(column)}) AS ${sql.id(`changed_${field}`)}`)},
+           ${sql.join([
+             ...plan.attributes.map(
+               (key) => sql`count(*) FILTER (WHERE kind = 'update' AND ${attributeDiffers(key)}) AS ${sql.id(`changed_${attributeTarget(key)}`)}`,
+             ),
+             sql`0 AS no_attributes`,
+           ])},
            count(*) FILTER (WHERE kind = 'update' AND description = '' AND old_description <> '') AS descriptions_emptied,
            count(*) FILTER (WHERE kind = 'update' AND old_active AND NOT active) AS deactivated,
            count(*) FILTER (WHERE kind = 'update' AND NOT old_active AND active) AS activated,
@@ -153,7 +175,7 @@ export async function computeDiff(db: Kysely<Database>, plan: DiffPlan): Promise
     fresh: n("fresh"),
     changing: n("changing"),
     same: n("same"),
-    changed: Object.fromEntries(TARGET_FIELDS.map((field) => [field, n(`changed_${field}`)])) as Record<ComparedField, number>,
+    changed: Object.fromEntries([...TARGET_FIELDS, ...plan.attributes.map(attributeTarget)].map((field) => [field, n(`changed_${field}`)])),
     descriptionsEmptied: n("descriptions_emptied"),
     deactivated: n("deactivated"),
     activated: n("activated"),
@@ -169,9 +191,10 @@ export async function computeDiff(db: Kysely<Database>, plan: DiffPlan): Promise
 async function storeRemovals(db: Kysely<Database>, plan: DiffPlan): Promise<number> {
   const deactivates = plan.syncAction === "deactivate";
   const result = await sql`
-    INSERT INTO ${diffTable(plan.importId)} (ordinal, position, product_id, ${each(({ column }) => sql.raw(column))}, changed_fields)
+    INSERT INTO ${diffTable(plan.importId)} (ordinal, position, product_id, ${each(({ column }) => sql.raw(column))}, attributes, changed_fields)
     SELECT ${ORDINAL.remove}::smallint, row_number() OVER (ORDER BY sku_key(p.sku)), p.id,
            ${each(({ column }) => (column === "sku" ? sql`p.sku` : !deactivates ? sql`NULL` : column === "active" ? sql`false` : sql.raw(`p.${column}`)))},
+           ${deactivates ? sql`p.attributes` : sql`NULL`},
            ${deactivates ? sql`'{active}'` : sql`'{}'`}
     FROM products AS p WHERE ${notInFile(plan)}`.execute(db);
   return Number(result.numAffectedRows ?? 0);
@@ -181,8 +204,9 @@ export interface StoredChange {
   kind: ChangeKind;
   productId: string | null;
   /** The product's values after the import; null for one a sync deletes. */
-  after: ({ sku: string; name: string; description: string; active: boolean } & CommerceJson) | null;
-  changedFields: ComparedField[];
+  after: ({ sku: string; name: string; description: string; active: boolean } & CommerceJson & { attributes: AttributeValues }) | null;
+  /** The fields that change: TARGET_FIELDS's, and `attributes.<key>` for a custom field. */
+  changedFields: string[];
 }
 
 /** One page of the stored changes (of one kind, or all of them in review order); undefined once they are gone. */
@@ -214,8 +238,9 @@ export async function readChanges(
               description: row.description ?? "",
               active: row.active ?? true,
               ...toCommerceJson({ ...row, tags: row.tags ? [...row.tags] : [] }),
+              attributes: (row.attributes as unknown as AttributeValues | null) ?? {},
             },
-      changedFields: row.changed_fields.filter((field: string): field is ComparedField => (TARGET_FIELDS as readonly string[]).includes(field)),
+      changedFields: [...row.changed_fields],
     })),
   };
 }

@@ -7,6 +7,7 @@ import { stagedRowsLost } from "../staging/staging-table.js";
 import { productCount } from "../../products/catalog-counts.table.js";
 import { catalogVersion } from "../../products/catalog-version.js";
 import { Refusal } from "../../refusal.js";
+import { listFieldKeys } from "../../products/custom-fields/fields.table.js";
 import { computeDiff } from "./review-diff.js";
 import { needsSyncConfirmation, reviewWarnings, summarize } from "./review-summary.js";
 
@@ -47,7 +48,7 @@ export async function reviewImport(db: Kysely<Database>, id: string): Promise<Re
     if (await stagedRowsLost(tx, locked)) {
       throw new Refusal("conflict", `Import ${id}'s staged rows are gone (the database lost them in a crash); discard it and upload the file again.`);
     }
-    const diff = await computeDiff(tx, mergePlanFor(locked, "returning-old"));
+    const diff = await computeDiff(tx, mergePlanFor(locked, "returning-old", await listFieldKeys(tx)));
     const summary = summarize(locked, diff, { size: await productCount(tx), version });
     await saveReviewSummary(tx, id, summary, version);
     const first = locked.review_catalog_version ?? version;

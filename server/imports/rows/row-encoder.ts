@@ -4,6 +4,7 @@ import type { RejectedRow } from "./validate-row.js";
 import { RowReader } from "./row-reader.js";
 import { stagedRowCopy } from "../staging/staged-row.js";
 import type { DecimalSeparatorChoice } from "../../products/commerce-fields.schema.js";
+import type { FieldDefinition } from "../../products/custom-fields/field-values.schema.js";
 import { emptyRowNotesPart, noteMadeSku, type RowNotesPart } from "../row-notes.js";
 
 /**
@@ -14,6 +15,8 @@ export interface ColumnInputs {
   header: string[];
   choice: MappingChoice;
   saved: SavedMapping | undefined;
+  /** The team's own fields, as the upload began (plain data: it crosses to the worker). */
+  fields: FieldDefinition[];
   /** A sync keeps the products its rejected rows name: their SKUs count as present. */
   keepRejectedSkus: boolean;
 }
@@ -62,11 +65,15 @@ export class RowEncoder {
   ) {
     this.reader = new RowReader(columns, decimalSeparator);
     this.activeMapped = columns.index.active !== null;
-    this.copyLine = stagedRowCopy(columns.writes).copyLine;
+    this.copyLine = stagedRowCopy(columns.writes, columns.attributes.length > 0).copyLine;
   }
 
   static from(inputs: ColumnInputs): RowEncoder {
-    return new RowEncoder(resolveColumns(inputs.header, inputs.choice, inputs.saved), inputs.keepRejectedSkus, inputs.choice.decimalSeparator);
+    return new RowEncoder(
+      resolveColumns(inputs.header, inputs.choice, inputs.saved, inputs.fields),
+      inputs.keepRejectedSkus,
+      inputs.choice.decimalSeparator,
+    );
   }
 
   /** Adds `records` to `into` (so a caller can gather several batches into one message). */

@@ -73,6 +73,7 @@ export class RowReader {
       active: this.active === null ? null : withoutFormulaMark(fields[this.active]!),
       commerce: this.columns.commerce.length ? this.columns.commerce.map(({ index }) => withoutFormulaMark(fields[index]!)) : NO_CELLS,
       sale: this.columns.salePrice === null ? null : withoutFormulaMark(fields[this.columns.salePrice]!),
+      attributes: this.columns.attributes.length ? this.columns.attributes.map(({ index }) => withoutFormulaMark(fields[index]!)) : NO_CELLS,
     };
     if (!this.shaped) return validateRow(values, this.columns, this.decimal, line, fields);
     const { profile, columnOf } = this.columns;
@@ -157,6 +158,7 @@ export class RowReader {
       active: values.active !== null && values.active.trim() ? values.active : group.active,
       commerce: values.commerce.map((cell, at) => (this.sharedCommerce[at] && !cell.trim() ? group.commerce[at]! : cell)),
       sale: values.sale,
+      attributes: values.attributes,
     };
   }
 }

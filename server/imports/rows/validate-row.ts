@@ -3,6 +3,9 @@ import { FIELD_LIMITS, hasNul, lengthOver, normalizeName, normalizeSku } from ".
 import { readCommerceValue, readMoney, type DecimalSeparator } from "../../products/commerce-values.schema.js";
 import type { CommerceColumn } from "../../mappings/resolve-columns.js";
 import type { TargetField } from "../../mappings/mapping.schema.js";
+import type { AttributeColumn } from "../../mappings/attribute-columns.js";
+import type { AttributeValue } from "../../../db/schema.js";
+import { readFieldText } from "../../products/custom-fields/field-values.schema.js";
 
 export interface RejectedRow {
   line: number;
@@ -32,6 +35,8 @@ export interface RowValues {
   commerce: string[];
   /** The sale price cell, when the file has a sale price column. */
   sale: string | null;
+  /** The custom fields' cells, in the order of the rules' `attributes` columns. */
+  attributes: string[];
 }
 
 /** How a row's values are judged: the field names for messages, which active values count, the commerce columns. */
@@ -40,6 +45,7 @@ export interface RowRules {
   readActive: (raw: string) => boolean | null | undefined;
   activeSpellings: string;
   commerce: CommerceColumn[];
+  attributes: AttributeColumn[];
 }
 
 /** Applies the import semantics to one row: an accepted row for staging, or why it was rejected. */
@@ -69,9 +75,32 @@ export function validateRow(
     active = parsed;
   }
   const accepted: StagedRow = { line, sku, name, description, active };
-  if (rules.commerce.length === 0) return { accepted };
-  const unreadable = readCommerce(values, rules, decimal, accepted);
+  const unreadable =
+    (rules.commerce.length ? readCommerce(values, rules, decimal, accepted) : null) ??
+    (rules.attributes.length ? readAttributes(values, rules, decimal, accepted) : null);
   return unreadable ? rejection(line, unreadable, fields) : { accepted };
+}
+
+/**
+ * The custom fields' cells as one JSON object for the staging table: an empty cell is left out
+ * (the merge then clears or keeps the value, as `emptyCells` says), unless the field is required.
+ */
+function readAttributes(values: RowValues, rules: RowRules, decimal: DecimalSeparator, accepted: StagedRow): string | null {
+  const read: Record<string, AttributeValue> = {};
+  for (let at = 0; at < rules.attributes.length; at += 1) {
+    const { field, label } = rules.attributes[at]!;
+    const raw = values.attributes[at]!;
+    if (UNSTORABLE.test(raw)) return problemWith(label, raw, Infinity);
+    if (raw.trim() === "") {
+      if (field.required) return `${label} is required`;
+      continue;
+    }
+    const value = readFieldText(field, raw, decimal);
+    if ("problem" in value) return valueProblem(label, raw, value.problem);
+    read[field.key] = value.value;
+  }
+  accepted.attributes = JSON.stringify(read);
+  return null;
 }
 
 /** `<field> "<value>" <problem>`, a long value cut short. */

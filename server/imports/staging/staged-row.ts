@@ -16,19 +16,23 @@ export const STAGED_ROW = copyTable({
   description: { kind: "text" },
   active: { kind: "boolean", nullable: true },
   ...COMMERCE_COLUMNS,
+  /** The custom fields' values as a JSON object (keys of empty cells left out); null when the file maps none. */
+  attributes: { kind: "jsonb", nullable: true },
 });
 
-type CommerceColumn = keyof typeof COMMERCE_COLUMNS;
+type OptionalColumn = keyof typeof COMMERCE_COLUMNS | "attributes";
 type FullRow = RowOf<typeof STAGED_ROW.columns>;
-/** A staged row: the commerce values present are those of the fields the file maps. */
-export type StagedRow = Omit<FullRow, CommerceColumn> & Partial<Pick<FullRow, CommerceColumn>>;
+/** A staged row: the commerce values present are those of the fields the file maps; attributes when it maps any. */
+export type StagedRow = Omit<FullRow, OptionalColumn> & Partial<Pick<FullRow, OptionalColumn>>;
 
-export const commerceColumnOf = (field: CommerceField) => COMMERCE_FIELD_SPECS[field].column as CommerceColumn;
+export const commerceColumnOf = (field: CommerceField) => COMMERCE_FIELD_SPECS[field].column as keyof typeof COMMERCE_COLUMNS;
 
-/** The staged row's COPY for a file writing `fields`: their columns after the core ones. */
-export function stagedRowCopy(fields: readonly CommerceField[]) {
+/** The staged row's COPY for a file writing `fields` (and custom fields, with `attributes`): their columns after the core ones. */
+export function stagedRowCopy(fields: readonly CommerceField[], attributes: boolean) {
   const written = new Set<string>(fields.map(commerceColumnOf));
-  const columns = Object.fromEntries(Object.entries(STAGED_ROW.columns).filter(([name]) => !(name in COMMERCE_COLUMNS) || written.has(name)));
+  if (attributes) written.add("attributes");
+  const optional = (name: string) => name in COMMERCE_COLUMNS || name === "attributes";
+  const columns = Object.fromEntries(Object.entries(STAGED_ROW.columns).filter(([name]) => !optional(name) || written.has(name)));
   const table = copyTable(columns as typeof STAGED_ROW.columns);
   return { columnList: table.columnList, copyLine: table.copyLine as (row: StagedRow) => string };
 }

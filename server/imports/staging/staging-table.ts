@@ -57,8 +57,8 @@ export async function createStagingTable(db: Kysely<Database>, importId: string)
  * COPY FREEZE needs the table created in the same transaction; it skips later hint-bit writes.
  * Only the commerce columns the file writes are copied (the others stay null).
  */
-export function openStagingCopy(client: pg.PoolClient, importId: string, commerce: readonly CommerceField[]) {
-  return client.query(copyFrom(`COPY staging.${stagingName(importId)} (${stagedRowCopy(commerce).columnList}) FROM STDIN WITH (FREEZE)`));
+export function openStagingCopy(client: pg.PoolClient, importId: string, commerce: readonly CommerceField[], attributes: boolean) {
+  return client.query(copyFrom(`COPY staging.${stagingName(importId)} (${stagedRowCopy(commerce, attributes).columnList}) FROM STDIN WITH (FREEZE)`));
 }
 
 export async function stagingTableExists(db: Kysely<Database>, importId: string): Promise<boolean> {

@@ -1,5 +1,8 @@
 import type { Kysely } from "kysely";
-import type { Database } from "../../../db/schema.js";
+import type { Database, FieldType } from "../../../db/schema.js";
+import { fieldDefinitions } from "../../products/custom-fields/custom-fields.js";
+import { suggestFieldType } from "../../mappings/attribute-columns.js";
+import type { ColumnMapping } from "../../mappings/mapping.schema.js";
 import { describeDialect } from "../../files/dialect.js";
 import { SAMPLE_BYTES } from "../../files/dialect.schema.js";
 import type { FileChoice } from "../../files/open-file.js";
@@ -54,6 +57,16 @@ export interface Inspection {
   rows: string[][];
   /** The same rows as they would be imported. */
   preview: PreviewRow[];
+  /** The file's columns no field takes, each with the type a new field from it would have (CONTRACT.md's `unmapped`). */
+  unmapped: { column: string; suggestedType: FieldType }[];
+}
+
+/** The columns no field takes, with the type their first values suggest. */
+function unmappedColumns(header: string[], mapping: ColumnMapping, records: { fields: string[] }[]) {
+  const taken = new Set(Object.values(mapping).map((name) => header.indexOf(name!)));
+  return header.flatMap((column, at) =>
+    taken.has(at) || !column.trim() ? [] : [{ column, suggestedType: suggestFieldType(records.map(({ fields }) => fields[at] ?? "")) as FieldType }],
+  );
 }
 
 /**
@@ -78,12 +91,13 @@ export async function inspectFile(
   const header = first?.fields ?? [];
   const readAs = dialect ? describeDialect(dialect) : sheet ? `a workbook, sheet "${sheet.name}"` : "a workbook";
   const saved = input.mapping.mapping || !first ? undefined : await findMappingFor(db, header);
-  const suggestion = suggestMapping(header, saved, input.mapping);
+  const fields = await fieldDefinitions(db);
+  const suggestion = suggestMapping(header, saved, input.mapping, fields);
   let problem: string | null = null;
   let preview: PreviewRow[] = [];
   if (first) {
     try {
-      const reader = new RowReader(resolveColumns(header, input.mapping, saved));
+      const reader = new RowReader(resolveColumns(header, input.mapping, saved, fields));
       preview = rest.slice(0, SAMPLE_ROWS).map(({ fields, line }) => {
         const outcome = reader.read(fields, line);
         const empty = { line, sku: "", name: "", description: "", descriptionText: "", active: null, problem: null, skipped: null, madeSku: false };
@@ -111,6 +125,7 @@ export async function inspectFile(
     mappingSource: suggestion.source,
     savedFor: suggestion.source === "saved" && saved ? saved.match : null,
     missing: suggestion.missing,
+    unmapped: unmappedColumns(header, suggestion.mapping, rest.slice(0, SAMPLE_ROWS)),
     problem,
     rows: rest.slice(0, SAMPLE_ROWS).map((record) => record.fields),
     preview,

@@ -9,6 +9,7 @@ import type { OpenedFile } from "../../files/open-file.js";
 import { assertUsableHeader } from "../../files/unusable-file.js";
 import { saveMapping, touchMapping } from "../../mappings/mappings.table.js";
 import { findMappingFor } from "../../mappings/saved-mapping.js";
+import { fieldDefinitions } from "../../products/custom-fields/custom-fields.js";
 import { resolveColumns, type MappingChoice, type ResolvedColumns } from "../../mappings/resolve-columns.js";
 import type { RejectedRow } from "../rows/validate-row.js";
 import { insertRejectedRows } from "../import-errors.table.js";
@@ -17,6 +18,7 @@ import { RowNotesTally } from "../row-notes.js";
 import { rowsOnThisThread, type RowSource } from "../rows/row-source.js";
 import { createStagingTable, openStagingCopy, stageKeptSkus } from "../staging/staging-table.js";
 import { StagingCopy } from "../staging/staging-copy.js";
+import { rejectNewWithoutRequired } from "../staging/required-fields.js";
 import type { ApplyChoice } from "../import.schema.js";
 import { UploadProgress } from "./upload-progress.js";
 import { rowsFromWorkbookWorker, rowsFromWorker } from "../rows/worker-row-source.js";
@@ -66,6 +68,7 @@ function readAs(file: OpenedFile, source: RowSource, columns: ResolvedColumns, u
     mappingSource: columns.source,
     decimalSeparator: upload.mapping.decimalSeparator ?? "auto",
     commerceFields: columns.writes,
+    attributeFields: columns.attributes.map(({ field }) => field.key),
   };
 }
 
@@ -97,7 +100,8 @@ async function stageRows(deps: StagingDeps, file: OpenedFile, source: RowSource,
   const header = await source.header();
   assertUsableHeader(header);
   const saved = upload.mapping.mapping ? undefined : await findMappingFor(deps.db, header);
-  const columns = resolveColumns(header, upload.mapping, saved);
+  const fields = await fieldDefinitions(deps.db);
+  const columns = resolveColumns(header, upload.mapping, saved, fields);
   const created = await createImport(deps.db, {
     filename: upload.filename,
     header,
@@ -118,11 +122,11 @@ async function stageRows(deps: StagingDeps, file: OpenedFile, source: RowSource,
     rejected = [];
     await insertRejectedRows(deps.db, importId, rows);
   };
-  const inputs = { header, choice: upload.mapping, saved, keepRejectedSkus: upload.applying.mode === "sync" };
+  const inputs = { header, choice: upload.mapping, saved, fields, keepRejectedSkus: upload.applying.mode === "sync" };
   try {
     return await withTransaction(deps.pool, async (tx) => {
       await createStagingTable(tx.db, importId);
-      const staging = new StagingCopy(openStagingCopy(tx.client, importId, columns.writes));
+      const staging = new StagingCopy(openStagingCopy(tx.client, importId, columns.writes, columns.attributes.length > 0));
       try {
         for await (const rows of source.rows(inputs)) {
           totals.totalRows += rows.rows;
@@ -144,6 +148,7 @@ async function stageRows(deps: StagingDeps, file: OpenedFile, source: RowSource,
         throw error;
       }
       await flushRejected();
+      if (upload.applying.mode !== "update-only") totals.errorCount += await rejectNewWithoutRequired(tx.db, importId, columns, fields);
       await progress.stop();
       totals.sizeBytes = upload.bytesRead();
       await stageKeptSkus(tx.db, importId, rejectedSkus);
