@@ -78,6 +78,7 @@ export function Layout({ children }: { children: ReactNode }) {
             <nav aria-label="Main">
               <NavLink to="/products">Products</NavLink>
               <NavLink to="/imports">Imports</NavLink>
+              <NavLink to="/fields">Fields</NavLink>
               <NavLink to="/webhooks">Webhooks</NavLink>
               <NavLink to="/access">Access</NavLink>
             </nav>

@@ -2,6 +2,9 @@ import { useId } from "react";
 import { DELIMITER_LABELS, DELIMITERS, ENCODING_LABELS, ENCODINGS } from "../../server/files/dialect.schema";
 import { FIELD_LABELS, PLATFORM_NAMES, PROFILE_IDS, TARGET_FIELDS, type ColumnMapping } from "../../server/mappings/mapping.schema";
 import type { Inspection } from "../../server/imports/upload/inspect-file";
+import { attributeTarget } from "../../server/products/custom-fields/attribute-target.schema";
+import { useFields } from "~/lib/use-fields";
+import { NewFieldFromColumn } from "~/components/new-field-from-column";
 
 /** Platform names, looked up by the profile an inspection names (text, as stored). */
 const PROFILE_LABELS: Record<string, string> = PLATFORM_NAMES;
@@ -41,6 +44,7 @@ export function MappingStep({
 }) {
   const csv = inspection.format === "csv";
   const id = useId();
+  const fields = useFields();
   return (
     <div className="mapping-step" aria-busy={busy}>
       <p className="read-as" aria-live="polite">
@@ -126,7 +130,46 @@ export function MappingStep({
               </select>
             </div>
           ))}
+          {fields.map((field) => {
+            const target = attributeTarget(field.key);
+            return (
+              <div key={target} className="field-column">
+                <label htmlFor={`${id}-${target}`}>
+                  {field.label}
+                  {field.required ? <span className="required"> (required for new products)</span> : null}
+                </label>
+                <select
+                  id={`${id}-${target}`}
+                  value={mapping[target] ?? ""}
+                  onChange={(event) => onMapping({ ...mapping, [target]: event.target.value || undefined })}
+                >
+                  <option value="">— none —</option>
+                  {inspection.header.map((column, i) => (
+                    <option key={`${column}-${i}`} value={column}>
+                      {column}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            );
+          })}
         </fieldset>
+      ) : null}
+      {inspection.unmapped.length ? (
+        <section className="unmapped-columns" aria-label="Columns no field takes">
+          <h3>Columns no field takes</h3>
+          <p className="hint">They are not imported. Make a field of your own from one to keep its values.</p>
+          <ul>
+            {inspection.unmapped.map(({ column, suggestedType }) => (
+              <NewFieldFromColumn
+                key={column}
+                column={column}
+                suggestedType={suggestedType}
+                onCreated={(field) => onMapping({ ...mapping, [attributeTarget(field.key)]: column })}
+              />
+            ))}
+          </ul>
+        </section>
       ) : null}
       {inspection.problem ? (
         <p className="error" aria-live="polite">

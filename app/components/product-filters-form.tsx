@@ -1,8 +1,85 @@
 import { Form, useSubmit } from "@remix-run/react";
-import { useEffect, useRef, type KeyboardEvent } from "react";
+import { Fragment, useEffect, useRef, type KeyboardEvent } from "react";
 import { SORT_LABELS, STOCK_CHOICES, stockChoiceOf, type ListState } from "~/lib/product-filters";
 import { useCurrency } from "~/lib/use-currency";
 import { PRODUCT_SORTS } from "../../server/products/product.schema";
+import { useFields } from "~/lib/use-fields";
+import { attributeTarget } from "../../server/products/custom-fields/attribute-target.schema";
+import { RANGE_TYPES } from "../../server/products/custom-fields/field-values.schema";
+
+/**
+ * A filter per field of the team's own, by its type: one of a choice's options, yes or no, a
+ * from–to range for numbers and dates, and text to equal (a list field: an item it holds).
+ */
+function CustomFieldFilters({ state }: { state: ListState }) {
+  const fields = useFields();
+  return (
+    <>
+      {fields.map((field) => {
+        const target = attributeTarget(field.key);
+        const condition = state.attributes?.[field.key];
+        const id = `list-${target.replace(".", "-")}`;
+        if (RANGE_TYPES.includes(field.type)) {
+          const range = typeof condition === "object" ? condition : {};
+          const kind = field.type === "date" ? "date" : "text";
+          return (
+            <Fragment key={field.key}>
+              <label>
+                {field.label} from
+                <input
+                  type={kind}
+                  name={`${target}.min`}
+                  defaultValue={range.min ?? ""}
+                  inputMode={kind === "text" ? "decimal" : undefined}
+                  autoComplete="off"
+                />
+              </label>
+              <label>
+                {field.label} to
+                <input
+                  type={kind}
+                  name={`${target}.max`}
+                  defaultValue={range.max ?? ""}
+                  inputMode={kind === "text" ? "decimal" : undefined}
+                  autoComplete="off"
+                />
+              </label>
+            </Fragment>
+          );
+        }
+        const value = typeof condition === "string" ? condition : "";
+        if (field.type === "choice" || field.type === "boolean") {
+          const options =
+            field.type === "boolean"
+              ? [
+                  ["true", "Yes"],
+                  ["false", "No"],
+                ]
+              : (field.options ?? []).map((option) => [option, option]);
+          return (
+            <div className="filter-field" key={field.key}>
+              <label htmlFor={id}>{field.label}</label>
+              <select id={id} name={target} defaultValue={value}>
+                <option value="">Any</option>
+                {options.map(([optionValue, label]) => (
+                  <option key={optionValue} value={optionValue}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            </div>
+          );
+        }
+        return (
+          <label key={field.key}>
+            {field.label}
+            <input type="search" name={target} defaultValue={value} autoComplete="off" />
+          </label>
+        );
+      })}
+    </>
+  );
+}
 
 /** Inputs that take typed text; a checkbox or button with focus leaves `/` to the page. */
 const TEXT_INPUTS = new Set(["text", "search", "email", "url", "password", "number", "tel"]);
@@ -22,6 +99,7 @@ const typingIn = (target: EventTarget | null) =>
  */
 export function ProductFiltersForm({ state }: { state: ListState }) {
   const submit = useSubmit();
+  const fields = useFields();
   const timer = useRef<ReturnType<typeof setTimeout>>();
   const formRef = useRef<HTMLFormElement>(null);
   const send = (delay: number) => {
@@ -43,13 +121,27 @@ export function ProductFiltersForm({ state }: { state: ListState }) {
       priceMin: state.priceMin ?? "",
       priceMax: state.priceMax ?? "",
       stock: stockChoiceOf(state),
+      ...Object.fromEntries(
+        fields.flatMap((field) => {
+          const condition = state.attributes?.[field.key];
+          const target = attributeTarget(field.key);
+          if (RANGE_TYPES.includes(field.type)) {
+            const range = typeof condition === "object" ? condition : {};
+            return [
+              [`${target}.min`, range.min ?? ""],
+              [`${target}.max`, range.max ?? ""],
+            ];
+          }
+          return [[target, typeof condition === "string" ? condition : ""]];
+        }),
+      ),
     };
     const sorting = { sort: state.sort ?? "", order: state.order ?? "asc" };
     for (const [field, value] of Object.entries({ ...wanted, ...sorting })) {
       const input = form.elements.namedItem(field) as HTMLInputElement | HTMLSelectElement | null;
       if (input && input !== document.activeElement && input.value !== value) input.value = value;
     }
-  }, [state]);
+  }, [state, fields]);
   useEffect(() => {
     const focusFirstFilter = (event: globalThis.KeyboardEvent) => {
       if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || typingIn(event.target)) return;
@@ -127,6 +219,7 @@ export function ProductFiltersForm({ state }: { state: ListState }) {
           ))}
         </select>
       </div>
+      <CustomFieldFilters state={state} />
       {/* A stock range from a shared link (?stockMax=5) stays until the Stock choice replaces it. */}
       {customStock && state.stockMin !== undefined ? <input type="hidden" name="stockMin" value={state.stockMin} /> : null}
       {customStock && state.stockMax !== undefined ? <input type="hidden" name="stockMax" value={state.stockMax} /> : null}

@@ -7,6 +7,9 @@ import type { DescriptionPreview } from "../../server/products/description-html"
 import { FIELD_LIMITS } from "../../server/products/product-rules.schema";
 import { COMMERCE_FIELD_SPECS, COMMERCE_FIELDS, type CommerceField } from "../../server/products/commerce-fields.schema";
 import type { ProductJson } from "../../server/products/product-json";
+import { useFields } from "~/lib/use-fields";
+import { ATTRIBUTE_PREFIX, attributeTarget } from "../../server/products/custom-fields/attribute-target.schema";
+import { fieldValueText } from "../../server/products/custom-fields/field-values.schema";
 
 /** The form's own route answers this intent with a preview of the posted description, saving nothing. */
 export const DESCRIPTION_PREVIEW_INTENT = "preview-description";
@@ -25,7 +28,18 @@ export const productFromForm = (form: FormData) => ({
   active: form.get("active") === "on",
   ...Object.fromEntries(COMMERCE_TEXT_FIELDS.map((field) => [field, String(form.get(field) ?? "")])),
   tags: String(form.get("tags") ?? "").split(","),
+  attributes: attributesFromForm(form),
 });
+
+/** The custom fields as posted (`attributes.<key>` inputs): a blank one has no value (an edit clears it). */
+function attributesFromForm(form: FormData): Record<string, string | null> {
+  const attributes: Record<string, string | null> = {};
+  for (const [name, value] of form) {
+    if (!name.startsWith(ATTRIBUTE_PREFIX) || typeof value !== "string") continue;
+    attributes[name.slice(ATTRIBUTE_PREFIX.length)] = value.trim() === "" ? null : value;
+  }
+  return attributes;
+}
 
 /**
  * How a stored description writes its line breaks. A browser posts a textarea's line breaks as CR LF
@@ -99,6 +113,7 @@ export function ProductForm({
         <input type="checkbox" name="active" defaultChecked={values ? values.active === "on" : (product?.active ?? true)} /> Active
       </label>
       <CommerceFields product={product} values={values} errors={errors} />
+      <CustomFields product={product} values={values} errors={errors} />
       <div className="dialog-actions">
         <Link to={cancelHref} className="button" replace>
           Cancel
@@ -139,6 +154,57 @@ function CommerceFields({ product, values, errors }: { product?: ProductJson; va
       {field("brand", "Brand", { maxLength: COMMERCE_FIELD_SPECS.brand.max })}
       {field("category", "Category (e.g. Apparel > Shirts)", { maxLength: COMMERCE_FIELD_SPECS.category.max })}
       {field("tags", "Tags, separated by commas")}
+    </fieldset>
+  );
+}
+
+const BOOLEAN_CHOICES = [
+  { value: "true", label: "Yes" },
+  { value: "false", label: "No" },
+];
+
+/** The team's own fields (the Fields page), each as its type is best entered, with its inline error. */
+function CustomFields({ product, values, errors }: { product?: ProductJson; values?: Record<string, string>; errors?: FieldErrors }) {
+  const fields = useFields();
+  if (!fields.length) return null;
+  return (
+    <fieldset className="commerce-fields custom-fields">
+      <legend>Your fields</legend>
+      {fields.map((field) => {
+        const name = attributeTarget(field.key);
+        const posted = values?.[name];
+        const given = posted ?? fieldValueText(product?.attributes[field.key]);
+        const label = `${field.label}${field.required ? " (required)" : ""}`;
+        const props = { name, defaultValue: given, ...invalidProps(errors, name) };
+        return (
+          <div className="form-field" key={field.key}>
+            <label>
+              {label}
+              {field.type === "choice" || field.type === "boolean" ? (
+                <select {...props}>
+                  <option value="">—</option>
+                  {(field.type === "boolean" ? BOOLEAN_CHOICES : (field.options ?? []).map((option) => ({ value: option, label: option }))).map(
+                    (option) => (
+                      <option key={option.value} value={option.value}>
+                        {option.label}
+                      </option>
+                    ),
+                  )}
+                </select>
+              ) : (
+                <input
+                  {...props}
+                  type={field.type === "date" ? "date" : field.type === "url" ? "url" : "text"}
+                  inputMode={field.type === "number" ? "decimal" : field.type === "integer" ? "numeric" : undefined}
+                  placeholder={field.type === "list" ? "separated by commas" : undefined}
+                  autoComplete="off"
+                />
+              )}
+            </label>
+            <FieldError errors={errors} field={name} />
+          </div>
+        );
+      })}
     </fieldset>
   );
 }

@@ -8,6 +8,11 @@ import {
   type ProductSort,
   type SortOrder,
 } from "../../server/products/product.schema";
+import {
+  attributeFilterFromQuery,
+  attributeFilterQuery,
+  type AttributeFilterText,
+} from "../../server/products/custom-fields/attribute-target.schema";
 
 /** What each sort is called, in the column headers and the Sort by control alike. */
 export const SORT_LABELS: Record<ProductSort, string> = {
@@ -38,6 +43,8 @@ export interface ListState {
   priceMax?: string;
   stockMin?: number;
   stockMax?: number;
+  /** The team's own fields (`?attributes.fit=Slim`, `?attributes.width.min=5`), as typed: the server reads them by each field's type. */
+  attributes?: AttributeFilterText;
   sort?: ProductSort;
   order?: SortOrder;
   page: number;
@@ -65,6 +72,7 @@ export function listStateFromUrl(url: URL): ListState {
     priceMax: price("priceMax"),
     stockMin: stock ? stock.stockMin : whole("stockMin"),
     stockMax: stock ? stock.stockMax : whole("stockMax"),
+    attributes: attributeFilterFromQuery(params.entries()),
     sort: oneOf(PRODUCT_SORTS, params.get("sort")),
     // Without a sort the order still applies: newest added first is `order=desc` alone.
     order: oneOf(SORT_ORDERS, params.get("order")),
@@ -110,6 +118,7 @@ export function listQuery(state: ListState, change: Partial<ListState> = {}, onl
   const stock = stockChoiceOf(next);
   if (stock) params.set("stock", stock);
   else for (const key of ["stockMin", "stockMax"] as const) if (next[key] !== undefined) params.set(key, String(next[key]));
+  for (const [name, value] of attributeFilterQuery(next.attributes)) params.set(name, value);
   if (only === "all") {
     if (next.sort) params.set("sort", next.sort);
     if (next.order && (next.sort || next.order !== "asc")) params.set("order", next.order);

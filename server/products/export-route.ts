@@ -7,11 +7,12 @@ import { sql } from "kysely";
 import type { Database } from "../../db/schema.js";
 import { spreadsheetSafeSql } from "./spreadsheet-safe-sql.js";
 import { whenClientStopsReading } from "../http/client-silence.js";
-import { productFilters, RANGE_FILTERS, TEXT_FILTERS } from "./product.schema.js";
+import { productFilters, RANGE_FILTERS, TEXT_FILTERS, type ProductFilters } from "./product.schema.js";
 import { filtered } from "./products.table.js";
 import { asyncRoute } from "../http/async-route.js";
 import { listFieldRows, type FieldRow } from "./custom-fields/fields.table.js";
-import { attributeTarget } from "./custom-fields/attribute-target.schema.js";
+import { attributeFilterFromQuery, attributeTarget } from "./custom-fields/attribute-target.schema.js";
+import { readAttributeFilter } from "./custom-fields/attribute-filters.js";
 import { Refusal, sendRefusal } from "../refusal.js";
 
 const FILTER_KEYS = [...TEXT_FILTERS, ...RANGE_FILTERS, "active"] as const;
@@ -81,6 +82,14 @@ export function exportRoute(deps: ExportRouteDeps): RequestHandler {
   return asyncRoute(async (req, res) => {
     const filters = filtersFrom(req.query as Record<string, unknown>);
     if (!filters.success) return sendRefusal(res, new Refusal("invalid", filters.message));
+    // The products page's custom-field filters, read by each field's type (a refused one is a 400 naming it).
+    let attributes;
+    try {
+      attributes = await readAttributeFilter(deps.db, attributeFilterFromQuery(new URL(req.originalUrl, "http://x").searchParams.entries()));
+    } catch (error) {
+      if (error instanceof Refusal) return sendRefusal(res, error);
+      throw error;
+    }
     if (running >= deps.maxConcurrent) {
       const busy = `This server is already streaming ${running} exports. Try again in a few seconds.`;
       return sendRefusal(res, new Refusal("busy", busy, { retryAfterSeconds: 10 }));
@@ -102,7 +111,7 @@ export function exportRoute(deps: ExportRouteDeps): RequestHandler {
         spreadsheetSafeSql(sql`nullif(array_to_string(tags, ', '), '')`).as("tags"),
         ...(await listFieldRows(deps.db)).map(attributeColumn),
       ]),
-      filters.data,
+      { ...filters.data, attributes: attributes as ProductFilters["attributes"] },
     )
       .orderBy("id")
       .compile();

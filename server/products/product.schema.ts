@@ -77,6 +77,23 @@ export const productFilters = z.object({
   priceMax: commerceInputs.price.optional(),
   stockMin: z.number({ error: "stockMin must be a whole number" }).int("stockMin must be a whole number").optional(),
   stockMax: z.number({ error: "stockMax must be a whole number" }).int("stockMax must be a whole number").optional(),
+  /**
+   * The team's own fields by key: a value to equal (a list field: to hold), or `{ min, max }` for a
+   * number, integer or date field. Read against the fields where the list is asked for
+   * (custom-fields/attribute-filters.ts), so a key or value they refuse is named.
+   */
+  attributes: z
+    .record(
+      z.string(),
+      z.union([
+        z.string(),
+        z.number(),
+        z.boolean(),
+        z.strictObject({ min: z.union([z.string(), z.number()]).nullish(), max: z.union([z.string(), z.number()]).nullish() }),
+      ]),
+      { error: "attributes must be an object from a field's key to a value, or to { min, max }" },
+    )
+    .optional(),
 });
 export type ProductFilters = z.infer<typeof productFilters>;
 
@@ -86,6 +103,7 @@ export function activeFilters(filters: ProductFilters): ProductFilters {
   for (const key of TEXT_FILTERS) if (filters[key]?.trim()) kept[key] = filters[key]!.trim();
   for (const key of RANGE_FILTERS) if (filters[key] !== undefined && filters[key] !== null) Object.assign(kept, { [key]: filters[key] });
   if (filters.active !== undefined) kept.active = filters.active;
+  if (filters.attributes && Object.keys(filters.attributes).length) kept.attributes = filters.attributes;
   return kept;
 }
 

@@ -1,6 +1,7 @@
 import { sql, type Insertable, type Kysely, type RawBuilder, type SelectQueryBuilder } from "kysely";
 import type { AttributeValues, Database, ProductsTable } from "../../db/schema.js";
 import type { AttributeChanges } from "./custom-fields/attribute-input.js";
+import { attributeConditions, type AttributeFilter } from "./custom-fields/attribute-filters.js";
 import { CATEGORY_SEPARATOR, COMMERCE_FIELD_SPECS, COMMERCE_FIELDS, type CommerceField } from "./commerce-fields.schema.js";
 import type {
   BulkTarget,
@@ -53,6 +54,7 @@ function filterConditions(filters: ProductFilters) {
   if (given.priceMax != null) conditions.push(sql<boolean>`price <= ${given.priceMax}::numeric`);
   if (given.stockMin !== undefined) conditions.push(sql<boolean>`stock >= ${given.stockMin}::integer`);
   if (given.stockMax !== undefined) conditions.push(sql<boolean>`stock <= ${given.stockMax}::integer`);
+  conditions.push(...attributeConditions(given.attributes as AttributeFilter | undefined));
   return conditions;
 }
 

@@ -3,7 +3,7 @@ import { resolveColumns, type MappingChoice, type ResolvedColumns, type SavedMap
 import type { RejectedRow } from "./validate-row.js";
 import { RowReader } from "./row-reader.js";
 import { stagedRowCopy } from "../staging/staged-row.js";
-import type { DecimalSeparatorChoice } from "../../products/commerce-fields.schema.js";
+import type { DecimalSeparatorChoice, EmptyCellRule } from "../../products/commerce-fields.schema.js";
 import type { FieldDefinition } from "../../products/custom-fields/field-values.schema.js";
 import { emptyRowNotesPart, noteMadeSku, type RowNotesPart } from "../row-notes.js";
 
@@ -17,6 +17,8 @@ export interface ColumnInputs {
   saved: SavedMapping | undefined;
   /** The team's own fields, as the upload began (plain data: it crosses to the worker). */
   fields: FieldDefinition[];
+  /** With `keep`, an empty cell keeps the stored value, so a required field's empty cell is no fault of the row (a new product's is found after staging). */
+  emptyCells?: EmptyCellRule;
   /** A sync keeps the products its rejected rows name: their SKUs count as present. */
   keepRejectedSkus: boolean;
 }
@@ -70,7 +72,12 @@ export class RowEncoder {
 
   static from(inputs: ColumnInputs): RowEncoder {
     return new RowEncoder(
-      resolveColumns(inputs.header, inputs.choice, inputs.saved, inputs.fields),
+      resolveColumns(
+        inputs.header,
+        inputs.choice,
+        inputs.saved,
+        inputs.emptyCells === "keep" ? inputs.fields.map((field) => ({ ...field, required: false })) : inputs.fields,
+      ),
       inputs.keepRejectedSkus,
       inputs.choice.decimalSeparator,
     );

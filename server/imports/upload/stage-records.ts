@@ -122,7 +122,14 @@ async function stageRows(deps: StagingDeps, file: OpenedFile, source: RowSource,
     rejected = [];
     await insertRejectedRows(deps.db, importId, rows);
   };
-  const inputs = { header, choice: upload.mapping, saved, fields, keepRejectedSkus: upload.applying.mode === "sync" };
+  const inputs = {
+    header,
+    choice: upload.mapping,
+    saved,
+    fields,
+    emptyCells: upload.applying.emptyCells,
+    keepRejectedSkus: upload.applying.mode === "sync",
+  };
   try {
     return await withTransaction(deps.pool, async (tx) => {
       await createStagingTable(tx.db, importId);

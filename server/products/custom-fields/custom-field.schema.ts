@@ -4,25 +4,8 @@ import { storableText } from "../../text-input.schema.js";
 import { COMMERCE_FIELD_SPECS, COMMERCE_FIELDS } from "../commerce-fields.schema.js";
 
 export { FIELD_TYPES, type FieldType };
-
-/** A field's key: what `attributes.<key>` and a file's `attributes.<key>` column name it by. */
-export const FIELD_KEY = /^[a-z][a-z0-9_]{0,62}$/;
-export const FIELD_LIMITS = { label: 100, options: 500, option: 255 } as const;
-
-/** How each type reads to a person (the Fields page, the mapping step). */
-export const FIELD_TYPE_LABELS: Record<FieldType, string> = {
-  text: "Text",
-  number: "Number",
-  integer: "Whole number",
-  boolean: "Yes / no",
-  date: "Date",
-  url: "Web address",
-  choice: "Choice",
-  list: "List of text",
-};
-
-/** Types whose values have an order: filtered by a range (`{ min, max }`) and given a range index. */
-export const RANGE_TYPES: readonly FieldType[] = ["number", "integer", "date"];
+export { FIELD_KEY, FIELD_LIMITS, FIELD_TYPE_LABELS, RANGE_TYPES } from "./field-values.schema.js";
+import { FIELD_KEY, FIELD_LIMITS } from "./field-values.schema.js";
 
 /**
  * Names a custom field's key may not take: the product's own fields, as the API and the export name
@@ -51,6 +34,10 @@ export const isReservedKey = (key: string) => RESERVED_KEYS.has(key.toLowerCase(
 /** A key made from a label: `Country of origin` → `country_of_origin`; undefined when the label has no letters to make one of. */
 export function keyFromLabel(label: string): string | undefined {
   const words = label
+    .replace(/ß/g, "ss")
+    .replace(/[æÆ]/g, "ae")
+    .replace(/[œŒ]/g, "oe")
+    .replace(/[øØ]/g, "o")
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
     .toLowerCase()

@@ -15,6 +15,7 @@ import {
   listFieldRows,
   rewriteValues,
   updateFieldRow,
+  valueHolders,
   type FieldRow,
 } from "./fields.table.js";
 
@@ -68,6 +69,9 @@ export async function updateField(db: Kysely<Database>, input: FieldUpdateInput)
     const before = await findFieldRow(tx, input.key, { forUpdate: true });
     if (!before) throw notFound(input.key);
     const type = input.type ?? before.type;
+    if (type !== "choice" && input.options?.length) {
+      throw new Refusal("invalid", `a ${type} field has no options (only a choice field does)`, { field: "options" });
+    }
     const options = type === "choice" ? (input.options ?? before.options) : null;
     if (type === "choice" && !options?.length) {
       throw new Refusal("invalid", "a choice field needs at least one option", { field: "options" });
@@ -89,25 +93,39 @@ export async function updateField(db: Kysely<Database>, input: FieldUpdateInput)
 }
 
 async function convertValues(db: Kysely<Database>, field: FieldDefinition): Promise<void> {
-  const changes: { from: AttributeValue; to: AttributeValue }[] = [];
-  const refused: string[] = [];
-  let refusedProducts = 0;
-  for (const { value, count } of await distinctValues(db, field.key)) {
-    const read = readFieldText(field, fieldValueText(value), DecimalSeparator.of("."));
-    if ("problem" in read) {
-      refusedProducts += count;
-      if (refused.length < EXAMPLES) refused.push(`${shownValue(fieldValueText(value))} ${read.problem}`);
-    } else if (JSON.stringify(read.value) !== JSON.stringify(value)) changes.push({ from: value, to: read.value });
-  }
+  const holders = await valueHolders(db);
+  const converted = await Promise.all(
+    holders.map(async (holder) => ({ ...holder, values: convertEach(field, await distinctValues(db, field.key, holder.table)) })),
+  );
+  // What the catalog holds, and what imports waiting to be applied will write, must convert.
+  const refused = converted.filter((holder) => holder.live).flatMap((holder) => holder.values.refused);
   if (refused.length) {
+    const products = refused.reduce((sum, value) => sum + value.count, 0);
+    const examples = [...new Set(refused.map((value) => value.why))].slice(0, EXAMPLES).join("; ");
     const what = field.type === "choice" ? `one of its options` : `a ${field.type} value`;
     throw new Refusal(
       "conflict",
-      `${refusedProducts.toLocaleString("en-US")} product${refusedProducts === 1 ? "" : "s"} hold a value of "${field.label}" that is not ${what}: ${refused.join("; ")}. Change or clear those first.`,
+      `${products.toLocaleString("en-US")} product${products === 1 ? "" : "s"} (or rows of imports waiting to be applied) hold a value of "${field.label}" that is not ${what}: ${examples}. Change or clear those first.`,
       { field: field.type === "choice" ? "options" : "type" },
     );
   }
-  await rewriteValues(db, field.key, changes);
+  // History (what an undo puts back, a review's listed changes) keeps what converts and loses what cannot.
+  for (const holder of converted) {
+    const dropped = holder.values.refused.map(({ value }) => ({ from: value, to: null }));
+    await rewriteValues(db, field.key, [...holder.values.changes, ...dropped], holder.table);
+  }
+}
+
+/** Each distinct value read by the field's rule, as a file's cell would be: what changes, and what would not convert. */
+function convertEach(field: FieldDefinition, values: { value: AttributeValue; count: number }[]) {
+  const changes: { from: AttributeValue; to: AttributeValue }[] = [];
+  const refused: { value: AttributeValue; count: number; why: string }[] = [];
+  for (const { value, count } of values) {
+    const read = readFieldText(field, fieldValueText(value), DecimalSeparator.of("auto"));
+    if ("problem" in read) refused.push({ value, count, why: `${shownValue(fieldValueText(value))} ${read.problem}` });
+    else if (JSON.stringify(read.value) !== JSON.stringify(value)) changes.push({ from: value, to: read.value });
+  }
+  return { changes, refused };
 }
 
 /** Deletes the field and takes its value off every product; how many held one. */
@@ -116,7 +134,11 @@ export async function deleteField(db: Kysely<Database>, key: string): Promise<{ 
     const row = await deleteFieldRow(tx, key);
     if (!row) throw notFound(key);
     await dropRangeIndex(tx, row);
-    return { key, cleared: await clearValues(tx, key) };
+    const [catalog, ...elsewhere] = await valueHolders(tx);
+    const cleared = await clearValues(tx, key, catalog!.table);
+    // Neither an import waiting to be applied nor an undo may bring the value back.
+    for (const holder of elsewhere) await clearValues(tx, key, holder.table);
+    return { key, cleared };
   });
 }
 

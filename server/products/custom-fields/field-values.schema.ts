@@ -1,4 +1,6 @@
-import type { AttributeValue, FieldType } from "../../../db/schema.js";
+import { FIELD_TYPES, type AttributeValue, type FieldType } from "../../../db/schema.js";
+
+export { FIELD_TYPES, type FieldType };
 import { DecimalSeparator, readInteger, readNumber, readTags, readText, type Read } from "../commerce-values.schema.js";
 import { parseActive, ACTIVE_SPELLINGS } from "../product-rules.schema.js";
 
@@ -16,6 +18,25 @@ export interface FieldDefinition {
   options: string[] | null;
   required: boolean;
 }
+
+/** A field's key: what `attributes.<key>` and a file's `attributes.<key>` column name it by. */
+export const FIELD_KEY = /^[a-z][a-z0-9_]{0,62}$/;
+export const FIELD_LIMITS = { label: 100, options: 500, option: 255 } as const;
+
+/** How each type reads to a person (the Fields page, the mapping step). */
+export const FIELD_TYPE_LABELS: Record<FieldType, string> = {
+  text: "Text",
+  number: "Number",
+  integer: "Whole number",
+  boolean: "Yes / no",
+  date: "Date",
+  url: "Web address",
+  choice: "Choice",
+  list: "List of text",
+};
+
+/** Types whose values have an order: filtered by a range (`{ min, max }`) and given a range index. */
+export const RANGE_TYPES: readonly FieldType[] = ["number", "integer", "date"];
 
 /** Longest text and URL values, in characters. */
 export const FIELD_VALUE_LIMITS = { text: 5_000, url: 2_048 } as const;

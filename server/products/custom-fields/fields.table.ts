@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable } from "kysely";
+import { sql, type Kysely, type RawBuilder, type Selectable } from "kysely";
 import type { AttributeValue, Database, FieldsTable, FieldType } from "../../../db/schema.js";
 
 export type FieldRow = Selectable<FieldsTable>;
@@ -41,33 +41,56 @@ export function deleteFieldRow(db: Kysely<Database>, key: string) {
   return db.deleteFrom("fields").where("key", "=", key).returningAll().executeTakeFirst();
 }
 
+/**
+ * Where a field's values are kept besides the catalog: in the staging schema, the accepted rows of
+ * imports not yet applied (`live`: they will be written) and, as history, the before-images an undo
+ * puts back and the reviews' listed changes. Found by their `attributes` column, so tables staged
+ * before custom fields existed are left out.
+ */
+export async function valueHolders(db: Kysely<Database>): Promise<{ table: RawBuilder<unknown>; live: boolean }[]> {
+  const { rows } = await sql<{ name: string }>`
+    SELECT table_name AS name FROM information_schema.columns
+    WHERE table_schema = 'staging' AND column_name = 'attributes' AND table_name ~ '^import_[0-9]+(_before|_diff)?$'`.execute(db);
+  return [{ table: sql`products`, live: true }, ...rows.map(({ name }) => ({ table: sql.id("staging", name), live: /^import_[0-9]+$/.test(name) }))];
+}
+
 /** How many products hold a value of the field. */
 export async function countHolding(db: Kysely<Database>, key: string): Promise<number> {
   const { rows } = await sql<{ count: string }>`SELECT count(*) AS count FROM products WHERE attributes ? ${key}`.execute(db);
   return Number(rows[0]!.count);
 }
 
-/** Takes the field's value off every product holding one; how many did. */
-export async function clearValues(db: Kysely<Database>, key: string): Promise<number> {
-  const result = await sql`UPDATE products SET attributes = attributes - ${key}::text WHERE attributes ? ${key}`.execute(db);
+/** Takes the field's value off every row of `table` holding one; how many did. */
+export async function clearValues(db: Kysely<Database>, key: string, table: RawBuilder<unknown> = sql`products`): Promise<number> {
+  const result = await sql`UPDATE ${table} SET attributes = attributes - ${key}::text WHERE attributes ? ${key}`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
 
-/** The field's distinct stored values and how many products hold each, for converting them to another type. */
-export async function distinctValues(db: Kysely<Database>, key: string): Promise<{ value: AttributeValue; count: number }[]> {
+/** The field's distinct values in `table` and how many rows hold each, for converting them to another type. */
+export async function distinctValues(
+  db: Kysely<Database>,
+  key: string,
+  table: RawBuilder<unknown> = sql`products`,
+): Promise<{ value: AttributeValue; count: number }[]> {
   const { rows } = await sql<{ value: AttributeValue; count: string }>`
-    SELECT attributes -> ${key} AS value, count(*) AS count FROM products WHERE attributes ? ${key} GROUP BY 1 ORDER BY 2 DESC`.execute(db);
+    SELECT attributes -> ${key}::text AS value, count(*) AS count FROM ${table} WHERE attributes ? ${key} GROUP BY 1 ORDER BY 2 DESC`.execute(db);
   return rows.map((row) => ({ value: row.value, count: Number(row.count) }));
 }
 
-/** Rewrites each stored value `from` as `to`, in one statement. */
-export async function rewriteValues(db: Kysely<Database>, key: string, changes: { from: AttributeValue; to: AttributeValue }[]): Promise<number> {
+/** Rewrites each value `from` of the field in `table` as `to` (null: takes it off), in one statement. */
+export async function rewriteValues(
+  db: Kysely<Database>,
+  key: string,
+  changes: { from: AttributeValue; to: AttributeValue | null }[],
+  table: RawBuilder<unknown> = sql`products`,
+): Promise<number> {
   if (!changes.length) return 0;
   const result = await sql`
-    UPDATE products AS p SET attributes = jsonb_set(p.attributes, ARRAY[${key}::text], c.to_value)
+    UPDATE ${table} AS p
+      SET attributes = CASE WHEN c.to_value IS NULL THEN p.attributes - ${key}::text ELSE jsonb_set(p.attributes, ARRAY[${key}::text], c.to_value) END
     FROM (SELECT * FROM jsonb_to_recordset(${JSON.stringify(changes.map(({ from, to }) => ({ from_value: from, to_value: to })))}::jsonb)
           AS c(from_value jsonb, to_value jsonb)) AS c
-    WHERE p.attributes -> ${key} = c.from_value`.execute(db);
+    WHERE p.attributes -> ${key}::text = c.from_value`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
 
