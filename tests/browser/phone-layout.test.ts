@@ -71,6 +71,15 @@ async function upload(app: AppProcess, content: string, filename: string, option
 async function seedOpenApp() {
   const client = apiClient(open.url);
   const { api } = client;
+  // Fields with long labels and a long choice, so the Fields page, the product dialog and the filters show them.
+  await api.fields.create.mutate({ label: "Country of origin (as printed on the care label)", type: "text" });
+  await api.fields.create.mutate({
+    key: "fit_of_the_garment_as_the_supplier_names_it",
+    label: "Fit",
+    type: "choice",
+    options: ["Slim", "Regular", "Relaxed and wide through the leg"],
+  });
+  await api.fields.create.mutate({ label: "Launch date", type: "date" });
   // Endpoints first, so the imports below are delivered (and logged) to them. Loopback only.
   const webhook = await api.webhooks.create.mutate({
     url: `${receiver.url}/product-importer/catalog-events/warehouse-sync-integration-0001?tenant=acme-wholesale-europe&source=product-importer`,
@@ -387,6 +396,10 @@ const PAGES: PhonePage[] = [
   { name: "webhooks_.$id.tsx: deliveries with headers and answers", path: () => `/webhooks/${seeded.webhookId}` },
   { name: "webhooks_.$id.tsx: deliveries that failed (connection refused)", path: () => `/webhooks/${seeded.failingWebhookId}` },
   { name: "webhooks_.events.tsx: the event types, schemas and examples open", path: () => "/webhooks/events" },
+  { name: "fields.tsx: three fields with long labels, keys and options", path: () => "/fields" },
+  { name: "fields.new.tsx: the add-field dialog", path: () => "/fields/new" },
+  { name: "fields.$key.edit.tsx: the edit dialog of a choice field", path: () => "/fields/fit_of_the_garment_as_the_supplier_names_it/edit" },
+  { name: "fields.$key.delete.tsx: the delete dialog", path: () => "/fields/launch_date/delete" },
   { name: "access.tsx: two tokens listed", path: () => "/access" },
   {
     name: "access.tsx: a new token's secret shown once",
