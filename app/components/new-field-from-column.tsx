@@ -26,6 +26,16 @@ export function NewFieldFromColumn({
   const fetcher = useFetcher<Answer>();
   const id = useId();
   const labelInput = useRef<HTMLInputElement>(null);
+  const group = useRef<HTMLDivElement>(null);
+  /** Sends the group's inputs as the form they would be, with the column they come from. */
+  const create = () => {
+    const data = new FormData();
+    data.set("column", column);
+    for (const input of group.current?.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>("[name]") ?? []) {
+      data.set(input.name, input.value);
+    }
+    fetcher.submit(data, { method: "post", action: "/fields/from-column" });
+  };
   const answer = fetcher.state === "idle" ? fetcher.data : undefined;
   const errors = answer && "errors" in answer ? answer.errors : undefined;
   const created = answer && "field" in answer && answer.column === column ? answer.field : null;
@@ -48,9 +58,20 @@ export function NewFieldFromColumn({
         </button>
       )}
       {open ? (
-        <fetcher.Form method="post" action="/fields/from-column" className="new-field-form" aria-label={`New field from ${column}`}>
+        // Not a form: it sits inside the upload's form, and a form inside a form posts the whole page away.
+        <div
+          ref={group}
+          role="group"
+          className="new-field-form"
+          aria-label={`New field from ${column}`}
+          onKeyDown={(event) => {
+            if (event.key === "Enter" && event.target instanceof HTMLInputElement) {
+              event.preventDefault();
+              create();
+            }
+          }}
+        >
           <FormError errors={errors} />
-          <input type="hidden" name="column" value={column} />
           <label htmlFor={`${id}-label`}>Label</label>
           <input id={`${id}-label`} ref={labelInput} name="label" defaultValue={column} required {...invalidProps(errors, "label")} />
           <FieldError errors={errors} field="label" />
@@ -74,11 +95,11 @@ export function NewFieldFromColumn({
             <button type="button" className="button" onClick={() => setOpen(false)}>
               Cancel
             </button>
-            <button type="submit" className="button primary" disabled={fetcher.state !== "idle"}>
+            <button type="button" className="button primary" disabled={fetcher.state !== "idle"} onClick={create}>
               Create field
             </button>
           </div>
-        </fetcher.Form>
+        </div>
       ) : null}
     </li>
   );

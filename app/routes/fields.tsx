@@ -31,7 +31,7 @@ export default function FieldsPage() {
           <p className="empty">No fields of your own yet. Add one, or create one from a file's column while importing it.</p>
         ) : (
           <div className="table-scroll">
-            <table className="fields-table">
+            <table className="fields-table stack-on-phone">
               <thead>
                 <tr>
                   <th scope="col">Field</th>
@@ -46,16 +46,16 @@ export default function FieldsPage() {
               <tbody>
                 {fields.map((field) => (
                   <tr key={field.key}>
-                    <td>{field.label}</td>
-                    <td>
+                    <td data-label="Field">{field.label}</td>
+                    <td data-label="Key">
                       <code>attributes.{field.key}</code>
                     </td>
-                    <td>
+                    <td data-label="Type">
                       {FIELD_TYPE_LABELS[field.type]}
                       {field.options ? <span className="hint"> · {field.options.join(", ")}</span> : null}
                     </td>
-                    <td>{field.required ? "Required" : "Optional"}</td>
-                    <td className="row-actions">
+                    <td data-label="Required">{field.required ? "Required" : "Optional"}</td>
+                    <td className="row-actions wide">
                       <Link to={`/fields/${field.key}/edit`} preventScrollReset aria-label={`Edit ${field.label}`}>
                         Edit
                       </Link>
