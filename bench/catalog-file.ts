@@ -83,28 +83,115 @@ const LAST =
     " ",
   );
 
-const BRANDS = Array.from({ length: 200 }, (_, index) => `${FIRST[index % FIRST.length]} & ${LAST[(index * 7) % LAST.length]}`);
-const CATEGORIES = Array.from(
-  { length: 300 },
-  (_, index) => `${WORDS[index % 40]!.toUpperCase()} > ${WORDS[(index * 3) % WORDS.length]} > ${WORDS[(index * 11) % WORDS.length]}`,
-);
-const TAGS = WORDS.slice(100, 200);
-
-/** A row's commerce cells, as a shop's export writes them (prices with two decimals, a few tags). */
-function commerceCells(seed: number) {
-  const random = mulberry32(seed ^ 0x5eed);
-  const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)]!;
-  return () => {
-    const cents = 100 + Math.floor(random() * 50_000);
-    const price = (cents / 100).toFixed(2);
-    const compareAt = random() < 0.3 ? (Math.round(cents * 1.2) / 100).toFixed(2) : "";
-    const stock = String(Math.floor(random() * 505) - 5);
-    const barcode = String(4_000_000_000_000 + Math.floor(random() * 999_999_999_999));
-    const weight = String(50 + Math.floor(random() * 4_950));
-    const tags = Array.from({ length: Math.floor(random() * 5) }, () => pick(TAGS)).join(", ");
-    return `${price},${compareAt},${stock},${barcode},${weight},${pick(BRANDS)},${pick(CATEGORIES)},"${tags}"`;
+/**
+ * Draws ranks 0..n-1, rank r with weight 1/(r+1)^s (Zipf's law: a few values on much of the
+ * catalog, most on a few hundred products or fewer), from a uniform draw in [0, 1).
+ */
+function zipfRanks(n: number, s: number) {
+  const cumulative = new Float64Array(n);
+  let sum = 0;
+  for (let rank = 0; rank < n; rank += 1) cumulative[rank] = sum += 1 / (rank + 1) ** s;
+  return (uniform: number) => {
+    const target = uniform * sum;
+    let [low, high] = [0, n - 1];
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (cumulative[middle]! <= target) low = middle + 1;
+      else high = middle;
+    }
+    return low;
   };
 }
+
+/** A fixed shuffle, so that how common a value is has nothing to do with where it sorts. */
+const shuffled = <T>(list: T[], step: number) => list.map((_, index) => list[(index * step + 7) % list.length]!);
+const capitalized = (word: string) => `${word[0]!.toUpperCase()}${word.slice(1)}`;
+
+const BRAND_STARTS = "Nord Alpen Blue Iron Silver Oak River Sun Stone Maple Coral Ever Fox High Lumen Pine Red True Wild Glen".split(" ");
+const BRAND_ENDS = "wick field craft works line gear ware well mark ton haven ridge wood berg dale form point light vale mont".split(" ");
+/** 400 brands, most common first (Zipf, s = 1: the first on ~15% of products, the last on ~0.04%). */
+const BRANDS_BY_RANK = shuffled(
+  BRAND_STARTS.flatMap((start) => BRAND_ENDS.map((end) => `${start}${end}`)),
+  149,
+);
+
+/** Departments, their subcategories, and under half of those a third level: paths as the catalog stores them. */
+const DEPARTMENTS = "Apparel,Home & Kitchen,Electronics,Garden,Toys & Games,Sports,Beauty,Books,Grocery,Office,Automotive,Pet Supplies".split(",");
+const CATEGORY_PATHS = [
+  ...new Set(
+    DEPARTMENTS.flatMap((department, d) =>
+      Array.from({ length: 4 + (d % 5) }, (_, s) => {
+        const sub = `${department} > ${capitalized(WORDS[(d * 37 + s * 11) % WORDS.length]!)}`;
+        const leaves = (d + s) % 2 === 0 ? 3 + ((d + s) % 4) : 0;
+        // A product may sit on a subcategory that has children, as shops file some.
+        return [sub, ...Array.from({ length: leaves }, (_, l) => `${sub} > ${capitalized(WORDS[(d * 53 + s * 17 + l * 7 + 200) % WORDS.length]!)}`)];
+      }).flat(),
+    ),
+  ),
+];
+/** The category paths, most common first (Zipf, s = 0.8). */
+const CATEGORIES_BY_RANK = shuffled(CATEGORY_PATHS, 97);
+
+/** 300 tags, most common first (Zipf, s = 1: the first on ~40% of products, each of which has 1–5). */
+const TAGS_BY_RANK = shuffled(WORDS.slice(60, 360), 107);
+
+/**
+ * Values the catalog benchmark filters by, taken from the distributions above: the most and the
+ * least common brand and tag, the most common path's department and the subtree above it.
+ */
+const commonPath = CATEGORIES_BY_RANK.find((path) => path.split(" > ").length === 3)!;
+export const COMMERCE_SAMPLES = {
+  commonBrand: BRANDS_BY_RANK[0]!,
+  rareBrand: BRANDS_BY_RANK.at(-1)!,
+  department: commonPath.split(" > ")[0]!,
+  subcategory: commonPath.split(" > ").slice(0, 2).join(" > "),
+  commonTag: TAGS_BY_RANK[0]!,
+  rareTag: TAGS_BY_RANK.at(-1)!,
+} as const;
+
+/** A value between `min` and `max`, log-uniform: as many under 10 as between 100 and 1,000. */
+const logUniform = (uniform: number, min: number, max: number) => min * (max / min) ** uniform;
+
+/**
+ * A row's commerce cells, as a shop's export writes them: prices from 0.99 to 5,000 (log-uniform,
+ * most ending in .99), a third with a compare-at price; ~10% out of stock (a few backordered);
+ * brands, categories and tags skewed as above (tags capitalized by some suppliers); a few products
+ * without a price, stock, brand or category.
+ */
+function commerceCells(seed: number) {
+  const random = mulberry32(seed ^ 0x5eed);
+  const brandRank = zipfRanks(BRANDS_BY_RANK.length, 1);
+  const categoryRank = zipfRanks(CATEGORIES_BY_RANK.length, 0.8);
+  const tagRank = zipfRanks(TAGS_BY_RANK.length, 1);
+  const sometimes = (share: number, value: () => string) => (random() < share ? "" : value());
+  const price = () => {
+    const value = logUniform(random(), 0.99, 5_000);
+    return (random() < 0.6 ? Math.floor(value) + 0.99 : Math.round(value * 100) / 100).toFixed(2);
+  };
+  const stock = () => {
+    const draw = random();
+    if (draw < 0.08) return "0";
+    if (draw < 0.1) return String(-1 - Math.floor(random() * 20));
+    return String(Math.floor(logUniform(random(), 1, 2_000)));
+  };
+  const tags = () => {
+    const chosen = new Set<string>();
+    for (const count = 1 + Math.floor(random() * 5); chosen.size < count;) chosen.add(TAGS_BY_RANK[tagRank(random())]!);
+    return [...chosen].map(random() < 0.2 ? capitalized : (tag: string) => tag).join(", ");
+  };
+  return () => {
+    const listed = sometimes(0.01, price);
+    const compareAt = listed && random() < 0.3 ? (Number(listed) * (1.1 + random() * 0.5)).toFixed(2) : "";
+    const barcode = String(4_000_000_000_000 + Math.floor(random() * 999_999_999_999));
+    const weight = String(Math.round(logUniform(random(), 5, 30_000)));
+    const brand = sometimes(0.03, () => BRANDS_BY_RANK[brandRank(random())]!);
+    const category = sometimes(0.03, () => CATEGORIES_BY_RANK[categoryRank(random())]!);
+    return `${listed},${compareAt},${sometimes(0.01, stock)},${barcode},${weight},${brand},${category},"${tags()}"`;
+  };
+}
+
+/** The file name of a catalog with every commerce field (its values as drawn above: a new draw is a new name). */
+export const commerceCatalogName = (shape: CatalogShape) => `catalog-${shape.rows}-${shape.seed}-v2-commerce-zipf.csv`;
 
 export async function writeCatalogFile(path: string, shape: CatalogShape): Promise<void> {
   const random = mulberry32(shape.seed);

@@ -19,6 +19,7 @@ import * as mappingHeaderHash from "./migrations/0015_mapping_header_hash.js";
 import * as skippedRows from "./migrations/0016_skipped_rows.js";
 import * as commerceFields from "./migrations/0017_commerce_fields.js";
 import * as customFields from "./migrations/0018_custom_fields.js";
+import * as commerceIndexes from "./migrations/0019_commerce_indexes.js";
 
 // Listed here rather than discovered on disk, so a bundler or a read-only image cannot lose one.
 const migrations: Record<string, Migration> = {
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
   "0016_skipped_rows": skippedRows,
   "0017_commerce_fields": commerceFields,
   "0018_custom_fields": customFields,
+  "0019_commerce_indexes": commerceIndexes,
 };
 
 /** Brings the schema up to date; safe to call from many processes starting at once. */

@@ -2,7 +2,6 @@ import { Form } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { BULK_DIALOG_PATH, BULK_INTENTS, MATCHING_SCOPE, type BulkIntent } from "~/lib/bulk-actions";
 import { formatCount } from "~/lib/format";
-import { listQuery, type ListState } from "~/lib/product-filters";
 import { useHydrated } from "~/lib/use-hydrated";
 import type { RowSelection } from "~/lib/use-row-selection";
 
@@ -11,7 +10,8 @@ export const BULK_FORM = "bulk-selection";
 
 interface BulkToolbarProps {
   selection: RowSelection;
-  state: ListState;
+  /** The list's query (filters, sort, page, columns): the dialog reads its filters and goes back to it. */
+  search: string;
   pageCount: number;
   total: number;
   totalExact: boolean;
@@ -23,7 +23,7 @@ interface BulkToolbarProps {
  * anything changes; without scripts it submits whatever boxes are ticked. With nothing selected
  * the buttons still answer (the dialog says to select first) rather than vanish from the Tab order.
  */
-export function BulkToolbar({ selection, state, pageCount, total, totalExact }: BulkToolbarProps) {
+export function BulkToolbar({ selection, search, pageCount, total, totalExact }: BulkToolbarProps) {
   const hydrated = useHydrated();
   const pageBox = useRef<HTMLInputElement>(null);
   const count = selection.selected.size;
@@ -39,7 +39,7 @@ export function BulkToolbar({ selection, state, pageCount, total, totalExact }: 
   };
   return (
     <Form method="get" action={BULK_DIALOG_PATH} id={BULK_FORM} className="bulk-toolbar" preventScrollReset>
-      {[...new URLSearchParams(listQuery(state))].map(([key, value]) => (
+      {[...new URLSearchParams(search)].map(([key, value]) => (
         <input key={key} type="hidden" name={key} value={value} />
       ))}
       {selection.matching ? <input type="hidden" name="scope" value={MATCHING_SCOPE} /> : null}

@@ -1,4 +1,5 @@
-import { Form, useSubmit } from "@remix-run/react";
+import { Form, useLocation, useSubmit } from "@remix-run/react";
+import { COLUMNS_PARAM, columnsParamOf } from "~/lib/product-columns";
 import { Fragment, useEffect, useRef, type KeyboardEvent } from "react";
 import { SORT_LABELS, STOCK_CHOICES, stockChoiceOf, type ListState } from "~/lib/product-filters";
 import { useCurrency } from "~/lib/use-currency";
@@ -99,6 +100,7 @@ const typingIn = (target: EventTarget | null) =>
  */
 export function ProductFiltersForm({ state }: { state: ListState }) {
   const submit = useSubmit();
+  const columns = columnsParamOf(new URLSearchParams(useLocation().search));
   const fields = useFields();
   const timer = useRef<ReturnType<typeof setTimeout>>();
   const formRef = useRef<HTMLFormElement>(null);
@@ -243,6 +245,8 @@ export function ProductFiltersForm({ state }: { state: ListState }) {
         </select>
       </div>
       <input type="hidden" name="size" value={state.pageSize} />
+      {/* The column choice is not a filter: it stays as the filters change. */}
+      {columns !== null ? <input type="hidden" name={COLUMNS_PARAM} value={columns} /> : null}
       <noscript>
         <button type="submit" className="button">
           Apply filters

@@ -1,41 +1,58 @@
-import { Link, useFetcher } from "@remix-run/react";
-import type { MouseEvent } from "react";
+import { Form, Link, useFetcher, useNavigate } from "@remix-run/react";
+import { useEffect, useState, type MouseEvent } from "react";
 import { BulkToolbar, BULK_FORM } from "~/components/bulk-toolbar";
 import { LastChange } from "~/components/last-change";
+import { columnsParam, COLUMNS_PARAM, withColumns, type ListedProduct, type ProductColumn } from "~/lib/product-columns";
 import { listQuery, productDialogHref, productsHref, SORT_LABELS, type ListState } from "~/lib/product-filters";
 import { useClearAfterBulk } from "~/lib/use-clear-after-bulk";
-import { formatCount, formatPrice } from "~/lib/format";
 import { useCurrency } from "~/lib/use-currency";
 import { useRowSelection } from "~/lib/use-row-selection";
-import type { ProductJson } from "../../server/products/product-json";
+import { PAGES } from "../../server/page-paths";
 import type { ProductSort } from "../../server/products/product.schema";
-
-/** A product as the list shows it: its description's text (app/routes/products.tsx), never its markup. */
-export type ListedProduct = Omit<ProductJson, "description"> & { descriptionText: string };
 
 export interface ProductTableProps {
   items: ListedProduct[];
   /** The file of each import that last wrote a listed product. */
   filenames: Record<string, string>;
   state: ListState;
+  /** The list's query with its column choice: every link and form on the page keeps both. */
   search: string;
+  /** Every column the list can show, and the keys of those chosen. */
+  columns: readonly ProductColumn[];
+  chosen: readonly string[];
   /** How many products match the filters (a lower bound when not exact). */
   total: number;
   totalExact: boolean;
 }
 
 /**
- * The products of one page: sortable headers, a checkbox per row for the bulk actions, price and
- * stock, each row's active switch, last change, Edit and Delete. Below 640 px each row is a card (app.css).
+ * The products of one page: sortable headers, a checkbox per row for the bulk actions, the chosen
+ * columns (price, stock and the last change unless the URL says otherwise), each row's active
+ * switch, Edit and Delete. Below 640 px each row is a card (app.css).
  */
-export function ProductTable({ items, filenames, state, search, total, totalExact }: ProductTableProps) {
+export function ProductTable({ items, filenames, state, search, columns, chosen, total, totalExact }: ProductTableProps) {
   const ids = items.map((product) => product.id);
   const currency = useCurrency();
+  // A new page, filter or sort starts a new selection; showing other columns does not.
   const selection = useRowSelection(ids, listQuery(state));
   useClearAfterBulk(selection.clear);
+  const shown = columns.filter((column) => chosen.includes(column.key));
+  const [middle, last] = [shown.filter((column) => !column.last), shown.filter((column) => column.last)];
+  const kept = columnsParam(chosen);
+  const header = (column: ProductColumn) =>
+    column.sort ? (
+      <SortHeader key={column.key} sort={column.sort} label={column.label} numeric={column.numeric} state={state} columns={kept} />
+    ) : (
+      <th key={column.key} scope="col" className={column.numeric ? "num" : undefined}>
+        {column.label}
+      </th>
+    );
+  const cells = (product: ListedProduct, of: ProductColumn[]) =>
+    of.map((column) => <ColumnCell key={column.key} column={column} product={product} currency={currency} filenames={filenames} />);
   return (
     <div onKeyDown={selection.onKeys} onKeyUp={selection.onKeys}>
-      <BulkToolbar selection={selection} state={state} pageCount={items.length} total={total} totalExact={totalExact} />
+      <ColumnChooser columns={columns} chosen={chosen} state={state} />
+      <BulkToolbar selection={selection} search={search} pageCount={items.length} total={total} totalExact={totalExact} />
       <div className="table-scroll product-cards">
         <table className="products stack-on-phone">
           <thead>
@@ -43,17 +60,12 @@ export function ProductTable({ items, filenames, state, search, total, totalExac
               <th scope="col" className="select">
                 <span className="visually-hidden">Selected</span>
               </th>
-              <SortHeader sort="sku" state={state} />
-              <SortHeader sort="name" state={state} />
-              <th scope="col" className="num">
-                Price
-              </th>
-              <th scope="col" className="num">
-                Stock
-              </th>
+              <SortHeader sort="sku" state={state} columns={kept} />
+              <SortHeader sort="name" state={state} columns={kept} />
+              {middle.map(header)}
               <th scope="col">Description</th>
               <th scope="col">Active</th>
-              <SortHeader sort="updatedAt" state={state} />
+              {last.map(header)}
               <th scope="col">
                 <span className="visually-hidden">Actions</span>
               </th>
@@ -78,21 +90,14 @@ export function ProductTable({ items, filenames, state, search, total, totalExac
                 </td>
                 <td className="sku">{product.sku}</td>
                 <td className="name">{product.name}</td>
-                <td className="price num" data-label="Price">
-                  {formatPrice(product.price, currency)}
-                </td>
-                <td className="stock num" data-label="Stock">
-                  {product.stock === null ? "—" : formatCount(product.stock)}
-                </td>
+                {cells(product, middle)}
                 <td className="description">
                   <Description text={product.descriptionText} />
                 </td>
                 <td className="active">
                   <ActiveToggle id={product.id} sku={product.sku} active={product.active} search={search} />
                 </td>
-                <td className="changed">
-                  <LastChange change={product.lastChange} filename={filenames[product.lastChange.importId ?? ""]} />
-                </td>
+                {cells(product, last)}
                 <td className="row-menu">
                   <div className="row-actions">
                     <Link to={productDialogHref(`${product.id}/edit`, search)} preventScrollReset aria-label={`Edit ${product.sku}`}>
@@ -118,14 +123,30 @@ export function ProductTable({ items, filenames, state, search, total, totalExac
 }
 
 /** The sorted column says so (aria-sort); its link turns the order around, any other starts ascending. */
-function SortHeader({ sort, state }: { sort: ProductSort; state: ListState }) {
-  const label = SORT_LABELS[sort];
+function SortHeader({
+  sort,
+  label = SORT_LABELS[sort],
+  numeric,
+  state,
+  columns,
+}: {
+  sort: ProductSort;
+  label?: string;
+  numeric?: boolean;
+  state: ListState;
+  /** The column choice, kept by the link. */
+  columns: string | null;
+}) {
   const current = state.sort === sort ? (state.order ?? "asc") : undefined;
   const next = current === "asc" ? "desc" : "asc";
   return (
-    <th scope="col" aria-sort={current === "asc" ? "ascending" : current === "desc" ? "descending" : undefined}>
+    <th
+      scope="col"
+      className={numeric ? "num" : undefined}
+      aria-sort={current === "asc" ? "ascending" : current === "desc" ? "descending" : undefined}
+    >
       <Link
-        to={productsHref(listQuery(state, { sort, order: next, page: 1 }))}
+        to={productsHref(withColumns(listQuery(state, { sort, order: next, page: 1 }), columns))}
         preventScrollReset
         className="sort-link"
         aria-label={`${label}, sort ${next === "asc" ? "ascending" : "descending"}`}
@@ -136,6 +157,81 @@ function SortHeader({ sort, state }: { sort: ProductSort; state: ListState }) {
         </span>
       </Link>
     </th>
+  );
+}
+
+function ColumnCell({
+  column,
+  product,
+  currency,
+  filenames,
+}: {
+  column: ProductColumn;
+  product: ListedProduct;
+  currency: string | undefined;
+  filenames: Record<string, string>;
+}) {
+  if (column.value === "lastChange") {
+    return (
+      <td className={column.cell}>
+        <LastChange change={product.lastChange} filename={filenames[product.lastChange.importId ?? ""]} />
+      </td>
+    );
+  }
+  return (
+    <td className={`${column.cell}${column.numeric ? " num" : ""}`} data-label={column.label}>
+      {column.value(product, currency)}
+    </td>
+  );
+}
+
+/**
+ * Which columns the list shows, kept in the URL with its filters (`?columns=price,brand`). A GET
+ * form of checkboxes with an Apply button before scripts load; then each tick applies at once.
+ */
+function ColumnChooser({ columns, chosen, state }: { columns: readonly ProductColumn[]; chosen: readonly string[]; state: ListState }) {
+  const navigate = useNavigate();
+  const [ticked, setTicked] = useState<readonly string[]>(chosen);
+  // Back, or a link, may bring another choice.
+  const chosenKey = chosen.join(",");
+  useEffect(() => setTicked(chosenKey ? chosenKey.split(",") : []), [chosenKey]);
+  const toggle = (key: string, on: boolean) => {
+    const next = columns.filter((column) => (column.key === key ? on : ticked.includes(column.key))).map((column) => column.key);
+    setTicked(next);
+    navigate(productsHref(withColumns(listQuery(state), columnsParam(next))), { preventScrollReset: true });
+  };
+  return (
+    <details className="column-chooser">
+      <summary>Columns</summary>
+      <Form method="get" action={PAGES.products} preventScrollReset>
+        {[...new URLSearchParams(listQuery(state))].map(([key, value]) => (
+          <input key={key} type="hidden" name={key} value={value} />
+        ))}
+        {/* Said even with every box unticked: no columns is a choice, unlike no parameter (the default). */}
+        <input type="hidden" name={COLUMNS_PARAM} value="" />
+        {/* The import options' fieldset: choices that wrap, within a phone's width. */}
+        <fieldset className="apply-options">
+          <legend>Columns shown</legend>
+          {columns.map((column) => (
+            <label key={column.key} className="checkbox">
+              <input
+                type="checkbox"
+                name={COLUMNS_PARAM}
+                value={column.key}
+                checked={ticked.includes(column.key)}
+                onChange={(event) => toggle(column.key, event.currentTarget.checked)}
+              />{" "}
+              {column.label}
+            </label>
+          ))}
+          <noscript>
+            <button type="submit" className="button">
+              Apply
+            </button>
+          </noscript>
+        </fieldset>
+      </Form>
+    </details>
   );
 }
 

@@ -9,7 +9,7 @@ const EVENT_LABELS: Record<(typeof EVENT_TYPES)[number], string> = {
   "product.updated": "A product is updated",
   "product.deleted": "A product is deleted",
   "products.deleted_all": "All products are deleted",
-  "products.bulk_updated": "Over 1,000 products are activated or deactivated at once",
+  "products.bulk_updated": "Over 1,000 products are changed at once by a bulk action",
   "products.bulk_deleted": "Over 1,000 products are deleted at once",
   "import.completed": "An import completes",
   "import.failed": "An import fails",

@@ -1,14 +1,16 @@
-import { useNavigation, useRouteLoaderData } from "@remix-run/react";
+import { useLocation, useNavigation, useRouteLoaderData } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { BULK_DIALOG_PATH } from "~/lib/bulk-actions";
 import type { loader as rootLoader } from "~/root";
 
 /**
  * Calls `clear` once a bulk action the dialog submitted has been done: the rows it acted on are
- * finished with. A refused one (its toast an error) keeps them ticked, to try again.
+ * finished with. A refused one (its toast an error, or a value the dialog still shows as wrong)
+ * keeps them ticked, to try again.
  */
 export function useClearAfterBulk(clear: () => void): void {
   const navigation = useNavigation();
+  const { pathname } = useLocation();
   const toast = useRouteLoaderData<typeof rootLoader>("root")?.toast;
   const submitted = useRef(false);
   const submitting =
@@ -17,7 +19,8 @@ export function useClearAfterBulk(clear: () => void): void {
     if (submitting) submitted.current = true;
     else if (navigation.state === "idle" && submitted.current) {
       submitted.current = false;
-      if (toast?.tone !== "error") clear();
+      const stillAsking = pathname.startsWith(BULK_DIALOG_PATH);
+      if (toast?.tone !== "error" && !stillAsking) clear();
     }
-  }, [submitting, navigation.state, toast, clear]);
+  }, [submitting, navigation.state, toast, clear, pathname]);
 }

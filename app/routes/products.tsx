@@ -3,18 +3,29 @@ import { Link, Outlet, useLoaderData, type ShouldRevalidateFunction } from "@rem
 import { Pagination } from "~/components/pagination";
 import { ProductFiltersForm } from "~/components/product-filters-form";
 import { DESCRIPTION_PREVIEW_INTENT } from "~/components/product-form";
-import { ProductTable, type ListedProduct } from "~/components/product-table";
+import { ProductTable } from "~/components/product-table";
 import { formatCount } from "~/lib/format";
 import { pageData } from "~/lib/page-errors.server";
+import { chosenColumnKeys, columnsParam, COLUMNS_PARAM, fieldColumns, productColumns, withColumns, type ListedProduct } from "~/lib/product-columns";
+import { useFields } from "~/lib/use-fields";
 import { exportQuery, isFiltered, listQuery, listStateFromUrl, PAGE_SIZES, productDialogHref, productsHref } from "~/lib/product-filters";
 import { descriptionExcerpt } from "../../server/products/description-html";
 import type { ProductJson } from "../../server/products/product-json";
 
 export const meta: MetaFunction = () => [{ title: "Products · Product Importer" }];
 
-/** The list, as the URL's filters and page say; its dialogs (new, edit, delete) are child routes. */
+/** The list, as the URL's filters, page and columns say; its dialogs (new, edit, delete) are child routes. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const state = listStateFromUrl(new URL(request.url));
+  const url = new URL(request.url);
+  const state = listStateFromUrl(url);
+  const columns = chosenColumnKeys(url.searchParams, productColumns(fieldColumns(await context.trpc.fields.list({}))));
+  // The chooser's form without scripts writes `columns=&columns=price&…`: the address shows `columns=price,…`.
+  const written = columnsParam(columns);
+  const given = url.searchParams.getAll(COLUMNS_PARAM);
+  if (given.length > 0 && (given.length !== 1 || given[0] !== written)) {
+    url.searchParams.delete(COLUMNS_PARAM);
+    throw redirect(`${url.pathname}${withColumns(url.search, written)}`);
+  }
   const filtered = isFiltered(state);
   const [list, catalogTotal] = await pageData(() =>
     Promise.all([
@@ -26,12 +37,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   // A page emptied by a delete (or past the end of a shared link) shows the last page there is.
   const lastPage = Math.max(1, Math.ceil(list.total / state.pageSize));
   if (list.items.length === 0 && list.totalExact && state.page > lastPage) {
-    throw redirect(productsHref(listQuery(state, { page: lastPage })));
+    throw redirect(productsHref(withColumns(listQuery(state, { page: lastPage }), written)));
   }
   const importIds = list.items.flatMap((product) => (product.lastChange.importId ? [product.lastChange.importId] : []));
   const imports = await context.trpc.imports.filenames({ ids: [...new Set(importIds)] });
   const filenames = Object.fromEntries(imports.map(({ id, filename }) => [id, filename]));
-  return { list: { ...list, items: list.items.map(listed) }, state, filtered, catalogTotal: catalogTotal ?? list.total, filenames };
+  return { list: { ...list, items: list.items.map(listed) }, state, columns, filtered, catalogTotal: catalogTotal ?? list.total, filenames };
 }
 
 // Descriptions are HTML in every platform's export: the list shows their text, computed here so the
@@ -43,10 +54,11 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultSh
   formData?.get("intent") === DESCRIPTION_PREVIEW_INTENT ? false : defaultShouldRevalidate;
 
 export default function ProductsPage() {
-  const { list, state, filtered, catalogTotal, filenames } = useLoaderData<typeof loader>();
+  const { list, state, columns, filtered, catalogTotal, filenames } = useLoaderData<typeof loader>();
+  const fields = useFields();
   // The list's own query, not the URL's: under the bulk dialog (`/products/bulk?intent=…&id=…`)
   // the links still lead to the list and its other dialogs, without the dialog's parameters.
-  const search = listQuery(state);
+  const search = withColumns(listQuery(state), columnsParam(columns));
   return (
     <>
       <div className="page-head">
@@ -70,7 +82,16 @@ export default function ProductsPage() {
         {list.items.length === 0 ? (
           <EmptyState filtered={filtered} />
         ) : (
-          <ProductTable items={list.items} filenames={filenames} state={state} search={search} total={list.total} totalExact={list.totalExact} />
+          <ProductTable
+            items={list.items}
+            filenames={filenames}
+            state={state}
+            search={search}
+            columns={productColumns(fieldColumns(fields))}
+            chosen={columns}
+            total={list.total}
+            totalExact={list.totalExact}
+          />
         )}
         <Pagination
           total={list.total}

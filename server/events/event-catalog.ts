@@ -61,8 +61,9 @@ const ENTRIES: { [T in EventType]: { description: string; example: EventPayload<
   },
   "products.deleted_all": { description: "Every product was deleted at once (Delete all).", example: { deleted: 466_693 } },
   "products.bulk_updated": {
-    description: "More than 1,000 products were activated or deactivated at once (a bulk action); up to 1,000 send one product.updated each instead.",
-    example: { filter: { name: "winter" }, set: { active: false }, count: 12_408 },
+    description:
+      "More than 1,000 products were changed at once by a bulk action (fields set, such as active or the price; tags added or removed); up to 1,000 send one product.updated each instead, with their earlier values in previous. count is the products that changed.",
+    example: { filter: { brand: "northwind", category: "Apparel" }, set: { price: "19.90", active: true }, addTags: ["sale"], count: 12_408 },
   },
   "products.bulk_deleted": {
     description: "More than 1,000 products were deleted at once (a bulk action); up to 1,000 send one product.deleted each instead.",

@@ -73,6 +73,7 @@ const importOutcome = z.strictObject({
     .describe("From the upload's start to finishedAt, a wait in review or in the queue included; startedAt to finishedAt is the apply's own time"),
 });
 
+const attributeValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
 const bulkFilter = z
   .strictObject({
     sku: z.string().optional(),
@@ -87,6 +88,10 @@ const bulkFilter = z
     priceMax: decimal.nullable().optional(),
     stockMin: z.number().int().optional(),
     stockMax: z.number().int().optional(),
+    attributes: z
+      .record(z.string(), z.union([attributeValue, z.strictObject({ min: attributeValue.nullish(), max: attributeValue.nullish() })]))
+      .optional()
+      .describe("The team's own fields, by key: the value a product has (a list field: holds), or the range { min, max } it is in"),
   })
   .describe("The list filter the action applied to; {} is the whole catalog");
 const bulkTarget = {
@@ -102,7 +107,17 @@ export const EVENT_PAYLOADS = {
   }),
   "product.deleted": product.describe("The product as it was"),
   "products.deleted_all": z.strictObject({ deleted: count }),
-  "products.bulk_updated": z.strictObject({ ...bulkTarget, set: z.strictObject({ active: z.boolean() }) }),
+  "products.bulk_updated": z.strictObject({
+    ...bulkTarget,
+    set: z
+      .strictObject(productValues)
+      .omit({ sku: true, name: true, description: true })
+      .partial()
+      .extend({ attributes: z.record(z.string(), attributeValue.nullable()).optional().describe("Custom fields set (null: cleared)") })
+      .describe("The fields set on every product changed, as stored (null: cleared); {} when only tags were added or removed"),
+    addTags: z.array(z.string()).optional().describe("Tags added to each product that lacked them (compared by case), in this order"),
+    removeTags: z.array(z.string()).optional().describe("Tags taken off each product, compared by case"),
+  }),
   "products.bulk_deleted": z.strictObject(bulkTarget),
   "import.completed": importOutcome,
   "import.failed": importOutcome,

@@ -5,11 +5,15 @@ import type { Database } from "../../db/schema.js";
 import { withTransaction } from "../../db/transaction.js";
 import { recordEvent, recordEvents } from "../events/events.table.js";
 import type { Logger } from "../logger.js";
+import { Refusal } from "../refusal.js";
 import { addToProductCount, productCount } from "./catalog-counts.table.js";
 import { CatalogBusy } from "./product-errors.js";
-import { toProductJson } from "./product-json.js";
+import { TAG_LIMITS } from "./commerce-fields.schema.js";
+import { previousValues, toProductJson } from "./product-json.js";
 import { activeFilters, hasFilter, type BulkTarget, type BulkUpdateInput } from "./product.schema.js";
-import { countTargeted, deleteTargeted, updateTargeted } from "./products.table.js";
+import { countTargeted, deleteTargeted, updateTargeted, type BulkChange } from "./products.table.js";
+import { fieldDefinitions } from "./custom-fields/custom-fields.js";
+import { readAttributeInput } from "./custom-fields/attribute-input.js";
 import { isBulkWrite, pause, withoutSearchIndexes } from "./search-indexes.js";
 
 export interface BulkDeps {
@@ -29,37 +33,70 @@ export const EVENT_PER_PRODUCT_LIMIT = 1_000;
 const CATALOG_LOCK_WAIT_MS = 15_000;
 
 export interface BulkUpdateOutcome {
-  /** Products whose `active` changed. */
+  /** Products the change changed. */
   updated: number;
-  /** Targeted products that had that value already (left alone). */
+  /** Targeted products that were as it asks already (left alone). */
   unchanged: number;
   /** Listed ids with no product (0 for a filter). */
   unknown: number;
 }
 
+/** Adding tags would leave products with more than a product can have: refused whole, as a file row would be. */
+export class TagLimitExceeded extends Refusal {
+  constructor(products: number) {
+    super(
+      "invalid",
+      `Nothing was changed: adding these tags would give ${products.toLocaleString("en-US")} product${products === 1 ? "" : "s"} more than ${TAG_LIMITS.count} tags, the most a product can have.`,
+      { field: "addTags" },
+    );
+  }
+}
+
 /**
- * Activates or deactivates every targeted product in one statement and one transaction, with its
- * events: all of it happens or none. A write large enough to be faster without the search and
- * sort indexes drops them first and rebuilds them in the background, as a large import does.
+ * Sets fields, adds or removes tags on every targeted product in one statement and one
+ * transaction, with its events: all of it happens or none, and only products it changes are
+ * written. A write large enough to be faster without the search and sort indexes drops them first
+ * and rebuilds them in the background, as a large import does.
  */
 export async function bulkUpdateProducts(deps: BulkDeps, input: BulkUpdateInput): Promise<BulkUpdateOutcome> {
   const target = targetOf(input);
-  const { differing } = await countTargeted(deps.db, target, input.set.active);
+  const { attributes, ...set } = input.set ?? {};
+  const change: BulkChange = {
+    set,
+    attributes: attributes && readAttributeInput(await fieldDefinitions(deps.db), attributes, false),
+    addTags: input.addTags ?? [],
+    removeTags: input.removeTags ?? [],
+  };
+  const { differing, overTagLimit } = await countTargeted(deps.db, target, change);
+  // Refused before any index is dropped for it.
+  if (overTagLimit > 0) throw new TagLimitExceeded(overTagLimit);
   const apply = () =>
     inCatalogTransaction(deps, async (tx) => {
-      const { matched } = await countTargeted(tx, target);
-      const { count, rows } = await updateTargeted(tx, target, input.set.active, differing <= EVENT_PER_PRODUCT_LIMIT);
+      // An edit since the count above may have added tags; only the tags' limit can refuse now.
+      const locked = await countTargeted(tx, target, change, { differing: false });
+      if (locked.overTagLimit > 0) throw new TagLimitExceeded(locked.overTagLimit);
+      const { count, rows } = await updateTargeted(tx, target, change, differing <= EVENT_PER_PRODUCT_LIMIT);
       if (rows && count <= EVENT_PER_PRODUCT_LIMIT)
         await recordEvents(
           tx,
           "product.updated",
-          rows.map((row) => ({ ...toProductJson(row), previous: { active: !row.active } })),
+          rows.map(({ before, after }) => {
+            const product = toProductJson(after);
+            return { ...product, previous: previousValues(toProductJson(before), product) };
+          }),
         );
-      else await recordEvent(tx, "products.bulk_updated", { ...describeTarget(target), set: input.set, count });
-      return { updated: count, unchanged: matched - count, unknown: unknownIds(target, matched) };
+      else await recordEvent(tx, "products.bulk_updated", { ...describeTarget(target), ...describeChange(change), count });
+      return { updated: count, unchanged: locked.matched - count, unknown: unknownIds(target, locked.matched) };
     });
   return withIndexesFor(deps, differing, apply);
 }
+
+/** The change as products.bulk_updated names it: what it set, and the tags added or removed when any were. */
+const describeChange = ({ set, attributes, addTags, removeTags }: BulkChange) => ({
+  set: attributes ? { ...set, attributes: { ...attributes.set, ...Object.fromEntries(attributes.clear.map((key) => [key, null])) } } : set,
+  ...(addTags.length > 0 ? { addTags: [...addTags] } : {}),
+  ...(removeTags.length > 0 ? { removeTags: [...removeTags] } : {}),
+});
 
 export interface BulkDeleteOutcome {
   deleted: number;

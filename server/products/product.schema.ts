@@ -150,10 +150,73 @@ function bulkTargetProblem({ ids, filter, all }: { ids?: string[]; filter?: Prod
   return null;
 }
 
+/** The fields a bulk update can set: every built-in one but the product's identity (SKU, name, description). */
+export const BULK_SET_FIELDS = ["active", ...COMMERCE_FIELDS] as const;
+
+/**
+ * The team's own fields by key. Which keys exist and what each takes is data (fields.list), so the
+ * values are read against the fields where they are written (custom-fields/attribute-input.ts).
+ */
+const attributesInput = z.record(z.string(), z.unknown(), { error: "attributes must be an object from a field's key to its value" });
+
+/** What a bulk update sets, each value read by products.update's rule (`commerceInputs`); null clears a field. */
+const bulkSetInput = z.strictObject(
+  {
+    active: z.boolean({ error: "active must be true or false" }).optional(),
+    ...(Object.fromEntries(COMMERCE_FIELDS.map((field) => [field, commerceInputs[field].optional()])) as {
+      [F in CommerceField]: z.ZodOptional<(typeof commerceInputs)[F]>;
+    }),
+    /** Merged by key into each product's, a key set to null cleared (as products.update does). */
+    attributes: attributesInput.optional(),
+  },
+  {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? `set cannot change ${issue.keys.map((key) => `"${key}"`).join(", ")}; it takes ${BULK_SET_FIELDS.join(", ")} and attributes`
+        : `set must be an object of fields (${BULK_SET_FIELDS.join(", ")})`,
+  },
+);
+
+/** Tags to add or remove: a list read by the rule of a product's tags (trimmed, blanks and repeats by case dropped). */
+const bulkTagsInput = (name: string) =>
+  z.array(z.string({ error: `${name} must be a list of text` }), { error: `${name} must be a list of text` }).transform((given, context) => {
+    const read = given.some(hasNul) ? { problem: "contains a NUL character" } : readTags(given);
+    if ("problem" in read) {
+      context.addIssue({ code: "custom", message: `${name} ${read.problem}` });
+      return z.NEVER;
+    }
+    return read.value;
+  });
+
+/** What a bulk update changes must say something, and not contradict itself. */
+function changeProblem({ set, addTags = [], removeTags = [] }: { set?: Record<string, unknown>; addTags?: string[]; removeTags?: string[] }) {
+  const setting = Object.values(set ?? {}).some((value) => value !== undefined);
+  if (!setting && addTags.length === 0 && removeTags.length === 0)
+    return "Nothing to change: give set (such as set.active or set.price), addTags or removeTags";
+  if (set?.tags !== undefined && (addTags.length > 0 || removeTags.length > 0))
+    return "set.tags replaces every tag: give it, or addTags / removeTags, not both";
+  const removing = new Set(removeTags.map((tag) => tag.toLowerCase()));
+  const both = addTags.filter((tag) => removing.has(tag.toLowerCase()));
+  if (both.length > 0) return `${both.map((tag) => `"${tag}"`).join(", ")} cannot be both added and removed`;
+  return null;
+}
+
 export const bulkUpdateInput = z
-  .object({ ...bulkTargetShape, set: z.strictObject({ active: z.boolean() }, { error: () => "set must be { active: true | false }" }) })
-  .superRefine(checkTarget);
+  .object({
+    ...bulkTargetShape,
+    set: bulkSetInput.optional(),
+    addTags: bulkTagsInput("addTags").optional(),
+    removeTags: bulkTagsInput("removeTags").optional(),
+  })
+  .superRefine(checkTarget)
+  .superRefine((input, context) => {
+    // A value that did not read has said so already; "nothing to change" would only add noise.
+    const problem = context.issues.length > 0 ? null : changeProblem(input);
+    if (problem) context.addIssue({ code: "custom", message: problem, path: [] });
+  });
 export type BulkUpdateInput = z.infer<typeof bulkUpdateInput>;
+/** The fields a bulk update sets, as read (null clears). */
+export type BulkSet = NonNullable<BulkUpdateInput["set"]>;
 
 const withinLimit = (label: string, limit: number) =>
   z.string().refine((value) => lengthOver(value, limit) === null, `${label} must be at most ${limit.toLocaleString("en-US")} characters`);
@@ -165,12 +228,6 @@ const nameField = storableText("Name")
   .transform(normalizeName)
   .pipe(withinLimit("Name", FIELD_LIMITS.name).pipe(z.string().min(1, "Name is required")));
 const descriptionField = storableText("Description").pipe(withinLimit("Description", FIELD_LIMITS.description));
-
-/**
- * The team's own fields by key. Which keys exist and what each takes is data (fields.list), so the
- * values are read against the fields where they are written (custom-fields/attribute-input.ts).
- */
-const attributesInput = z.record(z.string(), z.unknown(), { error: "attributes must be an object from a field's key to its value" });
 
 /** Shared by the tRPC procedures, the product form and the tests. */
 export const productCreateInput = z.object({

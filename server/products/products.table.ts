@@ -1,9 +1,10 @@
-import { sql, type Insertable, type Kysely, type RawBuilder, type SelectQueryBuilder } from "kysely";
+import { sql, type Insertable, type Kysely, type RawBuilder, type Selectable, type SelectQueryBuilder } from "kysely";
 import type { AttributeValues, Database, ProductsTable } from "../../db/schema.js";
 import type { AttributeChanges } from "./custom-fields/attribute-input.js";
 import { attributeConditions, type AttributeFilter } from "./custom-fields/attribute-filters.js";
-import { CATEGORY_SEPARATOR, COMMERCE_FIELD_SPECS, COMMERCE_FIELDS, type CommerceField } from "./commerce-fields.schema.js";
+import { CATEGORY_SEPARATOR, COMMERCE_FIELD_SPECS, COMMERCE_FIELDS, TAG_LIMITS, type CommerceField } from "./commerce-fields.schema.js";
 import type {
+  BulkSet,
   BulkTarget,
   CommerceInput,
   ProductCreateInput,
@@ -34,11 +35,18 @@ function contains(column: "sku" | "name" | "description" | "brand", text: string
   return TRIGRAM.test(text) ? sql<boolean>`${sql.ref(column)} ILIKE ${pattern}` : sql<boolean>`lower(${sql.ref(column)}) LIKE lower(${pattern})`;
 }
 
-/** A category as stored (`apparel>shirts` is `apparel > shirts`), then that path or any under it. */
+/**
+ * A category as stored (`apparel>shirts` is `apparel > shirts`), then that path or any under it.
+ * The leading prefix test is implied by the rest: it is there because it is one range of the
+ * category index (lower-cased, byte order), which the planner reads without the table. Given the
+ * two alternatives alone, it counted a common category's matches by walking a category sort index
+ * from its end, past every category after it (0.5 s at 466,693 products, against 6 ms).
+ */
 function inCategory(given: string) {
   const read = readCategory(given, Number.MAX_SAFE_INTEGER);
   const path = "value" in read ? read.value : given;
-  return sql<boolean>`(lower(category) = lower(${path}) OR lower(category) LIKE lower(${`${literally(path + CATEGORY_SEPARATOR)}%`}))`;
+  const [startsWith, under] = [`${literally(path)}%`, `${literally(path + CATEGORY_SEPARATOR)}%`];
+  return sql<boolean>`(lower(category) LIKE lower(${startsWith}) AND (lower(category) = lower(${path}) OR lower(category) LIKE lower(${under})))`;
 }
 
 /** The filters as conditions, for the list, the counts, the export and the bulk actions alike. */
@@ -48,7 +56,8 @@ function filterConditions(filters: ProductFilters) {
   for (const column of ["sku", "name", "description", "brand"] as const) if (given[column]) conditions.push(contains(column, given[column]));
   if (given.active !== undefined) conditions.push(sql<boolean>`active = ${given.active}`);
   if (given.category) conditions.push(inCategory(given.category));
-  if (given.tag) conditions.push(sql<boolean>`EXISTS (SELECT 1 FROM unnest(tags) AS tag WHERE lower(tag) = lower(${given.tag}))`);
+  // The expression of the tags' GIN index (search-indexes.ts): a product's tags lower-cased.
+  if (given.tag) conditions.push(sql<boolean>`lower_tags(tags) @> ARRAY[lower(${given.tag})]`);
   if (given.barcode) conditions.push(sql<boolean>`barcode = ${given.barcode}`);
   if (given.priceMin != null) conditions.push(sql<boolean>`price >= ${given.priceMin}::numeric`);
   if (given.priceMax != null) conditions.push(sql<boolean>`price <= ${given.priceMax}::numeric`);
@@ -88,20 +97,35 @@ export async function listProducts(db: Kysely<Database>, filters: ProductListInp
   return { items, ...count };
 }
 
+/**
+ * How many products the filters (and `also`) match, counted in whatever order is cheapest and no
+ * further than `bound`.
+ */
+async function countUpTo(db: Kysely<Database>, filters: ProductFilters, bound: number, also?: RawBuilder<boolean>): Promise<number> {
+  const matches = filtered(db.selectFrom("products").select(sql`1`.as("one")), filters).$if(also !== undefined, (query) => query.where(also!));
+  const bounded = sql<{ count: string }>`SELECT count(*) AS count FROM (${matches.limit(bound)}) AS bounded`;
+  // A brand's products lie side by side in the brand sort indexes, and the planner takes matches
+  // to be spread evenly through an index: it counted a common brand's first 10,001 by walking a
+  // brand sort index from its end, past every brand after it (200,000 entries, 180 ms at 466,693
+  // products), rather than through the trigram index. A brand "contains" cannot be a range of
+  // those indexes, as a category path is (inCategory); without index-only scans that walk costs
+  // what it does.
+  const { rows } = activeFilters(filters).brand
+    ? await db.transaction().execute(async (tx) => {
+        await sql`SET LOCAL enable_indexonlyscan = off`.execute(tx);
+        return bounded.execute(tx);
+      })
+    : await bounded.execute(db);
+  return Number(rows[0]!.count);
+}
+
 async function countMatching(db: Kysely<Database>, filters: ProductListInput, all: number): Promise<ProductTotal> {
   if (!onlyByFlag(filters)) {
-    const { rows } = await sql<{ count: string }>`
-      SELECT count(*) AS count FROM (${filtered(db.selectFrom("products").select(sql`1`.as("one")), filters).limit(COUNT_BOUND + 1)}) AS bounded`.execute(
-      db,
-    );
-    const count = Number(rows[0]!.count);
+    const count = await countUpTo(db, filters, COUNT_BOUND + 1);
     return count > COUNT_BOUND ? { total: COUNT_BOUND, totalExact: false } : { total: count, totalExact: true };
   }
   if (filters.active === undefined) return { total: all, totalExact: true };
-  return {
-    total: await countWithFlag(db, filters.active, all),
-    totalExact: true,
-  };
+  return { total: await countWithFlag(db, filters.active, all), totalExact: true };
 }
 
 /** Inactive products are few and have their own index; the active ones are all the others. */
@@ -145,10 +169,7 @@ const SORT_KEYS: Record<ProductSort | "added", RawBuilder<unknown>> = {
 };
 /** Sorts by a field a product may lack: those come last, in both orders. */
 const NULLABLE_SORTS: readonly ProductSort[] = ["price", "stock", "brand", "category"];
-const DIRECTIONS: Record<SortOrder, RawBuilder<unknown>> = {
-  asc: sql`ASC`,
-  desc: sql`DESC`,
-};
+const DIRECTIONS: Record<SortOrder, RawBuilder<unknown>> = { asc: sql`ASC`, desc: sql`DESC` };
 
 function ordering(input: Pick<ProductListInput, "sort" | "order">) {
   const key = SORT_KEYS[input.sort ?? "added"];
@@ -157,17 +178,47 @@ function ordering(input: Pick<ProductListInput, "sort" | "order">) {
   return NULLABLE_SORTS.includes(input.sort) ? sql`${key} ${direction} NULLS LAST, id ${direction}` : sql`${key} ${direction}, id ${direction}`;
 }
 
+/** How many products the planner expects the filters to match: an estimate, to choose how to look. */
+async function expectedMatches(db: Kysely<Database>, filters: ProductFilters): Promise<number> {
+  type Plan = { "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] };
+  const [plan] = await filtered(db.selectFrom("products").select("id"), filters).explain<Plan>("json");
+  return plan!["QUERY PLAN"][0].Plan["Plan Rows"];
+}
+
 /**
  * The page's ids first, from the narrowest index, then only those rows: skipping 250,000 rows
  * for page 5,000 is then an index-only walk instead of reading every skipped row.
+ *
+ * A filtered page past the first COUNT_BOUND matches, which the planner expects to lie past the
+ * last one, is first looked for by counting the matches up to it in any order. No sort index holds
+ * a brand's, a category's or a tag's matches in price order, so reaching such a page in order
+ * means sorting every match (a common category's 60,540: 260 ms at 466,693 products, against
+ * 10 ms to count them in the category index). A page that does exist would cost that count on
+ * top of its walk, hence the estimate first.
  */
-function pageOf(db: Kysely<Database>, input: ProductListInput) {
+async function pageOf(db: Kysely<Database>, input: ProductListInput) {
+  const offset = (input.page - 1) * input.pageSize;
+  const deep = offset >= COUNT_BOUND && !onlyByFlag(input);
+  if (deep && (await expectedMatches(db, input)) <= offset && (await countUpTo(db, input, offset + 1)) <= offset) return [];
   const order = ordering(input);
-  const pageIds = filtered(db.selectFrom("products").select("id"), input)
-    .orderBy(order)
-    .limit(input.pageSize)
-    .offset((input.page - 1) * input.pageSize);
-  return db.selectFrom("products").selectAll().where("id", "in", pageIds).orderBy(order).execute();
+  const ids = (by: RawBuilder<unknown>, limit: number, skip: number, also?: RawBuilder<boolean>) =>
+    filtered(db.selectFrom("products").select("id"), input)
+      .$if(also !== undefined, (query) => query.where(also!))
+      .orderBy(by)
+      .limit(limit)
+      .offset(skip);
+  const rowsOf = (page: ReturnType<typeof ids>) => db.selectFrom("products").selectAll().where("id", "in", page).orderBy(order).execute();
+  if (!input.sort || input.order !== "desc" || !NULLABLE_SORTS.includes(input.sort)) return rowsOf(ids(order, input.pageSize, offset));
+  // Descending, products lacking the field still come last: the products with a value from the
+  // ascending index read backwards, then (for the page that reaches them) those without, newest
+  // first. One index per sort, where an index of each order would cost every write twice.
+  const key = SORT_KEYS[input.sort];
+  const hasValue = sql<boolean>`${key} IS NOT NULL`;
+  const valued = await rowsOf(ids(sql`${key} DESC, id DESC`, input.pageSize, offset, hasValue));
+  if (valued.length === input.pageSize) return valued;
+  // A page wholly past the products with a value skips those of the others that earlier pages hold.
+  const skip = valued.length > 0 ? 0 : offset - (await countUpTo(db, input, offset + 1, hasValue));
+  return [...valued, ...(await rowsOf(ids(sql`id DESC`, input.pageSize - valued.length, skip, sql<boolean>`${key} IS NULL`)))];
 }
 
 export function findProduct(db: Kysely<Database>, id: string, options: { forUpdate?: boolean } = {}) {
@@ -219,25 +270,12 @@ const editedAttributes = (changes: AttributeChanges) => sql<string>`(attributes 
 
 export function updateProductRow(db: Kysely<Database>, input: Omit<ProductUpdateInput, "attributes">, attributes?: AttributeChanges) {
   const { id, sku, name, description, active } = input;
-  const changes = {
-    sku,
-    name,
-    description,
-    active,
-    ...commerceColumns(input),
-    ...(attributes ? { attributes: editedAttributes(attributes) } : {}),
-  };
+  const changes = { sku, name, description, active, ...commerceColumns(input), ...(attributes ? { attributes: editedAttributes(attributes) } : {}) };
   return (
     db
       .updateTable("products")
       // An edit: the product no longer holds any import's values (an undo leaves it alone).
-      .set({
-        ...changes,
-        updated_at: sql`now()`,
-        last_change_kind: "edit",
-        last_change_import_id: null,
-        values_import_id: null,
-      })
+      .set({ ...changes, updated_at: sql`now()`, last_change_kind: "edit", last_change_import_id: null, values_import_id: null })
       .where("id", "=", id)
       .returningAll()
       .executeTakeFirst()
@@ -259,45 +297,178 @@ function targetCondition(target: BulkTarget) {
   return conditions.length > 0 ? sql<boolean>`${sql.join(conditions, sql` AND `)}` : sql<boolean>`true`;
 }
 
-/** How many products the target names, and how many of those do not have `active` already. */
-export async function countTargeted(db: Kysely<Database>, target: BulkTarget, active?: boolean) {
+/** What a bulk update writes: fields set (null clears one), and tags added or removed, compared by case. */
+export interface BulkChange {
+  set: Omit<BulkSet, "attributes">;
+  /** The custom fields' values set and cleared, read against the fields. */
+  attributes?: AttributeChanges;
+  addTags: readonly string[];
+  removeTags: readonly string[];
+}
+
+/** A products column a bulk update can write. */
+type BulkColumn = "active" | (typeof COMMERCE_FIELD_SPECS)[CommerceField]["column"] | "attributes";
+
+const STORED_TYPES = { numeric: "numeric", integer: "integer", text: "text", textArray: "text[]" } as const;
+
+/**
+ * Each column the change writes, with its new value as an expression of the row as it is: the
+ * update reads the row it writes (`products.` qualified, since it also reads the row's earlier
+ * values under another name).
+ */
+function newValues(change: BulkChange): Map<BulkColumn, RawBuilder<unknown>> {
+  const values = new Map<BulkColumn, RawBuilder<unknown>>();
+  if (change.set.active !== undefined) values.set("active", sql`CAST(${change.set.active} AS boolean)`);
+  for (const field of COMMERCE_FIELDS) {
+    const value = change.set[field];
+    if (value === undefined) continue;
+    const { column, stored } = COMMERCE_FIELD_SPECS[field];
+    values.set(column, sql`CAST(${value} AS ${sql.raw(STORED_TYPES[stored])})`);
+  }
+  if (editsTags(change)) values.set("tags", editedTags(change));
+  if (change.attributes) {
+    const { set, clear } = change.attributes;
+    values.set("attributes", sql`((products.attributes || ${JSON.stringify(set)}::jsonb) - ${clear}::text[])`);
+  }
+  return values;
+}
+
+const editsTags = (change: BulkChange) => change.addTags.length > 0 || change.removeTags.length > 0;
+
+/** Tags lower-cased as the tag filter and its index compare them (migration 0019's `lower_tags`). */
+const lowered = (tags: RawBuilder<unknown>) => sql`lower_tags(${tags})`;
+const given = (tags: readonly string[]) => sql`CAST(${tags} AS text[])`;
+
+/**
+ * The row's tags without those removed, then the added ones it lacks, each list in its order;
+ * compared by case, as tags are (a product keeps its own spelling of a tag it has). Worked out
+ * only for the rows written: `tagsDiffer` says which those are more cheaply.
+ */
+function editedTags({ addTags, removeTags }: BulkChange): RawBuilder<unknown> {
+  const kept =
+    removeTags.length === 0
+      ? sql`products.tags`
+      : sql`ARRAY(SELECT kept.tag FROM unnest(products.tags) WITH ORDINALITY AS kept(tag, at)
+                  WHERE lower(kept.tag) <> ALL (${lowered(given(removeTags))}) ORDER BY kept.at)`;
+  if (addTags.length === 0) return kept;
+  return sql`(${kept} || ARRAY(SELECT added.tag FROM unnest(${given(addTags)}) WITH ORDINALITY AS added(tag, at)
+                               WHERE lower(added.tag) <> ALL (${lowered(sql`products.tags`)}) ORDER BY added.at))`;
+}
+
+/**
+ * Whether the tags change: the row has a tag removed, or lacks one added (a tag is never both).
+ * Array operators on `lower_tags`, which its GIN index can answer for a removal.
+ */
+function tagsDiffer({ addTags, removeTags }: BulkChange): RawBuilder<boolean> {
+  const has = lowered(sql`products.tags`);
+  const conditions = [
+    ...(removeTags.length > 0 ? [sql`${has} && ${lowered(given(removeTags))}`] : []),
+    ...(addTags.length > 0 ? [sql`NOT (${has} @> ${lowered(given(addTags))})`] : []),
+  ];
+  return sql<boolean>`(${sql.join(conditions, sql` OR `)})`;
+}
+
+/** Whether a row has any of the change's values not already: only those products are written and counted. */
+function differs(change: BulkChange, values: Map<BulkColumn, RawBuilder<unknown>>) {
+  const conditions = [...values]
+    .filter(([column]) => column !== "tags" || !editsTags(change))
+    .map(([column, value]) => sql<boolean>`${sql.ref(`products.${column}`)} IS DISTINCT FROM ${value}`);
+  if (editsTags(change)) conditions.push(tagsDiffer(change));
+  return sql<boolean>`(${sql.join(conditions, sql` OR `)})`;
+}
+
+/** Whether adding the tags would give the row more than a product can have; the new list is worked out only near the limit. */
+function overTagLimit(change: BulkChange, values: Map<BulkColumn, RawBuilder<unknown>>) {
+  if (change.addTags.length === 0) return sql<boolean>`false`;
+  return sql<boolean>`CASE WHEN cardinality(products.tags) + ${change.addTags.length} > ${TAG_LIMITS.count}
+    THEN cardinality(${values.get("tags")}) > ${TAG_LIMITS.count} ELSE false END`;
+}
+
+/**
+ * How many products the target names; given a change, how many of those would end up with more
+ * tags than a product can have, and (unless told not to) how many it would change.
+ */
+export async function countTargeted(db: Kysely<Database>, target: BulkTarget, change?: BulkChange, options: { differing?: boolean } = {}) {
+  const values = change ? newValues(change) : null;
   const row = await db
     .selectFrom("products")
     .select((eb) => [
       eb.fn.countAll<string>().as("matched"),
-      sql<string>`count(*) FILTER (WHERE active IS DISTINCT FROM ${active ?? null}::boolean)`.as("differing"),
+      (values && options.differing !== false ? sql<string>`count(*) FILTER (WHERE ${differs(change!, values)})` : eb.fn.countAll<string>()).as(
+        "differing",
+      ),
+      (values ? sql<string>`count(*) FILTER (WHERE ${overTagLimit(change!, values)})` : sql<string>`0`).as("overTagLimit"),
     ])
     .where(targetCondition(target))
     .executeTakeFirstOrThrow();
-  return { matched: Number(row.matched), differing: Number(row.differing) };
+  return { matched: Number(row.matched), differing: Number(row.differing), overTagLimit: Number(row.overTagLimit) };
+}
+
+/** A product a bulk update changed: as it was (the written columns' earlier values) and as it is. */
+export interface BulkChanged {
+  before: Selectable<ProductsTable>;
+  after: Selectable<ProductsTable>;
 }
 
 /**
- * Sets `active` on the targeted products that differ: a bulk change (no import's values any
- * more). With `rows`, the changed products come back (for one event each); otherwise their count.
+ * Writes the change on the targeted products that differ, in one statement: a bulk change (no
+ * import's values any more). With `rows`, each changed product comes back as it was and as it is
+ * (for one event each, with its earlier values); otherwise their count.
  */
-export async function updateTargeted(db: Kysely<Database>, target: BulkTarget, active: boolean, rows: boolean) {
-  const update = db
-    .updateTable("products")
-    .set({
-      active,
-      updated_at: sql`now()`,
-      last_change_kind: "bulk",
-      last_change_import_id: null,
-      values_import_id: null,
-    })
-    .where(targetCondition(target))
-    .where("active", "<>", active);
-  if (rows) {
-    const changed = await update.returningAll().execute();
-    return { count: changed.length, rows: changed };
+export async function updateTargeted(
+  db: Kysely<Database>,
+  target: BulkTarget,
+  change: BulkChange,
+  rows: boolean,
+): Promise<{ count: number; rows: BulkChanged[] | null }> {
+  const values = newValues(change);
+  const written = {
+    ...(Object.fromEntries(values) as Partial<Record<BulkColumn, RawBuilder<never>>>),
+    updated_at: sql<Date>`now()`,
+    last_change_kind: "bulk" as const,
+    last_change_import_id: null,
+    values_import_id: null,
+  };
+  if (!rows) {
+    const update = db.updateTable("products").set(written).where(targetCondition(target)).where(differs(change, values));
+    const { count } = await db
+      .with("changed", () => update.returning("id"))
+      .selectFrom("changed")
+      .select((eb) => eb.fn.countAll<string>().as("count"))
+      .executeTakeFirstOrThrow();
+    return { count: Number(count), rows: null };
   }
-  const { count } = await db
-    .with("changed", () => update.returning("id"))
-    .selectFrom("changed")
-    .select((eb) => eb.fn.countAll<string>().as("count"))
-    .executeTakeFirstOrThrow();
-  return { count: Number(count), rows: null };
+  // The rows locked first, so the update reads their earlier values beside it (RETURNING sees only the new ones).
+  const columns = [...values.keys()];
+  const changed = await db
+    .with("before", (qb) =>
+      qb
+        .selectFrom("products")
+        .select(["id", ...columns])
+        .where(targetCondition(target))
+        .where(differs(change, values))
+        .forUpdate(),
+    )
+    .updateTable("products")
+    .from("before")
+    .set(written)
+    .whereRef("products.id", "=", "before.id")
+    .returningAll("products")
+    .returning(columns.map((column) => sql.ref(`before.${column}`).as(`before_${column}`)))
+    .execute();
+  return {
+    count: changed.length,
+    rows: changed.map((row) => {
+      const after = { ...row } as Record<string, unknown>;
+      const before = { ...row } as Record<string, unknown>;
+      for (const column of columns) {
+        before[column] = after[`before_${column}`];
+        delete after[`before_${column}`];
+        delete before[`before_${column}`];
+      }
+      return { before, after } as unknown as BulkChanged;
+    }),
+  };
 }
 
 /** Deletes the targeted products; with `rows` they come back as they were, otherwise their count. */

@@ -85,6 +85,14 @@ describe("filters", () => {
     expect((await app.api.products.list.query({ tag: "sale", stockMin: 1 })).total).toBe(expected.length);
   });
 
+  it("answer a page past the last match with no products and the same total", async () => {
+    const expected = await skusWhere((p) => (p.brand ?? "").toLowerCase().includes("acme"));
+    for (const order of ["asc", "desc"] as const) {
+      const deep = await app.api.products.list.query({ brand: "acme", sort: "price", order, page: 5_000, pageSize: 50 });
+      expect(deep).toMatchObject({ items: [], total: expected.length, totalExact: true });
+    }
+  });
+
   it("refuse a bound that is not a number, naming it", async () => {
     const refused = await refusalOf(app, "products.list", { priceMin: "cheap" });
     expect(refused.code).toBe("BAD_REQUEST");
@@ -133,6 +141,26 @@ describe("sorts", () => {
     expect(await listed({ sort: "stock", order })).toEqual(await expectedOrder((p) => p.stock, order));
   });
 
+  it.each(["asc", "desc"] as const)(
+    "page by page, %s, the same order: no product repeated or skipped where those lacking a value begin",
+    async (order) => {
+      const whole = await expectedOrder((p) => (p.price === null ? null : Number(p.price)), order);
+      const paged: string[] = [];
+      for (let page = 1; page <= Math.ceil(whole.length / 3); page += 1) {
+        const { items } = await app.api.products.list.query({ sort: "price", order, page, pageSize: 3 });
+        paged.push(...items.map((product) => product.sku));
+      }
+      expect(paged).toEqual(whole);
+      const filtered = (await expectedOrder((p) => (p.price === null ? null : Number(p.price)), order)).filter((sku) =>
+        SEEDS.find((seed) => seed.sku === sku)!
+          .brand?.toLowerCase()
+          .includes("acme"),
+      );
+      const second = await app.api.products.list.query({ brand: "acme", sort: "price", order, page: 2, pageSize: filtered.length - 2 });
+      expect(second.items.map((product) => product.sku)).toEqual(filtered.slice(filtered.length - 2));
+    },
+  );
+
   it("by brand and by category, products lacking them last", async () => {
     for (const sort of ["brand", "category"] as const) {
       const skus = await listed({ sort });
@@ -142,6 +170,45 @@ describe("sorts", () => {
       expect(values.slice(firstMissing).every((value) => value === null)).toBe(true);
       const present = values.slice(0, firstMissing) as string[];
       expect(present).toEqual([...present].sort((a, b) => a.localeCompare(b, "en", { sensitivity: "base" }) || compare(a, b)));
+    }
+  });
+
+  it("by brand and by category descending, products lacking them still last, ties newest first", async () => {
+    for (const sort of ["brand", "category"] as const) {
+      const products = await stored();
+      const expected = [...products]
+        .sort((a, b) => {
+          const [x, y] = [a[sort], b[sort]];
+          if (x === null || y === null) return x === y ? compare(Number(b.id), Number(a.id)) : x === null ? 1 : -1;
+          return y.localeCompare(x, "en", { sensitivity: "base" }) || compare(y, x) || compare(Number(b.id), Number(a.id));
+        })
+        .map((product) => product.sku);
+      expect(await listed({ sort, order: "desc" })).toEqual(expected);
+    }
+  });
+});
+
+describe("values that mean something to SQL", () => {
+  const ODD = [
+    { sku: "odd-1", tags: ["NULL", "Été"], category: "Sale 50% > Shoes" },
+    { sku: "odd-2", tags: ['Say "hi"', "{braces}"], category: "Sale 50X > Shoes" },
+    { sku: "odd-3", tags: ["back\\slash", "null-ish"], category: "Sale_50% > Hats" },
+  ];
+
+  it("are found literally: a tag in any case whatever it holds, a category path holding % or _", async () => {
+    const created = [];
+    for (const odd of ODD) created.push(await app.api.products.create.mutate({ name: `Odd ${odd.sku}`, ...odd }));
+    try {
+      const withTag = (tag: string) => ODD.filter((odd) => odd.tags.some((held) => held.toLowerCase() === tag.toLowerCase())).map((odd) => odd.sku);
+      for (const tag of ["null", "ÉTÉ", 'SAY "HI"', "{Braces}", "BACK\\SLASH", "say", "back"])
+        expect(await listed({ tag }), tag).toEqual(withTag(tag));
+      expect(withTag("null")).toEqual(["odd-1"]);
+      expect(await listed({ category: "sale 50%" })).toEqual(["odd-1"]);
+      expect(await listed({ category: "SALE_50%" })).toEqual(["odd-3"]);
+      expect(await listed({ category: "sale 50" })).toEqual([]);
+      expect(await listed({ category: "Sale 50% > shoes" })).toEqual(["odd-1"]);
+    } finally {
+      for (const product of created) await app.api.products.delete.mutate({ id: product.id });
     }
   });
 });
