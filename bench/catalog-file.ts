@@ -18,7 +18,16 @@ export interface CatalogShape {
    * category, tags), drawn from their own seed: the SKUs, names and descriptions stay the same.
    */
   commerce?: boolean;
+  /** Three fields of the team's own after them (CUSTOM_FIELDS: a text, a choice and a number), with the commerce fields. */
+  customFields?: boolean;
 }
+
+/** The fields of one's own a catalog file with `customFields` fills, as fields.create takes them (columns named by their keys). */
+export const CUSTOM_FIELDS = [
+  { key: "material", label: "Material", type: "text" },
+  { key: "fit", label: "Fit", type: "choice", options: ["Slim", "Regular", "Relaxed", "Oversized"] },
+  { key: "width_cm", label: "Width (cm)", type: "number" },
+] as const;
 
 /** The header of a catalog file with every commerce field (as the export names them). */
 export const COMMERCE_COLUMNS = "price,compare_at_price,stock,barcode,weight_grams,brand,category,tags";
@@ -190,6 +199,21 @@ function commerceCells(seed: number) {
   };
 }
 
+const MATERIALS = ["Cotton", "Organic cotton", "Wool", "Merino wool", "Linen", "Silk", "Polyester", "Recycled polyester", "Leather", "Denim"];
+
+/** A row's custom-field cells: a material for nine in ten, a fit skewed towards Regular, a width with one decimal. */
+function customCells(seed: number) {
+  const random = mulberry32(seed ^ 0xf1e1d);
+  const fits = CUSTOM_FIELDS[1].options;
+  return () => {
+    const material = random() < 0.1 ? "" : MATERIALS[Math.floor(random() * MATERIALS.length)]!;
+    const draw = random();
+    const fit = draw < 0.05 ? "" : fits[draw < 0.55 ? 1 : draw < 0.75 ? 0 : draw < 0.92 ? 2 : 3]!;
+    const width = (Math.round(logUniform(random(), 1, 300) * 10) / 10).toFixed(1);
+    return `${material},${fit},${width}`;
+  };
+}
+
 /** The file name of a catalog with every commerce field (its values as drawn above: a new draw is a new name). */
 export const commerceCatalogName = (shape: CatalogShape) => `catalog-${shape.rows}-${shape.seed}-v2-commerce-zipf.csv`;
 
@@ -231,7 +255,9 @@ export async function writeCatalogFile(path: string, shape: CatalogShape): Promi
   const partial = `${path}.partial`;
   const out = createWriteStream(partial);
   const commerce = shape.commerce ? commerceCells(shape.seed) : null;
-  let buffer = `name,sku,description${commerce ? `,${COMMERCE_COLUMNS}` : ""}\n`;
+  const custom = shape.customFields ? customCells(shape.seed) : null;
+  const customHeader = custom ? `,${CUSTOM_FIELDS.map((field) => field.key).join(",")}` : "";
+  let buffer = `name,sku,description${commerce ? `,${COMMERCE_COLUMNS}` : ""}${customHeader}\n`;
   for (let row = 0; row < shape.rows; row += 1) {
     let sku: string;
     if (isRepeat[row]) {
@@ -244,7 +270,7 @@ export async function writeCatalogFile(path: string, shape: CatalogShape): Promi
     const name = `${pick(FIRST)} ${pick(LAST)}${shape.nameSuffix ?? ""}`;
     const sentences = Array.from({ length: 1 + Math.floor(random() * 4) }, sentence);
     const description = random() < 0.133 && sentences.length > 1 ? `${sentences[0]}\n${sentences.slice(1).join(" ")}` : sentences.join(" ");
-    buffer += `${name},${sku},"${description}"${commerce ? `,${commerce()}` : ""}\n`;
+    buffer += `${name},${sku},"${description}"${commerce ? `,${commerce()}` : ""}${custom ? `,${custom()}` : ""}\n`;
     if (buffer.length > 1 << 20) {
       if (!out.write(buffer)) await once(out, "drain");
       buffer = "";

@@ -10,7 +10,7 @@ import { from as copyFrom } from "pg-copy-streams";
 import { pipeline } from "node:stream/promises";
 import { ensureDatabase, startEmbeddedPostgres } from "../db/embedded.js";
 import { startAppProcess } from "../tests/support/app-process.js";
-import { BENCH_CATALOG, COMMERCE_COLUMNS, writeCatalogFile } from "./catalog-file.js";
+import { BENCH_CATALOG, COMMERCE_COLUMNS, CUSTOM_FIELDS, writeCatalogFile } from "./catalog-file.js";
 import { printProfiles } from "./cpu-profile.js";
 import { waitForSearchIndexes } from "./search-ready.js";
 import { CATALOG_FILE, WORK_DIR, median, percentile, apiOf, uploadFile } from "./support.js";
@@ -23,8 +23,8 @@ const RUNS = PROFILE ? 1 : Number(process.env.BENCH_RUNS ?? 3);
 const REVIEW = process.env.BENCH_REVIEW !== "0";
 const FILE = CATALOG_FILE;
 const CHANGED_FILE = path.join(WORK_DIR, `catalog-${BENCH_CATALOG.rows}-${BENCH_CATALOG.seed}-v2-changed.csv`);
-/** The same catalog with every built-in commerce field (`BENCH_COMMERCE=0` leaves its scenarios out). */
-const COMMERCE_FILE = path.join(WORK_DIR, `catalog-${BENCH_CATALOG.rows}-${BENCH_CATALOG.seed}-v2-commerce.csv`);
+/** The same catalog with every built-in commerce field and three of one's own (`BENCH_COMMERCE=0` leaves its scenarios out). */
+const COMMERCE_FILE = path.join(WORK_DIR, `catalog-${BENCH_CATALOG.rows}-${BENCH_CATALOG.seed}-v3-commerce-custom.csv`);
 const COMMERCE = process.env.BENCH_COMMERCE !== "0";
 
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
@@ -274,21 +274,25 @@ async function importThroughBaseline(
 async function importCommerceThroughBaseline(databaseUrl: string, file: string, fresh: boolean) {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
-  const names = ["sku", "name", "description", ...COMMERCE_COLUMNS.split(",")];
+  const names = ["sku", "name", "description", ...COMMERCE_COLUMNS.split(","), "attributes"];
   const columns = names.join(", ");
+  const customColumns = CUSTOM_FIELDS.map((field) => field.key).join(", ");
   try {
     if (fresh) await client.query("TRUNCATE baseline_commerce");
     await client.query("VACUUM (ANALYZE) baseline_commerce");
     await client.query("CHECKPOINT");
     await client.query("DROP TABLE IF EXISTS baseline_commerce_staging");
     await client.query(`CREATE UNLOGGED TABLE baseline_commerce_staging (name text, sku text, description text, price numeric,
-      compare_at_price numeric, stock integer, barcode text, weight_grams numeric, brand text, category text, tags text)`);
+      compare_at_price numeric, stock integer, barcode text, weight_grams numeric, brand text, category text, tags text,
+      material text, fit text, width_cm numeric)`);
     await client.query("SET work_mem = '64MB'");
     const started = performance.now();
     await pipeline(
       createReadStream(file),
       client.query(
-        copyFrom(`COPY baseline_commerce_staging (name, sku, description, ${COMMERCE_COLUMNS}) FROM STDIN WITH (FORMAT csv, HEADER true)`),
+        copyFrom(
+          `COPY baseline_commerce_staging (name, sku, description, ${COMMERCE_COLUMNS}, ${customColumns}) FROM STDIN WITH (FORMAT csv, HEADER true)`,
+        ),
       ),
     );
     const copied = performance.now();
@@ -296,7 +300,8 @@ async function importCommerceThroughBaseline(databaseUrl: string, file: string, 
     await client.query(`
       INSERT INTO baseline_commerce (${columns})
       SELECT DISTINCT ON (lower(sku)) sku, name, description, price, compare_at_price, stock, barcode, weight_grams, brand, category,
-             coalesce(string_to_array(nullif(tags, ''), ', '), '{}')
+             coalesce(string_to_array(nullif(tags, ''), ', '), '{}'),
+             jsonb_strip_nulls(jsonb_build_object('material', material, 'fit', fit, 'width_cm', width_cm))
       FROM baseline_commerce_staging
       ON CONFLICT (lower(sku)) DO UPDATE SET ${updates}`);
     const merged = performance.now();
@@ -334,7 +339,7 @@ async function main() {
   }
   if (COMMERCE && !existsSync(COMMERCE_FILE)) {
     console.log(`writing ${COMMERCE_FILE} …`);
-    await writeCatalogFile(COMMERCE_FILE, { ...BENCH_CATALOG, commerce: true });
+    await writeCatalogFile(COMMERCE_FILE, { ...BENCH_CATALOG, commerce: true, customFields: true });
   }
   console.log(`file: ${(statSync(FILE).size / 1e6).toFixed(1)} MB, ${BENCH_CATALOG.rows} rows, ${BENCH_CATALOG.distinctSkus} distinct SKUs`);
 
@@ -370,7 +375,7 @@ async function main() {
           id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, sku text NOT NULL, name text NOT NULL,
           description text NOT NULL DEFAULT '', active boolean NOT NULL DEFAULT true, price numeric, compare_at_price numeric,
           stock integer, barcode text, weight_grams numeric, brand text, category text, tags text[] NOT NULL DEFAULT '{}',
-          created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now())`);
+          attributes jsonb NOT NULL DEFAULT '{}', created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now())`);
         await setup.query("CREATE UNIQUE INDEX ON baseline_commerce (lower(sku))");
         await setup.end();
 
@@ -398,6 +403,8 @@ async function main() {
         if (COMMERCE) {
           await waitForSearchIndexes(databaseUrl);
           await apiOf(app.url).products.deleteAll.mutate();
+          for (const field of CUSTOM_FIELDS)
+            await apiOf(app.url).fields.create.mutate({ ...field, options: "options" in field ? [...field.options] : undefined });
           for (const scenario of commerceScenarios) {
             await settle(databaseUrl);
             const appTiming = await importThroughApp(app.url, databaseUrl, COMMERCE_FILE);

@@ -97,25 +97,51 @@ export async function listProducts(db: Kysely<Database>, filters: ProductListInp
   return { items, ...count };
 }
 
+/** Past this many distinct brands, a brand filter is counted through its trigram index. */
+const LISTED_BRANDS = 1_000;
+
+/**
+ * The brands (as stored) that hold the brand filter's text, read one by one from the brand sort
+ * index (a few hundred descents of it); null when the catalog has more than LISTED_BRANDS.
+ */
+async function brandsHolding(db: Kysely<Database>, text: string): Promise<string[] | null> {
+  const { rows } = await sql<{ seen: string; holding: string[] | null }>`
+    WITH RECURSIVE brands (brand) AS (
+      SELECT min(brand COLLATE catalog_order) FROM products
+      UNION ALL
+      SELECT (SELECT min(brand COLLATE catalog_order) FROM products WHERE brand COLLATE catalog_order > brands.brand)
+      FROM brands WHERE brands.brand IS NOT NULL)
+    SELECT count(*) AS seen, array_agg(brand) FILTER (WHERE ${contains("brand", text)}) AS holding
+    FROM (SELECT brand COLLATE "default" AS brand FROM brands WHERE brand IS NOT NULL LIMIT ${LISTED_BRANDS + 1}) AS listed`.execute(db);
+  return Number(rows[0]!.seen) > LISTED_BRANDS ? null : (rows[0]!.holding ?? []);
+}
+
 /**
  * How many products the filters (and `also`) match, counted in whatever order is cheapest and no
  * further than `bound`.
+ *
+ * A brand filter is counted as the brands that hold its text, each a range of the brand sort
+ * index: a common brand's 69,175 products (15% of 466,693) take 6 ms there, against 70 ms through
+ * the trigram index, which cannot tell the table's pages apart without reading them. Left to
+ * itself, the planner counted them worse still: a brand's products lie side by side in the sort
+ * index, and taking matches to be spread evenly it walked that index from its end, past every brand
+ * after it, checking each entry's brand (200,000 entries, 180 ms). So a catalog of more brands than
+ * are worth listing is counted through the trigram index, without index-only scans.
  */
 async function countUpTo(db: Kysely<Database>, filters: ProductFilters, bound: number, also?: RawBuilder<boolean>): Promise<number> {
-  const matches = filtered(db.selectFrom("products").select(sql`1`.as("one")), filters).$if(also !== undefined, (query) => query.where(also!));
+  const given = activeFilters(filters);
+  const brands = given.brand ? await brandsHolding(db, given.brand) : null;
+  const matches = filtered(db.selectFrom("products").select(sql`1`.as("one")), brands ? { ...filters, brand: undefined } : filters)
+    .$if(brands !== null, (query) => query.where(sql<boolean>`brand COLLATE catalog_order = ANY(${brands}::text[])`))
+    .$if(also !== undefined, (query) => query.where(also!));
   const bounded = sql<{ count: string }>`SELECT count(*) AS count FROM (${matches.limit(bound)}) AS bounded`;
-  // A brand's products lie side by side in the brand sort indexes, and the planner takes matches
-  // to be spread evenly through an index: it counted a common brand's first 10,001 by walking a
-  // brand sort index from its end, past every brand after it (200,000 entries, 180 ms at 466,693
-  // products), rather than through the trigram index. A brand "contains" cannot be a range of
-  // those indexes, as a category path is (inCategory); without index-only scans that walk costs
-  // what it does.
-  const { rows } = activeFilters(filters).brand
-    ? await db.transaction().execute(async (tx) => {
-        await sql`SET LOCAL enable_indexonlyscan = off`.execute(tx);
-        return bounded.execute(tx);
-      })
-    : await bounded.execute(db);
+  const { rows } =
+    given.brand && !brands
+      ? await db.transaction().execute(async (tx) => {
+          await sql`SET LOCAL enable_indexonlyscan = off`.execute(tx);
+          return bounded.execute(tx);
+        })
+      : await bounded.execute(db);
   return Number(rows[0]!.count);
 }
 

@@ -22,6 +22,8 @@ export const SEARCH_INDEXES = [
   { name: "products_brand_search", definition: "USING gin (brand gin_trgm_ops)" },
   { name: "products_category_search", definition: "(lower(category) text_pattern_ops) INCLUDE (category)" },
   { name: "products_tag_search", definition: "USING gin (lower_tags(tags))" },
+  // Fields of one's own (migration 0018): every equality filter on them, for every field at once.
+  { name: "products_attributes", definition: "USING gin (attributes jsonb_path_ops)" },
   { name: "products_by_sku", definition: "(sku COLLATE catalog_order, id) INCLUDE (active)" },
   { name: "products_by_name", definition: "(name COLLATE catalog_order, id) INCLUDE (active)" },
   { name: "products_by_created", definition: "(created_at, id) INCLUDE (active)" },

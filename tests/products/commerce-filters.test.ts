@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import type { productListInput } from "../../server/products/product.schema.js";
-import { refusalOf, startTestApp, type TestApp } from "../support/test-app.js";
+import { importCsv, refusalOf, startTestApp, type TestApp } from "../support/test-app.js";
 
 /**
  * products.list's filters and sorts on the commerce fields (CONTRACT.md "Typed fields"), against a
@@ -209,6 +209,23 @@ describe("values that mean something to SQL", () => {
       expect(await listed({ category: "Sale 50% > shoes" })).toEqual(["odd-1"]);
     } finally {
       for (const product of created) await app.api.products.delete.mutate({ id: product.id });
+    }
+  });
+});
+
+describe("a catalog of more than a thousand brands", () => {
+  it("counts a brand filter's matches the same way: every brand holding the text, in any case", async () => {
+    const brands = Array.from({ length: 1_200 }, (_, i) => `Maker ${String(i).padStart(4, "0")}`);
+    const lines = brands.map((brand, i) => `many-${i},Many ${i},${brand}`);
+    await importCsv(app, ["sku,name,brand", ...lines].join("\n"));
+    try {
+      for (const text of ["maker 1", "MAKER 1199", "aker 00"]) {
+        const expected = brands.filter((brand) => brand.toLowerCase().includes(text.toLowerCase())).length;
+        expect(expected).toBeGreaterThan(0);
+        expect(await app.api.products.list.query({ brand: text, pageSize: 5 }), text).toMatchObject({ total: expected, totalExact: true });
+      }
+    } finally {
+      await app.api.products.bulkDelete.mutate({ filter: { sku: "many-" } });
     }
   });
 });
