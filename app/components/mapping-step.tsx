@@ -1,6 +1,13 @@
 import { useId } from "react";
 import { DELIMITER_LABELS, DELIMITERS, ENCODING_LABELS, ENCODINGS } from "../../server/files/dialect.schema";
-import { FIELD_LABELS, PLATFORM_NAMES, PROFILE_IDS, TARGET_FIELDS, type ColumnMapping } from "../../server/mappings/mapping.schema";
+import {
+  FIELD_LABELS,
+  PLATFORM_NAMES,
+  PROFILE_IDS,
+  TARGET_FIELDS,
+  type ColumnMapping,
+  type MappingTarget,
+} from "../../server/mappings/mapping.schema";
 import type { Inspection } from "../../server/imports/upload/inspect-file";
 import { attributeTarget } from "../../server/products/custom-fields/attribute-target.schema";
 import { useFields } from "~/lib/use-fields";
@@ -109,17 +116,28 @@ export function MappingStep({
       {inspection.header.length ? (
         <fieldset className="field-columns">
           <legend>Columns</legend>
-          {TARGET_FIELDS.map((field) => (
-            <div key={field} className="field-column">
+          {[
+            ...TARGET_FIELDS.map((field) => ({
+              target: field as MappingTarget,
+              label: FIELD_LABELS[field],
+              required: field === "sku" || field === "name" ? "required" : null,
+            })),
+            ...fields.map((field) => ({
+              target: attributeTarget(field.key) as MappingTarget,
+              label: field.label,
+              required: field.required ? "required for new products" : null,
+            })),
+          ].map(({ target, label, required }) => (
+            <div key={target} className="field-column">
               {/* A label of its own (not around the select), so its name is the field's, not every option's. */}
-              <label htmlFor={`${id}-${field}`}>
-                {FIELD_LABELS[field]}
-                {field === "sku" || field === "name" ? <span className="required"> (required)</span> : null}
+              <label htmlFor={`${id}-${target}`}>
+                {label}
+                {required ? <span className="required"> ({required})</span> : null}
               </label>
               <select
-                id={`${id}-${field}`}
-                value={mapping[field] ?? ""}
-                onChange={(event) => onMapping({ ...mapping, [field]: event.target.value || undefined })}
+                id={`${id}-${target}`}
+                value={mapping[target] ?? ""}
+                onChange={(event) => onMapping({ ...mapping, [target]: event.target.value || undefined })}
               >
                 <option value="">— none —</option>
                 {inspection.header.map((column, i) => (
@@ -130,29 +148,6 @@ export function MappingStep({
               </select>
             </div>
           ))}
-          {fields.map((field) => {
-            const target = attributeTarget(field.key);
-            return (
-              <div key={target} className="field-column">
-                <label htmlFor={`${id}-${target}`}>
-                  {field.label}
-                  {field.required ? <span className="required"> (required for new products)</span> : null}
-                </label>
-                <select
-                  id={`${id}-${target}`}
-                  value={mapping[target] ?? ""}
-                  onChange={(event) => onMapping({ ...mapping, [target]: event.target.value || undefined })}
-                >
-                  <option value="">— none —</option>
-                  {inspection.header.map((column, i) => (
-                    <option key={`${column}-${i}`} value={column}>
-                      {column}
-                    </option>
-                  ))}
-                </select>
-              </div>
-            );
-          })}
         </fieldset>
       ) : null}
       {inspection.unmapped.length ? (
