@@ -5,13 +5,12 @@ import { refusalMessage } from "~/lib/action-result";
 import { formatCount } from "~/lib/format";
 import { pageData } from "~/lib/page-errors.server";
 import { redirectWithToast } from "~/lib/toast.server";
-import { Refusal } from "../../server/refusal";
+import { fieldByKey } from "~/lib/field-by-key.server";
 import { countWords } from "../../server/count-words";
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
   return pageData(async () => {
-    const field = (await context.trpc.fields.list({})).find((candidate) => candidate.key === params.key);
-    if (!field) throw new Refusal("not_found", `There is no field "${params.key}".`);
+    const field = await fieldByKey(context, params.key);
     const { products } = await context.trpc.fields.usage({ key: field.key });
     return { field, products };
   });

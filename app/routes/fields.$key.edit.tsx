@@ -5,14 +5,10 @@ import { RouteDialog } from "~/components/route-dialog";
 import { formRefusal } from "~/lib/form-refusal";
 import { pageData } from "~/lib/page-errors.server";
 import { redirectWithToast } from "~/lib/toast.server";
-import { Refusal } from "../../server/refusal";
+import { fieldByKey } from "~/lib/field-by-key.server";
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
-  return pageData(async () => {
-    const field = (await context.trpc.fields.list({})).find((candidate) => candidate.key === params.key);
-    if (!field) throw new Refusal("not_found", `There is no field "${params.key}".`);
-    return { field };
-  });
+  return pageData(async () => ({ field: await fieldByKey(context, params.key) }));
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {

@@ -4,6 +4,7 @@ import { apiClient, type ApiClient } from "../support/api-client.js";
 import { startAppProcess, type AppProcess } from "../support/app-process.js";
 import { cspViolations, launchBrowser } from "../support/browser.js";
 import { createTestDatabase } from "../support/test-database.js";
+import { deleteEveryField } from "../support/custom-fields.js";
 
 /**
  * Fields of a team's own (issue 32): defined on the Fields page, made from a file's column no field
@@ -32,7 +33,7 @@ afterAll(async () => {
 // Fields, products and remembered mappings outlive a test: each starts from none of them.
 beforeEach(async () => {
   const { api } = client;
-  for (const field of await api.fields.list.query({})) await api.fields.delete.mutate({ key: field.key });
+  await deleteEveryField(api);
   await api.products.deleteAll.mutate({});
   for (const mapping of await api.mappings.list.query({})) await api.mappings.delete.mutate({ id: mapping.id });
 });
@@ -249,6 +250,14 @@ const sideways = (page: Page, box: string) =>
     },
     { selector: box, width: PHONE.width },
   );
+
+it("answers a field that does not exist with a 404 page naming it, not a server fault", async () => {
+  for (const dialog of ["edit", "delete"]) {
+    const response = await fetch(`${server.url}/fields/no_such_field/${dialog}`);
+    expect(response.status).toBe(404);
+    expect(await response.text()).toContain("There is no field");
+  }
+});
 
 it("fits the Fields page, a long label, key and options listed, on a 390 px phone", async () => {
   await client.api.fields.create.mutate({

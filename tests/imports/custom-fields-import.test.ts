@@ -1,6 +1,7 @@
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { refusalOf, startTestApp, type TestApp } from "../support/test-app.js";
+import { deleteEveryField } from "../support/custom-fields.js";
 
 /**
  * Fields of your own (CONTRACT.md "Typed fields", issue 32) filled from files: columns named after
@@ -17,7 +18,7 @@ afterAll(() => app?.stop());
 beforeEach(async () => {
   // The fields table outlives a test: every test starts without fields and without products.
   await app.resetCatalog();
-  for (const field of await app.api.fields.list.query({})) await app.api.fields.delete.mutate({ key: field.key });
+  await deleteEveryField(app.api);
 });
 
 type FieldType = "text" | "number" | "integer" | "boolean" | "date" | "url" | "choice" | "list";

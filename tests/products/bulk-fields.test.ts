@@ -4,6 +4,7 @@ import { importCsv, recordedEvents, refusalOf, startTestApp, type TestApp } from
 import { waitUntil } from "../support/wait.js";
 import { messageSchemaOf } from "../../server/events/event-catalog.js";
 import { unusableSearchIndexes } from "../../server/products/search-indexes.js";
+import { deleteEveryField } from "../support/custom-fields.js";
 
 /**
  * products.bulkUpdate beyond the active flag (CONTRACT.md "Typed fields", bulk): any built-in field
@@ -18,7 +19,7 @@ beforeAll(async () => {
 afterAll(() => app?.stop());
 beforeEach(async () => {
   await app.resetCatalog();
-  for (const field of await app.api.fields.list.query({})) await app.api.fields.delete.mutate({ key: field.key });
+  await deleteEveryField(app.api);
   await sql`TRUNCATE events`.execute(app.database.db);
 });
 

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { recordedEvents, refusalOf, startTestApp, type TestApp } from "../support/test-app.js";
+import { deleteEveryField } from "../support/custom-fields.js";
 
 /**
  * Fields of your own (CONTRACT.md "Typed fields", issue 32) through the API: `fields.*` defines
@@ -16,7 +17,7 @@ afterAll(() => app?.stop());
 beforeEach(async () => {
   // The fields table outlives a test: every test starts without fields, products or events.
   await app.resetCatalog();
-  for (const field of await app.api.fields.list.query({})) await app.api.fields.delete.mutate({ key: field.key });
+  await deleteEveryField(app.api);
   await sql`TRUNCATE events`.execute(app.database.db);
 });
 

@@ -3,6 +3,7 @@ import type { Database, FieldType } from "../../../db/schema.js";
 import { fieldDefinitions } from "../../products/custom-fields/custom-fields.js";
 import { suggestFieldType } from "../../mappings/attribute-columns.js";
 import type { ColumnMapping } from "../../mappings/mapping.schema.js";
+import { HeaderColumns } from "../../mappings/header-columns.js";
 import { describeDialect } from "../../files/dialect.js";
 import { SAMPLE_BYTES } from "../../files/dialect.schema.js";
 import type { FileChoice } from "../../files/open-file.js";
@@ -61,11 +62,12 @@ export interface Inspection {
   unmapped: { column: string; suggestedType: FieldType }[];
 }
 
-/** The columns no field takes, with the type their first values suggest. */
-function unmappedColumns(header: string[], mapping: ColumnMapping, records: { fields: string[] }[]) {
-  const taken = new Set(Object.values(mapping).map((name) => header.indexOf(name!)));
+/** The columns no field takes (found as the import finds a mapping's columns), with the type their first values suggest. */
+function unmappedColumns(header: string[], mapping: ColumnMapping, records: { fields: string[] }[]): Inspection["unmapped"] {
+  const columns = new HeaderColumns(header);
+  const taken = new Set(Object.values(mapping).map((name) => columns.indexOf(name!)));
   return header.flatMap((column, at) =>
-    taken.has(at) || !column.trim() ? [] : [{ column, suggestedType: suggestFieldType(records.map(({ fields }) => fields[at] ?? "")) as FieldType }],
+    taken.has(at) || !column.trim() ? [] : [{ column, suggestedType: suggestFieldType(records.map(({ fields }) => fields[at] ?? "")) }],
   );
 }
 

@@ -89,10 +89,8 @@ export function readFieldText(field: Pick<FieldDefinition, "type" | "options">, 
       const read = readNumber(raw, decimal);
       return "problem" in read ? read : { value: Number(read.value) };
     }
-    case "integer": {
-      const read = readInteger(raw, decimal);
-      return read;
-    }
+    case "integer":
+      return readInteger(raw, decimal);
     case "boolean":
       return readBoolean(raw);
     case "date":
