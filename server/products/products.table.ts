@@ -293,7 +293,8 @@ export async function storedSpellingOf(db: Kysely<Database>, sku: string): Promi
 }
 
 /** The attributes after an edit: the given values merged in by key, the cleared keys taken off. */
-const editedAttributes = (changes: AttributeChanges) => sql<string>`(attributes || ${JSON.stringify(changes.set)}::jsonb) - ${changes.clear}::text[]`;
+const editedAttributes = (changes: AttributeChanges, stored = sql`attributes`) =>
+  sql<string>`((${stored} || ${JSON.stringify(changes.set)}::jsonb) - ${changes.clear}::text[])`;
 
 export function updateProductRow(db: Kysely<Database>, input: Omit<ProductUpdateInput, "attributes">, attributes?: AttributeChanges) {
   const { id, sku, name, description, active } = input;
@@ -354,8 +355,7 @@ function newValues(change: BulkChange): Map<BulkColumn, RawBuilder<unknown>> {
   }
   if (editsTags(change)) values.set("tags", editedTags(change));
   if (change.attributes) {
-    const { set, clear } = change.attributes;
-    values.set("attributes", sql`((products.attributes || ${JSON.stringify(set)}::jsonb) - ${clear}::text[])`);
+    values.set("attributes", editedAttributes(change.attributes, sql`products.attributes`));
   }
   return values;
 }
