@@ -20,12 +20,14 @@ const PROFILE = process.argv.includes("--profile");
 const PROFILE_DIR = path.join(WORK_DIR, "profile");
 const RUNS = PROFILE ? 1 : Number(process.env.BENCH_RUNS ?? 3);
 /** `BENCH_REVIEW=0` leaves out the review, apply and undo steps (for a quicker comparison of the import alone). */
-const REVIEW = process.env.BENCH_REVIEW !== "0";
+const REVIEW = process.env.BENCH_REVIEW !== "0" && process.env.BENCH_FOUR_COLUMNS !== "0";
 const FILE = CATALOG_FILE;
 const CHANGED_FILE = path.join(WORK_DIR, `catalog-${BENCH_CATALOG.rows}-${BENCH_CATALOG.seed}-v2-changed.csv`);
 /** The same catalog with every built-in commerce field and three of one's own (`BENCH_COMMERCE=0` leaves its scenarios out). */
 const COMMERCE_FILE = path.join(WORK_DIR, `catalog-${BENCH_CATALOG.rows}-${BENCH_CATALOG.seed}-v3-commerce-custom.csv`);
 const COMMERCE = process.env.BENCH_COMMERCE !== "0";
+/** `BENCH_FOUR_COLUMNS=0` leaves out the four-column scenarios (and the review steps, which reuse their imports). */
+const FOUR_COLUMNS = process.env.BENCH_FOUR_COLUMNS !== "0";
 
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
 /** Milliseconds, or a dash for what this run did not measure. */
@@ -382,7 +384,7 @@ async function main() {
         const files = { "empty catalog": FILE, "re-import, same file": FILE, "re-import, every row changed": CHANGED_FILE };
         // What the app's catalog held before each scenario (its same-file re-import rewrites nothing).
         const startFrom = { "empty catalog": null, "re-import, same file": FILE, "re-import, every row changed": FILE };
-        for (const scenario of scenarios) {
+        for (const scenario of FOUR_COLUMNS ? scenarios : []) {
           await settle(databaseUrl);
           const appTiming = await importThroughApp(app.url, databaseUrl, files[scenario]);
           const baseline = await importThroughBaseline(databaseUrl, files[scenario], startFrom[scenario]);
@@ -392,8 +394,8 @@ async function main() {
             `run ${run} · ${scenario}: app ${seconds(appTiming.totalMs)} s (staging ${seconds(appTiming.stagingMs)}, merge ${seconds(appTiming.mergeMs)}; search ready +${seconds(appTiming.searchReadyMs)}; created ${appTiming.created}, updated ${appTiming.updated}) · baseline ${seconds(baseline.totalMs)} s · ratio ${(appTiming.totalMs / baseline.totalMs).toFixed(2)} · list p95 ${appTiming.listP95Ms.toFixed(0)} ms (upload ${appTiming.listUploadP95Ms.toFixed(0)}, merge ${appTiming.listMergeP95Ms.toFixed(0)}) · rare text filter p95 ${millis(appTiming.textDuringP95Ms)} ms during, ${millis(appTiming.textAfterP95Ms)} ms in the 20 s after`,
           );
         }
-        const ids = Object.fromEntries(scenarios.map((scenario) => [scenario, results[scenario]!.app.at(-1)!.id]));
         if (REVIEW) {
+          const ids = Object.fromEntries(scenarios.map((scenario) => [scenario, results[scenario]!.app.at(-1)!.id]));
           const review = await reviewApplyUndo(app.url, databaseUrl, ids["empty catalog"]!, ids["re-import, every row changed"]!);
           reviews.push(review);
           console.log(
@@ -429,7 +431,7 @@ async function main() {
     printProfiles(PROFILE_DIR);
   }
 
-  const rows = [...scenarios, ...(COMMERCE ? commerceScenarios : [])].map((scenario) => {
+  const rows = [...(FOUR_COLUMNS ? scenarios : []), ...(COMMERCE ? commerceScenarios : [])].map((scenario) => {
     const { app, baseline } = results[scenario]!;
     const ratios = app.map((timing, index) => timing.totalMs / baseline[index]!.totalMs);
     return {

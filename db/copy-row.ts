@@ -15,6 +15,13 @@ function copyText(value: string): string {
 const ARRAY_SPECIAL = /["\\]/;
 const arrayElement = (value: string) => (ARRAY_SPECIAL.test(value) ? `"${value.replace(/["\\]/g, "\\$&")}"` : `"${value}"`);
 
+/** A text array in COPY's text format: `{"a","b"}`, its elements quoted, the whole escaped for COPY. */
+function arrayLiteral(values: readonly string[]): string {
+  let literal = "{";
+  for (let at = 0; at < values.length; at += 1) literal += `${at === 0 ? "" : ","}${arrayElement(values[at]!)}`;
+  return copyText(`${literal}}`);
+}
+
 /** Postgres's type for each kind of column, and how a value of it is written in COPY's text format. */
 const COLUMN_KINDS = {
   integer: { type: "integer", copy: (value: number) => String(value) },
@@ -23,7 +30,7 @@ const COLUMN_KINDS = {
   text: { type: "text", copy: copyText },
   /** Exact decimals as text (`"12.50"`), never through a binary float. */
   numeric: { type: "numeric", copy: (value: string) => value },
-  textArray: { type: "text[]", copy: (value: readonly string[]) => copyText(`{${value.map(arrayElement).join(",")}}`) },
+  textArray: { type: "text[]", copy: arrayLiteral },
   boolean: { type: "boolean", copy: (value: boolean) => (value ? "t" : "f") },
   /** An object as JSON text. */
   jsonb: { type: "jsonb", copy: copyText },
@@ -42,7 +49,7 @@ const NULL = "\\N";
 
 export function copyTable<const Columns extends Record<string, Column>>(columns: Columns) {
   const names = Object.keys(columns) as (keyof Columns & string)[];
-  const writers = names.map((name) => [name, COLUMN_KINDS[columns[name]!.kind].copy as (value: unknown) => string] as const);
+  const writers = names.map((name) => COLUMN_KINDS[columns[name]!.kind].copy as (value: unknown) => string);
   return {
     columns,
     names,
@@ -52,12 +59,13 @@ export function copyTable<const Columns extends Record<string, Column>>(columns:
     columnList: names.join(", "),
     /** One row as a line of COPY's text format. */
     copyLine(row: RowOf<Columns>): string {
-      const values: string[] = [];
-      for (const [name, write] of writers) {
-        const value = row[name];
-        values.push(value === null ? NULL : write(value));
+      // Indexed and concatenated: an import writes half a million of these.
+      let line = "";
+      for (let at = 0; at < names.length; at += 1) {
+        const value = row[names[at]!];
+        line += `${at === 0 ? "" : "\t"}${value === null ? NULL : writers[at]!(value)}`;
       }
-      return `${values.join("\t")}\n`;
+      return `${line}\n`;
     },
   };
 }

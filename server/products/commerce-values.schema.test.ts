@@ -6,6 +6,7 @@ import {
   readCategory,
   readInteger,
   readMoney,
+  readNumber,
   readTags,
   readWeight,
   type Read,
@@ -233,5 +234,49 @@ describe("each field read by the rule the importer and the API share", () => {
     expect(value(readCommerceValue("category", "A>B", decimal))).toBe("A > B");
     expect(value(readCommerceValue("tags", "a, b, A", decimal))).toEqual(["a", "b"]);
     expect(problem(readCommerceValue("brand", "b".repeat(256), decimal))).toBe("is 256 characters long; the limit is 255");
+  });
+});
+
+describe("a cell already written as stored", () => {
+  // A leading space keeps a value off the quick path (the general one trims it): both must agree.
+  const viaGeneralPath = (raw: string) => ` ${raw}`;
+  const cells = [
+    "0",
+    "7",
+    "-7",
+    "12",
+    "-0",
+    "007",
+    "19.99",
+    "0.00",
+    "0.5",
+    "10.50",
+    "2.685",
+    "-2.5",
+    "1.2345",
+    "1.23456",
+    "999999999999",
+    "1000000000000",
+    "2147483647",
+    "2147483648",
+    "123456789",
+    "-123456789",
+    "1,234",
+    "12,50",
+    "1.234",
+    "abc",
+    "",
+  ];
+  it.each(["." as const, "," as const, "auto" as const])("reads alike by either path in a file whose separator is %s", (choice) => {
+    for (const raw of cells) {
+      const both = (read: (text: string, separator: DecimalSeparator) => unknown) => [
+        read(raw, DecimalSeparator.of(choice)),
+        read(viaGeneralPath(raw), DecimalSeparator.of(choice)),
+      ];
+      for (const reader of [readMoney, readNumber, readInteger, readWeight]) {
+        const [quick, general] = both(reader);
+        expect(quick, `${reader.name}("${raw}")`).toEqual(general);
+      }
+    }
   });
 });

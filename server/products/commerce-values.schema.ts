@@ -130,8 +130,22 @@ function limitProblem(parts: { whole: string; fraction: string }, fractionDigits
   return null;
 }
 
+/**
+ * Cells already written as their value is stored (`19.99` for a price, `12` for stock), which is
+ * what nearly every cell of an export holds: taken as they are, not taken apart and put together
+ * again. A point counts only once the file's separator is known to be one (until then the general
+ * path reads the value and decides it).
+ */
+const AS_STORED = {
+  money: /^(?:0|[1-9]\d{0,11})\.\d\d$/,
+  integer: /^(?:0|-?[1-9]\d{0,8})$/,
+  whole: /^(?:0|[1-9]\d{0,11})$/,
+  decimal: /^(?:0|-?[1-9]\d{0,11})(?:\.\d{0,3}[1-9])?$/,
+};
+
 /** A price: a non-negative decimal of at most four decimals, shown with at least two (`12.5` → `"12.50"`). */
 export function readMoney(raw: string, separator: DecimalSeparator): Read<DecimalText> {
+  if (separator.decided === "." && AS_STORED.money.test(raw)) return { value: raw };
   const parts = decimalParts(raw, separator);
   if (!parts) return { problem: whyNotANumber(raw, separator) };
   const tooMuch = limitProblem(parts, withoutTrailingZeros(parts.fraction));
@@ -143,6 +157,7 @@ export function readMoney(raw: string, separator: DecimalSeparator): Read<Decima
 
 /** A decimal that may be negative (a custom number field), within the same limits as a price. */
 export function readNumber(raw: string, separator: DecimalSeparator): Read<DecimalText> {
+  if (AS_STORED.decimal.test(raw) && (separator.decided === "." || !raw.includes("."))) return { value: raw };
   const parts = decimalParts(raw, separator);
   if (!parts) return { problem: whyNotANumber(raw, separator) };
   const tooMuch = limitProblem(parts, withoutTrailingZeros(parts.fraction));
@@ -151,6 +166,7 @@ export function readNumber(raw: string, separator: DecimalSeparator): Read<Decim
 
 /** Stock: a whole number, negative for backorders (`12`, `-3`, `1,200`, `12.0`). */
 export function readInteger(raw: string, separator: DecimalSeparator): Read<number> {
+  if (AS_STORED.integer.test(raw)) return { value: Number(raw) };
   const parts = decimalParts(raw, separator);
   if (!parts) return { problem: whyNotANumber(raw, separator) };
   if (withoutTrailingZeros(parts.fraction)) return { problem: "is not a whole number" };
@@ -176,6 +192,7 @@ function multiply(a: { whole: string; fraction: string }, b: DecimalText, scale:
 
 /** A weight in `unit`, as grams (exact, to the milligram). */
 export function readWeight(raw: string, separator: DecimalSeparator, unit: WeightUnit = "g"): Read<DecimalText> {
+  if (unit === "g" && AS_STORED.whole.test(raw)) return { value: raw };
   const parts = decimalParts(raw, separator);
   if (!parts) return { problem: whyNotANumber(raw, separator) };
   if (parts.negative && !/^0*$/.test(parts.whole + parts.fraction)) return { problem: "is negative; a weight is 0 or more" };

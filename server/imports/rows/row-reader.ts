@@ -28,6 +28,14 @@ const skip = (line: number, reason: string) => ({ skipped: { line, reason } });
 /** A file without commerce columns: one empty list for every row, not a new one each. */
 const NO_CELLS: string[] = [];
 
+/** The cells at `indexes`, formula marks off. */
+function cellsAt(fields: string[], indexes: number[]): string[] {
+  if (indexes.length === 0) return NO_CELLS;
+  const cells: string[] = new Array(indexes.length);
+  for (let at = 0; at < indexes.length; at += 1) cells[at] = withoutFormulaMark(fields[indexes[at]!]!);
+  return cells;
+}
+
 /**
  * One record of the file → one row of the catalog: the mapped columns' values (formula marks off),
  * what a platform's multi-row product carries over from its first row, and the import rules.
@@ -46,6 +54,9 @@ export class RowReader {
   readonly decimal: DecimalSeparator;
   /** Which commerce cells a product's later rows take from its first row when blank (brand, category, tags). */
   private readonly sharedCommerce: boolean[];
+  /** Where the commerce fields' and the custom fields' cells are, in the order the rules read them. */
+  private readonly commerceAt: number[];
+  private readonly attributesAt: number[];
 
   constructor(
     private readonly columns: ResolvedColumns,
@@ -54,6 +65,8 @@ export class RowReader {
     this.width = columns.header.length;
     this.decimal = DecimalSeparator.of(decimalSeparator);
     this.sharedCommerce = columns.commerce.map(({ field }) => "shared" in COMMERCE_FIELD_SPECS[field]);
+    this.commerceAt = columns.commerce.map(({ index }) => index);
+    this.attributesAt = columns.attributes.map(({ index }) => index);
     ({ sku: this.sku, name: this.name, description: this.description, active: this.active } = columns.index);
     this.shaped = Boolean(columns.profile || columns.groupBy !== null || columns.rowKind);
   }
@@ -71,9 +84,9 @@ export class RowReader {
       name: withoutFormulaMark(fields[this.name]!),
       description: this.description === null ? "" : withoutFormulaMark(fields[this.description]!),
       active: this.active === null ? null : withoutFormulaMark(fields[this.active]!),
-      commerce: this.columns.commerce.length ? this.columns.commerce.map(({ index }) => withoutFormulaMark(fields[index]!)) : NO_CELLS,
+      commerce: cellsAt(fields, this.commerceAt),
       sale: this.columns.salePrice === null ? null : withoutFormulaMark(fields[this.columns.salePrice]!),
-      attributes: this.columns.attributes.length ? this.columns.attributes.map(({ index }) => withoutFormulaMark(fields[index]!)) : NO_CELLS,
+      attributes: cellsAt(fields, this.attributesAt),
     };
     if (!this.shaped) return validateRow(values, this.columns, this.decimal, line, fields);
     const { profile, columnOf } = this.columns;

@@ -4,7 +4,6 @@ import { readCommerceValue, readMoney, type DecimalSeparator } from "../../produ
 import type { CommerceColumn } from "../../mappings/resolve-columns.js";
 import type { TargetField } from "../../mappings/mapping.schema.js";
 import type { AttributeColumn } from "../../mappings/attribute-columns.js";
-import type { AttributeValue } from "../../../db/schema.js";
 import { readFieldText } from "../../products/custom-fields/field-values.schema.js";
 
 export interface RejectedRow {
@@ -86,7 +85,8 @@ export function validateRow(
  * (the merge then clears or keeps the value, as `emptyCells` says), unless the field is required.
  */
 function readAttributes(values: RowValues, rules: RowRules, decimal: DecimalSeparator, accepted: StagedRow): string | null {
-  const read: Record<string, AttributeValue> = {};
+  // Written out as it is read (keys are plain identifiers): no object per row to build and stringify.
+  let json = "";
   for (let at = 0; at < rules.attributes.length; at += 1) {
     const { field, label } = rules.attributes[at]!;
     const raw = values.attributes[at]!;
@@ -97,9 +97,9 @@ function readAttributes(values: RowValues, rules: RowRules, decimal: DecimalSepa
     }
     const value = readFieldText(field, raw, decimal);
     if ("problem" in value) return valueProblem(label, raw, value.problem);
-    read[field.key] = value.value;
+    json += `${json ? "," : ""}"${field.key}":${JSON.stringify(value.value)}`;
   }
-  accepted.attributes = JSON.stringify(read);
+  accepted.attributes = `{${json}}`;
   return null;
 }
 
@@ -112,13 +112,12 @@ function readCommerce(values: RowValues, rules: RowRules, decimal: DecimalSepara
   for (let at = 0; at < rules.commerce.length; at += 1) {
     const column = rules.commerce[at]!;
     const raw = values.commerce[at]!;
-    const label = rules.labels[column.field];
     // A number with either character in it reads as no number anyway; text must say why.
-    if (column.isText && UNSTORABLE.test(raw)) return problemWith(label, raw, Infinity);
+    if (column.isText && UNSTORABLE.test(raw)) return problemWith(rules.labels[column.field], raw, Infinity);
     let value = null;
-    if (raw.trim() !== "") {
+    if (raw !== "" && raw.trim() !== "") {
       const read = readCommerceValue(column.field, raw, decimal, column);
-      if ("problem" in read) return valueProblem(label, raw, read.problem);
+      if ("problem" in read) return valueProblem(rules.labels[column.field], raw, read.problem);
       value = read.value;
     }
     into[commerceColumnOf(column.field)] = value;

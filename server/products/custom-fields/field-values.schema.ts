@@ -66,10 +66,21 @@ export function readUrl(raw: string): Read<string> {
   return { value: text };
 }
 
+/** A field's options by their lower case, made once per list (an import reads the same field half a million times). */
+const optionLookups = new WeakMap<readonly string[], Map<string, string>>();
+function optionsByCase(options: readonly string[]): Map<string, string> {
+  let lookup = optionLookups.get(options);
+  if (!lookup) {
+    // The first option of a spelling wins, as a search in order would find it.
+    lookup = new Map([...options].reverse().map((option) => [option.toLowerCase(), option]));
+    optionLookups.set(options, lookup);
+  }
+  return lookup;
+}
+
 /** One of the field's options, matched without regard to case or surrounding spaces; stored as the option is spelled. */
 export function readChoice(raw: string, options: readonly string[]): Read<string> {
-  const wanted = raw.trim().toLowerCase();
-  const option = options.find((candidate) => candidate.toLowerCase() === wanted);
+  const option = optionsByCase(options).get(raw.trim().toLowerCase());
   if (option !== undefined) return { value: option };
   const listed = options.length > 12 ? `${options.slice(0, 12).join(", ")}, …` : options.join(", ");
   return { problem: `is not one of the options (${listed})` };
