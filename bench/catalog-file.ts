@@ -214,8 +214,11 @@ function customCells(seed: number) {
   };
 }
 
-/** The file name of a catalog with every commerce field (its values as drawn above: a new draw is a new name). */
-export const commerceCatalogName = (shape: CatalogShape) => `catalog-${shape.rows}-${shape.seed}-v2-commerce-zipf.csv`;
+/**
+ * The file name of a catalog with every commerce field and the three fields of one's own (its
+ * values as drawn above: a new draw is a new name). The import and catalog benchmarks share it.
+ */
+export const commerceCatalogName = (shape: CatalogShape) => `catalog-${shape.rows}-${shape.seed}-v3-commerce-custom.csv`;
 
 export async function writeCatalogFile(path: string, shape: CatalogShape): Promise<void> {
   const random = mulberry32(shape.seed);

@@ -10,7 +10,7 @@ import { from as copyFrom } from "pg-copy-streams";
 import { pipeline } from "node:stream/promises";
 import { ensureDatabase, startEmbeddedPostgres } from "../db/embedded.js";
 import { startAppProcess } from "../tests/support/app-process.js";
-import { BENCH_CATALOG, COMMERCE_COLUMNS, CUSTOM_FIELDS, writeCatalogFile } from "./catalog-file.js";
+import { BENCH_CATALOG, COMMERCE_COLUMNS, CUSTOM_FIELDS, commerceCatalogName, writeCatalogFile } from "./catalog-file.js";
 import { printProfiles } from "./cpu-profile.js";
 import { waitForSearchIndexes } from "./search-ready.js";
 import { CATALOG_FILE, WORK_DIR, median, percentile, apiOf, uploadFile } from "./support.js";
@@ -24,7 +24,7 @@ const REVIEW = process.env.BENCH_REVIEW !== "0" && process.env.BENCH_FOUR_COLUMN
 const FILE = CATALOG_FILE;
 const CHANGED_FILE = path.join(WORK_DIR, `catalog-${BENCH_CATALOG.rows}-${BENCH_CATALOG.seed}-v2-changed.csv`);
 /** The same catalog with every built-in commerce field and three of one's own (`BENCH_COMMERCE=0` leaves its scenarios out). */
-const COMMERCE_FILE = path.join(WORK_DIR, `catalog-${BENCH_CATALOG.rows}-${BENCH_CATALOG.seed}-v3-commerce-custom.csv`);
+const COMMERCE_FILE = path.join(WORK_DIR, commerceCatalogName(BENCH_CATALOG));
 const COMMERCE = process.env.BENCH_COMMERCE !== "0";
 /** `BENCH_FOUR_COLUMNS=0` leaves out the four-column scenarios (and the review steps, which reuse their imports). */
 const FOUR_COLUMNS = process.env.BENCH_FOUR_COLUMNS !== "0";

@@ -1,7 +1,7 @@
 import { sql, type Insertable, type Kysely, type RawBuilder, type Selectable, type SelectQueryBuilder } from "kysely";
 import type { AttributeValues, Database, ProductsTable } from "../../db/schema.js";
 import type { AttributeChanges } from "./custom-fields/attribute-input.js";
-import { attributeConditions, type AttributeFilter } from "./custom-fields/attribute-filters.js";
+import { attributeConditions, boundsARange, type AttributeFilter } from "./custom-fields/attribute-filters.js";
 import { CATEGORY_SEPARATOR, COMMERCE_FIELD_SPECS, COMMERCE_FIELDS, TAG_LIMITS, type CommerceField } from "./commerce-fields.schema.js";
 import type {
   BulkSet,
@@ -128,6 +128,10 @@ async function brandsHolding(db: Kysely<Database>, text: string): Promise<string
  * matches to be spread evenly it walked that index from its end, past every brand after it,
  * checking each entry's brand (200,000 entries, 180 ms). So a catalog of more brands than are
  * worth listing is counted through the trigram index, without index-only scans.
+ *
+ * A range on a field of one's own is counted through that field's index: reading `attributes ->
+ * 'key'` from every row costs far more than the planner reckons for an operator, so left to itself
+ * it read the table (10,001 of 57,255 matches: 120 ms, against 60 ms through the index).
  */
 async function countUpTo(db: Kysely<Database>, filters: ProductFilters, bound: number, also?: RawBuilder<boolean>): Promise<number> {
   const given = activeFilters(filters);
@@ -136,13 +140,14 @@ async function countUpTo(db: Kysely<Database>, filters: ProductFilters, bound: n
     .$if(brands !== null, (query) => query.where(sql<boolean>`brand COLLATE catalog_order = ANY(${brands}::text[])`))
     .$if(also !== undefined, (query) => query.where(also!));
   const bounded = sql<{ count: string }>`SELECT count(*) AS count FROM (${matches.limit(bound)}) AS bounded`;
-  const { rows } =
-    given.brand && !brands
-      ? await db.transaction().execute(async (tx) => {
-          await sql`SET LOCAL enable_indexonlyscan = off`.execute(tx);
-          return bounded.execute(tx);
-        })
-      : await bounded.execute(db);
+  const planning =
+    given.brand && !brands ? "enable_indexonlyscan" : boundsARange(filters.attributes as AttributeFilter | undefined) ? "enable_seqscan" : null;
+  const { rows } = planning
+    ? await db.transaction().execute(async (tx) => {
+        await sql`SET LOCAL ${sql.raw(planning)} = off`.execute(tx);
+        return bounded.execute(tx);
+      })
+    : await bounded.execute(db);
   return Number(rows[0]!.count);
 }
 

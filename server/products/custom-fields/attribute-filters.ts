@@ -38,14 +38,15 @@ export async function readAttributeFilter(db: Kysely<Database>, given: Record<st
       continue;
     }
     const value = readValue(field, condition);
-    if (value !== undefined) filter[key] = value;
+    // A list field holds the value as one of its items: containment of a one-item list.
+    if (value !== undefined) filter[key] = field.type === "list" ? [value as string] : value;
   }
   return Object.keys(filter).length ? filter : undefined;
 }
 
 /**
  * The filter as conditions. Equality is containment (`@>`), which the GIN index on attributes
- * serves, and a list field holds the value as an item; a range compares `attributes -> 'key'`,
+ * serves (one condition per field, so the planner can weigh it); a range compares `attributes -> 'key'`,
  * the expression of the field's own index (fields.table.ts), so the key is written literally
  * (checked against FIELD_KEY when the field was made).
  */
@@ -59,8 +60,10 @@ export function attributeConditions(filter: AttributeFilter | undefined): RawBui
         ...(condition.max !== undefined ? [sql<boolean>`${value} <= ${JSON.stringify(condition.max)}::jsonb`] : []),
       ];
     }
-    const equal = JSON.stringify({ [key]: condition });
-    const held = JSON.stringify({ [key]: [condition] });
-    return [sql<boolean>`(attributes @> ${equal}::jsonb OR attributes @> ${held}::jsonb)`];
+    return [sql<boolean>`attributes @> ${JSON.stringify({ [key]: condition })}::jsonb`];
   });
 }
+
+/** Whether the filter bounds a field by a range (its own index serves it). */
+export const boundsARange = (filter: AttributeFilter | undefined) =>
+  Object.values(filter ?? {}).some((condition) => condition !== null && typeof condition === "object" && !Array.isArray(condition));
