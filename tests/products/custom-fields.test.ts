@@ -564,3 +564,58 @@ describe("fields.usage and fields.delete", () => {
     expect(await attributesBySku()).toEqual(expected);
   });
 });
+
+describe("products.list's attributes filter", () => {
+  /** 60 products: fit cycling Slim / Regular / none, colours holding "Navy" on every fourth, widths 0.5 to 30, pieces 1 to 60. */
+  async function seedCatalog() {
+    await defineField("Fit", "choice", { options: ["Slim", "Regular"] });
+    await defineField("Colours", "list");
+    await defineField("Width", "number");
+    await defineField("Pieces", "integer");
+    const products = Array.from({ length: 60 }, (_, index) => ({
+      sku: `f-${String(index).padStart(2, "0")}`,
+      fit: ["Slim", "Regular", undefined][index % 3],
+      colours: index % 4 === 0 ? ["Grey", "Navy"] : ["Navy blue"],
+      width: (index + 1) / 2,
+      pieces: index + 1,
+    }));
+    for (const { sku, ...attributes } of products) await createProduct(sku, attributes);
+    return products;
+  }
+  const skusListed = async (attributes: Record<string, unknown>) => {
+    const page = await app.api.products.list.query({ attributes: attributes as never, pageSize: 200, sort: "sku" });
+    expect(page.totalExact).toBe(true);
+    expect(page.total).toBe(page.items.length);
+    return page.items.map((item) => item.sku);
+  };
+
+  it("finds a choice by its option in any case, a list by one whole item, and numbers within a range, bounds included", async () => {
+    const products = await seedCatalog();
+    const skusWhere = (keep: (product: (typeof products)[number]) => boolean) => products.filter(keep).map((product) => product.sku);
+
+    expect(await skusListed({ fit: "slim" })).toEqual(skusWhere((product) => product.fit === "Slim"));
+    // An item of the list, not text within one: "Navy blue" is not "Navy".
+    expect(await skusListed({ colours: "navy" })).toEqual([]);
+    expect(await skusListed({ colours: "Navy" })).toEqual(skusWhere((product) => product.colours.includes("Navy")));
+    // A number field's bounds read as its cells do (a decimal comma), both included.
+    expect(await skusListed({ width: { min: "10,5", max: 12 } })).toEqual(skusWhere((product) => product.width >= 10.5 && product.width <= 12));
+    expect(await skusListed({ pieces: { min: 55 } })).toEqual(skusWhere((product) => product.pieces >= 55));
+    expect(await skusListed({ fit: "Regular", width: { max: 5 } })).toEqual(skusWhere((product) => product.fit === "Regular" && product.width <= 5));
+    // A blank value or an empty range narrows nothing.
+    expect(await skusListed({ fit: " ", width: {} })).toHaveLength(60);
+  });
+
+  it("refuses an unknown field, a value its field refuses and a range on a field without an order, naming the field", async () => {
+    await seedCatalog();
+    for (const [attributes, message] of [
+      [{ size: "L" }, /attributes\.size is not a field/],
+      [{ fit: "Loose" }, /attributes\.fit "Loose" is not one of the options/],
+      [{ width: { min: "wide" } }, /attributes\.width "wide" is not a number/],
+      [{ fit: { min: "Slim" } }, /attributes\.fit is a choice field: filter it by a value, not a range/],
+    ] as const) {
+      const refused = await refusal("products.list", { attributes });
+      expect(refused.code, JSON.stringify(attributes)).toBe("BAD_REQUEST");
+      expect(refused.message).toMatch(message);
+    }
+  });
+});
