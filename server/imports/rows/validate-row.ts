@@ -115,7 +115,7 @@ function readCommerce(values: RowValues, rules: RowRules, decimal: DecimalSepara
     // A number with either character in it reads as no number anyway; text must say why.
     if (column.isText && UNSTORABLE.test(raw)) return problemWith(rules.labels[column.field], raw, Infinity);
     let value = null;
-    if (raw !== "" && raw.trim() !== "") {
+    if (raw.trim() !== "") {
       const read = readCommerceValue(column.field, raw, decimal, column);
       if ("problem" in read) return valueProblem(rules.labels[column.field], raw, read.problem);
       value = read.value;
