@@ -24,9 +24,9 @@ import { ensureDatabase, startEmbeddedPostgres } from "../db/embedded.js";
 import { PRODUCT_SORTS, SORT_ORDERS, type ProductListInput, type ProductSort } from "../server/products/product.schema.js";
 import { SEARCH_INDEXES } from "../server/products/search-indexes.js";
 import { startAppProcess } from "../tests/support/app-process.js";
-import { BENCH_CATALOG, COMMERCE_SAMPLES, CUSTOM_FIELDS, REAL_CATALOG, commerceCatalogName, writeCatalogFile } from "./catalog-file.js";
+import { BENCH_CATALOG, COMMERCE_SAMPLES, REAL_CATALOG, commerceCatalogName, writeCatalogFile } from "./catalog-file.js";
 import { waitForSearchIndexes } from "./search-ready.js";
-import { WORK_DIR, median, percentile, apiOf, uploadFile } from "./support.js";
+import { WORK_DIR, median, percentile, apiOf, defineCustomFields, uploadFile } from "./support.js";
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 50);
 const BULK_RUNS = Number(process.env.BENCH_BULK_RUNS ?? 3);
@@ -171,7 +171,7 @@ async function main() {
     const db = new pg.Client({ connectionString: databaseUrl });
     try {
       const api = apiOf(app.url);
-      for (const field of CUSTOM_FIELDS) await api.fields.create.mutate({ ...field, options: "options" in field ? [...field.options] : undefined });
+      await defineCustomFields(app.url);
       const uploadStarted = performance.now();
       const id = (await uploadFile(app.url, CATALOG_FILE)).body.id;
       while ((await api.imports.get.query({ id })).status !== "completed") await new Promise((r) => setTimeout(r, 200));

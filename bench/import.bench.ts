@@ -13,21 +13,21 @@ import { startAppProcess } from "../tests/support/app-process.js";
 import { BENCH_CATALOG, COMMERCE_COLUMNS, CUSTOM_FIELDS, commerceCatalogName, writeCatalogFile } from "./catalog-file.js";
 import { printProfiles } from "./cpu-profile.js";
 import { waitForSearchIndexes } from "./search-ready.js";
-import { CATALOG_FILE, WORK_DIR, median, percentile, apiOf, uploadFile } from "./support.js";
+import { CATALOG_FILE, WORK_DIR, median, percentile, apiOf, defineCustomFields, uploadFile } from "./support.js";
 
 /** `npm run bench:import -- --profile`: one run with the server's threads profiled, then where their time went. */
 const PROFILE = process.argv.includes("--profile");
 const PROFILE_DIR = path.join(WORK_DIR, "profile");
 const RUNS = PROFILE ? 1 : Number(process.env.BENCH_RUNS ?? 3);
+/** `BENCH_FOUR_COLUMNS=0` leaves out the four-column scenarios (and the review steps, which reuse their imports). */
+const FOUR_COLUMNS = process.env.BENCH_FOUR_COLUMNS !== "0";
 /** `BENCH_REVIEW=0` leaves out the review, apply and undo steps (for a quicker comparison of the import alone). */
-const REVIEW = process.env.BENCH_REVIEW !== "0" && process.env.BENCH_FOUR_COLUMNS !== "0";
+const REVIEW = process.env.BENCH_REVIEW !== "0" && FOUR_COLUMNS;
 const FILE = CATALOG_FILE;
 const CHANGED_FILE = path.join(WORK_DIR, `catalog-${BENCH_CATALOG.rows}-${BENCH_CATALOG.seed}-v2-changed.csv`);
 /** The same catalog with every built-in commerce field and three of one's own (`BENCH_COMMERCE=0` leaves its scenarios out). */
 const COMMERCE_FILE = path.join(WORK_DIR, commerceCatalogName(BENCH_CATALOG));
 const COMMERCE = process.env.BENCH_COMMERCE !== "0";
-/** `BENCH_FOUR_COLUMNS=0` leaves out the four-column scenarios (and the review steps, which reuse their imports). */
-const FOUR_COLUMNS = process.env.BENCH_FOUR_COLUMNS !== "0";
 
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
 /** Milliseconds, or a dash for what this run did not measure. */
@@ -405,8 +405,7 @@ async function main() {
         if (COMMERCE) {
           await waitForSearchIndexes(databaseUrl);
           await apiOf(app.url).products.deleteAll.mutate();
-          for (const field of CUSTOM_FIELDS)
-            await apiOf(app.url).fields.create.mutate({ ...field, options: "options" in field ? [...field.options] : undefined });
+          await defineCustomFields(app.url);
           for (const scenario of commerceScenarios) {
             await settle(databaseUrl);
             const appTiming = await importThroughApp(app.url, databaseUrl, COMMERCE_FILE);

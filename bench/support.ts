@@ -2,7 +2,7 @@ import { createReadStream, statSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { createProductImporterClient, type ProductImporterClient } from "../server/web/client.js";
-import { BENCH_CATALOG } from "./catalog-file.js";
+import { BENCH_CATALOG, CUSTOM_FIELDS } from "./catalog-file.js";
 
 /** Scratch space for generated files and benchmark clusters (gitignored). */
 export const WORK_DIR = path.resolve(".bench");
@@ -20,6 +20,12 @@ export function apiOf(baseUrl: string): ProductImporterClient {
   let client = clients.get(baseUrl);
   if (!client) clients.set(baseUrl, (client = createProductImporterClient(baseUrl)));
   return client;
+}
+
+/** Defines the fields of one's own that a catalog file with `customFields` fills, before it is imported. */
+export async function defineCustomFields(baseUrl: string): Promise<void> {
+  for (const field of CUSTOM_FIELDS)
+    await apiOf(baseUrl).fields.create.mutate({ ...field, options: "options" in field ? [...field.options] : undefined });
 }
 
 /** Streams a file to POST /api/imports as a raw text/csv body, with upload options as query parameters. */

@@ -6,6 +6,10 @@ import { listFieldRows } from "./fields.table.js";
 
 /** A bound of a range filter, or the value a field must equal (a list field: hold). */
 export type AttributeCondition = AttributeValue | { min?: AttributeValue; max?: AttributeValue };
+
+/** Whether a condition (as given, or as read) is a range: an object, not a value or a list. */
+const isRange = (condition: unknown): condition is { min?: unknown; max?: unknown } =>
+  condition !== null && typeof condition === "object" && !Array.isArray(condition);
 /** `products.list`'s `attributes` filter, its values read as the fields store them. */
 export type AttributeFilter = Record<string, AttributeCondition>;
 
@@ -30,9 +34,9 @@ export async function readAttributeFilter(db: Kysely<Database>, given: Record<st
   for (const [key, condition] of Object.entries(given)) {
     const field = fields.get(key);
     if (!field) throw refuse(key, `is not a field (the fields: ${[...fields.keys()].join(", ") || "none yet"})`);
-    if (condition !== null && typeof condition === "object" && !Array.isArray(condition)) {
+    if (isRange(condition)) {
       if (!RANGE_TYPES.includes(field.type)) throw refuse(key, `is a ${field.type} field: filter it by a value, not a range`);
-      const { min, max } = condition as { min?: unknown; max?: unknown };
+      const { min, max } = condition;
       const range = { min: readValue(field, min), max: readValue(field, max) };
       if (range.min !== undefined || range.max !== undefined) filter[key] = range;
       continue;
@@ -53,7 +57,7 @@ export async function readAttributeFilter(db: Kysely<Database>, given: Record<st
 export function attributeConditions(filter: AttributeFilter | undefined): RawBuilder<boolean>[] {
   if (!filter) return [];
   return Object.entries(filter).flatMap(([key, condition]) => {
-    if (condition !== null && typeof condition === "object" && !Array.isArray(condition)) {
+    if (isRange(condition)) {
       const value = sql`attributes -> ${sql.lit(key)}`;
       return [
         ...(condition.min !== undefined ? [sql<boolean>`${value} >= ${JSON.stringify(condition.min)}::jsonb`] : []),
@@ -65,5 +69,4 @@ export function attributeConditions(filter: AttributeFilter | undefined): RawBui
 }
 
 /** Whether the filter bounds a field by a range (its own index serves it). */
-export const boundsARange = (filter: AttributeFilter | undefined) =>
-  Object.values(filter ?? {}).some((condition) => condition !== null && typeof condition === "object" && !Array.isArray(condition));
+export const boundsARange = (filter: AttributeFilter | undefined) => Object.values(filter ?? {}).some(isRange);
