@@ -594,7 +594,7 @@ describe("products.list's attributes filter", () => {
     const skusWhere = (keep: (product: (typeof products)[number]) => boolean) => products.filter(keep).map((product) => product.sku);
 
     expect(await skusListed({ fit: "slim" })).toEqual(skusWhere((product) => product.fit === "Slim"));
-    // An item of the list, not text within one: "Navy blue" is not "Navy".
+    // A whole item as written: "navy" is not "Navy", and "Navy" (below) is not "Navy blue".
     expect(await skusListed({ colours: "navy" })).toEqual([]);
     expect(await skusListed({ colours: "Navy" })).toEqual(skusWhere((product) => product.colours.includes("Navy")));
     // A number field's bounds read as its cells do (a decimal comma), both included.
