@@ -20,6 +20,7 @@ import * as skippedRows from "./migrations/0016_skipped_rows.js";
 import * as commerceFields from "./migrations/0017_commerce_fields.js";
 import * as customFields from "./migrations/0018_custom_fields.js";
 import * as commerceIndexes from "./migrations/0019_commerce_indexes.js";
+import * as variantsAndImages from "./migrations/0020_variants_and_images.js";
 
 // Listed here rather than discovered on disk, so a bundler or a read-only image cannot lose one.
 const migrations: Record<string, Migration> = {
@@ -42,6 +43,7 @@ const migrations: Record<string, Migration> = {
   "0017_commerce_fields": commerceFields,
   "0018_custom_fields": customFields,
   "0019_commerce_indexes": commerceIndexes,
+  "0020_variants_and_images": variantsAndImages,
 };
 
 /** Brings the schema up to date; safe to call from many processes starting at once. */

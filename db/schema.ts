@@ -28,8 +28,20 @@ export interface ProductsTable {
   brand: ColumnType<string | null, string | null | undefined, string | null>;
   category: ColumnType<string | null, string | null | undefined, string | null>;
   tags: ColumnType<string[], string[] | undefined, string[]>;
+  /** The group its variants share (a handle, a parent's SKU), compared case-insensitively; null when it stands alone. */
+  product_group: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Up to three `{ name, value }` (Size: M); `[]` when none. Written as JSON text. */
+  options: ColumnType<ProductOption[], string | undefined, string>;
+  /** Absolute http(s) URLs, the main one first; `{}` when none. */
+  images: ColumnType<string[], string[] | undefined, string[]>;
   /** The values of the team's own fields (server/fields/), by key; a field without a value is absent. Written as JSON text. */
   attributes: ColumnType<AttributeValues, string | undefined, string>;
+}
+
+/** One of a product's options (CONTRACT.md's `options`). */
+export interface ProductOption {
+  name: string;
+  value: string;
 }
 
 /** A custom field's stored value: text, a number, a boolean, a list of text (CONTRACT.md's `attributes`). */
@@ -100,6 +112,8 @@ export interface ReviewSummary {
   pricesHalved?: number;
   outOfStock?: number;
   barcodesEmptied?: number;
+  /** Existing products with images that would have none (absent from summaries stored before variants and images). */
+  imagesEmptied?: number;
   catalogSize: number;
   /** The catalog's version these counts were computed against (server/products/catalog-version.ts). */
   catalogVersion: string;
@@ -168,6 +182,12 @@ export interface ImportsTable {
   mapping_source: string | null;
   /** Rows the file's platform writes that are not products (an image row, a store view): skipped, not rejected. */
   skipped_rows: ColumnType<number, number | undefined, number>;
+  /** Rows whose values went into other rows (a Shopify image-only row, a WooCommerce variable parent). */
+  folded_count: ColumnType<number, number | undefined, number>;
+  /** Values read but left out of accepted rows (import_warnings). */
+  warning_count: ColumnType<number, number | undefined, number>;
+  /** What relative image paths (a Magento export's) are appended to; null leaves them out, with a warning. */
+  image_base_url: ColumnType<string | null, string | null | undefined, string | null>;
   /** What reading the rows is worth saying once: why rows were skipped, SKUs made from handles (server/imports/row-notes.ts). */
   row_notes: ColumnType<RowNotes | null, string | null | undefined, string | null>;
   /** Accepted rows whose active cell was empty: their products keep the flag they have. */
@@ -209,6 +229,14 @@ export interface ImportsTable {
   uploaded_at: Date | null;
   started_at: Date | null;
   finished_at: Date | null;
+}
+
+/** What an import read but left out of a row it accepted (an image that is no URL), by line; `at` orders a line's several. */
+export interface ImportWarningsTable {
+  import_id: string;
+  line: number;
+  at: number;
+  message: string;
 }
 
 export interface ImportErrorsTable {
@@ -337,4 +365,5 @@ export interface Database {
   products: ProductsTable;
   imports: ImportsTable;
   import_errors: ImportErrorsTable;
+  import_warnings: ImportWarningsTable;
 }

@@ -5,7 +5,7 @@ import { FieldError, FormError, invalidProps } from "~/components/field-errors";
 import type { FieldErrors } from "~/lib/field-errors";
 import type { DescriptionPreview } from "../../server/products/description-html";
 import { FIELD_LIMITS } from "../../server/products/product-rules.schema";
-import { COMMERCE_FIELD_SPECS, COMMERCE_FIELDS, type CommerceField } from "../../server/products/commerce-fields.schema";
+import { COMMERCE_FIELD_SPECS, COMMERCE_FIELDS, OPTION_TARGETS, type CommerceField } from "../../server/products/commerce-fields.schema";
 import type { ProductJson } from "../../server/products/product-json";
 import { useFields } from "~/lib/use-fields";
 import { ATTRIBUTE_PREFIX, attributeTarget } from "../../server/products/custom-fields/attribute-target.schema";
@@ -17,8 +17,10 @@ export const DESCRIPTION_PREVIEW_INTENT = "preview-description";
 /** How long typing pauses before the preview is asked for. */
 const PREVIEW_DELAY_MS = 300;
 
-/** Every commerce field but tags is one text input posted as it was typed. */
-const COMMERCE_TEXT_FIELDS = COMMERCE_FIELDS.filter((field): field is Exclude<CommerceField, "tags"> => field !== "tags");
+/** Every commerce field but the lists is one text input posted as it was typed. */
+type ListField = "tags" | "options" | "images";
+const LIST_FIELDS: readonly CommerceField[] = ["tags", "options", "images"];
+const COMMERCE_TEXT_FIELDS = COMMERCE_FIELDS.filter((field): field is Exclude<CommerceField, ListField> => !LIST_FIELDS.includes(field));
 
 /** A product as the form posts it: a blank commerce field is empty, tags are written with commas. */
 export const productFromForm = (form: FormData) => ({
@@ -28,6 +30,12 @@ export const productFromForm = (form: FormData) => ({
   active: form.get("active") === "on",
   ...Object.fromEntries(COMMERCE_TEXT_FIELDS.map((field) => [field, String(form.get(field) ?? "")])),
   tags: String(form.get("tags") ?? "").split(","),
+  options: OPTION_TARGETS.map((option) => ({ name: String(form.get(option.name) ?? ""), value: String(form.get(option.value) ?? "") })).filter(
+    (option) => option.name.trim() || option.value.trim(),
+  ),
+  images: String(form.get("images") ?? "")
+    .split(/\s+/)
+    .filter(Boolean),
   attributes: attributesFromForm(form),
 });
 
@@ -113,6 +121,7 @@ export function ProductForm({
         <input type="checkbox" name="active" defaultChecked={values ? values.active === "on" : (product?.active ?? true)} /> Active
       </label>
       <CommerceFields product={product} values={values} errors={errors} />
+      <VariantFields product={product} values={values} errors={errors} />
       <CustomFields product={product} values={values} errors={errors} />
       <div className="dialog-actions">
         <Link to={cancelHref} className="button" replace>
@@ -154,6 +163,57 @@ function CommerceFields({ product, values, errors }: { product?: ProductJson; va
       {field("brand", "Brand", { maxLength: COMMERCE_FIELD_SPECS.brand.max })}
       {field("category", "Category (e.g. Apparel > Shirts)", { maxLength: COMMERCE_FIELD_SPECS.category.max })}
       {field("tags", "Tags, separated by commas")}
+    </fieldset>
+  );
+}
+
+/** How a shop shows the product: the group its variants share, its options, its images. */
+function VariantFields({ product, values, errors }: { product?: ProductJson; values?: Record<string, string>; errors?: FieldErrors }) {
+  const optionAt = (at: number, part: "name" | "value") => product?.options[at]?.[part] ?? "";
+  return (
+    <fieldset className="variant-fields">
+      <legend>Variant and images</legend>
+      <div className="form-field">
+        <label>
+          Group (shared by its variants, such as a handle)
+          <input
+            name="group"
+            defaultValue={values?.group ?? product?.group ?? ""}
+            maxLength={COMMERCE_FIELD_SPECS.group.max}
+            autoComplete="off"
+            {...invalidProps(errors, "group")}
+          />
+        </label>
+        <FieldError errors={errors} field="group" />
+      </div>
+      <div className="option-pairs" role="group" aria-label="Options">
+        {OPTION_TARGETS.map((option, at) => (
+          <div className="option-pair" key={option.name}>
+            <label>
+              Option {at + 1} (such as Size)
+              <input name={option.name} defaultValue={values?.[option.name] ?? optionAt(at, "name")} autoComplete="off" />
+            </label>
+            <label>
+              Option {at + 1} value
+              <input name={option.value} defaultValue={values?.[option.value] ?? optionAt(at, "value")} autoComplete="off" />
+            </label>
+          </div>
+        ))}
+        <FieldError errors={errors} field="options" />
+      </div>
+      <div className="form-field">
+        <label>
+          Image URLs, one per line, the main one first
+          <textarea
+            name="images"
+            rows={3}
+            defaultValue={values?.images ?? product?.images.join("\n") ?? ""}
+            spellCheck={false}
+            {...invalidProps(errors, "images")}
+          />
+        </label>
+        <FieldError errors={errors} field="images" />
+      </div>
     </fieldset>
   );
 }

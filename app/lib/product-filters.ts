@@ -22,6 +22,7 @@ export const SORT_LABELS: Record<ProductSort, string> = {
   stock: "Stock",
   brand: "Brand",
   category: "Category",
+  group: "Group",
   createdAt: "Created",
   updatedAt: "Last change",
 };
@@ -38,6 +39,10 @@ export interface ListState {
   category?: string;
   tag?: string;
   barcode?: string;
+  /** A group's variants (exact, any case). */
+  group?: string;
+  /** Only products with images, or (false) without any. */
+  hasImages?: boolean;
   /** Exact decimals, as the API gives them back (`12.50`). */
   priceMin?: string;
   priceMax?: string;
@@ -56,6 +61,7 @@ export function listStateFromUrl(url: URL): ListState {
   const params = url.searchParams;
   const text = (key: string) => params.get(key)?.trim() || undefined;
   const active = params.get("active");
+  const images = params.get("images");
   const size = Number(params.get("size"));
   const page = Number(params.get("page"));
   // A bound that is no price is left out, as a page size that is none is.
@@ -68,6 +74,7 @@ export function listStateFromUrl(url: URL): ListState {
   return {
     ...(Object.fromEntries(TEXT_FILTERS.map((key) => [key, text(key)])) as Pick<ListState, (typeof TEXT_FILTERS)[number]>),
     active: active === "true" ? true : active === "false" ? false : undefined,
+    hasImages: images === "with" ? true : images === "without" ? false : undefined,
     priceMin: price("priceMin"),
     priceMax: price("priceMax"),
     stockMin: stock ? stock.stockMin : whole("stockMin"),
@@ -114,6 +121,7 @@ export function listQuery(state: ListState, change: Partial<ListState> = {}, onl
   const params = new URLSearchParams();
   for (const key of TEXT_FILTERS) if (next[key]) params.set(key, next[key]!);
   if (next.active !== undefined) params.set("active", String(next.active));
+  if (next.hasImages !== undefined) params.set("images", next.hasImages ? "with" : "without");
   for (const key of ["priceMin", "priceMax"] as const) if (next[key] !== undefined) params.set(key, next[key]!);
   const stock = stockChoiceOf(next);
   if (stock) params.set("stock", stock);

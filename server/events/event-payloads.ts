@@ -30,6 +30,12 @@ const productValues = {
   brand: z.string().nullable(),
   category: z.string().nullable().describe('A path, segments joined by " > "'),
   tags: z.array(z.string()),
+  group: z.string().nullable().describe("The group its variants share (a Shopify handle, a WooCommerce parent); null when it stands alone"),
+  options: z
+    .array(z.strictObject({ name: z.string(), value: z.string() }))
+    .max(3)
+    .describe("Its options (Size: M), at most three; [] when none"),
+  images: z.array(z.string()).max(50).describe("Absolute http(s) image URLs, the main one first; [] when none"),
   attributes: z
     .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]))
     .describe("The team's own fields (fields.list), by key; a field without a value is absent"),
@@ -60,7 +66,9 @@ const importOutcome = z.strictObject({
   ),
   removedCount: count.describe("Products a sync deactivated or deleted"),
   repeatedCount: count.describe("Accepted rows whose SKU comes again later in the file (the last row wins)"),
+  foldedCount: count.describe("Rows whose values went into other rows (a Shopify image-only row, a WooCommerce variable parent)"),
   errorCount: count.describe("Rejected rows (imports.errors lists them)"),
+  warningCount: count.describe("Values read but left out of accepted rows, such as an image that is not a URL (imports.warnings lists them)"),
   mode: z.enum(IMPORT_MODES),
   error: z.string().nullable(),
   startedAt: timestamp.nullable(),
@@ -84,6 +92,8 @@ const bulkFilter = z
     category: z.string().optional(),
     tag: z.string().optional(),
     barcode: z.string().optional(),
+    group: z.string().optional(),
+    hasImages: z.boolean().optional(),
     priceMin: decimal.nullable().optional(),
     priceMax: decimal.nullable().optional(),
     stockMin: z.number().int().optional(),

@@ -41,6 +41,9 @@ export function toImportJson(row: ImportRow) {
     skippedCount: row.skipped_count,
     removedCount: row.removed_count,
     repeatedCount: row.repeated_count,
+    foldedCount: row.folded_count,
+    warningCount: row.warning_count,
+    imageBaseUrl: row.image_base_url,
     // Rows the platform writes that are not products (in skippedCount once applied), and what reading the file is worth saying.
     skippedRowCount: row.skipped_rows,
     skippedReasons: row.row_notes?.skipped ?? [],

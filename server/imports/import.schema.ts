@@ -4,7 +4,7 @@ import { SAMPLE_BYTES } from "../files/dialect.schema.js";
 import { idSchema } from "../ids.schema.js";
 import { pageInput } from "../paging.schema.js";
 import { storableText } from "../text-input.schema.js";
-import { delimiterChoice, encodingChoice, mappingChoice, profileChoice } from "./upload-choices.schema.js";
+import { delimiterChoice, encodingChoice, imageBaseUrlChoice, mappingChoice, profileChoice } from "./upload-choices.schema.js";
 
 /** The apply choices an upload offers, for forms and the API alike. */
 export { DECIMAL_SEPARATORS, EMPTY_CELL_RULES, EMPTY_DESCRIPTION_RULES, IMPORT_MODES, SYNC_ACTIONS };
@@ -103,6 +103,8 @@ const uploadOptionValues = z.object({
   emptyCells: oneOf("emptyCells", EMPTY_CELL_RULES, "clear"),
   /** How the file writes a decimal point: `.`, `,`, or decided by its values. */
   decimalSeparator: oneOf("decimalSeparator", DECIMAL_SEPARATORS, "auto"),
+  /** What relative image paths (a Magento export's) are appended to; blank leaves them out, with a warning. */
+  imageBaseUrl: imageBaseUrlChoice,
   /** The uploader agrees in advance that a sync may remove more than a fifth of the catalog. */
   confirmLargeSync: flag("confirmLargeSync"),
 });
@@ -116,9 +118,9 @@ const sentOnce = (name: UploadOptionName) => z.string({ error: `${name} must be 
 export const uploadOptions = z
   .object(Object.fromEntries(UPLOAD_OPTIONS.map((name) => [name, sentOnce(name)])) as Record<UploadOptionName, ReturnType<typeof sentOnce>>)
   .pipe(uploadOptionValues)
-  .transform(({ sheet, encoding, delimiter, profile, mapping, decimalSeparator, ...applying }) => ({
+  .transform(({ sheet, encoding, delimiter, profile, mapping, decimalSeparator, imageBaseUrl, ...applying }) => ({
     reading: { encoding, delimiter, sheet },
-    mapping: { mapping, profile, decimalSeparator },
+    mapping: { mapping, profile, decimalSeparator, imageBaseUrl },
     applying,
   }));
 /** The options as sent: what the upload panel fills in. */

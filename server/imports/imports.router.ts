@@ -14,6 +14,7 @@ import { revertImport } from "./undo/revert-import.js";
 import { inspectFile } from "./upload/inspect-file.js";
 import { parseUploadOptions } from "./upload/upload-options.js";
 import { listRejectedRows } from "./import-errors.table.js";
+import { listRowWarnings } from "./import-warnings.table.js";
 import { findImport, importFilenames, listImports, markCancelled, requeue } from "./imports.table.js";
 import { stagingTableExists } from "./staging/staging-table.js";
 import { TRANSITIONS } from "./import-status.js";
@@ -66,6 +67,13 @@ export const importsRouter = {
   errors: publicProcedure.input(importErrorsInput).query(async ({ ctx, input }) => {
     await existingImport(ctx, input.id);
     const { items, total } = await listRejectedRows(ctx.db, input.id, input.page, input.pageSize);
+    return { items, total, page: input.page, pageSize: input.pageSize };
+  }),
+
+  /** Values read but left out of accepted rows (an image that is no URL), by line. */
+  warnings: publicProcedure.input(importErrorsInput).query(async ({ ctx, input }) => {
+    await existingImport(ctx, input.id);
+    const { items, total } = await listRowWarnings(ctx.db, input.id, input.page, input.pageSize);
     return { items, total, page: input.page, pageSize: input.pageSize };
   }),
 

@@ -63,6 +63,7 @@ export interface ReadAs {
   profile: string | null;
   mappingSource: string;
   decimalSeparator: DecimalSeparatorChoice;
+  imageBaseUrl: string | null;
   commerceFields: readonly string[];
   /** The keys of the custom fields the file maps. */
   attributeFields: readonly string[];
@@ -91,6 +92,7 @@ export function createImport(
       profile: readAs.profile,
       mapping_source: readAs.mappingSource,
       decimal_separator: readAs.decimalSeparator,
+      image_base_url: readAs.imageBaseUrl,
       commerce_fields: [...readAs.commerceFields],
       attribute_fields: [...readAs.attributeFields],
       review_requested: applying.review,
@@ -129,6 +131,9 @@ export interface UploadTotals {
 /** Once the file is read: its platform rows that are not products, and what reading it is worth saying. */
 export interface StagedTotals extends UploadTotals {
   skippedRows: number;
+  /** Rows whose values went into other rows (a Shopify image-only row). */
+  foldedRows: number;
+  warningCount: number;
   notes: RowNotes | null;
   /** The decimal point its numbers were read with, when one was chosen or shown. */
   decimalSeparatorRead: "." | "," | null;
@@ -158,6 +163,8 @@ export function markStaged(db: Kysely<Database>, id: string, totals: StagedTotal
     total_rows: totals.totalRows,
     error_count: totals.errorCount,
     skipped_rows: totals.skippedRows,
+    folded_count: totals.foldedRows,
+    warning_count: totals.warningCount,
     row_notes: totals.notes ? JSON.stringify(totals.notes) : null,
     size_bytes: totals.sizeBytes,
     unspecified_active_rows: totals.unspecifiedActive ?? 0,

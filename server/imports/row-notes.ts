@@ -10,6 +10,8 @@ export interface SkippedRow {
 /** What reading one stretch of the file is worth saying once (it crosses from a worker thread). */
 export interface RowNotesPart {
   skipped: SkippedRow[];
+  /** Rows whose values went into other rows (a Shopify image-only row, a WooCommerce variable parent). */
+  folded: number;
   /** Variants that had no SKU of their own and got one made from their handle. */
   madeSkus: number;
   madeSkuExamples: string[];
@@ -22,7 +24,7 @@ const SKU_EXAMPLES = 3;
 const REASONS_KEPT = 20;
 const OTHER_REASONS = "other rows that are not products";
 
-export const emptyRowNotesPart = (): RowNotesPart => ({ skipped: [], madeSkus: 0, madeSkuExamples: [] });
+export const emptyRowNotesPart = (): RowNotesPart => ({ skipped: [], folded: 0, madeSkus: 0, madeSkuExamples: [] });
 
 /** Adds a made SKU to a part, keeping a few examples to show. */
 export function noteMadeSku(part: RowNotesPart, sku: string): void {
@@ -33,12 +35,14 @@ export function noteMadeSku(part: RowNotesPart, sku: string): void {
 /** The parts of a file, gathered in file order into what the import keeps. */
 export class RowNotesTally {
   skippedRows = 0;
+  foldedRows = 0;
   private readonly reasons = new Map<string, SkippedReason>();
   private madeSkus = 0;
   private readonly examples: string[] = [];
 
   add(part: RowNotesPart): void {
     this.skippedRows += part.skipped.length;
+    this.foldedRows += part.folded;
     for (const { line, reason } of part.skipped) {
       const kept = this.reasons.has(reason) || this.reasons.size < REASONS_KEPT ? reason : OTHER_REASONS;
       let entry = this.reasons.get(kept);

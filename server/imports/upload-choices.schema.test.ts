@@ -39,7 +39,7 @@ describe("an upload's mapping and profile, as sent", () => {
     expect(problem(mappingChoice.safeParse("{not json"))).toBe(notAMapping);
     expect(problem(mappingChoice.safeParse("[1]"))).toBe(notAMapping);
     expect(problem(mappingChoice.safeParse('{"cost":"Code"}'))).toBe(
-      'mapping: "cost" is not a field; the fields are sku, name, description, active, price, compareAtPrice, stock, barcode, weightGrams, brand, category, tags and attributes.<key> for a field of your own.',
+      'mapping: "cost" is not a field; the fields are sku, name, description, active, price, compareAtPrice, stock, barcode, weightGrams, brand, category, tags, group, images, option1Name, option1Value, option2Name, option2Value, option3Name, option3Value and attributes.<key> for a field of your own.',
     );
     expect(problem(mappingChoice.safeParse('{"sku":1}'))).toBe("mapping: sku must name a column of the file, as text.");
     expect(problem(profileChoice.safeParse("etsy"))).toBe(

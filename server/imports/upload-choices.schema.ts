@@ -86,3 +86,21 @@ export const mappingChoice = z
     }
     return mapping;
   });
+
+/** The upload option `imageBaseUrl`: an http(s) URL relative image paths are appended to; blank is none. */
+export const imageBaseUrlChoice = z
+  .string()
+  .optional()
+  .transform((value, context): string | undefined => {
+    const given = value?.trim();
+    if (!given) return undefined;
+    const url = URL.canParse(given) ? new URL(given) : null;
+    if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || given.length > 1024) {
+      context.addIssue({
+        code: "custom",
+        message: `imageBaseUrl ${JSON.stringify(given.slice(0, 80))} is not an http or https URL (such as https://shop.example.com/media/catalog/product/).`,
+      });
+      return z.NEVER;
+    }
+    return given;
+  });

@@ -5,10 +5,27 @@ import {
   isAttributeTarget,
   type AttributeTarget,
 } from "../products/custom-fields/attribute-target.schema.js";
-import { COMMERCE_FIELD_SPECS, COMMERCE_FIELDS, type CommerceField } from "../products/commerce-fields.schema.js";
+import {
+  COMMERCE_FIELD_SPECS,
+  MAPPED_COMMERCE_FIELDS,
+  OPTION_TARGET_LABELS,
+  OPTION_TARGETS,
+  type MappedCommerceField,
+  type OptionTarget,
+} from "../products/commerce-fields.schema.js";
 
-/** What a column of a file can become: the fields of a product. `sku` and `name` are required. */
-export const TARGET_FIELDS = ["sku", "name", "description", "active", ...COMMERCE_FIELDS] as const;
+/**
+ * What a column of a file can become: the fields of a product (its options each a name's and a
+ * value's column). `sku` and `name` are required.
+ */
+export const TARGET_FIELDS = [
+  "sku",
+  "name",
+  "description",
+  "active",
+  ...MAPPED_COMMERCE_FIELDS,
+  ...OPTION_TARGETS.flatMap((option) => [option.name, option.value]),
+] as ("sku" | "name" | "description" | "active" | MappedCommerceField | OptionTarget)[];
 export type TargetField = (typeof TARGET_FIELDS)[number];
 export const REQUIRED_FIELDS = ["sku", "name"] as const satisfies readonly TargetField[];
 
@@ -18,7 +35,8 @@ export const FIELD_LABELS = {
   name: "Name",
   description: "Description",
   active: "Active",
-  ...(Object.fromEntries(COMMERCE_FIELDS.map((field) => [field, COMMERCE_FIELD_SPECS[field].label])) as Record<CommerceField, string>),
+  ...(Object.fromEntries(MAPPED_COMMERCE_FIELDS.map((field) => [field, COMMERCE_FIELD_SPECS[field].label])) as Record<MappedCommerceField, string>),
+  ...OPTION_TARGET_LABELS,
 } satisfies Record<TargetField, string>;
 
 export { ATTRIBUTE_PREFIX, attributeKeyOf, attributeTarget, isAttributeTarget, type AttributeTarget };

@@ -2,7 +2,15 @@ import { ACTIVE_SPELLINGS, parseActive } from "../products/product-rules.schema.
 import { Refusal } from "../refusal.js";
 import { HeaderColumns } from "./header-columns.js";
 import { matchHeaderNames } from "./header-matching.js";
-import { COMMERCE_FIELD_SPECS, COMMERCE_FIELDS, type CommerceField, type DecimalSeparatorChoice } from "../products/commerce-fields.schema.js";
+import {
+  COMMERCE_FIELD_SPECS,
+  COMMERCE_FIELDS,
+  MAPPED_COMMERCE_FIELDS,
+  OPTION_TARGETS,
+  type CommerceField,
+  type DecimalSeparatorChoice,
+  type MappedCommerceField,
+} from "../products/commerce-fields.schema.js";
 import type { WeightUnit } from "../products/commerce-values.schema.js";
 import { detectProfile, PROFILES, shapeOf, type ActiveValues, type CategoryPaths, type Profile, type ProfileShape } from "./profiles.js";
 import { weightUnitOf } from "./weight-unit.js";
@@ -26,6 +34,8 @@ export interface MappingChoice {
   profile?: ProfileId;
   /** How the file writes a decimal point (`auto`, the default, decides from its values). */
   decimalSeparator?: DecimalSeparatorChoice;
+  /** What relative image paths are appended to (the upload option `imageBaseUrl`). */
+  imageBaseUrl?: string;
 }
 
 /** Today's words, for files of no platform. */
@@ -33,7 +43,7 @@ const GENERIC_ACTIVE: ActiveValues = { words: {}, empty: null, spellings: ACTIVE
 
 /** A commerce field the file maps: its column, and what its header says about reading it. */
 export interface CommerceColumn {
-  field: CommerceField;
+  field: MappedCommerceField;
   index: number;
   /** A weight column's unit, from its header. */
   weightUnit: WeightUnit;
@@ -68,7 +78,9 @@ export interface ResolvedColumns {
   commerce: CommerceColumn[];
   /** The platform's sale price column (profiles.ts's `salePrice`), when the file has it and maps a price. */
   salePrice: number | null;
-  /** The commerce fields the rows write: the mapped ones, and the compare-at price a sale price column moves the price to. */
+  /** Each option's name and value columns (null where the file has none), when the file maps any option value. */
+  options: { name: number | null; value: number | null }[];
+  /** The commerce fields the rows write: the mapped ones, options when an option is, and the compare-at price a sale price column moves the price to. */
   writes: CommerceField[];
   /** The team's own fields the file maps, in the fields' order. */
   attributes: AttributeColumn[];
@@ -242,7 +254,7 @@ export function resolveColumns(
   const rowKindIndex = shape?.rowKind ? columnOf(shape.rowKind.column) : null;
   const groupBy = shape?.groupBy ? columnOf(shape.groupBy) : null;
   const indexesOf = (names: string[]) => names.map(columnOf).filter((at): at is number => at !== null);
-  const commerce = COMMERCE_FIELDS.flatMap((field): CommerceColumn[] =>
+  const commerce = MAPPED_COMMERCE_FIELDS.flatMap((field): CommerceColumn[] =>
     index[field] === undefined
       ? []
       : [
@@ -256,7 +268,12 @@ export function resolveColumns(
         ],
   );
   const salePrice = index.price === undefined ? null : (shape?.salePrice?.map(columnOf).find((at) => at !== null) ?? null);
-  const writes = COMMERCE_FIELDS.filter((field) => index[field] !== undefined || (field === "compareAtPrice" && salePrice !== null));
+  const options = OPTION_TARGETS.some((option) => index[option.value] !== undefined)
+    ? OPTION_TARGETS.map((option) => ({ name: index[option.name] ?? null, value: index[option.value] ?? null }))
+    : [];
+  const writes = COMMERCE_FIELDS.filter(
+    (field) => (field === "options" ? options.length > 0 : index[field] !== undefined) || (field === "compareAtPrice" && salePrice !== null),
+  );
   return {
     header,
     index: { sku: index.sku!, name: index.name!, description: index.description ?? null, active: index.active ?? null },
@@ -281,6 +298,7 @@ export function resolveColumns(
         : null,
     columnOf,
     commerce,
+    options,
     salePrice,
     writes,
     attributes,

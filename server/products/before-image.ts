@@ -13,7 +13,7 @@ export const BEFORE_IMAGE = copyTable({
   name: { kind: "text" },
   description: { kind: "text" },
   active: { kind: "boolean" },
-  ...commerceCopyColumns(["tags"]),
+  ...commerceCopyColumns(["tags", "options", "images"]),
   attributes: { kind: "jsonb" },
   created_at: { kind: "timestamptz" },
   created_import_id: { kind: "bigint", nullable: true },

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from "kysely";
 import type { Database, EmptyCellRule, EmptyDescriptionRule, ImportMode, SyncAction } from "../../db/schema.js";
 import { BEFORE_IMAGE, KEPT_PRODUCT_COLUMNS } from "./before-image.js";
-import { COMMERCE_FIELD_SPECS, type CommerceField } from "./commerce-fields.schema.js";
+import { COMMERCE_FIELD_SPECS, emptyOf, type CommerceField } from "./commerce-fields.schema.js";
 
 /**
  * How the merge keeps what it overwrites. Postgres 18 hands the old row back from the write itself
@@ -64,8 +64,8 @@ const commerceColumns = (plan: Pick<MergePlan, "commerce">, alias?: string) =>
   sql.raw(plan.commerce.map((field) => `, ${alias ? `${alias}.` : ""}${COMMERCE_FIELD_SPECS[field].column}`).join(""));
 
 /**
- * A commerce field's value after the write: the file's (an empty cell, null, clears it; tags are
- * then `{}`), or with `emptyCells=keep` the stored one where the cell was empty.
+ * A commerce field's value after the write: the file's (an empty cell, null, clears it; a list is
+ * then empty), or with `emptyCells=keep` the stored one where the cell was empty.
  */
 export function commerceAfter(
   plan: Pick<MergePlan, "emptyCells">,
@@ -73,7 +73,8 @@ export function commerceAfter(
   given: RawBuilder<unknown>,
   stored: RawBuilder<unknown> | null,
 ) {
-  const fallbacks = [...(plan.emptyCells === "keep" && stored ? [stored] : []), ...(field === "tags" ? [sql`'{}'::text[]`] : [])];
+  const empty = emptyOf(field);
+  const fallbacks = [...(plan.emptyCells === "keep" && stored ? [stored] : []), ...(empty ? [sql.raw(empty)] : [])];
   return fallbacks.length ? sql`coalesce(${given}, ${sql.join(fallbacks)})` : given;
 }
 
@@ -119,14 +120,14 @@ export function latestRows(plan: Pick<MergePlan, "staged" | "progress" | "commer
 
 /** The rows to write: an empty active cell means the product's current flag, found only when needed. */
 function rowsToWrite(plan: MergePlan) {
-  // Tags are never null, so an upsert's proposed row cannot say "keep them": an empty cell takes the stored tags here.
-  const keepsTags = plan.emptyCells === "keep" && plan.commerce.includes("tags");
-  if (!plan.activeGaps && !keepsTags) {
+  // Lists are never null, so an upsert's proposed row cannot say "keep them": an empty cell takes the stored list here.
+  const keepsLists = plan.emptyCells === "keep" && plan.commerce.some((field) => emptyOf(field) !== null);
+  if (!plan.activeGaps && !keepsLists) {
     return sql`SELECT sku, name, description, coalesce(active, true) AS active${commerceColumns(plan)}${attributesColumn(plan)} FROM (${latestRows(plan)}) AS rows`;
   }
   const commerce = plan.commerce.map((field) => {
     const column = sql.raw(COMMERCE_FIELD_SPECS[field].column);
-    return field === "tags" && keepsTags ? sql`, coalesce(rows.tags, stored.tags) AS tags` : sql`, rows.${column}`;
+    return keepsLists && emptyOf(field) !== null ? sql`, coalesce(rows.${column}, stored.${column}) AS ${column}` : sql`, rows.${column}`;
   });
   return sql`
     SELECT rows.sku, rows.name, rows.description, coalesce(rows.active, stored.active, true) AS active${sql.join(commerce, sql``)}${attributesColumn(plan, "rows")}

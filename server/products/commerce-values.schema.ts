@@ -1,12 +1,14 @@
 import { CATEGORY_SEPARATOR, COMMERCE_FIELD_SPECS, DECIMAL_LIMITS, STOCK_LIMITS, TAG_LIMITS, type CommerceField } from "./commerce-fields.schema.js";
 import { lengthOver } from "./product-rules.schema.js";
+import { readImages } from "./variant-values.schema.js";
+import type { Read } from "./value-read.schema.js";
 
 /**
  * How a typed value is read from text, the one rule the importer (a file's cells) and the API
  * (`products.create` / `update`) share. A reader answers the stored value or what is wrong with the
- * text, worded to follow `<field> "<value>"`: `price "abc" is not a number`.
+ * text (value-read.schema.ts).
  */
-export type Read<T> = { value: T } | { problem: string };
+export type { Read };
 
 /** A decimal as stored: digits, at most one point, no exponent (`"12.50"`, `"-3"`). */
 export type DecimalText = string;
@@ -265,6 +267,8 @@ export interface ValueReading {
   weightUnit?: WeightUnit;
   /** How the platform writes category paths: several separated by `list` (the first is kept), segments by `path`. */
   categories?: { list?: string; path: string; roots?: string[] } | null;
+  /** What relative image paths are appended to (the upload's `imageBaseUrl`). */
+  imageBase?: string | null;
 }
 
 /** The first of several paths a platform writes in one cell (WooCommerce's `A > B, C`). */
@@ -289,6 +293,13 @@ export function readCommerceValue(field: CommerceField, raw: string, decimal: De
     }
     case "tags":
       return readTags(raw);
+    case "images": {
+      // The importer reads images itself (an unusable one is a warning, not a rejection): here one is refused.
+      const read = readImages([raw], reading.imageBase ?? null);
+      return read.warnings.length ? { problem: read.warnings[0]!.replace(/^image "[^"]*" /, "") } : { value: read.value };
+    }
+    case "options":
+      return { problem: "is written as option names and values, not as one value" };
     default:
       return field === "barcode" ? readBarcode(raw, spec.max!) : readText(raw, spec.max!);
   }

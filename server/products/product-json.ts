@@ -4,7 +4,7 @@ import type { BuildsPayload } from "../events/event-payloads.js";
 
 type CommerceColumns = Pick<
   Selectable<ProductsTable>,
-  "price" | "compare_at_price" | "stock" | "barcode" | "weight_grams" | "brand" | "category" | "tags"
+  "price" | "compare_at_price" | "stock" | "barcode" | "weight_grams" | "brand" | "category" | "tags" | "product_group" | "options" | "images"
 >;
 
 /** The commerce fields as the API names them (CONTRACT.md's `Product`): decimals as exact text, no tags as `[]`. */
@@ -18,6 +18,9 @@ export function toCommerceJson(row: CommerceColumns) {
     brand: row.brand,
     category: row.category,
     tags: row.tags,
+    group: row.product_group,
+    options: row.options,
+    images: row.images,
   };
 }
 export type CommerceJson = ReturnType<typeof toCommerceJson>;

@@ -5,6 +5,9 @@ import { pageInput } from "../paging.schema.js";
 import { FIELD_LIMITS, hasNul, lengthOver, normalizeName, normalizeSku } from "./product-rules.schema.js";
 import { COMMERCE_FIELD_SPECS, COMMERCE_FIELDS, TAG_LIMITS, type CommerceField } from "./commerce-fields.schema.js";
 import { DecimalSeparator, readCommerceValue, readTags } from "./commerce-values.schema.js";
+import { readImageUrl, readOptions, shown } from "./variant-values.schema.js";
+import { IMAGE_LIMITS, OPTION_LIMITS } from "./commerce-fields.schema.js";
+import type { ProductOption } from "../../db/schema.js";
 
 export const productIdInput = z.object({ id: idSchema });
 
@@ -33,6 +36,51 @@ function commerceInput<T>(field: CommerceField, given: z.ZodType<string | number
   });
 }
 
+/** Options as `[{ name, value }]`, each named once and holding a value (null or [] is none). */
+function optionsInput() {
+  const option = z.strictObject({ name: z.string({ error: "must be text" }), value: z.string({ error: "must be text" }) });
+  return z
+    .array(option, { error: "options must be a list of { name, value }" })
+    .max(OPTION_LIMITS.count, `options: at most ${OPTION_LIMITS.count}`)
+    .nullable()
+    .transform((given, context): ProductOption[] => {
+      const empty = (given ?? []).findIndex((option) => !option.name.trim() || !option.value.trim() || hasNul(option.name + option.value));
+      if (empty !== -1) {
+        context.addIssue({ code: "custom", message: `options: option ${empty + 1} needs a name and a value (text without NUL)` });
+        return z.NEVER;
+      }
+      const read = readOptions((given ?? []).map((option) => [option.name, option.value] as const));
+      if ("problem" in read) {
+        context.addIssue({ code: "custom", message: `options: ${read.problem}` });
+        return z.NEVER;
+      }
+      return read.value;
+    });
+}
+
+/** Images as a list of absolute http(s) URLs, the main one first (repeats dropped; null or [] is none). */
+function imagesInput() {
+  return z
+    .array(z.string({ error: "must be text" }), { error: "images must be a list of URLs" })
+    .max(IMAGE_LIMITS.count, `images: at most ${IMAGE_LIMITS.count}`)
+    .nullable()
+    .transform((given, context): string[] => {
+      const urls: string[] = [];
+      for (const url of given ?? []) {
+        const read = hasNul(url) ? { problem: "contains a NUL character" } : readImageUrl(url);
+        if ("problem" in read) {
+          context.addIssue({
+            code: "custom",
+            message: `images: ${shown(url)} ${read.problem.replace("; give imageBaseUrl to read it as a URL", "")}`,
+          });
+          return z.NEVER;
+        }
+        if (!urls.includes(read.value)) urls.push(read.value);
+      }
+      return urls;
+    });
+}
+
 const numberOrText = z.union([z.number(), z.string()], { error: "must be a number, or a number as text" });
 const text = z.string({ error: "must be text" });
 
@@ -46,17 +94,20 @@ export const commerceInputs = {
   brand: commerceInput<string>("brand", text),
   category: commerceInput<string>("category", text),
   tags: commerceInput<string[]>("tags", z.array(z.string(), { error: "must be a list of text" })).transform((tags) => tags ?? []),
+  group: commerceInput<string>("group", text),
+  options: optionsInput(),
+  images: imagesInput(),
 } satisfies Record<CommerceField, z.ZodType>;
 export type CommerceInput = { [F in CommerceField]: z.output<(typeof commerceInputs)[F]> };
 
 /** What the list can be sorted by; without a sort it comes in the order products were added. */
-export const PRODUCT_SORTS = ["sku", "name", "price", "stock", "brand", "category", "createdAt", "updatedAt"] as const;
+export const PRODUCT_SORTS = ["sku", "name", "price", "stock", "brand", "category", "group", "createdAt", "updatedAt"] as const;
 export type ProductSort = (typeof PRODUCT_SORTS)[number];
 export const SORT_ORDERS = ["asc", "desc"] as const;
 export type SortOrder = (typeof SORT_ORDERS)[number];
 
 /** Text filters: trimmed, blank is none. */
-export const TEXT_FILTERS = ["sku", "name", "description", "brand", "category", "tag", "barcode"] as const;
+export const TEXT_FILTERS = ["sku", "name", "description", "brand", "category", "tag", "barcode", "group"] as const;
 /** Range filters: a bound left out (or null) is none. */
 export const RANGE_FILTERS = ["priceMin", "priceMax", "stockMin", "stockMax"] as const;
 
@@ -73,6 +124,10 @@ export const productFilters = z.object({
   tag: filterText(TAG_LIMITS.length),
   /** Exactly that barcode. */
   barcode: filterText(COMMERCE_FIELD_SPECS.barcode.max),
+  /** That group exactly, case-insensitively (a product's siblings). */
+  group: filterText(COMMERCE_FIELD_SPECS.group.max),
+  /** Only products with images (true) or without any (false). */
+  hasImages: z.boolean({ error: "hasImages must be true or false" }).optional(),
   priceMin: commerceInputs.price.optional(),
   priceMax: commerceInputs.price.optional(),
   stockMin: z.number({ error: "stockMin must be a whole number" }).int("stockMin must be a whole number").optional(),
@@ -103,6 +158,7 @@ export function activeFilters(filters: ProductFilters): ProductFilters {
   for (const key of TEXT_FILTERS) if (filters[key]?.trim()) kept[key] = filters[key]!.trim();
   for (const key of RANGE_FILTERS) if (filters[key] !== undefined && filters[key] !== null) Object.assign(kept, { [key]: filters[key] });
   if (filters.active !== undefined) kept.active = filters.active;
+  if (filters.hasImages !== undefined) kept.hasImages = filters.hasImages;
   if (filters.attributes && Object.keys(filters.attributes).length) kept.attributes = filters.attributes;
   return kept;
 }
@@ -150,8 +206,11 @@ function bulkTargetProblem({ ids, filter, all }: { ids?: string[]; filter?: Prod
   return null;
 }
 
-/** The fields a bulk update can set: every built-in one but the product's identity (SKU, name, description). */
-export const BULK_SET_FIELDS = ["active", ...COMMERCE_FIELDS] as const;
+/** The commerce fields a bulk update can set: not the lists each product holds for itself (options, images). */
+export const BULK_COMMERCE_FIELDS = COMMERCE_FIELDS.filter((field): field is BulkCommerceField => !("notBulk" in COMMERCE_FIELD_SPECS[field]));
+export type BulkCommerceField = Exclude<CommerceField, "options" | "images">;
+/** The fields a bulk update can set: every built-in one but the product's identity (SKU, name, description) and its own lists. */
+export const BULK_SET_FIELDS = ["active", ...BULK_COMMERCE_FIELDS] as const;
 
 /**
  * The team's own fields by key. Which keys exist and what each takes is data (fields.list), so the
@@ -163,8 +222,8 @@ const attributesInput = z.record(z.string(), z.unknown(), { error: "attributes m
 const bulkSetInput = z.strictObject(
   {
     active: z.boolean({ error: "active must be true or false" }).optional(),
-    ...(Object.fromEntries(COMMERCE_FIELDS.map((field) => [field, commerceInputs[field].optional()])) as {
-      [F in CommerceField]: z.ZodOptional<(typeof commerceInputs)[F]>;
+    ...(Object.fromEntries(BULK_COMMERCE_FIELDS.map((field) => [field, commerceInputs[field].optional()])) as {
+      [F in BulkCommerceField]: z.ZodOptional<(typeof commerceInputs)[F]>;
     }),
     /** Merged by key into each product's, a key set to null cleared (as products.update does). */
     attributes: attributesInput.optional(),
@@ -237,7 +296,12 @@ export const productCreateInput = z.object({
   active: z.boolean().default(true),
   attributes: attributesInput.default({}),
   // Left out, a field is empty (no tags: []).
-  ...(Object.fromEntries(COMMERCE_FIELDS.map((field) => [field, (commerceInputs[field] as z.ZodType).default(field === "tags" ? [] : null)])) as {
+  ...(Object.fromEntries(
+    COMMERCE_FIELDS.map((field) => [
+      field,
+      (commerceInputs[field] as z.ZodType).default(field === "tags" || field === "images" ? [] : field === "options" ? [] : null),
+    ]),
+  ) as {
     [F in CommerceField]: z.ZodDefault<(typeof commerceInputs)[F]>;
   }),
 });

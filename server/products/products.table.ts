@@ -16,7 +16,7 @@ import type {
 } from "./product.schema.js";
 import { productCount } from "./catalog-counts.table.js";
 import { readCategory } from "./commerce-values.schema.js";
-import { activeFilters } from "./product.schema.js";
+import { activeFilters, BULK_COMMERCE_FIELDS } from "./product.schema.js";
 
 /** `%` and `_` typed by a person are literal characters, not wildcards. */
 const literally = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
@@ -59,6 +59,9 @@ function filterConditions(filters: ProductFilters) {
   // The expression of the tags' GIN index (search-indexes.ts): a product's tags lower-cased.
   if (given.tag) conditions.push(sql<boolean>`lower_tags(tags) @> ARRAY[lower(${given.tag})]`);
   if (given.barcode) conditions.push(sql<boolean>`barcode = ${given.barcode}`);
+  // The expression of the group's index (migration 0020).
+  if (given.group) conditions.push(sql<boolean>`lower(product_group) = lower(${given.group})`);
+  if (given.hasImages !== undefined) conditions.push(given.hasImages ? sql<boolean>`images <> '{}'::text[]` : sql<boolean>`images = '{}'::text[]`);
   if (given.priceMin != null) conditions.push(sql<boolean>`price >= ${given.priceMin}::numeric`);
   if (given.priceMax != null) conditions.push(sql<boolean>`price <= ${given.priceMax}::numeric`);
   if (given.stockMin !== undefined) conditions.push(sql<boolean>`stock >= ${given.stockMin}::integer`);
@@ -196,11 +199,12 @@ const SORT_KEYS: Record<ProductSort | "added", RawBuilder<unknown>> = {
   stock: sql`stock`,
   brand: sql`brand COLLATE catalog_order`,
   category: sql`category COLLATE catalog_order`,
+  group: sql`product_group COLLATE catalog_order`,
   createdAt: sql`created_at`,
   updatedAt: sql`updated_at`,
 };
 /** Sorts by a field a product may lack: those come last, in both orders. */
-const NULLABLE_SORTS: readonly ProductSort[] = ["price", "stock", "brand", "category"];
+const NULLABLE_SORTS: readonly ProductSort[] = ["price", "stock", "brand", "category", "group"];
 const DIRECTIONS: Record<SortOrder, RawBuilder<unknown>> = { asc: sql`ASC`, desc: sql`DESC` };
 
 function ordering(input: Pick<ProductListInput, "sort" | "order">) {
@@ -265,7 +269,11 @@ export function findProduct(db: Kysely<Database>, id: string, options: { forUpda
 /** The commerce fields given, as products columns. */
 function commerceColumns(input: Partial<CommerceInput>) {
   const columns: Record<string, unknown> = {};
-  for (const field of COMMERCE_FIELDS) if (input[field] !== undefined) columns[COMMERCE_FIELD_SPECS[field].column] = input[field];
+  for (const field of COMMERCE_FIELDS) {
+    const value = input[field];
+    if (value !== undefined)
+      columns[COMMERCE_FIELD_SPECS[field].column] = COMMERCE_FIELD_SPECS[field].stored === "jsonb" ? JSON.stringify(value) : value;
+  }
   return columns as Partial<Record<(typeof COMMERCE_FIELD_SPECS)[CommerceField]["column"], unknown>> as Partial<
     Omit<Insertable<ProductsTable>, "sku" | "name">
   >;
@@ -342,7 +350,7 @@ export interface BulkChange {
 /** A products column a bulk update can write. */
 type BulkColumn = "active" | (typeof COMMERCE_FIELD_SPECS)[CommerceField]["column"] | "attributes";
 
-const STORED_TYPES = { numeric: "numeric", integer: "integer", text: "text", textArray: "text[]" } as const;
+const STORED_TYPES = { numeric: "numeric", integer: "integer", text: "text", textArray: "text[]", jsonb: "jsonb" } as const;
 
 /**
  * Each column the change writes, with its new value as an expression of the row as it is: the
@@ -352,7 +360,7 @@ const STORED_TYPES = { numeric: "numeric", integer: "integer", text: "text", tex
 function newValues(change: BulkChange): Map<BulkColumn, RawBuilder<unknown>> {
   const values = new Map<BulkColumn, RawBuilder<unknown>>();
   if (change.set.active !== undefined) values.set("active", sql`CAST(${change.set.active} AS boolean)`);
-  for (const field of COMMERCE_FIELDS) {
+  for (const field of BULK_COMMERCE_FIELDS) {
     const value = change.set[field];
     if (value === undefined) continue;
     const { column, stored } = COMMERCE_FIELD_SPECS[field];

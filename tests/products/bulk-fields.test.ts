@@ -232,7 +232,7 @@ describe("bad input", () => {
     expect(await refusal({ ids, set: { sku: "X", colour: "red" } })).toEqual({
       code: "BAD_REQUEST",
       message:
-        'set: set cannot change "sku", "colour"; it takes active, price, compareAtPrice, stock, barcode, weightGrams, brand, category, tags and attributes',
+        'set: set cannot change "sku", "colour"; it takes active, price, compareAtPrice, stock, barcode, weightGrams, brand, category, tags, group and attributes',
     });
     expect(await refusal({ ids, set: { price: "abc" } })).toEqual({ code: "BAD_REQUEST", message: 'set.price: price "abc" is not a number' });
     expect(await refusal({ ids, set: { price: -1 } })).toEqual({

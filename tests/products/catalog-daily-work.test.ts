@@ -86,7 +86,7 @@ describe("products.list sort", () => {
   it("refuses a sort field or order that does not exist with BAD_REQUEST naming it", async () => {
     expect(await refusal("products.list", { sort: "cost" }, "GET")).toEqual({
       code: "BAD_REQUEST",
-      message: "sort: sort must be one of sku, name, price, stock, brand, category, createdAt, updatedAt",
+      message: "sort: sort must be one of sku, name, price, stock, brand, category, group, createdAt, updatedAt",
     });
     expect(await refusal("products.list", { sort: "sku", order: "up" }, "GET")).toEqual({
       code: "BAD_REQUEST",

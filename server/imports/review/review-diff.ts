@@ -3,10 +3,9 @@ import { copyTable, type RowOf } from "../../../db/copy-row.js";
 import type { Database, ImportMode } from "../../../db/schema.js";
 import { attributesAfter, commerceAfter, descriptionAfter, latestRows, notInFile, type MergePlan } from "../../products/catalog-merge.js";
 import { attributeTarget } from "../../mappings/mapping.schema.js";
-import type { AttributeValues } from "../../../db/schema.js";
-import { COMMERCE_FIELD_SPECS, isCommerceField, type CommerceField } from "../../products/commerce-fields.schema.js";
+import type { AttributeValues, ProductOption } from "../../../db/schema.js";
+import { COMMERCE_FIELD_SPECS, COMMERCE_FIELDS, emptyOf, isCommerceField, type CommerceField } from "../../products/commerce-fields.schema.js";
 import { toCommerceJson, type CommerceJson } from "../../products/product-json.js";
-import { TARGET_FIELDS, type TargetField } from "../../mappings/mapping.schema.js";
 import { COMMERCE_COLUMNS } from "../staging/staged-row.js";
 import { stagingTable } from "../staging/staging-table.js";
 
@@ -23,9 +22,10 @@ const WRITES: Record<ImportMode, readonly ("create" | "update")[]> = {
   "update-only": ["update"],
 };
 
-/** Every field a review compares, with its column: the product's values (TARGET_FIELDS, in that order). */
-const COMPARED = TARGET_FIELDS.map((field) => ({ field, column: isCommerceField(field) ? COMMERCE_FIELD_SPECS[field].column : field }));
-export type ComparedField = TargetField;
+/** Every field a review compares, with its column: the product's values, in the API's order. */
+export const COMPARED_FIELDS = ["sku", "name", "description", "active", ...COMMERCE_FIELDS] as const;
+export type ComparedField = (typeof COMPARED_FIELDS)[number];
+const COMPARED = COMPARED_FIELDS.map((field) => ({ field, column: isCommerceField(field) ? COMMERCE_FIELD_SPECS[field].column : field }));
 
 /** What comparing the file with the catalog found, before the mode decides what counts as what. */
 export interface DiffCounts {
@@ -49,6 +49,8 @@ export interface DiffCounts {
   outOfStock: number;
   /** Existing products whose barcode would become empty. */
   barcodesEmptied: number;
+  /** Existing products with images that would have none. */
+  imagesEmptied: number;
   /** Products a sync would deactivate or delete. */
   removing: number;
 }
@@ -92,7 +94,8 @@ function valueAfter(plan: DiffPlan, field: ComparedField) {
       return sql`CASE WHEN p.id IS NULL THEN coalesce(l.active, true) ELSE coalesce(l.active, p.active) END`;
     default: {
       const column = COMMERCE_FIELD_SPECS[field].column;
-      const stored = field === "tags" ? sql`coalesce(p.tags, '{}')` : sql.raw(`p.${column}`);
+      const empty = emptyOf(field);
+      const stored = empty ? sql`coalesce(${sql.raw(`p.${column}`)}, ${sql.raw(empty)})` : sql.raw(`p.${column}`);
       return plan.commerce.includes(field) ? commerceAfter(plan, field, sql.raw(`l.${column}`), stored) : stored;
     }
   }
@@ -165,7 +168,8 @@ export async function computeDiff(db: Kysely<Database>, plan: DiffPlan): Promise
            count(*) FILTER (WHERE kind = 'create' AND NOT active) AS fresh_inactive,
            ${hasCommerce("price") ? sql`count(*) FILTER (WHERE kind = 'update' AND old_price > 0 AND price < old_price / 2)` : sql`0`} AS prices_halved,
            ${hasCommerce("stock") ? sql`count(*) FILTER (WHERE kind = 'update' AND old_stock > 0 AND stock <= 0)` : sql`0`} AS out_of_stock,
-           ${hasCommerce("barcode") ? sql`count(*) FILTER (WHERE kind = 'update' AND old_barcode IS NOT NULL AND barcode IS NULL)` : sql`0`} AS barcodes_emptied
+           ${hasCommerce("barcode") ? sql`count(*) FILTER (WHERE kind = 'update' AND old_barcode IS NOT NULL AND barcode IS NULL)` : sql`0`} AS barcodes_emptied,
+           ${hasCommerce("images") ? sql`count(*) FILTER (WHERE kind = 'update' AND old_images <> '{}' AND images = '{}')` : sql`0`} AS images_emptied
     FROM classified`.execute(db);
   const removing = plan.mode === "sync" ? await storeRemovals(db, plan) : 0;
   await sql`CREATE INDEX ON ${diff} (ordinal, position)`.execute(db);
@@ -175,7 +179,7 @@ export async function computeDiff(db: Kysely<Database>, plan: DiffPlan): Promise
     fresh: n("fresh"),
     changing: n("changing"),
     same: n("same"),
-    changed: Object.fromEntries([...TARGET_FIELDS, ...plan.attributes.map(attributeTarget)].map((field) => [field, n(`changed_${field}`)])),
+    changed: Object.fromEntries([...COMPARED_FIELDS, ...plan.attributes.map(attributeTarget)].map((field) => [field, n(`changed_${field}`)])),
     descriptionsEmptied: n("descriptions_emptied"),
     deactivated: n("deactivated"),
     activated: n("activated"),
@@ -183,6 +187,7 @@ export async function computeDiff(db: Kysely<Database>, plan: DiffPlan): Promise
     pricesHalved: n("prices_halved"),
     outOfStock: n("out_of_stock"),
     barcodesEmptied: n("barcodes_emptied"),
+    imagesEmptied: n("images_emptied"),
     removing,
   };
 }
@@ -205,7 +210,7 @@ export interface StoredChange {
   productId: string | null;
   /** The product's values after the import; null for one a sync deletes. */
   after: ({ sku: string; name: string; description: string; active: boolean } & CommerceJson & { attributes: AttributeValues }) | null;
-  /** The fields that change: TARGET_FIELDS's, and `attributes.<key>` for a custom field. */
+  /** The fields that change: COMPARED_FIELDS's, and `attributes.<key>` for a custom field. */
   changedFields: string[];
 }
 
@@ -237,7 +242,12 @@ export async function readChanges(
               name: row.name,
               description: row.description ?? "",
               active: row.active ?? true,
-              ...toCommerceJson({ ...row, tags: row.tags ? [...row.tags] : [] }),
+              ...toCommerceJson({
+                ...row,
+                tags: row.tags ? [...row.tags] : [],
+                images: row.images ? [...row.images] : [],
+                options: (row.options as unknown as ProductOption[] | null) ?? [],
+              }),
               attributes: (row.attributes as unknown as AttributeValues | null) ?? {},
             },
       changedFields: [...row.changed_fields],

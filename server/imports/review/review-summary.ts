@@ -26,6 +26,7 @@ export function summarize(row: ImportRow, diff: DiffCounts, catalog: { size: num
     pricesHalved: writesUpdates ? diff.pricesHalved : 0,
     outOfStock: writesUpdates ? diff.outOfStock : 0,
     barcodesEmptied: writesUpdates ? diff.barcodesEmptied : 0,
+    imagesEmptied: writesUpdates ? diff.imagesEmptied : 0,
     deactivated: writesUpdates ? diff.deactivated : 0,
     activated: writesUpdates ? diff.activated : 0,
     createdInactive: row.mode === "update-only" ? 0 : diff.freshInactive,
@@ -61,6 +62,12 @@ export function reviewWarnings(row: ImportRow, summary: ReviewSummary): string[]
   }
   if (summary.barcodesEmptied) {
     warnings.push(`${countWords(summary.barcodesEmptied, "barcode would become", "barcodes would become")} empty.`);
+  }
+  if (summary.imagesEmptied) {
+    warnings.push(`${countWords(summary.imagesEmptied, "product loses its images", "products lose their images")}.`);
+  }
+  if (row.warning_count) {
+    warnings.push(`${countWords(row.warning_count, "value was", "values were")} read but left out (see the warnings).`);
   }
   if (!row.has_active_column) warnings.push("The file has no active column: flags stay as they are (new products are active).");
   else if (row.unspecified_active_rows > 0) {

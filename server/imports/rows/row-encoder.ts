@@ -32,6 +32,8 @@ export interface EncodedRows {
   rows: number;
   /** Accepted rows whose active cell was empty (a platform's "not said"). */
   unspecifiedActive: number;
+  /** What was read but left out of accepted rows (an image that is no URL), by line. */
+  warnings: RowWarning[];
   notes: RowNotesPart;
   /** The decimal separator the file's numbers are read with, once chosen or shown by a value. */
   decimalSeparator: "." | "," | null;
@@ -40,8 +42,15 @@ export interface EncodedRows {
 /** Encoded rows as a row source hands them over: a worker's COPY text arrives as UTF-8 bytes (moved, not copied). */
 export type RowsForCopy = Omit<EncodedRows, "copyText"> & { copyText: string | Uint8Array };
 
+/** Something read but left out of an accepted row. */
+export interface RowWarning {
+  line: number;
+  message: string;
+}
+
 export const emptyEncodedRows = (): EncodedRows => ({
   copyText: "",
+  warnings: [],
   rejected: [],
   rejectedSkus: [],
   rows: 0,
@@ -64,8 +73,9 @@ export class RowEncoder {
     readonly columns: ResolvedColumns,
     private readonly keepRejectedSkus: boolean,
     decimalSeparator: DecimalSeparatorChoice = "auto",
+    imageBase: string | null = null,
   ) {
-    this.reader = new RowReader(columns, decimalSeparator);
+    this.reader = new RowReader(columns, decimalSeparator, imageBase);
     this.activeMapped = columns.index.active !== null;
     this.copyLine = stagedRowCopy(columns.writes, columns.attributes.length > 0).copyLine;
   }
@@ -80,6 +90,7 @@ export class RowEncoder {
       ),
       inputs.keepRejectedSkus,
       inputs.choice.decimalSeparator,
+      inputs.choice.imageBaseUrl ?? null,
     );
   }
 
@@ -100,6 +111,7 @@ export class RowEncoder {
       } else {
         if (outcome.madeSku) noteMadeSku(into.notes, outcome.accepted.sku);
         if (this.activeMapped && outcome.accepted.active === null) into.unspecifiedActive += 1;
+        if (outcome.warnings) for (const message of outcome.warnings) into.warnings.push({ line, message });
         lines.push(this.copyLine(outcome.accepted));
       }
     }

@@ -2,7 +2,7 @@ import { withoutFormulaMark } from "../../files/formula-cells.js";
 import { normalizeSku } from "../../products/product-rules.schema.js";
 import { IMAGE_ROW } from "../../mappings/profiles.js";
 import type { MadeSkuIndexes, ResolvedColumns } from "../../mappings/resolve-columns.js";
-import { rejection, validateRow, type RejectedRow, type RowValues } from "./validate-row.js";
+import { rejection, validateRow, type RejectedRow, type RowReading, type RowValues } from "./validate-row.js";
 import type { SkippedRow } from "../row-notes.js";
 import { madeSku } from "./made-sku.js";
 import type { StagedRow } from "../staging/staged-row.js";
@@ -17,12 +17,17 @@ interface Group {
   description: string;
   active: string | null;
   commerce: string[];
+  /** Its options' names, from its first row: its later rows may leave them blank. */
+  optionNames: string[];
+  /** The line of its first row, for a later row whose option names disagree. */
+  line: number;
   /** The SKUs made for its variants so far: two whose option values read alike still get one each. */
   made: Set<string>;
 }
 
 /** What one record of the file became. `madeSku`: its SKU was made from its handle (it had none). */
-export type RowOutcome = { accepted: StagedRow; madeSku?: boolean } | { rejected: RejectedRow; madeSku?: string } | { skipped: SkippedRow };
+export type RowOutcome =
+  { accepted: StagedRow; warnings?: string[]; madeSku?: boolean } | { rejected: RejectedRow; madeSku?: string } | { skipped: SkippedRow };
 
 const skip = (line: number, reason: string) => ({ skipped: { line, reason } });
 /** A file without commerce columns: one empty list for every row, not a new one each. */
@@ -57,13 +62,16 @@ export class RowReader {
   /** Where the commerce fields' and the custom fields' cells are, in the order the rules read them. */
   private readonly commerceAt: number[];
   private readonly attributesAt: number[];
+  private readonly reading: RowReading;
 
   constructor(
     private readonly columns: ResolvedColumns,
     decimalSeparator: DecimalSeparatorChoice = "auto",
+    imageBase: string | null = null,
   ) {
     this.width = columns.header.length;
     this.decimal = DecimalSeparator.of(decimalSeparator);
+    this.reading = { decimal: this.decimal, imageBase };
     this.sharedCommerce = columns.commerce.map(({ field }) => "shared" in COMMERCE_FIELD_SPECS[field]);
     this.commerceAt = columns.commerce.map(({ index }) => index);
     this.attributesAt = columns.attributes.map(({ index }) => index);
@@ -87,8 +95,9 @@ export class RowReader {
       commerce: cellsAt(fields, this.commerceAt),
       sale: this.columns.salePrice === null ? null : withoutFormulaMark(fields[this.columns.salePrice]!),
       attributes: cellsAt(fields, this.attributesAt),
+      options: this.columns.options.length ? optionCells(fields, this.columns.options) : NO_OPTIONS,
     };
-    if (!this.shaped) return validateRow(values, this.columns, this.decimal, line, fields);
+    if (!this.shaped) return validateRow(values, this.columns, this.reading, line, fields);
     const { profile, columnOf } = this.columns;
     if (profile?.skipRow) {
       const reason = profile.skipRow((name) => {
@@ -100,7 +109,7 @@ export class RowReader {
     if (profile?.description) values.description = profile.description(values.description);
     const carried = this.carry(fields, values, line);
     if (!("values" in carried)) return carried;
-    const outcome = validateRow(carried.values, this.columns, this.decimal, line, fields);
+    const outcome = validateRow(carried.values, this.columns, this.reading, line, fields);
     if (!carried.madeSku) return outcome;
     if ("accepted" in outcome) return { ...outcome, madeSku: true };
     // Said, since the row had no SKU of its own; and kept, so that a sync keeps the product it names.
@@ -119,7 +128,7 @@ export class RowReader {
     if (rowKind) {
       const kind = rowKind.kinds[fields[rowKind.index]!.trim().toLowerCase()];
       if (kind && typeof kind === "object") return skip(line, kind.skip);
-      if (kind === "product") this.group = this.newGroup(String(line), values);
+      if (kind === "product") this.group = this.newGroup(String(line), values, line);
       if (kind !== "variant") return { values };
       const named =
         this.group && rowKind.variantName && values.name.trim() ? { ...values, name: rowKind.variantName(this.group.name, values.name) } : values;
@@ -127,8 +136,12 @@ export class RowReader {
     }
     if (groupBy === null) return { values };
     const key = fields[groupBy]!.trim();
-    if (!key || this.group?.key !== key) this.group = this.newGroup(key, values);
-    else values = this.fromGroup(values);
+    if (!key || this.group?.key !== key) this.group = this.newGroup(key, values, line);
+    else {
+      const disagreeing = this.optionNamesDisagree(values);
+      if (disagreeing) return rejection(line, disagreeing, fields);
+      values = this.fromGroup(values);
+    }
     if (values.sku.trim() && !madeSkus?.skuIsGroupKey) return { values };
     // Mapped to the handle (sku ← Handle, perhaps a mapping saved for an export without SKUs): a variant's own SKU still wins.
     const own = madeSkus?.ownSku == null ? "" : withoutFormulaMark(fields[madeSkus.ownSku]!);
@@ -157,8 +170,29 @@ export class RowReader {
     return { values: { ...values, sku }, madeSku: true };
   }
 
-  private newGroup(key: string, values: RowValues): Group {
-    return { key, name: values.name, description: values.description, active: values.active, commerce: values.commerce, made: new Set() };
+  private newGroup(key: string, values: RowValues, line: number): Group {
+    return {
+      key,
+      name: values.name,
+      description: values.description,
+      active: values.active,
+      commerce: values.commerce,
+      optionNames: values.options.map(([name]) => name.trim()),
+      line,
+      made: new Set(),
+    };
+  }
+
+  /** A later row of a product naming an option otherwise than its first row: which, and how. */
+  private optionNamesDisagree(values: RowValues): string | null {
+    const group = this.group!;
+    for (const [at, [name]] of values.options.entries()) {
+      const first = group.optionNames[at]!;
+      if (name.trim() && first && name.trim().toLowerCase() !== first.toLowerCase()) {
+        return `option ${at + 1} is named "${name.trim()}" here but "${first}" on the first row of "${group.key}" (line ${group.line}); a product's variants share their option names`;
+      }
+    }
+    return null;
   }
 
   private fromGroup(values: RowValues): RowValues {
@@ -172,6 +206,16 @@ export class RowReader {
       commerce: values.commerce.map((cell, at) => (this.sharedCommerce[at] && !cell.trim() ? group.commerce[at]! : cell)),
       sale: values.sale,
       attributes: values.attributes,
+      options: values.options.map(([name, value], at) => [name.trim() ? name : group.optionNames[at]!, value]),
     };
   }
+}
+
+/** A file without option columns: one empty list for every row. */
+const NO_OPTIONS: [string, string][] = [];
+
+/** Each option's name and value cells, formula marks off ("" for a column the file lacks). */
+function optionCells(fields: string[], options: ResolvedColumns["options"]): [string, string][] {
+  const cell = (at: number | null) => (at === null ? "" : withoutFormulaMark(fields[at]!));
+  return options.map((option) => [cell(option.name), cell(option.value)]);
 }

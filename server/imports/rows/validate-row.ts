@@ -5,6 +5,7 @@ import type { CommerceColumn } from "../../mappings/resolve-columns.js";
 import type { TargetField } from "../../mappings/mapping.schema.js";
 import type { AttributeColumn } from "../../mappings/attribute-columns.js";
 import { readFieldText } from "../../products/custom-fields/field-values.schema.js";
+import { readImages, readOptions } from "../../products/variant-values.schema.js";
 
 export interface RejectedRow {
   line: number;
@@ -36,6 +37,10 @@ export interface RowValues {
   sale: string | null;
   /** The custom fields' cells, in the order of the rules' `attributes` columns. */
   attributes: string[];
+  /** Each option's name and value cells, in the order of the rules' `options` (empty when the file maps none). */
+  options: [name: string, value: string][];
+  /** Image cells the row takes besides its images column's (a platform's variant image, first; its product's other rows'). */
+  images?: { first: string[]; after: string[] };
 }
 
 /** How a row's values are judged: the field names for messages, which active values count, the commerce columns. */
@@ -45,16 +50,21 @@ export interface RowRules {
   activeSpellings: string;
   commerce: CommerceColumn[];
   attributes: AttributeColumn[];
+  options: unknown[];
 }
 
+/** What a row's values are read with besides the rules: the file's decimal point, the base of relative image paths. */
+export interface RowReading {
+  decimal: DecimalSeparator;
+  imageBase: string | null;
+}
+
+/** An accepted row, and what was read but left out of it (an image that is no URL). */
+export type RowVerdict = { accepted: StagedRow; warnings?: string[] } | { rejected: RejectedRow };
+
 /** Applies the import semantics to one row: an accepted row for staging, or why it was rejected. */
-export function validateRow(
-  values: RowValues,
-  rules: RowRules,
-  decimal: DecimalSeparator,
-  line: number,
-  fields: string[],
-): { accepted: StagedRow } | { rejected: RejectedRow } {
+export function validateRow(values: RowValues, rules: RowRules, reading: RowReading, line: number, fields: string[]): RowVerdict {
+  const { decimal } = reading;
   const sku = normalizeSku(values.sku);
   const name = normalizeName(values.name);
   const { description } = values;
@@ -74,10 +84,21 @@ export function validateRow(
     active = parsed;
   }
   const accepted: StagedRow = { line, sku, name, description, active };
+  const warnings: string[] = [];
   const unreadable =
-    (rules.commerce.length ? readCommerce(values, rules, decimal, accepted) : null) ??
+    (rules.commerce.length ? readCommerce(values, rules, reading, accepted, warnings) : null) ??
+    (rules.options.length ? readRowOptions(values, accepted) : null) ??
     (rules.attributes.length ? readAttributes(values, rules, decimal, accepted) : null);
-  return unreadable ? rejection(line, unreadable, fields) : { accepted };
+  if (unreadable) return rejection(line, unreadable, fields);
+  return warnings.length ? { accepted, warnings } : { accepted };
+}
+
+function readRowOptions(values: RowValues, accepted: StagedRow): string | null {
+  const read = readOptions(values.options);
+  if ("problem" in read) return read.problem;
+  // No option at all is an empty cell: cleared, or kept with `emptyCells=keep`.
+  accepted.options = read.value.length ? JSON.stringify(read.value) : null;
+  return null;
 }
 
 /**
@@ -107,11 +128,20 @@ function readAttributes(values: RowValues, rules: RowRules, decimal: DecimalSepa
 const valueProblem = (label: string, raw: string, problem: string) => `${label} "${raw.length > 60 ? `${raw.slice(0, 57)}...` : raw}" ${problem}`;
 
 /** Reads the row's commerce cells into `accepted` (an empty cell is null); the first problem, if any. */
-function readCommerce(values: RowValues, rules: RowRules, decimal: DecimalSeparator, accepted: StagedRow): string | null {
+function readCommerce(values: RowValues, rules: RowRules, reading: RowReading, accepted: StagedRow, warnings: string[]): string | null {
+  const { decimal } = reading;
   const into = accepted as Record<string, unknown>;
   for (let at = 0; at < rules.commerce.length; at += 1) {
     const column = rules.commerce[at]!;
     const raw = values.commerce[at]!;
+    if (column.field === "images") {
+      const cells = values.images ? [...values.images.first, raw, ...values.images.after] : [raw];
+      const read = readImages(cells, reading.imageBase, rules.labels.images);
+      warnings.push(...read.warnings);
+      // No image cell at all leaves the product's images as `emptyCells` says; one whose every URL was left out, too.
+      accepted.images = read.value.length ? read.value : null;
+      continue;
+    }
     // A number with either character in it reads as no number anyway; text must say why.
     if (column.isText && UNSTORABLE.test(raw)) return problemWith(rules.labels[column.field], raw, Infinity);
     let value = null;

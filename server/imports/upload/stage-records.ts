@@ -13,6 +13,8 @@ import { fieldDefinitions } from "../../products/custom-fields/custom-fields.js"
 import { resolveColumns, type MappingChoice, type ResolvedColumns } from "../../mappings/resolve-columns.js";
 import type { RejectedRow } from "../rows/validate-row.js";
 import { insertRejectedRows } from "../import-errors.table.js";
+import { insertRowWarnings } from "../import-warnings.table.js";
+import type { RowWarning } from "../rows/row-encoder.js";
 import { createImport, markStaged, type ImportRow, type ReadAs, type UploadTotals } from "../imports.table.js";
 import { RowNotesTally } from "../row-notes.js";
 import { rowsOnThisThread, type RowSource } from "../rows/row-source.js";
@@ -67,6 +69,7 @@ function readAs(file: OpenedFile, source: RowSource, columns: ResolvedColumns, u
     profile: columns.profile?.id ?? null,
     mappingSource: columns.source,
     decimalSeparator: upload.mapping.decimalSeparator ?? "auto",
+    imageBaseUrl: upload.mapping.imageBaseUrl ?? null,
     commerceFields: columns.writes,
     attributeFields: columns.attributes.map(({ field }) => field.key),
   };
@@ -115,12 +118,19 @@ async function stageRows(deps: StagingDeps, file: OpenedFile, source: RowSource,
   const notes = new RowNotesTally();
   const progress = new UploadProgress(deps.db, importId, totals, upload.bytesRead, () => upload.stop(CANCELLED_WHILE_UPLOADING()));
   let rejected: RejectedRow[] = [];
+  let warnings: RowWarning[] = [];
+  let warningCount = 0;
   const rejectedSkus: string[] = [];
   let decimalSeparatorRead: "." | "," | null = null;
   const flushRejected = async () => {
     const rows = rejected;
     rejected = [];
     await insertRejectedRows(deps.db, importId, rows);
+  };
+  const flushWarnings = async () => {
+    const rows = warnings;
+    warnings = [];
+    await insertRowWarnings(deps.db, importId, rows);
   };
   const inputs = {
     header,
@@ -146,6 +156,11 @@ async function stageRows(deps: StagingDeps, file: OpenedFile, source: RowSource,
             rejected.push(...rows.rejected);
             if (rejected.length >= BATCH_ROWS) await flushRejected();
           }
+          if (rows.warnings.length) {
+            warningCount += rows.warnings.length;
+            warnings.push(...rows.warnings);
+            if (warnings.length >= BATCH_ROWS) await flushWarnings();
+          }
           const drained = staging.add(rows.copyText);
           if (drained) await drained;
         }
@@ -155,6 +170,7 @@ async function stageRows(deps: StagingDeps, file: OpenedFile, source: RowSource,
         throw error;
       }
       await flushRejected();
+      await flushWarnings();
       if (upload.applying.mode !== "update-only") totals.errorCount += await rejectNewWithoutRequired(tx.db, importId, columns, fields);
       await progress.stop();
       totals.sizeBytes = upload.bytesRead();
@@ -162,7 +178,7 @@ async function stageRows(deps: StagingDeps, file: OpenedFile, source: RowSource,
       const queued = await markStaged(
         tx.db,
         importId,
-        { ...totals, skippedRows: notes.skippedRows, notes: notes.notes(), decimalSeparatorRead },
+        { ...totals, skippedRows: notes.skippedRows, foldedRows: notes.foldedRows, warningCount, notes: notes.notes(), decimalSeparatorRead },
         { hold: upload.applying.review },
       );
       if (!queued) throw CANCELLED_WHILE_UPLOADING();
@@ -174,6 +190,7 @@ async function stageRows(deps: StagingDeps, file: OpenedFile, source: RowSource,
   } catch (error) {
     // The rows rejected so far stay as the user's receipt of what was wrong.
     await flushRejected().catch(() => {});
+    await flushWarnings().catch(() => {});
     throw error;
   } finally {
     await progress.stop();
