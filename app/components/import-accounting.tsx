@@ -34,6 +34,7 @@ export function ImportAccounting({ item, review }: { item: ImportJson; review: R
         ) : null}
         <CountStat label="Rejected" value={item.errorCount} explain="see the rejected rows" warn={item.errorCount > 0} />
         <CountStat label="Repeated" value={item.repeatedCount} explain="a later row of the SKU won" />
+        {item.foldedCount ? <CountStat label="Folded" value={item.foldedCount} explain="went into other rows" /> : null}
         <CountStat label="Rows in the file" value={item.totalRows} explain="all of the above" />
         {item.mode === "sync" ? <CountStat label="Removed" value={item.removedCount} explain={`${removedVerb}: not in the file`} /> : null}
       </div>
@@ -110,5 +111,46 @@ export function UndoPanel({ item }: { item: ImportJson }) {
       </Link>
       <span className="hint">Puts the catalog back as it was before it; products changed since are never overwritten.</span>
     </p>
+  );
+}
+
+export interface WarningsPage {
+  items: { line: number; message: string }[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+/** What was read but left out of rows that were imported (an image that is no URL), by line. */
+export function RowWarnings({ item, warnings }: { item: ImportJson; warnings: WarningsPage | null }) {
+  if (!warnings?.total) return null;
+  return (
+    <section className="panel" aria-labelledby="warnings-heading">
+      <div className="panel-head">
+        <h2 id="warnings-heading">Warnings ({formatCount(Math.max(warnings.total, item.warningCount))})</h2>
+      </div>
+      <p className="hint">These rows were imported; what each line says here was left out of them.</p>
+      <div className="table-scroll">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col" className="num">
+                Line
+              </th>
+              <th scope="col">Left out</th>
+            </tr>
+          </thead>
+          <tbody>
+            {warnings.items.map((row, at) => (
+              <tr key={`${row.line}-${at}`}>
+                <td className="num">{row.line}</td>
+                <td>{row.message}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <Pagination total={warnings.total} page={warnings.page} pageSize={warnings.pageSize} param="warningsPage" />
+    </section>
   );
 }

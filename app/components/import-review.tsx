@@ -156,6 +156,7 @@ function ReviewCounts({ review }: { review: ReviewJson }) {
         ) : null}
         <CountStat label="Rejected" value={review.rejected} explain="see the rejected rows" warn={review.rejected > 0} />
         <CountStat label="Repeated" value={review.repeated} explain="a later row of the SKU wins" />
+        {review.folded ? <CountStat label="Folded" value={review.folded} explain="went into other rows" /> : null}
         <CountStat label="Rows in the file" value={review.totalRows} explain="all of the above" />
       </div>
       {updates ? <p className="meta">{updates}</p> : null}

@@ -1,6 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, Outlet, useLoaderData, useNavigation } from "@remix-run/react";
-import { ImportAccounting, RepeatedSkus, UndoPanel } from "~/components/import-accounting";
+import { ImportAccounting, RepeatedSkus, RowWarnings, UndoPanel } from "~/components/import-accounting";
 import { ImportReview } from "~/components/import-review";
 import {
   APPLY_QUEUED,
@@ -45,7 +45,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
     Promise.all([context.trpc.imports.get({ id }), context.trpc.imports.errors({ id, page: errorsPage, pageSize: ERRORS_PAGE_SIZE })]),
   );
   const inReview = item.status === "review";
-  const [review, changes, repeated] = await pageData(() =>
+  const [review, changes, repeated, warnings] = await pageData(() =>
     Promise.all([
       inReview || item.reviewRequested ? context.trpc.imports.review({ id }).catch(() => null) : null,
       inReview
@@ -55,9 +55,12 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
       item.repeatedCount > 0 || (inReview && url.searchParams.has("repeated"))
         ? context.trpc.imports.repeated({ id, page: pageFromUrl(request.url, "repeatedPage"), pageSize: REPEATED_PAGE_SIZE }).catch(() => null)
         : null,
+      item.warningCount > 0
+        ? context.trpc.imports.warnings({ id, page: pageFromUrl(request.url, "warningsPage"), pageSize: ERRORS_PAGE_SIZE })
+        : null,
     ]),
   );
-  return { item, rejected, review, changes: changes && { ...changes, items: changes.items.map(withDescriptionText) }, kind, repeated };
+  return { item, rejected, review, changes: changes && { ...changes, items: changes.items.map(withDescriptionText) }, kind, repeated, warnings };
 }
 
 /** Platform descriptions are HTML: the changes list shows their text (the sanitizer stays on the server). */
@@ -94,7 +97,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
 }
 
 export default function ImportPage() {
-  const { item: initial, rejected, review, changes, kind, repeated } = useLoaderData<typeof loader>();
+  const { item: initial, rejected, review, changes, kind, repeated, warnings } = useLoaderData<typeof loader>();
   const item = useImportProgress(initial);
   const toast = useToast();
   const navigation = useNavigation();
@@ -146,6 +149,7 @@ export default function ImportPage() {
       <ImportNotices item={item} />
       {item.status === "review" && review && changes ? <ImportReview item={item} review={review} changes={changes} kind={kind} busy={busy} /> : null}
       <RejectedRows item={item} rejected={rejected} />
+      <RowWarnings item={item} warnings={warnings} />
       <RepeatedSkus repeated={repeated} />
       {item.status === "review" && !repeated && review && review.repeated > 0 ? (
         <p>

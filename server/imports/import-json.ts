@@ -47,7 +47,7 @@ export function toImportJson(row: ImportRow) {
     // Rows the platform writes that are not products (in skippedCount once applied), and what reading the file is worth saying.
     skippedRowCount: row.skipped_rows,
     skippedReasons: row.row_notes?.skipped ?? [],
-    notices: describeRowNotes(row.row_notes),
+    notices: describeRowNotes(row.row_notes, row.folded_count),
     reviewRequested: row.review_requested,
     reviewedAt: iso(row.reviewed_at),
     catalogChangedAfterReview: row.catalog_changed_after_review,

@@ -60,10 +60,17 @@ export class RowNotesTally {
   }
 }
 
-/** What the import says once, in words, about how its rows were read. */
-export function describeRowNotes(notes: RowNotes | null): string[] {
-  if (!notes) return [];
+/** What the import says once, in words, about how its rows were read (`folded`: rows that went into other rows). */
+export function describeRowNotes(notes: RowNotes | null, folded = 0): string[] {
   const said: string[] = [];
+  const foldedNotice = () =>
+    folded
+      ? [
+          `${countWords(folded, "row only adds", "rows only add")} an image to ${folded === 1 ? "its" : "their"} product: ` +
+            `${folded === 1 ? "it went" : "they went"} into the images of the product's variants, in the file's image positions.`,
+        ]
+      : [];
+  if (!notes) return foldedNotice();
   if (notes.madeSkus) {
     const { count: made, examples } = notes.madeSkus;
     said.push(
@@ -76,5 +83,5 @@ export function describeRowNotes(notes: RowNotes | null): string[] {
     const where = `line${lines.length === 1 ? "" : "s"} ${lines.join(", ")}${rows > lines.length ? ", …" : ""}`;
     said.push(`${countWords(rows, "row", "rows")} skipped: ${reason}; ${where}.`);
   }
-  return said;
+  return [...said, ...foldedNotice()];
 }

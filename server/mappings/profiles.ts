@@ -22,6 +22,11 @@ export interface ProfileShape {
   salePrice?: string[];
   /** How the category column writes paths: several separated by `list` (the first is used), segments by `path`. */
   categories?: CategoryPaths;
+  /**
+   * The product's images are spread over its rows, one per row, image-only rows included (Shopify):
+   * each image's position column, and the column of a variant's own image (which goes first for it).
+   */
+  images?: { position: string; variant: string };
 }
 
 export interface CategoryPaths {
@@ -43,7 +48,7 @@ export interface MadeSkuColumns {
   imageColumns: string[];
 }
 
-/** Why Shopify's image rows are skipped (the same words for every such row, so they are counted together). */
+/** Why Shopify's image rows are skipped when their images are not imported (the same words for every such row, so they are counted together). */
 export const IMAGE_ROW = "an extra image of a product (Shopify writes one row for each image after the first)";
 
 export interface ActiveValues {
@@ -92,8 +97,17 @@ const PLATFORM_EXPORTS: Record<ProfileId, Omit<Profile, "id">> = {
           brand: ["Vendor"],
           category: ["Product category", "Type"],
           tags: ["Tags"],
+          group: ["URL handle"],
+          option1Name: ["Option1 name"],
+          option1Value: ["Option1 value"],
+          option2Name: ["Option2 name"],
+          option2Value: ["Option2 value"],
+          option3Name: ["Option3 name"],
+          option3Value: ["Option3 value"],
+          images: ["Product image URL"],
         },
         groupBy: "URL handle",
+        images: { position: "Image position", variant: "Variant image URL" },
         madeSkus: {
           optionValues: ["Option1 value", "Option2 value", "Option3 value"],
           variantColumns: ["Price", "Compare-at price", "Barcode", "Inventory quantity"],
@@ -116,8 +130,17 @@ const PLATFORM_EXPORTS: Record<ProfileId, Omit<Profile, "id">> = {
           brand: ["Vendor"],
           category: ["Product Category", "Type"],
           tags: ["Tags"],
+          group: ["Handle"],
+          option1Name: ["Option1 Name"],
+          option1Value: ["Option1 Value"],
+          option2Name: ["Option2 Name"],
+          option2Value: ["Option2 Value"],
+          option3Name: ["Option3 Name"],
+          option3Value: ["Option3 Value"],
+          images: ["Image Src"],
         },
         groupBy: "Handle",
+        images: { position: "Image Position", variant: "Variant Image" },
         madeSkus: {
           optionValues: ["Option1 Value", "Option2 Value", "Option3 Value"],
           variantColumns: ["Variant Price", "Variant Compare At Price", "Variant Barcode", "Variant Inventory Qty"],

@@ -84,6 +84,11 @@ export interface ResolvedColumns {
   writes: CommerceField[];
   /** The team's own fields the file maps, in the fields' order. */
   attributes: AttributeColumn[];
+  /**
+   * A platform whose image rows fold into their product (Shopify): every row's image, ordered by
+   * its position column, goes to each variant, after the variant's own image column's.
+   */
+  imageFolding: { position: number | null; variant: number | null } | null;
 }
 
 /** A profile's `madeSkus` columns as the file has them (a column it lacks is left out). */
@@ -214,8 +219,11 @@ export function resolveColumns(
     if (at === -1) throw refuse(`mapping: ${field} names the column "${name}", which the file does not have (its columns: ${listed(header)}).`);
     if (columns.isNamedTwice(at)) throw refuse(`The header names the column "${header[at]!.trim().toLowerCase()}" twice.`);
     const other = used.get(at);
-    if (other) throw refuse(`mapping: ${other} and ${field} both name the column "${header[at]}"; each field needs a column of its own.`);
-    used.set(at, field);
+    // A group may be read from the SKU's column (a handle mapped to both): the one field that may share.
+    if (other && field !== "group") {
+      throw refuse(`mapping: ${other} and ${field} both name the column "${header[at]}"; each field needs a column of its own.`);
+    }
+    if (field !== "group") used.set(at, field);
     index[field] = at;
   }
   const attributes: AttributeColumn[] = [];
@@ -299,6 +307,10 @@ export function resolveColumns(
     columnOf,
     commerce,
     options,
+    imageFolding:
+      shape?.images && groupBy !== null && index.images !== undefined
+        ? { position: columnOf(shape.images.position), variant: columnOf(shape.images.variant) }
+        : null,
     salePrice,
     writes,
     attributes,

@@ -22,7 +22,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-it("a Shopify export without SKUs shows its made SKUs before the upload, says how it was read, and applies with nothing rejected", async () => {
+it("a Shopify export without SKUs shows its made SKUs before the upload, says how it was read, folds its image rows, and applies with nothing rejected", async () => {
   const page = await browser.newPage();
   const file = path.join(dir, "products_export_1.csv");
   writeFileSync(file, shopifyRows(SHOPIFY_SAMPLE, "classic").content);
@@ -37,9 +37,9 @@ it("a Shopify export without SKUs shows its made SKUs before the upload, says ho
   await expect.poll(() => page.locator("h1 .badge").textContent()).toBe("In review");
   const notices = page.getByRole("region", { name: "How the file was read" });
   expect(await notices.textContent()).toContain("SKUs were made from handles: 8 variants had no SKU of their own");
-  expect(await notices.textContent()).toContain("3 rows skipped: an extra image of a product");
-  const skipped = page.locator(".stat", { has: page.locator(".stat-label", { hasText: /^Skipped$/ }) });
-  expect(await skipped.textContent()).toContain("rows that are not products");
+  expect(await notices.textContent()).toContain("3 rows only add an image to their product");
+  const folded = page.locator(".stat", { has: page.locator(".stat-label", { hasText: /^Folded$/ }) });
+  expect(await folded.textContent()).toContain("went into other rows");
   expect(await page.getByRole("heading", { name: /Rejected rows/ }).count()).toBe(0);
   // `SCREENSHOTS=1` refreshes the README's picture of this page.
   if (process.env.SCREENSHOTS === "1") await page.screenshot({ path: "docs/images/shopify-review.png", fullPage: true });

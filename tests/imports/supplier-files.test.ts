@@ -62,14 +62,14 @@ describe("a platform's product export", () => {
     ["2024", shopifyExport],
   ])("from Shopify (%s columns) makes a product of every variant, named, described and activated from its product's first row", async (_, make) => {
     const { item, rejected } = await upload(make(PRODUCTS));
-    expect(item).toMatchObject({ status: "completed", profile: "shopify", createdCount: 5, errorCount: 0, skippedCount: 1 });
+    expect(item).toMatchObject({ status: "completed", profile: "shopify", createdCount: 5, errorCount: 0, skippedCount: 0, foldedCount: 1 });
     const catalog = await bySku();
     for (const sku of ["TEE-1", "TEE-1-M", "TEE-1-L"])
       expect(catalog[sku]).toEqual({ sku, name: TEE.name, description: TEE.description, active: true });
     expect(catalog["CAP-1"]).toMatchObject({ name: "Wool cap", active: false });
     expect(catalog["-BAG-1"]).toMatchObject({ name: "Tote", active: true });
-    expect(rejected, "its image-only row is skipped, not rejected").toEqual([]);
-    expect(item!.skippedReasons).toEqual([expect.objectContaining({ reason: expect.stringMatching(/^an extra image of a product/), count: 1 })]);
+    expect(rejected, "its image-only row is folded into its product, not rejected").toEqual([]);
+    expect(item!.skippedReasons).toEqual([]);
   });
 
   it("from WooCommerce reads Published 1 / 0 / -1 (also written '-1), its BOM, and its escaped line breaks", async () => {
@@ -240,6 +240,14 @@ describe("imports.inspect", () => {
       brand: "Vendor",
       category: "Product Category",
       tags: "Tags",
+      group: "Handle",
+      option1Name: "Option1 Name",
+      option1Value: "Option1 Value",
+      option2Name: "Option2 Name",
+      option2Value: "Option2 Value",
+      option3Name: "Option3 Name",
+      option3Value: "Option3 Value",
+      images: "Image Src",
     });
     // Each variant as it will be imported: named and described from its product's first row.
     const variantRow = (line: number, sku: string) => ({

@@ -72,10 +72,14 @@ export function toReviewJson({ row, summary, catalogChangedSince }: Review) {
     skipped: summary.skipped,
     /** Of `skipped`, the file's rows that are not products (a Shopify image row, a Magento store view). */
     skippedRowCount: row.skipped_rows,
+    /** Rows whose values went into other rows (a Shopify image-only row): every row lands in one count. */
+    folded: row.folded_count,
+    warningCount: row.warning_count,
     removed: summary.removed,
     repeated: summary.repeated,
     changed: summary.changed,
     descriptionsEmptied: summary.descriptionsEmptied,
+    imagesEmptied: summary.imagesEmptied ?? 0,
     deactivated: summary.deactivated,
     activated: summary.activated,
     createdInactive: summary.createdInactive,

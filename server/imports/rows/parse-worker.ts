@@ -93,7 +93,8 @@ class Reading {
   }
 
   private async sendRows(rows: EncodedRows): Promise<void> {
-    if (!rows.rows) return;
+    // Rows held for their product's images come after the file's last record: nothing read, something to send.
+    if (!rows.rows && !rows.copyText && !rows.warnings.length) return;
     while (this.credits === 0) await new Promise<void>((resolve) => (this.creditWaiter = resolve));
     this.credits -= 1;
     // As bytes in a buffer of their own, moved to the other thread: it never decodes or copies them.
@@ -129,6 +130,7 @@ class Reading {
           pending = emptyEncodedRows();
         }
       }
+      encoder?.finish(pending);
     } finally {
       // Rows read before a break still count (their rejections are the user's receipt).
       await this.sendRows(pending);

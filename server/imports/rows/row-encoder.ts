@@ -2,7 +2,7 @@ import type { SourceRecord } from "../../files/csv-records.js";
 import { resolveColumns, type MappingChoice, type ResolvedColumns, type SavedMapping } from "../../mappings/resolve-columns.js";
 import type { RejectedRow } from "./validate-row.js";
 import { RowReader } from "./row-reader.js";
-import { stagedRowCopy } from "../staging/staged-row.js";
+import { stagedRowCopy, type StagedRow } from "../staging/staged-row.js";
 import type { DecimalSeparatorChoice, EmptyCellRule } from "../../products/commerce-fields.schema.js";
 import type { FieldDefinition } from "../../products/custom-fields/field-values.schema.js";
 import { emptyRowNotesPart, noteMadeSku, type RowNotesPart } from "../row-notes.js";
@@ -108,15 +108,38 @@ export class RowEncoder {
         }
       } else if ("skipped" in outcome) {
         into.notes.skipped.push(outcome.skipped);
-      } else {
-        if (outcome.madeSku) noteMadeSku(into.notes, outcome.accepted.sku);
-        if (this.activeMapped && outcome.accepted.active === null) into.unspecifiedActive += 1;
-        if (outcome.warnings) for (const message of outcome.warnings) into.warnings.push({ line, message });
-        lines.push(this.copyLine(outcome.accepted));
+      } else if ("folded" in outcome) {
+        into.notes.folded += 1;
+      } else if ("accepted" in outcome) {
+        this.accept(outcome, line, into, lines);
       }
+      if (this.reader.finished.length) this.takeFinished(into, lines);
     }
     into.copyText += lines.join("");
     into.decimalSeparator = this.reader.decimal.decided;
     return into;
+  }
+
+  /** After the file's last record: the rows still held for their product's images. */
+  finish(into: EncodedRows = emptyEncodedRows()): EncodedRows {
+    this.reader.finishGroup();
+    const lines: string[] = [];
+    this.takeFinished(into, lines);
+    into.copyText += lines.join("");
+    return into;
+  }
+
+  private accept(row: { accepted: StagedRow; warnings?: string[]; madeSku?: boolean }, line: number, into: EncodedRows, lines: string[]) {
+    if (row.madeSku) noteMadeSku(into.notes, row.accepted.sku);
+    if (this.activeMapped && row.accepted.active === null) into.unspecifiedActive += 1;
+    if (row.warnings) for (const message of row.warnings) into.warnings.push({ line, message });
+    lines.push(this.copyLine(row.accepted));
+  }
+
+  private takeFinished(into: EncodedRows, lines: string[]) {
+    for (const group of this.reader.finished.splice(0)) {
+      for (const row of group.rows) this.accept(row, row.accepted.line, into, lines);
+      into.warnings.push(...group.warnings);
+    }
   }
 }

@@ -5,6 +5,7 @@ import type { MadeSkuIndexes, ResolvedColumns } from "../../mappings/resolve-col
 import { rejection, validateRow, type RejectedRow, type RowReading, type RowValues } from "./validate-row.js";
 import type { SkippedRow } from "../row-notes.js";
 import { madeSku } from "./made-sku.js";
+import { ImageFolding, type FinishedGroup } from "./image-folding.js";
 import type { StagedRow } from "../staging/staged-row.js";
 import { COMMERCE_FIELD_SPECS } from "../../products/commerce-fields.schema.js";
 import { DecimalSeparator } from "../../products/commerce-values.schema.js";
@@ -27,7 +28,13 @@ interface Group {
 
 /** What one record of the file became. `madeSku`: its SKU was made from its handle (it had none). */
 export type RowOutcome =
-  { accepted: StagedRow; warnings?: string[]; madeSku?: boolean } | { rejected: RejectedRow; madeSku?: string } | { skipped: SkippedRow };
+  | { accepted: StagedRow; warnings?: string[]; madeSku?: boolean }
+  | { rejected: RejectedRow; madeSku?: string }
+  | { skipped: SkippedRow }
+  /** Its values went into other rows (an image-only row's image). */
+  | { folded: true }
+  /** Accepted, and held until its product's last row is read (`finished` then has it). */
+  | { held: true };
 
 const skip = (line: number, reason: string) => ({ skipped: { line, reason } });
 /** A file without commerce columns: one empty list for every row, not a new one each. */
@@ -63,15 +70,26 @@ export class RowReader {
   private readonly commerceAt: number[];
   private readonly attributesAt: number[];
   private readonly reading: RowReading;
+  /** A platform that spreads a product's images over its rows: where its images go until the product ends. */
+  private readonly folding: ImageFolding | null;
+  /** The images column's place among the commerce cells, and in the row. */
+  private readonly imagesAt: { commerce: number; index: number } | null;
+  /** Products whose last row has been read, with their held rows: taken by the caller after each read. */
+  readonly finished: FinishedGroup[] = [];
 
   constructor(
     private readonly columns: ResolvedColumns,
     decimalSeparator: DecimalSeparatorChoice = "auto",
     imageBase: string | null = null,
+    /** Off for a preview, which shows each row as it reads (an image row as one). */
+    foldImages = true,
   ) {
     this.width = columns.header.length;
     this.decimal = DecimalSeparator.of(decimalSeparator);
     this.reading = { decimal: this.decimal, imageBase };
+    const imagesCommerce = columns.commerce.findIndex(({ field }) => field === "images");
+    this.imagesAt = imagesCommerce === -1 ? null : { commerce: imagesCommerce, index: columns.commerce[imagesCommerce]!.index };
+    this.folding = foldImages && columns.imageFolding && this.imagesAt ? new ImageFolding(imageBase, columns.labels.images) : null;
     this.sharedCommerce = columns.commerce.map(({ field }) => "shared" in COMMERCE_FIELD_SPECS[field]);
     this.commerceAt = columns.commerce.map(({ index }) => index);
     this.attributesAt = columns.attributes.map(({ index }) => index);
@@ -109,7 +127,12 @@ export class RowReader {
     if (profile?.description) values.description = profile.description(values.description);
     const carried = this.carry(fields, values, line);
     if (!("values" in carried)) return carried;
+    if (this.folding) carried.values.commerce[this.imagesAt!.commerce] = this.cell(fields, this.columns.imageFolding!.variant);
     const outcome = validateRow(carried.values, this.columns, this.reading, line, fields);
+    if (this.folding && "accepted" in outcome) {
+      this.folding.hold({ ...outcome, ...(carried.madeSku ? { madeSku: true } : {}) });
+      return { held: true };
+    }
     if (!carried.madeSku) return outcome;
     if ("accepted" in outcome) return { ...outcome, madeSku: true };
     // Said, since the row had no SKU of its own; and kept, so that a sync keeps the product it names.
@@ -136,7 +159,10 @@ export class RowReader {
     }
     if (groupBy === null) return { values };
     const key = fields[groupBy]!.trim();
-    if (!key || this.group?.key !== key) this.group = this.newGroup(key, values, line);
+    const starts = !key || this.group?.key !== key;
+    if (starts) this.finishGroup();
+    if (this.folding) this.folding.addImage(this.cell(fields, this.imagesAt!.index), this.cell(fields, this.columns.imageFolding!.position), line);
+    if (starts) this.group = this.newGroup(key, values, line);
     else {
       const disagreeing = this.optionNamesDisagree(values);
       if (disagreeing) return rejection(line, disagreeing, fields);
@@ -157,7 +183,7 @@ export class RowReader {
     const group = this.group!;
     const filled = (at: number) => withoutFormulaMark(fields[at]!).trim() !== "";
     if (!columns.optionValues.some(filled) && !columns.variantColumns.some(filled)) {
-      if (columns.imageColumns.some(filled)) return skip(line, IMAGE_ROW);
+      if (columns.imageColumns.some(filled)) return this.folding ? { folded: true as const } : skip(line, IMAGE_ROW);
       const looked = [...(columns.skuIsGroupKey ? [] : [this.sku]), ...columns.optionValues.slice(0, 1), ...columns.variantColumns.slice(0, 1)];
       const named = looked.map((at) => `"${this.columns.header[at]}"`).join(", ");
       return rejection(line, `this row of "${group.key}" is neither a variant nor an image: ${named} and the image are all empty`, fields);
@@ -168,6 +194,17 @@ export class RowReader {
       group.made,
     );
     return { values: { ...values, sku }, madeSku: true };
+  }
+
+  /** The cell at `at`, formula mark off; "" where the file has no such column. */
+  private cell(fields: string[], at: number | null): string {
+    return at === null ? "" : withoutFormulaMark(fields[at]!);
+  }
+
+  /** The current product has had its last row: its held rows, with their images, become `finished`. */
+  finishGroup(): void {
+    const done = this.folding?.finish();
+    if (done) this.finished.push(done);
   }
 
   private newGroup(key: string, values: RowValues, line: number): Group {

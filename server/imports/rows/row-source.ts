@@ -51,7 +51,10 @@ export function rowsOnThisThread(
           workingSince = performance.now();
         }
         next = await batches.next();
-        if (next.done) return;
+        if (next.done) {
+          yield encoder.finish();
+          return;
+        }
       }
     },
     sheet,

@@ -99,12 +99,13 @@ export async function inspectFile(
   let preview: PreviewRow[] = [];
   if (first) {
     try {
-      const reader = new RowReader(resolveColumns(header, input.mapping, saved, fields));
+      const reader = new RowReader(resolveColumns(header, input.mapping, saved, fields), "auto", null, false);
       preview = rest.slice(0, SAMPLE_ROWS).map(({ fields, line }) => {
         const outcome = reader.read(fields, line);
         const empty = { line, sku: "", name: "", description: "", descriptionText: "", active: null, problem: null, skipped: null, madeSku: false };
         if ("rejected" in outcome) return { ...empty, problem: outcome.rejected.message };
         if ("skipped" in outcome) return { ...empty, skipped: outcome.skipped.reason };
+        if (!("accepted" in outcome)) return empty;
         const { sku, name, description, active } = outcome.accepted;
         return { ...empty, sku, name, description, descriptionText: descriptionExcerpt(description), active, madeSku: outcome.madeSku === true };
       });
