@@ -27,6 +27,12 @@ export interface ProfileShape {
    * each image's position column, and the column of a variant's own image (which goes first for it).
    */
   images?: { position: string; variant: string };
+  /**
+   * Variable products as a parent row and a row per variation naming it (WooCommerce): the row's
+   * type column, its id column, the variation's parent column (a SKU or `id:<ID>`), and which types
+   * are parents and which variations.
+   */
+  parents?: { type: string; id: string; parent: string; parentKinds: string[]; childKinds: string[] };
 }
 
 export interface CategoryPaths {
@@ -172,9 +178,17 @@ const PLATFORM_EXPORTS: Record<ProfileId, Omit<Profile, "id">> = {
           brand: ["Brands"],
           category: ["Categories"],
           tags: ["Tags"],
+          images: ["Images"],
+          option1Name: ["Attribute 1 name"],
+          option1Value: ["Attribute 1 value(s)"],
+          option2Name: ["Attribute 2 name"],
+          option2Value: ["Attribute 2 value(s)"],
+          option3Name: ["Attribute 3 name"],
+          option3Value: ["Attribute 3 value(s)"],
         },
         salePrice: ["Sale price"],
         categories: { list: ",", path: ">" },
+        parents: { type: "Type", id: "ID", parent: "Parent", parentKinds: ["variable"], childKinds: ["variation"] },
       },
     ],
     // Published: 1 published, 0 private, -1 draft (written '-1 by older versions), 2 pending review.

@@ -89,6 +89,8 @@ export interface ResolvedColumns {
    * its position column, goes to each variant, after the variant's own image column's.
    */
   imageFolding: { position: number | null; variant: number | null } | null;
+  /** A platform's variable parents and their variations (WooCommerce): the columns that tell them apart and tie them. */
+  parents: { type: number; id: number | null; parent: number; parentHeader: string; parentKinds: string[]; childKinds: string[] } | null;
 }
 
 /** A profile's `madeSkus` columns as the file has them (a column it lacks is left out). */
@@ -279,8 +281,24 @@ export function resolveColumns(
   const options = OPTION_TARGETS.some((option) => index[option.value] !== undefined)
     ? OPTION_TARGETS.map((option) => ({ name: index[option.name] ?? null, value: index[option.value] ?? null }))
     : [];
+  const parentsType = shape?.parents ? columnOf(shape.parents.type) : null;
+  const parentsParent = shape?.parents ? columnOf(shape.parents.parent) : null;
+  const parents =
+    shape?.parents && parentsType !== null && parentsParent !== null
+      ? {
+          type: parentsType,
+          id: columnOf(shape.parents.id),
+          parent: parentsParent,
+          parentHeader: header[parentsParent]!,
+          parentKinds: shape.parents.parentKinds,
+          childKinds: shape.parents.childKinds,
+        }
+      : null;
   const writes = COMMERCE_FIELDS.filter(
-    (field) => (field === "options" ? options.length > 0 : index[field] !== undefined) || (field === "compareAtPrice" && salePrice !== null),
+    (field) =>
+      (field === "options" ? options.length > 0 : index[field] !== undefined) ||
+      (field === "compareAtPrice" && salePrice !== null) ||
+      (field === "group" && parents !== null),
   );
   return {
     header,
@@ -307,6 +325,7 @@ export function resolveColumns(
     columnOf,
     commerce,
     options,
+    parents,
     imageFolding:
       shape?.images && groupBy !== null && index.images !== undefined
         ? { position: columnOf(shape.images.position), variant: columnOf(shape.images.variant) }

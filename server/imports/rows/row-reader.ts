@@ -6,6 +6,7 @@ import { rejection, validateRow, type RejectedRow, type RowReading, type RowValu
 import type { SkippedRow } from "../row-notes.js";
 import { madeSku } from "./made-sku.js";
 import { ImageFolding, type FinishedGroup } from "./image-folding.js";
+import { VariableParents } from "./variable-parents.js";
 import type { StagedRow } from "../staging/staged-row.js";
 import { COMMERCE_FIELD_SPECS } from "../../products/commerce-fields.schema.js";
 import { DecimalSeparator } from "../../products/commerce-values.schema.js";
@@ -76,6 +77,8 @@ export class RowReader {
   private readonly imagesAt: { commerce: number; index: number } | null;
   /** Products whose last row has been read, with their held rows: taken by the caller after each read. */
   readonly finished: FinishedGroup[] = [];
+  /** A platform's variable parents (WooCommerce), kept for the variations after them. */
+  private readonly parents: VariableParents | null;
 
   constructor(
     private readonly columns: ResolvedColumns,
@@ -95,6 +98,12 @@ export class RowReader {
     this.attributesAt = columns.attributes.map(({ index }) => index);
     ({ sku: this.sku, name: this.name, description: this.description, active: this.active } = columns.index);
     this.shaped = Boolean(columns.profile || columns.groupBy !== null || columns.rowKind);
+    this.parents = columns.parents
+      ? new VariableParents(
+          columns.parents,
+          columns.commerce.map(({ field }) => field === "images" || "shared" in COMMERCE_FIELD_SPECS[field]),
+        )
+      : null;
   }
 
   /** The SKU a record names, even one rejected (a sync keeps that product). */
@@ -125,6 +134,7 @@ export class RowReader {
       if (reason) return skip(line, reason);
     }
     if (profile?.description) values.description = profile.description(values.description);
+    if (this.parents) return this.readWithParents(this.parents, fields, values, line);
     const carried = this.carry(fields, values, line);
     if (!("values" in carried)) return carried;
     if (this.folding) carried.values.commerce[this.imagesAt!.commerce] = this.cell(fields, this.columns.imageFolding!.variant);
@@ -139,6 +149,25 @@ export class RowReader {
     const { sku } = carried.values;
     const rejected = { ...outcome.rejected, message: `${outcome.rejected.message} (its SKU "${sku}" was made from its handle and options)` };
     return { rejected, madeSku: normalizeSku(sku) };
+  }
+
+  /** A variable parent is kept for its variations (its values go into theirs); a variation takes them; options are a variation's alone. */
+  private readWithParents(parents: VariableParents, fields: string[], values: RowValues, line: number): RowOutcome {
+    const cell = (at: number | null) => this.cell(fields, at);
+    const kind = parents.kindOf(cell);
+    if (kind === "parent") {
+      parents.remember(cell, values);
+      return { folded: true };
+    }
+    let group: string | null = null;
+    let warning: string | undefined;
+    // A simple product's attributes describe it (often as lists): they are no variant's options.
+    if (kind === "product") values.options = values.options.map(() => ["", ""]);
+    else ({ values, group, warning } = parents.fill(cell, values));
+    const outcome = validateRow(values, this.columns, this.reading, line, fields);
+    if (!("accepted" in outcome)) return outcome;
+    outcome.accepted.product_group ??= group;
+    return warning ? { ...outcome, warnings: [...(outcome.warnings ?? []), warning] } : outcome;
   }
 
   /** Blank fields of a product's later rows, from its first row; a SKU made from its handle when it has none. */

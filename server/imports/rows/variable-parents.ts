@@ -1,0 +1,68 @@
+import type { ResolvedColumns } from "../../mappings/resolve-columns.js";
+import type { RowValues } from "./validate-row.js";
+
+/** What a variable parent gives its variations: the values they leave empty, and the group they share. */
+interface Parent {
+  group: string;
+  name: string;
+  description: string;
+  commerce: string[];
+}
+
+/**
+ * WooCommerce exports a variable product as a `variable` parent row and one `variation` row per
+ * variant, naming its parent by SKU or as `id:<ID>`. The parent is not a product of its own: its
+ * name, description, images, category, tags and brand fill what its variations leave empty, and its
+ * SKU (or `id:<ID>` without one) is their group. Parents come before their variations in the
+ * platform's own export (it lists products by ID); a variation whose parent is not among the rows
+ * before it is imported on its own, with a warning.
+ */
+export class VariableParents {
+  private readonly byKey = new Map<string, Parent>();
+
+  constructor(
+    private readonly columns: NonNullable<ResolvedColumns["parents"]>,
+    /** Which commerce cells a parent fills in when its variation's is empty. */
+    private readonly inherited: boolean[],
+  ) {}
+
+  /** What the row is, from its type column (`variable`, `variation`, `simple, virtual`). */
+  kindOf(cell: (at: number | null) => string): "parent" | "variation" | "product" {
+    const types = cell(this.columns.type)
+      .split(",")
+      .map((type) => type.trim().toLowerCase());
+    if (types.some((type) => this.columns.parentKinds.includes(type))) return "parent";
+    if (types.some((type) => this.columns.childKinds.includes(type))) return "variation";
+    return "product";
+  }
+
+  /** Keeps a parent's values for its variations (by `id:<ID>` and by SKU, in any case). */
+  remember(cell: (at: number | null) => string, values: RowValues): void {
+    const id = cell(this.columns.id).trim();
+    const sku = values.sku.trim();
+    const parent: Parent = { group: sku || `id:${id}`, name: values.name, description: values.description, commerce: values.commerce };
+    if (id) this.byKey.set(`id:${id}`, parent);
+    if (sku) this.byKey.set(sku.toLowerCase(), parent);
+  }
+
+  /** A variation's values with its parent's where it left them empty, and its group; a warning when its parent is not known. */
+  fill(cell: (at: number | null) => string, values: RowValues): { values: RowValues; group: string | null; warning?: string } {
+    const named = cell(this.columns.parent).trim();
+    if (!named)
+      return { values, group: null, warning: `this variation names no parent ("${this.columns.parentHeader}" is empty): imported on its own` };
+    const parent = this.byKey.get(named.toLowerCase());
+    const group = /^id:/i.test(named) ? null : named;
+    if (!parent) {
+      return { values, group, warning: `its parent "${named}" is not among the rows before it: imported on its own, without the parent's values` };
+    }
+    return {
+      group: parent.group,
+      values: {
+        ...values,
+        name: values.name.trim() ? values.name : parent.name,
+        description: values.description.trim() ? values.description : parent.description,
+        commerce: values.commerce.map((value, at) => (this.inherited[at] && !value.trim() ? parent.commerce[at]! : value)),
+      },
+    };
+  }
+}
