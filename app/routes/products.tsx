@@ -64,9 +64,7 @@ export default function ProductsPage() {
       <div className="page-head">
         <h1>Products</h1>
         <div className="head-actions">
-          <a className="button" href={`/api/products/export${exportQuery(state)}`} download>
-            Export CSV
-          </a>
+          <ExportMenu query={exportQuery(state)} />
           <Link className="button primary" to={productDialogHref("new", search)} preventScrollReset>
             Add product
           </Link>
@@ -124,5 +122,42 @@ function EmptyState({ filtered }: { filtered: boolean }) {
     <p className="empty">
       The catalog is empty. <Link to="/imports">Import a CSV</Link> or add a product.
     </p>
+  );
+}
+
+/**
+ * The list (with its filters) as this app's CSV, or as a shop's own product CSV. A disclosure, so
+ * the formats open without scripts; the plain CSV stays one click away.
+ */
+function ExportMenu({ query }: { query: string }) {
+  const href = (format: string) => `/api/products/export${query ? `${query}&` : "?"}format=${format}`;
+  return (
+    <div className="export-menu">
+      <a className="button" href={`/api/products/export${query}`} download>
+        Export CSV
+      </a>
+      <details>
+        <summary className="button" aria-label="Other export formats">
+          ▾
+        </summary>
+        <ul>
+          <li>
+            <a href={href("csv")} download>
+              CSV, this app's columns
+            </a>
+          </li>
+          <li>
+            <a href={href("shopify")} download>
+              Shopify product CSV
+            </a>
+          </li>
+          <li>
+            <a href={href("woocommerce")} download>
+              WooCommerce product CSV
+            </a>
+          </li>
+        </ul>
+      </details>
+    </div>
   );
 }
