@@ -15,11 +15,18 @@ function copyText(value: string): string {
 const ARRAY_SPECIAL = /["\\]/;
 const arrayElement = (value: string) => (ARRAY_SPECIAL.test(value) ? `"${value.replace(/["\\]/g, "\\$&")}"` : `"${value}"`);
 
+/** Lists several rows share (a product's images on each of its variants), written once. */
+const written = new WeakMap<readonly string[], string>();
+
 /** A text array in COPY's text format: `{"a","b"}`, its elements quoted, the whole escaped for COPY. */
 function arrayLiteral(values: readonly string[]): string {
+  const known = written.get(values);
+  if (known !== undefined) return known;
   let literal = "{";
   for (let at = 0; at < values.length; at += 1) literal += `${at === 0 ? "" : ","}${arrayElement(values[at]!)}`;
-  return copyText(`${literal}}`);
+  const text = copyText(`${literal}}`);
+  if (values.length > 2) written.set(values, text);
+  return text;
 }
 
 /** Postgres's type for each kind of column, and how a value of it is written in COPY's text format. */

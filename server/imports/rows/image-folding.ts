@@ -58,12 +58,21 @@ export class ImageFolding {
       for (const message of read.warnings) warnings.push({ line: image.line, message });
       for (const url of read.value) if (!urls.includes(url)) urls.push(url);
     }
-    const rows = this.held.map((row) => {
-      const images = [...(row.accepted.images ?? [])];
+    if (urls.length > IMAGE_LIMITS.count) urls.length = IMAGE_LIMITS.count;
+    const shared = urls.length ? urls : null;
+    for (const row of this.held) {
+      const own = row.accepted.images;
+      if (!own?.length) {
+        // One list for every variant without an image of its own: its COPY text is written once (db/copy-row.ts).
+        row.accepted.images = shared;
+        continue;
+      }
+      const images = [...own];
       for (const url of urls) if (!images.includes(url)) images.push(url);
       if (images.length > IMAGE_LIMITS.count) images.length = IMAGE_LIMITS.count;
-      return { ...row, accepted: { ...row.accepted, images: images.length ? images : null } };
-    });
+      row.accepted.images = images;
+    }
+    const rows = this.held;
     this.images = [];
     this.held = [];
     return { rows, warnings };

@@ -97,7 +97,13 @@ function readRowOptions(values: RowValues, accepted: StagedRow): string | null {
   const read = readOptions(values.options);
   if ("problem" in read) return read.problem;
   // No option at all is an empty cell: cleared, or kept with `emptyCells=keep`.
-  accepted.options = read.value.length ? JSON.stringify(read.value) : null;
+  if (!read.value.length) accepted.options = null;
+  else {
+    // Written out as it is read: no array of objects per row to stringify.
+    let json = "";
+    for (const option of read.value) json += `${json ? "," : ""}{"name":${JSON.stringify(option.name)},"value":${JSON.stringify(option.value)}}`;
+    accepted.options = `[${json}]`;
+  }
   return null;
 }
 
