@@ -43,7 +43,7 @@ export function ApplyOptions({ disabled, review, onReview }: { disabled: boolean
         </select>
       </label>
       <details open={mode === "sync" ? true : undefined}>
-        <summary>Sync and empty cells</summary>
+        <summary>Sync, empty cells and image paths</summary>
         <div className="apply-more">
           <label>
             <span>Products not in the file (sync)</span>
@@ -64,6 +64,10 @@ export function ApplyOptions({ disabled, review, onReview }: { disabled: boolean
                 </option>
               ))}
             </select>
+          </label>
+          <label>
+            <span>Base URL of relative image paths (a Magento export's /m/b/jkt.jpg)</span>
+            <input type="url" name="imageBaseUrl" placeholder="https://shop.example.com/media/catalog/product/" inputMode="url" autoComplete="off" />
           </label>
         </div>
       </details>

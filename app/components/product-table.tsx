@@ -89,7 +89,10 @@ export function ProductTable({ items, filenames, state, search, columns, chosen,
                   />
                 </td>
                 <td className="sku">{product.sku}</td>
-                <td className="name">{product.name}</td>
+                <td className="name">
+                  <Thumbnail url={product.images[0]} />
+                  {product.name}
+                </td>
                 {cells(product, middle)}
                 <td className="description">
                   <Description text={product.descriptionText} />
@@ -267,4 +270,13 @@ function ActiveToggle({ id, sku, active, search }: { id: string; sku: string; ac
       </button>
     </fetcher.Form>
   );
+}
+
+/**
+ * A product's main image, small: loaded only when scrolled to, without telling the image's host
+ * which page asked (no referrer), in a box of fixed size so nothing moves when it arrives.
+ */
+function Thumbnail({ url }: { url: string | undefined }) {
+  if (!url) return null;
+  return <img className="thumb" src={url} alt="" width={32} height={32} loading="lazy" decoding="async" referrerPolicy="no-referrer" />;
 }

@@ -70,6 +70,14 @@ const BUILT_IN_COLUMNS: readonly ProductColumn[] = [
   { key: "brand", label: SORT_LABELS.brand, sort: "brand", cell: "col-brand wide", value: (p) => text(p.brand) },
   { key: "category", label: SORT_LABELS.category, sort: "category", cell: "col-category wide", value: (p) => text(p.category) },
   { key: "tags", label: COMMERCE_FIELD_SPECS.tags.label, cell: "col-tags wide", value: (p) => p.tags.join(", ") || NONE },
+  { key: "group", label: SORT_LABELS.group, sort: "group", cell: "col-group wide", value: (p) => text(p.group) },
+  {
+    key: "options",
+    label: COMMERCE_FIELD_SPECS.options.label,
+    cell: "col-options wide",
+    value: (p) => p.options.map((option) => `${option.name}: ${option.value}`).join(" · ") || NONE,
+  },
+  { key: "images", label: COMMERCE_FIELD_SPECS.images.label, numeric: true, cell: "col-images wide", value: (p) => formatCount(p.images.length) },
   { key: "updated", label: SORT_LABELS.updatedAt, sort: "updatedAt", cell: "changed", last: true, value: "lastChange" },
 ];
 

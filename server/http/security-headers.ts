@@ -20,7 +20,8 @@ export function securityHeaders(): RequestHandler[] {
           defaultSrc: ["'self'"],
           scriptSrc: ["'self'", (_req, res) => `'nonce-${cspNonce(res as Response)}'`],
           styleSrc: ["'self'"],
-          imgSrc: ["'self'", "data:"],
+          // Product images live on the shops' and suppliers' hosts (thumbnails send no referrer).
+          imgSrc: ["'self'", "data:", "https:", "http:"],
           connectSrc: ["'self'"],
           fontSrc: ["'self'"],
           objectSrc: ["'none'"],

@@ -27,6 +27,8 @@ export interface ProfileShape {
    * each image's position column, and the column of a variant's own image (which goes first for it).
    */
   images?: { position: string; variant: string };
+  /** Columns of further images of the row's own, after its images column's (Magento's `additional_images`). */
+  moreImages?: string[];
   /**
    * Variable products as a parent row and a row per variation naming it (WooCommerce): the row's
    * type column, its id column, the variation's parent column (a SKU or `id:<ID>`), and which types
@@ -214,7 +216,10 @@ const PLATFORM_EXPORTS: Record<ProfileId, Omit<Profile, "id">> = {
           compareAtPrice: ["msrp_price", "msrp"],
           stock: ["qty"],
           category: ["categories"],
+          // Paths under the store's media folder (/m/b/mb01.jpg): URLs with the upload's imageBaseUrl.
+          images: ["base_image"],
         },
+        moreImages: ["additional_images"],
         salePrice: ["special_price"],
         categories: { list: ",", path: "/", roots: ["Default Category"] },
       },

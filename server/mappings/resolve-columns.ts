@@ -89,6 +89,8 @@ export interface ResolvedColumns {
    * its position column, goes to each variant, after the variant's own image column's.
    */
   imageFolding: { position: number | null; variant: number | null } | null;
+  /** Columns of further images of the row's own (the profile's `moreImages`), when its images are mapped. */
+  moreImages: number[];
   /** A platform's variable parents and their variations (WooCommerce): the columns that tell them apart and tie them. */
   parents: { type: number; id: number | null; parent: number; parentHeader: string; parentKinds: string[]; childKinds: string[] } | null;
 }
@@ -326,6 +328,7 @@ export function resolveColumns(
     commerce,
     options,
     parents,
+    moreImages: index.images !== undefined && shape?.moreImages ? indexesOf(shape.moreImages) : [],
     imageFolding:
       shape?.images && groupBy !== null && index.images !== undefined
         ? { position: columnOf(shape.images.position), variant: columnOf(shape.images.variant) }

@@ -34,6 +34,23 @@ afterAll(async () => {
 
 const dialog = () => page.getByRole("dialog");
 
+it("shows a product's main image as a thumbnail beside its name, loaded lazily and without a referrer", async () => {
+  await page.goto(`${server.url}/products?sort=sku`);
+  const thumb = page.locator("table.products tr", { has: page.getByText("tee-s", { exact: true }) }).locator("img.thumb");
+  expect(await thumb.getAttribute("src")).toBe(IMAGE);
+  expect(await thumb.getAttribute("loading")).toBe("lazy");
+  expect(await thumb.getAttribute("referrerpolicy")).toBe("no-referrer");
+  expect(
+    await page
+      .locator("table.products tr", { has: page.getByText("tee-m", { exact: true }) })
+      .locator("img.thumb")
+      .count(),
+  ).toBe(0);
+  // The group and options columns, chosen in the URL like any other.
+  await page.goto(`${server.url}/products?sort=sku&columns=group,options`);
+  expect(await page.locator("table.products td.col-options").first().textContent()).toBe("Size: M");
+});
+
 it("lists an import's warnings by line on its page", async () => {
   await page.goto(`${server.url}/imports`);
   await page.getByRole("link", { name: "tees.csv" }).first().click();

@@ -81,6 +81,20 @@ describe("a Shopify export", () => {
     expect(catalog["TEE-M"]!.images).toEqual([`${CDN}/tee-m.jpg`, ...product_images]);
   });
 
+  it("rejects a handle's rows past the most variants a product can have, keeping the worker's memory bounded", async () => {
+    const rows = [
+      { ...product("huge", "Huge", "", "1.00", size("0"), "huge.jpg"), "Variant SKU": "H-0" },
+      ...Array.from({ length: 2_050 }, (_, at) => ({
+        ...variant("huge", "1.00", { "Option1 Value": String(at + 1) }),
+        "Variant SKU": `H-${at + 1}`,
+      })),
+    ];
+    const item = await upload(shopifyRows(rows, "classic"));
+    expect(item).toMatchObject({ status: "completed", createdCount: 2_048, errorCount: 3 });
+    const { items: errors } = await app.api.imports.errors.query({ id: item.id });
+    expect(errors[0]).toMatchObject({ line: 2_050, message: '"huge" has more than 2048 variants; a product can have at most that many' });
+  });
+
   it("leaves out an image that is no URL with its row's line, and rejects a variant whose option names disagree with its handle's", async () => {
     const rows = [
       product("cap", "Cap", "", "9.00", size("S"), "cap.jpg"),

@@ -117,6 +117,36 @@ describe("a generic file", () => {
   });
 });
 
+describe("a Magento export", () => {
+  const magento = (rows: string[][]) =>
+    csv(["sku", "store_view_code", "attribute_set_code", "product_type", "name", "product_online", "base_image", "additional_images"], rows);
+  const ROWS = [
+    ["MH01", "", "Top", "simple", "Chaz Hoodie", "1", "/m/h/mh01-gray_main.jpg", "/m/h/mh01-gray_main.jpg,/m/h/mh01-gray_alt1.jpg"],
+    ["MJ01", "", "Top", "simple", "Beaumont Jacket", "1", "", ""],
+  ];
+
+  it("reads base_image and additional_images as media paths under imageBaseUrl", async () => {
+    const base = "https://shop.example.com/media/catalog/product/";
+    const done = await upload(magento(ROWS), { imageBaseUrl: base });
+    expect(done).toMatchObject({ profile: "magento", createdCount: 2, warningCount: 0 });
+    expect(await bySku()).toMatchObject({
+      MH01: { images: [`${base}m/h/mh01-gray_main.jpg`, `${base}m/h/mh01-gray_alt1.jpg`] },
+      MJ01: { images: [] },
+    });
+  });
+
+  it("without imageBaseUrl imports the products and lists each path it could not read as a warning", async () => {
+    const done = await upload(magento(ROWS));
+    expect(done).toMatchObject({ profile: "magento", createdCount: 2, warningCount: 3 });
+    const { items } = await app.api.imports.warnings.query({ id: done.id });
+    expect(items[0]).toEqual({
+      line: 2,
+      message: 'images ("base_image") "/m/h/mh01-gray_main.jpg" is a relative path; give imageBaseUrl to read it as a URL; it was left out',
+    });
+    expect((await bySku()).MH01!.images).toEqual([]);
+  });
+});
+
 describe("review and undo", () => {
   it("says how many products lose their images, and an undo gives back images, options and group", async () => {
     await upload(

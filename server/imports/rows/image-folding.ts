@@ -27,6 +27,14 @@ interface GroupImage {
  * until its last row is read, then each gets the variant's own image first and the product's
  * images after it, in position order (file order among equal ones), repeats dropped.
  */
+/**
+ * A product's rows held at most: Shopify's own limit of variants per product. A file whose one
+ * handle runs on past it (a damaged or hostile file) cannot fill the worker's memory: its further
+ * rows are rejected. Image cells past a product's image limit several times over are not kept either.
+ */
+export const HELD_ROWS = 2_048;
+const IMAGE_CELLS = IMAGE_LIMITS.count * 4;
+
 export class ImageFolding {
   private images: GroupImage[] = [];
   private held: HeldRow[] = [];
@@ -38,9 +46,14 @@ export class ImageFolding {
 
   /** An image cell of the current product's row. */
   addImage(cell: string, position: string, line: number): void {
-    if (!cell.trim()) return;
+    if (!cell.trim() || this.images.length >= IMAGE_CELLS) return;
     const at = Number.parseInt(position, 10);
     this.images.push({ cell, position: Number.isFinite(at) ? at : Number.POSITIVE_INFINITY, line });
+  }
+
+  /** Whether the current product has room for one more row. */
+  get full(): boolean {
+    return this.held.length >= HELD_ROWS;
   }
 
   hold(row: HeldRow): void {

@@ -5,7 +5,7 @@ import type { MadeSkuIndexes, ResolvedColumns } from "../../mappings/resolve-col
 import { rejection, validateRow, type RejectedRow, type RowReading, type RowValues } from "./validate-row.js";
 import type { SkippedRow } from "../row-notes.js";
 import { madeSku } from "./made-sku.js";
-import { ImageFolding, type FinishedGroup } from "./image-folding.js";
+import { HELD_ROWS, ImageFolding, type FinishedGroup } from "./image-folding.js";
 import { VariableParents } from "./variable-parents.js";
 import type { StagedRow } from "../staging/staged-row.js";
 import { COMMERCE_FIELD_SPECS } from "../../products/commerce-fields.schema.js";
@@ -125,6 +125,7 @@ export class RowReader {
       options: this.columns.options.length ? optionCells(fields, this.columns.options) : NO_OPTIONS,
     };
     if (!this.shaped) return validateRow(values, this.columns, this.reading, line, fields);
+    if (this.columns.moreImages.length) values.images = { first: [], after: cellsAt(fields, this.columns.moreImages) };
     const { profile, columnOf } = this.columns;
     if (profile?.skipRow) {
       const reason = profile.skipRow((name) => {
@@ -140,6 +141,8 @@ export class RowReader {
     if (this.folding) carried.values.commerce[this.imagesAt!.commerce] = this.cell(fields, this.columns.imageFolding!.variant);
     const outcome = validateRow(carried.values, this.columns, this.reading, line, fields);
     if (this.folding && "accepted" in outcome) {
+      if (this.folding.full)
+        return rejection(line, `"${this.group!.key}" has more than ${HELD_ROWS} variants; a product can have at most that many`, fields);
       this.folding.hold({ ...outcome, ...(carried.madeSku ? { madeSku: true } : {}) });
       return { held: true };
     }

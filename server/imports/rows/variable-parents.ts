@@ -17,8 +17,16 @@ interface Parent {
  * platform's own export (it lists products by ID); a variation whose parent is not among the rows
  * before it is imported on its own, with a warning.
  */
+/**
+ * What the parents kept for their variations may hold, at most (characters of their values). A
+ * file of nothing but large parents cannot fill the worker's memory: the oldest are let go first,
+ * and a variation of one let go is imported on its own, with a warning, as one before its parent.
+ */
+const KEPT_CHARACTERS = 32 * 1024 * 1024;
+
 export class VariableParents {
-  private readonly byKey = new Map<string, Parent>();
+  private readonly byKey = new Map<string, Parent & { size: number }>();
+  private kept = 0;
 
   constructor(
     private readonly columns: NonNullable<ResolvedColumns["parents"]>,
@@ -40,9 +48,27 @@ export class VariableParents {
   remember(cell: (at: number | null) => string, values: RowValues): void {
     const id = cell(this.columns.id).trim();
     const sku = values.sku.trim();
-    const parent: Parent = { group: sku || `id:${id}`, name: values.name, description: values.description, commerce: values.commerce };
-    if (id) this.byKey.set(`id:${id}`, parent);
-    if (sku) this.byKey.set(sku.toLowerCase(), parent);
+    let size = values.name.length + values.description.length;
+    for (const cell of values.commerce) size += cell.length;
+    const parent = { group: sku || `id:${id}`, name: values.name, description: values.description, commerce: values.commerce, size };
+    for (const key of [id ? `id:${id}` : null, sku ? sku.toLowerCase() : null]) {
+      if (key === null) continue;
+      this.forget(key);
+      this.byKey.set(key, parent);
+      this.kept += size;
+    }
+    for (const [key, oldest] of this.byKey) {
+      if (this.kept <= KEPT_CHARACTERS) break;
+      this.byKey.delete(key);
+      this.kept -= oldest.size;
+    }
+  }
+
+  private forget(key: string): void {
+    const known = this.byKey.get(key);
+    if (!known) return;
+    this.byKey.delete(key);
+    this.kept -= known.size;
   }
 
   /** A variation's values with its parent's where it left them empty, and its group; a warning when its parent is not known. */
