@@ -221,6 +221,18 @@ export function ProductFiltersForm({ state }: { state: ListState }) {
           ))}
         </select>
       </div>
+      <label>
+        Group
+        <input type="search" name="group" defaultValue={state.group ?? ""} autoComplete="off" placeholder="a handle, exactly" />
+      </label>
+      <div className="filter-field">
+        <label htmlFor="list-images">Images</label>
+        <select id="list-images" name="images" defaultValue={state.hasImages === undefined ? "" : state.hasImages ? "with" : "without"}>
+          <option value="">Any</option>
+          <option value="with">With images</option>
+          <option value="without">Without images</option>
+        </select>
+      </div>
       <CustomFieldFilters state={state} />
       {/* A stock range from a shared link (?stockMax=5) stays until the Stock choice replaces it. */}
       {customStock && state.stockMin !== undefined ? <input type="hidden" name="stockMin" value={state.stockMin} /> : null}

@@ -60,7 +60,9 @@ it("shows a Shopify file's suggested columns and first rows before uploading it,
   expect(await page.locator(".mapping-fields").textContent()).toBe(
     'sku ← "Variant SKU", name ← "Title", active ← "Status", price ← "Variant Price", compareAtPrice ← "Variant Compare At Price", ' +
       'stock ← "Variant Inventory Qty", barcode ← "Variant Barcode", weightGrams ← "Variant Grams", brand ← "Vendor", ' +
-      'category ← "Product Category", tags ← "Tags"',
+      'category ← "Product Category", tags ← "Tags", group ← "Handle", images ← "Image Src", option1Name ← "Option1 Name", ' +
+      'option1Value ← "Option1 Value", option2Name ← "Option2 Name", option2Value ← "Option2 Value", option3Name ← "Option3 Name", ' +
+      'option3Value ← "Option3 Value"',
   );
   await page.close();
 });

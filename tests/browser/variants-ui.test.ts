@@ -51,6 +51,19 @@ it("shows a product's main image as a thumbnail beside its name, loaded lazily a
   expect(await page.locator("table.products td.col-options").first().textContent()).toBe("Size: M");
 });
 
+it("filters the list by a group and by products without images, from the filter form", async () => {
+  await page.goto(`${server.url}/products?sort=sku`);
+  const total = () => page.locator(".total").textContent();
+  const filters = page.locator("form.filters");
+  await filters.getByLabel("Images", { exact: true }).selectOption("without");
+  await expect.poll(() => total()).toBe("1 of 2 products match");
+  expect(new URL(page.url()).searchParams.get("images")).toBe("without");
+  await filters.getByLabel("Images", { exact: true }).selectOption("");
+  await filters.getByLabel("Group", { exact: true }).fill("TEE");
+  await expect.poll(() => total()).toBe("2 of 2 products match");
+  expect(new URL(page.url()).searchParams.get("group")).toBe("TEE");
+});
+
 it("lists an import's warnings by line on its page", async () => {
   await page.goto(`${server.url}/imports`);
   await page.getByRole("link", { name: "tees.csv" }).first().click();
