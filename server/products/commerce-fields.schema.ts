@@ -81,6 +81,9 @@ export function commerceCopyColumns<NotNull extends string = never>(notNull: rea
   ) as CommerceCopyColumns<NotNull>;
 }
 
+/** The fields read from one value of text by commerce-values.schema.ts (options and images have readers of their own). */
+export type ScalarCommerceField = Exclude<CommerceField, "options" | "images">;
+
 /** The fields a column of a file maps to one for one (options are composed of several). */
 export type MappedCommerceField = Exclude<CommerceField, "options">;
 export const MAPPED_COMMERCE_FIELDS = COMMERCE_FIELDS.filter((field): field is MappedCommerceField => !("composed" in COMMERCE_FIELD_SPECS[field]));

@@ -1,6 +1,12 @@
-import { CATEGORY_SEPARATOR, COMMERCE_FIELD_SPECS, DECIMAL_LIMITS, STOCK_LIMITS, TAG_LIMITS, type CommerceField } from "./commerce-fields.schema.js";
+import {
+  CATEGORY_SEPARATOR,
+  COMMERCE_FIELD_SPECS,
+  DECIMAL_LIMITS,
+  STOCK_LIMITS,
+  TAG_LIMITS,
+  type ScalarCommerceField,
+} from "./commerce-fields.schema.js";
 import { lengthOver } from "./product-rules.schema.js";
-import { readImages } from "./variant-values.schema.js";
 import type { Read } from "./value-read.schema.js";
 
 /**
@@ -267,8 +273,6 @@ export interface ValueReading {
   weightUnit?: WeightUnit;
   /** How the platform writes category paths: several separated by `list` (the first is kept), segments by `path`. */
   categories?: { list?: string; path: string; roots?: string[] } | null;
-  /** What relative image paths are appended to (the upload's `imageBaseUrl`). */
-  imageBase?: string | null;
 }
 
 /** The first of several paths a platform writes in one cell (WooCommerce's `A > B, C`). */
@@ -278,7 +282,12 @@ function firstPath(raw: string, list: string | undefined): string {
 }
 
 /** A commerce field's non-empty text read as its stored value, by the one rule the importer and the API share. */
-export function readCommerceValue(field: CommerceField, raw: string, decimal: DecimalSeparator, reading: ValueReading = {}): Read<CommerceValue> {
+export function readCommerceValue(
+  field: ScalarCommerceField,
+  raw: string,
+  decimal: DecimalSeparator,
+  reading: ValueReading = {},
+): Read<CommerceValue> {
   const spec: { kind: string; max?: number } = COMMERCE_FIELD_SPECS[field];
   switch (spec.kind) {
     case "money":
@@ -293,13 +302,6 @@ export function readCommerceValue(field: CommerceField, raw: string, decimal: De
     }
     case "tags":
       return readTags(raw);
-    case "images": {
-      // The importer reads images itself (an unusable one is a warning, not a rejection): here one is refused.
-      const read = readImages([raw], reading.imageBase ?? null);
-      return read.warnings.length ? { problem: read.warnings[0]!.replace(/^image "[^"]*" /, "") } : { value: read.value };
-    }
-    case "options":
-      return { problem: "is written as option names and values, not as one value" };
     default:
       return field === "barcode" ? readBarcode(raw, spec.max!) : readText(raw, spec.max!);
   }

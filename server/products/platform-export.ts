@@ -1,6 +1,7 @@
 import type { ProductOption } from "../../db/schema.js";
 import { spreadsheetSafe } from "../files/formula-cells.js";
 import { OPTION_TARGETS } from "./commerce-fields.schema.js";
+import { handleSlug } from "./handle-slug.js";
 
 /**
  * The catalog in a shop's own product CSV, as its importer takes it: Shopify's (the 2024 columns,
@@ -44,11 +45,7 @@ const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.
 const orEmpty = (value: string | number | null) => (value === null ? "" : String(value));
 
 /** A Shopify handle: lower-case letters, digits and hyphens. */
-const handleOf = (text: string) =>
-  text
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, "-")
-    .replace(/^-+|-+$/g, "") || "product";
+const handleOf = (text: string) => handleSlug(text) || "product";
 
 const SHOPIFY_HEADER = [
   "Title",

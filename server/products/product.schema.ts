@@ -6,7 +6,7 @@ import { FIELD_LIMITS, hasNul, lengthOver, normalizeName, normalizeSku } from ".
 import { COMMERCE_FIELD_SPECS, COMMERCE_FIELDS, TAG_LIMITS, type CommerceField } from "./commerce-fields.schema.js";
 import { DecimalSeparator, readCommerceValue, readTags } from "./commerce-values.schema.js";
 import { readImageUrl, readOptions, shown } from "./variant-values.schema.js";
-import { IMAGE_LIMITS, OPTION_LIMITS } from "./commerce-fields.schema.js";
+import { emptyOf, IMAGE_LIMITS, OPTION_LIMITS, type ScalarCommerceField } from "./commerce-fields.schema.js";
 import type { ProductOption } from "../../db/schema.js";
 
 export const productIdInput = z.object({ id: idSchema });
@@ -18,7 +18,7 @@ const filterText = (max: number) => storableText().pipe(z.string().max(max)).opt
  * (commerce-values.schema.ts): a number or its text, whose decimal separator the value itself shows
  * (`12.50`, `12,50`; `1,234` reads as thousands); null or blank text clears it.
  */
-function commerceInput<T>(field: CommerceField, given: z.ZodType<string | number | string[]>) {
+function commerceInput<T>(field: ScalarCommerceField, given: z.ZodType<string | number | string[]>) {
   return given.nullable().transform((value, context): T | null => {
     if (value === null || (typeof value === "string" && value.trim() === "")) return null;
     const text = Array.isArray(value) ? value.join("") : String(value);
@@ -295,12 +295,9 @@ export const productCreateInput = z.object({
   description: descriptionField.default(""),
   active: z.boolean().default(true),
   attributes: attributesInput.default({}),
-  // Left out, a field is empty (no tags: []).
+  // Left out, a field is empty (a list without values: []).
   ...(Object.fromEntries(
-    COMMERCE_FIELDS.map((field) => [
-      field,
-      (commerceInputs[field] as z.ZodType).default(field === "tags" || field === "images" ? [] : field === "options" ? [] : null),
-    ]),
+    COMMERCE_FIELDS.map((field) => [field, (commerceInputs[field] as z.ZodType).default(emptyOf(field) === null ? null : [])]),
   ) as {
     [F in CommerceField]: z.ZodDefault<(typeof commerceInputs)[F]>;
   }),

@@ -1,13 +1,6 @@
+import { handleSlug } from "../../products/handle-slug.js";
 /** Shopify's placeholder value for a product's one variant: not an option worth a SKU. */
 const DEFAULT_VARIANT = "default title";
-/** Anything but letters and digits (of any script) becomes one hyphen, as in Shopify's own handles. */
-const NOT_WORD = /[^\p{L}\p{N}]+/gu;
-
-const slug = (text: string) =>
-  text
-    .toLowerCase()
-    .replace(NOT_WORD, "-")
-    .replace(/^-+|-+$/g, "");
 
 /**
  * The SKU of a variant that has none: its handle alone for a product's default variant
@@ -20,7 +13,7 @@ export function madeSku(handle: string, optionValues: string[], made: Set<string
   const options = optionValues
     .map((value) => value.trim())
     .filter((value) => value !== "" && value.toLowerCase() !== DEFAULT_VARIANT)
-    .map(slug)
+    .map(handleSlug)
     .filter(Boolean);
   const base = [handle.trim(), ...options].join("-");
   let sku = base;

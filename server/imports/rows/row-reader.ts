@@ -2,7 +2,7 @@ import { withoutFormulaMark } from "../../files/formula-cells.js";
 import { normalizeSku } from "../../products/product-rules.schema.js";
 import { IMAGE_ROW } from "../../mappings/profiles.js";
 import type { MadeSkuIndexes, ResolvedColumns } from "../../mappings/resolve-columns.js";
-import { rejection, validateRow, type RejectedRow, type RowReading, type RowValues } from "./validate-row.js";
+import { rejection, validateRow, withBlanksFrom, type RejectedRow, type RowReading, type RowValues } from "./validate-row.js";
 import type { SkippedRow } from "../row-notes.js";
 import { madeSku } from "./made-sku.js";
 import { HELD_ROWS, ImageFolding, type FinishedGroup } from "./image-folding.js";
@@ -268,13 +268,8 @@ export class RowReader {
     const group = this.group;
     if (!group) return values;
     return {
-      sku: values.sku,
-      name: values.name.trim() ? values.name : group.name,
-      description: values.description.trim() ? values.description : group.description,
+      ...withBlanksFrom(values, group, this.sharedCommerce),
       active: values.active !== null && values.active.trim() ? values.active : group.active,
-      commerce: values.commerce.map((cell, at) => (this.sharedCommerce[at] && !cell.trim() ? group.commerce[at]! : cell)),
-      sale: values.sale,
-      attributes: values.attributes,
       options: values.options.map(([name, value], at) => [name.trim() ? name : group.optionNames[at]!, value]),
     };
   }

@@ -43,6 +43,20 @@ export interface RowValues {
   images?: { first: string[]; after: string[] };
 }
 
+/** A row's values with `from`'s where they are blank: its name, its description, and the commerce cells `inherited` marks. */
+export function withBlanksFrom(
+  values: RowValues,
+  from: Pick<RowValues, "name" | "description" | "commerce">,
+  inherited: readonly boolean[],
+): RowValues {
+  return {
+    ...values,
+    name: values.name.trim() ? values.name : from.name,
+    description: values.description.trim() ? values.description : from.description,
+    commerce: values.commerce.map((cell, at) => (inherited[at] && !cell.trim() ? from.commerce[at]! : cell)),
+  };
+}
+
 /** How a row's values are judged: the field names for messages, which active values count, the commerce columns. */
 export interface RowRules {
   labels: Record<TargetField, string>;

@@ -1,5 +1,5 @@
 import type { ResolvedColumns } from "../../mappings/resolve-columns.js";
-import type { RowValues } from "./validate-row.js";
+import { withBlanksFrom, type RowValues } from "./validate-row.js";
 
 /** What a variable parent gives its variations: the values they leave empty, and the group they share. */
 interface Parent {
@@ -81,14 +81,6 @@ export class VariableParents {
     if (!parent) {
       return { values, group, warning: `its parent "${named}" is not among the rows before it: imported on its own, without the parent's values` };
     }
-    return {
-      group: parent.group,
-      values: {
-        ...values,
-        name: values.name.trim() ? values.name : parent.name,
-        description: values.description.trim() ? values.description : parent.description,
-        commerce: values.commerce.map((value, at) => (this.inherited[at] && !value.trim() ? parent.commerce[at]! : value)),
-      },
-    };
+    return { group: parent.group, values: withBlanksFrom(values, parent, this.inherited) };
   }
 }
