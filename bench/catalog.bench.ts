@@ -16,6 +16,7 @@
  *    median, how long after it returned the search indexes were back, and two bare-UPDATE floors
  *    of the same rows: with only a primary key, and with the SKU-uniqueness index as well.
  * 3. products.bulkDelete by a rare name, then products.deleteAll of the whole catalog.
+ * 4. `BENCH_GROUPS=1`: products.groups alone, the catalog put in groups first (below).
  */
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
@@ -118,6 +119,28 @@ const COMMERCE_VARIANTS: Variant[] = [
   ["reference: no filter, createdAt asc, page 5,000", { page: 5000, pageSize: 50, sort: "createdAt", order: "asc" }],
 ];
 
+/**
+ * `BENCH_GROUPS=1`: only products.groups, after six products in seven are put in groups of up to
+ * five by id (a clothing shop's sizes), the others left alone: first pages of each sort, pages deep
+ * into the list, and the filters, against the same reference page as above.
+ */
+const GROUPS_ONLY = process.env.BENCH_GROUPS === "1";
+const GROUP_VARIANTS: Variant[] = [
+  ["no filter, page 1", {}],
+  ["no filter, page 100", { page: 100 }],
+  ["no filter, page 1,000", { page: 1000 }],
+  ...(["sku", "name", "price", "group", "updatedAt"] as const).flatMap((sort) =>
+    SORT_ORDERS.map((order): Variant => [`no filter, ${sort} ${order}, page 1`, { sort, order }]),
+  ),
+  ['name, common ("john")', { name: "john" }],
+  ["active = false", { active: false }],
+  ["price 19–21, price asc", { priceMin: "19", priceMax: "21", sort: "price", order: "asc" }],
+  [`brand, common ("${COMMERCE_SAMPLES.commonBrand}")`, { brand: COMMERCE_SAMPLES.commonBrand }],
+  ["without images", { hasImages: false }],
+  ['one group ("Group 1000")', { group: "Group 1000" }],
+];
+const REFERENCE_PAGE: Variant = COMMERCE_VARIANTS.at(-1)!;
+
 /** A bulk action's filter matching about 5% of products ("John …" and "… Johnson"), and one matching a few hundred. */
 const COMMON_NAME = "john";
 const RARE_NAME = "kimberly hill";
@@ -139,7 +162,7 @@ function summary(title: string, p95s: number[]) {
 }
 
 /** Prints one table row per variant; returns each variant's p95. */
-async function listTable(baseUrl: string, title: string, variants: Variant[]): Promise<number[]> {
+async function listTable(baseUrl: string, title: string, variants: Variant[], procedure: "list" | "groups" = "list"): Promise<number[]> {
   console.log(`| ${title} | total | median ms | p95 ms |`);
   console.log("| --- | --- | --- | --- |");
   const p95s: number[] = [];
@@ -147,7 +170,10 @@ async function listTable(baseUrl: string, title: string, variants: Variant[]): P
     const times: number[] = [];
     let total = "";
     for (let i = 0; i < CALLS; i += 1) {
-      const [page, took] = await timed(() => apiOf(baseUrl).products.list.query(input));
+      const api = apiOf(baseUrl).products;
+      const [page, took] = await timed<{ total: number; totalExact: boolean }>(() =>
+        procedure === "groups" ? api.groups.query(input) : api.list.query(input),
+      );
       times.push(took);
       total = `${page.totalExact ? "" : "more than "}${count(page.total)}`;
     }
@@ -185,6 +211,14 @@ async function main() {
 
       const catalogSize = (await api.products.list.query({})).total;
       console.log(`${count(catalogSize)} products; ${CALLS} calls per variant\n`);
+      if (GROUPS_ONLY) {
+        await db.query("UPDATE products SET product_group = 'Group ' || (id / 5) WHERE id % 7 <> 0");
+        await db.query("VACUUM (ANALYZE) products");
+        const { rows } = await db.query<{ groups: string }>("SELECT count(DISTINCT lower(product_group)) AS groups FROM products");
+        console.log(`${count(Number(rows[0]!.groups))} groups\n`);
+        summary("grouped", await listTable(app.url, "products.groups", [...GROUP_VARIANTS, REFERENCE_PAGE], "groups"));
+        return;
+      }
       if (!COMMERCE_ONLY) {
         await listTable(app.url, "products.list", FILTER_VARIANTS);
         console.log("");

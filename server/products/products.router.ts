@@ -5,6 +5,7 @@ import { readAttributeFilter } from "./custom-fields/attribute-filters.js";
 import { publicProcedure, router } from "../trpc/trpc.js";
 import { bulkDeleteProducts, bulkUpdateProducts } from "./bulk-actions.js";
 import { createProduct, deleteAllProducts, deleteProduct, updateProduct } from "./catalog.js";
+import { listProductLines } from "./group-lines.js";
 import { ProductNotFound } from "./product-errors.js";
 import {
   bulkDeleteInput,
@@ -35,6 +36,12 @@ export const productsRouter = router({
     const { items, total, totalExact } = await listProducts(ctx.db, await readFilters(ctx.db, input));
     return { items: items.map(toProductJson), total, totalExact, page: input.page, pageSize: input.pageSize };
   }),
+  /** The list with a group's variants on one line: same input; `total` counts lines, `products` the matching products. */
+  groups: publicProcedure.input(productListInput.default({ page: 1, pageSize: 50 })).query(async ({ ctx, input }) => ({
+    ...(await listProductLines(ctx.db, await readFilters(ctx.db, input))),
+    page: input.page,
+    pageSize: input.pageSize,
+  })),
   /** How many products the filters match, exactly (the list's total stops counting at 10,000). */
   count: publicProcedure
     .input(productFilters.default({}))

@@ -59,8 +59,8 @@ function filterConditions(filters: ProductFilters) {
   // The expression of the tags' GIN index (search-indexes.ts): a product's tags lower-cased.
   if (given.tag) conditions.push(sql<boolean>`lower_tags(tags) @> ARRAY[lower(${given.tag})]`);
   if (given.barcode) conditions.push(sql<boolean>`barcode = ${given.barcode}`);
-  // The expression of the group's index (migration 0020).
-  if (given.group) conditions.push(sql<boolean>`lower(product_group) = lower(${given.group})`);
+  // The group's index (migration 0021) holds only grouped products, which the planner has to be told.
+  if (given.group) conditions.push(sql<boolean>`(product_group IS NOT NULL AND lower(product_group) = lower(${given.group}))`);
   if (given.hasImages !== undefined) conditions.push(given.hasImages ? sql<boolean>`images <> '{}'::text[]` : sql<boolean>`images = '{}'::text[]`);
   if (given.priceMin != null) conditions.push(sql<boolean>`price >= ${given.priceMin}::numeric`);
   if (given.priceMax != null) conditions.push(sql<boolean>`price <= ${given.priceMax}::numeric`);
@@ -154,7 +154,7 @@ async function countUpTo(db: Kysely<Database>, filters: ProductFilters, bound: n
   return Number(rows[0]!.count);
 }
 
-async function countMatching(db: Kysely<Database>, filters: ProductListInput, all: number): Promise<ProductTotal> {
+export async function countMatching(db: Kysely<Database>, filters: ProductListInput, all: number): Promise<ProductTotal> {
   if (!onlyByFlag(filters)) {
     const count = await countUpTo(db, filters, COUNT_BOUND + 1);
     return count > COUNT_BOUND ? { total: COUNT_BOUND, totalExact: false } : { total: count, totalExact: true };
@@ -215,9 +215,11 @@ function ordering(input: Pick<ProductListInput, "sort" | "order">) {
 }
 
 /** How many products the planner expects the filters to match: an estimate, to choose how to look. */
-async function expectedMatches(db: Kysely<Database>, filters: ProductFilters): Promise<number> {
+async function expectedMatches(db: Kysely<Database>, filters: ProductFilters, scope?: RawBuilder<boolean>): Promise<number> {
   type Plan = { "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] };
-  const [plan] = await filtered(db.selectFrom("products").select("id"), filters).explain<Plan>("json");
+  const [plan] = await filtered(db.selectFrom("products").select("id"), filters)
+    .$if(scope !== undefined, (query) => query.where(scope!))
+    .explain<Plan>("json");
   return plan!["QUERY PLAN"][0].Plan["Plan Rows"];
 }
 
@@ -232,13 +234,14 @@ async function expectedMatches(db: Kysely<Database>, filters: ProductFilters): P
  * 30 ms to count them in the category index; a common brand's, 400 against 20 ms). A page that
  * does exist would cost that count on top of its walk, hence the estimate first.
  */
-async function pageOf(db: Kysely<Database>, input: ProductListInput) {
+async function pageOf(db: Kysely<Database>, input: ProductListInput, scope?: RawBuilder<boolean>) {
   const offset = (input.page - 1) * input.pageSize;
-  const deep = offset >= COUNT_BOUND && !onlyByFlag(input);
-  if (deep && (await expectedMatches(db, input)) <= offset && (await countUpTo(db, input, offset + 1)) <= offset) return [];
+  const deep = offset >= COUNT_BOUND && (!onlyByFlag(input) || scope !== undefined);
+  if (deep && (await expectedMatches(db, input, scope)) <= offset && (await countUpTo(db, input, offset + 1, scope)) <= offset) return [];
   const order = ordering(input);
   const ids = (by: RawBuilder<unknown>, limit: number, skip: number, also?: RawBuilder<boolean>) =>
     filtered(db.selectFrom("products").select("id"), input)
+      .$if(scope !== undefined, (query) => query.where(scope!))
       .$if(also !== undefined, (query) => query.where(also!))
       .orderBy(by)
       .limit(limit)
@@ -253,8 +256,80 @@ async function pageOf(db: Kysely<Database>, input: ProductListInput) {
   const valued = await rowsOf(ids(sql`${key} DESC, id DESC`, input.pageSize, offset, hasValue));
   if (valued.length === input.pageSize) return valued;
   // A page wholly past the products with a value skips those of the others that earlier pages hold.
-  const skip = valued.length > 0 ? 0 : offset - (await countUpTo(db, input, offset + 1, hasValue));
+  const skip = valued.length > 0 ? 0 : offset - (await countUpTo(db, input, offset + 1, both(hasValue, scope)));
   return [...valued, ...(await rowsOf(ids(sql`id DESC`, input.pageSize - valued.length, skip, sql<boolean>`${key} IS NULL`)))];
+}
+
+const both = (one: RawBuilder<boolean>, other?: RawBuilder<boolean>) => (other ? sql<boolean>`(${one} AND ${other})` : one);
+
+/**
+ * Whether a product opens a line of the grouped list: it has no group, or no product of its group
+ * the filters match was added before it. A group stands where its first matching variant does, in
+ * any sort; the filters inside read the earlier product (the innermost table), as they are unqualified.
+ */
+function opensLine(filters: ProductFilters): RawBuilder<boolean> {
+  const matching = filterConditions(filters).map((condition) => sql` AND ${condition}`);
+  return sql<boolean>`(products.product_group IS NULL OR NOT EXISTS (
+    SELECT 1 FROM products AS earlier
+    WHERE earlier.product_group IS NOT NULL AND lower(earlier.product_group) = lower(products.product_group)
+      AND earlier.id < products.id${sql.join(matching, sql``)}))`;
+}
+
+/** A line's variants shown at most; a group of more is listed whole by its group filter. */
+export const LINE_VARIANTS = 100;
+
+export interface ProductLineRows {
+  /** The line's first variant (a product without a group is a line of its own). */
+  first: Selectable<ProductsTable>;
+  /** The group's variants the filters match, in the order they were added (the first among them), at most LINE_VARIANTS. */
+  variants: Selectable<ProductsTable>[];
+  /** Every variant of the group, matched or not. */
+  variantCount: number;
+}
+
+/**
+ * One page of the grouped list: its lines, then for the page's groups their matching variants
+ * (each group one range of the group index) and their sizes, in two queries.
+ */
+export async function pageOfLines(db: Kysely<Database>, input: ProductListInput): Promise<ProductLineRows[]> {
+  const firsts = await pageOf(db, input, opensLine(input));
+  const groups = [...new Set(firsts.flatMap((first) => (first.product_group === null ? [] : [first.product_group])))];
+  if (groups.length === 0) return firsts.map((first) => ({ first, variants: [first], variantCount: 1 }));
+  const matching = filterConditions(input).map((condition) => sql` AND ${condition}`);
+  const [variants, sizes] = await Promise.all([
+    sql<Selectable<ProductsTable> & { line_group: string }>`
+      SELECT given.line_group, variant.* FROM unnest(${groups}::text[]) AS given(line_group)
+      CROSS JOIN LATERAL (
+        SELECT * FROM products
+        WHERE product_group IS NOT NULL AND lower(product_group) = lower(given.line_group)${sql.join(matching, sql``)}
+        ORDER BY lower(product_group), id LIMIT ${LINE_VARIANTS}) AS variant`.execute(db),
+    sql<{ line_group: string; count: string }>`
+      SELECT given.line_group, (SELECT count(*) FROM products
+        WHERE product_group IS NOT NULL AND lower(product_group) = lower(given.line_group)) AS count
+      FROM unnest(${groups}::text[]) AS given(line_group)`.execute(db),
+  ]);
+  const byGroup = new Map<string, Selectable<ProductsTable>[]>();
+  for (const { line_group, ...variant } of variants.rows) byGroup.set(line_group, [...(byGroup.get(line_group) ?? []), variant]);
+  const countOf = new Map(sizes.rows.map((row) => [row.line_group, Number(row.count)]));
+  return firsts.map((first) =>
+    first.product_group === null
+      ? { first, variants: [first], variantCount: 1 }
+      : { first, variants: byGroup.get(first.product_group) ?? [first], variantCount: countOf.get(first.product_group) ?? 1 },
+  );
+}
+
+/**
+ * How many lines the grouped list has: unfiltered, the products without a group and the groups,
+ * read from the group index alone; filtered, counted as the list counts (exact up to COUNT_BOUND).
+ */
+export async function countLines(db: Kysely<Database>, filters: ProductFilters, all: number): Promise<ProductTotal> {
+  if (Object.keys(activeFilters(filters)).length === 0) {
+    const { rows } = await sql<{ grouped: string; groups: string }>`
+      SELECT count(*) AS grouped, count(DISTINCT lower(product_group)) AS groups FROM products WHERE product_group IS NOT NULL`.execute(db);
+    return { total: all - Number(rows[0]!.grouped) + Number(rows[0]!.groups), totalExact: true };
+  }
+  const count = await countUpTo(db, filters, COUNT_BOUND + 1, opensLine(filters));
+  return count > COUNT_BOUND ? { total: COUNT_BOUND, totalExact: false } : { total: count, totalExact: true };
 }
 
 export function findProduct(db: Kysely<Database>, id: string, options: { forUpdate?: boolean } = {}) {

@@ -39,7 +39,7 @@ export const SEARCH_INDEXES = [
   { name: "products_inactive_by_updated", definition: "(updated_at, id) WHERE NOT active" },
   { name: "products_out_of_stock_by_price", definition: "(price, id) WHERE stock <= 0" },
   // Variants and images (migration 0020).
-  { name: "products_group_search", definition: "(lower(product_group))" },
+  { name: "products_group_search", definition: "(lower(product_group), id) WHERE product_group IS NOT NULL" },
   { name: "products_by_group", definition: "(product_group COLLATE catalog_order, id) INCLUDE (active)" },
   { name: "products_without_images", definition: "(id) WHERE images = '{}'::text[]" },
 ] as const;

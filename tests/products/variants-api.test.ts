@@ -104,3 +104,61 @@ describe("products.list", () => {
     expect(await app.api.products.count.query({ group: "classic-tee", hasImages: false })).toEqual({ count: 1 });
   });
 });
+
+describe("products.groups", () => {
+  const lines = async (input: Record<string, unknown> = {}) => {
+    const page = await app.api.products.groups.query(input);
+    return {
+      lines: page.items.map((line) => [line.group, line.variantCount, line.variants.map((variant) => variant.sku).join(" ")]),
+      total: page.total,
+      products: page.products.total,
+    };
+  };
+
+  it("lists a group once, where its first variant stands, with its variants and their count", async () => {
+    await tee("TEE-S", "S");
+    await app.api.products.create.mutate({ sku: "MUG", name: "Mug", price: "9.00" });
+    await tee("TEE-M", "M", { price: "21.00" });
+    await app.api.products.create.mutate({ sku: "CAP-1", name: "Cap", group: "Cap", price: "5.00" });
+    await tee("TEE-L", "L", { group: "CLASSIC-TEE", price: "30.00" });
+    expect(await lines()).toEqual({
+      lines: [
+        ["classic-tee", 3, "TEE-S TEE-M TEE-L"],
+        [null, 1, "MUG"],
+        ["Cap", 1, "CAP-1"],
+      ],
+      total: 3,
+      products: 5,
+    });
+    // Sorted, a group stands where its first variant (TEE-S) does; paged by lines.
+    expect((await lines({ sort: "sku" })).lines.map(([group]) => group)).toEqual(["Cap", null, "classic-tee"]);
+    expect((await lines({ sort: "price", order: "desc" })).lines.map(([group]) => group)).toEqual([null, "Cap", "classic-tee"]);
+    expect((await lines({ pageSize: 2, page: 2 })).lines).toEqual([["Cap", 1, "CAP-1"]]);
+  });
+
+  it("filters variants: a group is listed when any of them matches, with those that do, out of how many it has", async () => {
+    await tee("TEE-S", "S", { price: "10.00" });
+    await tee("TEE-M", "M", { price: "20.00" });
+    await tee("TEE-L", "L", { price: "30.00" });
+    await app.api.products.create.mutate({ sku: "MUG", name: "Mug", price: "25.00" });
+    expect(await lines({ priceMin: "15" })).toEqual({
+      lines: [
+        ["classic-tee", 3, "TEE-M TEE-L"],
+        [null, 1, "MUG"],
+      ],
+      total: 2,
+      products: 3,
+    });
+    expect(await lines({ priceMax: "5" })).toEqual({ lines: [], total: 0, products: 0 });
+  });
+
+  it("counts the catalog's lines again after every change", async () => {
+    await tee("TEE-S", "S");
+    await tee("TEE-M", "M");
+    expect((await lines()).total).toBe(1);
+    const mug = await app.api.products.create.mutate({ sku: "MUG", name: "Mug" });
+    expect((await lines()).total).toBe(2);
+    await app.api.products.update.mutate({ id: mug.id, group: "classic-tee" });
+    expect(await lines()).toEqual({ lines: [["classic-tee", 3, "TEE-S TEE-M MUG"]], total: 1, products: 3 });
+  });
+});
