@@ -318,18 +318,11 @@ export async function pageOfLines(db: Kysely<Database>, input: ProductListInput)
   );
 }
 
-/**
- * How many lines the grouped list has: unfiltered, the products without a group and the groups,
- * read from the group index alone; filtered, counted as the list counts (exact up to COUNT_BOUND).
- */
-export async function countLines(db: Kysely<Database>, filters: ProductFilters, all: number): Promise<ProductTotal> {
-  if (Object.keys(activeFilters(filters)).length === 0) {
-    const { rows } = await sql<{ grouped: string; groups: string }>`
-      SELECT count(*) AS grouped, count(DISTINCT lower(product_group)) AS groups FROM products WHERE product_group IS NOT NULL`.execute(db);
-    return { total: all - Number(rows[0]!.grouped) + Number(rows[0]!.groups), totalExact: true };
-  }
-  const count = await countUpTo(db, filters, COUNT_BOUND + 1, opensLine(filters));
-  return count > COUNT_BOUND ? { total: COUNT_BOUND, totalExact: false } : { total: count, totalExact: true };
+/** How many lines the unfiltered grouped list has: the products without a group and the groups, read from the group index alone. */
+export async function countLines(db: Kysely<Database>, all: number): Promise<number> {
+  const { rows } = await sql<{ grouped: string; groups: string }>`
+    SELECT count(*) AS grouped, count(DISTINCT lower(product_group)) AS groups FROM products WHERE product_group IS NOT NULL`.execute(db);
+  return all - Number(rows[0]!.grouped) + Number(rows[0]!.groups);
 }
 
 export function findProduct(db: Kysely<Database>, id: string, options: { forUpdate?: boolean } = {}) {

@@ -110,7 +110,7 @@ describe("products.groups", () => {
     const page = await app.api.products.groups.query(input);
     return {
       lines: page.items.map((line) => [line.group, line.variantCount, line.variants.map((variant) => variant.sku).join(" ")]),
-      total: page.total,
+      total: page.totalExact ? page.total : `${page.total}+`,
       products: page.products.total,
     };
   };
@@ -146,10 +146,11 @@ describe("products.groups", () => {
         ["classic-tee", 3, "TEE-M TEE-L"],
         [null, 1, "MUG"],
       ],
-      total: 2,
+      // Filtered, the lines are counted up to the page (a next page is there when it is full).
+      total: "2+",
       products: 3,
     });
-    expect(await lines({ priceMax: "5" })).toEqual({ lines: [], total: 0, products: 0 });
+    expect(await lines({ priceMax: "5" })).toEqual({ lines: [], total: "0+", products: 0 });
   });
 
   it("counts the catalog's lines again after every change", async () => {
