@@ -263,16 +263,17 @@ async function pageOf(db: Kysely<Database>, input: ProductListInput, scope?: Raw
 const both = (one: RawBuilder<boolean>, other?: RawBuilder<boolean>) => (other ? sql<boolean>`(${one} AND ${other})` : one);
 
 /**
- * Whether a product opens a line of the grouped list: it has no group, or no product of its group
- * the filters match was added before it. A group stands where its first matching variant does, in
- * any sort; the filters inside read the earlier product (the innermost table), as they are unqualified.
+ * Whether a product opens a line of the grouped list: it has no group, or it is its group's first
+ * product the filters match (by id). A group stands where that variant does, in any sort. The filters
+ * inside read the earlier product (the innermost table), as they are unqualified. A scalar subquery,
+ * so that each product is one descent of the group index: written as NOT EXISTS, the planner hashed
+ * every match of a common filter first (0.5 s for a common brand at half a million).
  */
 function opensLine(filters: ProductFilters): RawBuilder<boolean> {
   const matching = filterConditions(filters).map((condition) => sql` AND ${condition}`);
-  return sql<boolean>`(products.product_group IS NULL OR NOT EXISTS (
-    SELECT 1 FROM products AS earlier
-    WHERE earlier.product_group IS NOT NULL AND lower(earlier.product_group) = lower(products.product_group)
-      AND earlier.id < products.id${sql.join(matching, sql``)}))`;
+  return sql<boolean>`(products.product_group IS NULL OR products.id = (
+    SELECT min(earlier.id) FROM products AS earlier
+    WHERE earlier.product_group IS NOT NULL AND lower(earlier.product_group) = lower(products.product_group)${sql.join(matching, sql``)}))`;
 }
 
 /** A line's variants shown at most; a group of more is listed whole by its group filter. */
