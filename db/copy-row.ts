@@ -66,11 +66,12 @@ export function copyTable<const Columns extends Record<string, Column>>(columns:
     columnList: names.join(", "),
     /** One row as a line of COPY's text format. */
     copyLine(row: RowOf<Columns>): string {
-      // Indexed and concatenated: an import writes half a million of these.
+      // Indexed and concatenated: an import writes half a million of these. A value not given (a
+      // column a row's reading never set) is NULL, as an empty one is.
       let line = "";
       for (let at = 0; at < names.length; at += 1) {
         const value = row[names[at]!];
-        line += `${at === 0 ? "" : "\t"}${value === null ? NULL : writers[at]!(value)}`;
+        line += `${at === 0 ? "" : "\t"}${value == null ? NULL : writers[at]!(value)}`;
       }
       return `${line}\n`;
     },

@@ -131,6 +131,8 @@ export interface SkippedReason {
 export interface RowNotes {
   skipped: SkippedReason[];
   madeSkus: { count: number; examples: string[] } | null;
+  /** Of the folded rows, the parent products whose values went to their variants (the others are image rows). */
+  parents?: number;
 }
 
 /** What an undo did, as the import keeps it (imports.revert_summary; server/imports/undo/revert-import.ts). */

@@ -12,6 +12,8 @@ export interface RowNotesPart {
   skipped: SkippedRow[];
   /** Rows whose values went into other rows (a Shopify image-only row, a WooCommerce variable parent). */
   folded: number;
+  /** Of those, parent products (a variable, configurable or BigCommerce product row): not image rows. */
+  parents: number;
   /** Variants that had no SKU of their own and got one made from their handle. */
   madeSkus: number;
   madeSkuExamples: string[];
@@ -24,7 +26,7 @@ const SKU_EXAMPLES = 3;
 const REASONS_KEPT = 20;
 const OTHER_REASONS = "other rows that are not products";
 
-export const emptyRowNotesPart = (): RowNotesPart => ({ skipped: [], folded: 0, madeSkus: 0, madeSkuExamples: [] });
+export const emptyRowNotesPart = (): RowNotesPart => ({ skipped: [], folded: 0, parents: 0, madeSkus: 0, madeSkuExamples: [] });
 
 /** Adds a made SKU to a part, keeping a few examples to show. */
 export function noteMadeSku(part: RowNotesPart, sku: string): void {
@@ -36,6 +38,7 @@ export function noteMadeSku(part: RowNotesPart, sku: string): void {
 export class RowNotesTally {
   skippedRows = 0;
   foldedRows = 0;
+  private parents = 0;
   private readonly reasons = new Map<string, SkippedReason>();
   private madeSkus = 0;
   private readonly examples: string[] = [];
@@ -43,6 +46,7 @@ export class RowNotesTally {
   add(part: RowNotesPart): void {
     this.skippedRows += part.skipped.length;
     this.foldedRows += part.folded;
+    this.parents += part.parents;
     for (const { line, reason } of part.skipped) {
       const kept = this.reasons.has(reason) || this.reasons.size < REASONS_KEPT ? reason : OTHER_REASONS;
       let entry = this.reasons.get(kept);
@@ -55,21 +59,34 @@ export class RowNotesTally {
   }
 
   notes(): RowNotes | null {
-    if (!this.reasons.size && !this.madeSkus) return null;
-    return { skipped: [...this.reasons.values()], madeSkus: this.madeSkus ? { count: this.madeSkus, examples: this.examples } : null };
+    if (!this.reasons.size && !this.madeSkus && !this.parents) return null;
+    return {
+      skipped: [...this.reasons.values()],
+      madeSkus: this.madeSkus ? { count: this.madeSkus, examples: this.examples } : null,
+      ...(this.parents ? { parents: this.parents } : {}),
+    };
   }
 }
 
 /** What the import says once, in words, about how its rows were read (`folded`: rows that went into other rows). */
 export function describeRowNotes(notes: RowNotes | null, folded = 0): string[] {
   const said: string[] = [];
-  const foldedNotice = () =>
-    folded
+  const parents = notes?.parents ?? 0;
+  const images = folded - parents;
+  const foldedNotice = () => [
+    ...(images > 0
       ? [
-          `${countWords(folded, "row only adds", "rows only add")} an image to ${folded === 1 ? "its" : "their"} product: ` +
-            `${folded === 1 ? "it went" : "they went"} into the images of the product's variants, in the file's image positions.`,
+          `${countWords(images, "row only adds", "rows only add")} an image to ${images === 1 ? "its" : "their"} product: ` +
+            `${images === 1 ? "it went" : "they went"} into the images of the product's variants, in the file's image positions.`,
         ]
-      : [];
+      : []),
+    ...(parents > 0
+      ? [
+          `${countWords(parents, "row is a parent product", "rows are parent products")} (variable, configurable, or a product row above ` +
+            `its variants): ${parents === 1 ? "its" : "their"} values and SKU, as the group, went to ${parents === 1 ? "its" : "their"} variants, which are the products.`,
+        ]
+      : []),
+  ];
   if (!notes) return foldedNotice();
   if (notes.madeSkus) {
     const { count: made, examples } = notes.madeSkus;

@@ -1,3 +1,4 @@
+import { IMAGE_LIMITS } from "../products/commerce-fields.schema.js";
 import { HeaderColumns } from "./header-columns.js";
 import { PROFILE_IDS, type ProfileId, type TargetField } from "./mapping.schema.js";
 
@@ -15,6 +16,8 @@ export interface ProfileShape {
   rowKind?: { column: string; kinds: Record<string, RowKind> };
   /** A variant row's name from its product's and its own (BigCommerce's legacy SKU rows hold only the option). */
   variantName?: (productName: string, rowName: string) => string;
+  /** A variant row's options, read from one cell of it (BigCommerce's `Options`, or its legacy `Product Name`). */
+  variantOptions?: { column: string; read: (cell: string) => [name: string, value: string][] };
   /**
    * A sale price column: holding a price above zero, it is the price the product sells at, and the
    * mapped price (the regular one) becomes its compare-at price (WooCommerce, Magento, BigCommerce).
@@ -35,6 +38,12 @@ export interface ProfileShape {
    * are parents and which variations.
    */
   parents?: { type: string; id: string; parent: string; parentKinds: string[]; childKinds: string[] };
+  /**
+   * A parent row naming its children with their option values in one cell, wherever the children
+   * are in the file (Magento's `configurable` rows: `configurable_variations` is
+   * `sku=MH01-XS,size=XS,color=Black|sku=…`, `configurable_variation_labels` is `size=Size,color=Color`).
+   */
+  configurable?: { type: string; kinds: string[]; variations: string; labels: string };
 }
 
 export interface CategoryPaths {
@@ -220,6 +229,12 @@ const PLATFORM_EXPORTS: Record<ProfileId, Omit<Profile, "id">> = {
           images: ["base_image"],
         },
         moreImages: ["additional_images"],
+        configurable: {
+          type: "product_type",
+          kinds: ["configurable"],
+          variations: "configurable_variations",
+          labels: "configurable_variation_labels",
+        },
         salePrice: ["special_price"],
         categories: { list: ",", path: "/", roots: ["Default Category"] },
       },
@@ -248,6 +263,8 @@ const PLATFORM_EXPORTS: Record<ProfileId, Omit<Profile, "id">> = {
           barcode: ["UPC/EAN", "Global Trade Number"],
         },
         salePrice: ["Sale Price"],
+        // "Type=Rectangle|Name=Size|Value=S", an option after another.
+        variantOptions: { column: "Options", read: (cell) => [...cell.matchAll(/Name=([^|;]*)\|Value=([^|;]*)/g)].map(([, name, value]) => [name!, value!]) },
         rowKind: {
           column: "Item",
           kinds: {
@@ -272,11 +289,18 @@ const PLATFORM_EXPORTS: Record<ProfileId, Omit<Profile, "id">> = {
           barcode: ["Product UPC/EAN", "Global Trade Item Number"],
           brand: ["Brand Name"],
           category: ["Category"],
+          images: ["Product Image URL - 1"],
         },
+        moreImages: Array.from({ length: IMAGE_LIMITS.count - 1 }, (_, at) => `Product Image URL - ${at + 2}`),
         salePrice: ["Sale Price"],
         categories: { list: ";", path: "/" },
         rowKind: { column: "Item Type", kinds: { product: "product", sku: "variant", rule: { skip: "a pricing rule row, not a product" } } },
         // "[S]Size=Small" under "T-Shirt" is "T-Shirt (Size: Small)".
+        // "[RB]Size=Small,[S]Color=Red".
+        variantOptions: {
+          column: "Product Name",
+          read: (cell) => [...cell.matchAll(/\[[A-Z]+\]([^=,]+)=([^,]*)/g)].map(([, name, value]) => [name!.trim(), value!.trim()]),
+        },
         variantName: (product, option) =>
           `${product} (${option
             .replace(/\[[A-Z]+\]/g, "")

@@ -69,7 +69,13 @@ export interface ResolvedColumns {
   activeSpellings: string;
   /** Columns that tie several rows to one product (a platform's groups), when the profile has them. */
   groupBy: number | null;
-  rowKind: { index: number; kinds: NonNullable<ProfileShape["rowKind"]>["kinds"]; variantName?: ProfileShape["variantName"] } | null;
+  rowKind: {
+    index: number;
+    kinds: NonNullable<ProfileShape["rowKind"]>["kinds"];
+    variantName?: ProfileShape["variantName"];
+    /** Where a variant row's options are written, and how they are read. */
+    variantOptions: { index: number; read: NonNullable<ProfileShape["variantOptions"]>["read"] } | null;
+  } | null;
   /** Where a variant without a SKU finds what its SKU is made of (the profile's `madeSkus`, as column indexes). */
   madeSkus: MadeSkuIndexes | null;
   /** The column under a name (a profile's `skipRow` asks by name on every row): found as a mapping's columns are, or null. */
@@ -89,6 +95,8 @@ export interface ResolvedColumns {
    * its position column, goes to each variant, after the variant's own image column's.
    */
   imageFolding: { position: number | null; variant: number | null } | null;
+  /** A platform's parent rows naming their children (Magento's configurable products): where they say so. */
+  configurable: { type: number; kinds: string[]; variations: number; labels: number | null } | null;
   /** Columns of further images of the row's own (the profile's `moreImages`), when its images are mapped. */
   moreImages: number[];
   /** A platform's variable parents and their variations (WooCommerce): the columns that tell them apart and tie them. */
@@ -280,9 +288,18 @@ export function resolveColumns(
         ],
   );
   const salePrice = index.price === undefined ? null : (shape?.salePrice?.map(columnOf).find((at) => at !== null) ?? null);
-  const options = OPTION_TARGETS.some((option) => index[option.value] !== undefined)
-    ? OPTION_TARGETS.map((option) => ({ name: index[option.name] ?? null, value: index[option.value] ?? null }))
-    : [];
+  const configurableType = shape?.configurable ? columnOf(shape.configurable.type) : null;
+  const configurableVariations = shape?.configurable ? columnOf(shape.configurable.variations) : null;
+  const configurable =
+    shape?.configurable && configurableType !== null && configurableVariations !== null
+      ? { type: configurableType, kinds: shape.configurable.kinds, variations: configurableVariations, labels: columnOf(shape.configurable.labels) }
+      : null;
+  const variantOptionsAt = shape?.variantOptions && rowKindIndex !== null ? columnOf(shape.variantOptions.column) : null;
+  // A platform writing a variant's options in one cell: the options are written, read from it (the row reader's).
+  const options =
+    OPTION_TARGETS.some((option) => index[option.value] !== undefined) || variantOptionsAt !== null || configurable !== null
+      ? OPTION_TARGETS.map((option) => ({ name: index[option.name] ?? null, value: index[option.value] ?? null }))
+      : [];
   const parentsType = shape?.parents ? columnOf(shape.parents.type) : null;
   const parentsParent = shape?.parents ? columnOf(shape.parents.parent) : null;
   const parents =
@@ -300,7 +317,7 @@ export function resolveColumns(
     (field) =>
       (field === "options" ? options.length > 0 : index[field] !== undefined) ||
       (field === "compareAtPrice" && salePrice !== null) ||
-      (field === "group" && parents !== null),
+      (field === "group" && (parents !== null || variantOptionsAt !== null || configurable !== null)),
   );
   return {
     header,
@@ -313,7 +330,15 @@ export function resolveColumns(
     readActive: profile ? (raw) => readWord(active, raw) : (raw) => parseActive(raw),
     activeSpellings: active.spellings,
     groupBy,
-    rowKind: shape?.rowKind && rowKindIndex !== null ? { index: rowKindIndex, kinds: shape.rowKind.kinds, variantName: shape.variantName } : null,
+    rowKind:
+      shape?.rowKind && rowKindIndex !== null
+        ? {
+            index: rowKindIndex,
+            kinds: shape.rowKind.kinds,
+            variantName: shape.variantName,
+            variantOptions: variantOptionsAt === null ? null : { index: variantOptionsAt, read: shape.variantOptions!.read },
+          }
+        : null,
     madeSkus:
       shape?.madeSkus && groupBy !== null
         ? {
@@ -328,6 +353,7 @@ export function resolveColumns(
     commerce,
     options,
     parents,
+    configurable,
     moreImages: index.images !== undefined && shape?.moreImages ? indexesOf(shape.moreImages) : [],
     imageFolding:
       shape?.images && groupBy !== null && index.images !== undefined

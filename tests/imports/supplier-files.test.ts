@@ -83,35 +83,53 @@ describe("a platform's product export", () => {
     expect(catalog["-BAG-1"], "the exporter's formula mark is taken off").toMatchObject({ name: "Tote" });
   });
 
-  it("from Magento reads product_online 1 / 2 and skips store-view rows, saying so", async () => {
+  /** Each product's group and options, by SKU. */
+  const variantsBySku = async () =>
+    Object.fromEntries(
+      (await app.api.products.list.query({ pageSize: 200 })).items.map((product) => [product.sku, { group: product.group, options: product.options }]),
+    );
+  const TEE_VARIANTS = {
+    "TEE-1-M": { group: "TEE-1", options: [{ name: "Size", value: "M" }] },
+    "TEE-1-L": { group: "TEE-1", options: [{ name: "Size", value: "L" }] },
+    "CAP-1": { group: null, options: [] },
+    "-BAG-1": { group: null, options: [] },
+  };
+
+  it("from Magento reads product_online 1 / 2, skips store-view rows, saying so, and groups a configurable product's children", async () => {
     const { item, rejected } = await upload(magentoExport(PRODUCTS));
-    expect(item).toMatchObject({ status: "completed", profile: "magento", createdCount: 5, errorCount: 0, skippedCount: 1 });
+    // The configurable row is no product of its own: the children it names are, grouped under its SKU.
+    expect(item).toMatchObject({ status: "completed", profile: "magento", createdCount: 4, foldedCount: 1, errorCount: 0, skippedCount: 1 });
     const catalog = await bySku();
-    expect(catalog["TEE-1"]).toMatchObject({ name: TEE.name, description: TEE.description, active: true });
+    expect(catalog["TEE-1"]).toBeUndefined();
     expect(catalog["TEE-1-L"]).toMatchObject({ name: "Organic tee-L", active: true });
     expect(catalog["CAP-1"]).toMatchObject({ active: false });
+    expect(await variantsBySku()).toEqual(TEE_VARIANTS);
     expect(rejected).toEqual([]);
     expect(item!.skippedReasons).toEqual([
       expect.objectContaining({ reason: 'a store-view row (store_view_code "de"): only each product\'s default row is imported', count: 1 }),
     ]);
   });
 
-  it("from BigCommerce (current export) carries a product's name to its variants and skips image rows", async () => {
+  it("from BigCommerce (current export) makes a product row with variants their group, its values theirs, and skips image rows", async () => {
     const { item, rejected } = await upload(bigCommerceExport(PRODUCTS));
-    expect(item).toMatchObject({ status: "completed", profile: "bigcommerce", createdCount: 5, errorCount: 0, skippedCount: 3 });
+    // The product row of the tee is no product of its own: its variants are.
+    expect(item).toMatchObject({ status: "completed", profile: "bigcommerce", createdCount: 4, foldedCount: 1, errorCount: 0, skippedCount: 3 });
     const catalog = await bySku();
+    expect(catalog["TEE-1"]).toBeUndefined();
     expect(catalog["TEE-1-M"]).toEqual({ sku: "TEE-1-M", name: TEE.name, description: TEE.description, active: true });
     expect(catalog["CAP-1"]).toMatchObject({ active: false });
+    expect(await variantsBySku()).toEqual(TEE_VARIANTS);
     expect(rejected).toEqual([]);
     expect(item!.skippedReasons).toEqual([expect.objectContaining({ reason: "an image row, not a product", count: 3 })]);
   });
 
-  it("from BigCommerce (legacy Bulk Edit) names SKU rows after their product and skips rule rows", async () => {
+  it("from BigCommerce (legacy Bulk Edit) groups SKU rows under their product row, options read from their names, and skips rule rows", async () => {
     const { item, rejected } = await upload(bigCommerceLegacyExport(PRODUCTS));
-    expect(item).toMatchObject({ status: "completed", profile: "bigcommerce", createdCount: 5, errorCount: 0, skippedCount: 1 });
+    expect(item).toMatchObject({ status: "completed", profile: "bigcommerce", createdCount: 4, foldedCount: 1, errorCount: 0, skippedCount: 1 });
     const catalog = await bySku();
     expect(catalog["TEE-1-M"]).toMatchObject({ name: "Organic tee (Size: M)", description: TEE.description, active: true });
     expect(catalog["CAP-1"]).toMatchObject({ active: false });
+    expect(await variantsBySku()).toEqual(TEE_VARIANTS);
     expect(rejected).toEqual([]);
     expect(item!.skippedReasons).toEqual([expect.objectContaining({ reason: "a pricing rule row, not a product", count: 1 })]);
   });

@@ -147,6 +147,80 @@ describe("a Magento export", () => {
   });
 });
 
+describe("a Magento export with configurable products", () => {
+  const HEADER = ["sku", "store_view_code", "attribute_set_code", "product_type", "name", "product_online", "visibility"];
+  const magento = (rows: string[][]) => csv([...HEADER, "configurable_variations", "configurable_variation_labels"], rows);
+  // As Magento exports them: the children (simple, not visible on their own) before their configurable parent.
+  const ROWS = [
+    ["MH01-XS-Black", "", "Top", "simple", "Chaz Hoodie-XS-Black", "1", "Not Visible Individually", "", ""],
+    ["MH01-XS-Gray", "", "Top", "simple", "Chaz Hoodie-XS-Gray", "1", "Not Visible Individually", "", ""],
+    ["MH01-XS-Black", "de", "Top", "simple", "Chaz Kapuzenpulli-XS-Schwarz", "", "", "", ""],
+    [
+      "MH01",
+      "",
+      "Top",
+      "configurable",
+      "Chaz Hoodie",
+      "1",
+      "Catalog, Search",
+      "sku=MH01-XS-Black,size=XS,color=Black|sku=MH01-XS-Gray,size=XS,color=Gray|sku=MH01-S-Black,size=S,color=Black",
+      "size=Size,color=Color",
+    ],
+    ["MJ01", "", "Top", "simple", "Beaumont Jacket", "1", "Catalog, Search", "", ""],
+  ];
+
+  it("groups the children a configurable row names under its SKU, with their options labelled, wherever they are in the file", async () => {
+    const done = await upload(magento(ROWS));
+    // The parent is no product of its own; a child it names that the file lacks is left alone.
+    expect(done).toMatchObject({ profile: "magento", createdCount: 3, foldedCount: 1, skippedCount: 1, errorCount: 0 });
+    const option = (size: string, color: string) => [
+      { name: "Size", value: size },
+      { name: "Color", value: color },
+    ];
+    expect(await bySku()).toEqual({
+      "MH01-XS-Black": { group: "MH01", options: option("XS", "Black"), images: [] },
+      "MH01-XS-Gray": { group: "MH01", options: option("XS", "Gray"), images: [] },
+      MJ01: { group: null, options: [], images: [] },
+    });
+    expect(done.notices).toContainEqual(expect.stringContaining("1 row is a parent product"));
+  });
+});
+
+describe("a BigCommerce export (legacy Bulk Edit)", () => {
+  const HEADER = ["Item Type", "Product ID", "Product Name", "Product Code/SKU", "Price", "Product Visible?", "Product Image URL - 1", "Product Image URL - 2"];
+  const ROWS = [
+    ["Product", "101", "Classic Tee", "TEE", "20.00", "Y", A, B],
+    ["SKU", "", "[S]Size=Small,[C]Color=Navy", "TEE-S-NAVY", "", "", "", ""],
+    ["SKU", "", "[S]Size=Large,[C]Color=Navy", "TEE-L-NAVY", "", "", "https://cdn.example.com/tee-l.jpg", ""],
+    ["Product", "102", "Mug", "MUG", "8.00", "Y", "", B],
+  ];
+
+  it("groups SKU rows under their product row, reads their options, and gives them its images when they have none", async () => {
+    const done = await upload(csv(HEADER, ROWS));
+    expect(done).toMatchObject({ profile: "bigcommerce", createdCount: 3, foldedCount: 1, errorCount: 0 });
+    expect(await bySku()).toEqual({
+      MUG: { group: null, options: [], images: [B] },
+      "TEE-L-NAVY": {
+        group: "TEE",
+        options: [
+          { name: "Size", value: "Large" },
+          { name: "Color", value: "Navy" },
+        ],
+        images: ["https://cdn.example.com/tee-l.jpg"],
+      },
+      "TEE-S-NAVY": {
+        group: "TEE",
+        options: [
+          { name: "Size", value: "Small" },
+          { name: "Color", value: "Navy" },
+        ],
+        images: [A, B],
+      },
+    });
+    expect(done.notices).toContainEqual(expect.stringContaining("1 row is a parent product"));
+  });
+});
+
 describe("review and undo", () => {
   it("says how many products lose their images, and an undo gives back images, options and group", async () => {
     await upload(

@@ -13,6 +13,8 @@ export interface HeldRow {
 export interface FinishedGroup {
   rows: HeldRow[];
   warnings: { line: number; message: string }[];
+  /** Held rows that turned out to go into others (a BigCommerce product row with variants). */
+  folded?: number;
 }
 
 interface GroupImage {

@@ -2,7 +2,7 @@ import type { SourceRecord } from "../../files/csv-records.js";
 import { resolveColumns, type MappingChoice, type ResolvedColumns, type SavedMapping } from "../../mappings/resolve-columns.js";
 import type { RejectedRow } from "./validate-row.js";
 import { RowReader } from "./row-reader.js";
-import { stagedRowCopy, type StagedRow } from "../staging/staged-row.js";
+import { stagedRowCopy, type StagedRow, type VariantAssignment } from "../staging/staged-row.js";
 import type { DecimalSeparatorChoice, EmptyCellRule } from "../../products/commerce-fields.schema.js";
 import type { FieldDefinition } from "../../products/custom-fields/field-values.schema.js";
 import { emptyRowNotesPart, noteMadeSku, type RowNotesPart } from "../row-notes.js";
@@ -37,6 +37,8 @@ export interface EncodedRows {
   notes: RowNotesPart;
   /** The decimal separator the file's numbers are read with, once chosen or shown by a value. */
   decimalSeparator: "." | "," | null;
+  /** Children named by parent rows (Magento's configurable products): given their group and options once every row is staged. */
+  assignments: VariantAssignment[];
 }
 
 /** Encoded rows as a row source hands them over: a worker's COPY text arrives as UTF-8 bytes (moved, not copied). */
@@ -57,6 +59,7 @@ export const emptyEncodedRows = (): EncodedRows => ({
   unspecifiedActive: 0,
   notes: emptyRowNotesPart(),
   decimalSeparator: null,
+  assignments: [],
 });
 
 /**
@@ -110,6 +113,9 @@ export class RowEncoder {
         into.notes.skipped.push(outcome.skipped);
       } else if ("folded" in outcome) {
         into.notes.folded += 1;
+        if (outcome.parent) into.notes.parents += 1;
+        if (outcome.assignments) into.assignments.push(...outcome.assignments);
+        if (outcome.warnings) for (const message of outcome.warnings) into.warnings.push({ line, message });
       } else if ("accepted" in outcome) {
         this.accept(outcome, line, into, lines);
       }
@@ -140,6 +146,8 @@ export class RowEncoder {
     for (const group of this.reader.finished.splice(0)) {
       for (const row of group.rows) this.accept(row, row.accepted.line, into, lines);
       into.warnings.push(...group.warnings);
+      into.notes.folded += group.folded ?? 0;
+      into.notes.parents += group.folded ?? 0;
     }
   }
 }

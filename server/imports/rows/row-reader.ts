@@ -7,7 +7,7 @@ import type { SkippedRow } from "../row-notes.js";
 import { madeSku } from "./made-sku.js";
 import { HELD_ROWS, ImageFolding, type FinishedGroup } from "./image-folding.js";
 import { VariableParents } from "./variable-parents.js";
-import type { StagedRow } from "../staging/staged-row.js";
+import type { StagedRow, VariantAssignment } from "../staging/staged-row.js";
 import { COMMERCE_FIELD_SPECS } from "../../products/commerce-fields.schema.js";
 import { DecimalSeparator } from "../../products/commerce-values.schema.js";
 import type { DecimalSeparatorChoice } from "../../products/commerce-fields.schema.js";
@@ -25,6 +25,8 @@ interface Group {
   line: number;
   /** The SKUs made for its variants so far: two whose option values read alike still get one each. */
   made: Set<string>;
+  /** Its further image cells (BigCommerce's `Product Image URL - 2`…), for variants that have none of their own. */
+  images?: RowValues["images"];
 }
 
 /** What one record of the file became. `madeSku`: its SKU was made from its handle (it had none). */
@@ -32,8 +34,8 @@ export type RowOutcome =
   | { accepted: StagedRow; warnings?: string[]; madeSku?: boolean }
   | { rejected: RejectedRow; madeSku?: string }
   | { skipped: SkippedRow }
-  /** Its values went into other rows (an image-only row's image). */
-  | { folded: true }
+  /** Its values went into other rows (an image-only row's image; a parent's group and options, `assignments`). */
+  | { folded: true; parent?: true; assignments?: VariantAssignment[]; warnings?: string[] }
   /** Accepted, and held until its product's last row is read (`finished` then has it). */
   | { held: true };
 
@@ -79,6 +81,15 @@ export class RowReader {
   readonly finished: FinishedGroup[] = [];
   /** A platform's variable parents (WooCommerce), kept for the variations after them. */
   private readonly parents: VariableParents | null;
+  /**
+   * A product row of a platform that writes its variants as rows under it (BigCommerce), accepted and
+   * held until the next row says whether it has variants: then its values are theirs and it is no
+   * product of its own (folded), else it is one. Not held for a preview, which shows each row as read.
+   */
+  private base: FinishedGroup["rows"][number] | null = null;
+  private readonly holdsBases: boolean;
+  /** Which commerce cells a variant row of a product row takes from it when empty: the shared ones and its images. */
+  private readonly fromProductRow: boolean[];
 
   constructor(
     private readonly columns: ResolvedColumns,
@@ -98,6 +109,8 @@ export class RowReader {
     this.attributesAt = columns.attributes.map(({ index }) => index);
     ({ sku: this.sku, name: this.name, description: this.description, active: this.active } = columns.index);
     this.shaped = Boolean(columns.profile || columns.groupBy !== null || columns.rowKind);
+    this.holdsBases = foldImages && columns.rowKind?.variantOptions != null;
+    this.fromProductRow = columns.commerce.map(({ field }) => field === "images" || "shared" in COMMERCE_FIELD_SPECS[field]);
     this.parents = columns.parents
       ? new VariableParents(
           columns.parents,
@@ -136,10 +149,19 @@ export class RowReader {
     }
     if (profile?.description) values.description = profile.description(values.description);
     if (this.parents) return this.readWithParents(this.parents, fields, values, line);
+    if (this.columns.configurable) {
+      const parent = readConfigurable(this.columns.configurable, (at) => this.cell(fields, at), values);
+      if (parent) return parent;
+    }
     const carried = this.carry(fields, values, line);
     if (!("values" in carried)) return carried;
     if (this.folding) carried.values.commerce[this.imagesAt!.commerce] = this.cell(fields, this.columns.imageFolding!.variant);
     const outcome = validateRow(carried.values, this.columns, this.reading, line, fields);
+    if ("accepted" in outcome && carried.group !== undefined) outcome.accepted.product_group ??= carried.group;
+    if (carried.productRow && this.holdsBases && "accepted" in outcome) {
+      this.base = outcome;
+      return { held: true };
+    }
     if (this.folding && "accepted" in outcome) {
       if (this.folding.full)
         return rejection(line, `"${this.group!.key}" has more than ${HELD_ROWS} variants; a product can have at most that many`, fields);
@@ -160,7 +182,7 @@ export class RowReader {
     const kind = parents.kindOf(cell);
     if (kind === "parent") {
       parents.remember(cell, values);
-      return { folded: true };
+      return { folded: true, parent: true };
     }
     let group: string | null = null;
     let warning: string | undefined;
@@ -178,17 +200,9 @@ export class RowReader {
     fields: string[],
     values: RowValues,
     line: number,
-  ): { values: RowValues; madeSku?: boolean } | Exclude<RowOutcome, { accepted: StagedRow }> {
+  ): { values: RowValues; madeSku?: boolean; group?: string | null; productRow?: true } | Exclude<RowOutcome, { accepted: StagedRow }> {
     const { groupBy, rowKind, labels, madeSkus } = this.columns;
-    if (rowKind) {
-      const kind = rowKind.kinds[fields[rowKind.index]!.trim().toLowerCase()];
-      if (kind && typeof kind === "object") return skip(line, kind.skip);
-      if (kind === "product") this.group = this.newGroup(String(line), values, line);
-      if (kind !== "variant") return { values };
-      const named =
-        this.group && rowKind.variantName && values.name.trim() ? { ...values, name: rowKind.variantName(this.group.name, values.name) } : values;
-      return { values: this.fromGroup(named) };
-    }
+    if (rowKind) return this.carryKind(rowKind, fields, values, line);
     if (groupBy === null) return { values };
     const key = fields[groupBy]!.trim();
     const starts = !key || this.group?.key !== key;
@@ -208,6 +222,48 @@ export class RowReader {
     if (!key) return rejection(line, `${labels.sku} is empty and so is ${handle}: a row needs its own SKU or its product's handle`, fields);
     if (!madeSkus) return rejection(line, `${labels.sku} is empty: this row of "${key}" has no SKU of its own`, fields);
     return this.makeSku(fields, values, line, madeSkus);
+  }
+
+  /**
+   * A row of a platform that says what each row is (BigCommerce's `Item`): a product row starts a
+   * product, whose SKU (or name) is its variants' group; a variant row takes the blanks from it and
+   * reads its options from its one cell; other kinds are skipped, saying why.
+   */
+  private carryKind(
+    rowKind: NonNullable<ResolvedColumns["rowKind"]>,
+    fields: string[],
+    values: RowValues,
+    line: number,
+  ): { values: RowValues; group?: string | null; productRow?: true } | Exclude<RowOutcome, { accepted: StagedRow }> {
+    const kind = rowKind.kinds[fields[rowKind.index]!.trim().toLowerCase()];
+    // Where variants are grouped, a product row or one of no kind is in no group.
+    const none = rowKind.variantOptions ? { group: null } : {};
+    if (kind && typeof kind === "object") return skip(line, kind.skip);
+    if (kind !== "variant") {
+      this.finishGroup();
+      const shared = rowKind.variantOptions ? { ...values, options: values.options.map((): [string, string] => ["", ""]) } : values;
+      this.group = kind === "product" ? { ...this.newGroup(values.sku.trim() || values.name.trim(), shared, line), images: values.images } : null;
+      return kind === "product" ? { values: shared, productRow: true, ...none } : { values: shared, ...none };
+    }
+    const group = this.group;
+    if (!group) return { values, ...none };
+    this.foldBase();
+    const named = rowKind.variantName && values.name.trim() ? { ...values, name: rowKind.variantName(group.name, values.name) } : values;
+    const filled: RowValues = { ...withBlanksFrom(named, group, this.fromProductRow), active: values.active?.trim() ? values.active : group.active };
+    if (this.imagesAt && !values.commerce[this.imagesAt.commerce]!.trim() && !values.images?.after.some((cell) => cell.trim())) filled.images = group.images;
+    if (!rowKind.variantOptions) return { values: filled };
+    const options = rowKind.variantOptions.read(withoutFormulaMark(fields[rowKind.variantOptions.index]!));
+    // Padded to the three an option has room for; a fourth stays, for the rules to refuse.
+    filled.options = [...options, ...values.options.slice(options.length)];
+    return { values: filled, group: group.key };
+  }
+
+  /** The held product row has a variant after it: its values went into its variants, and it is no product of its own. */
+  private foldBase(): void {
+    const base = this.base;
+    if (!base) return;
+    this.base = null;
+    this.finished.push({ rows: [], warnings: (base.warnings ?? []).map((message) => ({ line: base.accepted.line, message })), folded: 1 });
   }
 
   /** A variant's SKU from its handle and option values; an image row is skipped; a row with neither is rejected, saying so. */
@@ -233,10 +289,12 @@ export class RowReader {
     return at === null ? "" : withoutFormulaMark(fields[at]!);
   }
 
-  /** The current product has had its last row: its held rows, with their images, become `finished`. */
+  /** The current product has had its last row: its held rows, with their images, become `finished` (a product row without variants, a product). */
   finishGroup(): void {
     const done = this.folding?.finish();
     if (done) this.finished.push(done);
+    if (this.base) this.finished.push({ rows: [this.base], warnings: [] });
+    this.base = null;
   }
 
   private newGroup(key: string, values: RowValues, line: number): Group {
@@ -274,6 +332,47 @@ export class RowReader {
     };
   }
 }
+
+/** A product has room for this many options. */
+const OPTION_ROOM = 3;
+
+/**
+ * A configurable parent (Magento): not a product of its own; each child it names gets its SKU as
+ * group and its option values, labelled by `configurable_variation_labels` (by the attribute code
+ * without one). Null for any other row, and for a parent naming no children (a product then).
+ */
+function readConfigurable(
+  columns: NonNullable<ResolvedColumns["configurable"]>,
+  cell: (at: number | null) => string,
+  values: RowValues,
+): RowOutcome | null {
+  const types = cell(columns.type)
+    .split(",")
+    .map((type) => type.trim().toLowerCase());
+  const variations = cell(columns.variations).trim();
+  if (!types.some((type) => columns.kinds.includes(type)) || !variations) return null;
+  const labels = new Map(pairsOf(cell(columns.labels)));
+  const group = normalizeSku(values.sku) || values.name.trim();
+  const warnings: string[] = [];
+  const assignments: VariantAssignment[] = [];
+  for (const entry of variations.split("|")) {
+    const pairs = pairsOf(entry);
+    const sku = normalizeSku(pairs.find(([key]) => key === "sku")?.[1] ?? "");
+    if (!sku) continue;
+    const options = pairs.filter(([key]) => key !== "sku").map(([code, value]) => ({ name: labels.get(code) || code, value }));
+    if (options.length > OPTION_ROOM) warnings.push(`variation "${sku}" has ${options.length} options; a product has room for ${OPTION_ROOM}: the first ${OPTION_ROOM} were kept`);
+    assignments.push([sku, group, JSON.stringify(options.slice(0, OPTION_ROOM))]);
+  }
+  return { folded: true, parent: true, assignments, ...(warnings.length ? { warnings } : {}) };
+}
+
+/** `code=Label,code=Label` (or `sku=X,size=M`) as pairs, in order. */
+const pairsOf = (text: string): [string, string][] =>
+  text
+    .split(",")
+    .map((pair) => pair.split("=").map((part) => part.trim()))
+    .filter((parts): parts is [string, string] => parts.length === 2 && parts[0] !== "")
+    .map(([key, value]) => [key.toLowerCase() === "sku" ? "sku" : key, value]);
 
 /** A file without option columns: one empty list for every row. */
 const NO_OPTIONS: [string, string][] = [];

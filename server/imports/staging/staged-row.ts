@@ -36,3 +36,6 @@ export function stagedRowCopy(fields: readonly CommerceField[], attributes: bool
   const table = copyTable(columns as typeof STAGED_ROW.columns);
   return { columnList: table.columnList, copyLine: table.copyLine as (row: StagedRow) => string };
 }
+
+/** A child named by a parent row, wherever it is in the file: its SKU, its group, and its options as JSON. */
+export type VariantAssignment = [sku: string, group: string, options: string];

@@ -21,6 +21,8 @@ import { rowsOnThisThread, type RowSource } from "../rows/row-source.js";
 import { createStagingTable, openStagingCopy, stageKeptSkus } from "../staging/staging-table.js";
 import { StagingCopy } from "../staging/staging-copy.js";
 import { rejectNewWithoutRequired } from "../staging/required-fields.js";
+import { assignVariants } from "../staging/variant-assignments.js";
+import type { VariantAssignment } from "../staging/staged-row.js";
 import type { ApplyChoice } from "../import.schema.js";
 import { UploadProgress } from "./upload-progress.js";
 import { rowsFromWorkbookWorker, rowsFromWorker } from "../rows/worker-row-source.js";
@@ -121,6 +123,7 @@ async function stageRows(deps: StagingDeps, file: OpenedFile, source: RowSource,
   let warnings: RowWarning[] = [];
   let warningCount = 0;
   const rejectedSkus: string[] = [];
+  const assignments: VariantAssignment[] = [];
   let decimalSeparatorRead: "." | "," | null = null;
   const flushRejected = async () => {
     const rows = rejected;
@@ -151,6 +154,7 @@ async function stageRows(deps: StagingDeps, file: OpenedFile, source: RowSource,
           totals.unspecifiedActive! += rows.unspecifiedActive;
           notes.add(rows.notes);
           rejectedSkus.push(...rows.rejectedSkus);
+          for (const assignment of rows.assignments) assignments.push(assignment);
           decimalSeparatorRead = rows.decimalSeparator ?? decimalSeparatorRead;
           if (rows.rejected.length) {
             rejected.push(...rows.rejected);
@@ -171,6 +175,7 @@ async function stageRows(deps: StagingDeps, file: OpenedFile, source: RowSource,
       }
       await flushRejected();
       await flushWarnings();
+      if (assignments.length) await assignVariants(tx.db, importId, assignments);
       if (upload.applying.mode !== "update-only") totals.errorCount += await rejectNewWithoutRequired(tx.db, importId, columns, fields);
       await progress.stop();
       totals.sizeBytes = upload.bytesRead();
