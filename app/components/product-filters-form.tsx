@@ -138,7 +138,7 @@ export function ProductFiltersForm({ state }: { state: ListState }) {
         }),
       ),
     };
-    const sorting = { sort: state.sort ?? "", order: state.order ?? "asc" };
+    const sorting = { sort: state.sort ?? "", order: state.order ?? "asc", view: state.variants ? "variants" : "" };
     for (const [field, value] of Object.entries({ ...wanted, ...sorting })) {
       const input = form.elements.namedItem(field) as HTMLInputElement | HTMLSelectElement | null;
       if (input && input !== document.activeElement && input.value !== value) input.value = value;
@@ -254,6 +254,13 @@ export function ProductFiltersForm({ state }: { state: ListState }) {
         <select id="list-order" name="order" defaultValue={state.order ?? "asc"}>
           <option value="asc">Ascending</option>
           <option value="desc">Descending</option>
+        </select>
+      </div>
+      <div className="filter-field">
+        <label htmlFor="list-view">Variants</label>
+        <select id="list-view" name="view" defaultValue={state.variants ? "variants" : ""}>
+          <option value="">A group on one line</option>
+          <option value="variants">Each on its own row</option>
         </select>
       </div>
       <input type="hidden" name="size" value={state.pageSize} />

@@ -2,6 +2,8 @@ import { Form, Link, useFetcher, useNavigation } from "@remix-run/react";
 import { useEffect, useId, useRef, useState, type ChangeEvent, type InputHTMLAttributes } from "react";
 import { useCurrency } from "~/lib/use-currency";
 import { FieldError, FormError, invalidProps } from "~/components/field-errors";
+import { ImageGallery } from "~/components/image-gallery";
+import { formRefusal } from "~/lib/form-refusal";
 import type { FieldErrors } from "~/lib/field-errors";
 import type { DescriptionPreview } from "../../server/products/description-html";
 import { FIELD_LIMITS } from "../../server/products/product-rules.schema";
@@ -33,11 +35,18 @@ export const productFromForm = (form: FormData) => ({
   options: OPTION_TARGETS.map((option) => ({ name: String(form.get(option.name) ?? ""), value: String(form.get(option.value) ?? "") })).filter(
     (option) => option.name.trim() || option.value.trim(),
   ),
-  images: String(form.get("images") ?? "")
-    .split(/\s+/)
-    .filter(Boolean),
+  images: postedImages(form),
   attributes: attributesFromForm(form),
 });
+
+/** The gallery's URLs in order (each an `images` input), and what the add field holds, as if added. */
+const postedImages = (form: FormData) => form.getAll("images").flatMap((value) => String(value).split(/\s+/).filter(Boolean));
+
+/** A refused product form's inline errors and what was posted, its images all of them (one per line). */
+export function productFormRefusal(error: unknown, form: FormData) {
+  const refusal = formRefusal(error, form);
+  return { ...refusal, values: { ...refusal.values, images: postedImages(form).join("\n") } };
+}
 
 /** The custom fields as posted (`attributes.<key>` inputs): a blank one has no value (an edit clears it). */
 function attributesFromForm(form: FormData): Record<string, string | null> {
@@ -201,19 +210,10 @@ function VariantFields({ product, values, errors }: { product?: ProductJson; val
         ))}
         <FieldError errors={errors} field="options" />
       </div>
-      <div className="form-field">
-        <label>
-          Image URLs, one per line, the main one first
-          <textarea
-            name="images"
-            rows={3}
-            defaultValue={values?.images ?? product?.images.join("\n") ?? ""}
-            spellCheck={false}
-            {...invalidProps(errors, "images")}
-          />
-        </label>
-        <FieldError errors={errors} field="images" />
-      </div>
+      <ImageGallery
+        initial={values?.images !== undefined ? values.images.split("\n").filter(Boolean) : (product?.images ?? [])}
+        errors={errors}
+      />
     </fieldset>
   );
 }

@@ -1,9 +1,19 @@
 import { Form, Link, useFetcher, useNavigate } from "@remix-run/react";
 import { useEffect, useState, type MouseEvent } from "react";
 import { BulkToolbar, BULK_FORM } from "~/components/bulk-toolbar";
+import { GroupLineRows, type VariantPlace } from "~/components/group-line-rows";
 import { LastChange } from "~/components/last-change";
-import { columnsParam, COLUMNS_PARAM, withColumns, type ListedProduct, type ProductColumn } from "~/lib/product-columns";
-import { listQuery, productDialogHref, productsHref, SORT_LABELS, type ListState } from "~/lib/product-filters";
+import {
+  columnsParam,
+  COLUMNS_PARAM,
+  isGroupLine,
+  optionsText,
+  withColumns,
+  type ListedLine,
+  type ListedProduct,
+  type ProductColumn,
+} from "~/lib/product-columns";
+import { isFiltered, listQuery, productDialogHref, productsHref, SORT_LABELS, type ListState } from "~/lib/product-filters";
 import { useClearAfterBulk } from "~/lib/use-clear-after-bulk";
 import { useCurrency } from "~/lib/use-currency";
 import { useRowSelection } from "~/lib/use-row-selection";
@@ -11,7 +21,10 @@ import { PAGES } from "../../server/page-paths";
 import type { ProductSort } from "../../server/products/product.schema";
 
 export interface ProductTableProps {
-  items: ListedProduct[];
+  /** The page's lines: a product, or a group's matching variants (the grouped list). */
+  lines: ListedLine[];
+  /** The groups shown open (the URL's `open`, before scripts load). */
+  openGroups: ReadonlySet<string>;
   /** The file of each import that last wrote a listed product. */
   filenames: Record<string, string>;
   state: ListState;
@@ -28,10 +41,12 @@ export interface ProductTableProps {
 /**
  * The products of one page: sortable headers, a checkbox per row for the bulk actions, the chosen
  * columns (price, stock and the last change unless the URL says otherwise), each row's active
- * switch, Edit and Delete. Below 640 px each row is a card (app.css).
+ * switch, Edit and Delete; a group's variants under one line that opens to them
+ * (group-line-rows.tsx). Below 640 px each row is a card (app.css).
  */
-export function ProductTable({ items, filenames, state, search, columns, chosen, total, totalExact }: ProductTableProps) {
-  const ids = items.map((product) => product.id);
+export function ProductTable({ lines, openGroups, filenames, state, search, columns, chosen, total, totalExact }: ProductTableProps) {
+  const ids = lines.flatMap((line) => line.variants.map((product) => product.id));
+  const filtered = isFiltered(state);
   const currency = useCurrency();
   // A new page, filter or sort starts a new selection; showing other columns does not.
   const selection = useRowSelection(ids, listQuery(state));
@@ -49,10 +64,57 @@ export function ProductTable({ items, filenames, state, search, columns, chosen,
     );
   const cells = (product: ListedProduct, of: ProductColumn[]) =>
     of.map((column) => <ColumnCell key={column.key} column={column} product={product} currency={currency} filenames={filenames} />);
+  const row = (product: ListedProduct, variant?: VariantPlace) => (
+    <tr
+      key={product.id}
+      id={variant?.id}
+      hidden={variant?.hidden}
+      className={[selection.selected.has(product.id) ? "selected" : "", variant ? "variant" : ""].join(" ").trim() || undefined}
+    >
+      <td className="select">
+        <input
+          type="checkbox"
+          name="id"
+          value={product.id}
+          // Every match is selected: the rows' ids would only lengthen the dialog's URL.
+          form={selection.matching ? undefined : BULK_FORM}
+          data-row-select=""
+          checked={selection.selected.has(product.id)}
+          onChange={() => {}}
+          onClick={(event: MouseEvent<HTMLInputElement>) => selection.toggle(product.id, event)}
+          aria-label={`Select ${product.sku}`}
+        />
+      </td>
+      <td className="sku">{product.sku}</td>
+      <td className="name">
+        <Thumbnail url={product.images[0]} />
+        {product.name}
+        {variant && product.options.length > 0 ? <span className="variant-options">{optionsText(product.options)}</span> : null}
+      </td>
+      {cells(product, middle)}
+      <td className="description">
+        <Description text={product.descriptionText} />
+      </td>
+      <td className="active">
+        <ActiveToggle id={product.id} sku={product.sku} active={product.active} search={search} />
+      </td>
+      {cells(product, last)}
+      <td className="row-menu">
+        <div className="row-actions">
+          <Link to={productDialogHref(`${product.id}/edit`, search)} preventScrollReset aria-label={`Edit ${product.sku}`}>
+            Edit
+          </Link>
+          <Link to={productDialogHref(`${product.id}/delete`, search)} preventScrollReset aria-label={`Delete ${product.sku}`} className="danger-link">
+            Delete
+          </Link>
+        </div>
+      </td>
+    </tr>
+  );
   return (
     <div onKeyDown={selection.onKeys} onKeyUp={selection.onKeys}>
       <ColumnChooser columns={columns} chosen={chosen} state={state} />
-      <BulkToolbar selection={selection} search={search} pageCount={items.length} total={total} totalExact={totalExact} />
+      <BulkToolbar selection={selection} search={search} pageCount={ids.length} total={total} totalExact={totalExact} />
       <div className="table-scroll product-cards">
         <table className="products stack-on-phone">
           <thead>
@@ -72,52 +134,24 @@ export function ProductTable({ items, filenames, state, search, columns, chosen,
             </tr>
           </thead>
           <tbody>
-            {items.map((product) => (
-              <tr key={product.id} className={selection.selected.has(product.id) ? "selected" : undefined}>
-                <td className="select">
-                  <input
-                    type="checkbox"
-                    name="id"
-                    value={product.id}
-                    // Every match is selected: the rows' ids would only lengthen the dialog's URL.
-                    form={selection.matching ? undefined : BULK_FORM}
-                    data-row-select=""
-                    checked={selection.selected.has(product.id)}
-                    onChange={() => {}}
-                    onClick={(event: MouseEvent<HTMLInputElement>) => selection.toggle(product.id, event)}
-                    aria-label={`Select ${product.sku}`}
-                  />
-                </td>
-                <td className="sku">{product.sku}</td>
-                <td className="name">
-                  <Thumbnail url={product.images[0]} />
-                  {product.name}
-                </td>
-                {cells(product, middle)}
-                <td className="description">
-                  <Description text={product.descriptionText} />
-                </td>
-                <td className="active">
-                  <ActiveToggle id={product.id} sku={product.sku} active={product.active} search={search} />
-                </td>
-                {cells(product, last)}
-                <td className="row-menu">
-                  <div className="row-actions">
-                    <Link to={productDialogHref(`${product.id}/edit`, search)} preventScrollReset aria-label={`Edit ${product.sku}`}>
-                      Edit
-                    </Link>
-                    <Link
-                      to={productDialogHref(`${product.id}/delete`, search)}
-                      preventScrollReset
-                      aria-label={`Delete ${product.sku}`}
-                      className="danger-link"
-                    >
-                      Delete
-                    </Link>
-                  </div>
-                </td>
-              </tr>
-            ))}
+            {lines.map((line) =>
+              isGroupLine(line) ? (
+                <GroupLineRows
+                  key={`group:${line.variants[0]!.id}`}
+                  line={line}
+                  open={filtered || openGroups.has(line.group!)}
+                  variantRow={row}
+                  selection={selection}
+                  middle={middle}
+                  last={last}
+                  currency={currency}
+                  filenames={filenames}
+                  search={search}
+                />
+              ) : (
+                row(line.variants[0]!)
+              ),
+            )}
           </tbody>
         </table>
       </div>

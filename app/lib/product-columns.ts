@@ -10,6 +10,17 @@ import { fieldValueText } from "../../server/products/custom-fields/field-values
 /** A product as the list shows it: its description's text (app/routes/products.tsx), never its markup. */
 export type ListedProduct = Omit<ProductJson, "description"> & { descriptionText: string };
 
+/** A line of the list: a product alone, or a group's variants that match (`products.groups`). */
+export interface ListedLine {
+  group: string | null;
+  /** The group's variants, matching or not. */
+  variantCount: number;
+  variants: ListedProduct[];
+}
+
+/** A line the list shows as a group: more than the one product, or a group of which fewer match. */
+export const isGroupLine = (line: ListedLine) => line.group !== null && (line.variants.length > 1 || line.variantCount > 1);
+
 /**
  * A column a person can choose to see on the products page, beside the ones always there (SKU,
  * name, description, active). A custom field's column is one more of these, keyed
@@ -39,6 +50,20 @@ const NONE = "—";
 const decimal = new Intl.NumberFormat("en-US", { maximumFractionDigits: 4 });
 
 const text = (value: string | null) => value ?? NONE;
+
+/** A variant's options, as its row and the options column say them: `Size: M · Color: Navy`. */
+export const optionsText = (options: ListedProduct["options"]) => options.map((option) => `${option.name}: ${option.value}`).join(" · ");
+
+/** A group's options over its variants, each name once with its values in order: `Size: S, M, L · Color: Navy`. */
+export function optionsSummary(variants: readonly Pick<ListedProduct, "options">[]): string {
+  const values = new Map<string, string[]>();
+  for (const { options } of variants)
+    for (const { name, value } of options) {
+      const seen = values.get(name) ?? [];
+      if (!seen.includes(value)) values.set(name, [...seen, value]);
+    }
+  return [...values].map(([name, seen]) => `${name}: ${seen.join(", ")}`).join(" · ");
+}
 
 /** The built-in columns, in the order the page shows them. */
 const BUILT_IN_COLUMNS: readonly ProductColumn[] = [
@@ -75,7 +100,7 @@ const BUILT_IN_COLUMNS: readonly ProductColumn[] = [
     key: "options",
     label: COMMERCE_FIELD_SPECS.options.label,
     cell: "col-options wide",
-    value: (p) => p.options.map((option) => `${option.name}: ${option.value}`).join(" · ") || NONE,
+    value: (p) => optionsText(p.options) || NONE,
   },
   { key: "images", label: COMMERCE_FIELD_SPECS.images.label, numeric: true, cell: "col-images wide", value: (p) => formatCount(p.images.length) },
   { key: "updated", label: SORT_LABELS.updatedAt, sort: "updatedAt", cell: "changed", last: true, value: "lastChange" },

@@ -52,6 +52,8 @@ export interface ListState {
   attributes?: AttributeFilterText;
   sort?: ProductSort;
   order?: SortOrder;
+  /** Every variant a row of its own (`?view=variants`), rather than a group's on one line. */
+  variants?: true;
   page: number;
   pageSize: number;
 }
@@ -83,10 +85,16 @@ export function listStateFromUrl(url: URL): ListState {
     sort: oneOf(PRODUCT_SORTS, params.get("sort")),
     // Without a sort the order still applies: newest added first is `order=desc` alone.
     order: oneOf(SORT_ORDERS, params.get("order")),
+    ...(params.get(VIEW_PARAM) === "variants" ? { variants: true as const } : {}),
     page: Number.isInteger(page) && page > 0 ? page : 1,
     pageSize: (PAGE_SIZES as readonly number[]).includes(size) ? size : DEFAULT_PAGE_SIZE,
   };
 }
+
+const VIEW_PARAM = "view";
+
+/** Whether the list shows a group's variants on one line: unless asked not to, or listing one group. */
+export const groupsVariants = (state: ListState) => !state.variants && !state.group;
 
 /** The stock choices the filters offer, as the bounds they stand for (`?stock=out` is `stockMax=0`). */
 export const STOCK_CHOICES: Record<string, { label: string; stockMin?: number; stockMax?: number }> = {
@@ -113,7 +121,7 @@ export const productsHref = (search: string) => `${PAGES.products}${search}`;
 export const productDialogHref = (dialog: string, search: string) => `${PAGES.products}/${dialog}${search}`;
 
 /** The list's filters alone, as the API takes them (a bulk action's filter). */
-export const filtersOf = ({ sort: _sort, order: _order, page: _page, pageSize: _pageSize, ...filters }: ListState) => filters;
+export const filtersOf = ({ sort: _sort, order: _order, variants: _variants, page: _page, pageSize: _pageSize, ...filters }: ListState) => filters;
 
 /** The URL's query for the list's state; `change` overrides parts of it (a sort resets the page). */
 export function listQuery(state: ListState, change: Partial<ListState> = {}, only: "filters" | "all" = "all") {
@@ -130,6 +138,7 @@ export function listQuery(state: ListState, change: Partial<ListState> = {}, onl
   if (only === "all") {
     if (next.sort) params.set("sort", next.sort);
     if (next.order && (next.sort || next.order !== "asc")) params.set("order", next.order);
+    if (next.variants) params.set(VIEW_PARAM, "variants");
     if (next.page > 1) params.set("page", String(next.page));
     if (next.pageSize !== DEFAULT_PAGE_SIZE) params.set("size", String(next.pageSize));
   }

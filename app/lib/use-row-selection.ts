@@ -12,6 +12,8 @@ export interface RowSelection {
   /** For keydown and keyup: arrow keys move between the rows' checkboxes; Shift is remembered for Space. */
   onKeys: (event: KeyboardEvent<HTMLElement>) => void;
   setPage: (on: boolean) => void;
+  /** Ticks or unticks these rows together (a group's variants). */
+  setMany: (ids: readonly string[], on: boolean) => void;
   selectMatching: () => void;
   clear: () => void;
 }
@@ -81,6 +83,16 @@ export function useRowSelection(ids: readonly string[], pageKey: string): RowSel
     },
     [ids],
   );
+  const setMany = useCallback((many: readonly string[], on: boolean) => {
+    setMatching(false);
+    setChosen((previous) => {
+      const next = new Set(previous);
+      for (const id of many)
+        if (on) next.add(id);
+        else next.delete(id);
+      return next;
+    });
+  }, []);
   const selectMatching = useCallback(() => {
     setChosen(new Set(ids));
     setMatching(true);
@@ -89,5 +101,5 @@ export function useRowSelection(ids: readonly string[], pageKey: string): RowSel
     setMatching(false);
     setChosen(new Set());
   }, []);
-  return { selected, wholePage, matching: matching && wholePage, toggle, onKeys, setPage, selectMatching, clear };
+  return { selected, wholePage, matching: matching && wholePage, toggle, onKeys, setPage, setMany, selectMatching, clear };
 }

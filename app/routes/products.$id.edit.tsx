@@ -1,9 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData, useLocation, type ShouldRevalidateFunction } from "@remix-run/react";
-import { DESCRIPTION_PREVIEW_INTENT, ProductForm, productFromForm } from "~/components/product-form";
+import { DESCRIPTION_PREVIEW_INTENT, ProductForm, productFormRefusal, productFromForm } from "~/components/product-form";
 import { LastChange } from "~/components/last-change";
 import { RouteDialog } from "~/components/route-dialog";
-import { formRefusal } from "~/lib/form-refusal";
 import { pageData } from "~/lib/page-errors.server";
 import { productsHref } from "~/lib/product-filters";
 import { redirectWithToast } from "~/lib/toast.server";
@@ -25,7 +24,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     const product = await context.trpc.products.update({ id: params.id ?? "", ...productFromForm(form) });
     return redirectWithToast(productsHref(new URL(request.url).search), { message: `Saved ${product.sku}.`, tone: "success" });
   } catch (error) {
-    return formRefusal(error, form);
+    return productFormRefusal(error, form);
   }
 }
 

@@ -1,8 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { useActionData, useLocation } from "@remix-run/react";
-import { ProductForm, productFromForm } from "~/components/product-form";
+import { ProductForm, productFormRefusal, productFromForm } from "~/components/product-form";
 import { RouteDialog } from "~/components/route-dialog";
-import { formRefusal } from "~/lib/form-refusal";
 import { productsHref } from "~/lib/product-filters";
 import { redirectWithToast } from "~/lib/toast.server";
 
@@ -12,7 +11,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const product = await context.trpc.products.create(productFromForm(form));
     return redirectWithToast(productsHref(new URL(request.url).search), { message: `Created ${product.sku}.`, tone: "success" });
   } catch (error) {
-    return formRefusal(error, form);
+    return productFormRefusal(error, form);
   }
 }
 

@@ -3,12 +3,13 @@ import { Link, Outlet, useLoaderData, type ShouldRevalidateFunction } from "@rem
 import { Pagination } from "~/components/pagination";
 import { ProductFiltersForm } from "~/components/product-filters-form";
 import { DESCRIPTION_PREVIEW_INTENT } from "~/components/product-form";
+import { OPEN_PARAM } from "~/components/group-line-rows";
 import { ProductTable } from "~/components/product-table";
 import { formatCount } from "~/lib/format";
 import { pageData } from "~/lib/page-errors.server";
-import { chosenColumnKeys, columnsParam, COLUMNS_PARAM, fieldColumns, productColumns, withColumns, type ListedProduct } from "~/lib/product-columns";
+import { chosenColumnKeys, columnsParam, COLUMNS_PARAM, fieldColumns, productColumns, withColumns, type ListedLine, type ListedProduct } from "~/lib/product-columns";
 import { useFields } from "~/lib/use-fields";
-import { exportQuery, isFiltered, listQuery, listStateFromUrl, PAGE_SIZES, productDialogHref, productsHref } from "~/lib/product-filters";
+import { exportQuery, groupsVariants, isFiltered, listQuery, listStateFromUrl, PAGE_SIZES, productDialogHref, productsHref } from "~/lib/product-filters";
 import { descriptionExcerpt } from "../../server/products/description-html";
 import type { ProductJson } from "../../server/products/product-json";
 
@@ -29,7 +30,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const filtered = isFiltered(state);
   const [list, catalogTotal] = await pageData(() =>
     Promise.all([
-      context.trpc.products.list(state),
+      groupsVariants(state) ? context.trpc.products.groups(state) : context.trpc.products.list(state).then(asLines),
       // Unfiltered, the list's own total is the catalog's.
       filtered ? context.trpc.products.count({}).then(({ count }) => count) : null,
     ]),
@@ -39,11 +40,28 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (list.items.length === 0 && list.totalExact && state.page > lastPage) {
     throw redirect(productsHref(withColumns(listQuery(state, { page: lastPage }), written)));
   }
-  const importIds = list.items.flatMap((product) => (product.lastChange.importId ? [product.lastChange.importId] : []));
+  const products = list.items.flatMap((line) => line.variants);
+  const importIds = products.flatMap((product) => (product.lastChange.importId ? [product.lastChange.importId] : []));
   const imports = await context.trpc.imports.filenames({ ids: [...new Set(importIds)] });
   const filenames = Object.fromEntries(imports.map(({ id, filename }) => [id, filename]));
-  return { list: { ...list, items: list.items.map(listed) }, state, columns, filtered, catalogTotal: catalogTotal ?? list.total, filenames };
+  const lines: ListedLine[] = list.items.map((line) => ({ ...line, variants: line.variants.map(listed) }));
+  return {
+    list: { ...list, items: lines },
+    openGroups: url.searchParams.getAll(OPEN_PARAM),
+    state,
+    columns,
+    filtered,
+    catalogTotal: catalogTotal ?? list.products.total,
+    filenames,
+  };
 }
+
+/** The flat list in the grouped list's shape: each product a line of its own. */
+const asLines = <P,>(page: { items: P[]; total: number; totalExact: boolean }) => ({
+  ...page,
+  items: page.items.map((product) => ({ group: null, variantCount: 1, variants: [product] })),
+  products: { total: page.total, totalExact: page.totalExact },
+});
 
 // Descriptions are HTML in every platform's export: the list shows their text, computed here so the
 // sanitizer stays on the server, and sends no markup the page does not show.
@@ -54,7 +72,7 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultSh
   formData?.get("intent") === DESCRIPTION_PREVIEW_INTENT ? false : defaultShouldRevalidate;
 
 export default function ProductsPage() {
-  const { list, state, columns, filtered, catalogTotal, filenames } = useLoaderData<typeof loader>();
+  const { list, openGroups, state, columns, filtered, catalogTotal, filenames } = useLoaderData<typeof loader>();
   const fields = useFields();
   // The list's own query, not the URL's: under the bulk dialog (`/products/bulk?intent=…&id=…`)
   // the links still lead to the list and its other dialogs, without the dialog's parameters.
@@ -74,21 +92,22 @@ export default function ProductsPage() {
       <section className="panel">
         <p className="total" aria-live="polite">
           {filtered
-            ? `${list.totalExact ? "" : "More than "}${formatCount(list.total)} of ${formatCount(catalogTotal)} products match`
-            : `${formatCount(list.total)} products`}
+            ? `${list.products.totalExact ? "" : "More than "}${formatCount(list.products.total)} of ${formatCount(catalogTotal)} products match`
+            : `${formatCount(list.products.total)} products`}
         </p>
         {list.items.length === 0 ? (
           <EmptyState filtered={filtered} />
         ) : (
           <ProductTable
-            items={list.items}
+            lines={list.items}
+            openGroups={new Set(openGroups)}
             filenames={filenames}
             state={state}
             search={search}
             columns={productColumns(fieldColumns(fields))}
             chosen={columns}
-            total={list.total}
-            totalExact={list.totalExact}
+            total={list.products.total}
+            totalExact={list.products.totalExact}
           />
         )}
         <Pagination

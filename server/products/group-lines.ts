@@ -2,9 +2,9 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
 import { productCount } from "./catalog-counts.table.js";
 import { catalogVersion } from "./catalog-version.js";
-import { hasFilter, type ProductListInput } from "./product.schema.js";
+import { hasFilter, type ProductFilters, type ProductListInput } from "./product.schema.js";
 import { toProductJson } from "./product-json.js";
-import { countLines, countMatching, pageOfLines } from "./products.table.js";
+import { countLines, countLinesUpTo, countMatching, hasGroups, pageOfLines, type ProductTotal } from "./products.table.js";
 
 /**
  * The grouped products list (`products.groups`): one line per group, standing where its first
@@ -16,15 +16,12 @@ export async function listProductLines(db: Kysely<Database>, input: ProductListI
   const all = await productCount(db);
   const none = { total: 0, totalExact: true };
   if (all === 0) return { items: [], ...none, products: none };
-  const [lines, total, products] = await Promise.all([
-    pageOfLines(db, input),
-    hasFilter(input) ? null : unfilteredLineCount(db, all),
-    countMatching(db, input, all),
-  ]);
+  const [lines, products] = await Promise.all([pageOfLines(db, input), countMatching(db, input, all)]);
+  const total = await lineTotal(db, input, all, products);
   return {
     items: lines.map((line) => ({ group: line.first.product_group, variantCount: line.variantCount, variants: line.variants.map(toProductJson) })),
-    // Filtered, counting lines means testing every match for an earlier one in its group (0.2–0.6 s
-    // for a common filter at half a million): the lines up to this page, and a next one if it is full.
+    // Past COUNT_BOUND matching products, testing each for an earlier one in its group costs
+    // 0.2–0.6 s for a common filter at half a million: the lines up to this page, then.
     ...(total === null ? { total: (input.page - 1) * input.pageSize + lines.length, totalExact: false } : { total, totalExact: true }),
     products,
   };
@@ -36,6 +33,13 @@ export type ProductLine = Awaited<ReturnType<typeof listProductLines>>["items"][
  * million), so each process keeps the last one per database until the catalog changes.
  */
 const unfilteredCounts = new WeakMap<Kysely<Database>, { version: string; count: number }>();
+
+/** How many lines match: exact unfiltered, in a catalog without groups, or when the matching products are few enough to test each. */
+async function lineTotal(db: Kysely<Database>, filters: ProductFilters, all: number, products: ProductTotal): Promise<number | null> {
+  if (!hasFilter(filters)) return unfilteredLineCount(db, all);
+  if (!(await hasGroups(db))) return products.totalExact ? products.total : null;
+  return products.totalExact ? countLinesUpTo(db, filters, products.total) : null;
+}
 
 async function unfilteredLineCount(db: Kysely<Database>, all: number): Promise<number> {
   const version = await catalogVersion(db);

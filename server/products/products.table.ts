@@ -329,6 +329,16 @@ export async function pageOfLines(db: Kysely<Database>, input: ProductListInput)
   );
 }
 
+/** Whether any product is in a group: the group index's first entry (in its order, so never a walk of the table). */
+export async function hasGroups(db: Kysely<Database>): Promise<boolean> {
+  const { rows } = await sql<{ grouped: boolean }>`
+    SELECT (SELECT id FROM products WHERE product_group IS NOT NULL ORDER BY lower(product_group), id LIMIT 1) IS NOT NULL AS grouped`.execute(db);
+  return rows[0]!.grouped;
+}
+
+/** How many lines of the grouped list the filters match, counting no further than `bound` (the matching products). */
+export const countLinesUpTo = (db: Kysely<Database>, filters: ProductFilters, bound: number) => countUpTo(db, filters, bound, opensLine(filters));
+
 /** How many lines the unfiltered grouped list has: the products without a group and the groups, read from the group index alone. */
 export async function countLines(db: Kysely<Database>, all: number): Promise<number> {
   const { rows } = await sql<{ grouped: string; groups: string }>`

@@ -48,6 +48,9 @@ it("a Shopify export without SKUs shows its made SKUs before the upload, says ho
   await expect.poll(() => page.locator("h1 .badge").textContent(), { timeout: 20_000 }).toBe("Completed");
   const created = page.locator(".stat", { has: page.locator(".stat-label", { hasText: /^Created$/ }) }).locator(".stat-value");
   expect(await created.textContent()).toBe("8");
-  await page.goto(`${server.url}/products?sort=sku`);
+  // Every variant a row of its own; grouped (the default), the handle is one line.
+  await page.goto(`${server.url}/products?sort=sku&view=variants`);
   expect(await page.locator("tbody tr td:nth-child(2)").first().textContent()).toBe("classic-varsity-top-large");
+  await page.goto(`${server.url}/products?sort=sku`);
+  expect(await page.locator("tbody tr.group-line td:nth-child(2)").first().textContent()).toBe("classic-varsity-top");
 });
