@@ -59,7 +59,8 @@ export function GroupLineRows({ line, open: openAtFirst, variantRow, selection, 
   const active = line.variants.filter((variant) => variant.active).length;
   const summaryCells = (columns: readonly ProductColumn[]) =>
     columns.map(({ key, cell, numeric, label, value }) => (
-      <td key={key} className={`${cell}${numeric ? " num" : ""}`} data-label={label}>
+      // As a product's row has them: the last change says what it is without a label.
+      <td key={key} className={`${cell}${numeric ? " num" : ""}`} data-label={value === "lastChange" ? undefined : label}>
         {value === "lastChange" ? <LatestChange variants={line.variants} filenames={filenames} /> : summed(key, value, line.variants, currency)}
       </td>
     ));

@@ -28,6 +28,7 @@ const SCREENSHOT =
 const PASSWORD = "a long shared password";
 
 const LONG_SKU = "supplier-very-long-sku-0001-with-more-words";
+const GROUPED_HANDLE = "heavyweight-organic-cotton-hoodie-with-kangaroo-pocket";
 const LONG_NAME =
   "Ergonomic height-adjustable standing desk with cable management tray, memory presets and anti-collision sensor (oak veneer, 160 × 80 cm)";
 const LONG_DESCRIPTION =
@@ -105,6 +106,23 @@ async function seedOpenApp() {
   await client.waitForImport(
     await upload(open, csv([["sku", "name", "description", "active"], ...products]), "supplier-catalogue-2024-autumn-full-export.csv"),
   );
+
+  // A product of three variants under a long handle, with options and an image: a group's line.
+  const hoodie = csv([
+    ["sku", "name", "handle", "option1 name", "option1 value", "option2 name", "option2 value", "price", "images"],
+    ...["S", "M", "XL"].map((size) => [
+      `HOODIE-HEAVYWEIGHT-ORGANIC-${size}`,
+      "Heavyweight hoodie",
+      GROUPED_HANDLE,
+      "Size",
+      size,
+      "Colour",
+      "Heather grey melange",
+      `${49 + size.length}.00`,
+      `https://cdn.example.com/products/${GROUPED_HANDLE}/front-view-high-resolution.jpg`,
+    ]),
+  ]);
+  await client.waitForImport(await upload(open, hoodie, "hoodie-variants.csv"));
 
   // Some rows the import rejects: the import page lists them.
   const rejected = csv([
@@ -351,6 +369,7 @@ const PAGES: PhonePage[] = [
   { name: "_index.tsx: / (redirects to the products)", path: () => "/" },
   { name: "products.tsx: the catalog, 60 products with a long SKU and name", path: () => "/products" },
   { name: "products.tsx: filtered and sorted, page 2 of 25", path: () => "/products?name=a&sort=name&order=desc&size=25&page=2" },
+  { name: "products.tsx: a group's line opened to its variants", path: () => `/products?open=${GROUPED_HANDLE}&sort=sku&order=desc` },
   {
     name: "products.tsx: a whole page ticked (bulk toolbar with 'Select all matching')",
     path: () => "/products",
