@@ -199,7 +199,9 @@ async function groupsTable(baseUrl: string, variants: Variant[]): Promise<number
     }
     const [p95, flatP95] = [percentile(grouped, 95), percentile(flat, 95)];
     p95s.push(p95);
-    console.log(`| ${label} | ${lines} | ${percentile(grouped, 50).toFixed(1)} | ${p95.toFixed(1)} | ${flatP95.toFixed(1)} | ${(p95 / flatP95).toFixed(2)}× |`);
+    console.log(
+      `| ${label} | ${lines} | ${percentile(grouped, 50).toFixed(1)} | ${p95.toFixed(1)} | ${flatP95.toFixed(1)} | ${(p95 / flatP95).toFixed(2)}× |`,
+    );
   }
   return p95s;
 }

@@ -80,7 +80,9 @@ export function GroupLineRows({ line, open: openAtFirst, variantRow, selection, 
           <span className="group-key">{group}</span>
         </td>
         <td className="name">
-          {image ? <img className="thumb" src={image} alt="" width={32} height={32} loading="lazy" decoding="async" referrerPolicy="no-referrer" /> : null}
+          {image ? (
+            <img className="thumb" src={image} alt="" width={32} height={32} loading="lazy" decoding="async" referrerPolicy="no-referrer" />
+          ) : null}
           {first.name}
           <span className="variant-count">
             <Link
@@ -112,7 +114,9 @@ export function GroupLineRows({ line, open: openAtFirst, variantRow, selection, 
         {summaryCells(middle)}
         <td className="description">{first.descriptionText.length > 120 ? `${first.descriptionText.slice(0, 120)}…` : first.descriptionText}</td>
         <td className="active">
-          <span className="group-active">{active === line.variants.length ? "All active" : `${formatCount(active)} of ${formatCount(line.variants.length)} active`}</span>
+          <span className="group-active">
+            {active === line.variants.length ? "All active" : `${formatCount(active)} of ${formatCount(line.variants.length)} active`}
+          </span>
         </td>
         {summaryCells(last)}
         <td className="row-menu">

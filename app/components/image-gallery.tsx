@@ -74,7 +74,16 @@ export function ImageGallery({ initial, errors }: { initial: readonly string[]; 
         {images.map((image, at) => (
           <li key={image.key}>
             {showable(image.url) ? (
-              <img className="thumb" src={image.url.trim()} alt="" width={32} height={32} loading="lazy" decoding="async" referrerPolicy="no-referrer" />
+              <img
+                className="thumb"
+                src={image.url.trim()}
+                alt=""
+                width={32}
+                height={32}
+                loading="lazy"
+                decoding="async"
+                referrerPolicy="no-referrer"
+              />
             ) : (
               <span className="thumb thumb-empty" aria-hidden="true" />
             )}

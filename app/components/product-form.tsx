@@ -210,10 +210,7 @@ function VariantFields({ product, values, errors }: { product?: ProductJson; val
         ))}
         <FieldError errors={errors} field="options" />
       </div>
-      <ImageGallery
-        initial={values?.images !== undefined ? values.images.split("\n").filter(Boolean) : (product?.images ?? [])}
-        errors={errors}
-      />
+      <ImageGallery initial={values?.images !== undefined ? values.images.split("\n").filter(Boolean) : (product?.images ?? [])} errors={errors} />
     </fieldset>
   );
 }

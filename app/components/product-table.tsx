@@ -104,7 +104,12 @@ export function ProductTable({ lines, openGroups, filenames, state, search, colu
           <Link to={productDialogHref(`${product.id}/edit`, search)} preventScrollReset aria-label={`Edit ${product.sku}`}>
             Edit
           </Link>
-          <Link to={productDialogHref(`${product.id}/delete`, search)} preventScrollReset aria-label={`Delete ${product.sku}`} className="danger-link">
+          <Link
+            to={productDialogHref(`${product.id}/delete`, search)}
+            preventScrollReset
+            aria-label={`Delete ${product.sku}`}
+            className="danger-link"
+          >
             Delete
           </Link>
         </div>

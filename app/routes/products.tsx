@@ -7,9 +7,27 @@ import { OPEN_PARAM } from "~/components/group-line-rows";
 import { ProductTable } from "~/components/product-table";
 import { formatCount } from "~/lib/format";
 import { pageData } from "~/lib/page-errors.server";
-import { chosenColumnKeys, columnsParam, COLUMNS_PARAM, fieldColumns, productColumns, withColumns, type ListedLine, type ListedProduct } from "~/lib/product-columns";
+import {
+  chosenColumnKeys,
+  columnsParam,
+  COLUMNS_PARAM,
+  fieldColumns,
+  productColumns,
+  withColumns,
+  type ListedLine,
+  type ListedProduct,
+} from "~/lib/product-columns";
 import { useFields } from "~/lib/use-fields";
-import { exportQuery, groupsVariants, isFiltered, listQuery, listStateFromUrl, PAGE_SIZES, productDialogHref, productsHref } from "~/lib/product-filters";
+import {
+  exportQuery,
+  groupsVariants,
+  isFiltered,
+  listQuery,
+  listStateFromUrl,
+  PAGE_SIZES,
+  productDialogHref,
+  productsHref,
+} from "~/lib/product-filters";
 import { descriptionExcerpt } from "../../server/products/description-html";
 import type { ProductJson } from "../../server/products/product-json";
 

@@ -264,7 +264,10 @@ const PLATFORM_EXPORTS: Record<ProfileId, Omit<Profile, "id">> = {
         },
         salePrice: ["Sale Price"],
         // "Type=Rectangle|Name=Size|Value=S", an option after another.
-        variantOptions: { column: "Options", read: (cell) => [...cell.matchAll(/Name=([^|;]*)\|Value=([^|;]*)/g)].map(([, name, value]) => [name!, value!]) },
+        variantOptions: {
+          column: "Options",
+          read: (cell) => [...cell.matchAll(/Name=([^|;]*)\|Value=([^|;]*)/g)].map(([, name, value]) => [name!, value!]),
+        },
         rowKind: {
           column: "Item",
           kinds: {

@@ -35,9 +35,12 @@ beforeAll(async () => {
   const rows = [
     "sku,name,handle,option1 name,option1 value,option2 name,option2 value,price,stock,brand,images",
     ...["S", "M", "L"].map(
-      (size, at) => `TEE-NAVY-${size},Organic tee,organic-tee,Size,${size},Color,Navy,${(24.9 + at).toFixed(2)},${12 + at * 9},Northwind,"${url("navy")} ${url("back")}"`,
+      (size, at) =>
+        `TEE-NAVY-${size},Organic tee,organic-tee,Size,${size},Color,Navy,${(24.9 + at).toFixed(2)},${12 + at * 9},Northwind,"${url("navy")} ${url("back")}"`,
     ),
-    ...["S", "M"].map((size) => `TEE-SAND-${size},Organic tee,organic-tee,Size,${size},Color,Sand,24.90,${size === "S" ? 0 : 7},Northwind,${url("sand")}`),
+    ...["S", "M"].map(
+      (size) => `TEE-SAND-${size},Organic tee,organic-tee,Size,${size},Color,Sand,24.90,${size === "S" ? 0 : 7},Northwind,${url("sand")}`,
+    ),
     `CAP-WOOL,Wool cap,,,,,,19.00,40,Fjord,${url("forest")}`,
     ...["38", "40", "42"].map((size) => `BOOT-${size},Trail boot,trail-boot,Size,${size},,,129.00,5,Fjord,${url("red")}`),
   ].join("\n");

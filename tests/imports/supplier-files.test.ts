@@ -86,7 +86,10 @@ describe("a platform's product export", () => {
   /** Each product's group and options, by SKU. */
   const variantsBySku = async () =>
     Object.fromEntries(
-      (await app.api.products.list.query({ pageSize: 200 })).items.map((product) => [product.sku, { group: product.group, options: product.options }]),
+      (await app.api.products.list.query({ pageSize: 200 })).items.map((product) => [
+        product.sku,
+        { group: product.group, options: product.options },
+      ]),
     );
   const TEE_VARIANTS = {
     "TEE-1-M": { group: "TEE-1", options: [{ name: "Size", value: "M" }] },

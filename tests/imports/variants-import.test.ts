@@ -187,7 +187,16 @@ describe("a Magento export with configurable products", () => {
 });
 
 describe("a BigCommerce export (legacy Bulk Edit)", () => {
-  const HEADER = ["Item Type", "Product ID", "Product Name", "Product Code/SKU", "Price", "Product Visible?", "Product Image URL - 1", "Product Image URL - 2"];
+  const HEADER = [
+    "Item Type",
+    "Product ID",
+    "Product Name",
+    "Product Code/SKU",
+    "Price",
+    "Product Visible?",
+    "Product Image URL - 1",
+    "Product Image URL - 2",
+  ];
   const ROWS = [
     ["Product", "101", "Classic Tee", "TEE", "20.00", "Y", A, B],
     ["SKU", "", "[S]Size=Small,[C]Color=Navy", "TEE-S-NAVY", "", "", "", ""],

@@ -250,7 +250,8 @@ export class RowReader {
     this.foldBase();
     const named = rowKind.variantName && values.name.trim() ? { ...values, name: rowKind.variantName(group.name, values.name) } : values;
     const filled: RowValues = { ...withBlanksFrom(named, group, this.fromProductRow), active: values.active?.trim() ? values.active : group.active };
-    if (this.imagesAt && !values.commerce[this.imagesAt.commerce]!.trim() && !values.images?.after.some((cell) => cell.trim())) filled.images = group.images;
+    if (this.imagesAt && !values.commerce[this.imagesAt.commerce]!.trim() && !values.images?.after.some((cell) => cell.trim()))
+      filled.images = group.images;
     if (!rowKind.variantOptions) return { values: filled };
     const options = rowKind.variantOptions.read(withoutFormulaMark(fields[rowKind.variantOptions.index]!));
     // Padded to the three an option has room for; a fourth stays, for the rules to refuse.
@@ -360,7 +361,8 @@ function readConfigurable(
     const sku = normalizeSku(pairs.find(([key]) => key === "sku")?.[1] ?? "");
     if (!sku) continue;
     const options = pairs.filter(([key]) => key !== "sku").map(([code, value]) => ({ name: labels.get(code) || code, value }));
-    if (options.length > OPTION_ROOM) warnings.push(`variation "${sku}" has ${options.length} options; a product has room for ${OPTION_ROOM}: the first ${OPTION_ROOM} were kept`);
+    if (options.length > OPTION_ROOM)
+      warnings.push(`variation "${sku}" has ${options.length} options; a product has room for ${OPTION_ROOM}: the first ${OPTION_ROOM} were kept`);
     assignments.push([sku, group, JSON.stringify(options.slice(0, OPTION_ROOM))]);
   }
   return { folded: true, parent: true, assignments, ...(warnings.length ? { warnings } : {}) };
