@@ -3,13 +3,18 @@ import { useEffect, useRef, useState, type FormEvent } from "react";
 import { ApplyOptions, useReviewPreference } from "~/components/apply-options";
 import { MappingStep, type ReadingChoice } from "~/components/mapping-step";
 import { formatBytes } from "~/lib/format";
+import { gzippedForUpload } from "~/lib/packed-upload";
 import { SAMPLE_BYTES } from "../../server/files/dialect.schema";
 import { UPLOAD_OPTIONS, type UploadOptionsText } from "../../server/imports/import.schema";
 import type { Inspection } from "../../server/imports/upload/inspect-file";
 import { PLATFORM_NAMES, type ColumnMapping } from "../../server/mappings/mapping.schema";
 
 type UploadState =
-  { phase: "idle" } | { phase: "sending"; loaded: number; total: number } | { phase: "staging"; total: number } | { phase: "error"; message: string };
+  | { phase: "idle" }
+  | { phase: "compressing"; total: number }
+  | { phase: "sending"; loaded: number; total: number }
+  | { phase: "staging"; total: number }
+  | { phase: "error"; message: string };
 
 const platformNames = Object.values(PLATFORM_NAMES);
 /** "Shopify, WooCommerce, … or BigCommerce": the exports read as their platform writes them. */
@@ -80,33 +85,45 @@ export function UploadPanel({ maxUploadBytes }: { maxUploadBytes: number }) {
       setState({ phase: "error", message: `The file is ${formatBytes(file.size)}; the limit is ${formatBytes(maxUploadBytes)}.` });
       return;
     }
+    const options = uploadOptionsOf(form);
+    void send(form, file, options);
+  }
+
+  /** Compressed first when large (gzip, in the browser), then sent; progress counts the file's own bytes either way. */
+  async function send(form: HTMLFormElement, file: File, options: UploadOptionsText) {
+    setState({ phase: "compressing", total: file.size });
+    const packed = await gzippedForUpload(file).catch(() => null);
+    const body = packed ?? file;
     const xhr = new XMLHttpRequest();
     request.current = xhr;
     setState({ phase: "sending", loaded: 0, total: file.size });
-    xhr.upload.onprogress = (progress) => setState({ phase: "sending", loaded: progress.loaded, total: progress.total || file.size });
+    // The bytes sent, as the share of the file they carry.
+    const ofFile = (sent: number) => Math.min(file.size, Math.round((sent / body.size) * file.size));
+    xhr.upload.onprogress = (progress) => setState({ phase: "sending", loaded: ofFile(progress.loaded), total: file.size });
     xhr.upload.onload = () => setState({ phase: "staging", total: file.size });
     xhr.onload = () => {
       request.current = null;
-      const body = safeJson(xhr.responseText);
-      if (xhr.status === 202 && body?.id) {
+      const answer = safeJson(xhr.responseText);
+      if (xhr.status === 202 && answer?.id) {
         form.reset();
-        navigate(`/imports/${body.id}`);
+        navigate(`/imports/${answer.id}`);
         return;
       }
-      if (body?.suggestedMapping && body.header) {
+      if (answer?.suggestedMapping && answer.header) {
         // A workbook too large to look into first: choose its columns now and send it again.
-        setMapping(body.suggestedMapping);
+        setMapping(answer.suggestedMapping);
         setMappingChosen(true);
-        setRefusedHeader(body.header);
+        setRefusedHeader(answer.header);
       }
-      setState({ phase: "error", message: body?.error ?? `The upload failed (HTTP ${xhr.status}).` });
+      setState({ phase: "error", message: answer?.error ?? `The upload failed (HTTP ${xhr.status}).` });
     };
     xhr.onerror = () => setState({ phase: "error", message: "The connection was lost during the upload. Try again." });
     xhr.onabort = () => setState({ phase: "idle" });
-    // Options go before the file: the server reads them before the file streams in.
+    // Options go before the file: the server reads them before the file streams in. A compressed
+    // file keeps its own name: the server tells gzip by its first bytes.
     const data = new FormData();
-    for (const [name, value] of Object.entries(uploadOptionsOf(form))) if (value !== undefined) data.append(name, value);
-    data.append("file", file, file.name);
+    for (const [name, value] of Object.entries(options)) if (value !== undefined) data.append(name, value);
+    data.append("file", body, file.name);
     xhr.open("POST", "/api/imports");
     xhr.setRequestHeader("Accept", "application/json");
     xhr.send(data);
@@ -129,7 +146,7 @@ export function UploadPanel({ maxUploadBytes }: { maxUploadBytes: number }) {
     return options;
   }
 
-  const busy = state.phase === "sending" || state.phase === "staging";
+  const busy = state.phase === "compressing" || state.phase === "sending" || state.phase === "staging";
   const percent = state.phase === "sending" && state.total ? Math.floor((state.loaded / state.total) * 100) : 100;
   const inspectError = inspect.data && "error" in inspect.data ? inspect.data.error : null;
 
@@ -185,6 +202,12 @@ export function UploadPanel({ maxUploadBytes }: { maxUploadBytes: number }) {
         </p>
       ) : null}
       <div className="upload-status" aria-live="polite">
+        {state.phase === "compressing" ? (
+          <>
+            <progress aria-label="Compressing" />
+            <span>Compressing {formatBytes(state.total)} before sending…</span>
+          </>
+        ) : null}
         {state.phase === "sending" ? (
           <>
             <progress max={100} value={percent} aria-label="Upload progress" />

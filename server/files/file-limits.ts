@@ -29,3 +29,6 @@ export const MAX_SHARED_STRINGS = 8 * 1024 * 1024;
 
 /** The workbook's small parts (its sheet list, their links, its cell styles), in characters of XML. */
 export const MAX_WORKBOOK_PART_CHARS = 32 * 1024 * 1024;
+
+/** What a packed upload (gzip, zip) may unpack to: far above any catalog file, far below what a small archive can claim. */
+export const MAX_UNPACKED_BYTES = 8 * 1024 ** 3;

@@ -8,6 +8,7 @@ import { readCsv, type SourceRecord } from "./csv-records.js";
 import { detectDialect, type Dialect } from "./dialect.js";
 import { SAMPLE_BYTES, type Delimiter, type Encoding } from "./dialect.schema.js";
 import { formatOf, type FileFormat } from "./file-format.js";
+import { gunzipped, onlyZipEntry, packingOf, unpackedName } from "./packed-file.js";
 import { unusableFile } from "./unusable-file.js";
 import { chooseSheet, openWorkbook as openWorkbookParts, xlsxRecords, type SheetInfo } from "./xlsx-records.js";
 
@@ -86,12 +87,25 @@ function assertTextSample(sample: Buffer, dialect: Dialect): void {
 
 /**
  * The bytes of an upload as records: a CSV read in its dialect (detected from the first 64 KB
- * unless chosen), or a workbook's sheet. A workbook is written to a temporary file first, since its
+ * unless chosen), or a workbook's sheet; packed in gzip or a zip, unpacked as they stream (once:
+ * an archive inside an archive is refused). A workbook is written to a temporary file first, since its
  * directory sits at its end and its parts are read by name; the file is removed once its rows have
  * been read.
  */
-export async function openFile(bytes: Readable, file: { filename: string; contentType?: string }, choice: FileChoice = {}): Promise<OpenedFile> {
+export async function openFile(
+  bytes: Readable,
+  file: { filename: string; contentType?: string },
+  choice: FileChoice = {},
+  packed = false,
+): Promise<OpenedFile> {
   const { sample, wholeFile, all } = await sampleOf(bytes);
+  const packing = packingOf(sample);
+  if (packing && packed) throw unusableFile("The archive holds another archive; pack the CSV, TSV or workbook itself.");
+  if (packing === "gzip") return openFile(gunzipped(all), { filename: unpackedName(file.filename) }, choice, true);
+  if (packing === "zip") {
+    const entry = await onlyZipEntry(all);
+    return openFile(entry.content, { filename: entry.name }, choice, true);
+  }
   const format = formatOf(sample, file);
   if (format === "xlsx") return openWorkbook(all, choice.sheet);
   const dialect = detectDialect(sample, choice, wholeFile);

@@ -3,15 +3,15 @@ import { crc32, createDeflateRaw } from "node:zlib";
 /** A zip entry's text, given in pieces so a part of gigabytes never exists whole in the test. */
 type Pieces = string | Iterable<string>;
 
-async function deflated(pieces: Pieces): Promise<{ data: Buffer; crc: number; size: number }> {
+async function deflated(pieces: Pieces | Buffer): Promise<{ data: Buffer; crc: number; size: number }> {
   const deflate = createDeflateRaw({ level: 9 });
   const out: Buffer[] = [];
   deflate.on("data", (chunk: Buffer) => out.push(chunk));
   const ended = new Promise((resolve, reject) => deflate.on("end", resolve).on("error", reject));
   let crc = 0;
   let size = 0;
-  for (const piece of typeof pieces === "string" ? [pieces] : pieces) {
-    const bytes = Buffer.from(piece, "utf8");
+  for (const piece of typeof pieces === "string" || Buffer.isBuffer(pieces) ? [pieces] : pieces) {
+    const bytes = Buffer.isBuffer(piece) ? piece : Buffer.from(piece, "utf8");
     crc = crc32(bytes, crc);
     size += bytes.length;
     if (!deflate.write(bytes)) await new Promise((resolve) => deflate.once("drain", resolve));
@@ -22,11 +22,11 @@ async function deflated(pieces: Pieces): Promise<{ data: Buffer; crc: number; si
 }
 
 /**
- * A zip written by hand (deflate, zip64 left out: every size here fits 32 bits), so a test can make
- * workbooks that no spreadsheet program writes: a part that inflates to gigabytes, a cell far past
+ * A zip written by hand (deflate, zip64 left out: every size here fits 32 bits), its entries text
+ * or bytes, so a test can make workbooks that no spreadsheet program writes: a part that inflates to gigabytes, a cell far past
  * the last column. Sizes over 4 GB are written modulo 2^32, as a hostile file might.
  */
-export async function zipOf(entries: Record<string, Pieces>): Promise<Buffer> {
+export async function zipOf(entries: Record<string, Pieces | Buffer>): Promise<Buffer> {
   const locals: Buffer[] = [];
   const central: Buffer[] = [];
   let offset = 0;

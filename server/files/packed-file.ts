@@ -1,0 +1,114 @@
+import { PassThrough, Transform, type Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
+import unzipper from "unzipper";
+import { formatBytes } from "../format-bytes.js";
+import { MAX_UNPACKED_BYTES } from "./file-limits.js";
+import { unusableFile } from "./unusable-file.js";
+
+/**
+ * A file sent packed: gzip (a `.gz`, or a body sent with `Content-Encoding: gzip`) or a zip archive
+ * holding one CSV, TSV or workbook. Told by its first bytes, never by its name alone; an `.xlsx`
+ * workbook is a zip too, told apart by its first entry (Excel's `[Content_Types].xml`, or a part of
+ * its own).
+ */
+export type Packing = "gzip" | "zip";
+
+const GZIP = [0x1f, 0x8b];
+const ZIP = [0x50, 0x4b, 0x03, 0x04];
+const startsWith = (bytes: Uint8Array, magic: number[]) => magic.every((byte, at) => bytes[at] === byte);
+
+/** The parts a workbook's zip starts with, whichever program wrote it. */
+const WORKBOOK_PARTS = /^(\[Content_Types\]\.xml$|_rels\/|docProps\/|customXml\/|xl\/)/;
+
+/** The name of a zip's first entry, from its local header (30 bytes, then the name). */
+function firstEntryName(bytes: Uint8Array): string | null {
+  if (bytes.length < 30) return null;
+  const length = bytes[26]! | (bytes[27]! << 8);
+  if (bytes.length < 30 + length) return null;
+  return Buffer.from(bytes.subarray(30, 30 + length)).toString("utf8");
+}
+
+/** Whether the file is packed, and how; a workbook is not (it is read as one). */
+export function packingOf(sample: Uint8Array): Packing | null {
+  if (startsWith(sample, GZIP)) return "gzip";
+  if (!startsWith(sample, ZIP)) return null;
+  const first = firstEntryName(sample);
+  return first !== null && WORKBOOK_PARTS.test(first) ? null : "zip";
+}
+
+/** The name the packed file's content goes by: `products.csv.gz` holds `products.csv`. */
+export const unpackedName = (filename: string) => filename.replace(/\.(gz|gzip)$/i, "") || "upload.csv";
+
+/** Passes bytes on until the unpacked file is larger than any file may be (a small archive may unpack to terabytes). */
+class UnpackedLimit extends Transform {
+  private bytes = 0;
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null, data?: Buffer) => void) {
+    this.bytes += chunk.length;
+    if (this.bytes > MAX_UNPACKED_BYTES) {
+      done(unusableFile(`The packed file unpacks to more than ${formatBytes(MAX_UNPACKED_BYTES)}, more than any catalog file may hold.`));
+      return;
+    }
+    done(null, chunk);
+  }
+}
+
+/** Forwards a source's failure to `to`, as the refusal it is (a packed stream's own errors say what broke). */
+function failOnError(from: NodeJS.EventEmitter, to: PassThrough | Transform, refusal: (error: Error) => Error) {
+  from.on("error", (error: Error) => to.destroy(refusal(error)));
+}
+
+/** A gzip stream's content, with a clear refusal when it is cut off or damaged. */
+export function gunzipped(bytes: Readable): Readable {
+  const gunzip = createGunzip();
+  const limited = new UnpackedLimit();
+  failOnError(bytes, limited, (error) => error);
+  failOnError(gunzip, limited, (error) =>
+    (error as NodeJS.ErrnoException).code === "Z_BUF_ERROR"
+      ? unusableFile("The gzip file is cut off: it ends before its compressed data does. Send the whole file.")
+      : unusableFile(`The gzip file is damaged (${error.message}). Compress it again, or send it unpacked.`),
+  );
+  return bytes.pipe(gunzip).pipe(limited);
+}
+
+/** Entries a zip program adds beside the file (a Mac's resource forks, a folder's own entry). */
+const beside = (entry: unzipper.Entry) => entry.type === "Directory" || /(^|\/)(__MACOSX\/|\.DS_Store$)/.test(entry.path);
+
+/**
+ * A zip's one file, streamed from its local headers as it arrives: its name and content. A zip
+ * holding no file is refused; one holding a second file fails the import when the second begins
+ * (nothing is applied), since a zip is read in order and the first may already be read.
+ */
+export function onlyZipEntry(bytes: Readable): Promise<{ name: string; content: Readable }> {
+  const parse = unzipper.Parse({ forceStream: true });
+  const content = new UnpackedLimit();
+  let first: string | null = null;
+  return new Promise((resolve, reject) => {
+    const fail = (error: Error) => (first === null ? reject(error) : content.destroy(error));
+    bytes.on("error", fail);
+    parse.on("error", (error: Error) => fail(unusableFile(`The zip file is damaged or cut off (${error.message}).`)));
+    parse.on("data", (entry: unzipper.Entry) => {
+      if (beside(entry)) {
+        entry.autodrain();
+        return;
+      }
+      if (first !== null) {
+        entry.autodrain();
+        fail(unusableFile(`The zip holds more than one file ("${first}", "${entry.path}"); zip one CSV, TSV or workbook.`));
+        return;
+      }
+      first = entry.path;
+      entry.on("error", (error: Error) => content.destroy(unusableFile(`The zip file is damaged or cut off (${error.message}).`)));
+      entry.pipe(content, { end: false });
+      // The content ends with the archive, not its entry: a second file after it still fails the import.
+      entry.on("end", () => (parsed ? content.end() : (entryRead = true)));
+      resolve({ name: first.split("/").pop() || "upload.csv", content });
+    });
+    let [parsed, entryRead] = [false, false];
+    parse.on("end", () => {
+      parsed = true;
+      if (first === null) reject(unusableFile("The zip holds no file; zip one CSV, TSV or workbook."));
+      else if (entryRead) content.end();
+    });
+    bytes.pipe(parse);
+  });
+}

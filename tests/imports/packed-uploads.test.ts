@@ -1,0 +1,91 @@
+import { gzipSync } from "node:zlib";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { rawWorkbook, zipOf } from "../support/raw-workbook.js";
+import { startTestApp, type TestApp } from "../support/test-app.js";
+
+/**
+ * Packed uploads (issue "Feeds", point 4): a gzip (`.gz`, or a raw body sent with
+ * `Content-Encoding: gzip`) and a zip holding one CSV, TSV or workbook are unpacked as they stream;
+ * a cut-off gzip, a zip of two files or none, an archive inside an archive: a clear message, nothing
+ * applied.
+ */
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(() => app?.stop());
+beforeEach(() => app.resetCatalog());
+
+const CSV =
+  ["sku,name,description,active", ...Array.from({ length: 300 }, (_, at) => `SKU-${at},Product ${at},A description of ${at},true`)].join("\n") + "\n";
+
+async function uploaded(content: Buffer, filename: string) {
+  const answer = await app.uploadCsv(content, filename);
+  if (answer.status !== 202) return { status: answer.status, error: answer.body.error as string, item: null };
+  return { status: answer.status, error: null, item: await app.waitForImport(answer.body.id) };
+}
+
+describe("a gzip upload", () => {
+  it("named .csv.gz is read as the CSV it holds, and keeps its name", async () => {
+    const { item } = await uploaded(gzipSync(CSV), "products.csv.gz");
+    expect(item).toMatchObject({ status: "completed", createdCount: 300, errorCount: 0, filename: "products.csv.gz" });
+    expect((await app.productsBySku()).length).toBe(300);
+  });
+
+  it("sent as a raw body with Content-Encoding: gzip is read too", async () => {
+    const response = await fetch(`${app.url}/api/imports?filename=products.csv`, {
+      method: "POST",
+      headers: { "content-type": "text/csv", "content-encoding": "gzip" },
+      body: gzipSync(CSV),
+    });
+    expect(response.status).toBe(202);
+    const { id } = (await response.json()) as { id: string };
+    expect(await app.waitForImport(id)).toMatchObject({ status: "completed", createdCount: 300 });
+  });
+
+  it("cut off is refused or failed saying so, and nothing is applied", async () => {
+    const whole = gzipSync(CSV);
+    const { status, error, item } = await uploaded(whole.subarray(0, Math.floor(whole.length * 0.6)), "products.csv.gz");
+    const said = error ?? item?.error ?? "";
+    expect(status === 202 ? item!.status : String(status)).toMatch(/^(failed|400)$/);
+    expect(said).toContain("The gzip file is cut off");
+    expect(await app.productsBySku()).toEqual([]);
+  });
+});
+
+describe("a zip upload", () => {
+  it("holding one CSV is read as that CSV", async () => {
+    const { item } = await uploaded(await zipOf({ "export/products.csv": CSV }), "products.zip");
+    expect(item).toMatchObject({ status: "completed", createdCount: 300, errorCount: 0 });
+  });
+
+  it("holding one workbook is read as that workbook", async () => {
+    const workbook = await rawWorkbook(
+      '<row r="1"><c r="A1" t="inlineStr"><is><t>sku</t></is></c><c r="B1" t="inlineStr"><is><t>name</t></is></c></row>' +
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>WB-1</t></is></c><c r="B2" t="inlineStr"><is><t>From a workbook</t></is></c></row>',
+    );
+    const { item } = await uploaded(await zipOf({ "catalog.xlsx": workbook }), "catalog.zip");
+    expect(item).toMatchObject({ status: "completed", createdCount: 1 });
+    expect(await app.productsBySku()).toMatchObject([{ sku: "WB-1", name: "From a workbook" }]);
+  });
+
+  it("holding two files fails, naming both, and nothing is applied", async () => {
+    const { status, error, item } = await uploaded(await zipOf({ "a.csv": CSV, "b.csv": CSV }), "two.zip");
+    const said = error ?? item?.error ?? "";
+    expect(status === 202 ? item!.status : String(status)).toMatch(/^(failed|400)$/);
+    expect(said).toBe('The zip holds more than one file ("a.csv", "b.csv"); zip one CSV, TSV or workbook.');
+    expect(await app.productsBySku()).toEqual([]);
+  });
+
+  it("holding no file, or another archive, is refused with the reason", async () => {
+    expect(await uploaded(await zipOf({ "__MACOSX/._a.csv": "x" }), "empty.zip")).toMatchObject({
+      status: 400,
+      error: "The zip holds no file; zip one CSV, TSV or workbook.",
+    });
+    expect(await uploaded(await zipOf({ "products.csv.gz": gzipSync(CSV) }), "nested.zip")).toMatchObject({
+      status: 400,
+      error: "The archive holds another archive; pack the CSV, TSV or workbook itself.",
+    });
+  });
+});
