@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import { FieldError, invalidProps } from "~/components/field-errors";
 import type { FieldErrors } from "~/lib/field-errors";
 
@@ -100,39 +100,27 @@ export function ImageGallery({ initial, errors }: { initial: readonly string[]; 
               }}
             />
             <span className="gallery-actions">
-              <button
-                type="button"
-                className="button small"
-                data-image={image.key}
-                data-action="up"
+              <GalleryButton
+                image={image.key}
+                action="up"
                 disabled={!live || at === 0}
                 onClick={() => move(at, at - 1, "up")}
-                aria-label={`Move image ${at + 1} up`}
+                label={`Move image ${at + 1} up`}
               >
                 ↑
-              </button>
-              <button
-                type="button"
-                className="button small"
-                data-image={image.key}
-                data-action="down"
+              </GalleryButton>
+              <GalleryButton
+                image={image.key}
+                action="down"
                 disabled={!live || at === images.length - 1}
                 onClick={() => move(at, at + 1, "down")}
-                aria-label={`Move image ${at + 1} down`}
+                label={`Move image ${at + 1} down`}
               >
                 ↓
-              </button>
-              <button
-                type="button"
-                className="button small"
-                data-image={image.key}
-                data-action="remove"
-                disabled={!live}
-                onClick={() => remove(at)}
-                aria-label={`Remove image ${at + 1}`}
-              >
+              </GalleryButton>
+              <GalleryButton image={image.key} action="remove" disabled={!live} onClick={() => remove(at)} label={`Remove image ${at + 1}`}>
                 Remove
-              </button>
+              </GalleryButton>
             </span>
           </li>
         ))}
@@ -162,5 +150,28 @@ export function ImageGallery({ initial, errors }: { initial: readonly string[]; 
         {announcement}
       </p>
     </fieldset>
+  );
+}
+
+/** One of an image's buttons; `data-image` and `data-action` are where the keyboard is put back after a move. */
+function GalleryButton({
+  image,
+  action,
+  disabled,
+  onClick,
+  label,
+  children,
+}: {
+  image: number;
+  action: "up" | "down" | "remove";
+  disabled: boolean;
+  onClick: () => void;
+  label: string;
+  children: ReactNode;
+}) {
+  return (
+    <button type="button" className="button small" data-image={image} data-action={action} disabled={disabled} onClick={onClick} aria-label={label}>
+      {children}
+    </button>
   );
 }

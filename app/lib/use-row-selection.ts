@@ -42,6 +42,17 @@ export function useRowSelection(ids: readonly string[], pageKey: string): RowSel
   const selected = useMemo(() => new Set(ids.filter((id) => chosen.has(id))), [ids, chosen]);
   const wholePage = ids.length > 0 && selected.size === ids.length;
 
+  const setMany = useCallback((many: readonly string[], on: boolean) => {
+    setMatching(false);
+    setChosen((previous) => {
+      const next = new Set(previous);
+      for (const id of many)
+        if (on) next.add(id);
+        else next.delete(id);
+      return next;
+    });
+  }, []);
+
   const toggle = useCallback(
     (id: string, event: MouseEvent<HTMLInputElement>) => {
       const on = event.currentTarget.checked;
@@ -51,16 +62,9 @@ export function useRowSelection(ids: readonly string[], pageKey: string): RowSel
       const index = ids.indexOf(id);
       const range = shift && from >= 0 ? ids.slice(Math.min(from, index), Math.max(from, index) + 1) : [id];
       anchor.current = id;
-      setMatching(false);
-      setChosen((previous) => {
-        const next = new Set(previous);
-        for (const each of range)
-          if (on) next.add(each);
-          else next.delete(each);
-        return next;
-      });
+      setMany(range, on);
     },
-    [ids],
+    [ids, setMany],
   );
 
   const onKeys = useCallback((event: KeyboardEvent<HTMLElement>) => {
@@ -83,16 +87,6 @@ export function useRowSelection(ids: readonly string[], pageKey: string): RowSel
     },
     [ids],
   );
-  const setMany = useCallback((many: readonly string[], on: boolean) => {
-    setMatching(false);
-    setChosen((previous) => {
-      const next = new Set(previous);
-      for (const id of many)
-        if (on) next.add(id);
-        else next.delete(id);
-      return next;
-    });
-  }, []);
   const selectMatching = useCallback(() => {
     setChosen(new Set(ids));
     setMatching(true);

@@ -22,16 +22,13 @@ beforeAll(async () => {
   await api.fields.create.mutate({ label: "Country of origin", type: "text", required: true });
   await api.fields.create.mutate({ label: "Launch date", type: "date" });
   await api.fields.create.mutate({ label: "Care", type: "list" });
-  const form = new FormData();
   const file = [
     "sku,name,price,compare_at_price,stock,barcode,weight_grams,brand,category,tags,material,fit,country of origin,launch date,care",
     'TEE-NAVY-M,"Organic tee, navy, M",24.90,29.90,118,4006381333931,180,Northwind,Apparel > Shirts,"cotton, summer",Organic cotton,Regular,Portugal,2026-03-01,"machine wash 30, tumble dry low"',
     'TEE-NAVY-L,"Organic tee, navy, L",24.90,29.90,64,4006381333948,190,Northwind,Apparel > Shirts,"cotton, summer",Organic cotton,Regular,Portugal,2026-03-01,"machine wash 30"',
     "CAP-WOOL,Wool cap,19.00,,0,4006381333955,85,Fjord,Apparel > Headwear,winter,Merino wool,Slim,Norway,2025-10-15,hand wash",
   ].join("\n");
-  form.append("file", new Blob([file]), "catalog.csv");
-  const { id } = (await (await fetch(`${server.url}/api/imports`, { method: "POST", body: form })).json()) as { id: string };
-  await apiClient(server.url).waitForImport(id, (item) => item.status === "completed");
+  await apiClient(server.url).importCsv(file, "catalog.csv");
   browser = await launchBrowser();
 });
 afterAll(async () => {

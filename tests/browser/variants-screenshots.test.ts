@@ -44,10 +44,7 @@ beforeAll(async () => {
     `CAP-WOOL,Wool cap,,,,,,19.00,40,Fjord,${url("forest")}`,
     ...["38", "40", "42"].map((size) => `BOOT-${size},Trail boot,trail-boot,Size,${size},,,129.00,5,Fjord,${url("red")}`),
   ].join("\n");
-  const form = new FormData();
-  form.append("file", new Blob([rows]), "catalog.csv");
-  const { id } = (await (await fetch(`${server.url}/api/imports`, { method: "POST", body: form })).json()) as { id: string };
-  await apiClient(server.url).waitForImport(id, (item) => item.status === "completed");
+  await apiClient(server.url).importCsv(rows, "catalog.csv");
   browser = await launchBrowser();
 });
 afterAll(async () => {

@@ -51,6 +51,13 @@ export function apiClient(baseUrl: string, options: { headers?: Record<string, s
       return { status: response.status, body: await response.json() };
     },
 
+    /** Uploads a small CSV held in memory and waits for its import to complete (a test's catalog to start from). */
+    async importCsv(csv: string, filename: string): Promise<ImportJson> {
+      const { status, body } = await client.uploadCsv(csv, filename);
+      if (status !== 202) throw new Error(`POST /api/imports answered ${status}: ${JSON.stringify(body)}`);
+      return client.waitForImport(body.id, (item) => item.status === "completed");
+    },
+
     /**
      * Polls `imports.get` until `until` holds; a server that does not answer for a moment (a
      * restart, an outage) is polled on. The error names the last state seen.
