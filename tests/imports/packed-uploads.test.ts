@@ -89,3 +89,49 @@ describe("a zip upload", () => {
     });
   });
 });
+
+describe("a body sent with Content-Encoding: gzip", () => {
+  const multipart = (file: string) => {
+    const boundary = "----packed-boundary";
+    return {
+      type: `multipart/form-data; boundary=${boundary}`,
+      body: Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="products.csv"\r\nContent-Type: text/csv\r\n\r\n${file}\r\n--${boundary}--\r\n`,
+      ),
+    };
+  };
+
+  it("is decoded whole, a multipart form included", async () => {
+    const { type, body } = multipart(CSV);
+    const response = await fetch(`${app.url}/api/imports`, {
+      method: "POST",
+      headers: { "content-type": type, "content-encoding": "gzip" },
+      body: gzipSync(body),
+    });
+    expect(response.status).toBe(202);
+    const { id } = (await response.json()) as { id: string };
+    expect(await app.waitForImport(id)).toMatchObject({ status: "completed", createdCount: 300, filename: "products.csv" });
+  });
+
+  it("cut off imports nothing, saying why; another encoding is refused before anything is read", async () => {
+    const { type, body } = multipart(CSV);
+    const whole = gzipSync(body);
+    const response = await fetch(`${app.url}/api/imports`, {
+      method: "POST",
+      headers: { "content-type": type, "content-encoding": "gzip" },
+      body: whole.subarray(0, Math.floor(whole.length * 0.7)),
+    });
+    const answer = (await response.json()) as { id?: string; error: string };
+    expect(response.status).toBe(400);
+    expect(answer.error).toContain("gzip encoding is cut off");
+    if (answer.id) expect(await app.waitForImport(answer.id)).toMatchObject({ status: "failed" });
+    expect(await app.productsBySku()).toEqual([]);
+    const brotli = await fetch(`${app.url}/api/imports?filename=products.csv`, {
+      method: "POST",
+      headers: { "content-encoding": "br" },
+      body: "sku,name\n",
+    });
+    expect(brotli.status).toBe(400);
+    expect(((await brotli.json()) as { error: string }).error).toBe('Content-Encoding "br" cannot be read; send the body as it is or with gzip.');
+  });
+});

@@ -13,6 +13,7 @@ import { reviewImport } from "../review/review-import.js";
 import { receiveUpload, SERVER_PROBLEM, type UploadDeps } from "./receive-upload.js";
 import { UPLOAD_OPTIONS, type UploadOptionName } from "../import.schema.js";
 import { parseUploadOptions } from "./upload-options.js";
+import { decodedBody } from "./request-body.js";
 
 export interface UploadRouteDeps extends UploadDeps {
   maxUploadBytes: number;
@@ -94,7 +95,8 @@ export function uploadRoute(deps: UploadRouteDeps): RequestHandler {
       req.on("close", () => {
         if (!req.complete) received.abort(new Refusal("gone", "The upload was interrupted."));
       });
-      source.on("error", (error) => received.abort(new Refusal("gone", error.message)));
+      // A body that breaks off is an interrupted upload; one that cannot be decoded says why.
+      source.on("error", (error) => received.abort(error instanceof Refusal ? error : new Refusal("gone", error.message)));
       source.pipe(received.sink);
       received.done.then(
         async (staged) => {
@@ -116,10 +118,17 @@ export function uploadRoute(deps: UploadRouteDeps): RequestHandler {
       );
     };
 
+    let body: Readable;
+    try {
+      body = decodedBody(req);
+    } catch (error) {
+      reply(req, res, error);
+      return;
+    }
     const isMultipart = (req.get("content-type") ?? "").toLowerCase().startsWith("multipart/form-data");
     if (!isMultipart) {
       const given = Object.fromEntries(UPLOAD_OPTIONS.map((name) => [name, req.query[name]]));
-      accept(req, cleanFilename(filenameParam ?? "") || "upload.csv", req.get("content-type"), given);
+      accept(body, cleanFilename(filenameParam ?? "") || "upload.csv", req.get("content-type"), given);
       return;
     }
     let parser: busboy.Busboy;
@@ -151,7 +160,12 @@ export function uploadRoute(deps: UploadRouteDeps): RequestHandler {
     parser.on("error", (error) => {
       if (!sawFile) reply(req, res, new Refusal("invalid", `The multipart body cannot be read: ${(error as Error).message}`));
     });
-    req.pipe(parser);
+    // A body that cannot be decoded stops the file being read from it too: no part of it is imported.
+    body.on("error", (error) => {
+      upload?.abort(error instanceof Refusal ? error : new Refusal("gone", error.message));
+      parser.destroy(error);
+    });
+    body.pipe(parser);
   };
 }
 
