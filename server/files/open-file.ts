@@ -99,7 +99,7 @@ export async function openFile(
   packed = false,
 ): Promise<OpenedFile> {
   const { sample, wholeFile, all } = await sampleOf(bytes);
-  const packing = packingOf(sample);
+  const packing = packingOf(sample, file);
   if (packing && packed) throw unusableFile("The archive holds another archive; pack the CSV, TSV or workbook itself.");
   if (packing === "gzip") return openFile(gunzipped(all), { filename: unpackedName(file.filename) }, choice, true);
   if (packing === "zip") {

@@ -3,13 +3,14 @@ import { createGunzip } from "node:zlib";
 import unzipper from "unzipper";
 import { formatBytes } from "../format-bytes.js";
 import { MAX_UNPACKED_BYTES } from "./file-limits.js";
+import { XLSX_CONTENT_TYPE } from "./file-format.js";
 import { unusableFile } from "./unusable-file.js";
 
 /**
  * A file sent packed: gzip (a `.gz`, or a body sent with `Content-Encoding: gzip`) or a zip archive
  * holding one CSV, TSV or workbook. Told by its first bytes, never by its name alone; an `.xlsx`
- * workbook is a zip too, told apart by its first entry (Excel's `[Content_Types].xml`, or a part of
- * its own).
+ * workbook is a zip too, told apart by its name or its first entry (Excel's `[Content_Types].xml`,
+ * or a part of its own).
  */
 export type Packing = "gzip" | "zip";
 
@@ -28,10 +29,14 @@ function firstEntryName(bytes: Uint8Array): string | null {
   return Buffer.from(bytes.subarray(30, 30 + length)).toString("utf8");
 }
 
+/** Named or sent as a workbook: a zip of that name is read as one, and refused as one if it is not. */
+const namedWorkbook = (file: { filename: string; contentType?: string }) =>
+  /\.xls[xm]$/i.test(file.filename) || Boolean(file.contentType?.toLowerCase().startsWith(XLSX_CONTENT_TYPE));
+
 /** Whether the file is packed, and how; a workbook is not (it is read as one). */
-export function packingOf(sample: Uint8Array): Packing | null {
+export function packingOf(sample: Uint8Array, file: { filename: string; contentType?: string }): Packing | null {
   if (startsWith(sample, GZIP)) return "gzip";
-  if (!startsWith(sample, ZIP)) return null;
+  if (!startsWith(sample, ZIP) || namedWorkbook(file)) return null;
   const first = firstEntryName(sample);
   return first !== null && WORKBOOK_PARTS.test(first) ? null : "zip";
 }
