@@ -25,7 +25,8 @@ export async function readFileSample(
   bytes: Buffer,
   input: { filename: string; reading: FileChoice; wholeFile: boolean; rows: number },
 ): Promise<FileSample> {
-  const file = await openFile(Readable.from([bytes]), { filename: input.filename }, input.reading);
+  // A packed file's sample is its beginning: the archive ends early, no fault of the file's.
+  const file = await openFile(Readable.from([bytes]), { filename: input.filename }, input.reading, { prefix: !input.wholeFile });
   try {
     const records = file.workbook && !input.wholeFile ? [] : await firstRecords(file.records, input.wholeFile, input.rows + 1);
     if (records[0]) assertUsableHeader(records[0].fields);

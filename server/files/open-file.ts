@@ -8,7 +8,7 @@ import { readCsv, type SourceRecord } from "./csv-records.js";
 import { detectDialect, type Dialect } from "./dialect.js";
 import { SAMPLE_BYTES, type Delimiter, type Encoding } from "./dialect.schema.js";
 import { formatOf, type FileFormat } from "./file-format.js";
-import { gunzipped, onlyZipEntry, packingOf, unpackedName } from "./packed-file.js";
+import { gunzipped, onlyZipEntry, packingOf, unpackedName, zipSampleEntry, type PackedReading } from "./packed-file.js";
 import { unusableFile } from "./unusable-file.js";
 import { chooseSheet, openWorkbook as openWorkbookParts, xlsxRecords, type SheetInfo } from "./xlsx-records.js";
 
@@ -96,15 +96,21 @@ export async function openFile(
   bytes: Readable,
   file: { filename: string; contentType?: string },
   choice: FileChoice = {},
-  packed = false,
+  packed: PackedReading & { packed?: boolean } = {},
 ): Promise<OpenedFile> {
   const { sample, wholeFile, all } = await sampleOf(bytes);
   const packing = packingOf(sample, file);
-  if (packing && packed) throw unusableFile("The archive holds another archive; pack the CSV, TSV or workbook itself.");
-  if (packing === "gzip") return openFile(gunzipped(all), { filename: unpackedName(file.filename) }, choice, true);
+  if (packing && packed.packed) throw unusableFile("The archive holds another archive; pack the CSV, TSV or workbook itself.");
+  const unpacked = { ...packed, packed: true };
+  if (packing === "gzip") return openFile(gunzipped(all, packed), { filename: unpackedName(file.filename) }, choice, unpacked);
+  if (packing === "zip" && packed.prefix) {
+    const entry = zipSampleEntry(sample);
+    if (!entry) throw unusableFile("The beginning of the zip holds no file to look into; it is read when it is uploaded.");
+    return openFile(Readable.from([entry.content]), { filename: entry.name }, choice, unpacked);
+  }
   if (packing === "zip") {
     const entry = await onlyZipEntry(all);
-    return openFile(entry.content, { filename: entry.name }, choice, true);
+    return openFile(entry.content, { filename: entry.name }, choice, unpacked);
   }
   const format = formatOf(sample, file);
   if (format === "xlsx") return openWorkbook(all, choice.sheet);

@@ -1,5 +1,5 @@
 import { PassThrough, Transform, type Readable } from "node:stream";
-import { createGunzip } from "node:zlib";
+import { constants as zlibConstants, createGunzip, inflateRawSync } from "node:zlib";
 import unzipper from "unzipper";
 import { formatBytes } from "../format-bytes.js";
 import { MAX_UNPACKED_BYTES } from "./file-limits.js";
@@ -62,10 +62,20 @@ function failOnError(from: NodeJS.EventEmitter, to: PassThrough | Transform, ref
   from.on("error", (error: Error) => to.destroy(refusal(error)));
 }
 
+/**
+ * How the packed bytes are read: whole (an upload), or only their beginning (`prefix`: a sample to
+ * look into before uploading), whose end is no fault: the content read so far ends there.
+ */
+export interface PackedReading {
+  prefix?: boolean;
+}
+
 /** A gzip stream's content, with a clear refusal when it is cut off or damaged. */
-export function gunzipped(bytes: Readable): Readable {
-  const gunzip = createGunzip();
+export function gunzipped(bytes: Readable, reading: PackedReading = {}): Readable {
+  const gunzip = createGunzip({ finishFlush: reading.prefix ? zlibConstants.Z_SYNC_FLUSH : zlibConstants.Z_FINISH });
   const limited = new UnpackedLimit();
+  // Its failure reaches whoever reads it; before a reader is there, it must not end the process.
+  limited.on("error", () => {});
   failOnError(bytes, limited, (error) => error);
   failOnError(gunzip, limited, (error) =>
     (error as NodeJS.ErrnoException).code === "Z_BUF_ERROR"
@@ -73,6 +83,29 @@ export function gunzipped(bytes: Readable): Readable {
       : unusableFile(`The gzip file is damaged (${error.message}). Compress it again, or send it unpacked.`),
   );
   return bytes.pipe(gunzip).pipe(limited);
+}
+
+/**
+ * The first file of a zip's beginning (a sample, cut anywhere): read from its local headers, its
+ * deflated data inflated as far as it goes. unzipper waits for an entry's whole data, which a
+ * sample does not hold. Null when the sample holds no file's data.
+ */
+export function zipSampleEntry(sample: Buffer): { name: string; content: Buffer } | null {
+  for (let at = 0; at + 30 <= sample.length && sample.readUInt32LE(at) === 0x04034b50;) {
+    const [flags, method, size] = [sample.readUInt16LE(at + 6), sample.readUInt16LE(at + 8), sample.readUInt32LE(at + 18)];
+    const nameLength = sample.readUInt16LE(at + 26);
+    const start = at + 30 + nameLength + sample.readUInt16LE(at + 28);
+    const name = sample.subarray(at + 30, at + 30 + nameLength).toString("utf8");
+    const known = (flags & 0x08) === 0;
+    const data = sample.subarray(start, known ? start + size : sample.length);
+    if (!name.endsWith("/") && !/(^|\/)(__MACOSX\/|\.DS_Store$)/.test(name)) {
+      const content = method === 0 ? data : method === 8 ? inflateRawSync(data, { finishFlush: zlibConstants.Z_SYNC_FLUSH }) : null;
+      return content ? { name: name.split("/").pop() || "upload.csv", content } : null;
+    }
+    if (!known) return null;
+    at = start + size;
+  }
+  return null;
 }
 
 /** Entries a zip program adds beside the file (a Mac's resource forks, a folder's own entry). */
@@ -86,6 +119,9 @@ const beside = (entry: unzipper.Entry) => entry.type === "Directory" || /(^|\/)(
 export function onlyZipEntry(bytes: Readable): Promise<{ name: string; content: Readable }> {
   const parse = unzipper.Parse({ forceStream: true });
   const content = new UnpackedLimit();
+  // Its failure reaches whoever reads it (a stream's reader listens for errors); before a reader
+  // is there, it must not end the process.
+  content.on("error", () => {});
   let first: string | null = null;
   return new Promise((resolve, reject) => {
     const fail = (error: Error) => (first === null ? reject(error) : content.destroy(error));
@@ -102,7 +138,7 @@ export function onlyZipEntry(bytes: Readable): Promise<{ name: string; content: 
         return;
       }
       first = entry.path;
-      entry.on("error", (error: Error) => content.destroy(unusableFile(`The zip file is damaged or cut off (${error.message}).`)));
+      entry.on("error", (error: Error) => fail(unusableFile(`The zip file is damaged or cut off (${error.message}).`)));
       entry.pipe(content, { end: false });
       // The content ends with the archive, not its entry: a second file after it still fails the import.
       entry.on("end", () => (parsed ? content.end() : (entryRead = true)));

@@ -135,3 +135,29 @@ describe("a body sent with Content-Encoding: gzip", () => {
     expect(((await brotli.json()) as { error: string }).error).toBe('Content-Encoding "br" cannot be read; send the body as it is or with gzip.');
   });
 });
+
+describe("the first bytes of a packed file", () => {
+  it("are inspected as the file they start, before anything is uploaded", async () => {
+    const big = ["sku,name,description,active", ...Array.from({ length: 40_000 }, (_, at) => `SKU-${at},Product ${at},Item ${at * 7919},true`)].join(
+      "\n",
+    );
+    // POSTed, as the page sends a sample too large for a URL.
+    const inspect = async (bytes: Buffer, filename: string) => {
+      const sample = bytes.subarray(0, 48 * 1024).toString("base64");
+      const response = await fetch(`${app.url}/api/trpc/imports.inspect`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ sample, filename, wholeFile: false }),
+      });
+      const answer = (await response.json()) as { result?: { data: { format: string; header: string[]; rows: string[][] } } };
+      expect(answer.result, JSON.stringify(answer)).toBeDefined();
+      return answer.result!.data;
+    };
+    const gzipped = await inspect(gzipSync(big), "products.csv.gz");
+    expect(gzipped).toMatchObject({ format: "csv", header: ["sku", "name", "description", "active"] });
+    expect(gzipped.rows[0]).toEqual(["SKU-0", "Product 0", "Item 0", "true"]);
+    const zipped = await inspect(await zipOf({ "products.csv": big }), "products.zip");
+    expect(zipped).toMatchObject({ format: "csv", header: ["sku", "name", "description", "active"] });
+    expect(zipped.rows[1]).toEqual(["SKU-1", "Product 1", "Item 7919", "true"]);
+  });
+});
