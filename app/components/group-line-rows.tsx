@@ -1,6 +1,7 @@
 import { Link, useLocation } from "@remix-run/react";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { LastChange } from "~/components/last-change";
+import { Thumbnail } from "~/components/thumbnail";
 import { formatCount, formatPrice } from "~/lib/format";
 import { optionsSummary, type ListedLine, type ListedProduct, type ProductColumn } from "~/lib/product-columns";
 import { productsHref } from "~/lib/product-filters";
@@ -80,9 +81,7 @@ export function GroupLineRows({ line, open: openAtFirst, variantRow, selection, 
           <span className="group-key">{group}</span>
         </td>
         <td className="name">
-          {image ? (
-            <img className="thumb" src={image} alt="" width={32} height={32} loading="lazy" decoding="async" referrerPolicy="no-referrer" />
-          ) : null}
+          <Thumbnail url={image} />
           {first.name}
           <span className="variant-count">
             <Link

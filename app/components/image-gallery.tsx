@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import { FieldError, invalidProps } from "~/components/field-errors";
+import { Thumbnail } from "~/components/thumbnail";
 import type { FieldErrors } from "~/lib/field-errors";
 
 interface Listed {
@@ -73,20 +74,7 @@ export function ImageGallery({ initial, errors }: { initial: readonly string[]; 
       <ol className="gallery-list">
         {images.map((image, at) => (
           <li key={image.key}>
-            {showable(image.url) ? (
-              <img
-                className="thumb"
-                src={image.url.trim()}
-                alt=""
-                width={32}
-                height={32}
-                loading="lazy"
-                decoding="async"
-                referrerPolicy="no-referrer"
-              />
-            ) : (
-              <span className="thumb thumb-empty" aria-hidden="true" />
-            )}
+            {showable(image.url) ? <Thumbnail url={image.url.trim()} /> : <span className="thumb thumb-empty" aria-hidden="true" />}
             <input
               name="images"
               value={image.url}

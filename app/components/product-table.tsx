@@ -3,6 +3,7 @@ import { useEffect, useState, type MouseEvent } from "react";
 import { BulkToolbar, BULK_FORM } from "~/components/bulk-toolbar";
 import { GroupLineRows, type VariantPlace } from "~/components/group-line-rows";
 import { LastChange } from "~/components/last-change";
+import { Thumbnail } from "~/components/thumbnail";
 import {
   columnsParam,
   COLUMNS_PARAM,
@@ -309,13 +310,4 @@ function ActiveToggle({ id, sku, active, search }: { id: string; sku: string; ac
       </button>
     </fetcher.Form>
   );
-}
-
-/**
- * A product's main image, small: loaded only when scrolled to, without telling the image's host
- * which page asked (no referrer), in a box of fixed size so nothing moves when it arrives.
- */
-function Thumbnail({ url }: { url: string | undefined }) {
-  if (!url) return null;
-  return <img className="thumb" src={url} alt="" width={32} height={32} loading="lazy" decoding="async" referrerPolicy="no-referrer" />;
 }

@@ -96,14 +96,14 @@ export async function openFile(
   bytes: Readable,
   file: { filename: string; contentType?: string },
   choice: FileChoice = {},
-  packed: PackedReading & { packed?: boolean } = {},
+  unpacking: PackedReading & { inArchive?: boolean } = {},
 ): Promise<OpenedFile> {
   const { sample, wholeFile, all } = await sampleOf(bytes);
   const packing = packingOf(sample, file);
-  if (packing && packed.packed) throw unusableFile("The archive holds another archive; pack the CSV, TSV or workbook itself.");
-  const unpacked = { ...packed, packed: true };
-  if (packing === "gzip") return openFile(gunzipped(all, packed), { filename: unpackedName(file.filename) }, choice, unpacked);
-  if (packing === "zip" && packed.prefix) {
+  if (packing && unpacking.inArchive) throw unusableFile("The archive holds another archive; pack the CSV, TSV or workbook itself.");
+  const unpacked = { ...unpacking, inArchive: true };
+  if (packing === "gzip") return openFile(gunzipped(all, unpacking), { filename: unpackedName(file.filename) }, choice, unpacked);
+  if (packing === "zip" && unpacking.prefix) {
     const entry = zipSampleEntry(sample);
     if (!entry) throw unusableFile("The beginning of the zip holds no file to look into; it is read when it is uploaded.");
     return openFile(Readable.from([entry.content]), { filename: entry.name }, choice, unpacked);

@@ -21,6 +21,9 @@ const startsWith = (bytes: Uint8Array, magic: number[]) => magic.every((byte, at
 /** The parts a workbook's zip starts with, whichever program wrote it. */
 const WORKBOOK_PARTS = /^(\[Content_Types\]\.xml$|_rels\/|docProps\/|customXml\/|xl\/)/;
 
+/** Entries a zip program adds beside the file: a Mac's resource forks and folder settings. */
+const BESIDE_THE_FILE = /(^|\/)(__MACOSX\/|\.DS_Store$)/;
+
 /** The name of a zip's first entry, from its local header (30 bytes, then the name). */
 function firstEntryName(bytes: Uint8Array): string | null {
   if (bytes.length < 30) return null;
@@ -70,6 +73,15 @@ export interface PackedReading {
   prefix?: boolean;
 }
 
+/** Why gzip data (`subject`: a file, or a body's encoding) could not be unpacked: cut off, or damaged. */
+export function gzipFailure(error: NodeJS.ErrnoException, subject: string): Error {
+  return unusableFile(
+    error.code === "Z_BUF_ERROR"
+      ? `${subject} is cut off: it ends before its compressed data does. Send it whole.`
+      : `${subject} is damaged (${error.message}). Compress it again, or send it unpacked.`,
+  );
+}
+
 /** A gzip stream's content, with a clear refusal when it is cut off or damaged. */
 export function gunzipped(bytes: Readable, reading: PackedReading = {}): Readable {
   const gunzip = createGunzip({ finishFlush: reading.prefix ? zlibConstants.Z_SYNC_FLUSH : zlibConstants.Z_FINISH });
@@ -77,11 +89,7 @@ export function gunzipped(bytes: Readable, reading: PackedReading = {}): Readabl
   // Its failure reaches whoever reads it; before a reader is there, it must not end the process.
   limited.on("error", () => {});
   failOnError(bytes, limited, (error) => error);
-  failOnError(gunzip, limited, (error) =>
-    (error as NodeJS.ErrnoException).code === "Z_BUF_ERROR"
-      ? unusableFile("The gzip file is cut off: it ends before its compressed data does. Send the whole file.")
-      : unusableFile(`The gzip file is damaged (${error.message}). Compress it again, or send it unpacked.`),
-  );
+  failOnError(gunzip, limited, (error) => gzipFailure(error, "The gzip file"));
   return bytes.pipe(gunzip).pipe(limited);
 }
 
@@ -98,7 +106,7 @@ export function zipSampleEntry(sample: Buffer): { name: string; content: Buffer 
     const name = sample.subarray(at + 30, at + 30 + nameLength).toString("utf8");
     const known = (flags & 0x08) === 0;
     const data = sample.subarray(start, known ? start + size : sample.length);
-    if (!name.endsWith("/") && !/(^|\/)(__MACOSX\/|\.DS_Store$)/.test(name)) {
+    if (!name.endsWith("/") && !BESIDE_THE_FILE.test(name)) {
       const content = method === 0 ? data : method === 8 ? inflateRawSync(data, { finishFlush: zlibConstants.Z_SYNC_FLUSH }) : null;
       return content ? { name: name.split("/").pop() || "upload.csv", content } : null;
     }
@@ -108,8 +116,8 @@ export function zipSampleEntry(sample: Buffer): { name: string; content: Buffer 
   return null;
 }
 
-/** Entries a zip program adds beside the file (a Mac's resource forks, a folder's own entry). */
-const beside = (entry: unzipper.Entry) => entry.type === "Directory" || /(^|\/)(__MACOSX\/|\.DS_Store$)/.test(entry.path);
+/** An entry a zip program adds beside the file (a folder's own entry is one too). */
+const beside = (entry: unzipper.Entry) => entry.type === "Directory" || BESIDE_THE_FILE.test(entry.path);
 
 /**
  * A zip's one file, streamed from its local headers as it arrives: its name and content. A zip

@@ -25,7 +25,6 @@ export async function listProductLines(db: Kysely<Database>, input: ProductListI
     products,
   };
 }
-export type ProductLine = Awaited<ReturnType<typeof listProductLines>>["items"][number];
 
 /**
  * The unfiltered count reads every grouped product's index entry (tens of milliseconds at half a

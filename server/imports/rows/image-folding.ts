@@ -24,12 +24,6 @@ interface GroupImage {
 }
 
 /**
- * Shopify spreads a product's images over its rows, one per row, whether the row is a variant or
- * carries only the image, each with its position. The variants of a product are therefore held
- * until its last row is read, then each gets the variant's own image first and the product's
- * images after it, in position order (file order among equal ones), repeats dropped.
- */
-/**
  * A product's rows held at most: Shopify's own limit of variants per product. A file whose one
  * handle runs on past it (a damaged or hostile file) cannot fill the worker's memory: its further
  * rows are rejected. Image cells past a product's image limit several times over are not kept either.
@@ -37,6 +31,12 @@ interface GroupImage {
 export const HELD_ROWS = 2_048;
 const IMAGE_CELLS = IMAGE_LIMITS.count * 4;
 
+/**
+ * Shopify spreads a product's images over its rows, one per row, whether the row is a variant or
+ * carries only the image, each with its position. The variants of a product are therefore held
+ * until its last row is read, then each gets the variant's own image first and the product's
+ * images after it, in position order (file order among equal ones), repeats dropped.
+ */
 export class ImageFolding {
   private images: GroupImage[] = [];
   private held: HeldRow[] = [];

@@ -88,8 +88,8 @@ export class RowReader {
    */
   private base: FinishedGroup["rows"][number] | null = null;
   private readonly holdsBases: boolean;
-  /** Which commerce cells a variant row of a product row takes from it when empty: the shared ones and its images. */
-  private readonly fromProductRow: boolean[];
+  /** Which commerce cells a variant takes from its parent row (WooCommerce's variable, BigCommerce's product row) when empty: the shared ones and its images. */
+  private readonly fromParentRow: boolean[];
 
   constructor(
     private readonly columns: ResolvedColumns,
@@ -110,13 +110,8 @@ export class RowReader {
     ({ sku: this.sku, name: this.name, description: this.description, active: this.active } = columns.index);
     this.shaped = Boolean(columns.profile || columns.groupBy !== null || columns.rowKind);
     this.holdsBases = foldImages && columns.rowKind?.variantOptions != null;
-    this.fromProductRow = columns.commerce.map(({ field }) => field === "images" || "shared" in COMMERCE_FIELD_SPECS[field]);
-    this.parents = columns.parents
-      ? new VariableParents(
-          columns.parents,
-          columns.commerce.map(({ field }) => field === "images" || "shared" in COMMERCE_FIELD_SPECS[field]),
-        )
-      : null;
+    this.fromParentRow = columns.commerce.map(({ field }) => field === "images" || "shared" in COMMERCE_FIELD_SPECS[field]);
+    this.parents = columns.parents ? new VariableParents(columns.parents, this.fromParentRow) : null;
   }
 
   /** The SKU a record names, even one rejected (a sync keeps that product). */
@@ -157,6 +152,7 @@ export class RowReader {
     if (!("values" in carried)) return carried;
     if (this.folding) carried.values.commerce[this.imagesAt!.commerce] = this.cell(fields, this.columns.imageFolding!.variant);
     const outcome = validateRow(carried.values, this.columns, this.reading, line, fields);
+    // A row the grouping leaves out has no group: not set, it is staged as NULL.
     if ("accepted" in outcome && carried.group !== undefined) outcome.accepted.product_group ??= carried.group;
     if (carried.productRow && this.holdsBases && "accepted" in outcome) {
       this.base = outcome;
@@ -200,7 +196,7 @@ export class RowReader {
     fields: string[],
     values: RowValues,
     line: number,
-  ): { values: RowValues; madeSku?: boolean; group?: string | null; productRow?: true } | Exclude<RowOutcome, { accepted: StagedRow }> {
+  ): { values: RowValues; madeSku?: boolean; group?: string; productRow?: true } | Exclude<RowOutcome, { accepted: StagedRow }> {
     const { groupBy, rowKind, labels, madeSkus } = this.columns;
     if (rowKind) return this.carryKind(rowKind, fields, values, line);
     if (groupBy === null) return { values };
@@ -234,22 +230,20 @@ export class RowReader {
     fields: string[],
     values: RowValues,
     line: number,
-  ): { values: RowValues; group?: string | null; productRow?: true } | Exclude<RowOutcome, { accepted: StagedRow }> {
+  ): { values: RowValues; group?: string; productRow?: true } | Exclude<RowOutcome, { accepted: StagedRow }> {
     const kind = rowKind.kinds[fields[rowKind.index]!.trim().toLowerCase()];
-    // Where variants are grouped, a product row or one of no kind is in no group.
-    const none = rowKind.variantOptions ? { group: null } : {};
     if (kind && typeof kind === "object") return skip(line, kind.skip);
     if (kind !== "variant") {
       this.finishGroup();
       const shared = rowKind.variantOptions ? { ...values, options: values.options.map((): [string, string] => ["", ""]) } : values;
       this.group = kind === "product" ? { ...this.newGroup(values.sku.trim() || values.name.trim(), shared, line), images: values.images } : null;
-      return kind === "product" ? { values: shared, productRow: true, ...none } : { values: shared, ...none };
+      return kind === "product" ? { values: shared, productRow: true } : { values: shared };
     }
     const group = this.group;
-    if (!group) return { values, ...none };
+    if (!group) return { values };
     this.foldBase();
     const named = rowKind.variantName && values.name.trim() ? { ...values, name: rowKind.variantName(group.name, values.name) } : values;
-    const filled: RowValues = { ...withBlanksFrom(named, group, this.fromProductRow), active: values.active?.trim() ? values.active : group.active };
+    const filled: RowValues = { ...withBlanksFrom(named, group, this.fromParentRow), active: values.active?.trim() ? values.active : group.active };
     if (this.imagesAt && !values.commerce[this.imagesAt.commerce]!.trim() && !values.images?.after.some((cell) => cell.trim()))
       filled.images = group.images;
     if (!rowKind.variantOptions) return { values: filled };

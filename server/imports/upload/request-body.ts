@@ -1,6 +1,7 @@
 import type { Request } from "express";
 import { PassThrough, type Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
+import { gzipFailure } from "../../files/packed-file.js";
 import { Refusal } from "../../refusal.js";
 
 /**
@@ -16,16 +17,7 @@ export function decodedBody(req: Request): Readable {
   }
   const body = new PassThrough();
   const gunzip = createGunzip();
-  gunzip.on("error", (error: NodeJS.ErrnoException) =>
-    body.destroy(
-      new Refusal(
-        "invalid",
-        error.code === "Z_BUF_ERROR"
-          ? "The body's gzip encoding is cut off: it ends before its compressed data does. Send it whole."
-          : `The body's gzip encoding is damaged (${error.message}).`,
-      ),
-    ),
-  );
+  gunzip.on("error", (error: NodeJS.ErrnoException) => body.destroy(gzipFailure(error, "The body's gzip encoding")));
   req.pipe(gunzip).pipe(body);
   return body;
 }
