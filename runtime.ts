@@ -17,6 +17,8 @@ import { migrateToLatest } from "./db/migrate.js";
 import { importScheduler, startImportWorker, type ImportWorker } from "./jobs/import-worker.js";
 import { startJobQueue } from "./jobs/job-queue.js";
 import { deliveryQueue, startWebhookWorker, type WebhookWorker } from "./jobs/webhook-worker.js";
+import { feedRunStarter, startFeedWorker, type FeedWorker } from "./jobs/feed-worker.js";
+import type { FeedSettings } from "./server/feeds/feed-settings.js";
 import { createAccess, type Access } from "./server/auth/access.js";
 import { installationSecret } from "./server/auth/app-secrets.table.js";
 import { checkAccessConfig, type Config } from "./server/config.js";
@@ -78,17 +80,26 @@ export async function startApp(config: Config, options: { pages?: boolean } = {}
     retryDelaysSeconds: config.WEBHOOK_RETRY_DELAYS,
     retentionDays: config.WEBHOOK_RETENTION_DAYS,
   };
+  const feedSettings: FeedSettings = {
+    allowPrivateNetworks: config.FEED_ALLOW_PRIVATE_NETWORKS,
+    timeoutMs: config.FEED_TIMEOUT_MS,
+    retryDelaysMs: config.FEED_RETRY_DELAYS.map((seconds) => seconds * 1000),
+    maxBytes: config.MAX_UPLOAD_BYTES,
+  };
   const api: ApiContext = {
     db: database.db,
     pool: database.pool,
     imports: scheduler,
     webhookSettings,
     enqueueDeliveries: deliveryQueue(boss),
+    feedSettings,
+    startFeedRun: feedRunStarter(boss, database),
     log,
     caller: PERSON,
   };
   let worker: ImportWorker | undefined;
   let webhookWorker: WebhookWorker | undefined;
+  let feedWorker: FeedWorker | undefined;
   if (runJobs) {
     worker = await startImportWorker(boss, {
       db: database.db,
@@ -99,6 +110,14 @@ export async function startApp(config: Config, options: { pages?: boolean } = {}
     });
     scheduler.wake(worker);
     webhookWorker = await startWebhookWorker(database.pool, { db: database.db, boss, log, settings: webhookSettings });
+    feedWorker = await startFeedWorker(boss, {
+      db: database.db,
+      pool: database.pool,
+      parseInWorker: config.PARSE_IN_WORKER,
+      imports: scheduler,
+      settings: feedSettings,
+      log,
+    });
   }
   const hub = new ProgressHub(postgres.url, database.db);
   if (serveWeb) await hub.start();
@@ -161,7 +180,7 @@ export async function startApp(config: Config, options: { pages?: boolean } = {}
       server.closeIdleConnections();
       await hub.stop();
       await stopParseWorkers();
-      await Promise.all([worker?.stop(deadline), webhookWorker?.stop()]);
+      await Promise.all([worker?.stop(deadline), webhookWorker?.stop(), feedWorker?.stop()]);
       // Delivery jobs still running at the deadline are failed back to pg-boss, which retries them.
       await boss.stop({ graceful: true, wait: true, timeout: Math.max(0, deadline - Date.now()) });
       let timer: NodeJS.Timeout | undefined;

@@ -20,7 +20,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "integration",
-          include: ["tests/imports/**/*.test.ts", "tests/products/**/*.test.ts", "tests/webhooks/**/*.test.ts"],
+          include: ["tests/imports/**/*.test.ts", "tests/products/**/*.test.ts", "tests/webhooks/**/*.test.ts", "tests/feeds/**/*.test.ts"],
           globalSetup: postgres,
         },
       },

@@ -227,6 +227,8 @@ export interface ImportsTable {
   revertible: ColumnType<boolean, boolean | undefined, boolean>;
   revert_summary: ColumnType<RevertSummary | null, string | null | undefined, string | null>;
   reverted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** The feed whose run fetched its file; null for an upload. */
+  feed_id: ColumnType<string | null, string | null | undefined, never>;
   created_at: ColumnType<Date, never, never>;
   uploaded_at: Date | null;
   started_at: Date | null;
@@ -266,8 +268,79 @@ export const EVENT_TYPES = [
   "import.failed",
   "import.reverted",
   "webhook.disabled",
+  "import.held",
+  "feed.failed",
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
+
+/** How a feed's run ended, or that it is still going: one at a time per feed. */
+export const FEED_RUN_STATUSES = ["running", "unchanged", "applied", "held", "failed"] as const;
+export type FeedRunStatus = (typeof FEED_RUN_STATUSES)[number];
+
+/** What a feed's file is read with: the options an upload takes (server/feeds/feed.schema.ts). */
+export interface FeedOptions {
+  mapping?: Record<string, string>;
+  profile?: string;
+  mode?: ImportMode;
+  syncAction?: SyncAction;
+  emptyCells?: EmptyCellRule;
+  emptyDescription?: EmptyDescriptionRule;
+  delimiter?: string;
+  encoding?: string;
+  sheet?: string;
+  decimalSeparator?: DecimalSeparatorChoice;
+  imageBaseUrl?: string;
+}
+
+/** The limits a changed file's review must stay within to be applied by itself, in percent. */
+export interface FeedGuard {
+  maxRemovedPercent: number;
+  maxRejectedPercent: number;
+  maxUpdatedPercent: number;
+  maxEmptiedPercent: number;
+  maxPriceDropPercent: number;
+}
+
+/** What identifies the version of a source's file: an HTTP validator, or an SFTP file's size and time. */
+export type SourceVersion = { etag: string | null; lastModified: string | null } | { size: number; modifiedAt: number };
+
+export interface FeedsTable {
+  id: Generated<string>;
+  name: string;
+  url: string;
+  /** Request headers sent to an http(s) source, values included: never shown back. */
+  headers: ColumnType<Record<string, string>, string | undefined, string>;
+  username: string | null;
+  password: string | null;
+  private_key: string | null;
+  /** A 5-field cron expression in UTC, or @hourly / @daily / @weekly. */
+  schedule: string;
+  enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  options: ColumnType<FeedOptions, string | undefined, string>;
+  guard: ColumnType<Partial<FeedGuard>, string | undefined, string>;
+  /** When the schedule runs it next; a time in the past (the app was down) runs once when a worker is back. */
+  next_run_at: Date | null;
+  created_at: ColumnType<Date, never, never>;
+  updated_at: ColumnType<Date, never, Date>;
+}
+
+export interface FeedRunsTable {
+  id: Generated<string>;
+  feed_id: string;
+  status: FeedRunStatus;
+  trigger: "schedule" | "manual";
+  started_at: ColumnType<Date, never, never>;
+  finished_at: Date | null;
+  /** Refreshed while a worker runs it: a run whose worker died stops being refreshed and is failed. */
+  heartbeat_at: ColumnType<Date, never, Date>;
+  /** The pg-boss job that runs it. */
+  job_id: string | null;
+  import_id: string | null;
+  bytes: ColumnType<string | null, never, number | null>;
+  tries: ColumnType<number, never, number>;
+  reason: string | null;
+  source_version: ColumnType<SourceVersion | null, never, string | null>;
+}
 
 export interface EventsTable {
   id: Generated<string>;
@@ -368,4 +441,6 @@ export interface Database {
   imports: ImportsTable;
   import_errors: ImportErrorsTable;
   import_warnings: ImportWarningsTable;
+  feeds: FeedsTable;
+  feed_runs: FeedRunsTable;
 }

@@ -2,6 +2,7 @@ import pg from "pg";
 import PgBoss from "pg-boss";
 import { sessionLock } from "../db/advisory-locks.js";
 import { IMPORT_QUEUE } from "../server/imports/import-queue.js";
+import { FEED_RUN_QUEUE, FEED_TICK_QUEUE } from "../server/feeds/due-feeds.js";
 import { DELIVERY_JOB_OPTIONS, JOB_QUEUE_SCHEMA, WEBHOOK_QUEUE } from "../server/webhooks/delivery-queue.js";
 
 export type JobQueue = PgBoss;
@@ -42,4 +43,7 @@ async function createQueues(boss: PgBoss): Promise<void> {
     expireInSeconds: 6 * 60 * 60,
   });
   await boss.createQueue(WEBHOOK_QUEUE, { name: WEBHOOK_QUEUE, policy: "standard", ...DELIVERY_JOB_OPTIONS });
+  // A run retries its source itself and always ends its own row; a job whose worker died expires and is failed by the tick.
+  await boss.createQueue(FEED_RUN_QUEUE, { name: FEED_RUN_QUEUE, policy: "standard", retryLimit: 0, expireInSeconds: 6 * 60 * 60 });
+  await boss.createQueue(FEED_TICK_QUEUE, { name: FEED_TICK_QUEUE, policy: "standard", retryLimit: 0, expireInSeconds: 10 * 60 });
 }

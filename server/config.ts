@@ -70,6 +70,16 @@ const configSchema = z.object({
     .regex(/^\s*(\d+\s*(,\s*\d+\s*)*)?$/, "must be seconds separated by commas, e.g. 30,120,600")
     .optional()
     .transform((value) => (value?.trim() ? value.split(",").map((part) => Number(part.trim())) : DEFAULT_RETRY_DELAYS_SECONDS)),
+  /** Feed sources on loopback or a private network are refused unless this is set (the webhook rule). */
+  FEED_ALLOW_PRIVATE_NETWORKS: flag,
+  /** A feed's source that sends nothing for this long (connecting, answering, or mid-file) has stalled. */
+  FEED_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  /** Seconds before a feed's second and third tries; all three stay within a minute. */
+  FEED_RETRY_DELAYS: z
+    .string()
+    .regex(/^\s*\d+(\.\d+)?\s*(,\s*\d+(\.\d+)?\s*)?$/, "must be one or two delays in seconds, e.g. 3,9")
+    .optional()
+    .transform((value) => (value?.trim() ? value.split(",").map((part) => Number(part.trim())) : [3, 9])),
   /** Set: every page and API call needs a session or `Authorization: Bearer <APP_PASSWORD>`. */
   APP_PASSWORD: z
     .string()

@@ -15,6 +15,8 @@ const EVENT_LABELS: Record<(typeof EVENT_TYPES)[number], string> = {
   "import.failed": "An import fails",
   "import.reverted": "An import is undone",
   "webhook.disabled": "Another endpoint is switched off",
+  "import.held": "A feed's file is held for review (past one of the feed's limits)",
+  "feed.failed": "A feed's run fails",
 };
 
 export function WebhookForm({

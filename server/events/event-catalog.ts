@@ -109,6 +109,35 @@ const ENTRIES: { [T in EventType]: { description: string; example: EventPayload<
       disabledAt: "2026-12-04T08:02:46.012Z",
     },
   },
+  "import.held": {
+    description:
+      "A feed fetched a changed file, but its review went past one of the feed's limits: the import waits in review for a person to apply or discard it. status is review.",
+    example: {
+      ...EXAMPLE_IMPORT,
+      filename: "supplier-nightly.csv.gz",
+      status: "review",
+      createdCount: 0,
+      updatedCount: 0,
+      unchangedCount: 0,
+      repeatedCount: 0,
+      finishedAt: null,
+      durationMs: null,
+      mode: "sync",
+      feedId: "4",
+      reason: "would deactivate 31% of the catalog (144,675 products); this feed allows 5%",
+    },
+  },
+  "feed.failed": {
+    description:
+      "A feed's run failed after its tries: the source could not be reached, answered an error, stalled or sent a file that cannot be read.",
+    example: {
+      feedId: "4",
+      name: "Northwind nightly",
+      url: "https://supplier.example.com/exports/catalog.csv.gz",
+      runId: "311",
+      reason: "The source answered HTTP 503 Service Unavailable (3 tries over 9 s).",
+    },
+  },
 };
 
 const message = (type: string, data: z.ZodType) =>

@@ -138,6 +138,17 @@ export const EVENT_PAYLOADS = {
     reason: z.string(),
     disabledAt: timestamp,
   }),
+  "import.held": importOutcome.extend({
+    feedId: id.nullable().describe("The feed whose run staged it"),
+    reason: z.string().describe("Which of the feed's limits its review went past, in words"),
+  }),
+  "feed.failed": z.strictObject({
+    feedId: id,
+    name: z.string(),
+    url: z.string().describe("The feed's source, without credentials"),
+    runId: id,
+    reason: z.string(),
+  }),
 } satisfies Record<EventType, z.ZodType>;
 
 export type EventPayload<T extends EventType> = z.infer<(typeof EVENT_PAYLOADS)[T]>;

@@ -44,6 +44,8 @@ export function toImportJson(row: ImportRow) {
     foldedCount: row.folded_count,
     warningCount: row.warning_count,
     imageBaseUrl: row.image_base_url,
+    /** The feed whose run fetched the file; null for an upload. */
+    feedId: row.feed_id,
     // Rows the platform writes that are not products (in skippedCount once applied), and what reading the file is worth saying.
     skippedRowCount: row.skipped_rows,
     skippedReasons: row.row_notes?.skipped ?? [],

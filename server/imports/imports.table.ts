@@ -71,7 +71,7 @@ export interface ReadAs {
 
 export function createImport(
   db: Kysely<Database>,
-  input: { filename: string; header: string[]; hasActiveColumn: boolean; readAs: ReadAs; applying: ApplyChoice },
+  input: { filename: string; header: string[]; hasActiveColumn: boolean; readAs: ReadAs; applying: ApplyChoice; feedId?: string | null },
 ) {
   const { readAs, applying } = input;
   return db
@@ -101,6 +101,7 @@ export function createImport(
       empty_description: applying.emptyDescription,
       empty_cells: applying.emptyCells,
       confirm_large_sync: applying.confirmLargeSync,
+      feed_id: input.feedId ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();

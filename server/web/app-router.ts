@@ -1,3 +1,4 @@
+import { feedsRouter } from "../feeds/feeds.router.js";
 import { importsRouter } from "../imports/imports.router.js";
 import { mappingsRouter } from "../mappings/mappings.router.js";
 import { fieldsRouter } from "../products/custom-fields/fields.router.js";
@@ -8,6 +9,7 @@ import { createCallerFactory, router } from "../trpc/trpc.js";
 
 export const appRouter = router({
   apiTokens: apiTokensRouter,
+  feeds: feedsRouter,
   fields: fieldsRouter,
   imports: importsRouter,
   mappings: mappingsRouter,

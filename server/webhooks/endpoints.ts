@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
 import { TEST_PAYLOAD } from "../events/event-payloads.js";
-import { publicAddressesOf, TargetRefused } from "./address-guard.js";
+import { publicAddressesOf, TargetRefused } from "../http/address-guard.js";
 import { postSigned } from "./signed-message.js";
 import { newSigningSecret } from "./signing.js";
 import type { WebhookSettings } from "./webhook-settings.js";

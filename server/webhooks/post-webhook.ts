@@ -1,7 +1,7 @@
 import http from "node:http";
 import https from "node:https";
 import type { LookupFunction } from "node:net";
-import { publicAddressesOf, TargetRefused } from "./address-guard.js";
+import { publicAddressesOf, TargetRefused } from "../http/address-guard.js";
 import { loggedHeaders } from "./logged-headers.js";
 import { retryAfterSeconds } from "./retry-policy.js";
 

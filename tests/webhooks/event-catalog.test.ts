@@ -5,10 +5,11 @@ import { examplePayload, messageSchemaOf } from "../../server/events/event-catal
 import { recordEvent } from "../../server/events/events.table.js";
 import { startReceiver } from "../support/receiver.js";
 import { importCsv, startTestApp, type TestApp } from "../support/test-app.js";
+import { FEEDS_ON_LOOPBACK, recordFeedEvents } from "../support/feed-events.js";
 
 let app: TestApp;
 beforeAll(async () => {
-  app = await startTestApp({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: "1" });
+  app = await startTestApp({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: "1", ...FEEDS_ON_LOOPBACK });
 });
 afterAll(() => app?.stop());
 
@@ -58,6 +59,8 @@ describe("webhooks.eventTypes", () => {
     const sync = await app.uploadCsv("sku,name\ncat-5,Other\n", "sync.csv", { mode: "sync" });
     expect((await app.waitForImport(sync.body.id)).status).toBe("failed");
     await app.api.products.deleteAll.mutate({});
+    // A feed's file held for a person, and a feed whose source is gone.
+    await recordFeedEvents(app);
     await expect.poll(async () => (await app.api.webhooks.get.query({ id: goneHook.id })).enabled).toBe(false);
     await gone.close();
 

@@ -7,8 +7,9 @@ import { freePort } from "../support/app-process.js";
 import { deliveriesSettled } from "../support/job-queue.js";
 import { importCsv, refusalOf } from "../support/test-app.js";
 import { webhookSuite } from "../support/webhook-suite.js";
+import { FEEDS_ON_LOOPBACK, recordFeedEvents } from "../support/feed-events.js";
 
-const suite = webhookSuite({ WEBHOOK_TIMEOUT_MS: "1000", WEBHOOK_RETRY_DELAYS: "1,1" });
+const suite = webhookSuite({ WEBHOOK_TIMEOUT_MS: "1000", WEBHOOK_RETRY_DELAYS: "1,1", ...FEEDS_ON_LOOPBACK });
 
 const refusal = (procedure: string, input: unknown) => refusalOf(suite.app, procedure, input);
 
@@ -86,6 +87,7 @@ describe("delivery", () => {
     expect((await suite.app.uploadCsv('sku,name\nx,"never closed\n', "broken.csv")).status).toBe(400);
     // Its product is gone already: the undo has nothing left to remove, and says so.
     await suite.app.api.imports.revert.mutate({ id: imported.id });
+    const fed = await recordFeedEvents(suite.app);
 
     const requests = await target.waitFor(EVENT_TYPES.length);
     const messages = requests.map((request) => verified(webhook.secret, request));
@@ -106,6 +108,16 @@ describe("delivery", () => {
     expect(byType["products.bulk_deleted"]).toEqual({ filter: { sku: "bulk-" }, count: 1_001 });
     expect(byType["import.failed"]).toMatchObject({ filename: "broken.csv", error: expect.stringMatching(/^Line 2/) });
     expect(byType["webhook.disabled"]).toMatchObject({ id: goneHook.id, url: gone.url, reason: expect.stringMatching(/410 Gone/) });
+    expect(byType["import.held"]).toMatchObject({
+      id: fed.heldImportId,
+      status: "review",
+      reason: expect.stringMatching(/would reject 1 row of the file \(20% of its rows\)/),
+    });
+    expect(byType["feed.failed"]).toMatchObject({
+      feedId: fed.failedFeedId,
+      name: "Gone",
+      reason: expect.stringMatching(/^The source answered HTTP 404 Not Found \(3 tries/),
+    });
 
     // Deliveries arrive in any order; every body has a type to alter.
     const tampered = { ...requests[0]!, body: requests[0]!.body.replace('"type":"', '"type":"x') };

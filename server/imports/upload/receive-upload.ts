@@ -18,6 +18,8 @@ export interface IncomingFile {
   reading: FileChoice;
   mapping: MappingChoice;
   applying: ApplyChoice;
+  /** The feed whose run fetched the file, if one did. */
+  feedId?: string;
 }
 
 /** Passes bytes on until there are more than the upload limit allows. */
@@ -53,6 +55,7 @@ export function receiveUpload(deps: UploadDeps, file: IncomingFile) {
     filename: file.filename,
     mapping: file.mapping,
     applying: file.applying,
+    feedId: file.feedId,
     importId: null,
     bytesRead: () => limit.bytes,
     stop: (refusal) => limit.destroy(refusal),

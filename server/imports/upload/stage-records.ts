@@ -50,6 +50,8 @@ export interface UploadInProgress {
   mapping: MappingChoice;
   /** How its rows are to be applied, and whether it waits for a review first. */
   applying: ApplyChoice;
+  /** The feed whose run fetched the file, if one did. */
+  feedId?: string;
   importId: string | null;
   bytesRead(): number;
   /** Ends the upload with `refusal` (the import was cancelled meanwhile). */
@@ -113,6 +115,7 @@ async function stageRows(deps: StagingDeps, file: OpenedFile, source: RowSource,
     hasActiveColumn: columns.index.active !== null,
     readAs: readAs(file, source, columns, upload),
     applying: upload.applying,
+    feedId: upload.feedId,
   });
   const importId = created.id;
   upload.importId = importId;

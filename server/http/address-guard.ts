@@ -2,10 +2,19 @@ import { lookup } from "node:dns/promises";
 import ipaddr from "ipaddr.js";
 
 /**
- * Webhook targets must be public: a receiver URL is typed by a user, and without this guard it
- * could make the server call its own admin ports, the cloud metadata service or the office LAN.
+ * Addresses the server calls because a user typed them (webhook targets, feed sources) must be
+ * public: without this guard a URL could make the server call its own admin ports, the cloud
+ * metadata service or the office LAN.
  */
 export class TargetRefused extends Error {}
+
+/** Who calls out, for the refusal's words: what may only reach public addresses, and the setting that allows more. */
+export interface CallerRule {
+  what: string;
+  setting: string;
+}
+
+export const WEBHOOK_RULE: CallerRule = { what: "webhooks may only call", setting: "WEBHOOK_ALLOW_PRIVATE_NETWORKS" };
 
 /** Why an address may not be called, or null for a public unicast address. No connection is made. */
 export function forbiddenAddressReason(address: string): string | null {
@@ -49,7 +58,7 @@ function ipv6OutsideGlobalUnicast(address: ipaddr.IPv6): string | null {
  * Checking every address (not just the first) keeps a name with one public and one private
  * record from slipping through.
  */
-export async function publicAddressesOf(hostname: string): Promise<{ address: string; family: number }[]> {
+export async function publicAddressesOf(hostname: string, rule: CallerRule = WEBHOOK_RULE): Promise<{ address: string; family: number }[]> {
   const host = hostname.replace(/^\[(.*)\]$/, "$1");
   let addresses: { address: string; family: number }[];
   try {
@@ -62,9 +71,7 @@ export async function publicAddressesOf(hostname: string): Promise<{ address: st
   for (const { address } of addresses) {
     const reason = forbiddenAddressReason(address);
     if (reason) {
-      throw new TargetRefused(
-        `${host} resolves to ${address}, ${reason}; webhooks may only call public addresses (set WEBHOOK_ALLOW_PRIVATE_NETWORKS=1 to allow it)`,
-      );
+      throw new TargetRefused(`${host} resolves to ${address}, ${reason}; ${rule.what} public addresses (set ${rule.setting}=1 to allow it)`);
     }
   }
   return addresses;

@@ -1,0 +1,188 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { SourceVersion } from "../../db/schema.js";
+import { recordEvent } from "../events/events.table.js";
+import type { Logger } from "../logger.js";
+import { Refusal } from "../refusal.js";
+import type { ImportScheduler } from "../imports/import-queue.js";
+import { importEventData } from "../imports/import-outcome.js";
+import { findImport, type ImportRow } from "../imports/imports.table.js";
+import { isTerminal } from "../imports/import-status.js";
+import { applyReviewed } from "../imports/review/review-decision.js";
+import { reviewImport } from "../imports/review/review-import.js";
+import { receiveUpload, type UploadDeps } from "../imports/upload/receive-upload.js";
+import { DEFAULT_GUARD } from "./feed.schema.js";
+import { guardVerdict } from "./feed-guard.js";
+import { MAX_TRIES, TRIES_WITHIN_MS, type FeedSettings } from "./feed-settings.js";
+import { uploadOptionsOf } from "./feeds.js";
+import { beatRun, findFeed, findRun, finishRun, importedVersion, type FeedWithRuns, type RunEnd } from "./feeds.table.js";
+import { SourceFailed, SourceRefused, type FetchedFile, type SourceAnswer } from "./sources/fetched-file.js";
+import { fetchHttp } from "./sources/http-source.js";
+import { fetchSftp } from "./sources/sftp-source.js";
+
+export interface FeedRunDeps extends UploadDeps {
+  imports: ImportScheduler;
+  settings: FeedSettings;
+  log: Logger;
+}
+
+const HEARTBEAT_MS = 10_000;
+const IMPORT_POLL_MS = 200;
+
+/** A try's outcome: the file is the one the catalog has, or it was staged (held in review). */
+type Fetched = { unchanged: true; version: SourceVersion } | { unchanged: false; staged: ImportRow; bytes: number; version: SourceVersion };
+
+class RunFailed extends Error {
+  constructor(
+    message: string,
+    readonly importId: string | null,
+  ) {
+    super(message);
+  }
+}
+
+function askSource(feed: FeedWithRuns, previous: SourceVersion | null, settings: FeedSettings): Promise<SourceAnswer> {
+  if (feed.url.startsWith("sftp:")) {
+    return fetchSftp({ url: feed.url, username: feed.username, password: feed.password, privateKey: feed.private_key }, previous, settings);
+  }
+  return fetchHttp({ url: feed.url, headers: feed.headers, username: feed.username, password: feed.password }, previous, settings);
+}
+
+/** The file into the import pipeline exactly as an upload's bytes go, held in review. */
+async function stageFile(deps: FeedRunDeps, feed: FeedWithRuns, file: FetchedFile): Promise<ImportRow> {
+  const options = uploadOptionsOf(feed.options);
+  const received = receiveUpload(deps, {
+    filename: file.filename,
+    contentType: file.contentType,
+    maxBytes: deps.settings.maxBytes,
+    reading: options.reading,
+    mapping: options.mapping,
+    applying: { ...options.applying, review: true },
+    feedId: feed.id,
+  });
+  file.body.on("error", (error) => received.abort(error instanceof Refusal ? error : new Refusal("invalid", error.message)));
+  file.body.pipe(received.sink);
+  try {
+    return await received.done;
+  } catch (error) {
+    file.body.destroy();
+    throw Object.assign(error as Error, { importId: received.importId() });
+  }
+}
+
+async function oneTry(deps: FeedRunDeps, feed: FeedWithRuns): Promise<Fetched> {
+  const answer = await askSource(feed, await importedVersion(deps.db, feed.id), deps.settings);
+  if (answer.unchanged) return answer;
+  const staged = await stageFile(deps, feed, answer.file);
+  return { unchanged: false, staged, bytes: answer.file.bytesRead(), version: answer.file.version };
+}
+
+function reasonOf(error: unknown): string {
+  if (error instanceof SourceFailed || error instanceof Refusal) return error.message;
+  return `The file could not be fetched or read because of a server problem (${(error as Error).message}).`;
+}
+
+/** Up to MAX_TRIES tries, with the settings' delays between them, all started within TRIES_WITHIN_MS. */
+async function fetchWithRetries(deps: FeedRunDeps, feed: FeedWithRuns, runId: string): Promise<Fetched> {
+  const started = Date.now();
+  for (let attempt = 1; ; attempt += 1) {
+    await beatRun(deps.db, runId, { tries: attempt });
+    try {
+      return await oneTry(deps, feed);
+    } catch (error) {
+      const importId = (error as { importId?: string | null }).importId ?? null;
+      if (importId) await beatRun(deps.db, runId, { importId });
+      const reason = reasonOf(error);
+      const delay = deps.settings.retryDelaysMs[attempt - 1];
+      const final = error instanceof SourceRefused || attempt >= MAX_TRIES || delay === undefined || Date.now() - started + delay > TRIES_WITHIN_MS;
+      if (!(error instanceof SourceFailed) && !(error instanceof Refusal))
+        deps.log.warn({ err: error, feedId: feed.id, runId }, "feed run try failed");
+      if (final) {
+        const tries = attempt === 1 ? "" : ` (${attempt} tries over ${Math.round((Date.now() - started) / 1000)} s)`;
+        throw new RunFailed(`${reason.replace(/\.$/, "")}${tries}.`, importId);
+      }
+      await sleep(delay);
+    }
+  }
+}
+
+/** Waits for an applied import's merge (any worker's): how it ended. */
+async function importOutcome(deps: FeedRunDeps, id: string): Promise<ImportRow> {
+  for (;;) {
+    const row = await findImport(deps.db, id);
+    if (!row || isTerminal(row.status)) return row!;
+    await sleep(IMPORT_POLL_MS);
+  }
+}
+
+async function fail(deps: FeedRunDeps, feed: FeedWithRuns, runId: string, error: RunFailed): Promise<void> {
+  await deps.db.transaction().execute(async (tx) => {
+    const ended = await finishRun(tx, runId, { status: "failed", reason: error.message, importId: error.importId });
+    if (ended) await recordEvent(tx, "feed.failed", { feedId: feed.id, name: feed.name, url: feed.url, runId, reason: error.message });
+  });
+}
+
+async function hold(deps: FeedRunDeps, feed: FeedWithRuns, runId: string, staged: ImportRow, end: RunEnd & { reason: string }): Promise<void> {
+  await deps.db.transaction().execute(async (tx) => {
+    const ended = await finishRun(tx, runId, end);
+    if (ended) await recordEvent(tx, "import.held", { ...importEventData(staged), feedId: feed.id, reason: end.reason });
+  });
+}
+
+/**
+ * One run of a feed: fetch (unless the source says the file is the one the catalog has), stage it
+ * held in review, then let the guard read the review: within every limit it is applied and the run
+ * waits for the merge; past one it stays in review for a person, with the reason and an
+ * `import.held` event. A run that cannot get a usable file fails with `feed.failed`.
+ */
+export async function runFeed(deps: FeedRunDeps, runId: string): Promise<void> {
+  const run = await findRun(deps.db, runId);
+  if (!run || run.status !== "running") return;
+  const feed = await findFeed(deps.db, run.feed_id);
+  if (!feed) return;
+  const heartbeat = setInterval(() => void beatRun(deps.db, runId).catch(() => {}), HEARTBEAT_MS);
+  try {
+    let fetched: Fetched;
+    try {
+      fetched = await fetchWithRetries(deps, feed, runId);
+    } catch (error) {
+      if (!(error instanceof RunFailed)) throw error;
+      await fail(deps, feed, runId, error);
+      return;
+    }
+    if (fetched.unchanged) {
+      await finishRun(deps.db, runId, { status: "unchanged", sourceVersion: fetched.version });
+      return;
+    }
+    const { staged, bytes, version } = fetched;
+    const ended = { importId: staged.id, bytes, sourceVersion: version };
+    const review = await reviewImport(deps.db, staged.id);
+    const reason = guardVerdict({ ...DEFAULT_GUARD, ...feed.guard }, review.summary, {
+      totalRows: review.row.total_rows,
+      rejectedRows: review.row.error_count,
+      syncAction: review.row.sync_action,
+    });
+    if (reason) {
+      await hold(deps, feed, runId, review.row, { status: "held", reason: `Held for a person: it ${reason}.`, ...ended });
+      return;
+    }
+    // The guard is the team's consent given in advance, a large sync's confirmation included.
+    await applyReviewed(deps, staged.id, { confirmLargeSync: true });
+    const outcome = await importOutcome(deps, staged.id);
+    if (outcome.status === "completed") await finishRun(deps.db, runId, { status: "applied", ...ended });
+    else
+      await fail(
+        deps,
+        feed,
+        runId,
+        new RunFailed(
+          `The import ${outcome.status === "failed" ? "failed" : `was ${outcome.status}`}: ${outcome.error ?? "no reason given"}`,
+          staged.id,
+        ),
+      );
+  } catch (error) {
+    deps.log.error({ err: error, feedId: feed.id, runId }, "feed run failed");
+    await fail(deps, feed, runId, new RunFailed(reasonOf(error), null)).catch(() => {});
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
