@@ -29,6 +29,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
       passwordRequired: context.access.enabled,
       toast,
       webhookAlerts: await webhookAlerts(context),
+      feedAlerts: await feedAlerts(context),
       currency: context.settings.currency,
       fields: await customFields(context),
     },
@@ -41,6 +42,13 @@ async function webhookAlerts(context: LoaderFunctionArgs["context"]) {
   if (context.access.enabled && !(await context.access.hasSession())) return 0;
   // A banner is not worth failing a page for.
   return (await context.trpc.webhooks.alerts({}).catch(() => ({ endpoints: [] }))).endpoints.length;
+}
+
+/** Feeds whose last three runs failed, and feeds whose changed file waits for a person: said on every page. */
+async function feedAlerts(context: LoaderFunctionArgs["context"]) {
+  if (context.access.enabled && !(await context.access.hasSession())) return { failing: 0, held: 0 };
+  const alerts = await context.trpc.feeds.alerts({}).catch(() => ({ failing: [], held: [] }));
+  return { failing: alerts.failing.length, held: alerts.held.length };
 }
 
 /** The team's own fields: every page that shows, filters, edits or maps a product's values names them. */
@@ -78,6 +86,7 @@ export function Layout({ children }: { children: ReactNode }) {
             <nav aria-label="Main">
               <NavLink to="/products">Products</NavLink>
               <NavLink to="/imports">Imports</NavLink>
+              <NavLink to="/feeds">Feeds</NavLink>
               <NavLink to="/fields">Fields</NavLink>
               <NavLink to="/webhooks">Webhooks</NavLink>
               <NavLink to="/access">Access</NavLink>
@@ -97,6 +106,18 @@ export function Layout({ children }: { children: ReactNode }) {
               {root.webhookAlerts === 1 ? "A webhook endpoint needs attention" : `${root.webhookAlerts} webhook endpoints need attention`}
             </Link>
             : deliveries are failing or were switched off.
+          </p>
+        ) : null}
+        {root?.feedAlerts.failing && !onLoginPage ? (
+          <p className="alert-banner" role="status">
+            <Link to="/feeds">{root.feedAlerts.failing === 1 ? "A feed needs attention" : `${root.feedAlerts.failing} feeds need attention`}</Link>
+            : its last three runs failed.
+          </p>
+        ) : null}
+        {root?.feedAlerts.held && !onLoginPage ? (
+          <p className="alert-banner held-banner" role="status">
+            <Link to="/feeds">{root.feedAlerts.held === 1 ? "A feed's file waits for review" : `${root.feedAlerts.held} feeds' files wait for review`}</Link>
+            : it went past the feed&apos;s limits, so it was not applied.
           </p>
         ) : null}
         <ToastProvider flash={root?.toast}>

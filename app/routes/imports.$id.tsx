@@ -120,7 +120,14 @@ export default function ImportPage() {
         <span className="filename">{item.filename}</span> <StatusBadge status={item.status} />
       </h1>
       <p className="meta">
-        {formatBytes(item.sizeBytes)} · uploaded {formatDateTime(item.uploadedAt ?? item.createdAt)} · {describeReadAs(item)}
+        {formatBytes(item.sizeBytes)} · {item.feedId ? "fetched" : "uploaded"} {formatDateTime(item.uploadedAt ?? item.createdAt)}
+        {item.feedId ? (
+          <>
+            {" by "}
+            <Link to={`/feeds/${item.feedId}`}>feed {item.feedId}</Link>
+          </>
+        ) : null}
+        {` · ${describeReadAs(item)}`}
         {describeMapping(item.mapping) ? ` · columns: ${describeMapping(item.mapping)}` : ""}
         {item.mode !== "upsert" || item.emptyDescription !== "clear" ? ` · ${describeApplying(item)}` : ""}
       </p>

@@ -113,3 +113,15 @@ export type FeedUpdateInput = z.output<typeof feedUpdateInput>;
 
 export const feedIdInput = z.object({ id: idSchema });
 export const feedRunsInput = feedIdInput.extend(pageInput.shape);
+
+/** The feed form's "Read the columns": the source as typed (a saved feed's stored secrets fill in what is left blank). */
+export const feedInspectInput = z.object({
+  id: idSchema.optional(),
+  url: feedFields.url,
+  headers: feedFields.headers,
+  username: feedFields.username,
+  password: feedFields.password,
+  privateKey: feedFields.privateKey,
+  options: feedOptionsInput,
+});
+export type FeedInspectInput = z.output<typeof feedInspectInput>;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { publicProcedure, router } from "../trpc/trpc.js";
-import { feedCreateInput, feedIdInput, feedRunsInput, feedUpdateInput } from "./feed.schema.js";
+import { feedCreateInput, feedIdInput, feedInspectInput, feedRunsInput, feedUpdateInput } from "./feed.schema.js";
+import { inspectFeedSource } from "./feed-sample.js";
 import { toFeedJson, toFeedRunJson } from "./feed-json.js";
 import type { FeedSettings } from "./feed-settings.js";
 import { createFeed, deleteFeed, FeedNotFound, getFeed, runFeedNow, updateFeed } from "./feeds.js";
@@ -32,6 +33,11 @@ export const feedsRouter = router({
     const { items, total } = await listRuns(ctx.db, input.id, input.page, input.pageSize);
     return { items: items.map(toFeedRunJson), total, page: input.page, pageSize: input.pageSize };
   }),
+  /**
+   * What the source's file will be read as, from its first 64 KB: the columns, the mapping a run
+   * would use and the first rows (imports.inspect's answer). A mutation: it calls out to the source.
+   */
+  inspect: publicProcedure.input(feedInspectInput).mutation(({ ctx, input }) => inspectFeedSource(ctx.db, ctx.feedSettings, input)),
   /** Feeds whose last three runs failed, and those whose file waits in review: the header says so on every page. */
   alerts: publicProcedure.input(z.object({}).passthrough().default({})).query(async ({ ctx }) => {
     const feeds = (await listFeeds(ctx.db)).map(toFeedJson);

@@ -52,7 +52,7 @@ function storedOptions(options: FeedCreateInput["options"]): FeedOptions {
 }
 
 /** Checked when saved and again on every connection (DNS can change in between). */
-async function assertReachable(url: string, settings: FeedSettings): Promise<void> {
+export async function assertReachable(url: string, settings: FeedSettings): Promise<void> {
   if (settings.allowPrivateNetworks) return;
   try {
     await publicAddressesOf(new URL(url).hostname, FEED_RULE);

@@ -15,9 +15,8 @@ import { guardVerdict } from "./feed-guard.js";
 import { MAX_TRIES, TRIES_WITHIN_MS, type FeedSettings } from "./feed-settings.js";
 import { uploadOptionsOf } from "./feeds.js";
 import { beatRun, findFeed, findRun, finishRun, importedVersion, type FeedWithRuns, type RunEnd } from "./feeds.table.js";
-import { SourceFailed, SourceRefused, type FetchedFile, type SourceAnswer } from "./sources/fetched-file.js";
-import { fetchHttp } from "./sources/http-source.js";
-import { fetchSftp } from "./sources/sftp-source.js";
+import { SourceFailed, SourceRefused, type FetchedFile } from "./sources/fetched-file.js";
+import { askSource } from "./feed-source.js";
 
 export interface FeedRunDeps extends UploadDeps {
   imports: ImportScheduler;
@@ -40,12 +39,13 @@ class RunFailed extends Error {
   }
 }
 
-function askSource(feed: FeedWithRuns, previous: SourceVersion | null, settings: FeedSettings): Promise<SourceAnswer> {
-  if (feed.url.startsWith("sftp:")) {
-    return fetchSftp({ url: feed.url, username: feed.username, password: feed.password, privateKey: feed.private_key }, previous, settings);
-  }
-  return fetchHttp({ url: feed.url, headers: feed.headers, username: feed.username, password: feed.password }, previous, settings);
-}
+const sourceOf = (feed: FeedWithRuns) => ({
+  url: feed.url,
+  headers: feed.headers,
+  username: feed.username,
+  password: feed.password,
+  privateKey: feed.private_key,
+});
 
 /** The file into the import pipeline exactly as an upload's bytes go, held in review. */
 async function stageFile(deps: FeedRunDeps, feed: FeedWithRuns, file: FetchedFile): Promise<ImportRow> {
@@ -70,7 +70,7 @@ async function stageFile(deps: FeedRunDeps, feed: FeedWithRuns, file: FetchedFil
 }
 
 async function oneTry(deps: FeedRunDeps, feed: FeedWithRuns): Promise<Fetched> {
-  const answer = await askSource(feed, await importedVersion(deps.db, feed.id), deps.settings);
+  const answer = await askSource(sourceOf(feed), await importedVersion(deps.db, feed.id), deps.settings);
   if (answer.unchanged) return answer;
   const staged = await stageFile(deps, feed, answer.file);
   return { unchanged: false, staged, bytes: answer.file.bytesRead(), version: answer.file.version };
