@@ -86,6 +86,7 @@ export async function startApp(config: Config, options: { pages?: boolean } = {}
     retryDelaysMs: config.FEED_RETRY_DELAYS.map((seconds) => seconds * 1000),
     maxBytes: config.MAX_UPLOAD_BYTES,
   };
+  const startFeedRun = feedRunStarter(boss, database);
   const api: ApiContext = {
     db: database.db,
     pool: database.pool,
@@ -93,7 +94,7 @@ export async function startApp(config: Config, options: { pages?: boolean } = {}
     webhookSettings,
     enqueueDeliveries: deliveryQueue(boss),
     feedSettings,
-    startFeedRun: feedRunStarter(boss, database),
+    startFeedRun,
     log,
     caller: PERSON,
   };
@@ -110,14 +111,12 @@ export async function startApp(config: Config, options: { pages?: boolean } = {}
     });
     scheduler.wake(worker);
     webhookWorker = await startWebhookWorker(database.pool, { db: database.db, boss, log, settings: webhookSettings });
-    feedWorker = await startFeedWorker(boss, {
-      db: database.db,
-      pool: database.pool,
-      parseInWorker: config.PARSE_IN_WORKER,
-      imports: scheduler,
-      settings: feedSettings,
-      log,
-    });
+    feedWorker = await startFeedWorker(
+      boss,
+      { db: database.db, pool: database.pool, parseInWorker: config.PARSE_IN_WORKER, imports: scheduler, settings: feedSettings, log },
+      startFeedRun,
+    );
+    startFeedRun.wake(feedWorker);
   }
   const hub = new ProgressHub(postgres.url, database.db);
   if (serveWeb) await hub.start();

@@ -195,7 +195,7 @@ export function FeedForm({ feed, errors, values, cancelHref }: { feed?: FeedJson
       </fieldset>
 
       <fieldset>
-        <legend>Columns</legend>
+        <legend>File and columns</legend>
         <input type="hidden" name="encoding" value={reading.encoding} />
         <input type="hidden" name="delimiter" value={reading.delimiter} />
         <input type="hidden" name="profile" value={reading.profile} />

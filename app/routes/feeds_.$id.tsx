@@ -131,7 +131,7 @@ function RunRow({ run }: { run: FeedRunJson }) {
     <tr>
       <td data-label={RUN_COLUMNS.started}>
         {formatDateTime(run.startedAt)}
-        {run.trigger === "manual" ? <span className="hint"> (run now)</span> : null}
+        <span className="hint run-trigger">{run.trigger === "manual" ? "Run now" : "Scheduled"}</span>
       </td>
       <td data-label={RUN_COLUMNS.outcome}>
         <FeedRunBadge status={run.status} />

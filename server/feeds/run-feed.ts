@@ -97,7 +97,8 @@ async function fetchWithRetries(deps: FeedRunDeps, feed: FeedWithRuns, runId: st
       if (!(error instanceof SourceFailed) && !(error instanceof Refusal))
         deps.log.warn({ err: error, feedId: feed.id, runId }, "feed run try failed");
       if (final) {
-        const tries = attempt === 1 ? "" : ` (${attempt} tries over ${Math.round((Date.now() - started) / 1000)} s)`;
+        const seconds = (Date.now() - started) / 1000;
+        const tries = attempt === 1 ? "" : ` (${attempt} tries over ${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s)`;
         throw new RunFailed(`${reason.replace(/\.$/, "")}${tries}.`, importId);
       }
       await sleep(delay);

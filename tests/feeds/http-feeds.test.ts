@@ -170,7 +170,7 @@ describe("a failing source", () => {
     const failed = await runToEnd(feed.id);
     expect(failed.status).toBe("failed");
     expect(failed.tries).toBe(3);
-    expect(failed.reason).toMatch(/^The source answered HTTP 503 Service Unavailable \(3 tries over \d+ s\)\.$/);
+    expect(failed.reason).toMatch(/^The source answered HTTP 503 Service Unavailable \(3 tries over [\d.]+ s\)\.$/);
     expect(source.requests(path)).toHaveLength(3);
     const event = (await recordedEvents(app)).filter((item) => item.type === "feed.failed").at(-1);
     expect(event?.data).toEqual({ feedId: feed.id, name: feed.name, url: feed.url, runId: failed.id, reason: failed.reason });
