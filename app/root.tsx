@@ -110,13 +110,15 @@ export function Layout({ children }: { children: ReactNode }) {
         ) : null}
         {root?.feedAlerts.failing && !onLoginPage ? (
           <p className="alert-banner" role="status">
-            <Link to="/feeds">{root.feedAlerts.failing === 1 ? "A feed needs attention" : `${root.feedAlerts.failing} feeds need attention`}</Link>
-            : its last three runs failed.
+            <Link to="/feeds">{root.feedAlerts.failing === 1 ? "A feed needs attention" : `${root.feedAlerts.failing} feeds need attention`}</Link>:
+            its last three runs failed.
           </p>
         ) : null}
         {root?.feedAlerts.held && !onLoginPage ? (
           <p className="alert-banner held-banner" role="status">
-            <Link to="/feeds">{root.feedAlerts.held === 1 ? "A feed's file waits for review" : `${root.feedAlerts.held} feeds' files wait for review`}</Link>
+            <Link to="/feeds">
+              {root.feedAlerts.held === 1 ? "A feed's file waits for review" : `${root.feedAlerts.held} feeds' files wait for review`}
+            </Link>
             : it went past the feed&apos;s limits, so it was not applied.
           </p>
         ) : null}

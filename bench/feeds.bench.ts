@@ -136,7 +136,9 @@ async function main() {
       for (const kind of first === "upload" ? ["upload", "feed"] : ["feed", "upload"]) {
         const timing = kind === "upload" ? await uploadOnce(cluster, run) : await feedOnce(cluster, supplier.url, run, run === 1 ? unchanged : null);
         (kind === "upload" ? uploads : feeds).push(timing);
-        console.log(`run ${run} · ${kind}: ${(timing.totalMs / 1000).toFixed(2)} s, created ${timing.created}, peak RSS ${timing.peakRssMb.toFixed(0)} MB`);
+        console.log(
+          `run ${run} · ${kind}: ${(timing.totalMs / 1000).toFixed(2)} s, created ${timing.created}, peak RSS ${timing.peakRssMb.toFixed(0)} MB`,
+        );
       }
     }
   } finally {
@@ -150,7 +152,9 @@ async function main() {
   console.log("| 500,000 rows | s to applied | server peak RSS MB |\n| --- | --- | --- |");
   console.log(row("upload (POST /api/imports)", uploads));
   console.log(row("feed over loopback HTTP (Run now)", feeds));
-  console.log(`\nratio (feed / upload, per run): ${ratios.map((ratio) => ratio.toFixed(2)).join(", ")}; median ${median(ratios).toFixed(2)}× (aim ≤ 1.2×)`);
+  console.log(
+    `\nratio (feed / upload, per run): ${ratios.map((ratio) => ratio.toFixed(2)).join(", ")}; median ${median(ratios).toFixed(2)}× (aim ≤ 1.2×)`,
+  );
   console.log(
     `unchanged feed, ${unchanged.length} runs (304): median ${median(unchanged).toFixed(0)} ms, p95 ${percentile(unchanged, 95).toFixed(0)} ms, max ${Math.max(...unchanged).toFixed(0)} ms (aim < 1 s, no import)`,
   );

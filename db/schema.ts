@@ -229,6 +229,10 @@ export interface ImportsTable {
   reverted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** The feed whose run fetched its file; null for an upload. */
   feed_id: ColumnType<string | null, string | null | undefined, never>;
+  /** The limits its merge must stay within to commit; past one it is rolled back and held in review (a feed's guard). */
+  guard: ColumnType<ImportGuard | null, string | null | undefined, null>;
+  /** Which limit its merge went past, in words, when it was held. */
+  held_reason: ColumnType<string | null, never, string | null>;
   created_at: ColumnType<Date, never, never>;
   uploaded_at: Date | null;
   started_at: Date | null;
@@ -292,8 +296,8 @@ export interface FeedOptions {
   imageBaseUrl?: string;
 }
 
-/** The limits a changed file's review must stay within to be applied by itself, in percent. */
-export interface FeedGuard {
+/** The limits an import's merge must stay within to commit (a feed's guard), in percent. */
+export interface ImportGuard {
   maxRemovedPercent: number;
   maxRejectedPercent: number;
   maxUpdatedPercent: number;
@@ -317,7 +321,7 @@ export interface FeedsTable {
   schedule: string;
   enabled: ColumnType<boolean, boolean | undefined, boolean>;
   options: ColumnType<FeedOptions, string | undefined, string>;
-  guard: ColumnType<Partial<FeedGuard>, string | undefined, string>;
+  guard: ColumnType<Partial<ImportGuard>, string | undefined, string>;
   /** When the schedule runs it next; a time in the past (the app was down) runs once when a worker is back. */
   next_run_at: Date | null;
   created_at: ColumnType<Date, never, never>;

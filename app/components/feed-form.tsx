@@ -89,7 +89,14 @@ export function FeedForm({ feed, errors, values, cancelHref }: { feed?: FeedJson
         <legend>Source</legend>
         <label>
           Feed title
-          <input name="name" defaultValue={valueOf(values, "name", feed?.name)} required maxLength={120} autoComplete="off" {...invalidProps(errors, "name")} />
+          <input
+            name="name"
+            defaultValue={valueOf(values, "name", feed?.name)}
+            required
+            maxLength={120}
+            autoComplete="off"
+            {...invalidProps(errors, "name")}
+          />
         </label>
         <FieldError errors={errors} field="name" />
         <label>
@@ -111,7 +118,13 @@ export function FeedForm({ feed, errors, values, cancelHref }: { feed?: FeedJson
         <div className="form-columns">
           <label>
             User
-            <input name="username" defaultValue={valueOf(values, "username", feed?.username)} maxLength={255} autoComplete="off" {...invalidProps(errors, "username")} />
+            <input
+              name="username"
+              defaultValue={valueOf(values, "username", feed?.username)}
+              maxLength={255}
+              autoComplete="off"
+              {...invalidProps(errors, "username")}
+            />
           </label>
           <label>
             Password
@@ -146,7 +159,9 @@ export function FeedForm({ feed, errors, values, cancelHref }: { feed?: FeedJson
             spellCheck={false}
             autoComplete="off"
             defaultValue=""
-            placeholder={feed?.headerNames.length ? `stored: ${feed.headerNames.join(", ")} (leave blank to keep them)` : "Authorization: Bearer abc123"}
+            placeholder={
+              feed?.headerNames.length ? `stored: ${feed.headerNames.join(", ")} (leave blank to keep them)` : "Authorization: Bearer abc123"
+            }
             {...invalidProps(errors, "headers")}
           />
         </label>
@@ -206,7 +221,12 @@ export function FeedForm({ feed, errors, values, cancelHref }: { feed?: FeedJson
             ? "The columns chosen below are used for every run."
             : "Unless you choose them, each run matches the columns by their names (and a platform's export by its header), as an upload does."}
         </p>
-        <button type="button" className="button" onClick={() => readColumns(reading, mappingChosen ? mapping : null)} disabled={inspect.state !== "idle"}>
+        <button
+          type="button"
+          className="button"
+          onClick={() => readColumns(reading, mappingChosen ? mapping : null)}
+          disabled={inspect.state !== "idle"}
+        >
           {inspect.state !== "idle" ? "Reading the source…" : "Read the columns from the source"}
         </button>
         {inspectError ? (
@@ -307,7 +327,9 @@ export function FeedForm({ feed, errors, values, cancelHref }: { feed?: FeedJson
 
       <fieldset className="guard-limits">
         <legend>Guard: applied by itself only within these limits</legend>
-        <p className="hint">A changed file is staged for review first. Within every limit it is applied; past one it waits for a person, with the reason.</p>
+        <p className="hint">
+          A changed file is staged for review first. Within every limit it is applied; past one it waits for a person, with the reason.
+        </p>
         <div className="form-columns">
           {GUARD_KEYS.map((key) => (
             <label key={key}>

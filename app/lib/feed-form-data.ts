@@ -2,7 +2,18 @@ import { fieldErrorsFrom, type FieldErrors } from "~/lib/field-errors";
 import { GUARD_KEYS } from "../../server/feeds/feed.schema";
 
 /** The import options the feed form posts, by the names an upload uses. */
-const OPTION_NAMES = ["mode", "syncAction", "emptyDescription", "emptyCells", "decimalSeparator", "imageBaseUrl", "encoding", "delimiter", "profile", "sheet"] as const;
+const OPTION_NAMES = [
+  "mode",
+  "syncAction",
+  "emptyDescription",
+  "emptyCells",
+  "decimalSeparator",
+  "imageBaseUrl",
+  "encoding",
+  "delimiter",
+  "profile",
+  "sheet",
+] as const;
 
 const text = (form: FormData, name: string) => String(form.get(name) ?? "");
 

@@ -24,7 +24,9 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const id = params.id ?? "";
   if (!isId(id)) throw new Response(`There is no feed ${id}.`, { status: 404, statusText: "Not Found" });
   const page = pageFromUrl(request.url);
-  const [feed, runs] = await pageData(() => Promise.all([context.trpc.feeds.get({ id }), context.trpc.feeds.runs({ id, page, pageSize: PAGE_SIZE })]));
+  const [feed, runs] = await pageData(() =>
+    Promise.all([context.trpc.feeds.get({ id }), context.trpc.feeds.runs({ id, page, pageSize: PAGE_SIZE })]),
+  );
   return { feed, runs };
 }
 
@@ -74,13 +76,14 @@ export default function FeedPage() {
       <section className="panel feed-summary">
         <p className="filename">{feed.url}</p>
         <p className="hint">
-          {feed.enabled ? `Runs ${feed.schedule} (UTC); next ${formatDateTime(feed.nextRunAt)}.` : `Off: it runs only when you run it (${feed.schedule}).`}
+          {feed.enabled
+            ? `Runs ${feed.schedule} (UTC); next ${formatDateTime(feed.nextRunAt)}.`
+            : `Off: it runs only when you run it (${feed.schedule}).`}
           {feed.username ? ` Logs in as ${feed.username}.` : ""}
           {feed.headerNames.length ? ` Sends ${feed.headerNames.join(", ")}.` : ""}
         </p>
         <p className="hint">
-          Applied by itself within:{" "}
-          {GUARD_KEYS.map((key) => `${GUARD_LIMITS[key].label.toLowerCase()} ${feed.guard[key]}%`).join(", ")}.
+          Applied by itself within: {GUARD_KEYS.map((key) => `${GUARD_LIMITS[key].label.toLowerCase()} ${feed.guard[key]}%`).join(", ")}.
         </p>
         {feed.failing ? (
           <p className="error" role="status">
@@ -89,8 +92,8 @@ export default function FeedPage() {
         ) : null}
         {feed.waitingImportId ? (
           <p className="warning-text" role="status">
-            A changed file waits for you: <Link to={`/imports/${feed.waitingImportId}`}>review import {feed.waitingImportId}</Link> and apply or discard
-            it.
+            A changed file waits for you: <Link to={`/imports/${feed.waitingImportId}`}>review import {feed.waitingImportId}</Link> and apply or
+            discard it.
           </p>
         ) : null}
       </section>

@@ -131,6 +131,11 @@ export default function ImportPage() {
         {describeMapping(item.mapping) ? ` · columns: ${describeMapping(item.mapping)}` : ""}
         {item.mode !== "upsert" || item.emptyDescription !== "clear" ? ` · ${describeApplying(item)}` : ""}
       </p>
+      {item.status === "review" && item.heldReason ? (
+        <p className="warning-text held-reason" role="status">
+          {item.heldReason} Apply it or discard it below.
+        </p>
+      ) : null}
       <section className="panel" aria-labelledby="progress-heading">
         <h2 id="progress-heading" className="visually-hidden">
           Progress

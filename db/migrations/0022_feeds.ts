@@ -8,7 +8,7 @@ const EVENT_TYPES_BEFORE = `'product.created', 'product.updated', 'product.delet
  * Feeds: a supplier's file fetched on a schedule (server/feeds). A feed keeps its source's
  * credentials (never shown back), its import options and its guard; each run is a row, and at most
  * one run per feed is `running` across every process (the partial unique index). An import a feed
- * made points back to it.
+ * made points back to it, and carries the guard its merge must stay within.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -49,6 +49,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`CREATE INDEX feed_runs_by_feed ON feed_runs (feed_id, id DESC)`.execute(db);
   await sql`CREATE INDEX feed_runs_by_import ON feed_runs (import_id) WHERE import_id IS NOT NULL`.execute(db);
   await sql`ALTER TABLE imports ADD COLUMN feed_id bigint REFERENCES feeds (id) ON DELETE SET NULL`.execute(db);
+  // The limits its merge must stay within to commit (a feed's guard), and why it was held when it did not.
+  await sql`ALTER TABLE imports ADD COLUMN guard jsonb`.execute(db);
+  await sql`ALTER TABLE imports ADD COLUMN held_reason text`.execute(db);
   await sql`CREATE INDEX imports_by_feed ON imports (feed_id) WHERE feed_id IS NOT NULL`.execute(db);
   await sql`ALTER TABLE events DROP CONSTRAINT events_type_check`.execute(db);
   await sql`
@@ -60,7 +63,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`DELETE FROM events WHERE type IN ('import.held', 'feed.failed')`.execute(db);
   await sql`ALTER TABLE events DROP CONSTRAINT events_type_check`.execute(db);
   await sql`ALTER TABLE events ADD CONSTRAINT events_type_check CHECK (type IN (${sql.raw(EVENT_TYPES_BEFORE)}))`.execute(db);
-  await sql`ALTER TABLE imports DROP COLUMN feed_id`.execute(db);
+  await sql`ALTER TABLE imports DROP COLUMN feed_id, DROP COLUMN guard, DROP COLUMN held_reason`.execute(db);
   await sql`DROP TABLE feed_runs`.execute(db);
   await sql`DROP TABLE feeds`.execute(db);
 }

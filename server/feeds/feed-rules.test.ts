@@ -1,7 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { ReviewSummary } from "../../db/schema.js";
-import { DEFAULT_GUARD } from "./feed.schema.js";
-import { guardVerdict } from "./feed-guard.js";
 import { nextRunAfter } from "./feed-schedule.js";
 import { SourceRefused } from "./sources/fetched-file.js";
 import { fetchHttp, redirected } from "./sources/http-source.js";
@@ -9,54 +6,6 @@ import { fetchSftp } from "./sources/sftp-source.js";
 import { readSourceUrl } from "./source-url.js";
 
 const SETTINGS = { allowPrivateNetworks: false, timeoutMs: 1_000, retryDelaysMs: [], maxBytes: 1_000_000 };
-
-const summary = (counts: Partial<ReviewSummary>): ReviewSummary => ({
-  created: 0,
-  updated: 0,
-  unchanged: 0,
-  skipped: 0,
-  rejected: 0,
-  removed: 0,
-  repeated: 0,
-  changed: {},
-  descriptionsEmptied: 0,
-  deactivated: 0,
-  activated: 0,
-  createdInactive: 0,
-  catalogSize: 1_000,
-  catalogVersion: "1",
-  computedAt: "2026-12-07T06:00:00.000Z",
-  ...counts,
-});
-const staged = { totalRows: 1_000, rejectedRows: 0, syncAction: "deactivate" as const };
-
-describe("the guard", () => {
-  it("lets a file within every limit through", () => {
-    expect(
-      guardVerdict(DEFAULT_GUARD, summary({ updated: 900, removed: 50, descriptionsEmptied: 50, pricesHalved: 50 }), { ...staged, rejectedRows: 50 }),
-    ).toBeNull();
-  });
-
-  it("names each limit gone past, with the share and what the feed allows", () => {
-    expect(guardVerdict(DEFAULT_GUARD, summary({ removed: 310 }), staged)).toBe(
-      "would deactivate 310 products (31% of the catalog); this feed allows 5%",
-    );
-    expect(guardVerdict(DEFAULT_GUARD, summary({ removed: 60 }), { ...staged, syncAction: "delete" })).toBe(
-      "would delete 60 products (6% of the catalog); this feed allows 5%",
-    );
-    expect(
-      guardVerdict({ ...DEFAULT_GUARD, maxUpdatedPercent: 50 }, summary({ updated: 512, imagesEmptied: 77 }), { ...staged, rejectedRows: 61 }),
-    ).toBe(
-      "would reject 61 rows of the file (6.1% of its rows); this feed allows 5%; and would change 512 products (51% of the catalog); this feed allows 50%; and would empty the descriptions, barcodes or images of 77 products (7.7% of the catalog); this feed allows 5%",
-    );
-  });
-
-  it("counts products an active column switches off as removed, and reads nothing as a share of an empty catalog", () => {
-    expect(guardVerdict(DEFAULT_GUARD, summary({ deactivated: 200 }), staged)).toContain("would deactivate 200 products (20% of the catalog)");
-    expect(guardVerdict(DEFAULT_GUARD, summary({ catalogSize: 0, created: 1_000 }), staged)).toBeNull();
-    expect(guardVerdict({ ...DEFAULT_GUARD, maxRemovedPercent: 0 }, summary({ removed: 0 }), staged)).toBeNull();
-  });
-});
 
 describe("a schedule", () => {
   const after = new Date("2026-12-07T14:10:00Z");

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { FEED_RUN_STATUSES, type FeedGuard } from "../../db/schema.js";
+import { FEED_RUN_STATUSES } from "../../db/schema.js";
+import { DEFAULT_GUARD, GUARD_KEYS, GUARD_LIMITS, type GuardLimit } from "../imports/import-guard.schema.js";
 import { idSchema } from "../ids.schema.js";
 import { pageInput } from "../paging.schema.js";
 import { storableText } from "../text-input.schema.js";
@@ -12,25 +13,8 @@ export const FEED_SCHEMES = ["http:", "https:", "sftp:"] as const;
 /** The presets a schedule may name instead of a cron expression, and what they stand for (UTC). */
 export const SCHEDULE_PRESETS: Record<string, string> = { "@hourly": "0 * * * *", "@daily": "0 0 * * *", "@weekly": "0 0 * * 0" };
 
-/**
- * The limits a feed's changed file must stay within to be applied without a person, in percent,
- * with the defaults that protect a catalog from a broken file. Removed, updated, emptied and price
- * drops are shares of the catalog; rejected is a share of the file's rows.
- */
-export const GUARD_LIMITS = {
-  maxRemovedPercent: { default: 5, label: "Removed or deactivated", of: "catalog" },
-  maxRejectedPercent: { default: 5, label: "Rejected rows", of: "file" },
-  maxUpdatedPercent: { default: 100, label: "Updated", of: "catalog" },
-  maxEmptiedPercent: { default: 5, label: "Descriptions, barcodes or images emptied", of: "catalog" },
-  maxPriceDropPercent: { default: 5, label: "Prices falling by more than half", of: "catalog" },
-} as const satisfies Record<keyof FeedGuard, { default: number; label: string; of: "catalog" | "file" }>;
-export type GuardLimit = keyof typeof GUARD_LIMITS;
-export const GUARD_KEYS = Object.keys(GUARD_LIMITS) as GuardLimit[];
-
-export const DEFAULT_GUARD = Object.fromEntries(GUARD_KEYS.map((key) => [key, GUARD_LIMITS[key].default as number])) as Record<
-  GuardLimit,
-  number
-> satisfies FeedGuard;
+/** A feed's guard is the limits its import's merge must stay within (server/imports/import-guard.schema.ts). */
+export { DEFAULT_GUARD, GUARD_KEYS, GUARD_LIMITS, type GuardLimit };
 
 /** A header name as HTTP allows it (a token). */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;

@@ -4,17 +4,13 @@ import { recordEvent } from "../events/events.table.js";
 import type { Logger } from "../logger.js";
 import { Refusal } from "../refusal.js";
 import type { ImportScheduler } from "../imports/import-queue.js";
-import { importEventData } from "../imports/import-outcome.js";
 import { findImport, type ImportRow } from "../imports/imports.table.js";
 import { isTerminal } from "../imports/import-status.js";
-import { applyReviewed } from "../imports/review/review-decision.js";
-import { reviewImport } from "../imports/review/review-import.js";
 import { receiveUpload, type UploadDeps } from "../imports/upload/receive-upload.js";
-import { DEFAULT_GUARD } from "./feed.schema.js";
-import { guardVerdict } from "./feed-guard.js";
 import { MAX_TRIES, TRIES_WITHIN_MS, type FeedSettings } from "./feed-settings.js";
+import { DEFAULT_GUARD } from "./feed.schema.js";
 import { uploadOptionsOf } from "./feeds.js";
-import { beatRun, findFeed, findRun, finishRun, importedVersion, type FeedWithRuns, type RunEnd } from "./feeds.table.js";
+import { beatRun, findFeed, findRun, finishRun, importedVersion, type FeedWithRuns } from "./feeds.table.js";
 import { SourceFailed, SourceRefused, type FetchedFile } from "./sources/fetched-file.js";
 import { askSource } from "./feed-source.js";
 
@@ -27,7 +23,7 @@ export interface FeedRunDeps extends UploadDeps {
 const HEARTBEAT_MS = 10_000;
 const IMPORT_POLL_MS = 200;
 
-/** A try's outcome: the file is the one the catalog has, or it was staged (held in review). */
+/** A try's outcome: the file is the one the catalog has, or it was staged (queued with the guard). */
 type Fetched = { unchanged: true; version: SourceVersion } | { unchanged: false; staged: ImportRow; bytes: number; version: SourceVersion };
 
 class RunFailed extends Error {
@@ -47,7 +43,11 @@ const sourceOf = (feed: FeedWithRuns) => ({
   privateKey: feed.private_key,
 });
 
-/** The file into the import pipeline exactly as an upload's bytes go, held in review. */
+/**
+ * The file into the import pipeline exactly as an upload's bytes go, queued with the feed's guard:
+ * its merge commits only within every limit (the guard is the team's consent given in advance, a
+ * large sync's confirmation included), else it is rolled back and held in review.
+ */
 async function stageFile(deps: FeedRunDeps, feed: FeedWithRuns, file: FetchedFile): Promise<ImportRow> {
   const options = uploadOptionsOf(feed.options);
   const received = receiveUpload(deps, {
@@ -56,8 +56,9 @@ async function stageFile(deps: FeedRunDeps, feed: FeedWithRuns, file: FetchedFil
     maxBytes: deps.settings.maxBytes,
     reading: options.reading,
     mapping: options.mapping,
-    applying: { ...options.applying, review: true },
+    applying: { ...options.applying, review: false, confirmLargeSync: true },
     feedId: feed.id,
+    guard: { ...DEFAULT_GUARD, ...feed.guard },
   });
   file.body.on("error", (error) => received.abort(error instanceof Refusal ? error : new Refusal("invalid", error.message)));
   file.body.pipe(received.sink);
@@ -106,11 +107,11 @@ async function fetchWithRetries(deps: FeedRunDeps, feed: FeedWithRuns, runId: st
   }
 }
 
-/** Waits for an applied import's merge (any worker's): how it ended. */
+/** Waits for the import's merge (any worker's): applied, held past the guard, or ended otherwise. */
 async function importOutcome(deps: FeedRunDeps, id: string): Promise<ImportRow> {
   for (;;) {
     const row = await findImport(deps.db, id);
-    if (!row || isTerminal(row.status)) return row!;
+    if (!row || isTerminal(row.status) || row.status === "review") return row!;
     await sleep(IMPORT_POLL_MS);
   }
 }
@@ -122,18 +123,11 @@ async function fail(deps: FeedRunDeps, feed: FeedWithRuns, runId: string, error:
   });
 }
 
-async function hold(deps: FeedRunDeps, feed: FeedWithRuns, runId: string, staged: ImportRow, end: RunEnd & { reason: string }): Promise<void> {
-  await deps.db.transaction().execute(async (tx) => {
-    const ended = await finishRun(tx, runId, end);
-    if (ended) await recordEvent(tx, "import.held", { ...importEventData(staged), feedId: feed.id, reason: end.reason });
-  });
-}
-
 /**
  * One run of a feed: fetch (unless the source says the file is the one the catalog has), stage it
- * held in review, then let the guard read the review: within every limit it is applied and the run
- * waits for the merge; past one it stays in review for a person, with the reason and an
- * `import.held` event. A run that cannot get a usable file fails with `feed.failed`.
+ * with the feed's guard, and wait for its merge. Within every limit it commits (`applied`); past
+ * one it is rolled back and stays in review for a person, with the reason and an `import.held`
+ * event (`held`). A run that cannot get a usable file fails with `feed.failed`.
  */
 export async function runFeed(deps: FeedRunDeps, runId: string): Promise<void> {
   const run = await findRun(deps.db, runId);
@@ -156,20 +150,10 @@ export async function runFeed(deps: FeedRunDeps, runId: string): Promise<void> {
     }
     const { staged, bytes, version } = fetched;
     const ended = { importId: staged.id, bytes, sourceVersion: version };
-    const review = await reviewImport(deps.db, staged.id);
-    const reason = guardVerdict({ ...DEFAULT_GUARD, ...feed.guard }, review.summary, {
-      totalRows: review.row.total_rows,
-      rejectedRows: review.row.error_count,
-      syncAction: review.row.sync_action,
-    });
-    if (reason) {
-      await hold(deps, feed, runId, review.row, { status: "held", reason: `Held for a person: it ${reason}.`, ...ended });
-      return;
-    }
-    // The guard is the team's consent given in advance, a large sync's confirmation included.
-    await applyReviewed(deps, staged.id, { confirmLargeSync: true });
+    await deps.imports.requestApply();
     const outcome = await importOutcome(deps, staged.id);
     if (outcome.status === "completed") await finishRun(deps.db, runId, { status: "applied", ...ended });
+    else if (outcome.status === "review") await finishRun(deps.db, runId, { status: "held", reason: outcome.held_reason, ...ended });
     else
       await fail(
         deps,

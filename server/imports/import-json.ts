@@ -46,6 +46,8 @@ export function toImportJson(row: ImportRow) {
     imageBaseUrl: row.image_base_url,
     /** The feed whose run fetched the file; null for an upload. */
     feedId: row.feed_id,
+    /** Why its merge was held for a person (past its feed's guard), or null. */
+    heldReason: row.held_reason,
     // Rows the platform writes that are not products (in skippedCount once applied), and what reading the file is worth saying.
     skippedRowCount: row.skipped_rows,
     skippedReasons: row.row_notes?.skipped ?? [],

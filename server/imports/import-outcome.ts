@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
 import type { BuildsPayload } from "../events/event-payloads.js";
 import { recordEvent } from "../events/events.table.js";
-import { markCompleted, markFailed, type ImportCounts, type ImportRow } from "./imports.table.js";
+import { markCompleted, markFailed, markHeldPastGuard, type ImportCounts, type ImportRow } from "./imports.table.js";
 
 /** What `import.completed` / `import.failed` carry: one event per import, never one per row. */
 export function importEventData(row: ImportRow) {
@@ -43,6 +43,15 @@ export function failImport(db: Kysely<Database>, id: string, failure: Parameters
   return db.transaction().execute(async (tx) => {
     const row = await markFailed(tx, id, failure);
     if (row) await recordEvent(tx, "import.failed", importEventData(row));
+    return row;
+  });
+}
+
+/** Its merge went past its guard (rolled back): held in review, with `import.held` in the same transaction. */
+export function holdImport(db: Kysely<Database>, id: string, reason: string) {
+  return db.transaction().execute(async (tx) => {
+    const row = await markHeldPastGuard(tx, id, reason);
+    if (row) await recordEvent(tx, "import.held", { ...importEventData(row), feedId: row.feed_id, reason });
     return row;
   });
 }

@@ -31,6 +31,8 @@ export const TRANSITIONS = {
   /** A shutdown stopped its merge: it waits again in its old place. */
   handBack: { from: ["processing"], to: "queued" },
   complete: { from: ["processing"], to: "completed" },
+  /** Its merge went past one of its guard's limits: rolled back, it waits for a person in review. */
+  holdPastGuard: { from: ["processing"], to: "review" },
   /** The file could not be received (broken, too large, interrupted, silent, its process died). */
   failUpload: { from: ["uploading"], to: "failed" },
   /** Applying it failed or cannot be done; nothing changed. */

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable, type UpdateObject } from "kysely";
-import type { Database, ImportsTable, ReviewSummary, RowNotes } from "../../db/schema.js";
+import type { Database, ImportGuard, ImportsTable, ReviewSummary, RowNotes } from "../../db/schema.js";
 import { RETRYABLE_STATUSES, TRANSITIONS, WAITING_TO_APPLY, type ImportStatus, type Transition } from "./import-status.js";
 import type { ApplyChoice } from "./import.schema.js";
 import type { DecimalSeparatorChoice } from "../products/commerce-fields.schema.js";
@@ -71,7 +71,15 @@ export interface ReadAs {
 
 export function createImport(
   db: Kysely<Database>,
-  input: { filename: string; header: string[]; hasActiveColumn: boolean; readAs: ReadAs; applying: ApplyChoice; feedId?: string | null },
+  input: {
+    filename: string;
+    header: string[];
+    hasActiveColumn: boolean;
+    readAs: ReadAs;
+    applying: ApplyChoice;
+    feedId?: string | null;
+    guard?: Partial<ImportGuard> | null;
+  },
 ) {
   const { readAs, applying } = input;
   return db
@@ -102,6 +110,7 @@ export function createImport(
       empty_cells: applying.emptyCells,
       confirm_large_sync: applying.confirmLargeSync,
       feed_id: input.feedId ?? null,
+      guard: input.guard ? JSON.stringify(input.guard) : null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -180,6 +189,8 @@ export function markApplied(db: Kysely<Database>, id: string, options: { confirm
   return moveImport(db, id, "apply", {
     queue_position: sql`nextval('import_queue_position')`,
     reviewed_at: sql`clock_timestamp()`,
+    // A person applied it: their consent replaces the guard it was held by.
+    guard: null,
     ...(options.confirmLargeSync ? { confirm_large_sync: true } : {}),
   });
 }
@@ -227,6 +238,18 @@ export function markProcessing(db: Kysely<Database>, id: string) {
     started_at: sql`clock_timestamp()`,
     finished_at: null,
     heartbeat_at: sql`clock_timestamp()`,
+  });
+}
+
+/** Its merge went past its guard (and was rolled back): it waits in review for a person, with the reason. */
+export function markHeldPastGuard(db: Kysely<Database>, id: string, reason: string) {
+  return moveImport(db, id, "holdPastGuard", {
+    held_reason: reason,
+    review_requested: true,
+    processed_rows: 0,
+    started_at: null,
+    heartbeat_at: null,
+    queue_position: null,
   });
 }
 

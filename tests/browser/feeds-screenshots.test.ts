@@ -22,14 +22,27 @@ let browser: Browser;
 let feedId: string;
 
 const catalog = (count: number) =>
-  ["sku,name,price,stock", ...Array.from({ length: count }, (_, at) => `NW-${1000 + at},Northwind article ${at},${(9.5 + at).toFixed(2)},${at % 40}`)].join("\n");
+  [
+    "sku,name,price,stock",
+    ...Array.from({ length: count }, (_, at) => `NW-${1000 + at},Northwind article ${at},${(9.5 + at).toFixed(2)},${at % 40}`),
+  ].join("\n");
 
 beforeAll(async () => {
   if (!photographing) return;
   source = await startFileServer();
-  server = await startAppProcess({ DATABASE_URL: await createTestDatabase(), FEED_ALLOW_PRIVATE_NETWORKS: "1", FEED_RETRY_DELAYS: "0.2,0.2", CURRENCY: "EUR" });
+  server = await startAppProcess({
+    DATABASE_URL: await createTestDatabase(),
+    FEED_ALLOW_PRIVATE_NETWORKS: "1",
+    FEED_RETRY_DELAYS: "0.2,0.2",
+    CURRENCY: "EUR",
+  });
   const { api } = apiClient(server.url);
-  const feed = await api.feeds.create.mutate({ name: "Northwind nightly", url: source.url("/exports/catalog.csv.gz"), schedule: "0 6 * * *", options: { mode: "sync" } });
+  const feed = await api.feeds.create.mutate({
+    name: "Northwind nightly",
+    url: source.url("/exports/catalog.csv.gz"),
+    schedule: "0 6 * * *",
+    options: { mode: "sync" },
+  });
   feedId = feed.id;
   const run = async () => {
     await api.feeds.run.mutate({ id: feed.id });

@@ -17,9 +17,10 @@ let page: Page;
 
 /** A supplier's own columns, which no field's name matches: they have to be chosen. */
 const supplierFile = (count: number) =>
-  ["Artikelnummer;Bezeichnung;Preis", ...Array.from({ length: count }, (_, at) => `A-${100 + at};Artikel ${at};${(5 + at).toFixed(2).replace(".", ",")}`)].join(
-    "\n",
-  ) + "\n";
+  [
+    "Artikelnummer;Bezeichnung;Preis",
+    ...Array.from({ length: count }, (_, at) => `A-${100 + at};Artikel ${at};${(5 + at).toFixed(2).replace(".", ",")}`),
+  ].join("\n") + "\n";
 
 beforeAll(async () => {
   source = await startFileServer();
@@ -61,7 +62,10 @@ it("creates a feed with its columns read from the source, runs it, holds a chang
 
   await page.getByRole("button", { name: "Run now" }).click();
   await expect.poll(() => runRows().first().locator(".badge").textContent(), { timeout: 30_000 }).toBe("Applied");
-  await runRows().first().getByRole("link", { name: /^Import \d+$/ }).click();
+  await runRows()
+    .first()
+    .getByRole("link", { name: /^Import \d+$/ })
+    .click();
   await page.waitForURL(/\/imports\/\d+$/);
   await expect.poll(() => page.locator("h1 + p.meta").textContent()).toMatch(/fetched .* by feed \d+/);
   await expect.poll(() => page.locator(".stat", { hasText: "Created" }).locator(".stat-value").textContent()).toBe("100");
@@ -76,9 +80,13 @@ it("creates a feed with its columns read from the source, runs it, holds a chang
   );
   await page.reload();
   expect(await page.locator(".alert-banner.held-banner").textContent()).toContain("A feed's file waits for review");
-  await page.locator(".feed-summary").getByRole("link", { name: /^review import \d+$/ }).click();
+  await page
+    .locator(".feed-summary")
+    .getByRole("link", { name: /^review import \d+$/ })
+    .click();
   await page.waitForURL(/\/imports\/\d+$/);
   await expect.poll(() => page.locator("h1 .badge").textContent()).toBe("In review");
+  expect(await page.locator(".held-reason").textContent()).toContain("it would deactivate 10 products (10% of the catalog); this feed allows 5%.");
   await page.getByRole("button", { name: "Apply import" }).click();
   await expect.poll(() => page.locator("h1 .badge").textContent(), { timeout: 30_000 }).toBe("Completed");
   await page.reload();

@@ -31,6 +31,8 @@ type Step =
   /** Nothing waits (or a shutdown came first): the worker is done for now. */
   | "idle"
   | "completed"
+  /** Its merge went past its guard: rolled back, it waits in review for a person. */
+  | "held"
   | "cancelled"
   /** Failed without a merge: its staged rows are gone, or it was cut short too often. */
   | "refused"
@@ -46,6 +48,7 @@ type Step =
 const GO_ON: Record<Step, boolean> = {
   idle: false,
   completed: true,
+  held: true,
   cancelled: true,
   refused: true,
   failed: true,

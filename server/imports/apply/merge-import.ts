@@ -8,7 +8,8 @@ import { addToProductCount, productCount } from "../../products/catalog-counts.t
 import { countNotInFile, mergeIntoCatalog, type MergeCounts, type MergePlan } from "../../products/catalog-merge.js";
 import { catalogVersion } from "../../products/catalog-version.js";
 import { isCommerceField } from "../../products/commerce-fields.schema.js";
-import { completeImport, failImport } from "../import-outcome.js";
+import { completeImport, failImport, holdImport } from "../import-outcome.js";
+import { guardVerdict, measureMerge } from "./import-guard.js";
 import { markProcessing, type ImportCounts, type ImportRow } from "../imports.table.js";
 import { productRows } from "../product-rows.js";
 import { describeSyncRemoval, isLargeSync } from "../large-sync.js";
@@ -25,7 +26,8 @@ import {
   stagingTable,
 } from "../staging/staging-table.js";
 
-export type MergeOutcome = "completed" | "refused" | MergeStop;
+/** `held`: its merge went past its guard, so it was rolled back and waits in review. */
+export type MergeOutcome = "completed" | "refused" | "held" | MergeStop;
 
 export interface MergeDeps {
   /** The pool: the merge's progress, status and failure, which must show before it commits. */
@@ -101,6 +103,12 @@ export function countsFor(row: ImportRow, merged: MergeCounts, distinct: number)
   }
 }
 
+/** Held in review with the guard's reason (on the pool: it shows whether or not `tx` commits). */
+async function hold(deps: MergeDeps, row: ImportRow, verdict: string): Promise<MergeOutcome> {
+  const held = await holdImport(deps.outside, row.id, `Held for a person: ${verdict}.`);
+  return held ? "held" : "cancelled";
+}
+
 /**
  * Merges one import's staged rows into the catalog inside `tx` (which holds the catalog lock): the
  * set-based statements its mode needs, keeping what they overwrite for an undo, then the counts and
@@ -115,7 +123,21 @@ export async function mergeImport(deps: MergeDeps, tx: CatalogLockHolder, row: I
   await sql`SET LOCAL work_mem = '64MB'`.execute(tx);
   const plan = mergePlanFor(row, (await returnsOldRows<Database>(tx)) ? "returning-old" : "copy-first", await listFieldKeys(tx));
   const catalogSize = await productCount(tx);
-  if (row.mode === "sync" && !row.confirm_large_sync && catalogSize > 0) {
+  const sizes = { catalogSize, totalRows: row.total_rows, rejected: row.error_count };
+  if (row.guard) {
+    // What is known before merging: the rejected rows, and a sync's removals. Past a limit, no merge is spent.
+    const removed = row.mode === "sync" && catalogSize > 0 ? await countNotInFile(tx, plan) : 0;
+    const early = guardVerdict(row.guard, {
+      ...sizes,
+      removed,
+      deactivated: 0,
+      changed: 0,
+      emptied: 0,
+      pricesHalved: 0,
+      syncAction: row.sync_action,
+    });
+    if (early) return hold(deps, row, early);
+  } else if (row.mode === "sync" && !row.confirm_large_sync && catalogSize > 0) {
     const removing = await countNotInFile(tx, plan);
     if (isLargeSync(removing, catalogSize)) {
       const error = `${describeSyncRemoval(removing, catalogSize, row.sync_action)}; nothing was changed. Upload it again with confirmLargeSync=1, or with review=1 and confirm it in the review.`;
@@ -142,6 +164,11 @@ export async function mergeImport(deps: MergeDeps, tx: CatalogLockHolder, row: I
     const distinct = await distinctSkus;
     await watch.stop();
     if (watch.stoppedFor) return watch.stoppedFor;
+    if (row.guard) {
+      const verdict = guardVerdict(row.guard, await measureMerge(tx, plan, merged, sizes));
+      // The caller rolls the merge back: the catalog stays as it was.
+      if (verdict) return hold(deps, row, verdict);
+    }
     const counts = countsFor(row, merged, distinct);
     const reviewedVersion = row.review_summary?.catalogVersion;
     const catalogChangedAfterReview = reviewedVersion !== undefined && reviewedVersion !== versionBefore;

@@ -1,4 +1,5 @@
 import { Transform, type Writable } from "node:stream";
+import type { ImportGuard } from "../../../db/schema.js";
 import { formatBytes } from "../../format-bytes.js";
 import { Refusal } from "../../refusal.js";
 import { openFile, type FileChoice } from "../../files/open-file.js";
@@ -20,6 +21,8 @@ export interface IncomingFile {
   applying: ApplyChoice;
   /** The feed whose run fetched the file, if one did. */
   feedId?: string;
+  /** The limits its merge must stay within to commit (a feed's guard). */
+  guard?: Partial<ImportGuard>;
 }
 
 /** Passes bytes on until there are more than the upload limit allows. */
@@ -56,6 +59,7 @@ export function receiveUpload(deps: UploadDeps, file: IncomingFile) {
     mapping: file.mapping,
     applying: file.applying,
     feedId: file.feedId,
+    guard: file.guard,
     importId: null,
     bytesRead: () => limit.bytes,
     stop: (refusal) => limit.destroy(refusal),

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type pg from "pg";
-import type { Database } from "../../../db/schema.js";
+import type { Database, ImportGuard } from "../../../db/schema.js";
 import { isLostConnection } from "../../../db/postgres-errors.js";
 import { withTransaction, type Transaction } from "../../../db/transaction.js";
 import { Refusal } from "../../refusal.js";
@@ -52,6 +52,8 @@ export interface UploadInProgress {
   applying: ApplyChoice;
   /** The feed whose run fetched the file, if one did. */
   feedId?: string;
+  /** The limits its merge must stay within to commit (a feed's guard). */
+  guard?: Partial<ImportGuard>;
   importId: string | null;
   bytesRead(): number;
   /** Ends the upload with `refusal` (the import was cancelled meanwhile). */
@@ -116,6 +118,7 @@ async function stageRows(deps: StagingDeps, file: OpenedFile, source: RowSource,
     readAs: readAs(file, source, columns, upload),
     applying: upload.applying,
     feedId: upload.feedId,
+    guard: upload.guard,
   });
   const importId = created.id;
   upload.importId = importId;
