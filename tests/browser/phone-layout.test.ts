@@ -50,6 +50,7 @@ const seeded = {
   reviewImportId: "",
   webhookId: "",
   failingWebhookId: "",
+  feedId: "",
 };
 
 const csv = (rows: string[][]) =>
@@ -177,6 +178,17 @@ async function seedOpenApp() {
   seeded.productId = String(first!.id);
   seeded.otherProductId = String(other!.id);
 
+  // A feed with a long title and URL whose source answers no file: a failed run with its reason.
+  const feed = await api.feeds.create.mutate({
+    name: "Großhandel Müller & Söhne nightly full catalogue export (all warehouses)",
+    url: `${receiver.url}/exports/catalogue/full/2025/all-warehouses-including-rotterdam-and-hamburg-nightly.csv?token=abcdef0123456789`,
+    schedule: "0 6 * * *",
+    headers: { Authorization: "Bearer 0123456789abcdef" },
+  });
+  seeded.feedId = String(feed.id);
+  await api.feeds.run.mutate({ id: feed.id });
+  await waitUntil("the feed's run to end", async () => (await api.feeds.get.query({ id: feed.id })).lastRun?.status === "failed", 20_000, 200);
+
   await api.webhooks.test.mutate({ id: seeded.webhookId });
   await api.webhooks.test.mutate({ id: seeded.failingWebhookId });
   await api.apiTokens.create.mutate({ name: "ERP nightly sync for the Rotterdam warehouse", scope: "write" });
@@ -209,7 +221,7 @@ beforeAll(async () => {
   const [openDb, lockedDb] = await Promise.all([createTestDatabase(), createTestDatabase()]);
   receiver = await startReceiver(() => ({ status: 202, body: '{"accepted":true,"requestId":"7f3c2a9e-1b4d-4c8a-9e2f-5a6b7c8d9e0f"}' }));
   [open, locked] = await Promise.all([
-    startAppProcess({ DATABASE_URL: openDb, WEBHOOK_ALLOW_PRIVATE_NETWORKS: "1" }),
+    startAppProcess({ DATABASE_URL: openDb, WEBHOOK_ALLOW_PRIVATE_NETWORKS: "1", FEED_ALLOW_PRIVATE_NETWORKS: "1", FEED_RETRY_DELAYS: "0.1,0.1" }),
     startAppProcess({ DATABASE_URL: lockedDb, APP_PASSWORD: PASSWORD, WEBHOOK_ALLOW_PRIVATE_NETWORKS: "1" }),
   ]);
   browser = await launchBrowser();
@@ -415,6 +427,11 @@ const PAGES: PhonePage[] = [
   { name: "webhooks_.$id.tsx: deliveries with headers and answers", path: () => `/webhooks/${seeded.webhookId}` },
   { name: "webhooks_.$id.tsx: deliveries that failed (connection refused)", path: () => `/webhooks/${seeded.failingWebhookId}` },
   { name: "webhooks_.events.tsx: the event types, schemas and examples open", path: () => "/webhooks/events" },
+  { name: "feeds.tsx: a feed with a long title and URL, its last run failed", path: () => "/feeds" },
+  { name: "feeds_.$id.tsx: a feed's runs with the failure's reason", path: () => `/feeds/${seeded.feedId}` },
+  { name: "feeds_.$id.delete.tsx: the delete dialog of a feed", path: () => `/feeds/${seeded.feedId}/delete` },
+  { name: "feeds_.new.tsx: the feed form", path: () => "/feeds/new" },
+  { name: "feeds_.$id_.edit.tsx: the feed form of a saved feed", path: () => `/feeds/${seeded.feedId}/edit` },
   { name: "fields.tsx: three fields with long labels, keys and options", path: () => "/fields" },
   { name: "fields.new.tsx: the add-field dialog", path: () => "/fields/new" },
   { name: "fields.$key.edit.tsx: the edit dialog of a choice field", path: () => "/fields/fit_of_the_garment_as_the_supplier_names_it/edit" },

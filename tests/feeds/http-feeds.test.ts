@@ -1,4 +1,5 @@
 import { gzipSync } from "node:zlib";
+import { sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startFileServer, type FileServer } from "../support/file-server.js";
 import { zipOf } from "../support/raw-workbook.js";
@@ -129,7 +130,30 @@ describe("a feed over HTTP", () => {
     expect((await app.productsBySku()).length).toBe(90);
   });
 
-  it("holds prices cut by more than half and descriptions emptied past their limits", async () => {
+  it("holds descriptions emptied and products changed past their limits, and leaves the catalog as it was", async () => {
+    const path = freshPath("described.csv");
+    const described = (count: number, description: (at: number) => string) =>
+      ["sku,name,description", ...Array.from({ length: count }, (_, at) => `SKU-${at},Product ${at},${description(at)}`)].join("\n");
+    source.serve(path, { body: described(50, (at) => `Fine cotton, style ${at}`), etag: '"d1"' });
+    const feed = await createFeed(path, { guard: { maxUpdatedPercent: 50 } });
+    expect((await runToEnd(feed.id)).status).toBe("applied");
+    // The supplier's export lost its descriptions: every product changes, and 40 of 50 lose the text.
+    source.serve(path, { body: described(50, (at) => (at < 40 ? "" : `Fine cotton, style ${at}!`)), etag: '"d2"' });
+    const held = await runToEnd(feed.id);
+    expect(held.status).toBe("held");
+    expect(held.reason).toBe(
+      "Held for a person: it would change 50 products (100% of the catalog); this feed allows 50%; and would empty the descriptions, barcodes or images of 40 products (80% of the catalog); this feed allows 5%.",
+    );
+    // Rolled back: every description is as it was, and the import waits with its reason.
+    const { rows } = await sql<{ emptied: string }>`SELECT count(*) AS emptied FROM products WHERE description = ''`.execute(app.database.db);
+    expect(Number(rows[0]!.emptied)).toBe(0);
+    expect(await app.api.imports.get.query({ id: held.importId! })).toMatchObject({ status: "review", heldReason: held.reason });
+    // Its review is there for the person, as for any import in review.
+    const review = await app.api.imports.review.query({ id: held.importId! });
+    expect(review).toMatchObject({ updated: 50, descriptionsEmptied: 40 });
+  });
+
+  it("holds prices cut by more than half past its limit", async () => {
     const path = freshPath("prices.csv");
     source.serve(path, { body: csvOf(40), etag: '"p1"' });
     const feed = await createFeed(path);
