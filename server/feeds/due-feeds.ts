@@ -2,7 +2,8 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
 import type { Logger } from "../logger.js";
 import { nextRunAfter } from "./feed-schedule.js";
-import { advanceSchedule, dueFeeds, failOrphanedRuns, insertRun } from "./feeds.table.js";
+import { recordEvent } from "../events/events.table.js";
+import { advanceSchedule, dueFeeds, endOrphanedRuns, findFeed, insertRun } from "./feeds.table.js";
 
 /** pg-boss's queues for feeds: a tick every minute from its own scheduler, and one job per run. */
 export const FEED_TICK_QUEUE = "feeds.tick";
@@ -12,6 +13,23 @@ export const FEED_TICK_CRON = "* * * * *";
 
 /** A running run whose heartbeat is this quiet, and whose job is not waiting, lost its worker. */
 const ORPHANED_AFTER_SECONDS = 60;
+const WORKER_LOST = "The process running it stopped before it finished; the next run fetches the file again.";
+
+/** Ends the runs whose process died: as their import went on without them, or failed with `feed.failed`. */
+async function endOrphans(db: Kysely<Database>, log: Logger): Promise<void> {
+  for (const orphan of await endOrphanedRuns(db, ORPHANED_AFTER_SECONDS, FEED_RUN_QUEUE, WORKER_LOST)) {
+    log.warn({ runId: orphan.id, feedId: orphan.feed_id, status: orphan.status }, "a feed run lost its worker; ended");
+    const feed = orphan.status === "failed" ? await findFeed(db, orphan.feed_id) : undefined;
+    if (feed)
+      await recordEvent(db, "feed.failed", {
+        feedId: feed.id,
+        name: feed.name,
+        url: feed.url,
+        runId: orphan.id,
+        reason: orphan.reason ?? WORKER_LOST,
+      });
+  }
+}
 const DUE_PER_TICK = 100;
 
 /**
@@ -21,9 +39,7 @@ const DUE_PER_TICK = 100;
  * running run). A feed still running is not started again; its schedule moves on.
  */
 export async function startDueFeeds(db: Kysely<Database>, startRun: (runId: string) => Promise<void>, log: Logger): Promise<number> {
-  for (const orphan of await failOrphanedRuns(db, ORPHANED_AFTER_SECONDS, FEED_RUN_QUEUE)) {
-    log.warn({ runId: orphan.id, feedId: orphan.feed_id }, "a feed run lost its worker; failed");
-  }
+  await endOrphans(db, log);
   let started = 0;
   const now = new Date();
   for (const feed of await dueFeeds(db, DUE_PER_TICK)) {

@@ -208,23 +208,29 @@ export async function importedVersion(db: Kysely<Database>, feedId: string): Pro
   return row?.source_version ?? null;
 }
 
+/** An import still on its way: a run that made it ends when it settles. */
+const MOVING = ["uploading", "queued", "processing"];
+
 /**
- * Runs whose worker stopped without ending them (the process was killed): their heartbeat went
- * quiet for `quietSeconds` and their job is not waiting in the queue. Failed with the reason.
+ * Ends runs whose worker stopped without ending them (the process was killed): their heartbeat
+ * went quiet for `quietSeconds` and their job is not waiting in the queue. A run whose import went
+ * on without it ends as that import did (applied, or held with its reason); one whose import is
+ * still moving waits for it; the others fail with the reason. Returns the runs ended.
  */
-export async function failOrphanedRuns(db: Kysely<Database>, quietSeconds: number, queue: string) {
-  return db
-    .updateTable("feed_runs")
-    .set({
-      status: "failed",
-      finished_at: sql`now()`,
-      reason: "The process running it stopped before it finished; the next run fetches the file again.",
-    })
-    .where("status", "=", "running")
-    .where("heartbeat_at", "<", sql<Date>`now() - make_interval(secs => ${quietSeconds})`)
-    .where(
-      sql<boolean>`NOT EXISTS (SELECT 1 FROM ${sql.table(`${JOB_QUEUE_SCHEMA}.job`)} AS job WHERE job.name = ${queue} AND job.id = feed_runs.job_id AND job.state IN ('created', 'retry'))`,
-    )
-    .returning(["id", "feed_id"])
-    .execute();
+export async function endOrphanedRuns(db: Kysely<Database>, quietSeconds: number, queue: string, reason: string) {
+  const { rows } = await sql<{ id: string; feed_id: string; status: FeedRunStatus; reason: string | null }>`
+    UPDATE feed_runs AS run SET
+      status = CASE WHEN imports.status = 'completed' THEN 'applied' WHEN imports.status = 'review' THEN 'held' ELSE 'failed' END,
+      reason = CASE WHEN imports.status = 'completed' THEN NULL WHEN imports.status = 'review' THEN imports.held_reason ELSE ${reason} END,
+      finished_at = now()
+    FROM feed_runs AS orphan LEFT JOIN imports ON imports.id = orphan.import_id
+    WHERE run.id = orphan.id
+      AND run.status = 'running'
+      AND run.heartbeat_at < now() - make_interval(secs => ${quietSeconds})
+      AND (imports.id IS NULL OR imports.status <> ALL(${MOVING}::text[]))
+      AND NOT EXISTS (
+        SELECT 1 FROM ${sql.table(`${JOB_QUEUE_SCHEMA}.job`)} AS job
+        WHERE job.name = ${queue} AND job.id = run.job_id AND job.state IN ('created', 'retry'))
+    RETURNING run.id::text AS id, run.feed_id::text AS feed_id, run.status, run.reason`.execute(db);
+  return rows;
 }

@@ -108,10 +108,10 @@ async function fetchWithRetries(deps: FeedRunDeps, feed: FeedWithRuns, runId: st
 }
 
 /** Waits for the import's merge (any worker's): applied, held past the guard, or ended otherwise. */
-async function importOutcome(deps: FeedRunDeps, id: string): Promise<ImportRow> {
+async function importOutcome(deps: FeedRunDeps, id: string): Promise<ImportRow | undefined> {
   for (;;) {
     const row = await findImport(deps.db, id);
-    if (!row || isTerminal(row.status) || row.status === "review") return row!;
+    if (!row || isTerminal(row.status) || row.status === "review") return row;
     await sleep(IMPORT_POLL_MS);
   }
 }
@@ -150,9 +150,12 @@ export async function runFeed(deps: FeedRunDeps, runId: string): Promise<void> {
     }
     const { staged, bytes, version } = fetched;
     const ended = { importId: staged.id, bytes, sourceVersion: version };
+    // Known before waiting: should this process die meanwhile, the run ends as its import does.
+    await beatRun(deps.db, runId, { importId: staged.id });
     await deps.imports.requestApply();
     const outcome = await importOutcome(deps, staged.id);
-    if (outcome.status === "completed") await finishRun(deps.db, runId, { status: "applied", ...ended });
+    if (!outcome) await fail(deps, feed, runId, new RunFailed("The import it made was deleted before it was applied.", null));
+    else if (outcome.status === "completed") await finishRun(deps.db, runId, { status: "applied", ...ended });
     else if (outcome.status === "review") await finishRun(deps.db, runId, { status: "held", reason: outcome.held_reason, ...ended });
     else
       await fail(

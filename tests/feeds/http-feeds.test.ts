@@ -134,11 +134,11 @@ describe("a feed over HTTP", () => {
     const path = freshPath("described.csv");
     const described = (count: number, description: (at: number) => string) =>
       ["sku,name,description", ...Array.from({ length: count }, (_, at) => `SKU-${at},Product ${at},${description(at)}`)].join("\n");
-    source.serve(path, { body: described(50, (at) => `Fine cotton, style ${at}`), etag: '"d1"' });
+    source.serve(path, { body: described(50, (at) => `Fine cotton in style ${at}`), etag: '"d1"' });
     const feed = await createFeed(path, { guard: { maxUpdatedPercent: 50 } });
     expect((await runToEnd(feed.id)).status).toBe("applied");
     // The supplier's export lost its descriptions: every product changes, and 40 of 50 lose the text.
-    source.serve(path, { body: described(50, (at) => (at < 40 ? "" : `Fine cotton, style ${at}!`)), etag: '"d2"' });
+    source.serve(path, { body: described(50, (at) => (at < 40 ? "" : `Fine cotton in style ${at}!`)), etag: '"d2"' });
     const held = await runToEnd(feed.id);
     expect(held.status).toBe("held");
     expect(held.reason).toBe(

@@ -98,4 +98,38 @@ describe("a feed's schedule across restarts and processes", () => {
       30_000,
     );
   });
+
+  it("ends a run whose process was killed: failed with the reason and feed.failed, by the next process's tick", async () => {
+    await Promise.all(processes.splice(0).map((server) => server.stop()));
+    // A source that sends the header and then nothing: the run is mid-file when its process dies.
+    source.serve("/stuck.csv", (_req, res) => {
+      res.writeHead(200, { "Content-Type": "text/csv" });
+      res.write("sku,name\n");
+    });
+    const doomed = await start();
+    const api = apiClient(doomed.url).api;
+    const feed = await api.feeds.create.mutate({ name: "Stuck", url: source.url("/stuck.csv"), schedule: "0 6 * * *" });
+    const run = await api.feeds.run.mutate({ id: feed.id });
+    await waitUntil("the source to be asked", () => source.requests("/stuck.csv").length > 0, 20_000);
+    await doomed.stop("SIGKILL");
+    processes.splice(0);
+    // A minute of silence from its heartbeat, without waiting a minute.
+    await db.query(`UPDATE feed_runs SET heartbeat_at = now() - interval '5 minutes' WHERE id = $1`, [run.id]);
+
+    const next = await start();
+    const ended = await waitUntil(
+      "the orphaned run to end",
+      async () => {
+        const found = (await apiClient(next.url).api.feeds.runs.query({ id: feed.id })).items.find((item) => item.id === run.id);
+        return found && found.status !== "running" ? found : false;
+      },
+      30_000,
+    );
+    expect(ended).toMatchObject({
+      status: "failed",
+      reason: "The process running it stopped before it finished; the next run fetches the file again.",
+    });
+    const { rows } = await db.query(`SELECT data FROM events WHERE type = 'feed.failed'`);
+    expect(rows.map((row) => row.data)).toContainEqual(expect.objectContaining({ feedId: feed.id, runId: run.id }));
+  });
 });
