@@ -1,4 +1,5 @@
 import { useEffect, useState } from "react";
+import { ChoiceSelect } from "~/components/choice-select";
 import { EMPTY_DESCRIPTION_LABELS, MODE_LABELS, SYNC_ACTION_LABELS } from "~/lib/import-status";
 import { EMPTY_DESCRIPTION_RULES, IMPORT_MODES, SYNC_ACTIONS } from "../../server/imports/import.schema";
 
@@ -34,36 +35,18 @@ export function ApplyOptions({ disabled, review, onReview }: { disabled: boolean
       </label>
       <label>
         <span>Mode</span>
-        <select name="mode" value={mode} onChange={(event) => setMode(event.currentTarget.value)}>
-          {IMPORT_MODES.map((value) => (
-            <option key={value} value={value}>
-              {MODE_LABELS[value]}
-            </option>
-          ))}
-        </select>
+        <ChoiceSelect name="mode" choices={IMPORT_MODES} labels={MODE_LABELS} value={mode} onChange={(event) => setMode(event.currentTarget.value)} />
       </label>
       <details open={mode === "sync" ? true : undefined}>
         <summary>Sync, empty cells and image paths</summary>
         <div className="apply-more">
           <label>
             <span>Products not in the file (sync)</span>
-            <select name="syncAction" defaultValue="deactivate">
-              {SYNC_ACTIONS.map((value) => (
-                <option key={value} value={value}>
-                  {SYNC_ACTION_LABELS[value]}
-                </option>
-              ))}
-            </select>
+            <ChoiceSelect name="syncAction" choices={SYNC_ACTIONS} labels={SYNC_ACTION_LABELS} defaultValue="deactivate" />
           </label>
           <label>
             <span>An empty description cell</span>
-            <select name="emptyDescription" defaultValue="clear">
-              {EMPTY_DESCRIPTION_RULES.map((value) => (
-                <option key={value} value={value}>
-                  {EMPTY_DESCRIPTION_LABELS[value]}
-                </option>
-              ))}
-            </select>
+            <ChoiceSelect name="emptyDescription" choices={EMPTY_DESCRIPTION_RULES} labels={EMPTY_DESCRIPTION_LABELS} defaultValue="clear" />
           </label>
           <label>
             <span>Base URL of relative image paths (a Magento export's /m/b/jkt.jpg)</span>

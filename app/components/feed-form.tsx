@@ -3,23 +3,14 @@ import { useEffect, useRef, useState } from "react";
 import { FieldError, FormError, invalidProps } from "~/components/field-errors";
 import { MappingStep, type ReadingChoice } from "~/components/mapping-step";
 import type { FieldErrors } from "~/lib/field-errors";
-import { EMPTY_DESCRIPTION_LABELS, MODE_LABELS, SYNC_ACTION_LABELS } from "~/lib/import-status";
+import { DECIMAL_LABELS, EMPTY_CELL_LABELS, EMPTY_DESCRIPTION_LABELS, MODE_LABELS, SYNC_ACTION_LABELS } from "~/lib/import-status";
+import { ChoiceSelect } from "~/components/choice-select";
 import { headersFromText } from "~/lib/feed-form-data";
 import { GUARD_KEYS, GUARD_LIMITS } from "../../server/feeds/feed.schema";
 import type { FeedJson } from "../../server/feeds/feed-json";
 import { DECIMAL_SEPARATORS, EMPTY_CELL_RULES, EMPTY_DESCRIPTION_RULES, IMPORT_MODES, SYNC_ACTIONS } from "../../server/imports/import.schema";
 import type { Inspection } from "../../server/imports/upload/inspect-file";
 import type { ColumnMapping } from "../../server/mappings/mapping.schema";
-
-const EMPTY_CELL_LABELS: Record<(typeof EMPTY_CELL_RULES)[number], string> = {
-  clear: "Clear the stored value",
-  keep: "Keep the stored value",
-};
-const DECIMAL_LABELS: Record<(typeof DECIMAL_SEPARATORS)[number], string> = {
-  auto: "Decided by the file's numbers",
-  ".": "A point (12.50)",
-  ",": "A comma (12,50)",
-};
 
 type Values = Record<string, string>;
 
@@ -258,55 +249,52 @@ export function FeedForm({ feed, errors, values, cancelHref }: { feed?: FeedJson
         <legend>How it applies</legend>
         <label>
           Mode
-          <select name="mode" value={mode} onChange={(event) => setMode(event.currentTarget.value)}>
-            {IMPORT_MODES.map((value) => (
-              <option key={value} value={value}>
-                {MODE_LABELS[value]}
-              </option>
-            ))}
-          </select>
+          <ChoiceSelect
+            name="mode"
+            choices={IMPORT_MODES}
+            labels={MODE_LABELS}
+            value={mode}
+            onChange={(event) => setMode(event.currentTarget.value)}
+          />
         </label>
         <FieldError errors={errors} field="options.mode" />
         <div className="form-columns">
           <label>
             Products not in the file (sync)
-            <select name="syncAction" defaultValue={valueOf(values, "syncAction", stored.syncAction, "deactivate")} disabled={mode !== "sync"}>
-              {SYNC_ACTIONS.map((value) => (
-                <option key={value} value={value}>
-                  {SYNC_ACTION_LABELS[value]}
-                </option>
-              ))}
-            </select>
+            <ChoiceSelect
+              name="syncAction"
+              choices={SYNC_ACTIONS}
+              labels={SYNC_ACTION_LABELS}
+              defaultValue={valueOf(values, "syncAction", stored.syncAction, "deactivate")}
+              disabled={mode !== "sync"}
+            />
           </label>
           <label>
             An empty description cell
-            <select name="emptyDescription" defaultValue={valueOf(values, "emptyDescription", stored.emptyDescription, "clear")}>
-              {EMPTY_DESCRIPTION_RULES.map((value) => (
-                <option key={value} value={value}>
-                  {EMPTY_DESCRIPTION_LABELS[value]}
-                </option>
-              ))}
-            </select>
+            <ChoiceSelect
+              name="emptyDescription"
+              choices={EMPTY_DESCRIPTION_RULES}
+              labels={EMPTY_DESCRIPTION_LABELS}
+              defaultValue={valueOf(values, "emptyDescription", stored.emptyDescription, "clear")}
+            />
           </label>
           <label>
             An empty price, stock or other typed cell
-            <select name="emptyCells" defaultValue={valueOf(values, "emptyCells", stored.emptyCells, "clear")}>
-              {EMPTY_CELL_RULES.map((value) => (
-                <option key={value} value={value}>
-                  {EMPTY_CELL_LABELS[value]}
-                </option>
-              ))}
-            </select>
+            <ChoiceSelect
+              name="emptyCells"
+              choices={EMPTY_CELL_RULES}
+              labels={EMPTY_CELL_LABELS}
+              defaultValue={valueOf(values, "emptyCells", stored.emptyCells, "clear")}
+            />
           </label>
           <label>
             Decimal separator
-            <select name="decimalSeparator" defaultValue={valueOf(values, "decimalSeparator", stored.decimalSeparator, "auto")}>
-              {DECIMAL_SEPARATORS.map((value) => (
-                <option key={value} value={value}>
-                  {DECIMAL_LABELS[value]}
-                </option>
-              ))}
-            </select>
+            <ChoiceSelect
+              name="decimalSeparator"
+              choices={DECIMAL_SEPARATORS}
+              labels={DECIMAL_LABELS}
+              defaultValue={valueOf(values, "decimalSeparator", stored.decimalSeparator, "auto")}
+            />
           </label>
         </div>
         <label>

@@ -1,5 +1,6 @@
 import { DELIMITER_LABELS, ENCODING_LABELS, type Delimiter, type Encoding } from "../../server/files/dialect.schema";
 import type { ImportJson } from "../../server/imports/import-json";
+import type { DECIMAL_SEPARATORS, EMPTY_CELL_RULES } from "../../server/imports/import.schema";
 import { isProfileId, PLATFORM_NAMES, TARGET_FIELDS } from "../../server/mappings/mapping.schema";
 
 export type { ImportJson };
@@ -58,6 +59,15 @@ export const SYNC_ACTION_LABELS: Record<ImportJson["syncAction"], string> = {
 export const EMPTY_DESCRIPTION_LABELS: Record<ImportJson["emptyDescription"], string> = {
   clear: "Clear the stored description",
   keep: "Keep the stored description",
+};
+export const EMPTY_CELL_LABELS: Record<(typeof EMPTY_CELL_RULES)[number], string> = {
+  clear: "Clear the stored value",
+  keep: "Keep the stored value",
+};
+export const DECIMAL_LABELS: Record<(typeof DECIMAL_SEPARATORS)[number], string> = {
+  auto: "Decided by the file's numbers",
+  ".": "A point (12.50)",
+  ",": "A comma (12,50)",
 };
 
 /** "Sync (products not in the file are deactivated), empty descriptions keep the stored one": the choices that differ from the defaults. */

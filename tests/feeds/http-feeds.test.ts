@@ -5,6 +5,7 @@ import { startFileServer, type FileServer } from "../support/file-server.js";
 import { zipOf } from "../support/raw-workbook.js";
 import { recordedEvents, refusalOf, startTestApp, type TestApp } from "../support/test-app.js";
 import { waitUntil } from "../support/wait.js";
+import { runFeedToEnd } from "../support/feed-events.js";
 
 /**
  * Feeds over HTTP (issue "Feeds"): a supplier's web server on loopback (FEED_ALLOW_PRIVATE_NETWORKS
@@ -35,19 +36,7 @@ async function createFeed(path: string, extra: Record<string, unknown> = {}) {
   return app.api.feeds.create.mutate({ name: `Supplier ${path}`, url: source.url(path), schedule: "0 6 * * *", ...extra } as never);
 }
 
-async function runToEnd(feedId: string) {
-  const run = await app.api.feeds.run.mutate({ id: feedId });
-  expect(run.status).toBe("running");
-  return waitUntil(
-    `run ${run.id} to end`,
-    async () => {
-      const { items } = await app.api.feeds.runs.query({ id: feedId });
-      const found = items.find((item) => item.id === run.id);
-      return found && found.status !== "running" && found;
-    },
-    30_000,
-  );
-}
+const runToEnd = (feedId: string) => runFeedToEnd(app.api, feedId);
 
 describe("a feed over HTTP", () => {
   it("applies a changed file within the guard, then ends as unchanged on a 304 without an import", async () => {

@@ -2,7 +2,7 @@ import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startSftpServer, type SftpServer } from "../support/sftp-server.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
-import { waitUntil } from "../support/wait.js";
+import { runFeedToEnd } from "../support/feed-events.js";
 
 /**
  * Feeds over SFTP (issue "Feeds"): an SFTP server of the test's own on loopback, logged into with a
@@ -25,17 +25,7 @@ beforeEach(() => app.resetCatalog());
 const csvOf = (count: number, suffix = "") =>
   ["sku,name,stock", ...Array.from({ length: count }, (_, at) => `SKU-${at},Product ${at}${suffix},${at % 7}`)].join("\n") + "\n";
 
-async function runToEnd(feedId: string) {
-  const run = await app.api.feeds.run.mutate({ id: feedId });
-  return waitUntil(
-    `run ${run.id} to end`,
-    async () => {
-      const found = (await app.api.feeds.runs.query({ id: feedId })).items.find((item) => item.id === run.id);
-      return found && found.status !== "running" && found;
-    },
-    30_000,
-  );
-}
+const runToEnd = (feedId: string) => runFeedToEnd(app.api, feedId);
 
 const sftpUrl = (path: string) => `sftp://${sftp.host}:${sftp.port}${path}`;
 

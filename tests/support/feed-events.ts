@@ -1,6 +1,20 @@
+import type { ProductImporterClient } from "../../server/web/client.js";
 import { startFileServer } from "./file-server.js";
 import type { TestApp } from "./test-app.js";
 import { waitUntil } from "./wait.js";
+
+/** "Run now", then the run once it has ended (applied, unchanged, held or failed). */
+export async function runFeedToEnd(api: ProductImporterClient, feedId: string, timeoutMs = 30_000) {
+  const run = await api.feeds.run.mutate({ id: feedId });
+  return waitUntil(
+    `run ${run.id} of feed ${feedId} to end`,
+    async () => {
+      const found = (await api.feeds.runs.query({ id: feedId })).items.find((item) => item.id === run.id);
+      return found && found.status !== "running" ? found : false;
+    },
+    timeoutMs,
+  );
+}
 
 /** What an app needs to reach a feed source on loopback, and to give up on a failing one quickly. */
 export const FEEDS_ON_LOOPBACK = { FEED_ALLOW_PRIVATE_NETWORKS: "1", FEED_RETRY_DELAYS: "0.1,0.1" } as const;
