@@ -31,7 +31,7 @@ const layers = [
  * whose root (schema, statuses, table, router) and stages may use each other.
  */
 const SERVER_FOLDERS = ["files", "events", "auth", "trpc", "tokens", "http", "products", "mappings", "webhooks", "imports", "feeds", "web"];
-const IMPORT_STAGES = ["staging", "rows", "apply", "review", "undo", "progress", "upload"];
+const IMPORT_STAGES = ["staging", "rows", "apply", "review", "undo", "progress", "upload", "fixing"];
 const lowerFirst = (base, folders, what) =>
   folders.slice(0, -1).map((folder, index) => ({
     target: `${base}/${folder}`,

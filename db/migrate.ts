@@ -23,6 +23,7 @@ import * as commerceIndexes from "./migrations/0019_commerce_indexes.js";
 import * as variantsAndImages from "./migrations/0020_variants_and_images.js";
 import * as groupLines from "./migrations/0021_group_lines.js";
 import * as feeds from "./migrations/0022_feeds.js";
+import * as fixingRejectedRows from "./migrations/0023_fixing_rejected_rows.js";
 
 // Listed here rather than discovered on disk, so a bundler or a read-only image cannot lose one.
 const migrations: Record<string, Migration> = {
@@ -48,6 +49,7 @@ const migrations: Record<string, Migration> = {
   "0020_variants_and_images": variantsAndImages,
   "0021_group_lines": groupLines,
   "0022_feeds": feeds,
+  "0023_fixing_rejected_rows": fixingRejectedRows,
 };
 
 /** Brings the schema up to date; safe to call from many processes starting at once. */

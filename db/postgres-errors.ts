@@ -3,6 +3,7 @@ export const PG_ERROR = {
   uniqueViolation: "23505",
   lockNotAvailable: "55P03",
   queryCanceled: "57014",
+  invalidRegularExpression: "2201B",
 } as const;
 
 /** Whether `error` is the Postgres error `code` names. */

@@ -233,6 +233,10 @@ export interface ImportsTable {
   guard: ColumnType<ImportGuard | null, string | null | undefined, null>;
   /** Which limit its merge went past, in words, when it was held. */
   held_reason: ColumnType<string | null, never, string | null>;
+  /** An import of another's fixed rejected rows: that import. */
+  fixes_import_id: ColumnType<string | null, string | null | undefined, never>;
+  /** Its rejected rows fixed and brought in (by this import, or by one of fixed rows). */
+  fixed_count: ColumnType<number, number | undefined, number>;
   created_at: ColumnType<Date, never, never>;
   uploaded_at: Date | null;
   started_at: Date | null;
@@ -253,6 +257,18 @@ export interface ImportErrorsTable {
   message: string;
   /** The row as it was in the file, for errors.csv. */
   fields: string[];
+  /** The field at fault (`price`, `attributes.<key>`), when one cell is; null for the row as a whole. */
+  field: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The row's cells as a person changed them (in the header's order); null while untouched. */
+  edited: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
+  /** Its cells (as edited) pass the importer's rules now. */
+  fixed: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Left out: nobody wants it. */
+  dropped: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Bumped by every save, so a save can tell it overwrote another's. */
+  revision: ColumnType<number, number | undefined, number>;
+  /** The import that brought it in once fixed. */
+  brought_in_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface CatalogCountsTable {

@@ -7,10 +7,12 @@ const storable = (value: string) => (value.includes("\0") ? value.replaceAll("\0
 
 export async function insertRejectedRows(db: Kysely<Database>, importId: string, rows: RejectedRow[]): Promise<void> {
   if (!rows.length) return;
-  const payload = JSON.stringify(rows.map((row) => ({ line: row.line, message: storable(row.message), fields: row.fields.map(storable) })));
+  const payload = JSON.stringify(
+    rows.map((row) => ({ line: row.line, message: storable(row.message), fields: row.fields.map(storable), field: row.field ?? null })),
+  );
   await sql`
-    INSERT INTO import_errors (import_id, line, message, fields)
-    SELECT ${importId}, (e->>'line')::int, e->>'message', ARRAY(SELECT jsonb_array_elements_text(e->'fields'))
+    INSERT INTO import_errors (import_id, line, message, fields, field)
+    SELECT ${importId}, (e->>'line')::int, e->>'message', ARRAY(SELECT jsonb_array_elements_text(e->'fields')), e->>'field'
     FROM jsonb_array_elements(${payload}::jsonb) AS e
     ON CONFLICT DO NOTHING`.execute(db);
 }

@@ -26,6 +26,37 @@ export const importApplyInput = importIdInput.extend({
 });
 export const importRevertInput = importIdInput.extend({ partial: z.boolean().optional() });
 
+/** How many rejected rows one fixRows call may save, and how long a cell may be. */
+export const MAX_FIXED_ROWS = 500;
+const cellValue = z.string().max(100_000, "a cell may hold at most 100,000 characters");
+const lineNumber = z.number().int("line must be a whole number").min(1, "line must be 1 or more").max(2_147_483_647, "line is too large");
+
+export const rejectedRowsInput = importIdInput.extend({ ...pageInput.shape, message: storableText().pipe(z.string().max(500)).optional() });
+export const fixRowsInput = importIdInput.extend({
+  rows: z
+    .array(
+      z.object({
+        line: lineNumber,
+        cells: z.record(z.string().max(1_000), cellValue),
+        /** The row's revision as the caller last saw it: a save over a later one still wins, and says so. */
+        revision: z.number().int().min(0).optional(),
+      }),
+    )
+    .min(1, "rows: give at least one row")
+    .max(MAX_FIXED_ROWS, `rows: at most ${MAX_FIXED_ROWS} at once`),
+});
+export const replaceInRejectedInput = importIdInput.extend({
+  column: z.string().min(1, "column is required").max(1_000),
+  find: storableText("find").pipe(z.string().min(1, "find must not be empty").max(1_000, "find must be at most 1,000 characters")),
+  replace: storableText("replace").pipe(z.string().max(10_000, "replace must be at most 10,000 characters")),
+  regex: z.boolean().optional(),
+  /** Count what it would change and fix, and change nothing. */
+  preview: z.boolean().optional(),
+});
+export const dropRejectedInput = importIdInput.extend({
+  lines: z.array(lineNumber).min(1, "lines: give at least one line").max(100_000, "lines: at most 100,000 at once"),
+});
+
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /**

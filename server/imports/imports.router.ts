@@ -4,7 +4,19 @@ import { Refusal } from "../refusal.js";
 import { publicProcedure } from "../trpc/trpc.js";
 import { ImportNotFound } from "./import-errors.js";
 import { pageInput } from "../paging.schema.js";
-import { importApplyInput, importChangesInput, importErrorsInput, importIdInput, importRevertInput, inspectInput } from "./import.schema.js";
+import {
+  dropRejectedInput,
+  fixRowsInput,
+  importApplyInput,
+  importChangesInput,
+  importErrorsInput,
+  importIdInput,
+  importRevertInput,
+  inspectInput,
+  rejectedRowsInput,
+  replaceInRejectedInput,
+} from "./import.schema.js";
+import { dropRejected, fixRows, rejectedRowsPage, replaceInRejected } from "./fixing/rejected-rows.js";
 import { toImportJson } from "./import-json.js";
 import { listRepeatedSkus } from "./staging/repeated-skus.js";
 import { listChanges } from "./review/import-changes.js";
@@ -53,6 +65,15 @@ export const importsRouter = {
   }),
 
   get: publicProcedure.input(importIdInput).query(async ({ ctx, input }) => toImportJson(await existingImport(ctx, input.id))),
+
+  /** The rejected rows still to fix, as a grid: the file's columns (mapped first), each row's cells and what is wrong. */
+  rejectedRows: publicProcedure.input(rejectedRowsInput).query(({ ctx, input }) => rejectedRowsPage(ctx.db, input.id, input)),
+  /** Cells of rejected rows changed, each row checked again with the importer's rules. */
+  fixRows: publicProcedure.input(fixRowsInput).mutation(({ ctx, input }) => fixRows(ctx.db, input.id, input.rows)),
+  /** One column of every rejected row still to fix: find and replace (plain or a regular expression), each changed row checked again. */
+  replaceInRejected: publicProcedure.input(replaceInRejectedInput).mutation(({ ctx, input }) => replaceInRejected(ctx.db, input.id, input)),
+  /** Rejected rows nobody wants, left out. */
+  dropRejected: publicProcedure.input(dropRejectedInput).mutation(({ ctx, input }) => dropRejected(ctx.db, input.id, input.lines)),
 
   /** The file each named import read (products' `lastChange` names imports by id); unknown ids are left out. */
   filenames: publicProcedure

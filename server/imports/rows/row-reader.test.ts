@@ -15,15 +15,15 @@ describe("a row of the file", () => {
   });
 
   it.each([
-    [["", "Cup", "", "yes"], "sku is empty"],
-    [["cup-1", " ", "", "yes"], "name is empty"],
-    [["cup-1", "Cup", "", "maybe"], 'active must be true/false, yes/no, 1/0 or active/inactive (found "maybe")'],
-    [["cup-1", "Cup", ""], "expected 4 fields but found 3"],
-    [["cup-1", "Cu\0p", "", "yes"], "name contains a NUL byte"],
-    [["cup-1", "Cup", "bad \uFFFD byte", "yes"], "description is not valid UTF-8 text (save the file as UTF-8)"],
-    [["s".repeat(256), "Cup", "", "yes"], "sku is 256 characters long; the limit is 255"],
-  ])("%j is rejected: %s", (fields, message) => {
-    expect(read(fields, 3)).toEqual({ rejected: { line: 3, message, fields } });
+    [["", "Cup", "", "yes"], "sku is empty", "sku"],
+    [["cup-1", " ", "", "yes"], "name is empty", "name"],
+    [["cup-1", "Cup", "", "maybe"], 'active must be true/false, yes/no, 1/0 or active/inactive (found "maybe")', "active"],
+    [["cup-1", "Cup", ""], "expected 4 fields but found 3", undefined],
+    [["cup-1", "Cu\0p", "", "yes"], "name contains a NUL byte", "name"],
+    [["cup-1", "Cup", "bad \uFFFD byte", "yes"], "description is not valid UTF-8 text (save the file as UTF-8)", "description"],
+    [["s".repeat(256), "Cup", "", "yes"], "sku is 256 characters long; the limit is 255", "sku"],
+  ])("%j is rejected: %s (the field at fault: %s)", (fields, message, field) => {
+    expect(read(fields, 3)).toEqual({ rejected: field ? { line: 3, message, fields, field } : { line: 3, message, fields } });
   });
 
   it("counts characters as code points: 255 emoji make a SKU of 255 characters", () => {

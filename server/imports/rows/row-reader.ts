@@ -215,8 +215,8 @@ export class RowReader {
     const own = madeSkus?.ownSku == null ? "" : withoutFormulaMark(fields[madeSkus.ownSku]!);
     if (own.trim()) return { values: { ...values, sku: own } };
     const handle = `the handle ("${this.columns.header[groupBy]}")`;
-    if (!key) return rejection(line, `${labels.sku} is empty and so is ${handle}: a row needs its own SKU or its product's handle`, fields);
-    if (!madeSkus) return rejection(line, `${labels.sku} is empty: this row of "${key}" has no SKU of its own`, fields);
+    if (!key) return rejection(line, `${labels.sku} is empty and so is ${handle}: a row needs its own SKU or its product's handle`, fields, "sku");
+    if (!madeSkus) return rejection(line, `${labels.sku} is empty: this row of "${key}" has no SKU of its own`, fields, "sku");
     return this.makeSku(fields, values, line, madeSkus);
   }
 

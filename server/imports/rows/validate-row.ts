@@ -11,6 +11,14 @@ export interface RejectedRow {
   line: number;
   message: string;
   fields: string[];
+  /** The field at fault (`price`, `attributes.<key>`), when one cell is; absent for the row as a whole. */
+  field?: string;
+}
+
+/** Why a row cannot be taken, and the field at fault when one is. */
+interface Problem {
+  message: string;
+  field?: string;
 }
 
 /** U+FFFD is what decoding leaves where the file's bytes were not valid UTF-8. */
@@ -83,33 +91,37 @@ export function validateRow(values: RowValues, rules: RowRules, reading: RowRead
   const name = normalizeName(values.name);
   const { description } = values;
   const { labels } = rules;
-  if (!sku) return rejection(line, `${labels.sku} is empty`, fields);
-  if (!name) return rejection(line, `${labels.name} is empty`, fields);
-  const problem =
-    problemWith(labels.sku, sku, FIELD_LIMITS.sku) ??
-    problemWith(labels.name, name, FIELD_LIMITS.name) ??
-    problemWith(labels.description, description, FIELD_LIMITS.description);
-  if (problem) return rejection(line, problem, fields);
+  if (!sku) return rejection(line, `${labels.sku} is empty`, fields, "sku");
+  if (!name) return rejection(line, `${labels.name} is empty`, fields, "name");
+  for (const [field, value] of [
+    ["sku", sku],
+    ["name", name],
+    ["description", description],
+  ] as const) {
+    const problem = problemWith(labels[field], value, FIELD_LIMITS[field]);
+    if (problem) return rejection(line, problem, fields, field);
+  }
 
   let active: boolean | null = null;
   if (values.active !== null) {
     const parsed = rules.readActive(values.active);
-    if (parsed === undefined) return rejection(line, `${labels.active} must be ${rules.activeSpellings} (found "${values.active}")`, fields);
+    if (parsed === undefined)
+      return rejection(line, `${labels.active} must be ${rules.activeSpellings} (found "${values.active}")`, fields, "active");
     active = parsed;
   }
   const accepted: StagedRow = { line, sku, name, description, active };
   const warnings: string[] = [];
-  const unreadable =
+  const unreadable: Problem | null =
     (rules.commerce.length ? readCommerce(values, rules, reading, accepted, warnings) : null) ??
     (rules.options.length ? readRowOptions(values, accepted) : null) ??
     (rules.attributes.length ? readAttributes(values, rules, decimal, accepted) : null);
-  if (unreadable) return rejection(line, unreadable, fields);
+  if (unreadable) return rejection(line, unreadable.message, fields, unreadable.field);
   return warnings.length ? { accepted, warnings } : { accepted };
 }
 
-function readRowOptions(values: RowValues, accepted: StagedRow): string | null {
+function readRowOptions(values: RowValues, accepted: StagedRow): Problem | null {
   const read = readOptions(values.options);
-  if ("problem" in read) return read.problem;
+  if ("problem" in read) return { message: read.problem };
   // No option at all is an empty cell: cleared, or kept with `emptyCells=keep`.
   if (!read.value.length) accepted.options = null;
   else {
@@ -125,19 +137,20 @@ function readRowOptions(values: RowValues, accepted: StagedRow): string | null {
  * The custom fields' cells as one JSON object for the staging table: an empty cell is left out
  * (the merge then clears or keeps the value, as `emptyCells` says), unless the field is required.
  */
-function readAttributes(values: RowValues, rules: RowRules, decimal: DecimalSeparator, accepted: StagedRow): string | null {
+function readAttributes(values: RowValues, rules: RowRules, decimal: DecimalSeparator, accepted: StagedRow): Problem | null {
   // Written out as it is read (keys are plain identifiers): no object per row to build and stringify.
   let json = "";
   for (let at = 0; at < rules.attributes.length; at += 1) {
     const { field, label } = rules.attributes[at]!;
     const raw = values.attributes[at]!;
-    if (UNSTORABLE.test(raw)) return problemWith(label, raw, Infinity);
+    const target = `attributes.${field.key}`;
+    if (UNSTORABLE.test(raw)) return { message: problemWith(label, raw, Infinity)!, field: target };
     if (raw.trim() === "") {
-      if (field.required) return `${label} is required`;
+      if (field.required) return { message: `${label} is required`, field: target };
       continue;
     }
     const value = readFieldText(field, raw, decimal);
-    if ("problem" in value) return valueProblem(label, raw, value.problem);
+    if ("problem" in value) return { message: valueProblem(label, raw, value.problem), field: target };
     json += `${json ? "," : ""}"${field.key}":${JSON.stringify(value.value)}`;
   }
   accepted.attributes = `{${json}}`;
@@ -148,7 +161,7 @@ function readAttributes(values: RowValues, rules: RowRules, decimal: DecimalSepa
 const valueProblem = (label: string, raw: string, problem: string) => `${label} "${raw.length > 60 ? `${raw.slice(0, 57)}...` : raw}" ${problem}`;
 
 /** Reads the row's commerce cells into `accepted` (an empty cell is null); the first problem, if any. */
-function readCommerce(values: RowValues, rules: RowRules, reading: RowReading, accepted: StagedRow, warnings: string[]): string | null {
+function readCommerce(values: RowValues, rules: RowRules, reading: RowReading, accepted: StagedRow, warnings: string[]): Problem | null {
   const { decimal } = reading;
   const into = accepted as Record<string, unknown>;
   for (let at = 0; at < rules.commerce.length; at += 1) {
@@ -163,16 +176,18 @@ function readCommerce(values: RowValues, rules: RowRules, reading: RowReading, a
       continue;
     }
     // A number with either character in it reads as no number anyway; text must say why.
-    if (column.isText && UNSTORABLE.test(raw)) return problemWith(rules.labels[column.field], raw, Infinity);
+    if (column.isText && UNSTORABLE.test(raw)) return { message: problemWith(rules.labels[column.field], raw, Infinity)!, field: column.field };
     let value = null;
     if (raw.trim() !== "") {
       const read = readCommerceValue(column.field, raw, decimal, column);
-      if ("problem" in read) return valueProblem(rules.labels[column.field], raw, read.problem);
+      if ("problem" in read) return { message: valueProblem(rules.labels[column.field], raw, read.problem), field: column.field };
       value = read.value;
     }
     into[commerceColumnOf(column.field)] = value;
   }
-  return values.sale === null ? null : applySalePrice(values.sale, decimal, accepted);
+  if (values.sale === null) return null;
+  const sale = applySalePrice(values.sale, decimal, accepted);
+  return sale ? { message: sale } : null;
 }
 
 /**
@@ -190,6 +205,6 @@ function applySalePrice(raw: string, decimal: DecimalSeparator, accepted: Staged
   return null;
 }
 
-export function rejection(line: number, message: string, fields: string[]) {
-  return { rejected: { line, message, fields } };
+export function rejection(line: number, message: string, fields: string[], field?: string) {
+  return { rejected: field ? { line, message, fields, field } : { line, message, fields } };
 }

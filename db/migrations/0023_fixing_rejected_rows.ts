@@ -1,0 +1,30 @@
+import { sql, type Kysely } from "kysely";
+
+/**
+ * Fixing rejected rows where they are shown (issue "Fix rejected rows"): each rejected row keeps
+ * the field at fault, the cells a person changed (its file's cells stay as read), whether it now
+ * passes the importer's rules, whether it was left out, a revision that tells a save it overwrote
+ * someone else's, and the import it was brought in by. An import of fixed rows names the import
+ * they came from.
+ */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    ALTER TABLE import_errors
+      ADD COLUMN field text,
+      ADD COLUMN edited text[],
+      ADD COLUMN fixed boolean NOT NULL DEFAULT false,
+      ADD COLUMN dropped boolean NOT NULL DEFAULT false,
+      ADD COLUMN revision integer NOT NULL DEFAULT 0,
+      ADD COLUMN brought_in_by bigint REFERENCES imports (id) ON DELETE SET NULL`.execute(db);
+  await sql`
+    ALTER TABLE imports
+      ADD COLUMN fixes_import_id bigint REFERENCES imports (id) ON DELETE SET NULL,
+      ADD COLUMN fixed_count integer NOT NULL DEFAULT 0`.execute(db);
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`ALTER TABLE imports DROP COLUMN fixes_import_id, DROP COLUMN fixed_count`.execute(db);
+  await sql`
+    ALTER TABLE import_errors
+      DROP COLUMN field, DROP COLUMN edited, DROP COLUMN fixed, DROP COLUMN dropped, DROP COLUMN revision, DROP COLUMN brought_in_by`.execute(db);
+}

@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { importCsv, refusalOf, startTestApp, type TestApp } from "../support/test-app.js";
+
+/**
+ * Fixing rejected rows where they are shown (issue "Fix rejected rows"): the rejected rows as a
+ * grid of the file's own columns with the cell at fault, edited and checked again with the
+ * importer's rules, replaced across a column, left out.
+ */
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(() => app?.stop());
+beforeEach(() => app.resetCatalog());
+
+/** A supplier's file: its own extra column, and rows the importer rejects for several reasons. */
+const SUPPLIER_FILE = [
+  "Lieferant,sku,name,price,stock",
+  "Nord,OK-1,Fine,12.50,4",
+  "Nord,P-1,Price with unit,12.50 €/Stk,4",
+  'Nord,P-2,Comma price,"7,95",2',
+  "Süd,S-1,Stock unknown,3.00,n/a",
+  "Süd,N-1,,3.00,1",
+  "Süd,P-3,Another unit,9.99 €/Stk,1",
+].join("\n");
+
+async function importWithRejections() {
+  const item = await importCsv(app, SUPPLIER_FILE, "supplier.csv");
+  expect(item).toMatchObject({ status: "completed", createdCount: 1, errorCount: 5 });
+  return item.id;
+}
+
+describe("imports.rejectedRows", () => {
+  it("lists the rejected rows by line in the file's columns, mapped ones first, with the cell at fault", async () => {
+    const id = await importWithRejections();
+    const grid = await app.api.imports.rejectedRows.query({ id });
+    expect(grid.columns).toEqual(["sku", "name", "price", "stock", "Lieferant"]);
+    expect(grid.total).toBe(5);
+    expect(grid.items.map((row) => row.line)).toEqual([3, 4, 5, 6, 7]);
+    expect(grid.items[0]).toMatchObject({
+      line: 3,
+      cells: { Lieferant: "Nord", sku: "P-1", name: "Price with unit", price: "12.50 €/Stk", stock: "4" },
+      errors: [{ column: "price", message: expect.stringContaining('price "12.50 €/Stk"') }],
+      fixed: false,
+    });
+    expect(grid.items[2]!.errors).toEqual([{ column: "stock", message: expect.stringContaining('"n/a"') }]);
+    expect(grid.items[3]!.errors).toEqual([{ column: "name", message: "name is empty" }]);
+  });
+
+  it("filters to the rows with a given problem", async () => {
+    const id = await importWithRejections();
+    const priced = await app.api.imports.rejectedRows.query({ id, message: "price" });
+    expect(priced.items.map((row) => row.line)).toEqual([3, 4, 7]);
+    expect(priced.total).toBe(3);
+  });
+});
+
+describe("imports.fixRows", () => {
+  it("checks a row again with the importer's rules: its message goes away, or changes", async () => {
+    const id = await importWithRejections();
+    const { items } = await app.api.imports.fixRows.mutate({
+      id,
+      rows: [
+        { line: 3, cells: { price: "12.50" } },
+        { line: 5, cells: { stock: "many" } },
+      ],
+    });
+    expect(items[0]).toMatchObject({ line: 3, fixed: true, errors: [], edited: true, overwrote: false });
+    expect(items[1]).toMatchObject({ line: 5, fixed: false, errors: [{ column: "stock", message: expect.stringContaining('"many"') }] });
+    // Kept on the import: a reload sees them.
+    const grid = await app.api.imports.rejectedRows.query({ id });
+    expect(grid.items.find((row) => row.line === 3)).toMatchObject({ fixed: true, cells: { price: "12.50" } });
+    expect(grid.fixedCount).toBe(1);
+  });
+
+  it("says when a save overwrote someone else's, and the later save wins", async () => {
+    const id = await importWithRejections();
+    const [row] = (await app.api.imports.rejectedRows.query({ id })).items;
+    await app.api.imports.fixRows.mutate({ id, rows: [{ line: 3, cells: { price: "12.40" }, revision: row!.revision }] });
+    const { items } = await app.api.imports.fixRows.mutate({ id, rows: [{ line: 3, cells: { price: "12.50" }, revision: row!.revision }] });
+    expect(items[0]).toMatchObject({ overwrote: true, cells: { price: "12.50" } });
+  });
+
+  it("refuses a line that was not rejected, another import's line and a column the file lacks, changing nothing", async () => {
+    const id = await importWithRejections();
+    const other = await importCsv(app, "sku,name\nX-1,Fine\n", "other.csv");
+    const notRejected = await refusalOf(app, "imports.fixRows", {
+      id,
+      rows: [
+        { line: 3, cells: { price: "1.00" } },
+        { line: 2, cells: { name: "x" } },
+      ],
+    });
+    expect(notRejected).toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("Line 2 is not a rejected row") });
+    expect((await app.api.imports.rejectedRows.query({ id })).fixedCount).toBe(0);
+    expect((await refusalOf(app, "imports.fixRows", { id: other.id, rows: [{ line: 3, cells: { name: "x" } }] })).message).toContain(
+      `Line 3 is not a rejected row of import ${other.id}`,
+    );
+    expect((await refusalOf(app, "imports.fixRows", { id, rows: [{ line: 3, cells: { Preis: "1.00" } }] })).message).toContain(
+      '"Preis" is not a column of supplier.csv',
+    );
+  });
+});
+
+describe("imports.replaceInRejected", () => {
+  it("previews, then replaces plain text in one column, checking every changed row", async () => {
+    const id = await importWithRejections();
+    const preview = await app.api.imports.replaceInRejected.mutate({ id, column: "price", find: " €/Stk", replace: "", preview: true });
+    expect(preview).toEqual({ changed: 2, fixed: 2, preview: true });
+    expect((await app.api.imports.rejectedRows.query({ id })).fixedCount).toBe(0);
+    expect(await app.api.imports.replaceInRejected.mutate({ id, column: "price", find: " €/Stk", replace: "" })).toEqual({
+      changed: 2,
+      fixed: 2,
+      preview: false,
+    });
+    const grid = await app.api.imports.rejectedRows.query({ id });
+    expect(grid.items.filter((row) => row.fixed).map((row) => [row.line, row.cells.price])).toEqual([
+      [3, "12.50"],
+      [7, "9.99"],
+    ]);
+  });
+
+  it("replaces with a regular expression and its groups", async () => {
+    const id = await importWithRejections();
+    // The file writes points: its one price with a decimal comma was rejected; the groups make it a point.
+    const result = await app.api.imports.replaceInRejected.mutate({ id, column: "price", find: "^(\\d+),(\\d+)$", replace: "$1.$2", regex: true });
+    expect(result).toMatchObject({ changed: 1 });
+    expect((await app.api.imports.rejectedRows.query({ id })).items.find((row) => row.line === 4)!.cells.price).toBe("7.95");
+  });
+
+  it("refuses a regular expression that does not compile and a column the file lacks", async () => {
+    const id = await importWithRejections();
+    expect(await refusalOf(app, "imports.replaceInRejected", { id, column: "price", find: "([", replace: "", regex: true })).toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringContaining("is not a regular expression"),
+    });
+    expect((await refusalOf(app, "imports.replaceInRejected", { id, column: "Preis", find: "x", replace: "y" })).message).toContain(
+      "is not a column",
+    );
+  });
+});
+
+describe("imports.dropRejected", () => {
+  it("leaves rows out, and refuses a line that is not an open rejected row", async () => {
+    const id = await importWithRejections();
+    expect(await app.api.imports.dropRejected.mutate({ id, lines: [6, 7] })).toEqual({ dropped: 2 });
+    expect((await app.api.imports.rejectedRows.query({ id })).items.map((row) => row.line)).toEqual([3, 4, 5]);
+    expect((await refusalOf(app, "imports.dropRejected", { id, lines: [3, 6] })).message).toContain("1 line is not a rejected row");
+    expect((await app.api.imports.rejectedRows.query({ id })).total).toBe(3);
+  });
+});
