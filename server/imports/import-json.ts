@@ -48,6 +48,9 @@ export function toImportJson(row: ImportRow) {
     feedId: row.feed_id,
     /** Why its merge was held for a person (past its feed's guard), or null. */
     heldReason: row.held_reason,
+    /** An import of another's fixed rejected rows: that import; and this import's rejected rows fixed and brought in. */
+    fixesImportId: row.fixes_import_id,
+    fixedCount: row.fixed_count,
     // Rows the platform writes that are not products (in skippedCount once applied), and what reading the file is worth saying.
     skippedRowCount: row.skipped_rows,
     skippedReasons: row.row_notes?.skipped ?? [],

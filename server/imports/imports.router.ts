@@ -17,6 +17,7 @@ import {
   replaceInRejectedInput,
 } from "./import.schema.js";
 import { dropRejected, fixRows, rejectedRowsPage, replaceInRejected } from "./fixing/rejected-rows.js";
+import { importFixed } from "./fixing/import-fixed.js";
 import { toImportJson } from "./import-json.js";
 import { listRepeatedSkus } from "./staging/repeated-skus.js";
 import { listChanges } from "./review/import-changes.js";
@@ -74,6 +75,10 @@ export const importsRouter = {
   replaceInRejected: publicProcedure.input(replaceInRejectedInput).mutation(({ ctx, input }) => replaceInRejected(ctx.db, input.id, input)),
   /** Rejected rows nobody wants, left out. */
   dropRejected: publicProcedure.input(dropRejectedInput).mutation(({ ctx, input }) => dropRejected(ctx.db, input.id, input.lines)),
+  /** The fixed rows brought in: into the import's review while it is in one, else as a new import of just those rows. */
+  importFixed: publicProcedure
+    .input(importIdInput)
+    .mutation(async ({ ctx, input }) => toImportJson(await importFixed({ db: ctx.db, pool: ctx.pool, imports: ctx.imports }, input.id))),
 
   /** The file each named import read (products' `lastChange` names imports by id); unknown ids are left out. */
   filenames: publicProcedure

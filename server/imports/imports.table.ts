@@ -79,6 +79,7 @@ export function createImport(
     applying: ApplyChoice;
     feedId?: string | null;
     guard?: Partial<ImportGuard> | null;
+    fixesImportId?: string | null;
   },
 ) {
   const { readAs, applying } = input;
@@ -111,6 +112,7 @@ export function createImport(
       confirm_large_sync: applying.confirmLargeSync,
       feed_id: input.feedId ?? null,
       guard: input.guard ? JSON.stringify(input.guard) : null,
+      fixes_import_id: input.fixesImportId ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { importCsv, refusalOf, startTestApp, type TestApp } from "../support/test-app.js";
 
@@ -148,5 +149,56 @@ describe("imports.dropRejected", () => {
     expect((await app.api.imports.rejectedRows.query({ id })).items.map((row) => row.line)).toEqual([3, 4, 5]);
     expect((await refusalOf(app, "imports.dropRejected", { id, lines: [3, 6] })).message).toContain("1 line is not a rejected row");
     expect((await app.api.imports.rejectedRows.query({ id })).total).toBe(3);
+  });
+});
+
+describe("imports.importFixed", () => {
+  it("makes the fixed rows of an applied import a new import of just those rows, linked both ways, their lines kept", async () => {
+    const id = await importWithRejections();
+    await app.api.imports.replaceInRejected.mutate({ id, column: "price", find: " €/Stk", replace: "" });
+    await app.api.imports.fixRows.mutate({ id, rows: [{ line: 5, cells: { stock: "0" } }] });
+    const followUp = await app.api.imports.importFixed.mutate({ id });
+    expect(followUp).toMatchObject({ fixesImportId: id, filename: "supplier.csv (3 fixed rows)", mode: "upsert" });
+    const done = await app.waitForImport(followUp.id);
+    expect(done).toMatchObject({ status: "completed", createdCount: 3, errorCount: 0, totalRows: 3 });
+    expect(await app.api.imports.get.query({ id })).toMatchObject({ fixedCount: 3 });
+    // Brought in, they leave the rows to fix; the rest stay.
+    expect((await app.api.imports.rejectedRows.query({ id })).items.map((row) => row.line)).toEqual([4, 6]);
+    const prices = Object.fromEntries((await app.api.products.list.query({ pageSize: 50 })).items.map((product) => [product.sku, product.price]));
+    expect(prices).toMatchObject({ "OK-1": "12.50", "P-1": "12.50", "P-3": "9.99", "S-1": "3.00" });
+    // The rows it took are the original file's lines 3, 5 and 7, and it read them as those lines.
+    const { rows } = await sql<{ line: number }>`
+      SELECT line FROM import_errors WHERE import_id = ${id} AND brought_in_by = ${followUp.id} ORDER BY line`.execute(app.database.db);
+    expect(rows.map((row) => row.line)).toEqual([3, 5, 7]);
+    expect((await refusalOf(app, "imports.importFixed", { id })).message).toContain("has no fixed rows to bring in");
+  });
+
+  it("brings fixed rows into an import still in review: the same import, its counts and review updated", async () => {
+    const upload = await app.uploadCsv(SUPPLIER_FILE, "supplier.csv", { review: "1" });
+    const id = upload.body.id as string;
+    await app.waitForImport(id, (item) => item.status === "review");
+    expect(await app.api.imports.review.query({ id })).toMatchObject({ created: 1, rejected: 5 });
+    await app.api.imports.replaceInRejected.mutate({ id, column: "price", find: " €/Stk", replace: "" });
+    const joined = await app.api.imports.importFixed.mutate({ id });
+    expect(joined).toMatchObject({ id, status: "review", errorCount: 3, fixedCount: 2, totalRows: 6 });
+    expect(await app.api.imports.review.query({ id })).toMatchObject({ created: 3, rejected: 3 });
+    await app.api.imports.apply.mutate({ id });
+    expect(await app.waitForImport(id)).toMatchObject({ status: "completed", createdCount: 3, errorCount: 3 });
+    expect((await app.productsBySku()).map((product) => product.sku)).toEqual(["OK-1", "P-1", "P-3"]);
+  });
+});
+
+describe("errors.csv", () => {
+  it("imports as it is, fixed in a spreadsheet: its line and message columns are left out, the file's own read", async () => {
+    const id = await importWithRejections();
+    const csv = await (await fetch(`${app.url}/api/imports/${id}/errors.csv`)).text();
+    expect(csv.split("\n")[0]).toBe("line,message,Lieferant,sku,name,price,stock");
+    // The price cells (each row's next to last), not the messages quoting them.
+    const fixedInASpreadsheet = csv.replace(",12.50 €/Stk,", ",12.50,").replace(",9.99 €/Stk,", ",9.99,");
+    const item = await importCsv(app, fixedInASpreadsheet, `import-${id}-errors.csv`);
+    expect(item).toMatchObject({ status: "completed", createdCount: 2, errorCount: 3 });
+    expect(item.mapping).not.toHaveProperty("description");
+    const product = (await app.api.products.list.query({ sku: "P-1" })).items[0]!;
+    expect(product).toMatchObject({ name: "Price with unit", price: "12.50", description: "" });
   });
 });

@@ -55,10 +55,12 @@ export async function createStagingTable(db: Kysely<Database>, importId: string)
 
 /**
  * COPY FREEZE needs the table created in the same transaction; it skips later hint-bit writes.
+ * Rows added to a table staged earlier (fixed rejected rows joining a review) are copied plainly.
  * Only the commerce columns the file writes are copied (the others stay null).
  */
-export function openStagingCopy(client: pg.PoolClient, importId: string, commerce: readonly CommerceField[], attributes: boolean) {
-  return client.query(copyFrom(`COPY staging.${stagingName(importId)} (${stagedRowCopy(commerce, attributes).columnList}) FROM STDIN WITH (FREEZE)`));
+export function openStagingCopy(client: pg.PoolClient, importId: string, commerce: readonly CommerceField[], attributes: boolean, freeze = true) {
+  const columns = stagedRowCopy(commerce, attributes).columnList;
+  return client.query(copyFrom(`COPY staging.${stagingName(importId)} (${columns}) FROM STDIN${freeze ? " WITH (FREEZE)" : ""}`));
 }
 
 export async function stagingTableExists(db: Kysely<Database>, importId: string): Promise<boolean> {

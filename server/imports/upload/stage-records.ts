@@ -54,6 +54,8 @@ export interface UploadInProgress {
   feedId?: string;
   /** The limits its merge must stay within to commit (a feed's guard). */
   guard?: Partial<ImportGuard>;
+  /** An import of another's fixed rejected rows: that import. */
+  fixesImportId?: string;
   importId: string | null;
   bytesRead(): number;
   /** Ends the upload with `refusal` (the import was cancelled meanwhile). */
@@ -119,6 +121,7 @@ async function stageRows(deps: StagingDeps, file: OpenedFile, source: RowSource,
     applying: upload.applying,
     feedId: upload.feedId,
     guard: upload.guard,
+    fixesImportId: upload.fixesImportId,
   });
   const importId = created.id;
   upload.importId = importId;

@@ -1,0 +1,27 @@
+import { sql, type Kysely } from "kysely";
+import type { Database } from "../../../db/schema.js";
+
+/** An import's fixed rows still to bring in, by line: their cells as fixed. */
+export async function fixedRowsOf(db: Kysely<Database>, importId: string): Promise<{ line: number; cells: string[] }[]> {
+  const rows = await db
+    .selectFrom("import_errors")
+    .select(["line", "fields", "edited"])
+    .where("import_id", "=", importId)
+    .where("fixed", "=", true)
+    .where("dropped", "=", false)
+    .where("brought_in_by", "is", null)
+    .orderBy("line")
+    .execute();
+  return rows.map(({ line, fields, edited }) => ({ line, cells: edited ?? fields }));
+}
+
+/** The rows are in (`by` took them): they leave the list of rows to fix, and the import counts them fixed. */
+export async function bringIn(db: Kysely<Database>, importId: string, by: string, lines: number[]): Promise<void> {
+  if (!lines.length) return;
+  await db.updateTable("import_errors").set({ brought_in_by: by }).where("import_id", "=", importId).where("line", "in", lines).execute();
+  await db
+    .updateTable("imports")
+    .set({ fixed_count: sql`fixed_count + ${lines.length}` })
+    .where("id", "=", importId)
+    .execute();
+}
