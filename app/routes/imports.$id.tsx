@@ -14,11 +14,12 @@ import {
 import { useEffect, useRef } from "react";
 import { StatusBadge } from "~/components/status-badge";
 import { useToast } from "~/components/toasts";
-import { Pagination, pageFromUrl } from "~/components/pagination";
+import { pageFromUrl } from "~/components/pagination";
 import { refusalMessage } from "~/lib/action-result";
 import { redirectWithToast } from "~/lib/toast.server";
 import { PAGES } from "../../server/page-paths";
 import { pageData } from "~/lib/page-errors.server";
+import { RejectedRowsGrid } from "~/components/rejected-rows-grid";
 import { isId } from "../../server/ids.schema";
 import { descriptionExcerpt } from "../../server/products/description-html";
 import { formatBytes, formatCount, formatDateTime, formatDuration } from "~/lib/format";
@@ -31,6 +32,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 const ERRORS_PAGE_SIZE = 50;
+/** Rejected rows to a page of the grid: each row is a line of inputs. */
+const REJECTED_PAGE_SIZE = 25;
 const CHANGES_PAGE_SIZE = 25;
 const REPEATED_PAGE_SIZE = 25;
 
@@ -41,8 +44,17 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const errorsPage = pageFromUrl(request.url, "errorsPage");
   const kindParam = url.searchParams.get("kind");
   const kind = (CHANGE_KINDS as readonly string[]).includes(kindParam ?? "") ? (kindParam as ChangeKind) : null;
+  const problem = url.searchParams.get("problem") ?? undefined;
   const [item, rejected] = await pageData(() =>
-    Promise.all([context.trpc.imports.get({ id }), context.trpc.imports.errors({ id, page: errorsPage, pageSize: ERRORS_PAGE_SIZE })]),
+    Promise.all([
+      context.trpc.imports.get({ id }),
+      context.trpc.imports.rejectedRows({
+        id,
+        page: errorsPage,
+        pageSize: REJECTED_PAGE_SIZE,
+        ...(problem ? { message: problem.slice(0, 500) } : {}),
+      }),
+    ]),
   );
   const inReview = item.status === "review";
   const [review, changes, repeated, warnings] = await pageData(() =>
@@ -160,7 +172,7 @@ export default function ImportPage() {
       </section>
       <ImportNotices item={item} />
       {item.status === "review" && review && changes ? <ImportReview item={item} review={review} changes={changes} kind={kind} busy={busy} /> : null}
-      <RejectedRows item={item} rejected={rejected} />
+      <RejectedRowsGrid item={item} grid={rejected} />
       <RowWarnings item={item} warnings={warnings} />
       <RepeatedSkus repeated={repeated} />
       {item.status === "review" && !repeated && review && review.repeated > 0 ? (
@@ -252,49 +264,6 @@ function ImportNotices({ item }: { item: ImportJson }) {
           <li key={notice}>{notice}</li>
         ))}
       </ul>
-    </section>
-  );
-}
-
-function RejectedRows({
-  item,
-  rejected,
-}: {
-  item: ImportJson;
-  rejected: { items: { line: number; message: string; fields: string[] }[]; total: number; page: number; pageSize: number };
-}) {
-  if (!rejected.total && !item.errorCount) return null;
-  return (
-    <section className="panel" aria-labelledby="rejected-heading">
-      <div className="panel-head">
-        <h2 id="rejected-heading">Rejected rows ({formatCount(Math.max(rejected.total, item.errorCount))})</h2>
-        <a className="button" href={`/api/imports/${item.id}/errors.csv`} download>
-          Download errors.csv
-        </a>
-      </div>
-      <div className="table-scroll">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col" className="num">
-                Line
-              </th>
-              <th scope="col">Problem</th>
-              <th scope="col">Row as in the file</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rejected.items.map((row) => (
-              <tr key={row.line}>
-                <td className="num">{row.line}</td>
-                <td>{row.message}</td>
-                <td className="fields">{row.fields.join(", ").slice(0, 300)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <Pagination total={rejected.total} page={rejected.page} pageSize={rejected.pageSize} param="errorsPage" />
     </section>
   );
 }
