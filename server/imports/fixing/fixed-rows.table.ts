@@ -18,7 +18,13 @@ export async function fixedRowsOf(db: Kysely<Database>, importId: string): Promi
 /** The rows are in (`by` took them): they leave the list of rows to fix, and the import counts them fixed. */
 export async function bringIn(db: Kysely<Database>, importId: string, by: string, lines: number[]): Promise<void> {
   if (!lines.length) return;
-  await db.updateTable("import_errors").set({ brought_in_by: by }).where("import_id", "=", importId).where("line", "in", lines).execute();
+  // One array parameter, however many lines (a statement takes at most 65,535 parameters).
+  await db
+    .updateTable("import_errors")
+    .set({ brought_in_by: by })
+    .where("import_id", "=", importId)
+    .where("line", "=", sql<number>`ANY(${lines}::int[])`)
+    .execute();
   await db
     .updateTable("imports")
     .set({ fixed_count: sql`fixed_count + ${lines.length}` })

@@ -175,7 +175,7 @@ export async function dropRejected(db: Kysely<Database>, id: string, lines: numb
   const wanted = [...new Set(lines)];
   return db.transaction().execute(async (tx) => {
     const dropped = await open(tx, id)
-      .where("line", "in", wanted.length ? wanted : [-1])
+      .where("line", "=", sql<number>`ANY(${wanted}::int[])`)
       .select("line")
       .execute();
     if (dropped.length !== wanted.length) {
@@ -190,7 +190,7 @@ export async function dropRejected(db: Kysely<Database>, id: string, lines: numb
       .updateTable("import_errors")
       .set({ dropped: true, revision: sql`revision + 1` })
       .where("import_id", "=", id)
-      .where("line", "in", wanted.length ? wanted : [-1])
+      .where("line", "=", sql<number>`ANY(${wanted}::int[])`)
       .execute();
     return { dropped: wanted.length };
   });
