@@ -16,6 +16,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       ADD COLUMN dropped boolean NOT NULL DEFAULT false,
       ADD COLUMN revision integer NOT NULL DEFAULT 0,
       ADD COLUMN brought_in_by bigint REFERENCES imports (id) ON DELETE SET NULL`.execute(db);
+  // Room on each page for a row's next version: a fix, a replace or bringing it in then updates it
+  // in place (HOT), without a new entry in its primary key per row (100,000 rows: 1.2 s → see bench:fixing).
+  await sql`ALTER TABLE import_errors SET (fillfactor = 50)`.execute(db);
   await sql`
     ALTER TABLE imports
       ADD COLUMN fixes_import_id bigint REFERENCES imports (id) ON DELETE SET NULL,
@@ -23,6 +26,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`ALTER TABLE import_errors RESET (fillfactor)`.execute(db);
   await sql`ALTER TABLE imports DROP COLUMN fixes_import_id, DROP COLUMN fixed_count`.execute(db);
   await sql`
     ALTER TABLE import_errors

@@ -3,16 +3,12 @@ import type { Database } from "../../../db/schema.js";
 
 /** An import's fixed rows still to bring in, by line: their cells as fixed. */
 export async function fixedRowsOf(db: Kysely<Database>, importId: string): Promise<{ line: number; cells: string[] }[]> {
-  const rows = await db
-    .selectFrom("import_errors")
-    .select(["line", "fields", "edited"])
-    .where("import_id", "=", importId)
-    .where("fixed", "=", true)
-    .where("dropped", "=", false)
-    .where("brought_in_by", "is", null)
-    .orderBy("line")
-    .execute();
-  return rows.map(({ line, fields, edited }) => ({ line, cells: edited ?? fields }));
+  // As JSON text: parsing 100,000 Postgres text arrays in JavaScript takes most of a second, JSON a tenth of it.
+  const { rows } = await sql<{ line: number; cells: string }>`
+    SELECT line, to_json(coalesce(edited, fields))::text AS cells FROM import_errors
+    WHERE import_id = ${importId} AND fixed AND NOT dropped AND brought_in_by IS NULL
+    ORDER BY line`.execute(db);
+  return rows.map(({ line, cells }) => ({ line, cells: JSON.parse(cells) as string[] }));
 }
 
 /** The rows are in (`by` took them): they leave the list of rows to fix, and the import counts them fixed. */

@@ -61,25 +61,24 @@ const open = (db: Kysely<Database>, importId: string) =>
 /** imports.rejectedRows: a page of the rejected rows by line, optionally only those whose message contains `message`. */
 export async function rejectedRowsPage(db: Kysely<Database>, id: string, input: { page: number; pageSize: number; message?: string }) {
   const row = await existingImport(db, id);
-  const filtered = () => {
-    const rows = open(db, id);
-    return input.message ? rows.where("message", "ilike", `%${input.message.replace(/[\\%_]/g, "\\$&")}%`).where("fixed", "=", false) : rows;
-  };
-  const [items, total, fixed] = await Promise.all([
+  // "Contains", with the pattern's own wildcards taken literally.
+  const pattern = input.message ? `%${input.message.replace(/[\\%_]/g, "\\$&")}%` : null;
+  const filtered = () => (pattern ? open(db, id).where("message", "ilike", pattern).where("fixed", "=", false) : open(db, id));
+  const matching = pattern ? sql<boolean>`message ILIKE ${pattern} AND NOT fixed` : sql<boolean>`true`;
+  const [items, counts] = await Promise.all([
     filtered()
       .select(["line", "message", "fields", "field", "edited", "fixed", "revision"])
       .orderBy("line")
       .limit(input.pageSize)
       .offset((input.page - 1) * input.pageSize)
       .execute(),
-    filtered()
-      .select((eb) => eb.fn.countAll<string>().as("n"))
-      .executeTakeFirstOrThrow(),
+    // Both counts in one pass over the import's rows.
     open(db, id)
-      .where("fixed", "=", true)
-      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .select([sql<string>`count(*) FILTER (WHERE ${matching})`.as("total"), sql<string>`count(*) FILTER (WHERE fixed)`.as("fixed")])
       .executeTakeFirstOrThrow(),
   ]);
+  const total = { n: counts.total };
+  const fixed = { n: counts.fixed };
   return {
     columns: gridColumns(row),
     items: items.map((stored) => gridRow(row, stored)),
