@@ -23,6 +23,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     ALTER TABLE imports
       ADD COLUMN fixes_import_id bigint REFERENCES imports (id) ON DELETE SET NULL,
       ADD COLUMN fixed_count integer NOT NULL DEFAULT 0`.execute(db);
+  await sql`CREATE INDEX imports_by_fixed_import ON imports (fixes_import_id) WHERE fixes_import_id IS NOT NULL`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

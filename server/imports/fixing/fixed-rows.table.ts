@@ -27,3 +27,14 @@ export async function bringIn(db: Kysely<Database>, importId: string, by: string
     .where("id", "=", importId)
     .execute();
 }
+
+/** An import of this one's fixed rows still being staged or applied, if there is one. */
+export async function followUpOnItsWay(db: Kysely<Database>, importId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom("imports")
+    .select("id")
+    .where("fixes_import_id", "=", importId)
+    .where("status", "in", ["uploading", "queued", "processing"])
+    .executeTakeFirst();
+  return row?.id ?? null;
+}

@@ -5,7 +5,7 @@ import { ImportNotFound } from "../import-errors.js";
 import type { ImportScheduler } from "../import-queue.js";
 import { findImport, type ImportRow } from "../imports.table.js";
 import { stageRecords, type StagingDeps } from "../upload/stage-records.js";
-import { bringIn, fixedRowsOf } from "./fixed-rows.table.js";
+import { bringIn, fixedRowsOf, followUpOnItsWay } from "./fixed-rows.table.js";
 import { joinReview } from "./join-review.js";
 import { fixedRowsFile } from "./fixed-rows-file.js";
 
@@ -25,6 +25,8 @@ export async function importFixed(deps: ImportFixedDeps, id: string) {
   if (["uploading", "queued", "processing"].includes(row.status)) {
     throw new Refusal("conflict", `Import ${id} is ${row.status}; bring its fixed rows in once it has ended or while it is in review.`);
   }
+  const inFlight = await followUpOnItsWay(deps.db, id);
+  if (inFlight) throw new Refusal("conflict", `Import ${inFlight} is bringing this import's fixed rows in already; wait until it has ended.`);
   const fixed = await fixedRowsOf(deps.db, id);
   if (!fixed.length)
     throw new Refusal("invalid", `Import ${id} has no fixed rows to bring in: fix some first (imports.fixRows or imports.replaceInRejected).`);
@@ -54,12 +56,14 @@ async function importOfFixedRows(deps: ImportFixedDeps, row: ImportRow, fixed: {
     bytesRead: () => 0,
     stop: () => {},
   });
+  // The merge need not wait for the rows to be marked: it starts while they are (another importFixed
+  // meanwhile is refused while this import is on its way, so no row goes in twice).
+  await deps.imports.requestApply();
   await bringIn(
     deps.db,
     row.id,
     staged.id,
     fixed.map(({ line }) => line),
   );
-  await deps.imports.requestApply();
   return (await findImport(deps.db, staged.id))!;
 }
