@@ -74,17 +74,19 @@ export function RejectedRowsGrid({ item, grid }: { item: ImportJson; grid: Rejec
           Rejected rows ({formatCount(grid.total)}
           {grid.fixedCount ? `, ${formatCount(grid.fixedCount)} fixed` : ""})
         </h2>
-        <a className="button" href={`/api/imports/${item.id}/errors.csv`} download>
-          Download errors.csv
-        </a>
-        {grid.fixedCount ? (
-          <Form method="post" action={base}>
-            <input type="hidden" name="intent" value="importFixed" />
-            <button type="submit" className="button primary" disabled={busy}>
-              {`Import ${formatCount(grid.fixedCount)} fixed ${grid.fixedCount === 1 ? "row" : "rows"}`}
-            </button>
-          </Form>
-        ) : null}
+        <div className="head-actions">
+          <a className="button" href={`/api/imports/${item.id}/errors.csv`} download>
+            Download errors.csv
+          </a>
+          {grid.fixedCount ? (
+            <Form method="post" action={base}>
+              <input type="hidden" name="intent" value="importFixed" />
+              <button type="submit" className="button primary" disabled={busy}>
+                {`Import ${formatCount(grid.fixedCount)} fixed ${grid.fixedCount === 1 ? "row" : "rows"}`}
+              </button>
+            </Form>
+          ) : null}
+        </div>
       </div>
       <p className="hint">
         Fix a cell and press Enter (or Save): the row is checked again with the importer&apos;s rules. Arrow keys move between cells, Escape puts a
@@ -178,17 +180,19 @@ function GridRow({ row, columns, action }: { row: RejectedGrid["items"][number];
           />
         </td>
       ))}
-      <td className="wide row-buttons">
-        <button type="submit" form={rowForm(row.line)} className="button" disabled={saving}>
-          {saving ? "Saving…" : "Save"}
-        </button>
-        <drop.Form method="post" action={action} preventScrollReset className="inline-form">
-          <input type="hidden" name="intent" value="drop" />
-          <input type="hidden" name="line" value={row.line} />
-          <button type="submit" className="button-link" disabled={drop.state !== "idle"}>
-            Leave out
+      <td className="wide">
+        <div className="row-buttons">
+          <button type="submit" form={rowForm(row.line)} className="button" disabled={saving}>
+            {saving ? "Saving…" : "Save"}
           </button>
-        </drop.Form>
+          <drop.Form method="post" action={action} preventScrollReset>
+            <input type="hidden" name="intent" value="drop" />
+            <input type="hidden" name="line" value={row.line} />
+            <button type="submit" className="button-link" disabled={drop.state !== "idle"}>
+              Leave out
+            </button>
+          </drop.Form>
+        </div>
       </td>
     </tr>
   );
