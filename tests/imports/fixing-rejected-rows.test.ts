@@ -104,6 +104,44 @@ describe("imports.fixRows", () => {
   });
 });
 
+describe("every kind of rejection", () => {
+  it("is fixed by an edit: a row short of fields, an active flag, a custom field's value, a name too long", async () => {
+    await app.api.fields.create.mutate({ key: "weight_class", label: "Weight class", type: "number" }).catch(() => {});
+    const item = await importCsv(
+      app,
+      [
+        "sku,name,active,weight class",
+        "K-1,Short row",
+        "K-2,Flag,maybe,3",
+        "K-3,Weight,yes,heavy",
+        `K-4,${"n".repeat(1_001)},yes,2`,
+      ].join("\n"),
+      "kinds.csv",
+    );
+    expect(item).toMatchObject({ errorCount: 4 });
+    const grid = await app.api.imports.rejectedRows.query({ id: item.id });
+    expect(grid.items.map((row) => row.errors[0]!.column)).toEqual([null, "active", "weight class", "name"]);
+    const { items } = await app.api.imports.fixRows.mutate({
+      id: item.id,
+      rows: [
+        { line: 2, cells: { active: "yes", "weight class": "1" } },
+        { line: 3, cells: { active: "no" } },
+        { line: 4, cells: { "weight class": "7.5" } },
+        { line: 5, cells: { name: "A name of a sensible length" } },
+      ],
+    });
+    expect(items.map((row) => row.fixed)).toEqual([true, true, true, true]);
+    const followUp = await app.api.imports.importFixed.mutate({ id: item.id });
+    expect(await app.waitForImport(followUp.id)).toMatchObject({ status: "completed", createdCount: 4, errorCount: 0 });
+    expect((await app.productsBySku()).map((product) => [product.sku, product.active])).toEqual([
+      ["K-1", true],
+      ["K-2", false],
+      ["K-3", true],
+      ["K-4", true],
+    ]);
+  });
+});
+
 describe("imports.replaceInRejected", () => {
   it("previews, then replaces plain text in one column, checking every changed row", async () => {
     const id = await importWithRejections();
