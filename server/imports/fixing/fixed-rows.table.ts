@@ -1,12 +1,18 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../../../db/schema.js";
 
+/**
+ * A row not brought in: none took it, or the import that did failed or was cancelled (its rows are
+ * open again). Few imports fail, so this is a small hashed set, not a join per row.
+ */
+export const notBroughtIn = sql<boolean>`(brought_in_by IS NULL OR brought_in_by IN (SELECT id FROM imports WHERE status IN ('failed', 'cancelled')))`;
+
 /** An import's fixed rows still to bring in, by line: their cells as fixed. */
 export async function fixedRowsOf(db: Kysely<Database>, importId: string): Promise<{ line: number; cells: string[] }[]> {
   // As JSON text: parsing 100,000 Postgres text arrays in JavaScript takes most of a second, JSON a tenth of it.
   const { rows } = await sql<{ line: number; cells: string }>`
     SELECT line, to_json(coalesce(edited, fields))::text AS cells FROM import_errors
-    WHERE import_id = ${importId} AND fixed AND NOT dropped AND brought_in_by IS NULL
+    WHERE import_id = ${importId} AND fixed AND NOT dropped AND ${notBroughtIn}
     ORDER BY line`.execute(db);
   return rows.map(({ line, cells }) => ({ line, cells: JSON.parse(cells) as string[] }));
 }

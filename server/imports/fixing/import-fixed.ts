@@ -4,6 +4,7 @@ import { countWords } from "../../count-words.js";
 import { ImportNotFound } from "../import-errors.js";
 import type { ImportScheduler } from "../import-queue.js";
 import { findImport, type ImportRow } from "../imports.table.js";
+import { failImport } from "../import-outcome.js";
 import { stageRecords, type StagingDeps } from "../upload/stage-records.js";
 import { bringIn, fixedRowsOf, followUpOnItsWay } from "./fixed-rows.table.js";
 import { joinReview } from "./join-review.js";
@@ -34,8 +35,16 @@ export async function importFixed(deps: ImportFixedDeps, id: string) {
   return importOfFixedRows(deps, row, fixed);
 }
 
+/**
+ * The fixed rows staged as an import of their own. They are marked as brought in while they stage
+ * and merge, on another connection, as soon as the new import exists: on two cores that costs the
+ * merge nothing. Rows whose import then fails are open again (fixed-rows.table.ts reads a failed
+ * import's rows as not brought in), and another importFixed waits until this one has ended.
+ */
 async function importOfFixedRows(deps: ImportFixedDeps, row: ImportRow, fixed: { line: number; cells: string[] }[]): Promise<ImportRow> {
-  const staged = await stageRecords(deps, fixedRowsFile(row, fixed), {
+  let marking: Promise<void> = Promise.resolve();
+  const lines = fixed.map(({ line }) => line);
+  const upload = {
     filename: `${row.filename} (${countWords(fixed.length, "fixed row", "fixed rows")})`.slice(0, 255),
     mapping: {
       mapping: (row.mapping ?? {}) as ColumnMapping,
@@ -45,25 +54,34 @@ async function importOfFixedRows(deps: ImportFixedDeps, row: ImportRow, fixed: {
     },
     applying: {
       review: false,
-      mode: row.mode === "sync" ? "upsert" : row.mode,
+      mode: row.mode === "sync" ? ("upsert" as const) : row.mode,
       syncAction: row.sync_action,
       emptyDescription: row.empty_description,
       emptyCells: row.empty_cells,
       confirmLargeSync: false,
     },
     fixesImportId: row.id,
-    importId: null,
+    importId: null as string | null,
+    onCreated: (importId: string) => {
+      marking = bringIn(deps.db, row.id, importId, lines);
+      marking.catch(() => {});
+    },
     bytesRead: () => 0,
     stop: () => {},
-  });
-  // The merge need not wait for the rows to be marked: it starts while they are (another importFixed
-  // meanwhile is refused while this import is on its way, so no row goes in twice).
+  };
+  let staged: ImportRow;
+  try {
+    staged = await stageRecords(deps, fixedRowsFile(row, fixed), upload);
+  } catch (error) {
+    await marking.catch(() => {});
+    if (upload.importId) {
+      const reason =
+        error instanceof Refusal ? error.message : "The fixed rows could not be staged because of a server problem; nothing was imported.";
+      await failImport(deps.db, upload.importId, { transition: "failUpload", error: reason, retryable: false }).catch(() => {});
+    }
+    throw error;
+  }
   await deps.imports.requestApply();
-  await bringIn(
-    deps.db,
-    row.id,
-    staged.id,
-    fixed.map(({ line }) => line),
-  );
+  await marking;
   return (await findImport(deps.db, staged.id))!;
 }

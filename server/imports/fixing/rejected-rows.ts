@@ -7,6 +7,7 @@ import { TARGET_FIELDS } from "../../mappings/mapping.schema.js";
 import { ImportNotFound } from "../import-errors.js";
 import { findImport, type ImportRow } from "../imports.table.js";
 import { rowCheckerFor, type RowCheck } from "./row-check.js";
+import { notBroughtIn } from "./fixed-rows.table.js";
 
 /** How long a find and replace may run before it is stopped as a runaway. */
 const REPLACE_TIMEOUT_MS = 10_000;
@@ -56,7 +57,7 @@ function gridRow(row: ImportRow, stored: StoredRow) {
 
 /** Rows still to be fixed or brought in: not left out, not brought in yet. */
 const open = (db: Kysely<Database>, importId: string) =>
-  db.selectFrom("import_errors").where("import_id", "=", importId).where("dropped", "=", false).where("brought_in_by", "is", null);
+  db.selectFrom("import_errors").where("import_id", "=", importId).where("dropped", "=", false).where(notBroughtIn);
 
 /** imports.rejectedRows: a page of the rejected rows by line, optionally only those whose message contains `message`. */
 export async function rejectedRowsPage(db: Kysely<Database>, id: string, input: { page: number; pageSize: number; message?: string }) {
@@ -230,7 +231,7 @@ export async function replaceInRejected(
         SELECT line, fields, fixed,
                (coalesce(edited, fields))[1:${index - 1}] || ${replaced} || (coalesce(edited, fields))[${index + 1}:] AS cells
         FROM import_errors
-        WHERE import_id = ${id} AND NOT dropped AND brought_in_by IS NULL AND ${replaced} IS DISTINCT FROM ${cell}
+        WHERE import_id = ${id} AND NOT dropped AND ${notBroughtIn} AND ${replaced} IS DISTINCT FROM ${cell}
         ORDER BY line`.execute(tx);
       let fixed = 0;
       for (let start = 0; start < rows.length; start += CHECK_BATCH) {

@@ -57,6 +57,8 @@ export interface UploadInProgress {
   /** An import of another's fixed rejected rows: that import. */
   fixesImportId?: string;
   importId: string | null;
+  /** Told the import's id as soon as its row exists (before its rows are staged). */
+  onCreated?(importId: string): void;
   bytesRead(): number;
   /** Ends the upload with `refusal` (the import was cancelled meanwhile). */
   stop(refusal: Refusal): void;
@@ -125,6 +127,7 @@ async function stageRows(deps: StagingDeps, file: OpenedFile, source: RowSource,
   });
   const importId = created.id;
   upload.importId = importId;
+  upload.onCreated?.(importId);
   const totals: UploadTotals = { totalRows: 0, errorCount: 0, sizeBytes: 0, unspecifiedActive: 0 };
   const notes = new RowNotesTally();
   const progress = new UploadProgress(deps.db, importId, totals, upload.bytesRead, () => upload.stop(CANCELLED_WHILE_UPLOADING()));
