@@ -237,6 +237,8 @@ export interface ImportsTable {
   fixes_import_id: ColumnType<string | null, string | null | undefined, never>;
   /** Its rejected rows fixed and brought in (by this import, or by one of fixed rows). */
   fixed_count: ColumnType<number, number | undefined, number>;
+  /** The lines of rejected rows it brought in: its source's (an import of fixed rows), or its own (joined to its review). */
+  brought_in_lines: ColumnType<string | null, never, never>;
   created_at: ColumnType<Date, never, never>;
   uploaded_at: Date | null;
   started_at: Date | null;
@@ -267,8 +269,6 @@ export interface ImportErrorsTable {
   dropped: ColumnType<boolean, boolean | undefined, boolean>;
   /** Bumped by every save, so a save can tell it overwrote another's. */
   revision: ColumnType<number, number | undefined, number>;
-  /** The import that brought it in once fixed. */
-  brought_in_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface CatalogCountsTable {

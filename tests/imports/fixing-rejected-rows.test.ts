@@ -109,13 +109,7 @@ describe("every kind of rejection", () => {
     await app.api.fields.create.mutate({ key: "weight_class", label: "Weight class", type: "number" }).catch(() => {});
     const item = await importCsv(
       app,
-      [
-        "sku,name,active,weight class",
-        "K-1,Short row",
-        "K-2,Flag,maybe,3",
-        "K-3,Weight,yes,heavy",
-        `K-4,${"n".repeat(1_001)},yes,2`,
-      ].join("\n"),
+      ["sku,name,active,weight class", "K-1,Short row", "K-2,Flag,maybe,3", "K-3,Weight,yes,heavy", `K-4,${"n".repeat(1_001)},yes,2`].join("\n"),
       "kinds.csv",
     );
     expect(item).toMatchObject({ errorCount: 4 });
@@ -204,10 +198,11 @@ describe("imports.importFixed", () => {
     expect((await app.api.imports.rejectedRows.query({ id })).items.map((row) => row.line)).toEqual([4, 6]);
     const prices = Object.fromEntries((await app.api.products.list.query({ pageSize: 50 })).items.map((product) => [product.sku, product.price]));
     expect(prices).toMatchObject({ "OK-1": "12.50", "P-1": "12.50", "P-3": "9.99", "S-1": "3.00" });
-    // The rows it took are the original file's lines 3, 5 and 7, and it read them as those lines.
-    const { rows } = await sql<{ line: number }>`
-      SELECT line FROM import_errors WHERE import_id = ${id} AND brought_in_by = ${followUp.id} ORDER BY line`.execute(app.database.db);
-    expect(rows.map((row) => row.line)).toEqual([3, 5, 7]);
+    // The rows it took are the original file's lines 3, 5 and 7.
+    const { rows } = await sql<{ lines: string }>`SELECT brought_in_lines::text AS lines FROM imports WHERE id = ${followUp.id}`.execute(
+      app.database.db,
+    );
+    expect(rows[0]!.lines).toBe("{[3,4),[5,6),[7,8)}");
     expect((await refusalOf(app, "imports.importFixed", { id })).message).toContain("has no fixed rows to bring in");
   });
 

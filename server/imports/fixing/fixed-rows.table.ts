@@ -2,31 +2,36 @@ import { sql, type Kysely } from "kysely";
 import type { Database } from "../../../db/schema.js";
 
 /**
- * A row not brought in: none took it, or the import that did failed or was cancelled (its rows are
- * open again). Few imports fail, so this is a small hashed set, not a join per row.
+ * The rejected rows of `importId` not brought in yet: none of its imports of fixed rows that has not
+ * failed took the line, nor did it itself (rows joined to its review). The lines taken are read once
+ * per statement (a multirange), and each row is one containment test against them.
  */
-export const notBroughtIn = sql<boolean>`(brought_in_by IS NULL OR brought_in_by IN (SELECT id FROM imports WHERE status IN ('failed', 'cancelled')))`;
+export const notBroughtIn = (importId: string) => sql<boolean>`NOT (line <@ coalesce((
+  SELECT range_agg(taken) FROM imports AS f, unnest(f.brought_in_lines) AS taken
+  WHERE f.brought_in_lines IS NOT NULL
+    AND (f.id = ${importId} OR (f.fixes_import_id = ${importId} AND f.status NOT IN ('failed', 'cancelled')))
+), '{}'::int4multirange))`;
 
 /** An import's fixed rows still to bring in, by line: their cells as fixed. */
 export async function fixedRowsOf(db: Kysely<Database>, importId: string): Promise<{ line: number; cells: string[] }[]> {
   // As JSON text: parsing 100,000 Postgres text arrays in JavaScript takes most of a second, JSON a tenth of it.
   const { rows } = await sql<{ line: number; cells: string }>`
     SELECT line, to_json(coalesce(edited, fields))::text AS cells FROM import_errors
-    WHERE import_id = ${importId} AND fixed AND NOT dropped AND ${notBroughtIn}
+    WHERE import_id = ${importId} AND fixed AND NOT dropped AND ${notBroughtIn(importId)}
     ORDER BY line`.execute(db);
   return rows.map(({ line, cells }) => ({ line, cells: JSON.parse(cells) as string[] }));
 }
 
-/** The rows are in (`by` took them): they leave the list of rows to fix, and the import counts them fixed. */
+/**
+ * The rows are in: `by` (an import of them, or the import itself, its review joined) records their
+ * lines, one row written however many lines; the source counts them fixed.
+ */
 export async function bringIn(db: Kysely<Database>, importId: string, by: string, lines: number[]): Promise<void> {
   if (!lines.length) return;
-  // One array parameter, however many lines (a statement takes at most 65,535 parameters).
-  await db
-    .updateTable("import_errors")
-    .set({ brought_in_by: by })
-    .where("import_id", "=", importId)
-    .where("line", "=", sql<number>`ANY(${lines}::int[])`)
-    .execute();
+  await sql`
+    UPDATE imports SET brought_in_lines = coalesce(brought_in_lines, '{}'::int4multirange) + (
+      SELECT range_agg(int4range(line, line, '[]')) FROM unnest(${lines}::int[]) AS line)
+    WHERE id = ${by}`.execute(db);
   await db
     .updateTable("imports")
     .set({ fixed_count: sql`fixed_count + ${lines.length}` })

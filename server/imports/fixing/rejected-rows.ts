@@ -57,7 +57,7 @@ function gridRow(row: ImportRow, stored: StoredRow) {
 
 /** Rows still to be fixed or brought in: not left out, not brought in yet. */
 const open = (db: Kysely<Database>, importId: string) =>
-  db.selectFrom("import_errors").where("import_id", "=", importId).where("dropped", "=", false).where(notBroughtIn);
+  db.selectFrom("import_errors").where("import_id", "=", importId).where("dropped", "=", false).where(notBroughtIn(importId));
 
 /** imports.rejectedRows: a page of the rejected rows by line, optionally only those whose message contains `message`. */
 export async function rejectedRowsPage(db: Kysely<Database>, id: string, input: { page: number; pageSize: number; message?: string }) {
@@ -231,7 +231,7 @@ export async function replaceInRejected(
         SELECT line, fields, fixed,
                (coalesce(edited, fields))[1:${index - 1}] || ${replaced} || (coalesce(edited, fields))[${index + 1}:] AS cells
         FROM import_errors
-        WHERE import_id = ${id} AND NOT dropped AND ${notBroughtIn} AND ${replaced} IS DISTINCT FROM ${cell}
+        WHERE import_id = ${id} AND NOT dropped AND ${notBroughtIn(id)} AND ${replaced} IS DISTINCT FROM ${cell}
         ORDER BY line`.execute(tx);
       let fixed = 0;
       for (let start = 0; start < rows.length; start += CHECK_BATCH) {
