@@ -4,6 +4,7 @@ import { apiClient } from "../support/api-client.js";
 import { startAppProcess, type AppProcess } from "../support/app-process.js";
 import { cspViolations, launchBrowser } from "../support/browser.js";
 import { createTestDatabase } from "../support/test-database.js";
+import { SUPPLIER_FILE } from "../support/rejected-rows-file.js";
 
 /**
  * Fixing rejected rows on the import's page (issue "Fix rejected rows"): a price fixed in the grid
@@ -14,15 +15,6 @@ let server: AppProcess;
 let browser: Browser;
 let page: Page;
 let importId: string;
-
-const SUPPLIER_FILE = [
-  "Lieferant,sku,name,price,stock",
-  "Nord,OK-1,Fine,12.50,4",
-  "Nord,P-1,Price with unit,12.50 €/Stk,4",
-  'Nord,P-2,Comma price,"7,95",2',
-  "Süd,S-1,Stock unknown,3.00,n/a",
-  "Süd,N-1,,3.00,1",
-].join("\n");
 
 beforeAll(async () => {
   server = await startAppProcess({ DATABASE_URL: await createTestDatabase() });

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { importCsv, refusalOf, startTestApp, type TestApp } from "../support/test-app.js";
+import { SUPPLIER_FILE as FILE } from "../support/rejected-rows-file.js";
 
 /**
  * Fixing rejected rows where they are shown (issue "Fix rejected rows"): the rejected rows as a
@@ -15,16 +16,8 @@ beforeAll(async () => {
 afterAll(() => app?.stop());
 beforeEach(() => app.resetCatalog());
 
-/** A supplier's file: its own extra column, and rows the importer rejects for several reasons. */
-const SUPPLIER_FILE = [
-  "Lieferant,sku,name,price,stock",
-  "Nord,OK-1,Fine,12.50,4",
-  "Nord,P-1,Price with unit,12.50 €/Stk,4",
-  'Nord,P-2,Comma price,"7,95",2',
-  "Süd,S-1,Stock unknown,3.00,n/a",
-  "Süd,N-1,,3.00,1",
-  "Süd,P-3,Another unit,9.99 €/Stk,1",
-].join("\n");
+/** Line 7 is rejected too (a second price with a unit): replaced with line 3 in one go. */
+const SUPPLIER_FILE = `${FILE}\nSüd,P-3,Another unit,9.99 €/Stk,1`;
 
 async function importWithRejections() {
   const item = await importCsv(app, SUPPLIER_FILE, "supplier.csv");
