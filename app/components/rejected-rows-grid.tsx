@@ -1,4 +1,4 @@
-import { Form, useFetcher, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useFetcher, useNavigation, useSearchParams } from "@remix-run/react";
 import { useId, type KeyboardEvent } from "react";
 import { Pagination } from "~/components/pagination";
 import { formatCount } from "~/lib/format";
@@ -16,6 +16,7 @@ export interface RejectedGrid {
   }[];
   total: number;
   fixedCount: number;
+  broughtInBy: { id: string; filename: string; status: string; rows: number }[];
   page: number;
   pageSize: number;
 }
@@ -93,6 +94,19 @@ export function RejectedRowsGrid({ item, grid }: { item: ImportJson; grid: Rejec
         cell back.{" "}
         {item.status === "review" ? "Fixed rows join this review." : "Fixed rows become an import of their own, with this one's columns and mode."}
       </p>
+      {grid.broughtInBy.length ? (
+        <p className="hint brought-in">
+          {"Fixed rows brought in by "}
+          {grid.broughtInBy.map((followUp, at) => (
+            <span key={followUp.id}>
+              {at ? ", " : ""}
+              <Link to={`/imports/${followUp.id}`}>import {followUp.id}</Link>
+              {` (${formatCount(followUp.rows)} ${followUp.rows === 1 ? "row" : "rows"}, ${followUp.status})`}
+            </span>
+          ))}
+          .
+        </p>
+      ) : null}
       <div className="grid-tools">
         <Form method="get" className="inline-form problem-filter" preventScrollReset>
           <label>
@@ -103,6 +117,15 @@ export function RejectedRowsGrid({ item, grid }: { item: ImportJson; grid: Rejec
             Show
           </button>
         </Form>
+        {problem && grid.total ? (
+          <Form method="post" action={base} className="inline-form" preventScrollReset>
+            <input type="hidden" name="intent" value="dropMatching" />
+            <input type="hidden" name="message" value={problem} />
+            <button type="submit" className="button danger" disabled={busy}>
+              {grid.total === 1 ? "Leave out this row" : `Leave out these ${formatCount(grid.total)} rows`}
+            </button>
+          </Form>
+        ) : null}
         <ReplaceForm
           action={base}
           columns={grid.columns}

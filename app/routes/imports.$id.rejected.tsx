@@ -10,6 +10,7 @@ import { PAGES } from "../../server/page-paths";
 const gridIntent = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("fix"), line: z.coerce.number().int(), revision: z.coerce.number().int().optional() }),
   z.object({ intent: z.literal("drop"), line: z.coerce.number().int() }),
+  z.object({ intent: z.literal("dropMatching"), message: z.string().min(1) }),
   z.object({
     intent: z.enum(["preview", "replace"]),
     column: z.string(),
@@ -51,6 +52,13 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     if (intent.intent === "drop") {
       await context.trpc.imports.dropRejected({ id, lines: [intent.line] });
       return redirectWithToast(back, { message: `Line ${intent.line} is left out.`, tone: "success" });
+    }
+    if (intent.intent === "dropMatching") {
+      const { dropped } = await context.trpc.imports.dropRejected({ id, message: intent.message });
+      return redirectWithToast(`${PAGES.imports}/${id}`, {
+        message: `Left out ${formatCount(dropped)} ${dropped === 1 ? "row" : "rows"} whose problem mentions "${intent.message}".`,
+        tone: "success",
+      });
     }
     if (intent.intent === "preview" || intent.intent === "replace") {
       const preview = intent.intent === "preview";

@@ -139,6 +139,12 @@ export default function ImportPage() {
             <Link to={`/feeds/${item.feedId}`}>feed {item.feedId}</Link>
           </>
         ) : null}
+        {item.fixesImportId ? (
+          <>
+            {" · fixes rows of "}
+            <Link to={`/imports/${item.fixesImportId}`}>import {item.fixesImportId}</Link>
+          </>
+        ) : null}
         {` · ${describeReadAs(item)}`}
         {describeMapping(item.mapping) ? ` · columns: ${describeMapping(item.mapping)}` : ""}
         {item.mode !== "upsert" || item.emptyDescription !== "clear" ? ` · ${describeApplying(item)}` : ""}

@@ -53,9 +53,16 @@ export const replaceInRejectedInput = importIdInput.extend({
   /** Count what it would change and fix, and change nothing. */
   preview: z.boolean().optional(),
 });
-export const dropRejectedInput = importIdInput.extend({
-  lines: z.array(lineNumber).min(1, "lines: give at least one line").max(100_000, "lines: at most 100,000 at once"),
-});
+/** Rows left out by line, or every row still to fix whose problem mentions `message` (the grid's filter). */
+export const dropRejectedInput = importIdInput
+  .extend({
+    lines: z.array(lineNumber).min(1, "lines: give at least one line").max(100_000, "lines: at most 100,000 at once").optional(),
+    message: storableText().pipe(z.string().min(1, "message must not be empty").max(500)).optional(),
+  })
+  .refine((input) => (input.lines === undefined) !== (input.message === undefined), {
+    message: "Give either lines or message (the rows whose problem mentions it), not both.",
+    path: ["lines"],
+  });
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 

@@ -74,7 +74,7 @@ export const importsRouter = {
   /** One column of every rejected row still to fix: find and replace (plain or a regular expression), each changed row checked again. */
   replaceInRejected: publicProcedure.input(replaceInRejectedInput).mutation(({ ctx, input }) => replaceInRejected(ctx.db, input.id, input)),
   /** Rejected rows nobody wants, left out. */
-  dropRejected: publicProcedure.input(dropRejectedInput).mutation(({ ctx, input }) => dropRejected(ctx.db, input.id, input.lines)),
+  dropRejected: publicProcedure.input(dropRejectedInput).mutation(({ ctx, input }) => dropRejected(ctx.db, input.id, input)),
   /** The fixed rows brought in: into the import's review while it is in one, else as a new import of just those rows. */
   importFixed: publicProcedure
     .input(importIdInput)

@@ -76,11 +76,20 @@ it("fixes a price with the keyboard, replaces a comma by a point in a column, an
   await page.waitForURL((url) => url.pathname !== `/imports/${importId}` && /\/imports\/\d+$/.test(url.pathname));
   await expect.poll(() => page.locator("h1 .badge").textContent(), { timeout: 30_000 }).toBe("Completed");
   expect(await page.locator("h1 .filename").textContent()).toBe("supplier.csv (2 fixed rows)");
+  expect(await page.locator("h1 + p.meta").textContent()).toContain(`fixes rows of import ${importId}`);
   const prices = Object.fromEntries(
     (await apiClient(server.url).api.products.list.query({ pageSize: 50 })).items.map((product) => [product.sku, product.price]),
   );
   expect(prices).toMatchObject({ "OK-1": "12.50", "P-1": "12.50", "P-2": "7.95" });
   await page.goto(`${server.url}/imports/${importId}`);
   expect(await page.getByRole("heading", { name: /^Rejected rows \(2\)/ }).count()).toBe(1);
+  expect(await page.locator(".brought-in").textContent()).toMatch(/^Fixed rows brought in by import \d+ \(2 rows, completed\)\.$/);
+
+  // The rows nobody wants: filtered by their problem, left out together.
+  await page.getByLabel("Only rows whose problem mentions").fill("empty");
+  await page.getByRole("button", { name: "Show" }).click();
+  await page.getByRole("button", { name: "Leave out this row" }).click();
+  await expect.poll(() => toast().textContent()).toContain('Left out 1 row whose problem mentions "empty".');
+  expect(await page.getByRole("heading", { name: /^Rejected rows \(1\)/ }).count()).toBe(1);
   expect(cspViolations(browser)).toEqual([]);
 });

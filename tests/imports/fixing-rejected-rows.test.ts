@@ -168,6 +168,13 @@ describe("imports.replaceInRejected", () => {
 });
 
 describe("imports.dropRejected", () => {
+  it("leaves out every row still to fix whose problem mentions a text, and refuses lines and message together", async () => {
+    const id = await importWithRejections();
+    expect(await app.api.imports.dropRejected.mutate({ id, message: "price" })).toEqual({ dropped: 3 });
+    expect((await app.api.imports.rejectedRows.query({ id })).items.map((row) => row.line)).toEqual([5, 6]);
+    expect((await refusalOf(app, "imports.dropRejected", { id, lines: [5], message: "stock" })).message).toContain("Give either lines or message");
+  });
+
   it("leaves rows out, and refuses a line that is not an open rejected row", async () => {
     const id = await importWithRejections();
     expect(await app.api.imports.dropRejected.mutate({ id, lines: [6, 7] })).toEqual({ dropped: 2 });
@@ -187,6 +194,9 @@ describe("imports.importFixed", () => {
     const done = await app.waitForImport(followUp.id);
     expect(done).toMatchObject({ status: "completed", createdCount: 3, errorCount: 0, totalRows: 3 });
     expect(await app.api.imports.get.query({ id })).toMatchObject({ fixedCount: 3 });
+    expect((await app.api.imports.rejectedRows.query({ id })).broughtInBy).toEqual([
+      { id: followUp.id, filename: "supplier.csv (3 fixed rows)", status: "completed", rows: 3 },
+    ]);
     // Brought in, they leave the rows to fix; the rest stay.
     expect((await app.api.imports.rejectedRows.query({ id })).items.map((row) => row.line)).toEqual([4, 6]);
     const prices = Object.fromEntries((await app.api.products.list.query({ pageSize: 50 })).items.map((product) => [product.sku, product.price]));

@@ -59,14 +59,26 @@ function gridRow(row: ImportRow, stored: StoredRow) {
 const open = (db: Kysely<Database>, importId: string) =>
   db.selectFrom("import_errors").where("import_id", "=", importId).where("dropped", "=", false).where(notBroughtIn(importId));
 
+/** "Contains", with the pattern's own wildcards taken literally. */
+const containing = (text: string) => `%${text.replace(/[\\%_]/g, "\\$&")}%`;
+
+/** The imports of this one's fixed rows, oldest first, with how many rows each took. */
+function followUpsOf(db: Kysely<Database>, id: string) {
+  return db
+    .selectFrom("imports")
+    .select(["id", "filename", "status", sql<string>`(SELECT coalesce(sum(upper(r) - lower(r)), 0) FROM unnest(brought_in_lines) AS r)`.as("rows")])
+    .where("fixes_import_id", "=", id)
+    .orderBy("id")
+    .execute();
+}
+
 /** imports.rejectedRows: a page of the rejected rows by line, optionally only those whose message contains `message`. */
 export async function rejectedRowsPage(db: Kysely<Database>, id: string, input: { page: number; pageSize: number; message?: string }) {
   const row = await existingImport(db, id);
-  // "Contains", with the pattern's own wildcards taken literally.
-  const pattern = input.message ? `%${input.message.replace(/[\\%_]/g, "\\$&")}%` : null;
+  const pattern = input.message ? containing(input.message) : null;
   const filtered = () => (pattern ? open(db, id).where("message", "ilike", pattern).where("fixed", "=", false) : open(db, id));
   const matching = pattern ? sql<boolean>`message ILIKE ${pattern} AND NOT fixed` : sql<boolean>`true`;
-  const [items, counts] = await Promise.all([
+  const [items, counts, followUps] = await Promise.all([
     filtered()
       .select(["line", "message", "fields", "field", "edited", "fixed", "revision"])
       .orderBy("line")
@@ -77,6 +89,7 @@ export async function rejectedRowsPage(db: Kysely<Database>, id: string, input: 
     open(db, id)
       .select([sql<string>`count(*) FILTER (WHERE ${matching})`.as("total"), sql<string>`count(*) FILTER (WHERE fixed)`.as("fixed")])
       .executeTakeFirstOrThrow(),
+    followUpsOf(db, id),
   ]);
   const total = { n: counts.total };
   const fixed = { n: counts.fixed };
@@ -85,6 +98,13 @@ export async function rejectedRowsPage(db: Kysely<Database>, id: string, input: 
     items: items.map((stored) => gridRow(row, stored)),
     total: Number(total.n),
     fixedCount: Number(fixed.n),
+    /** The imports of this one's fixed rows (the other way: their `fixesImportId`). */
+    broughtInBy: followUps.map((followUp) => ({
+      id: followUp.id,
+      filename: followUp.filename,
+      status: followUp.status,
+      rows: Number(followUp.rows),
+    })),
     page: input.page,
     pageSize: input.pageSize,
   };
@@ -169,9 +189,28 @@ async function saveRow(db: Kysely<Database>, id: string, line: number, cells: st
     .execute();
 }
 
-/** imports.dropRejected: rows nobody wants are left out. All or nothing: each line must be an open rejected row. */
-export async function dropRejected(db: Kysely<Database>, id: string, lines: number[]) {
+/** Every row still to fix whose problem mentions `message` (the grid's filter), left out. */
+async function dropMatching(db: Kysely<Database>, id: string, message: string) {
+  const result = await db
+    .updateTable("import_errors")
+    .set({ dropped: true, revision: sql`revision + 1` })
+    .where("import_id", "=", id)
+    .where("dropped", "=", false)
+    .where("fixed", "=", false)
+    .where(notBroughtIn(id))
+    .where("message", "ilike", containing(message))
+    .executeTakeFirst();
+  return { dropped: Number(result.numUpdatedRows) };
+}
+
+/**
+ * imports.dropRejected: rows nobody wants are left out, by line (all or nothing: each must be an
+ * open rejected row) or every row still to fix whose problem mentions `message`.
+ */
+export async function dropRejected(db: Kysely<Database>, id: string, input: { lines?: number[]; message?: string }) {
   await existingImport(db, id);
+  if (input.message !== undefined) return dropMatching(db, id, input.message);
+  const lines = input.lines ?? [];
   const wanted = [...new Set(lines)];
   return db.transaction().execute(async (tx) => {
     const dropped = await open(tx, id)
