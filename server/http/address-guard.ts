@@ -1,4 +1,5 @@
 import { lookup } from "node:dns/promises";
+import type { LookupFunction } from "node:net";
 import ipaddr from "ipaddr.js";
 
 /**
@@ -75,4 +76,16 @@ export async function publicAddressesOf(hostname: string, rule: CallerRule = WEB
     }
   }
   return addresses;
+}
+
+/**
+ * A socket `lookup` that answers with the address already checked, whatever name it is asked:
+ * the connection goes where the guard looked, and DNS cannot change in between.
+ */
+export function lookupPinnedTo(checked: { address: string; family: number }): LookupFunction {
+  return (_hostname, options, callback) => {
+    // With `all`, Node expects the list of addresses in the callback's second argument.
+    if ((options as { all?: boolean }).all) (callback as unknown as (error: null, addresses: (typeof checked)[]) => void)(null, [checked]);
+    else callback(null, checked.address, checked.family);
+  };
 }

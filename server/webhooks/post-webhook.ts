@@ -1,7 +1,7 @@
 import http from "node:http";
 import https from "node:https";
 import type { LookupFunction } from "node:net";
-import { publicAddressesOf, TargetRefused } from "../http/address-guard.js";
+import { lookupPinnedTo, publicAddressesOf, TargetRefused } from "../http/address-guard.js";
 import { loggedHeaders } from "./logged-headers.js";
 import { retryAfterSeconds } from "./retry-policy.js";
 
@@ -72,11 +72,7 @@ export async function postWebhook(url: string, body: string, headers: Record<str
   if (!options.allowPrivateNetworks) {
     try {
       const [checked] = await publicAddressesOf(target.hostname);
-      lookup = (_hostname, lookupOptions, callback) => {
-        // With `all`, Node expects the list of addresses in the callback's second argument.
-        if ((lookupOptions as { all?: boolean }).all) (callback as unknown as (error: null, addresses: (typeof checked)[]) => void)(null, [checked]);
-        else callback(null, checked!.address, checked!.family);
-      };
+      lookup = lookupPinnedTo(checked!);
     } catch (error) {
       return failure(error instanceof TargetRefused ? error.message : String(error));
     }

@@ -4,7 +4,7 @@ import type { LookupFunction } from "node:net";
 import { pipeline, type Transform } from "node:stream";
 import zlib from "node:zlib";
 import type { SourceVersion } from "../../../db/schema.js";
-import { publicAddressesOf, TargetRefused } from "../../http/address-guard.js";
+import { lookupPinnedTo, publicAddressesOf, TargetRefused } from "../../http/address-guard.js";
 import { FEED_RULE, type FeedSettings } from "../feed-settings.js";
 import { baseName, SourceRefused, NotAWebPage, SourceFailed, WatchedBytes, type SourceAnswer } from "./fetched-file.js";
 
@@ -23,17 +23,13 @@ const CROSS_ORIGIN_HEADERS = new Set(["user-agent", "accept", "accept-encoding",
 /** The connection goes only to the address checked here, resolved once, so DNS cannot change in between. */
 async function checkedLookup(hostname: string, settings: FeedSettings): Promise<LookupFunction | undefined> {
   if (settings.allowPrivateNetworks) return undefined;
-  let checked: { address: string; family: number };
   try {
-    [checked] = (await publicAddressesOf(hostname, FEED_RULE)) as [{ address: string; family: number }];
+    const [checked] = await publicAddressesOf(hostname, FEED_RULE);
+    return lookupPinnedTo(checked!);
   } catch (error) {
     if (error instanceof TargetRefused) throw new SourceRefused(`${error.message}.`);
     throw error;
   }
-  return (_hostname, options, callback) => {
-    if ((options as { all?: boolean }).all) (callback as unknown as (error: null, addresses: (typeof checked)[]) => void)(null, [checked]);
-    else callback(null, checked.address, checked.family);
-  };
 }
 
 function requestHeaders(source: HttpSource, previous: SourceVersion | null): Record<string, string> {

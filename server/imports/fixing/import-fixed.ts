@@ -1,4 +1,3 @@
-import { isProfileId, type ColumnMapping } from "../../mappings/mapping.schema.js";
 import { Refusal } from "../../refusal.js";
 import { countWords } from "../../count-words.js";
 import { ImportNotFound } from "../import-errors.js";
@@ -9,6 +8,7 @@ import { stageRecords, type StagingDeps } from "../upload/stage-records.js";
 import { bringIn, fixedRowsOf, followUpOnItsWay } from "./fixed-rows.table.js";
 import { joinReview } from "./join-review.js";
 import { fixedRowsFile } from "./fixed-rows-file.js";
+import { readingOf } from "./import-reading.js";
 
 export interface ImportFixedDeps extends StagingDeps {
   imports: ImportScheduler;
@@ -46,12 +46,7 @@ async function importOfFixedRows(deps: ImportFixedDeps, row: ImportRow, fixed: {
   const lines = fixed.map(({ line }) => line);
   const upload = {
     filename: `${row.filename} (${countWords(fixed.length, "fixed row", "fixed rows")})`.slice(0, 255),
-    mapping: {
-      mapping: (row.mapping ?? {}) as ColumnMapping,
-      profile: row.profile && isProfileId(row.profile) ? row.profile : undefined,
-      decimalSeparator: row.decimal_separator_read ?? row.decimal_separator,
-      imageBaseUrl: row.image_base_url ?? undefined,
-    },
+    mapping: readingOf(row),
     applying: {
       review: false,
       mode: row.mode === "sync" ? ("upsert" as const) : row.mode,

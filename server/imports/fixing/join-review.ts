@@ -4,7 +4,6 @@ import type pg from "pg";
 import type { Database } from "../../../db/schema.js";
 import { withTransaction } from "../../../db/transaction.js";
 import { fieldDefinitions } from "../../products/custom-fields/custom-fields.js";
-import { isProfileId, type ColumnMapping } from "../../mappings/mapping.schema.js";
 import { resolveColumns, type MappingChoice } from "../../mappings/resolve-columns.js";
 import { Refusal } from "../../refusal.js";
 import { lockImport, type ImportRow } from "../imports.table.js";
@@ -13,6 +12,7 @@ import { StagingCopy } from "../staging/staging-copy.js";
 import { openStagingCopy, stagedRowsLost } from "../staging/staging-table.js";
 import { bringIn } from "./fixed-rows.table.js";
 import { fixedRowsFile } from "./fixed-rows-file.js";
+import { readingOf } from "./import-reading.js";
 
 /**
  * Fixed rows join an import still in review: encoded as its file's rows were (its mapping, its
@@ -30,12 +30,7 @@ export async function joinReview(
       `Import ${row.id}'s staged rows are gone (kept ${row.status === "review" ? "too long, or lost in a crash" : "no more"}); its fixed rows cannot join them. Discard it and import the file again.`,
     );
   }
-  const choice: MappingChoice = {
-    mapping: (row.mapping ?? {}) as ColumnMapping,
-    profile: row.profile && isProfileId(row.profile) ? row.profile : undefined,
-    decimalSeparator: row.decimal_separator_read ?? row.decimal_separator,
-    imageBaseUrl: row.image_base_url ?? undefined,
-  };
+  const choice: MappingChoice = readingOf(row);
   const fields = await fieldDefinitions(deps.db);
   const columns = resolveColumns(row.header, choice, undefined, fields);
   const file = fixedRowsFile(row, fixed);

@@ -1,10 +1,10 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../../db/schema.js";
 import { fieldDefinitions } from "../../products/custom-fields/custom-fields.js";
-import { isProfileId, type ColumnMapping } from "../../mappings/mapping.schema.js";
 import { resolveColumns, type ResolvedColumns } from "../../mappings/resolve-columns.js";
 import type { ImportRow } from "../imports.table.js";
 import { RowReader } from "../rows/row-reader.js";
+import { readingOf } from "./import-reading.js";
 
 /** A rejected row's cells judged again: passing, or why not (and the field at fault). */
 export type RowCheck = { fixed: true } | { fixed: false; message: string; field: string | null };
@@ -15,17 +15,7 @@ export type RowCheck = { fixed: true } | { fixed: false; message: string; field:
  * reader: a fixed row does not join the product group of the row checked before it).
  */
 export async function rowCheckerFor(db: Kysely<Database>, row: ImportRow): Promise<(cells: string[], line: number) => RowCheck> {
-  const columns: ResolvedColumns = resolveColumns(
-    row.header,
-    {
-      mapping: (row.mapping ?? {}) as ColumnMapping,
-      profile: row.profile && isProfileId(row.profile) ? row.profile : undefined,
-      decimalSeparator: row.decimal_separator_read ?? row.decimal_separator,
-      imageBaseUrl: row.image_base_url ?? undefined,
-    },
-    undefined,
-    await fieldDefinitions(db),
-  );
+  const columns: ResolvedColumns = resolveColumns(row.header, readingOf(row), undefined, await fieldDefinitions(db));
   return (cells, line) => {
     const reader = new RowReader(columns, row.decimal_separator_read ?? row.decimal_separator, row.image_base_url, false);
     const outcome = reader.read(cells, line);
