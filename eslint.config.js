@@ -30,7 +30,21 @@ const layers = [
  * imports included (README, "Folders"). The same for the import path's stages inside imports/,
  * whose root (schema, statuses, table, router) and stages may use each other.
  */
-const SERVER_FOLDERS = ["files", "events", "auth", "trpc", "tokens", "http", "products", "mappings", "webhooks", "imports", "feeds", "web"];
+const SERVER_FOLDERS = [
+  "metrics",
+  "files",
+  "events",
+  "auth",
+  "trpc",
+  "tokens",
+  "http",
+  "products",
+  "mappings",
+  "webhooks",
+  "imports",
+  "feeds",
+  "web",
+];
 const IMPORT_STAGES = ["staging", "rows", "apply", "review", "undo", "progress", "upload", "fixing"];
 const lowerFirst = (base, folders, what) =>
   folders.slice(0, -1).map((folder, index) => ({

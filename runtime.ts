@@ -15,7 +15,7 @@ import { connectDatabase, type DatabaseHandle } from "./db/connect.js";
 import { ensureDatabase, startEmbeddedPostgres } from "./db/embedded.js";
 import { migrateToLatest } from "./db/migrate.js";
 import { importScheduler, startImportWorker, type ImportWorker } from "./jobs/import-worker.js";
-import { startJobQueue } from "./jobs/job-queue.js";
+import { readQueueFigures, startJobQueue } from "./jobs/job-queue.js";
 import { deliveryQueue, startWebhookWorker, type WebhookWorker } from "./jobs/webhook-worker.js";
 import { feedRunStarter, startFeedWorker, type FeedWorker } from "./jobs/feed-worker.js";
 import type { FeedSettings } from "./server/feeds/feed-settings.js";
@@ -24,6 +24,7 @@ import { installationSecret } from "./server/auth/app-secrets.table.js";
 import { checkAccessConfig, type Config } from "./server/config.js";
 import { createHttpApp, loadContextFor, type PageSettings } from "./server/web/http-app.js";
 import { createHttpServer } from "./server/web/http-server.js";
+import { pagePatterns } from "./server/web/page-routes.js";
 import { ProgressHub } from "./server/imports/progress/progress-hub.js";
 import { createLogger, type Logger } from "./server/logger.js";
 import { PERSON } from "./server/auth/caller.js";
@@ -49,11 +50,11 @@ async function databaseUrl(config: Config, log: Logger): Promise<{ url: string; 
   return { url: cluster.urlFor("product_importer"), stop: cluster.stop };
 }
 
-async function loadPages(api: ApiContext, settings: PageSettings, access: Access): Promise<ReturnType<typeof createRequestHandler> | undefined> {
+async function loadPages(api: ApiContext, settings: PageSettings, access: Access) {
   const buildPath = path.resolve("build/index.js");
   if (!existsSync(buildPath)) return undefined;
   const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
-  return createRequestHandler({ build, getLoadContext: loadContextFor(api, settings, access) });
+  return { handler: createRequestHandler({ build, getLoadContext: loadContextFor(api, settings, access) }), patterns: pagePatterns(build.routes) };
 }
 
 /** Starts everything this process's ROLE asks for; `stop` drains it in reverse order. */
@@ -124,6 +125,10 @@ export async function startApp(config: Config, options: { pages?: boolean } = {}
   if (serveWeb && config.PARSE_IN_WORKER) warmUpParseWorker();
 
   let ready = true;
+  const pages =
+    serveWeb && options.pages !== false
+      ? await loadPages(api, { maxUploadBytes: config.MAX_UPLOAD_BYTES, currency: config.CURRENCY }, access)
+      : undefined;
   const app = createHttpApp({
     api,
     hub,
@@ -145,11 +150,11 @@ export async function startApp(config: Config, options: { pages?: boolean } = {}
       await sql`SELECT 1`.execute(database.db);
       return true;
     },
-    pages:
-      serveWeb && options.pages !== false
-        ? await loadPages(api, { maxUploadBytes: config.MAX_UPLOAD_BYTES, currency: config.CURRENCY }, access)
-        : undefined,
+    pages: pages?.handler,
+    pagePatterns: pages?.patterns,
     serveApi: serveWeb,
+    metricsToken: config.METRICS_TOKEN,
+    queueFigures: readQueueFigures,
   });
   // Every request but an upload must arrive within REQUEST_TIMEOUT_MS; an upload's pace is watched instead.
   const server: Server = createHttpServer(app, { requestTimeoutMs: config.REQUEST_TIMEOUT_MS });

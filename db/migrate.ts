@@ -24,6 +24,7 @@ import * as variantsAndImages from "./migrations/0020_variants_and_images.js";
 import * as groupLines from "./migrations/0021_group_lines.js";
 import * as feeds from "./migrations/0022_feeds.js";
 import * as fixingRejectedRows from "./migrations/0023_fixing_rejected_rows.js";
+import * as metrics from "./migrations/0024_metrics.js";
 
 // Listed here rather than discovered on disk, so a bundler or a read-only image cannot lose one.
 const migrations: Record<string, Migration> = {
@@ -50,6 +51,7 @@ const migrations: Record<string, Migration> = {
   "0021_group_lines": groupLines,
   "0022_feeds": feeds,
   "0023_fixing_rejected_rows": fixingRejectedRows,
+  "0024_metrics": metrics,
 };
 
 /** Brings the schema up to date; safe to call from many processes starting at once. */

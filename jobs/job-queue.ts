@@ -1,5 +1,8 @@
 import pg from "pg";
 import PgBoss from "pg-boss";
+import { sql, type Kysely } from "kysely";
+import type { Database } from "../db/schema.js";
+import type { QueueFigures } from "../server/metrics/queue-figures.js";
 import { sessionLock } from "../db/advisory-locks.js";
 import { IMPORT_QUEUE } from "../server/imports/import-queue.js";
 import { FEED_RUN_QUEUE, FEED_TICK_QUEUE } from "../server/feeds/due-feeds.js";
@@ -46,4 +49,27 @@ async function createQueues(boss: PgBoss): Promise<void> {
   // A run retries its source itself and always ends its own row; a job whose worker died expires and is failed by the tick.
   await boss.createQueue(FEED_RUN_QUEUE, { name: FEED_RUN_QUEUE, policy: "standard", retryLimit: 0, expireInSeconds: 6 * 60 * 60 });
   await boss.createQueue(FEED_TICK_QUEUE, { name: FEED_TICK_QUEUE, policy: "standard", retryLimit: 0, expireInSeconds: 10 * 60 });
+}
+
+/** The app's queues, as /metrics names them. */
+export const APP_QUEUES = [IMPORT_QUEUE, WEBHOOK_QUEUE, FEED_RUN_QUEUE, FEED_TICK_QUEUE] as const;
+
+/**
+ * Each queue's figures in one scan of its unfinished jobs (pg-boss's own index on jobs not yet
+ * active): the cost grows with what is waiting, never with the history kept.
+ */
+export async function readQueueFigures(db: Kysely<Database>): Promise<QueueFigures[]> {
+  const { rows } = await sql<{ name: string; waiting: string; active: string; oldest_due: number | null }>`
+    SELECT name,
+      count(*) FILTER (WHERE state < 'active') AS waiting,
+      count(*) FILTER (WHERE state = 'active') AS active,
+      extract(epoch FROM statement_timestamp() - min(start_after) FILTER (WHERE state < 'active' AND start_after <= statement_timestamp()))::float8 AS oldest_due
+    FROM ${sql.table(`${JOB_QUEUE_SCHEMA}.job`)}
+    WHERE name = ANY(${[...APP_QUEUES]}::text[]) AND state <= 'active'
+    GROUP BY name`.execute(db);
+  const byName = new Map(rows.map((row) => [row.name, row]));
+  return APP_QUEUES.map((queue) => {
+    const row = byName.get(queue);
+    return { queue, waiting: Number(row?.waiting ?? 0), active: Number(row?.active ?? 0), oldestDueSeconds: Math.max(0, row?.oldest_due ?? 0) };
+  });
 }

@@ -100,6 +100,15 @@ const configSchema = z.object({
     ),
   /** Production without APP_PASSWORD refuses to start unless this says an open app is intended. */
   AUTH_DISABLED: flag,
+  /**
+   * A scraper's bearer token for GET /metrics alone (nothing else accepts it). Set, /metrics needs
+   * a credential even when the app has no password.
+   */
+  METRICS_TOKEN: z
+    .string()
+    .optional()
+    .transform((value) => (value?.trim() ? value.trim() : undefined))
+    .pipe(z.string().min(16, "must be at least 16 characters").optional()),
   /** Signs session cookies instead of the installation's own secret combined with APP_PASSWORD. */
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   SESSION_MAX_AGE_HOURS: z.coerce

@@ -1,4 +1,5 @@
 import type { Request, RequestHandler, Response } from "express";
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { ApiTokenScope } from "../../db/schema.js";
 import type { Access } from "../auth/access.js";
 import { PERSON, type Caller } from "../auth/caller.js";
@@ -63,6 +64,42 @@ async function admitToken(req: Request, res: Response, bearer: string, verify: T
 
 export type TokenVerifier = (bearer: string) => Promise<{ id: string; scope: ApiTokenScope } | undefined>;
 
+const bearerOf = (req: Request) => {
+  const authorization = req.get("authorization");
+  return authorization?.toLowerCase().startsWith("bearer ") ? authorization.slice(7).trim() : undefined;
+};
+
+const sameSecret = (given: string, expected: string) => timingSafeEqual(digest(given), digest(expected));
+const digest = (value: string) => createHash("sha256").update(value, "utf8").digest();
+
+const METRICS_CREDENTIALS = "Send Authorization: Bearer with the METRICS_TOKEN, the password, or an API token.";
+
+/**
+ * GET /metrics, on every ROLE (a worker's figures matter most): open only while the app is open
+ * and no METRICS_TOKEN is set; otherwise the scraper's METRICS_TOKEN, the password (as a bearer
+ * or a session) or a live API token of either scope.
+ */
+export function metricsGate(access: Access, verifyToken: TokenVerifier, metricsToken: string | undefined): RequestHandler {
+  return asyncRoute(async (req, res, next) => {
+    const bearer = bearerOf(req);
+    const refuseWith = (refusal: Refusal) => {
+      res.set("WWW-Authenticate", 'Bearer realm="Product Importer metrics"');
+      sendRefusal(res, refusal);
+    };
+    const unauthorized = (message: string) => refuseWith(new Refusal("unauthorized", message));
+    if (bearer !== undefined) {
+      if (metricsToken && sameSecret(bearer, metricsToken)) return next();
+      if (isApiToken(bearer)) return (await verifyToken(bearer)) ? next() : unauthorized(TOKEN_REFUSED);
+      if (!access.enabled) return unauthorized(`That bearer is not the METRICS_TOKEN. ${METRICS_CREDENTIALS}`);
+      const check = await access.checkPassword(bearer, req.ip ?? "unknown");
+      return check.ok ? next() : refuseWith(check.refusal);
+    }
+    if (!access.enabled && !metricsToken) return next();
+    if (access.enabled && (await access.hasSession(req.get("cookie")))) return next();
+    unauthorized(`Metrics need a credential. ${METRICS_CREDENTIALS}`);
+  });
+}
+
 /**
  * With APP_PASSWORD set, every request needs the session cookie, the password as a bearer token,
  * or a live API token. Pages without one go to the login page and come back after it. An API
@@ -70,8 +107,7 @@ export type TokenVerifier = (bearer: string) => Promise<{ id: string; scope: Api
  */
 export function accessGate(access: Access, verifyToken: TokenVerifier): RequestHandler {
   return asyncRoute(async (req, res, next) => {
-    const authorization = req.get("authorization");
-    const bearer = authorization?.toLowerCase().startsWith("bearer ") ? authorization.slice(7).trim() : undefined;
+    const bearer = bearerOf(req);
     if (bearer !== undefined && isApiToken(bearer)) {
       if (await admitToken(req, res, bearer, verifyToken)) next();
       return;

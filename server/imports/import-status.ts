@@ -4,6 +4,8 @@ export { IMPORT_STATUSES, type ImportStatus };
 
 /** Still moving: the file is arriving, waiting, or being applied. Cancel stops any of them. */
 export const ACTIVE_STATUSES = ["uploading", "queued", "processing"] as const satisfies readonly ImportStatus[];
+/** Not settled yet: moving, or waiting for a person (the partial index imports_unsettled holds these). */
+export const UNSETTLED_STATUSES = [...ACTIVE_STATUSES, "review"] as const satisfies readonly ImportStatus[];
 /** Staged and waiting for a worker, or being merged (or left half-merged by a process that died). */
 export const WAITING_TO_APPLY = ["queued", "processing"] as const satisfies readonly ImportStatus[];
 /** Settled: the progress stream ends, and nothing happens to it unless someone retries or reverts it. */

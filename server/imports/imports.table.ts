@@ -1,8 +1,9 @@
 import { sql, type Kysely, type Selectable, type UpdateObject } from "kysely";
 import type { Database, ImportGuard, ImportsTable, ReviewSummary, RowNotes } from "../../db/schema.js";
-import { RETRYABLE_STATUSES, TRANSITIONS, WAITING_TO_APPLY, type ImportStatus, type Transition } from "./import-status.js";
+import { RETRYABLE_STATUSES, TRANSITIONS, UNSETTLED_STATUSES, WAITING_TO_APPLY, type ImportStatus, type Transition } from "./import-status.js";
 import type { ApplyChoice } from "./import.schema.js";
 import type { DecimalSeparatorChoice } from "../products/commerce-fields.schema.js";
+import { importsEntered, recordPhase, rowsMerged, rowsStaged } from "../metrics/app-metrics.js";
 
 export type ImportRow = Selectable<ImportsTable>;
 export const PROGRESS_CHANNEL = "import_progress";
@@ -40,7 +41,7 @@ async function changeImport(
 }
 
 /** One of the moves import-status.ts lists; undefined when the import is not where the move starts. */
-function moveImport(
+async function moveImport(
   db: Kysely<Database>,
   id: string,
   transition: Transition,
@@ -48,7 +49,27 @@ function moveImport(
   options: { retryableOnly?: boolean } = {},
 ) {
   const { from, to } = TRANSITIONS[transition];
-  return changeImport(db, id, { ...changes, status: to }, from, options);
+  const moved = await changeImport(db, id, { ...changes, status: to }, from, options);
+  if (moved) countMove(transition, moved);
+  return moved;
+}
+
+/**
+ * This process's metrics of the move, from the row as it now is. A move made inside a transaction
+ * that later rolls back (a merge handed back) is still counted: the attempt did happen.
+ */
+function countMove(transition: Transition, row: ImportRow): void {
+  importsEntered.inc({ status: row.status });
+  const staged = row.total_rows - row.error_count;
+  if (transition === "queue" || transition === "hold") {
+    rowsStaged.inc(staged);
+    recordPhase("staging", row.created_at, row.uploaded_at);
+  } else if (transition === "start" && row.apply_attempts === 1) {
+    recordPhase("waiting", row.reviewed_at ?? row.uploaded_at, row.started_at);
+  } else if (transition === "complete") {
+    rowsMerged.inc(staged);
+    recordPhase("merge", row.started_at, row.finished_at);
+  }
 }
 
 /** How the file was read, as the import records it (CONTRACT.md's `format`, `encoding`, `delimiter`, `mapping`). */
@@ -436,4 +457,17 @@ export async function listImports(db: Kysely<Database>, page: number, pageSize: 
       .executeTakeFirstOrThrow(),
   ]);
   return { items, total: Number(total.count) };
+}
+
+/** How many imports are in each unsettled status now, every one of them listed (0 when none). */
+export async function countUnsettledImports(db: Kysely<Database>): Promise<Map<ImportStatus, number>> {
+  const rows = await db
+    .selectFrom("imports")
+    .select(["status", (eb) => eb.fn.countAll<string>().as("count")])
+    .where("status", "in", UNSETTLED_STATUSES)
+    .groupBy("status")
+    .execute();
+  const counts = new Map<ImportStatus, number>(UNSETTLED_STATUSES.map((status) => [status, 0]));
+  for (const row of rows) counts.set(row.status, Number(row.count));
+  return counts;
 }

@@ -13,13 +13,15 @@ import type { ProgressHub } from "../imports/progress/progress-hub.js";
 import { exportRoute } from "../products/export-route.js";
 import type { Access } from "../auth/access.js";
 import { pageAccess } from "../auth/page-access.js";
-import { accessGate, callerOf, trpcRefusal } from "../http/access-gate.js";
+import { accessGate, callerOf, metricsGate, trpcRefusal } from "../http/access-gate.js";
 import { verifyApiToken } from "../tokens/api-tokens.js";
 import { canonicalPath } from "../http/canonical-path.js";
 import { crossSiteGuard } from "../http/cross-site-guard.js";
 import { openHostGuard } from "../http/open-host-guard.js";
 import { requestDeadline } from "../http/request-deadline.js";
 import { requestLog } from "../http/request-log.js";
+import { requestMetrics } from "../http/request-metrics.js";
+import { metricsRoute, type MetricsSources } from "./metrics-route.js";
 import { cspNonce, securityHeaders } from "../http/security-headers.js";
 
 export interface HttpAppDeps {
@@ -46,8 +48,14 @@ export interface HttpAppDeps {
   isReady: () => Promise<boolean>;
   /** The Remix request handler; absent in API-only tests. */
   pages?: RequestHandler;
-  /** False for ROLE=worker: it answers /healthz only. */
+  /** False for ROLE=worker: it answers /healthz and /metrics only. */
   serveApi?: boolean;
+  /** The pages' path patterns (page-routes.ts), for the HTTP metrics' route label. */
+  pagePatterns?: string[];
+  /** A scraper's bearer token for /metrics (METRICS_TOKEN). */
+  metricsToken?: string;
+  /** The job queues' figures for /metrics (jobs/job-queue.ts). */
+  queueFigures: MetricsSources["queueFigures"];
 }
 
 const MAX_TRPC_BODY_BYTES = 1024 * 1024;
@@ -59,6 +67,7 @@ export function createHttpApp(deps: HttpAppDeps) {
   app.disable("x-powered-by");
   app.set("trust proxy", deps.trustProxy);
   app.use(requestLog(deps.log));
+  app.use(requestMetrics({ procedures: new Set(Object.keys(appRouter._def.procedures)), pages: deps.pagePatterns ?? [] }));
   app.use(requestDeadline(deps.requestTimeoutMs));
   app.use(canonicalPath());
   app.use(securityHeaders());
@@ -67,6 +76,15 @@ export function createHttpApp(deps: HttpAppDeps) {
     const ready = await deps.isReady().catch(() => false);
     res.status(ready ? 200 : 503).json({ ok: ready });
   });
+
+  // Every ROLE answers it: a worker's merges and deliveries are what an operator watches most.
+  const openMetrics = !deps.access.enabled && !deps.metricsToken;
+  app.get(
+    "/metrics",
+    ...(openMetrics ? [openHostGuard(deps.allowedHosts)] : []),
+    metricsGate(deps.access, (bearer) => verifyApiToken(deps.api.db, bearer), deps.metricsToken),
+    metricsRoute({ db: deps.api.db, pool: deps.api.pool, queueFigures: deps.queueFigures }),
+  );
 
   if (deps.serveApi === false) return app;
 

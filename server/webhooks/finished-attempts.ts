@@ -3,6 +3,7 @@ import type { Database } from "../../db/schema.js";
 import type { Logger } from "../logger.js";
 import type { DeliveryJob } from "./delivery-queue.js";
 import type { PostResult } from "./post-webhook.js";
+import { webhookDeliveries, webhookDeliverySeconds, type DeliveryOutcome } from "../metrics/app-metrics.js";
 import { nextStep } from "./retry-policy.js";
 import { describeSchedule, type WebhookSettings } from "./webhook-settings.js";
 import { firstAttemptAt, recordAttempts, switchOff, type DeliveryAttempt } from "./webhooks.table.js";
@@ -62,7 +63,7 @@ export class FinishedAttempts {
           this.deps.db,
           batch.map((item) => item.attempt),
         );
-        for (const { job, result } of batch) await afterAttempt(this.deps, job, result);
+        for (const { job, result } of batch) countAttempt(result, await afterAttempt(this.deps, job, result));
         await this.deps.queue.complete(batch.map((item) => item.jobId));
       } catch (error) {
         // Not completed: the jobs expire and are handed out again.
@@ -73,19 +74,27 @@ export class FinishedAttempts {
   }
 }
 
-async function afterAttempt(deps: FinishedAttemptsDeps, job: DeliveryJob, result: PostResult): Promise<void> {
+/** This process's metrics of an attempt once it is logged (so one made again after a crash counts once more, as it was). */
+function countAttempt(result: PostResult, outcome: DeliveryOutcome): void {
+  webhookDeliveries.inc({ outcome });
+  webhookDeliverySeconds.observe(result.latencyMs / 1000);
+}
+
+/** Queues the retry or switches the endpoint off, as the attempt's outcome asks. */
+async function afterAttempt(deps: FinishedAttemptsDeps, job: DeliveryJob, result: PostResult): Promise<DeliveryOutcome> {
   const step = nextStep(result, job.attempt - (job.scheduleFrom ?? 1) + 1, deps.settings.retryDelaysSeconds);
   if (step.kind === "gone") {
     const reason = `Switched off: the receiver answered 410 Gone (it no longer wants these events). Switch it on again once it does.`;
     if (await switchOff(deps.db, job.webhookId, reason)) deps.log.warn({ webhookId: job.webhookId }, "webhook endpoint disabled: 410 Gone");
-    return;
+    return "gone";
   }
+  if (step.kind === "done") return "delivered";
   // A Resend is one attempt; its failure is logged and retried by nobody.
-  if (step.kind === "done" || job.manual) return;
+  if (job.manual) return "failed";
   if (step.kind === "retry") {
     const retry: DeliveryJob = { eventId: job.eventId, webhookId: job.webhookId, attempt: job.attempt + 1, scheduleFrom: job.scheduleFrom };
     await deps.queue.later(retry, new Date(Date.now() + step.delaySeconds * 1000));
-    return;
+    return "retrying";
   }
   const delays = deps.settings.retryDelaysSeconds;
   const since = (await firstAttemptAt(deps.db, job.webhookId, job.eventId)) ?? new Date();
@@ -93,4 +102,5 @@ async function afterAttempt(deps: FinishedAttemptsDeps, job: DeliveryJob, result
   if (await switchOff(deps.db, job.webhookId, reason, since)) {
     deps.log.warn({ webhookId: job.webhookId, eventId: job.eventId }, "webhook endpoint disabled after failing for too long");
   }
+  return "failed";
 }

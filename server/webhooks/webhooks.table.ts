@@ -255,3 +255,13 @@ export async function eventsToRecover(
     LIMIT ${limit}`.execute(db);
   return rows.map((row) => ({ eventId: row.id, attempts: Number(row.attempts) }));
 }
+
+/** Endpoints switched off (by their failures, a 410, or a person) and not switched on again. */
+export async function countSwitchedOffEndpoints(db: Kysely<Database>): Promise<number> {
+  const row = await db
+    .selectFrom("webhooks")
+    .select((eb) => eb.fn.countAll<string>().as("count"))
+    .where("enabled", "=", false)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}

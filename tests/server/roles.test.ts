@@ -3,6 +3,8 @@ import { loadConfig } from "../../server/config.js";
 import { startApp, type RunningApp } from "../../runtime.js";
 import { createTestDatabase } from "../support/test-database.js";
 import { sleep } from "../support/wait.js";
+import { readScrape } from "../support/metrics-text.js";
+import { IMPORT_QUEUE } from "../../server/imports/import-queue.js";
 
 let databaseUrl: string;
 const running: RunningApp[] = [];
@@ -47,4 +49,18 @@ it("a web process queues imports and a worker process on the same database appli
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   expect(await importStatus(web, id)).toMatchObject({ status: "completed", createdCount: 1 });
+
+  // Both answer /metrics; what lives in Postgres reads the same on each.
+  const [onWeb, onWorker] = await Promise.all(
+    [web, worker].map(async (app) => {
+      const response = await fetch(`${app.url}/metrics`);
+      expect(response.status).toBe(200);
+      return readScrape(await response.text());
+    }),
+  );
+  expect(onWorker!.value("product_importer_rows_merged_total")).toBeGreaterThanOrEqual(1);
+  for (const figures of [onWeb!, onWorker!]) {
+    expect(figures.value("product_importer_imports", { status: "queued" })).toBe(0);
+    expect(figures.value("product_importer_queue_depth", { queue: IMPORT_QUEUE })).toBe(0);
+  }
 });

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { Database, ReviewSummary } from "../../../db/schema.js";
 import { ImportNotFound } from "../import-errors.js";
 import { findImport, lockImport, saveReviewSummary, type ImportRow } from "../imports.table.js";
+import { importPhaseSeconds } from "../../metrics/app-metrics.js";
 import { mergePlanFor } from "../apply/merge-import.js";
 import { stagedRowsLost } from "../staging/staging-table.js";
 import { productCount } from "../../products/catalog-counts.table.js";
@@ -48,9 +49,11 @@ export async function reviewImport(db: Kysely<Database>, id: string): Promise<Re
     if (await stagedRowsLost(tx, locked)) {
       throw new Refusal("conflict", `Import ${id}'s staged rows are gone (the database lost them in a crash); discard it and upload the file again.`);
     }
+    const startedAt = performance.now();
     const diff = await computeDiff(tx, mergePlanFor(locked, "returning-old", await listFieldKeys(tx)));
     const summary = summarize(locked, diff, { size: await productCount(tx), version });
     await saveReviewSummary(tx, id, summary, version);
+    importPhaseSeconds.observe({ phase: "review" }, (performance.now() - startedAt) / 1000);
     const first = locked.review_catalog_version ?? version;
     return { row: locked, summary, catalogChangedSince: first !== version };
   });

@@ -6,6 +6,7 @@ import { recordEvent } from "../../events/events.table.js";
 import { ImportNotFound } from "../import-errors.js";
 import { importEventData } from "../import-outcome.js";
 import { findImport, lockImport, markNotRevertible, markReverted, type ImportRow } from "../imports.table.js";
+import { importPhaseSeconds } from "../../metrics/app-metrics.js";
 import { dropStagingTable } from "../staging/staging-table.js";
 import type { Logger } from "../../logger.js";
 import { addToProductCount, productCount } from "../../products/catalog-counts.table.js";
@@ -45,6 +46,7 @@ export async function revertImport(deps: RevertDeps, id: string, options: { part
   if (!row) throw new ImportNotFound(id);
   const refusal = cannotRevert(row);
   if (refusal) throw refusal;
+  const startedAt = performance.now();
   const writes = row.created_count + expectedBeforeImages(row);
   const outcome = isBulkWrite(writes, await productCount(deps.db))
     ? await revertWithoutSearchIndexes(deps, id, options)
@@ -53,6 +55,7 @@ export async function revertImport(deps: RevertDeps, id: string, options: { part
     await markNotRevertible(deps.db, id);
     throw new Refusal("conflict", `Import ${id} can no longer be undone: what it overwrote was lost (the database restarted after a crash).`);
   }
+  importPhaseSeconds.observe({ phase: "undo" }, (performance.now() - startedAt) / 1000);
   return outcome!;
 }
 
