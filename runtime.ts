@@ -21,7 +21,7 @@ import { feedRunStarter, startFeedWorker, type FeedWorker } from "./jobs/feed-wo
 import type { FeedSettings } from "./server/feeds/feed-settings.js";
 import { createAccess, type Access } from "./server/auth/access.js";
 import { installationSecret } from "./server/auth/app-secrets.table.js";
-import { checkAccessConfig, type Config } from "./server/config.js";
+import { checkAccessConfig, metricsOpenWithoutCredential, type Config } from "./server/config.js";
 import { createHttpApp, loadContextFor, type PageSettings } from "./server/web/http-app.js";
 import { createHttpServer } from "./server/web/http-server.js";
 import { pagePatterns } from "./server/web/page-routes.js";
@@ -153,7 +153,7 @@ export async function startApp(config: Config, options: { pages?: boolean } = {}
     pages: pages?.handler,
     pagePatterns: pages?.patterns,
     serveApi: serveWeb,
-    metricsToken: config.METRICS_TOKEN,
+    metrics: { token: config.METRICS_TOKEN, open: metricsOpenWithoutCredential(config) },
     queueFigures: readQueueFigures,
   });
   // Every request but an upload must arrive within REQUEST_TIMEOUT_MS; an upload's pace is watched instead.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkAccessConfig, loadConfig, StartupRefused } from "./config.js";
+import { checkAccessConfig, loadConfig, metricsOpenWithoutCredential, StartupRefused } from "./config.js";
 
 describe("start-up in production", () => {
   it("is refused without APP_PASSWORD unless AUTH_DISABLED=1 says so", () => {
@@ -7,6 +7,19 @@ describe("start-up in production", () => {
     expect(checkAccessConfig(loadConfig({ NODE_ENV: "production", AUTH_DISABLED: "1" })).warning).toMatch(/disabled/);
     expect(checkAccessConfig(loadConfig({ NODE_ENV: "production", APP_PASSWORD: "x" }))).toEqual({});
     expect(checkAccessConfig(loadConfig({ NODE_ENV: "development" }))).toEqual({});
+  });
+});
+
+describe("GET /metrics without a credential", () => {
+  it("is open only where the app is open on purpose and no METRICS_TOKEN asks for one", () => {
+    const open = (env: Record<string, string>) => metricsOpenWithoutCredential(loadConfig(env));
+    expect(open({})).toBe(true);
+    expect(open({ NODE_ENV: "production", ROLE: "worker", AUTH_DISABLED: "1" })).toBe(true);
+    // A production worker needs no password to start, and then keeps its metrics closed.
+    expect(open({ NODE_ENV: "production", ROLE: "worker" })).toBe(false);
+    expect(open({ APP_PASSWORD: "x" })).toBe(false);
+    expect(open({ METRICS_TOKEN: "a-scraper-token-of-16+" })).toBe(false);
+    expect(() => loadConfig({ METRICS_TOKEN: "short" })).toThrow(/METRICS_TOKEN/);
   });
 });
 

@@ -157,9 +157,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 /** A setting stops the start: the message is the whole story for the operator. */
 export class StartupRefused extends Error {}
 
+/**
+ * GET /metrics without a credential: only where the app is open on purpose (no password outside
+ * production, or AUTH_DISABLED=1) and no METRICS_TOKEN asks for one. A production worker started
+ * without a password keeps its metrics closed until it is given METRICS_TOKEN or APP_PASSWORD.
+ */
+export const metricsOpenWithoutCredential = (config: Config) =>
+  !config.APP_PASSWORD && !config.METRICS_TOKEN && (config.NODE_ENV !== "production" || config.AUTH_DISABLED);
+
 /** An app reachable by anyone must be a decision, not an omission. */
 export function checkAccessConfig(config: Config): { warning?: string } {
-  // A worker answers /healthz and nothing else: there is nothing to protect.
+  // A worker answers /healthz and /metrics (closed unless metricsOpenWithoutCredential): nothing else to protect.
   if (config.ROLE === "worker") return {};
   if (config.APP_PASSWORD) {
     return config.AUTH_DISABLED ? { warning: "AUTH_DISABLED=1 is ignored because APP_PASSWORD is set: the password is required." } : {};

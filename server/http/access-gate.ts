@@ -75,11 +75,12 @@ const digest = (value: string) => createHash("sha256").update(value, "utf8").dig
 const METRICS_CREDENTIALS = "Send Authorization: Bearer with the METRICS_TOKEN, the password, or an API token.";
 
 /**
- * GET /metrics, on every ROLE (a worker's figures matter most): open only while the app is open
- * and no METRICS_TOKEN is set; otherwise the scraper's METRICS_TOKEN, the password (as a bearer
- * or a session) or a live API token of either scope.
+ * GET /metrics, on every ROLE (a worker's figures matter most): without a credential only when
+ * `open` (config.ts's metricsOpenWithoutCredential); otherwise the scraper's METRICS_TOKEN, the
+ * password (as a bearer or a session) or a live API token of either scope.
  */
-export function metricsGate(access: Access, verifyToken: TokenVerifier, metricsToken: string | undefined): RequestHandler {
+export function metricsGate(access: Access, verifyToken: TokenVerifier, options: { metricsToken?: string; open: boolean }): RequestHandler {
+  const metricsToken = options.metricsToken;
   return asyncRoute(async (req, res, next) => {
     const bearer = bearerOf(req);
     const refuseWith = (refusal: Refusal) => {
@@ -94,7 +95,7 @@ export function metricsGate(access: Access, verifyToken: TokenVerifier, metricsT
       const check = await access.checkPassword(bearer, req.ip ?? "unknown");
       return check.ok ? next() : refuseWith(check.refusal);
     }
-    if (!access.enabled && !metricsToken) return next();
+    if (options.open) return next();
     if (access.enabled && (await access.hasSession(req.get("cookie")))) return next();
     unauthorized(`Metrics need a credential. ${METRICS_CREDENTIALS}`);
   });

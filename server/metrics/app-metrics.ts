@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
+import { IMPORT_STATUSES } from "../../db/schema.js";
 
 /**
  * What this process counts as it happens: every metric is declared here, once, and recorded where
@@ -18,6 +19,9 @@ export const importsEntered = new Counter({
   labelNames: ["status"] as const,
   registers,
 });
+
+// Every status and outcome is there from the first scrape, at 0: an alert on a rate needs the series.
+for (const status of IMPORT_STATUSES) importsEntered.inc({ status }, 0);
 
 export const rowsStaged = new Counter({
   name: "product_importer_rows_staged_total",
@@ -43,6 +47,8 @@ export const importPhaseSeconds = new Histogram({
   registers,
 });
 
+for (const phase of IMPORT_PHASES) importPhaseSeconds.zero({ phase });
+
 /** What became of one delivery attempt. */
 export const DELIVERY_OUTCOMES = ["delivered", "retrying", "failed", "gone"] as const;
 export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
@@ -53,6 +59,8 @@ export const webhookDeliveries = new Counter({
   labelNames: ["outcome"] as const,
   registers,
 });
+
+for (const outcome of DELIVERY_OUTCOMES) webhookDeliveries.inc({ outcome }, 0);
 
 export const webhookDeliverySeconds = new Histogram({
   name: "product_importer_webhook_delivery_seconds",

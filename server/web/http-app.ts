@@ -52,8 +52,8 @@ export interface HttpAppDeps {
   serveApi?: boolean;
   /** The pages' path patterns (page-routes.ts), for the HTTP metrics' route label. */
   pagePatterns?: string[];
-  /** A scraper's bearer token for /metrics (METRICS_TOKEN). */
-  metricsToken?: string;
+  /** A scraper's bearer token for /metrics (METRICS_TOKEN), and whether /metrics needs no credential at all. */
+  metrics: { token?: string; open: boolean };
   /** The job queues' figures for /metrics (jobs/job-queue.ts). */
   queueFigures: MetricsSources["queueFigures"];
 }
@@ -78,11 +78,10 @@ export function createHttpApp(deps: HttpAppDeps) {
   });
 
   // Every ROLE answers it: a worker's merges and deliveries are what an operator watches most.
-  const openMetrics = !deps.access.enabled && !deps.metricsToken;
   app.get(
     "/metrics",
-    ...(openMetrics ? [openHostGuard(deps.allowedHosts)] : []),
-    metricsGate(deps.access, (bearer) => verifyApiToken(deps.api.db, bearer), deps.metricsToken),
+    ...(deps.metrics.open ? [openHostGuard(deps.allowedHosts)] : []),
+    metricsGate(deps.access, (bearer) => verifyApiToken(deps.api.db, bearer), { metricsToken: deps.metrics.token, open: deps.metrics.open }),
     metricsRoute({ db: deps.api.db, pool: deps.api.pool, queueFigures: deps.queueFigures }),
   );
 
