@@ -7,6 +7,7 @@ import { startReceiver, type Receiver } from "../support/receiver.js";
 import { readScrape, total, type Scrape } from "../support/metrics-text.js";
 import { waitUntil } from "../support/wait.js";
 import { rawRequest } from "../support/raw-http.js";
+import { holdCatalogLock } from "../support/catalog-lock.js";
 
 const PASSWORD = "metrics test password";
 const METRICS_TOKEN = "scraper-token-0123456789";
@@ -116,12 +117,16 @@ describe("GET /metrics", () => {
     expect(staging(held)).toBe(staging(before) + 1);
 
     await admin.imports.review.query({ id });
-    await admin.imports.apply.mutate({ id });
-    // Scraped while the worker merges it: the scrape answers, and the import is counted in one unsettled status or done.
-    const during = await scrape();
-    expect(total(during, "product_importer_imports", {}) + total(during, "product_importer_imports_total", { status: "completed" })).toBeGreaterThan(
-      0,
-    );
+    // Another writer holds the catalog: applied, the import waits its turn in the queue.
+    const lock = await holdCatalogLock(app.database.connectionString);
+    try {
+      await admin.imports.apply.mutate({ id });
+      const queued = await scrape();
+      expect(queued.value("product_importer_imports", { status: "queued" })).toBe(1);
+      expect(queued.value("product_importer_imports", { status: "review" })).toBe(0);
+    } finally {
+      await lock.release();
+    }
     await waitUntil("the import to complete", async () => (await importStatus(id)) === "completed", 60_000);
 
     const after = await scrape();
