@@ -12,9 +12,10 @@
 # Postgres' parallel workers use (--shm-size=256m). --init reaps any orphaned child process.
 # PORT is honoured by the server and by the HEALTHCHECK.
 #
-# No Docker engine runs on the build machines: `npm run lint:docker` validates this file and
-# `npm run check:docker` replays its stages (the same COPYs, `npm ci`, `npm run build`), then
-# starts the final stage's files as an unprivileged user until /healthz answers, for each ROLE.
+# No Docker engine runs on the build machines: `npm run lint:docker` validates this file,
+# `npm run check:docker` replays its stages without a container engine (fast), and
+# `npm run check:image` builds this file as it is with podman and runs the image: each ROLE, with
+# its embedded Postgres on a /data volume and with DATABASE_URL, an import, SIGTERM, a restart.
 ARG NODE_VERSION=24
 ARG DEBIAN_RELEASE=bookworm
 

@@ -376,8 +376,8 @@ check_role() { # role
   code="$(curl -s -L --max-redirs 3 -o "$body" -w '%{http_code} %{content_type} %{url_effective}' --max-time 30 \
     -H "Authorization: Bearer $password" "http://127.0.0.1:$port/")"
   if [[ "$role" == worker ]]; then
-    [[ "${code%% *}" == 404 ]] || fail "ROLE=worker: GET / answered $code; a worker serves /healthz only"
-    echo "   GET / -> $code (a worker serves /healthz only)"
+    [[ "${code%% *}" == 404 ]] || fail "ROLE=worker: GET / answered $code; a worker serves /healthz and /metrics only"
+    echo "   GET / -> $code (a worker serves /healthz and /metrics only)"
   else
     [[ "${code%% *}" == 200 && "$code" == *text/html* ]] && grep -qi '<html' "$body" \
       || { head -c 400 "$body"; fail "ROLE=$role: GET / answered $code, not an HTML page"; }
