@@ -21,6 +21,7 @@ const DATABASE_READ_TIMEOUT_MS = 2_000;
 /** What lives in Postgres, read in one short read-only transaction: the same on every process. */
 async function readDatabaseFigures(sources: MetricsSources) {
   return sources.db.transaction().execute(async (tx) => {
+    await sql`SET TRANSACTION READ ONLY`.execute(tx);
     await sql`SET LOCAL statement_timeout = ${sql.raw(String(DATABASE_READ_TIMEOUT_MS))}`.execute(tx);
     return {
       unsettled: await countUnsettledImports(tx),
@@ -89,10 +90,17 @@ function scrapeRegistry(sources: MetricsSources, figures: Awaited<ReturnType<typ
  */
 export function metricsRoute(sources: MetricsSources): RequestHandler {
   return asyncRoute(async (req, res) => {
-    const figures = await readDatabaseFigures(sources).catch((error: Error) => {
-      req.log.warn({ error: error.message }, "metrics: the database's figures could not be read");
-      return undefined;
+    // The statement timeout bounds the queries; this bounds the wait for a connection too (a pool busy with uploads).
+    let timer: NodeJS.Timeout | undefined;
+    const tooLong = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${DATABASE_READ_TIMEOUT_MS} ms`)), DATABASE_READ_TIMEOUT_MS);
     });
+    const figures = await Promise.race([readDatabaseFigures(sources), tooLong])
+      .finally(() => clearTimeout(timer))
+      .catch((error: Error) => {
+        req.log.warn({ error: error.message }, "metrics: the database's figures could not be read");
+        return undefined;
+      });
     const merged = Registry.merge([processMetrics, scrapeRegistry(sources, figures)]);
     res
       .set("Content-Type", merged.contentType)

@@ -212,6 +212,31 @@ describe("GET /metrics", () => {
   });
 });
 
+describe("GET /metrics when the database cannot answer", () => {
+  it("still answers within a few seconds, with the process's figures, the pool's queue, and database_up 0", async () => {
+    const busy = await startTestApp({ DATABASE_POOL_SIZE: "4" });
+    // Every connection of the app's pool taken, as by four long uploads.
+    const held = await Promise.all(Array.from({ length: 4 }, () => busy.database.pool.connect()));
+    try {
+      const started = Date.now();
+      const response = await fetch(`${busy.url}/metrics`);
+      expect(response.status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      const figures = readScrape(await response.text());
+      expect(figures.value("product_importer_database_up")).toBe(0);
+      expect(figures.value("product_importer_queue_depth", { queue: IMPORT_QUEUE })).toBeUndefined();
+      expect(figures.value("product_importer_db_pool_connections", { state: "idle" })).toBe(0);
+      expect(figures.value("product_importer_db_pool_connections", { state: "total" })).toBe(4);
+      // The scrape's own read, still waiting for a connection.
+      expect(figures.value("product_importer_db_pool_connections", { state: "waiting" })).toBeGreaterThanOrEqual(1);
+      expect(figures.type("product_importer_rows_staged_total")).toBe("counter");
+    } finally {
+      for (const client of held) client.release();
+      await busy.stop();
+    }
+  });
+});
+
 describe("GET /metrics on an app without a password", () => {
   let open: TestApp;
   beforeAll(async () => {
