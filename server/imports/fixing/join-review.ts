@@ -42,24 +42,10 @@ export async function joinReview(
     const header = await source.header();
     const staging = new StagingCopy(openStagingCopy(tx.client, row.id, columns.writes, columns.attributes.length > 0, false));
     const rejectedLines = new Set<number>();
-    try {
-      for await (const rows of source.rows({
-        header,
-        choice,
-        saved: undefined,
-        fields,
-        emptyCells: row.empty_cells,
-        keepRejectedSkus: row.mode === "sync",
-      })) {
-        for (const rejected of rows.rejected) rejectedLines.add(rejected.line);
-        const drained = staging.add(rows.copyText);
-        if (drained) await drained;
-      }
-      await staging.end();
-    } catch (error) {
-      await staging.abort(error as Error);
-      throw error;
-    }
+    const batches = source.rows({ header, choice, saved: undefined, fields, emptyCells: row.empty_cells, keepRejectedSkus: row.mode === "sync" });
+    await staging.copyAll(batches, (rows) => {
+      for (const rejected of rows.rejected) rejectedLines.add(rejected.line);
+    });
     const joined = fixed.map(({ line }) => line).filter((line) => !rejectedLines.has(line));
     await bringIn(tx.db, row.id, row.id, joined);
     await tx.db

@@ -60,6 +60,29 @@ export class StagingCopy {
     });
   }
 
+  /**
+   * Every batch's rows into the COPY, after `each` has taken the rest of the batch (its rejected
+   * rows, its notes), then the COPY ended; on any failure it is aborted first, so the caller's
+   * transaction can roll back.
+   */
+  async copyAll<Batch extends { copyText: string | Uint8Array }>(
+    batches: AsyncIterable<Batch>,
+    each: (batch: Batch) => Promise<void> | void,
+  ): Promise<void> {
+    try {
+      for await (const batch of batches) {
+        const taken = each(batch);
+        if (taken) await taken;
+        const drained = this.add(batch.copyText);
+        if (drained) await drained;
+      }
+      await this.end();
+    } catch (error) {
+      await this.abort(error as Error);
+      throw error;
+    }
+  }
+
   /** A COPY still open holds its connection: it must fail before the transaction can roll back. */
   async abort(reason: Error): Promise<void> {
     if (this.copy.writableFinished || this.copy.destroyed) return;

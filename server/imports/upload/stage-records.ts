@@ -159,32 +159,24 @@ async function stageRows(deps: StagingDeps, file: OpenedFile, source: RowSource,
     return await withTransaction(deps.pool, async (tx) => {
       await createStagingTable(tx.db, importId);
       const staging = new StagingCopy(openStagingCopy(tx.client, importId, columns.writes, columns.attributes.length > 0));
-      try {
-        for await (const rows of source.rows(inputs)) {
-          totals.totalRows += rows.rows;
-          totals.errorCount += rows.rejected.length;
-          totals.unspecifiedActive! += rows.unspecifiedActive;
-          notes.add(rows.notes);
-          rejectedSkus.push(...rows.rejectedSkus);
-          for (const assignment of rows.assignments) assignments.push(assignment);
-          decimalSeparatorRead = rows.decimalSeparator ?? decimalSeparatorRead;
-          if (rows.rejected.length) {
-            rejected.push(...rows.rejected);
-            if (rejected.length >= BATCH_ROWS) await flushRejected();
-          }
-          if (rows.warnings.length) {
-            warningCount += rows.warnings.length;
-            warnings.push(...rows.warnings);
-            if (warnings.length >= BATCH_ROWS) await flushWarnings();
-          }
-          const drained = staging.add(rows.copyText);
-          if (drained) await drained;
+      await staging.copyAll(source.rows(inputs), async (rows) => {
+        totals.totalRows += rows.rows;
+        totals.errorCount += rows.rejected.length;
+        totals.unspecifiedActive! += rows.unspecifiedActive;
+        notes.add(rows.notes);
+        rejectedSkus.push(...rows.rejectedSkus);
+        for (const assignment of rows.assignments) assignments.push(assignment);
+        decimalSeparatorRead = rows.decimalSeparator ?? decimalSeparatorRead;
+        if (rows.rejected.length) {
+          rejected.push(...rows.rejected);
+          if (rejected.length >= BATCH_ROWS) await flushRejected();
         }
-        await staging.end();
-      } catch (error) {
-        await staging.abort(error as Error);
-        throw error;
-      }
+        if (rows.warnings.length) {
+          warningCount += rows.warnings.length;
+          warnings.push(...rows.warnings);
+          if (warnings.length >= BATCH_ROWS) await flushWarnings();
+        }
+      });
       await flushRejected();
       await flushWarnings();
       if (assignments.length) await assignVariants(tx.db, importId, assignments);
