@@ -1,8 +1,9 @@
 import { createCookie } from "@remix-run/node";
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Config } from "../config.js";
 import { Refusal } from "../refusal.js";
+import { secretMatcher } from "./secret-matcher.js";
 import { clientKey, LoginThrottle, WRONG_PASSWORD_DELAY_MS } from "./login-throttle.js";
 
 export const SESSION_COOKIE = "pi_session";
@@ -26,8 +27,6 @@ interface SessionValue {
   issuedAt: number;
 }
 
-const digest = (value: string) => createHash("sha256").update(value, "utf8").digest();
-
 /**
  * `installationSecret` is random and kept in the database: the cookie is signed with it and the
  * password, so a stolen cookie cannot be used to guess the password offline, while a new password
@@ -44,7 +43,7 @@ export function createAccess(config: Pick<Config, "APP_PASSWORD" | "SESSION_SECR
       hasSession: async () => true,
     };
   }
-  const expected = digest(password);
+  const isPassword = secretMatcher(password);
   const maxAgeMs = config.SESSION_MAX_AGE_HOURS * 60 * 60 * 1000;
   const secret = config.SESSION_SECRET ?? createHmac("sha256", installationSecret).update(password).digest("base64url");
   const cookie = createCookie(SESSION_COOKIE, {
@@ -66,7 +65,7 @@ export function createAccess(config: Pick<Config, "APP_PASSWORD" | "SESSION_SECR
         const message = `Too many wrong passwords from your address. Try again in ${minutes} minute${lockedFor > 60 ? "s" : ""}.`;
         return { ok: false, refusal: new Refusal("too_many", message, { retryAfterSeconds: lockedFor }) };
       }
-      if (timingSafeEqual(digest(given), expected)) {
+      if (isPassword(given)) {
         throttle.recordRight(client);
         return { ok: true };
       }

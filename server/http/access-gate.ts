@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from "express";
-import { createHash, timingSafeEqual } from "node:crypto";
 import type { ApiTokenScope } from "../../db/schema.js";
 import type { Access } from "../auth/access.js";
+import { secretMatcher } from "../auth/secret-matcher.js";
 import { PERSON, type Caller } from "../auth/caller.js";
 import { isApiToken } from "../tokens/api-tokens.js";
 import { PAGES, pageOfDataRequest, REMIX_PATHS } from "../page-paths.js";
@@ -69,9 +69,6 @@ const bearerOf = (req: Request) => {
   return authorization?.toLowerCase().startsWith("bearer ") ? authorization.slice(7).trim() : undefined;
 };
 
-const sameSecret = (given: string, expected: string) => timingSafeEqual(digest(given), digest(expected));
-const digest = (value: string) => createHash("sha256").update(value, "utf8").digest();
-
 const METRICS_CREDENTIALS = "Send Authorization: Bearer with the METRICS_TOKEN, the password, or an API token.";
 
 /**
@@ -80,7 +77,7 @@ const METRICS_CREDENTIALS = "Send Authorization: Bearer with the METRICS_TOKEN, 
  * password (as a bearer or a session) or a live API token of either scope.
  */
 export function metricsGate(access: Access, verifyToken: TokenVerifier, options: { metricsToken?: string; open: boolean }): RequestHandler {
-  const metricsToken = options.metricsToken;
+  const isMetricsToken = options.metricsToken ? secretMatcher(options.metricsToken) : () => false;
   return asyncRoute(async (req, res, next) => {
     const bearer = bearerOf(req);
     const refuseWith = (refusal: Refusal) => {
@@ -89,7 +86,7 @@ export function metricsGate(access: Access, verifyToken: TokenVerifier, options:
     };
     const unauthorized = (message: string) => refuseWith(new Refusal("unauthorized", message));
     if (bearer !== undefined) {
-      if (metricsToken && sameSecret(bearer, metricsToken)) return next();
+      if (isMetricsToken(bearer)) return next();
       if (isApiToken(bearer)) return (await verifyToken(bearer)) ? next() : unauthorized(TOKEN_REFUSED);
       if (!access.enabled) return unauthorized(`That bearer is not the METRICS_TOKEN. ${METRICS_CREDENTIALS}`);
       const check = await access.checkPassword(bearer, req.ip ?? "unknown");
