@@ -49,11 +49,11 @@ export async function reviewImport(db: Kysely<Database>, id: string): Promise<Re
     if (await stagedRowsLost(tx, locked)) {
       throw new Refusal("conflict", `Import ${id}'s staged rows are gone (the database lost them in a crash); discard it and upload the file again.`);
     }
-    const startedAt = performance.now();
+    const timed = importPhaseSeconds.startTimer({ phase: "review" });
     const diff = await computeDiff(tx, mergePlanFor(locked, "returning-old", await listFieldKeys(tx)));
     const summary = summarize(locked, diff, { size: await productCount(tx), version });
     await saveReviewSummary(tx, id, summary, version);
-    importPhaseSeconds.observe({ phase: "review" }, (performance.now() - startedAt) / 1000);
+    timed();
     const first = locked.review_catalog_version ?? version;
     return { row: locked, summary, catalogChangedSince: first !== version };
   });

@@ -46,7 +46,7 @@ export async function revertImport(deps: RevertDeps, id: string, options: { part
   if (!row) throw new ImportNotFound(id);
   const refusal = cannotRevert(row);
   if (refusal) throw refusal;
-  const startedAt = performance.now();
+  const timed = importPhaseSeconds.startTimer({ phase: "undo" });
   const writes = row.created_count + expectedBeforeImages(row);
   const outcome = isBulkWrite(writes, await productCount(deps.db))
     ? await revertWithoutSearchIndexes(deps, id, options)
@@ -55,7 +55,7 @@ export async function revertImport(deps: RevertDeps, id: string, options: { part
     await markNotRevertible(deps.db, id);
     throw new Refusal("conflict", `Import ${id} can no longer be undone: what it overwrote was lost (the database restarted after a crash).`);
   }
-  importPhaseSeconds.observe({ phase: "undo" }, (performance.now() - startedAt) / 1000);
+  timed();
   return outcome!;
 }
 
